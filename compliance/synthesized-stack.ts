@@ -1,0 +1,75 @@
+/**
+ * Reading a synthesized stack (`cdk.tf.json`) the way Terraform will see it: resources by type and
+ * address, with escape-hatch overrides already applied. Rules, reports and tests all read stacks
+ * through this one module.
+ */
+
+export type TerraformJson = {
+  readonly resource?: Record<string, Record<string, Record<string, unknown>>>;
+  readonly data?: Record<string, Record<string, Record<string, unknown>>>;
+  readonly provider?: Record<string, unknown>;
+  readonly terraform?: Record<string, unknown>;
+  readonly [key: string]: unknown;
+};
+
+export interface SynthesizedResource {
+  /** Terraform resource type, for example `google_pubsub_topic`. */
+  readonly type: string;
+  /** Logical name within the type. */
+  readonly name: string;
+  /** `<type>.<name>`, the address Terraform prints. */
+  readonly address: string;
+  /** The construct path, for messages a developer can act on. */
+  readonly path: string;
+  /** The resource's attributes, without cdktf metadata. */
+  readonly values: Readonly<Record<string, unknown>>;
+}
+
+export class SynthesizedStack {
+  readonly resources: readonly SynthesizedResource[];
+
+  constructor(
+    readonly name: string,
+    readonly json: TerraformJson,
+  ) {
+    const list: SynthesizedResource[] = [];
+    for (const [type, byName] of Object.entries(json.resource ?? {})) {
+      for (const [name, raw] of Object.entries(byName)) {
+        const { ['//']: meta, ...values } = raw as Record<string, unknown> & { '//'?: { metadata?: { path?: string } } };
+        list.push({ type, name, address: `${type}.${name}`, path: meta?.metadata?.path ?? `${type}.${name}`, values });
+      }
+    }
+    this.resources = list;
+  }
+
+  static parse(name: string, text: string): SynthesizedStack {
+    return new SynthesizedStack(name, JSON.parse(text) as TerraformJson);
+  }
+
+  ofType(...types: string[]): SynthesizedResource[] {
+    return this.resources.filter((r) => types.includes(r.type));
+  }
+
+  has(type: string): boolean {
+    return this.resources.some((r) => r.type === type);
+  }
+
+  /** The resource an interpolation such as `${google_pubsub_topic.x.id}` points at, if any. */
+  resolveReference(value: unknown): SynthesizedResource | undefined {
+    if (typeof value !== 'string') return undefined;
+    const m = /^\$\{([a-z0-9_]+)\.([A-Za-z0-9_-]+)(\.[^}]*)?\}$/.exec(value);
+    if (!m) return undefined;
+    return this.resources.find((r) => r.type === m[1] && r.name === m[2]);
+  }
+}
+
+/** Every string anywhere inside a value, with its JSON path, for rules that scan for principals or locations. */
+export function* walkStrings(value: unknown, path = ''): Generator<{ path: string; value: string }> {
+  if (typeof value === 'string') {
+    yield { path, value };
+  } else if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i++) yield* walkStrings(value[i], `${path}[${i}]`);
+  } else if (value && typeof value === 'object') {
+    for (const [k, v] of Object.entries(value)) yield* walkStrings(v, path ? `${path}.${k}` : k);
+  }
+}

@@ -1,0 +1,9 @@
+/** The config library: schema, loader, naming and the jurisdiction table. */
+export * from './catalog';
+export * from './config-error';
+export * from './jurisdictions';
+export * from './lifecycle';
+export * from './loader';
+export * from './naming';
+export * from './schema';
+export * from './subprocessors';

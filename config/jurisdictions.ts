@@ -1,0 +1,113 @@
+/**
+ * The one table that maps a tenant's jurisdiction to where its data may live (RES-1, RES-3).
+ * Constructs, org policies, rules and scripts all read it; nobody types a region elsewhere.
+ */
+
+export const JURISDICTIONS = ['EEA', 'UK', 'CH', 'AU'] as const;
+export type Jurisdiction = (typeof JURISDICTIONS)[number];
+
+export interface JurisdictionRules {
+  /** Value of the `data-residency` label on every labelable resource (ISO-3). */
+  readonly residencyLabel: string;
+  /** Single regions that keep data inside the jurisdiction. */
+  readonly regions: readonly string[];
+  /** Region used when a tenant names none (onboarding). */
+  readonly defaultRegion: string;
+  /** Multi-region for BigQuery and Cloud Storage, when the jurisdiction has one. */
+  readonly storageMultiRegion?: string;
+  /** Firestore multi-region, when the jurisdiction has one. */
+  readonly firestoreMultiRegion?: string;
+  /** Cloud Logging bucket location (log buckets accept `eu` but not `eur3`). */
+  readonly logLocation: string;
+  /** Allowed values of the `gcp.resourceLocations` org policy on this jurisdiction's folder (RES-2). */
+  readonly orgPolicyLocations: readonly string[];
+  /** Why these locations, for the compliance report and records of processing. */
+  readonly note: string;
+}
+
+/**
+ * EEA means EU member-state regions only (DPA 6.5, Annex II 13). Sources: Google Cloud
+ * "Cloud locations" and the `in:eu-locations` value group. London (europe-west2) and
+ * Zurich (europe-west6) are in Europe but not in the EU, so they are not EEA regions here.
+ */
+export const JURISDICTION_RULES: Readonly<Record<Jurisdiction, JurisdictionRules>> = {
+  EEA: {
+    residencyLabel: 'eu',
+    regions: [
+      'europe-west1', // Belgium
+      'europe-west3', // Germany (Frankfurt)
+      'europe-west4', // Netherlands
+      'europe-west8', // Italy (Milan)
+      'europe-west9', // France (Paris)
+      'europe-west10', // Germany (Berlin)
+      'europe-west12', // Italy (Turin)
+      'europe-southwest1', // Spain (Madrid)
+      'europe-central2', // Poland (Warsaw)
+      'europe-north1', // Finland
+      'europe-north2', // Sweden (Stockholm)
+    ],
+    defaultRegion: 'europe-west1',
+    storageMultiRegion: 'EU',
+    firestoreMultiRegion: 'eur3',
+    logLocation: 'eu',
+    orgPolicyLocations: ['in:eu-locations'],
+    note: 'EU member-state regions and the EU multi-regions (EU, eur3) only; London and Zurich are excluded.',
+  },
+  UK: {
+    residencyLabel: 'uk',
+    regions: ['europe-west2'], // London
+    defaultRegion: 'europe-west2',
+    logLocation: 'europe-west2',
+    orgPolicyLocations: ['in:europe-west2-locations'],
+    note: 'London (europe-west2) is the only Google Cloud region in the United Kingdom.',
+  },
+  CH: {
+    residencyLabel: 'ch',
+    regions: ['europe-west6'], // Zurich
+    defaultRegion: 'europe-west6',
+    logLocation: 'europe-west6',
+    orgPolicyLocations: ['in:europe-west6-locations'],
+    note: 'Zurich (europe-west6) is the only Google Cloud region in Switzerland.',
+  },
+  AU: {
+    residencyLabel: 'au',
+    regions: ['australia-southeast1', 'australia-southeast2'], // Sydney, Melbourne
+    defaultRegion: 'australia-southeast1',
+    logLocation: 'australia-southeast1',
+    orgPolicyLocations: ['in:australia-southeast1-locations', 'in:australia-southeast2-locations'],
+    note: 'Sydney (australia-southeast1) and Melbourne (australia-southeast2).',
+  },
+};
+
+export function jurisdictionRules(jurisdiction: Jurisdiction): JurisdictionRules {
+  return JURISDICTION_RULES[jurisdiction];
+}
+
+/** Every location a resource of this jurisdiction may name, lower-cased (regions, multi-regions, zones excluded). */
+export function allowedLocations(jurisdiction: Jurisdiction): readonly string[] {
+  const rules = JURISDICTION_RULES[jurisdiction];
+  return [
+    ...rules.regions,
+    ...(rules.storageMultiRegion ? [rules.storageMultiRegion] : []),
+    ...(rules.firestoreMultiRegion ? [rules.firestoreMultiRegion] : []),
+    rules.logLocation,
+  ].map((l) => l.toLowerCase()).filter((l, i, all) => all.indexOf(l) === i);
+}
+
+/**
+ * True when `location` (a region, a zone of an allowed region, or a multi-region, any case)
+ * keeps data inside the jurisdiction.
+ */
+export function isLocationAllowed(jurisdiction: Jurisdiction, location: string): boolean {
+  const wanted = location.toLowerCase();
+  const allowed = allowedLocations(jurisdiction);
+  if (allowed.includes(wanted)) return true;
+  // A zone such as europe-west1-b belongs to its region.
+  const zone = /^([a-z]+-[a-z]+\d+)-[a-z]$/.exec(wanted);
+  return zone !== null && allowed.includes(zone[1]);
+}
+
+/** The jurisdiction whose label value is `label`, if any. */
+export function jurisdictionForResidencyLabel(label: string): Jurisdiction | undefined {
+  return JURISDICTIONS.find((j) => JURISDICTION_RULES[j].residencyLabel === label);
+}

@@ -1,0 +1,268 @@
+/**
+ * The zod schemas for `environments/<env>/platform.yaml` and `environments/<env>/tenants/<id>.yaml`.
+ * A tenant file is the customer's documented instruction (DPA 2.3): every field is validated here,
+ * once, and the stacks, scripts and rules all read the typed result.
+ */
+import { z } from 'zod';
+import { JURISDICTIONS, JURISDICTION_RULES, isLocationAllowed } from './jurisdictions';
+import {
+  CONVERSION_DESTINATIONS,
+  GOOGLE_DENIED_CONSENT,
+  INTEGRATIONS,
+  LLM_SUPPORT,
+  SOURCES,
+} from './catalog';
+
+/** GCP project ids: 6-30 characters, lowercase letters, digits and hyphens, start with a letter, no trailing hyphen. */
+export const PROJECT_ID_PATTERN = /^[a-z][a-z0-9-]{4,28}[a-z0-9]$/;
+export const PROJECT_ID_RULE =
+  '6-30 characters: lowercase letters, digits and hyphens, starting with a letter and not ending with a hyphen';
+
+/** Tenant ids become part of project ids, stack names, label values and file names. */
+export const TENANT_ID_PATTERN = /^[a-z][a-z0-9]*(-[a-z0-9]+)*$/;
+export const TENANT_ID_RULE =
+  'lowercase letters, digits and single hyphens, starting with a letter and not ending with a hyphen (for example "acme-leisure")';
+
+const DATE_PATTERN = /^\d{4}-\d{2}-\d{2}$/;
+const isoDate = z
+  .string()
+  .regex(DATE_PATTERN, 'expected a date as YYYY-MM-DD')
+  .refine((s) => !Number.isNaN(Date.parse(`${s}T00:00:00Z`)) && new Date(`${s}T00:00:00Z`).toISOString().startsWith(s), {
+    message: 'expected a real calendar date as YYYY-MM-DD',
+  });
+
+const email = z.email('expected an email address such as security@example.com');
+const groupEmail = email;
+const uniqueList = <T extends z.ZodTypeAny>(item: T) =>
+  z.array(item).refine((list) => new Set(list).size === list.length, { message: 'list entries must be unique' });
+
+/** An image reference pinned by digest, so a deploy is reproducible and auditable (CI-1). */
+const imageByDigest = z
+  .string()
+  .regex(/^[a-z0-9.-]+(:\d+)?\/[a-z0-9._\/-]+@sha256:[a-f0-9]{64}$/, 'expected an image reference pinned by digest: <registry>/<path>@sha256:<64 hex digits>');
+
+// ---------------------------------------------------------------------------------------------
+// platform.yaml
+// ---------------------------------------------------------------------------------------------
+
+export const platformSchema = z.strictObject({
+  /** Must equal the folder name under environments/. */
+  environment: z.string().regex(/^[a-z][a-z0-9-]{0,15}$/, 'expected a short lowercase name such as "example" or "prod"'),
+  organization: z.strictObject({
+    id: z.string().regex(/^\d{6,20}$/, 'expected the numeric organization id, for example "123456789012"'),
+    domain: z.string().regex(/^[a-z0-9-]+(\.[a-z0-9-]+)+$/, 'expected a DNS domain such as smartsegments.ai'),
+    /** Cloud Identity directory customer id, for domain-restricted sharing (IAM-7). */
+    directoryCustomerId: z.string().regex(/^C[0-9a-z]{6,12}$/, 'expected a directory customer id such as "C01abcd2e"'),
+  }),
+  billingAccount: z
+    .string()
+    .regex(/^[0-9A-F]{6}-[0-9A-F]{6}-[0-9A-F]{6}$/, 'expected a billing account id such as "01ABCD-23EF45-6789AB"'),
+  /** Prefix of every project id of this environment: `<prefix>-<tenant id>`. */
+  projectPrefix: z.string().regex(/^[a-z][a-z0-9]{1,9}$/, 'expected 2-10 lowercase letters or digits, starting with a letter'),
+  /** Folder under which the platform creates its folders; the organization when absent. */
+  parentFolder: z.string().regex(/^folders\/\d+$/, 'expected "folders/<number>"').optional(),
+  /**
+   * Folder ids per jurisdiction, recorded after the platform stack is deployed (plain config,
+   * not a cross-stack reference, so tenant plans never depend on platform state).
+   */
+  tenantFolders: z.partialRecord(z.enum(JURISDICTIONS), z.string().regex(/^folders\/\d+$/, 'expected "folders/<number>"')),
+  /** Home jurisdiction of the platform's own shared projects (state, registry). */
+  platformJurisdiction: z.enum(JURISDICTIONS),
+  stateBucket: z.strictObject({
+    name: z.string().regex(/^[a-z0-9][a-z0-9_.-]{1,61}[a-z0-9]$/, 'expected a Cloud Storage bucket name'),
+  }),
+  ci: z.strictObject({
+    provider: z.literal('github'),
+    /** owner/name of this repository: the only one the deployer identity admits (CI-1). */
+    repository: z.string().regex(/^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/, 'expected "owner/name"'),
+    mainBranch: z.string().min(1).default('main'),
+  }),
+  /** Groups of people (IAM-5: people get access through groups only). */
+  groups: z.strictObject({
+    platformAdmins: groupEmail,
+    securityResponders: groupEmail,
+    support: groupEmail,
+  }),
+  contacts: z.strictObject({
+    security: email,
+    legal: email,
+  }),
+  /** Container images of the relay services, pinned by digest. */
+  images: z.strictObject({
+    ingestWebhook: imageByDigest,
+    conversionRelay: imageByDigest,
+    mcpEndpoint: imageByDigest,
+    integrationSync: imageByDigest,
+  }),
+  /** Public hostname suffix of tenant webhook endpoints: `<tenant>.<edgeDomain>`. */
+  edgeDomain: z.string().regex(/^[a-z0-9-]+(\.[a-z0-9-]+)+$/, 'expected a DNS domain such as hooks.smartsegments.ai'),
+});
+
+export type PlatformConfig = z.infer<typeof platformSchema>;
+
+// ---------------------------------------------------------------------------------------------
+// tenants/<id>.yaml
+// ---------------------------------------------------------------------------------------------
+
+const warehouseSchema = z.discriminatedUnion('mode', [
+  z.strictObject({
+    /** The dataset lives in the tenant's Smart Segments-owned project (DPA A.7, first paragraph). */
+    mode: z.literal('smart-segments'),
+  }),
+  z.strictObject({
+    /** The dataset lives in a customer-owned project (DPA A.7, second paragraph; HAND-2). */
+    mode: z.literal('customer'),
+    projectId: z.string().regex(PROJECT_ID_PATTERN, `expected a GCP project id: ${PROJECT_ID_RULE}`),
+    /**
+     * `customer`: the customer brings an existing project; Smart Segments never creates or owns it.
+     * `smart-segments`: Smart Segments provisions a dedicated project that the customer takes over later.
+     */
+    provisionedBy: z.enum(['customer', 'smart-segments']),
+  }),
+]);
+
+const handoverSchema = z.strictObject({
+  /** The customer's organization that receives the project. */
+  customerOrganizationId: z.string().regex(/^\d{6,20}$/, 'expected the numeric organization id'),
+  customerBillingAccount: z
+    .string()
+    .regex(/^[0-9A-F]{6}-[0-9A-F]{6}-[0-9A-F]{6}$/, 'expected a billing account id such as "01ABCD-23EF45-6789AB"'),
+  /** The customer's group that takes ownership (HAND-1: never left without an owner). */
+  customerOwnerGroup: groupEmail,
+  /** The customer's directory, admitted by domain-restricted sharing for the handover (IAM-7). */
+  customerDirectoryCustomerId: z.string().regex(/^C[0-9a-z]{6,12}$/, 'expected a directory customer id such as "C01abcd2e"'),
+});
+
+const offboardingSchema = z.strictObject({
+  /** The date the customer asked for deletion; the 14 days of DPA 10.1 run from here. */
+  requested: isoDate,
+  /** Set by `offboard --confirm-removed` once the stack has been destroyed; the stack is then no longer synthesized. */
+  removalConfirmed: z.boolean().default(false),
+});
+
+export const LIFECYCLE_STATES = ['active', 'handover-prepare', 'handover-transfer', 'handed-over', 'offboarding'] as const;
+export type LifecycleState = (typeof LIFECYCLE_STATES)[number];
+
+export const tenantSchema = z
+  .strictObject({
+    id: z.string().regex(TENANT_ID_PATTERN, `expected a tenant id: ${TENANT_ID_RULE}`),
+    displayName: z.string().trim().min(1, 'expected a non-empty name').max(100, 'expected at most 100 characters'),
+    jurisdiction: z.enum(JURISDICTIONS),
+    region: z.string().regex(/^[a-z]+-[a-z]+\d+$/, 'expected a Google Cloud region such as europe-west1'),
+    sources: uniqueList(z.enum(SOURCES)).default([]),
+    integrations: uniqueList(z.enum(INTEGRATIONS)).default([]),
+    conversionTracking: z
+      .strictObject({
+        enabled: z.boolean(),
+        destinations: uniqueList(z.enum(CONVERSION_DESTINATIONS)).default([]),
+        /** The tenant's election when Google `ad_user_data` is denied (DPA C.4). */
+        googleDeniedConsent: z.enum(GOOGLE_DENIED_CONSENT).optional(),
+      })
+      .default({ enabled: false, destinations: [] }),
+    mcp: z.strictObject({ enabled: z.boolean() }).default({ enabled: false }),
+    /** DPA Annex II 14: the customer may restrict LLM-assisted support (LLM-1). */
+    llmSupport: z.enum(LLM_SUPPORT),
+    warehouse: warehouseSchema,
+    lifecycle: z
+      .strictObject({
+        state: z.enum(LIFECYCLE_STATES),
+        handover: handoverSchema.optional(),
+        offboarding: offboardingSchema.optional(),
+      })
+      .default({ state: 'active' }),
+    contacts: z.strictObject({
+      /** Receives breach notices (DPA 8.1) and security essential-contact notices. */
+      security: email,
+      /** Receives legal and privacy notices; defaults to the security contact. */
+      privacy: email.optional(),
+    }),
+  })
+  .superRefine(
+    (t, ctx) => {
+      // Cross-field rules. `when: () => true` makes them run even when another field failed,
+      // so a user sees every problem at once; each guards against the fields it reads.
+      if (typeof t.jurisdiction === 'string' && typeof t.region === 'string' && t.jurisdiction in JURISDICTION_RULES) {
+        if (!isLocationAllowed(t.jurisdiction, t.region) || !JURISDICTION_RULES[t.jurisdiction].regions.includes(t.region)) {
+          ctx.addIssue({
+            code: 'custom',
+            path: ['region'],
+            message: `region "${t.region}" is outside jurisdiction ${t.jurisdiction} (RES-3); allowed: ${JURISDICTION_RULES[
+              t.jurisdiction
+            ].regions.join(', ')}`,
+          });
+        }
+      }
+      const ct = t.conversionTracking;
+      if (ct && ct.enabled === true) {
+        if (!Array.isArray(ct.destinations) || ct.destinations.length === 0) {
+          ctx.addIssue({
+            code: 'custom',
+            path: ['conversionTracking', 'destinations'],
+            message: `conversion tracking is enabled but names no destination; allowed: ${CONVERSION_DESTINATIONS.join(', ')}`,
+          });
+        }
+        if (Array.isArray(ct.destinations) && ct.destinations.includes('google-ads') && ct.googleDeniedConsent === undefined) {
+          ctx.addIssue({
+            code: 'custom',
+            path: ['conversionTracking', 'googleDeniedConsent'],
+            message: `the tenant's election for Google-denied consent is required when google-ads is a destination (DPA C.4); allowed: ${GOOGLE_DENIED_CONSENT.join(
+              ', ',
+            )}`,
+          });
+        }
+        if (Array.isArray(t.sources) && !t.sources.includes('roller')) {
+          ctx.addIssue({
+            code: 'custom',
+            path: ['sources'],
+            message: 'conversion tracking relays events from the ROLLER checkout (DPA C.1); add "roller" to sources',
+          });
+        }
+      } else if (ct && Array.isArray(ct.destinations) && ct.destinations.length > 0) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['conversionTracking', 'enabled'],
+          message: 'destinations are listed but conversion tracking is not enabled; set enabled: true or remove the destinations',
+        });
+      }
+      const lc = t.lifecycle;
+      if (lc && typeof lc.state === 'string') {
+        if (lc.state.startsWith('handover') || lc.state === 'handed-over') {
+          if (!lc.handover) {
+            ctx.addIssue({
+              code: 'custom',
+              path: ['lifecycle', 'handover'],
+              message: `lifecycle state "${lc.state}" needs the handover details (customerOrganizationId, customerBillingAccount, customerOwnerGroup, customerDirectoryCustomerId)`,
+            });
+          }
+          const w = t.warehouse;
+          if (w && !(w.mode === 'customer' && w.provisionedBy === 'smart-segments')) {
+            ctx.addIssue({
+              code: 'custom',
+              path: ['warehouse'],
+              message:
+                'only a dedicated project that Smart Segments provisioned for the customer can be handed over (DPA 10.2); set warehouse mode: customer, provisionedBy: smart-segments',
+            });
+          }
+        }
+        if (lc.state === 'offboarding' && !lc.offboarding) {
+          ctx.addIssue({
+            code: 'custom',
+            path: ['lifecycle', 'offboarding'],
+            message: 'lifecycle state "offboarding" needs offboarding.requested (YYYY-MM-DD); use `npm run offboard`',
+          });
+        }
+        if (lc.state !== 'offboarding' && lc.offboarding) {
+          ctx.addIssue({
+            code: 'custom',
+            path: ['lifecycle', 'offboarding'],
+            message: `offboarding details are only allowed in state "offboarding", not "${lc.state}"`,
+          });
+        }
+      }
+    },
+    { when: () => true },
+  );
+
+export type TenantConfig = z.infer<typeof tenantSchema>;
+export type TenantInput = z.input<typeof tenantSchema>;
+export type WarehouseConfig = TenantConfig['warehouse'];

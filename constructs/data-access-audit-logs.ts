@@ -1,0 +1,38 @@
+/**
+ * Turns on Data Access audit logs (DATA_READ, DATA_WRITE, ADMIN_READ) for the services that hold
+ * Customer Data (LOG-2), so reads of a tenant's data are on record. Admin Activity logs are always on.
+ */
+import { Construct } from 'constructs';
+import { ProjectIamAuditConfig } from '@cdktf/provider-google/lib/project-iam-audit-config';
+import type { TenantProject } from './tenant-project';
+
+/** The services that store or carry Customer Data. */
+export const CUSTOMER_DATA_SERVICES = [
+  'bigquery.googleapis.com',
+  'firestore.googleapis.com',
+  'pubsub.googleapis.com',
+  'secretmanager.googleapis.com',
+  'storage.googleapis.com',
+] as const;
+
+export interface DataAccessAuditLogsProps {
+  readonly project: TenantProject;
+  /** Default: CUSTOMER_DATA_SERVICES. */
+  readonly services?: readonly string[];
+}
+
+export class DataAccessAuditLogs extends Construct {
+  readonly services: readonly string[];
+
+  constructor(scope: Construct, id: string, props: DataAccessAuditLogsProps) {
+    super(scope, id);
+    this.services = [...(props.services ?? CUSTOMER_DATA_SERVICES)].sort();
+    for (const service of this.services) {
+      new ProjectIamAuditConfig(this, service.split('.')[0], {
+        project: props.project.projectId,
+        service,
+        auditLogConfig: [{ logType: 'ADMIN_READ' }, { logType: 'DATA_READ' }, { logType: 'DATA_WRITE' }],
+      });
+    }
+  }
+}

@@ -1,0 +1,102 @@
+/**
+ * The tenant's GCP project (ISO-1: one project per tenant). Creates it in the jurisdiction's folder
+ * with the tenant's lifecycle deletion policy, enables the APIs the platform needs and deprivileges
+ * the default service accounts (IAM-4). For a project the customer brings (HAND-2) it creates
+ * nothing: it only names the project, so every other construct can still target it.
+ */
+import { Construct } from 'constructs';
+import { Project } from '@cdktf/provider-google/lib/project';
+import { ProjectService } from '@cdktf/provider-google/lib/project-service';
+import { ProjectDefaultServiceAccounts } from '@cdktf/provider-google/lib/project-default-service-accounts';
+
+export interface TenantProjectProps {
+  /** The project id (validated by the config schema). */
+  readonly projectId: string;
+  /** Display name; defaults to the project id. */
+  readonly displayName?: string;
+  /**
+   * `smart-segments`: this code creates and owns the project.
+   * `customer`: the customer's existing project; nothing project-wide is created or changed.
+   */
+  readonly ownership: 'smart-segments' | 'customer';
+  /** `folders/<id>`; required when this code creates the project. */
+  readonly folderId?: string;
+  /** Required when this code creates the project. */
+  readonly billingAccount?: string;
+  /** google_project `deletion_policy`. Default PREVENT. */
+  readonly deletionPolicy?: 'PREVENT' | 'DELETE' | 'ABANDON';
+  /** Labels that belong to the project only (for example `llm-support`, LLM-1). */
+  readonly projectLabels?: Readonly<Record<string, string>>;
+}
+
+export class TenantProject extends Construct {
+  readonly projectId: string;
+  readonly ownership: 'smart-segments' | 'customer';
+  /** The google_project resource, when this code creates the project. */
+  readonly project?: Project;
+  private readonly services = new Map<string, ProjectService>();
+  private readonly requiredApis = new Set<string>();
+
+  constructor(scope: Construct, id: string, props: TenantProjectProps) {
+    super(scope, id);
+    this.projectId = props.projectId;
+    this.ownership = props.ownership;
+    if (props.ownership === 'customer') return;
+
+    if (!props.folderId || !props.billingAccount) {
+      throw new Error(`TenantProject ${props.projectId}: folderId and billingAccount are required when Smart Segments creates the project`);
+    }
+    this.project = new Project(this, 'project', {
+      projectId: props.projectId,
+      name: (props.displayName ?? props.projectId).replace(/[^A-Za-z0-9 '!-]/g, '').slice(0, 30).trim() || props.projectId,
+      folderId: props.folderId,
+      billingAccount: props.billingAccount,
+      // Default network would be an open VPC nobody declared; workloads here are serverless.
+      autoCreateNetwork: false,
+      deletionPolicy: props.deletionPolicy ?? 'PREVENT',
+      labels: { ...(props.projectLabels ?? {}) },
+    });
+
+    // IAM-4: the Compute and App Engine default service accounts get no roles.
+    const iam = this.enableApi('iam.googleapis.com');
+    new ProjectDefaultServiceAccounts(this, 'default-service-accounts', {
+      project: this.projectId,
+      action: 'DEPRIVILEGE',
+      restorePolicy: 'REVERT_AND_IGNORE_FAILURE',
+      dependsOn: iam ? [iam] : [],
+    });
+  }
+
+  /** True when Smart Segments created (and so owns) the project. */
+  get isOwnedBySmartSegments(): boolean {
+    return this.ownership === 'smart-segments';
+  }
+
+  /**
+   * Enables an API on the project (once, however many constructs ask) and returns the resource
+   * to depend on. In a customer's project it enables nothing and records the API in
+   * `apisTheCustomerMustEnable`, because we do not change a project we do not own (HAND-2).
+   */
+  enableApi(api: string): ProjectService | undefined {
+    this.requiredApis.add(api);
+    if (!this.project) return undefined;
+    let service = this.services.get(api);
+    if (!service) {
+      service = new ProjectService(this, `api-${api.split('.')[0]}`, {
+        project: this.projectId,
+        service: api,
+        // Turning an API off on destroy would break other resources still being destroyed.
+        disableOnDestroy: false,
+        disableDependentServices: false,
+        dependsOn: [this.project],
+      });
+      this.services.set(api, service);
+    }
+    return service;
+  }
+
+  /** Every API the stack needs, sorted; for a customer's project, the ones the customer must enable. */
+  get apis(): string[] {
+    return [...this.requiredApis].sort();
+  }
+}

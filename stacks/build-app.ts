@@ -1,0 +1,60 @@
+/**
+ * Builds the one cdktf App from config: a PlatformStack per environment and a TenantStack per
+ * tenant. `stacks` limits the build to the named stacks (the STACKS variable), so onboarding one
+ * tenant does not synthesize all of them.
+ */
+import { App } from 'cdktf';
+import { loadAllEnvironments, loadEnvironment, type EnvironmentConfig } from '../config/loader';
+import { tenantStackName } from '../config/naming';
+import { TenantStack } from './tenant-stack';
+
+export interface BuildAppOptions {
+  /** Folder holding one sub-folder per environment. Default: the repository's environments/. */
+  readonly environmentsDir?: string;
+  /** Only this environment. Default: every environment. */
+  readonly environment?: string;
+  /** Only these stack names. Default: every stack. */
+  readonly stacks?: readonly string[];
+  /** Output folder. Default: CDKTF_OUTDIR or cdktf.out. */
+  readonly outdir?: string;
+}
+
+/** Parses a comma-separated STACKS value into names; empty means every stack. */
+export function parseStackList(value: string | undefined): string[] | undefined {
+  if (!value || value.trim() === '') return undefined;
+  return value
+    .split(',')
+    .map((s) => s.trim())
+    .filter((s) => s.length > 0);
+}
+
+/** Tenants whose removal was confirmed after offboarding are no longer synthesized. */
+export function synthesizedTenants(environment: EnvironmentConfig) {
+  return environment.tenants.filter((t) => !(t.lifecycle.state === 'offboarding' && t.lifecycle.offboarding?.removalConfirmed));
+}
+
+export function stackNamesOf(environments: readonly EnvironmentConfig[]): string[] {
+  return environments.flatMap((env) => synthesizedTenants(env).map((t) => tenantStackName(env.name, t.id)));
+}
+
+export function buildApp(options: BuildAppOptions = {}): App {
+  const environments = options.environment
+    ? [loadEnvironment(options.environment, { environmentsDir: options.environmentsDir })]
+    : loadAllEnvironments(options.environmentsDir);
+  const wanted = options.stacks ? new Set(options.stacks) : undefined;
+  if (wanted) {
+    const known = new Set(stackNamesOf(environments));
+    const unknown = [...wanted].filter((s) => !known.has(s));
+    if (unknown.length > 0) {
+      throw new Error(`STACKS names unknown stack(s): ${unknown.join(', ')}; known stacks: ${[...known].sort().join(', ')}`);
+    }
+  }
+  const app = new App({ outdir: options.outdir, skipValidation: false });
+  for (const environment of environments) {
+    for (const tenant of synthesizedTenants(environment)) {
+      if (wanted && !wanted.has(tenantStackName(environment.name, tenant.id))) continue;
+      new TenantStack(app, { environment, tenant });
+    }
+  }
+  return app;
+}

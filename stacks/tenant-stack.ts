@@ -1,0 +1,70 @@
+/**
+ * TenantStack: one per tenant, `tenant-<env>-<tenant>`, with its own remote state. It stands up the
+ * tenant's project and its compliance baseline; the data plane is composed on top of `project`.
+ */
+import { Construct } from 'constructs';
+import { Aspects, GcsBackend, TerraformStack } from 'cdktf';
+import { GoogleProvider } from '@cdktf/provider-google/lib/provider';
+import { createsProject, type EnvironmentConfig, type ResolvedTenant } from '../config/loader';
+import { jurisdictionRules } from '../config/jurisdictions';
+import { lifecycleProtection } from '../config/lifecycle';
+import { tenantStackName } from '../config/naming';
+import { RequiredLabels } from '../constructs/required-labels';
+import { TenantProject } from '../constructs/tenant-project';
+import { LogRetention } from '../constructs/log-retention';
+import { DataAccessAuditLogs } from '../constructs/data-access-audit-logs';
+import { EssentialContacts } from '../constructs/essential-contacts';
+
+export interface TenantStackProps {
+  readonly environment: EnvironmentConfig;
+  readonly tenant: ResolvedTenant;
+}
+
+export class TenantStack extends TerraformStack {
+  readonly tenant: ResolvedTenant;
+  readonly environment: EnvironmentConfig;
+  readonly project: TenantProject;
+
+  constructor(scope: Construct, props: TenantStackProps) {
+    const { environment, tenant } = props;
+    const name = tenantStackName(environment.name, tenant.id);
+    super(scope, name);
+    this.tenant = tenant;
+    this.environment = environment;
+    const platform = environment.platform;
+    const residency = jurisdictionRules(tenant.jurisdiction);
+    const protection = lifecycleProtection(tenant.lifecycle.state);
+
+    // CI-1: remote state per stack, in the versioned platform state bucket.
+    new GcsBackend(this, { bucket: platform.stateBucket.name, prefix: `stacks/${name}` });
+    new GoogleProvider(this, 'google', { region: tenant.region });
+
+    // ISO-3: every labelable resource carries these three labels.
+    Aspects.of(this).add(
+      new RequiredLabels({ tenant: tenant.id, environment: environment.name, 'data-residency': residency.residencyLabel }),
+    );
+
+    const ownsProject = createsProject(tenant);
+    this.project = new TenantProject(this, 'project', {
+      projectId: tenant.projectId,
+      displayName: tenant.displayName,
+      ownership: ownsProject ? 'smart-segments' : 'customer',
+      folderId: ownsProject ? platform.tenantFolders[tenant.jurisdiction] : undefined,
+      billingAccount: ownsProject ? platform.billingAccount : undefined,
+      deletionPolicy: protection.projectDeletionPolicy,
+      // LLM-1: the customer's restriction on LLM-assisted support is visible on its project.
+      projectLabels: { 'llm-support': tenant.llmSupport },
+    });
+
+    // Project-wide settings only in a project we own; a customer's project keeps its own (HAND-2).
+    if (this.project.isOwnedBySmartSegments) {
+      new LogRetention(this, 'log-retention', { project: this.project, jurisdiction: tenant.jurisdiction });
+      new DataAccessAuditLogs(this, 'data-access-audit-logs', { project: this.project });
+      new EssentialContacts(this, 'essential-contacts', {
+        project: this.project,
+        securityEmails: [tenant.contacts.security, platform.contacts.security],
+        legalEmails: [tenant.contacts.privacy ?? tenant.contacts.security, platform.contacts.legal],
+      });
+    }
+  }
+}
