@@ -2,6 +2,7 @@
 import type { Jurisdiction } from './jurisdictions';
 import type { PlatformConfig, TenantConfig } from './schema';
 import { JURISDICTIONS } from './jurisdictions';
+import type { Integration } from './catalog';
 
 /** The project holding a tenant: the customer's named project, or `<prefix>-<tenant id>`. */
 export function tenantProjectId(platform: Pick<PlatformConfig, 'projectPrefix'>, tenant: Pick<TenantConfig, 'id' | 'warehouse'>): string {
@@ -29,4 +30,51 @@ export function sharedProjectId(platform: Pick<PlatformConfig, 'projectPrefix'>)
 /** Project ids the platform reserves, so no tenant can collide with them. */
 export function platformProjectIds(platform: Pick<PlatformConfig, 'projectPrefix'>): string[] {
   return [sharedProjectId(platform), ...JURISDICTIONS.map((j) => auditLogProjectId(platform, j))];
+}
+
+/**
+ * Workloads that run as a tenant's own service accounts (ISO-2, IAM-2). Account ids are fixed
+ * here so the platform stack (registry read access) and the tenant stack agree without a
+ * cross-stack reference.
+ */
+export const WORKLOAD_ACCOUNT_IDS = {
+  ingestWebhook: 'ingest-webhook',
+  conversionRelay: 'conversion-relay',
+  mcpEndpoint: 'mcp-endpoint',
+  /** dbt Labs (Annex III subprocessor, SUB-1). */
+  dbt: 'dbt-transform',
+} as const;
+
+/** Short names keep `sync-<integration>` within the 6-30 character service account id limit. */
+const INTEGRATION_SHORT_NAMES: Readonly<Record<Integration, string>> = {
+  mailchimp: 'mailchimp',
+  klaviyo: 'klaviyo',
+  'salesforce-marketing-cloud': 'sfmc',
+  hubspot: 'hubspot',
+  brevo: 'brevo',
+  asknicely: 'asknicely',
+  vendus: 'vendus',
+  xero: 'xero',
+  netsuite: 'netsuite',
+  'quickbooks-online': 'qbo',
+  deputy: 'deputy',
+};
+
+/** The service account id of the job that sends to one integration (A.8-A.10). */
+export function integrationAccountId(integration: Integration): string {
+  return `sync-${INTEGRATION_SHORT_NAMES[integration]}`;
+}
+
+export function serviceAccountEmail(projectId: string, accountId: string): string {
+  return `${accountId}@${projectId}.iam.gserviceaccount.com`;
+}
+
+/** Account ids of the tenant workloads that run container images (Cloud Run services and jobs). */
+export function runtimeAccountIds(tenant: Pick<TenantConfig, 'sources' | 'integrations' | 'conversionTracking' | 'mcp'>): string[] {
+  const ids: string[] = [];
+  if (tenant.sources.length > 0) ids.push(WORKLOAD_ACCOUNT_IDS.ingestWebhook);
+  if (tenant.conversionTracking.enabled) ids.push(WORKLOAD_ACCOUNT_IDS.conversionRelay);
+  if (tenant.mcp.enabled) ids.push(WORKLOAD_ACCOUNT_IDS.mcpEndpoint);
+  for (const integration of tenant.integrations) ids.push(integrationAccountId(integration));
+  return ids;
 }
