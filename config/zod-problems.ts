@@ -37,6 +37,10 @@ function allowedKeysAt(schema: z.ZodTypeAny, path: readonly PropertyKey[]): stri
   }
   const def = (current as { _zod?: { def?: Record<string, unknown> } })?._zod?.def;
   if (def?.type === 'object') return Object.keys(def.shape as Record<string, unknown>);
+  if (def?.type === 'record') {
+    const keyDef = (def.keyType as { _zod?: { def?: Record<string, unknown> } })?._zod?.def;
+    if (keyDef?.type === 'enum') return Object.values(keyDef.entries as Record<string, string>);
+  }
   if (def?.type === 'union' && Array.isArray(def.options)) {
     const keys = new Set<string>();
     for (const option of def.options as unknown[]) {
@@ -75,7 +79,11 @@ export function zodIssuesToProblems(file: string, schema: z.ZodTypeAny, error: z
         message =
           got === undefined
             ? `is required (expected ${expected})`
-            : `expected ${expected}, got ${Array.isArray(got) ? 'a list' : typeof got} ${JSON.stringify(got)}`;
+            : `expected ${expected}, got ${Array.isArray(got) ? 'a list' : typeof got} ${JSON.stringify(got)}${
+                expected === 'string' && (typeof got === 'number' || typeof got === 'boolean')
+                  ? ` (YAML read it as a ${typeof got}; put it in quotes: "${String(got)}")`
+                  : ''
+              }`;
         break;
       }
       case 'invalid_union': {

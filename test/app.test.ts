@@ -1,0 +1,88 @@
+/**
+ * The App as main.ts builds it: deterministic output, STACKS filtering, and deep provider imports.
+ */
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { buildApp, parseStackList } from '../stacks/build-app';
+import { REPO_ROOT } from './support/synth';
+
+function synthTo(options: Parameters<typeof buildApp>[0] = {}): string {
+  const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'ss-synth-'));
+  buildApp({ ...options, outdir }).synth();
+  return outdir;
+}
+
+function readTree(dir: string): Map<string, Buffer> {
+  const files = new Map<string, Buffer>();
+  const walk = (d: string) => {
+    for (const entry of fs.readdirSync(d, { withFileTypes: true })) {
+      const full = path.join(d, entry.name);
+      if (entry.isDirectory()) walk(full);
+      else files.set(path.relative(dir, full), fs.readFileSync(full));
+    }
+  };
+  walk(dir);
+  return files;
+}
+
+describe('deterministic output', () => {
+  it('synthesizing the same config twice gives identical bytes', () => {
+    const a = synthTo({ environment: 'example' });
+    const b = synthTo({ environment: 'example' });
+    try {
+      const ta = readTree(a);
+      const tb = readTree(b);
+      expect([...ta.keys()].sort()).toEqual([...tb.keys()].sort());
+      expect([...ta.keys()].some((f) => f.endsWith('cdk.tf.json'))).toBe(true);
+      for (const [file, bytes] of ta) expect({ file, same: bytes.equals(tb.get(file)!) }).toEqual({ file, same: true });
+    } finally {
+      fs.rmSync(a, { recursive: true, force: true });
+      fs.rmSync(b, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('STACKS limits synthesis to the named stacks', () => {
+  it('parses a comma-separated list', () => {
+    expect(parseStackList(undefined)).toBeUndefined();
+    expect(parseStackList(' ')).toBeUndefined();
+    expect(parseStackList('a, b,,c')).toEqual(['a', 'b', 'c']);
+  });
+
+  it('builds only the named stack', () => {
+    const app = buildApp({ stacks: ['tenant-example-thames-bowl'] });
+    expect(app.node.children.map((c) => c.node.id)).toEqual(['tenant-example-thames-bowl']);
+  });
+
+  it('rejects an unknown stack name, listing the known ones', () => {
+    expect(() => buildApp({ stacks: ['tenant-example-nobody'] })).toThrow(
+      /STACKS names unknown stack\(s\): tenant-example-nobody; known stacks: .*tenant-example-thames-bowl/,
+    );
+  });
+});
+
+describe('deep imports only', () => {
+  // The package root import loads ~1,500 provider classes (seconds) and type-checks for minutes.
+  it('no TypeScript file imports @cdktf/provider-google from the package root', () => {
+    const offenders: string[] = [];
+    const walk = (d: string) => {
+      for (const entry of fs.readdirSync(d, { withFileTypes: true })) {
+        if (['node_modules', 'cdktf.out', '.git', 'reports'].includes(entry.name)) continue;
+        const full = path.join(d, entry.name);
+        if (entry.isDirectory()) walk(full);
+        else if (entry.name.endsWith('.ts')) {
+          const text = fs.readFileSync(full, 'utf8');
+          if (/(from\s+|require\(\s*|import\(\s*)['"]@cdktf\/provider-google['"]/.test(text)) offenders.push(path.relative(REPO_ROOT, full));
+        }
+      }
+    };
+    walk(REPO_ROOT);
+    expect(offenders).toEqual([]);
+  });
+
+  it('the check catches a root import', () => {
+    expect(/(from\s+|require\(\s*|import\(\s*)['"]@cdktf\/provider-google['"]/.test(`import { x } from '@cdktf/provider-google';`)).toBe(true);
+    expect(/(from\s+|require\(\s*|import\(\s*)['"]@cdktf\/provider-google['"]/.test(`import { x } from '@cdktf/provider-google/lib/project';`)).toBe(false);
+  });
+});

@@ -1,0 +1,261 @@
+/**
+ * The config schema and loader: valid files load, and every invalid file is rejected before
+ * synthesis with a message that names the file, the field and what is allowed (RES-3 included).
+ */
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { stringify } from 'yaml';
+import { ConfigError } from '../config/config-error';
+import { loadEnvironment } from '../config/loader';
+import { buildApp } from '../stacks/build-app';
+import { copyEnvironment } from './support/temp-environment';
+import { exampleEnvironment } from './support/synth';
+
+const validTenant = {
+  id: 'valid-tenant',
+  displayName: 'Valid Tenant',
+  jurisdiction: 'EEA',
+  region: 'europe-west1',
+  sources: ['roller'],
+  integrations: ['mailchimp'],
+  conversionTracking: { enabled: true, destinations: ['meta', 'google-ads'], googleDeniedConsent: 'drop' },
+  mcp: { enabled: true },
+  llmSupport: 'restricted',
+  warehouse: { mode: 'smart-segments' },
+  contacts: { security: 'security@valid.example', privacy: 'privacy@valid.example' },
+};
+
+type Mutation = (t: Record<string, any>) => Record<string, any>;
+
+/** Writes a tenant file into a temporary copy of the example environment and loads it. */
+function loadWithTenant(tenant: Record<string, any>, fileName = `${tenant.id}.yaml`) {
+  const tmp = copyEnvironment();
+  try {
+    fs.writeFileSync(path.join(tmp.envDir, 'tenants', fileName), stringify(tenant));
+    return { env: loadEnvironment('example', { environmentsDir: tmp.dir }), dir: tmp.dir };
+  } finally {
+    tmp.remove();
+  }
+}
+
+function problemsFor(tenant: Record<string, any>, fileName?: string): ConfigError {
+  try {
+    loadWithTenant(tenant, fileName);
+  } catch (e) {
+    if (e instanceof ConfigError) return e;
+    throw e;
+  }
+  throw new Error('expected the config to be rejected');
+}
+
+describe('example environment', () => {
+  it('loads six tenants covering every jurisdiction and warehouse mode', () => {
+    const env = exampleEnvironment();
+    expect(env.tenants.map((t) => t.id)).toEqual([
+      'alpen-sport',
+      'brightwave-leisure',
+      'harbour-play',
+      'lisboa-parque',
+      'nordic-climb',
+      'thames-bowl',
+    ]);
+    expect(new Set(env.tenants.map((t) => t.jurisdiction))).toEqual(new Set(['EEA', 'UK', 'CH', 'AU']));
+    const modes = env.tenants.map((t) => (t.warehouse.mode === 'customer' ? `customer/${t.warehouse.provisionedBy}` : t.warehouse.mode));
+    expect(new Set(modes)).toEqual(new Set(['smart-segments', 'customer/customer', 'customer/smart-segments']));
+  });
+
+  it('covers conversion tracking to Meta and Google Ads with a marketing integration, and a POS integration', () => {
+    const env = exampleEnvironment();
+    expect(
+      env.tenants.some(
+        (t) =>
+          t.jurisdiction === 'EEA' &&
+          t.conversionTracking.destinations.includes('meta') &&
+          t.conversionTracking.destinations.includes('google-ads') &&
+          t.integrations.includes('mailchimp'),
+      ),
+    ).toBe(true);
+    expect(env.tenants.some((t) => t.integrations.includes('vendus'))).toBe(true);
+  });
+
+  it('accepts a fully specified valid tenant', () => {
+    const { env } = loadWithTenant(validTenant);
+    const t = env.tenants.find((x) => x.id === 'valid-tenant')!;
+    expect(t.projectId).toBe('ssx-valid-tenant');
+    expect(t.lifecycle.state).toBe('active');
+  });
+});
+
+describe('invalid tenant files are rejected with file and field', () => {
+  const cases: Array<[string, Mutation, string, RegExp]> = [
+    ['bad id characters', (t) => ({ ...t, id: 'Bad_Id' }), 'id', /lowercase letters, digits and single hyphens/],
+    ['trailing hyphen in id', (t) => ({ ...t, id: 'trailing-' }), 'id', /not ending with a hyphen/],
+    ['path-like id', (t) => ({ ...t, id: '../escape' }), 'id', /expected a tenant id/],
+    [
+      'project id too long',
+      (t) => ({ ...t, id: 'a-very-long-tenant-name-indeed' }),
+      'id',
+      /project id "ssx-a-very-long-tenant-name-indeed" \(34 characters\)/,
+    ],
+    ['EEA tenant in London', (t) => ({ ...t, region: 'europe-west2' }), 'region', /outside jurisdiction EEA \(RES-3\)/],
+    ['EEA tenant in Zurich', (t) => ({ ...t, region: 'europe-west6' }), 'region', /outside jurisdiction EEA/],
+    ['UK tenant in Belgium', (t) => ({ ...t, jurisdiction: 'UK', region: 'europe-west1' }), 'region', /allowed: europe-west2/],
+    ['unknown jurisdiction', (t) => ({ ...t, jurisdiction: 'US' }), 'jurisdiction', /got "US"; allowed: EEA, UK, CH, AU/],
+    ['unknown integration', (t) => ({ ...t, integrations: ['mailchimp', 'myspace'] }), 'integrations[1]', /allowed: mailchimp, klaviyo/],
+    [
+      'unknown conversion destination',
+      (t) => ({ ...t, conversionTracking: { ...t.conversionTracking, destinations: ['tiktok'] } }),
+      'conversionTracking.destinations[0]',
+      /allowed: meta, google-ads/,
+    ],
+    [
+      'google ads without the tenant election for denied consent',
+      (t) => ({ ...t, conversionTracking: { enabled: true, destinations: ['google-ads'] } }),
+      'conversionTracking.googleDeniedConsent',
+      /allowed: drop, modeled/,
+    ],
+    [
+      'conversion tracking without the ROLLER checkout',
+      (t) => ({ ...t, sources: ['revsport'] }),
+      'sources',
+      /add "roller"/,
+    ],
+    ['missing security contact', (t) => ({ ...t, contacts: { privacy: 'p@valid.example' } }), 'contacts.security', /is required/],
+    ['bad email', (t) => ({ ...t, contacts: { security: 'not-an-email' } }), 'contacts.security', /email address/],
+    [
+      'customer warehouse without project id',
+      (t) => ({ ...t, warehouse: { mode: 'customer', provisionedBy: 'customer' } }),
+      'warehouse.projectId',
+      /is required/,
+    ],
+    [
+      'customer warehouse with an invalid project id',
+      (t) => ({ ...t, warehouse: { mode: 'customer', projectId: 'Bad_Project', provisionedBy: 'customer' } }),
+      'warehouse.projectId',
+      /valid|GCP project id/,
+    ],
+    ['unknown key', (t) => ({ ...t, colour: 'blue' }), '(top level)', /unknown key "colour".*allowed keys: id, displayName/],
+    [
+      'unknown nested key',
+      (t) => ({ ...t, mcp: { enabled: true, public: true } }),
+      'mcp',
+      /unknown key "public".*allowed keys: enabled/,
+    ],
+    ['unknown llm support value', (t) => ({ ...t, llmSupport: 'sometimes' }), 'llmSupport', /allowed: allowed, restricted/],
+    ['missing display name', (t) => ({ ...t, displayName: undefined }), 'displayName', /is required/],
+    [
+      'handover state without handover details',
+      (t) => ({ ...t, lifecycle: { state: 'handover-prepare' } }),
+      'lifecycle.handover',
+      /needs the handover details/,
+    ],
+    [
+      'offboarding without a request date',
+      (t) => ({ ...t, lifecycle: { state: 'offboarding' } }),
+      'lifecycle.offboarding',
+      /offboarding.requested/,
+    ],
+    [
+      'offboarding with an impossible date',
+      (t) => ({ ...t, lifecycle: { state: 'offboarding', offboarding: { requested: '2026-02-30' } } }),
+      'lifecycle.offboarding.requested',
+      /real calendar date/,
+    ],
+    ['duplicate integrations', (t) => ({ ...t, integrations: ['xero', 'xero'] }), 'integrations', /unique/],
+  ];
+
+  it.each(cases)('%s', (_name, mutate, field, message) => {
+    const tenant = JSON.parse(JSON.stringify(mutate({ ...validTenant })));
+    const err = problemsFor(tenant, 'valid-tenant.yaml');
+    const problem = err.problems.find((p) => p.field === field && message.test(p.message));
+    expect({ problems: err.problems, found: problem !== undefined }).toMatchObject({ found: true });
+    expect(problem!.file).toMatch(/tenants[\\/]valid-tenant\.yaml$/);
+    expect(err.message).toContain(`valid-tenant.yaml: ${field}:`);
+  });
+
+  it('reports every problem of a file at once', () => {
+    const err = problemsFor(
+      { ...validTenant, region: 'europe-west2', integrations: ['myspace'], contacts: { security: 'x' }, colour: 1 },
+      'valid-tenant.yaml',
+    );
+    expect(err.problems.map((p) => p.field).sort()).toEqual(['(top level)', 'contacts.security', 'integrations[0]', 'region']);
+  });
+
+  it('rejects a file whose name does not match its id', () => {
+    const err = problemsFor(validTenant, 'other-name.yaml');
+    expect(err.problems[0]).toMatchObject({ field: 'id', message: expect.stringMatching(/rename the file to valid-tenant.yaml/) });
+  });
+
+  it('rejects a duplicate project id within the environment', () => {
+    const err = problemsFor(
+      { ...validTenant, id: 'dupe-project', warehouse: { mode: 'customer', projectId: 'nordic-climb-dwh', provisionedBy: 'customer' } },
+    );
+    const problem = err.problems.find((p) => p.field === 'warehouse.projectId');
+    expect(problem?.message).toMatch(/gives project id "nordic-climb-dwh", already used by tenant "(dupe-project|nordic-climb)"/);
+  });
+
+  it('rejects YAML that does not parse, naming the file', () => {
+    const tmp = copyEnvironment();
+    try {
+      fs.writeFileSync(path.join(tmp.envDir, 'tenants', 'broken.yaml'), 'id: [unclosed\n');
+      expect(() => loadEnvironment('example', { environmentsDir: tmp.dir })).toThrow(/broken\.yaml: \(file\): is not valid YAML/);
+    } finally {
+      tmp.remove();
+    }
+  });
+});
+
+describe('invalid platform files are rejected with file and field', () => {
+  const cases: Array<[string, (p: string) => string, string, RegExp]> = [
+    ['bad billing account', (p) => p.replace('billingAccount: 01ABCD-23EF45-6789AB', 'billingAccount: ABC-123'), 'billingAccount', /billing account id/],
+    ['organization id read as a number', (p) => p.replace('id: "123456789012"', 'id: 123456789012'), 'organization.id', /put it in quotes: "123456789012"/],
+    ['environment name mismatch', (p) => p.replace('environment: example', 'environment: prod'), 'environment', /must match/],
+    ['image not pinned by digest', (p) => p.replace(/ingest-webhook@sha256:1+/, 'ingest-webhook:latest'), 'images.ingestWebhook', /pinned by digest/],
+    ['missing folder for a jurisdiction in use', (p) => p.replace('  UK: folders/100000000002\n', ''), 'tenantFolders.UK', /needs its UK folder/],
+    ['unknown jurisdiction folder', (p) => p.replace('  AU: folders/100000000004', '  US: folders/100000000004'), 'tenantFolders', /unknown key "US".*allowed keys: EEA, UK, CH, AU/],
+  ];
+
+  it.each(cases)('%s', (_name, mutate, field, message) => {
+    const tmp = copyEnvironment();
+    try {
+      const file = path.join(tmp.envDir, 'platform.yaml');
+      const before = fs.readFileSync(file, 'utf8');
+      const after = mutate(before);
+      expect(after).not.toBe(before);
+      fs.writeFileSync(file, after);
+      let err: ConfigError | undefined;
+      try {
+        loadEnvironment('example', { environmentsDir: tmp.dir });
+      } catch (e) {
+        err = e as ConfigError;
+      }
+      expect(err).toBeInstanceOf(ConfigError);
+      const problem = err!.problems.find((p) => p.field === field);
+      expect(problem).toBeDefined();
+      expect(problem!.file).toMatch(/platform\.yaml$/);
+      expect(problem!.message).toMatch(message);
+    } finally {
+      tmp.remove();
+    }
+  });
+
+  it('names the unknown environment and the known ones', () => {
+    expect(() => loadEnvironment('staging')).toThrow(/environment "staging" does not exist; known environments: example/);
+  });
+});
+
+describe('invalid config synthesizes nothing', () => {
+  it('fails before any output is written', () => {
+    const tmp = copyEnvironment();
+    const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'ss-out-'));
+    fs.rmSync(outdir, { recursive: true });
+    try {
+      fs.writeFileSync(path.join(tmp.envDir, 'tenants', 'bad.yaml'), stringify({ ...validTenant, id: 'bad', region: 'europe-west2' }));
+      expect(() => buildApp({ environmentsDir: tmp.dir, outdir }).synth()).toThrow(ConfigError);
+      expect(fs.existsSync(outdir)).toBe(false);
+    } finally {
+      tmp.remove();
+    }
+  });
+});
