@@ -19,8 +19,13 @@ export interface TenantProjectProps {
    * `customer`: the customer's existing project; nothing project-wide is created or changed.
    */
   readonly ownership: 'smart-segments' | 'customer';
-  /** `folders/<id>`; required when this code creates the project. */
+  /** `folders/<id>`; this or `organizationId` is required when this code creates the project. */
   readonly folderId?: string;
+  /**
+   * Numeric organization id to place the project directly under an organization: the customer's
+   * organization once a handover transfers the project (HAND-1). Exclusive with `folderId`.
+   */
+  readonly organizationId?: string;
   /** Required when this code creates the project. */
   readonly billingAccount?: string;
   /** google_project `deletion_policy`. Default PREVENT. */
@@ -43,13 +48,16 @@ export class TenantProject extends Construct {
     this.ownership = props.ownership;
     if (props.ownership === 'customer') return;
 
-    if (!props.folderId || !props.billingAccount) {
-      throw new Error(`TenantProject ${props.projectId}: folderId and billingAccount are required when Smart Segments creates the project`);
+    if ((!props.folderId && !props.organizationId) || (props.folderId && props.organizationId) || !props.billingAccount) {
+      throw new Error(
+        `TenantProject ${props.projectId}: exactly one of folderId or organizationId, and a billingAccount, are required when Smart Segments creates the project`,
+      );
     }
     this.project = new Project(this, 'project', {
       projectId: props.projectId,
       name: (props.displayName ?? props.projectId).replace(/[^A-Za-z0-9 '!-]/g, '').slice(0, 30).trim() || props.projectId,
       folderId: props.folderId,
+      orgId: props.organizationId,
       billingAccount: props.billingAccount,
       // Default network would be an open VPC nobody declared; workloads here are serverless.
       autoCreateNetwork: false,

@@ -14,6 +14,7 @@ import { TenantProject } from '../constructs/tenant-project';
 import { LogRetention } from '../constructs/log-retention';
 import { DataAccessAuditLogs } from '../constructs/data-access-audit-logs';
 import { EssentialContacts } from '../constructs/essential-contacts';
+import { ProjectHandoff, handoffPhase } from '../constructs/project-handoff';
 
 export interface TenantStackProps {
   readonly environment: EnvironmentConfig;
@@ -45,16 +46,25 @@ export class TenantStack extends TerraformStack {
     );
 
     const ownsProject = createsProject(tenant);
+    // HAND-1: from the transfer phase on, the project sits in the customer's organization and billing.
+    const handover = tenant.lifecycle.handover;
+    const phase = handoffPhase(tenant.lifecycle.state);
+    const transferred = handover !== undefined && (phase === 'transfer' || phase === 'release');
     this.project = new TenantProject(this, 'project', {
       projectId: tenant.projectId,
       displayName: tenant.displayName,
       ownership: ownsProject ? 'smart-segments' : 'customer',
-      folderId: ownsProject ? platform.tenantFolders[tenant.jurisdiction] : undefined,
-      billingAccount: ownsProject ? platform.billingAccount : undefined,
+      folderId: ownsProject && !transferred ? platform.tenantFolders[tenant.jurisdiction] : undefined,
+      organizationId: transferred ? handover.customerOrganizationId : undefined,
+      billingAccount: !ownsProject ? undefined : transferred ? handover.customerBillingAccount : platform.billingAccount,
       deletionPolicy: protection.projectDeletionPolicy,
       // LLM-1: the customer's restriction on LLM-assisted support is visible on its project.
       projectLabels: { 'llm-support': tenant.llmSupport },
     });
+
+    if (phase && handover) {
+      new ProjectHandoff(this, 'handoff', { project: this.project, phase, customerOwnerGroup: handover.customerOwnerGroup });
+    }
 
     // Project-wide settings only in a project we own; a customer's project keeps its own (HAND-2).
     if (this.project.isOwnedBySmartSegments) {
