@@ -1,12 +1,13 @@
 /**
  * The cdktf app: every environment under environments/, one App. `STACKS=a,b` synthesizes only
- * those stacks. Invalid config stops here, before anything is written.
+ * those stacks; `ENVIRONMENTS_DIR` reads the environments from another folder (the scripts' tests use
+ * a temporary copy). Invalid config stops here, before anything is written.
  */
 import { buildApp, parseStackList } from './stacks/build-app';
 import { ConfigError } from './config/config-error';
 
 try {
-  buildApp({ stacks: parseStackList(process.env.STACKS) }).synth();
+  buildApp({ stacks: parseStackList(process.env.STACKS), environmentsDir: process.env.ENVIRONMENTS_DIR || undefined }).synth();
 } catch (e) {
   if (e instanceof ConfigError) {
     console.error(e.message);

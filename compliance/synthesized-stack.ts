@@ -73,3 +73,76 @@ export function* walkStrings(value: unknown, path = ''): Generator<{ path: strin
     for (const [k, v] of Object.entries(value)) yield* walkStrings(v, path ? `${path}.${k}` : k);
   }
 }
+
+/** One `${type.name.attr}` (or `${data.type.name.attr}`) reference found inside a string. */
+export interface ReferenceToken {
+  /** The whole `${...}` text. */
+  readonly text: string;
+  /** `resource` or `data`. */
+  readonly mode: 'resource' | 'data';
+  readonly type: string;
+  readonly name: string;
+  /** The attribute path after the name, for example `email` or `id`; empty when none. */
+  readonly attribute: string;
+}
+
+const REFERENCE = /\$\{(data\.)?([a-z0-9_]+)\.([A-Za-z0-9_-]+)((?:\.[A-Za-z0-9_]+|\[\d+\])*)\}/g;
+
+/** Every simple reference inside a string, in order. Function calls and expressions are not references and are skipped. */
+export function referencesIn(value: string): ReferenceToken[] {
+  const out: ReferenceToken[] = [];
+  for (const m of value.matchAll(REFERENCE)) {
+    out.push({
+      text: m[0],
+      mode: m[1] ? 'data' : 'resource',
+      type: m[2],
+      name: m[3],
+      attribute: (m[4] ?? '').replace(/^\./, ''),
+    });
+  }
+  return out;
+}
+
+/** Whether the string holds any interpolation at all (a value Terraform only knows at apply time). */
+export function isInterpolated(value: string): boolean {
+  return value.includes('${');
+}
+
+/** The raw JSON block of a resource, `//` metadata included (SynthesizedResource.values drops it). */
+export function rawResourceBlock(stack: SynthesizedStack, r: SynthesizedResource): Record<string, unknown> {
+  return (stack.json.resource?.[r.type]?.[r.name] ?? {}) as Record<string, unknown>;
+}
+
+/** The data source an interpolation points at, if any (`${data.google_iam_policy.x.policy_data}`). */
+export function resolveDataReference(stack: SynthesizedStack, value: unknown): { type: string; name: string; values: Record<string, unknown> } | undefined {
+  if (typeof value !== 'string') return undefined;
+  const m = /^\$\{data\.([a-z0-9_]+)\.([A-Za-z0-9_-]+)(\.[^}]*)?\}$/.exec(value);
+  if (!m) return undefined;
+  const block = stack.json.data?.[m[1]]?.[m[2]];
+  if (!block) return undefined;
+  const { ['//']: _meta, ...values } = block as Record<string, unknown>;
+  return { type: m[1], name: m[2], values };
+}
+
+/**
+ * The resources a resource depends on: its `depends_on` entries and every resource its values
+ * reference. Transitive closure is left to the caller.
+ */
+export function directDependencies(stack: SynthesizedStack, r: SynthesizedResource): SynthesizedResource[] {
+  const out = new Set<SynthesizedResource>();
+  const dependsOn = Array.isArray(r.values.depends_on) ? (r.values.depends_on as unknown[]) : [];
+  for (const d of dependsOn) {
+    if (typeof d !== 'string') continue;
+    const [type, name] = d.split('.');
+    const target = stack.resources.find((x) => x.type === type && x.name === name);
+    if (target) out.add(target);
+  }
+  for (const { value } of walkStrings(r.values)) {
+    for (const ref of referencesIn(value)) {
+      if (ref.mode !== 'resource') continue;
+      const target = stack.resources.find((x) => x.type === ref.type && x.name === ref.name);
+      if (target && target !== r) out.add(target);
+    }
+  }
+  return [...out];
+}

@@ -43,6 +43,12 @@ export const WORKLOAD_ACCOUNT_IDS = {
   mcpEndpoint: 'mcp-endpoint',
   /** dbt Labs (Annex III subprocessor, SUB-1). */
   dbt: 'dbt-transform',
+  /** The job that purges expired conversion state from Firestore (RET-1); runs the conversion-relay image. */
+  conversionStatePurge: 'conversion-purge',
+  /** Pub/Sub's push identity towards the conversion relay; holds run.invoker only and runs no image. */
+  conversionPush: 'conversion-push',
+  /** Cloud Scheduler's identity for the conversion-state purge job; holds run.invoker on that job only. */
+  conversionStatePurgeScheduler: 'sched-state-purge',
 } as const;
 
 /** Short names keep `sync-<integration>` within the 6-30 character service account id limit. */
@@ -65,6 +71,11 @@ export function integrationAccountId(integration: Integration): string {
   return `sync-${INTEGRATION_SHORT_NAMES[integration]}`;
 }
 
+/** The account Cloud Scheduler uses to start one integration's job; it holds run.invoker on that job only. */
+export function integrationSchedulerAccountId(integration: Integration): string {
+  return `sched-${INTEGRATION_SHORT_NAMES[integration]}`;
+}
+
 export function serviceAccountEmail(projectId: string, accountId: string): string {
   return `${accountId}@${projectId}.iam.gserviceaccount.com`;
 }
@@ -73,7 +84,7 @@ export function serviceAccountEmail(projectId: string, accountId: string): strin
 export function runtimeAccountIds(tenant: Pick<TenantConfig, 'sources' | 'integrations' | 'conversionTracking' | 'mcp'>): string[] {
   const ids: string[] = [];
   if (tenant.sources.length > 0) ids.push(WORKLOAD_ACCOUNT_IDS.ingestWebhook);
-  if (tenant.conversionTracking.enabled) ids.push(WORKLOAD_ACCOUNT_IDS.conversionRelay);
+  if (tenant.conversionTracking.enabled) ids.push(WORKLOAD_ACCOUNT_IDS.conversionRelay, WORKLOAD_ACCOUNT_IDS.conversionStatePurge);
   if (tenant.mcp.enabled) ids.push(WORKLOAD_ACCOUNT_IDS.mcpEndpoint);
   for (const integration of tenant.integrations) ids.push(integrationAccountId(integration));
   return ids;

@@ -24,7 +24,8 @@ export const TENANT_ID_RULE =
   'lowercase letters, digits and single hyphens, starting with a letter and not ending with a hyphen (for example "acme-leisure")';
 
 const DATE_PATTERN = /^\d{4}-\d{2}-\d{2}$/;
-const isoDate = z
+/** A calendar date as YYYY-MM-DD (also used by the offboarding script for its date flags). */
+export const isoDate = z
   .string()
   .regex(DATE_PATTERN, 'expected a date as YYYY-MM-DD')
   .refine((s) => !Number.isNaN(Date.parse(`${s}T00:00:00Z`)) && new Date(`${s}T00:00:00Z`).toISOString().startsWith(s), {

@@ -7,7 +7,7 @@ import { IConstruct } from 'constructs';
 import { IAspect, TerraformResource } from 'cdktf';
 
 /** Resources whose `labels` field means something else; their free-form labels are `user_labels`. */
-const USER_LABELS_RESOURCES = new Set(['google_monitoring_notification_channel', 'google_monitoring_alert_policy']);
+export const USER_LABELS_RESOURCES: ReadonlySet<string> = new Set(['google_monitoring_notification_channel', 'google_monitoring_alert_policy']);
 
 export type LabelMap = Readonly<Record<string, string>>;
 

@@ -14,6 +14,7 @@ import { TenantProject } from '../constructs/tenant-project';
 import { LogRetention } from '../constructs/log-retention';
 import { DataAccessAuditLogs } from '../constructs/data-access-audit-logs';
 import { EssentialContacts } from '../constructs/essential-contacts';
+import { TenantDataPlane } from '../constructs/tenant-data-plane';
 import { ProjectHandoff, handoffPhase } from '../constructs/project-handoff';
 
 export interface TenantStackProps {
@@ -25,6 +26,7 @@ export class TenantStack extends TerraformStack {
   readonly tenant: ResolvedTenant;
   readonly environment: EnvironmentConfig;
   readonly project: TenantProject;
+  readonly dataPlane: TenantDataPlane;
 
   constructor(scope: Construct, props: TenantStackProps) {
     const { environment, tenant } = props;
@@ -76,5 +78,8 @@ export class TenantStack extends TerraformStack {
         legalEmails: [tenant.contacts.privacy ?? tenant.contacts.security, platform.contacts.legal],
       });
     }
+
+    // The services that carry the tenant's data (DPA Annex I A.5-A.10, Section C).
+    this.dataPlane = new TenantDataPlane(this, 'data-plane', { tenant, platform, project: this.project });
   }
 }

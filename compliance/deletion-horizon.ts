@@ -1,0 +1,470 @@
+/**
+ * Deletion horizons (RET-3, DEL-1, DEL-2): for every data store in a synthesized stack, how long a
+ * copy of its data can still exist in Google's live systems after `cdktf destroy` deleted it, read
+ * from the settings Terraform will apply (never typed in), plus anything that would stop the
+ * destroy from deleting it at all.
+ *
+ * Generic per resource type, so the computation follows the data plane as it grows. A resource of
+ * a data-bearing service that has no rule here makes the inventory incomplete, and the
+ * certificate refuses to claim deletion until a rule is added: a new kind of store is never
+ * skipped silently.
+ */
+import { parseDurationSeconds } from './retention-budget';
+import type { SynthesizedResource, SynthesizedStack } from './synthesized-stack';
+
+export const HOUR = 60 * 60;
+export const DAY = 24 * HOUR;
+
+/**
+ * What the DPA promises for a store's data:
+ * - `customer-data`: deleted within 14 days of the request (DPA 10.1, RET-3);
+ * - `system-logs`: personal data in system logs is kept for the Annex II period (30 days) and then
+ *   deleted automatically (DPA 10.3, Annex II 4);
+ * - `key-material`: key versions whose destruction makes every copy encrypted with them, backups
+ *   included, unreadable (crypto-shredding, DEL-2).
+ */
+export type StoreCategory = 'customer-data' | 'system-logs' | 'key-material';
+
+export interface HorizonComponent {
+  /** What keeps the copy, for example "time travel window". */
+  readonly what: string;
+  readonly seconds: number;
+  /** `configured`: read from the stack; `default`: the attribute is absent and Google's default applies; `fixed`: not configurable. */
+  readonly source: 'configured' | 'default' | 'fixed';
+  /** The attribute and value it was read from, for example `max_time_travel_hours = "48"`. */
+  readonly setting?: string;
+}
+
+export interface DataStore {
+  readonly address: string;
+  readonly type: string;
+  /** Construct path, so a finding points at the code. */
+  readonly path: string;
+  /** Human name of the kind of store, for example "BigQuery dataset". */
+  readonly kind: string;
+  readonly category: StoreCategory;
+  /** Added up: the copy outlives the deletion by at most the sum (each window starts when the previous ends). */
+  readonly components: readonly HorizonComponent[];
+  readonly retentionSeconds: number;
+  /** Why `cdktf destroy` would not delete this store (empty when it would). */
+  readonly blockers: readonly string[];
+}
+
+export interface ProjectInfo {
+  readonly address: string;
+  readonly projectId: string;
+  readonly deletionPolicy: string;
+}
+
+export interface StoreInventory {
+  readonly stores: readonly DataStore[];
+  /** Resources of data-bearing services that have no rule here (the inventory is incomplete). */
+  readonly unclassified: ReadonlyArray<{ readonly address: string; readonly type: string }>;
+  /** The tenant project, when the stack creates it (not for a customer's own project). */
+  readonly project?: ProjectInfo;
+}
+
+/** BigQuery keeps deleted data for 7 days after the time travel window ("fail-safe"), not configurable. */
+export const BIGQUERY_FAIL_SAFE_SECONDS = 7 * DAY;
+/** BigQuery's time travel window when `max_time_travel_hours` is not set: 168 hours. */
+export const BIGQUERY_DEFAULT_TIME_TRAVEL_HOURS = 168;
+/** Cloud Storage soft delete when no policy is set: 7 days. */
+export const STORAGE_DEFAULT_SOFT_DELETE_SECONDS = 7 * DAY;
+/** Pub/Sub subscriptions keep unacknowledged messages 7 days unless configured. */
+export const PUBSUB_SUBSCRIPTION_DEFAULT_RETENTION_SECONDS = 7 * DAY;
+/** Firestore serves old versions for 1 hour, or 7 days with point-in-time recovery. */
+export const FIRESTORE_VERSION_RETENTION_SECONDS = HOUR;
+export const FIRESTORE_PITR_RETENTION_SECONDS = 7 * DAY;
+/** Cloud Logging buckets keep logs 30 days unless configured. */
+export const LOGGING_DEFAULT_RETENTION_DAYS = 30;
+/** Cloud KMS keeps a version scheduled for destruction 30 days unless configured. */
+export const KMS_DEFAULT_DESTROY_SCHEDULED_SECONDS = 30 * DAY;
+/** A shut-down project stays recoverable, with everything in it, for 30 days. */
+export const PROJECT_PENDING_DELETION_SECONDS = 30 * DAY;
+
+interface StoreRule {
+  readonly kind: string;
+  readonly category: StoreCategory;
+  /** Throws with a message when a setting cannot be read (for example an unresolved expression). */
+  components(r: SynthesizedResource, stack: SynthesizedStack): HorizonComponent[];
+  /** Why destroy would not delete it; lifecycle.prevent_destroy is checked for every store. */
+  blockers?(r: SynthesizedResource): string[];
+}
+
+// ---------------------------------------------------------------------------------------------
+// Reading attribute values as Terraform will see them
+// ---------------------------------------------------------------------------------------------
+
+function isExpression(v: unknown): boolean {
+  return typeof v === 'string' && v.includes('${');
+}
+
+function unreadable(attribute: string, v: unknown): Error {
+  return new Error(`${attribute} is ${JSON.stringify(v)}, which cannot be read from the configuration`);
+}
+
+function readInteger(attribute: string, v: unknown): number | undefined {
+  if (v === undefined || v === null) return undefined;
+  if (typeof v === 'number' && Number.isFinite(v)) return v;
+  if (typeof v === 'string' && /^\d+$/.test(v)) return Number(v);
+  throw unreadable(attribute, v);
+}
+
+function readDuration(attribute: string, v: unknown): number | undefined {
+  if (isExpression(v)) throw unreadable(attribute, v);
+  try {
+    return parseDurationSeconds(v);
+  } catch {
+    throw unreadable(attribute, v);
+  }
+}
+
+/** A single nested block: cdktf writes it as an object, hand-written overrides sometimes as a one-element list. */
+function block(v: unknown): Record<string, unknown> | undefined {
+  const b = Array.isArray(v) ? v[0] : v;
+  return b && typeof b === 'object' ? (b as Record<string, unknown>) : undefined;
+}
+
+function setting(attribute: string, v: unknown): string {
+  return `${attribute} = ${JSON.stringify(v)}`;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Rules, one per store type
+// ---------------------------------------------------------------------------------------------
+
+function bigqueryDatasetComponents(values: Readonly<Record<string, unknown>> | undefined): HorizonComponent[] {
+  const raw = values?.max_time_travel_hours;
+  const hours = readInteger('max_time_travel_hours', raw);
+  return [
+    hours === undefined
+      ? { what: 'time travel window', seconds: BIGQUERY_DEFAULT_TIME_TRAVEL_HOURS * HOUR, source: 'default', setting: 'max_time_travel_hours not set (168 hours)' }
+      : { what: 'time travel window', seconds: hours * HOUR, source: 'configured', setting: setting('max_time_travel_hours', raw) },
+    { what: 'BigQuery fail-safe period', seconds: BIGQUERY_FAIL_SAFE_SECONDS, source: 'fixed' },
+  ];
+}
+
+const RULES: Readonly<Record<string, StoreRule>> = {
+  google_bigquery_dataset: {
+    kind: 'BigQuery dataset',
+    category: 'customer-data',
+    components: (r) => bigqueryDatasetComponents(r.values),
+    blockers: (r) =>
+      r.values.delete_contents_on_destroy === true
+        ? []
+        : ['delete_contents_on_destroy is not true: destroy fails on a dataset that still holds tables'],
+  },
+  google_bigquery_table: {
+    kind: 'BigQuery table',
+    category: 'customer-data',
+    // A deleted table is recoverable within its dataset's time travel window, then fail-safe.
+    components: (r, stack) => {
+      const dataset =
+        stack.resolveReference(r.values.dataset_id) ??
+        stack.ofType('google_bigquery_dataset').find((d) => d.values.dataset_id === r.values.dataset_id);
+      return bigqueryDatasetComponents(dataset?.values);
+    },
+    blockers: (r) =>
+      r.values.deletion_protection === false
+        ? []
+        : ['deletion_protection is not false (the provider defaults it to true): destroy refuses to delete the table'],
+  },
+  google_storage_bucket: {
+    kind: 'Cloud Storage bucket',
+    category: 'customer-data',
+    components: (r) => {
+      const policy = block(r.values.soft_delete_policy);
+      const raw = policy?.retention_duration_seconds;
+      const seconds = readInteger('soft_delete_policy.retention_duration_seconds', raw);
+      return [
+        seconds === undefined
+          ? { what: 'soft delete', seconds: STORAGE_DEFAULT_SOFT_DELETE_SECONDS, source: 'default', setting: 'soft_delete_policy not set (604800 seconds)' }
+          : { what: 'soft delete', seconds, source: 'configured', setting: setting('soft_delete_policy.retention_duration_seconds', raw) },
+      ];
+    },
+    blockers: (r) => {
+      const out: string[] = [];
+      if (r.values.force_destroy !== true) out.push('force_destroy is not true: destroy fails on a bucket that still holds objects');
+      const retention = block(r.values.retention_policy);
+      if (retention?.retention_period !== undefined) {
+        out.push(
+          `retention_policy keeps every object ${JSON.stringify(retention.retention_period)} seconds: destroy cannot delete objects before then`,
+        );
+      }
+      return out;
+    },
+  },
+  google_pubsub_topic: {
+    kind: 'Pub/Sub topic',
+    category: 'customer-data',
+    components: (r) => {
+      const raw = r.values.message_retention_duration;
+      const seconds = readDuration('message_retention_duration', raw);
+      return [
+        seconds === undefined
+          ? { what: 'topic message retention', seconds: 0, source: 'default', setting: 'message_retention_duration not set (the topic keeps no messages)' }
+          : { what: 'topic message retention', seconds, source: 'configured', setting: setting('message_retention_duration', raw) },
+      ];
+    },
+  },
+  google_pubsub_subscription: {
+    kind: 'Pub/Sub subscription',
+    category: 'customer-data',
+    components: (r) => {
+      const raw = r.values.message_retention_duration;
+      const seconds = readDuration('message_retention_duration', raw);
+      return [
+        seconds === undefined
+          ? { what: 'subscription message retention', seconds: PUBSUB_SUBSCRIPTION_DEFAULT_RETENTION_SECONDS, source: 'default', setting: 'message_retention_duration not set (7 days)' }
+          : { what: 'subscription message retention', seconds, source: 'configured', setting: setting('message_retention_duration', raw) },
+      ];
+    },
+  },
+  google_firestore_database: {
+    kind: 'Firestore database',
+    category: 'customer-data',
+    components: (r) => {
+      const raw = r.values.point_in_time_recovery_enablement;
+      if (isExpression(raw)) throw unreadable('point_in_time_recovery_enablement', raw);
+      return [
+        raw === 'POINT_IN_TIME_RECOVERY_ENABLED'
+          ? { what: 'point-in-time recovery versions', seconds: FIRESTORE_PITR_RETENTION_SECONDS, source: 'configured', setting: setting('point_in_time_recovery_enablement', raw) }
+          : { what: 'old document versions', seconds: FIRESTORE_VERSION_RETENTION_SECONDS, source: raw === undefined ? 'default' : 'configured', setting: raw === undefined ? 'point-in-time recovery not enabled (1 hour of versions)' : setting('point_in_time_recovery_enablement', raw) },
+      ];
+    },
+    blockers: (r) => {
+      const out: string[] = [];
+      if (r.values.deletion_policy !== 'DELETE') {
+        out.push(
+          `deletion_policy is ${r.values.deletion_policy === undefined ? 'not set (the provider defaults it to ABANDON)' : JSON.stringify(r.values.deletion_policy)}: destroy would only forget the database and leave its data in place`,
+        );
+      }
+      if (r.values.delete_protection_state === 'DELETE_PROTECTION_ENABLED') {
+        out.push('delete_protection_state is DELETE_PROTECTION_ENABLED: destroy refuses to delete the database');
+      }
+      return out;
+    },
+  },
+  google_firestore_backup_schedule: {
+    kind: 'Firestore backups',
+    category: 'customer-data',
+    // Deleting a database does not delete its backups: they live until their retention ends.
+    components: (r) => {
+      const raw = r.values.retention;
+      const seconds = readDuration('retention', raw);
+      if (seconds === undefined) throw new Error('retention is not set; a backup schedule always has one');
+      return [{ what: 'backup retention (backups outlive the database)', seconds, source: 'configured', setting: setting('retention', raw) }];
+    },
+  },
+  google_secret_manager_secret: secretRule('Secret Manager secret'),
+  google_secret_manager_regional_secret: secretRule('Secret Manager regional secret'),
+  google_logging_project_bucket_config: {
+    kind: 'Cloud Logging bucket',
+    category: 'system-logs',
+    // Destroy does not delete a project's _Default bucket; its logs expire with its retention.
+    components: (r) => {
+      const raw = r.values.retention_days;
+      const days = readInteger('retention_days', raw);
+      return [
+        days === undefined
+          ? { what: 'log retention', seconds: LOGGING_DEFAULT_RETENTION_DAYS * DAY, source: 'default', setting: 'retention_days not set (30 days)' }
+          : { what: 'log retention', seconds: days * DAY, source: 'configured', setting: setting('retention_days', raw) },
+      ];
+    },
+  },
+  google_kms_crypto_key: {
+    kind: 'Cloud KMS key',
+    category: 'key-material',
+    // Destroying the key schedules every version for destruction; copies stay readable until then.
+    components: (r) => {
+      const raw = r.values.destroy_scheduled_duration;
+      const seconds = readDuration('destroy_scheduled_duration', raw);
+      return [
+        seconds === undefined
+          ? { what: 'scheduled destruction of key versions', seconds: KMS_DEFAULT_DESTROY_SCHEDULED_SECONDS, source: 'default', setting: 'destroy_scheduled_duration not set (30 days)' }
+          : { what: 'scheduled destruction of key versions', seconds, source: 'configured', setting: setting('destroy_scheduled_duration', raw) },
+      ];
+    },
+  },
+};
+
+function secretRule(kind: string): StoreRule {
+  return {
+    kind,
+    category: 'customer-data',
+    components: (r) => {
+      const raw = r.values.version_destroy_ttl;
+      const seconds = readDuration('version_destroy_ttl', raw);
+      return [
+        seconds === undefined
+          ? { what: 'delayed destruction of versions', seconds: 0, source: 'default', setting: 'version_destroy_ttl not set (versions are destroyed at once)' }
+          : { what: 'delayed destruction of versions', seconds, source: 'configured', setting: setting('version_destroy_ttl', raw) },
+      ];
+    },
+  };
+}
+
+/** Resource types whose every resource might hold data; anything here without a rule is unclassified. */
+export const DATA_SERVICE_PREFIXES: readonly string[] = [
+  'google_alloydb_',
+  'google_artifact_registry_',
+  'google_bigquery_',
+  'google_bigtable_',
+  'google_compute_disk',
+  'google_compute_image',
+  'google_compute_region_disk',
+  'google_compute_snapshot',
+  'google_dataproc_',
+  'google_datastore_',
+  'google_filestore_',
+  'google_firebase_',
+  'google_firestore_',
+  'google_healthcare_',
+  'google_kms_',
+  'google_logging_',
+  'google_memcache_',
+  'google_pubsub_',
+  'google_redis_',
+  'google_secret_manager_',
+  'google_spanner_',
+  'google_sql_',
+  'google_storage_',
+  'google_vertex_ai_',
+];
+
+/**
+ * Types of those services that hold no data of their own, or whose data is deleted with the
+ * store that contains it, and why.
+ */
+export const NOT_STORES: Readonly<Record<string, string>> = {
+  google_bigquery_dataset_access: 'an access grant',
+  google_bigquery_routine: 'code, not data',
+  google_bigquery_connection: 'connection settings',
+  google_bigquery_data_transfer_config: 'a transfer schedule; the data lands in a dataset',
+  google_storage_bucket_object: 'deleted with its bucket',
+  google_storage_bucket_acl: 'an access grant',
+  google_storage_default_object_acl: 'an access grant',
+  google_storage_object_acl: 'an access grant',
+  google_storage_notification: 'a notification setting',
+  google_pubsub_schema: 'a message schema, not messages',
+  google_firestore_document: 'deleted with its database',
+  google_firestore_index: 'an index definition',
+  // A TTL policy deletes expired documents about 24 hours late while the database lives; deleting
+  // the database removes every document regardless, so it adds nothing to the horizon.
+  google_firestore_field: 'a field setting (index or TTL policy)',
+  google_logging_project_sink: 'routes logs to a bucket; the logs live in the destination',
+  google_logging_project_exclusion: 'a filter',
+  google_logging_metric: 'a counter over logs',
+  google_logging_log_view: 'a view over a bucket',
+  google_logging_linked_dataset: 'a read-only view of a log bucket',
+  google_kms_key_ring: 'a container of keys; holds no key material',
+  google_kms_crypto_key_version: 'destroyed with its key',
+  google_secret_manager_secret_version: 'destroyed with its secret',
+  google_secret_manager_regional_secret_version: 'destroyed with its secret',
+};
+
+function isIamResource(type: string): boolean {
+  return /_iam_(member|binding|policy|audit_config)$/.test(type);
+}
+
+/** Direct dependencies: explicit depends_on and every `${type.name...}` reference in the values. */
+function dependenciesOf(r: SynthesizedResource): Set<string> {
+  const deps = new Set<string>();
+  const { depends_on: dependsOnList, ...rest } = r.values;
+  // depends_on holds bare addresses ("google_project.x"); attributes hold "${google_project.x.id}".
+  if (Array.isArray(dependsOnList)) {
+    for (const d of dependsOnList) if (typeof d === 'string') deps.add(d.replace(/^\$\{(.*)\}$/, '$1'));
+  }
+  const visit = (v: unknown): void => {
+    if (typeof v === 'string') {
+      for (const expr of v.matchAll(/\$\{([^}]*)\}/g)) {
+        for (const m of expr[1].matchAll(/(?<![\w.])(google_[a-z0-9_]+)\.([A-Za-z0-9_-]+)/g)) deps.add(`${m[1]}.${m[2]}`);
+      }
+    } else if (Array.isArray(v)) v.forEach(visit);
+    else if (v && typeof v === 'object') Object.values(v).forEach(visit);
+  };
+  visit(rest);
+  return deps;
+}
+
+/** True when destroy must delete `from` before `to` (a dependency path leads from one to the other). */
+function dependsOn(stack: SynthesizedStack, from: SynthesizedResource, toAddress: string): boolean {
+  const byAddress = new Map(stack.resources.map((r) => [r.address, r]));
+  const seen = new Set<string>();
+  const queue = [from.address];
+  while (queue.length > 0) {
+    const current = byAddress.get(queue.pop()!);
+    if (!current) continue;
+    for (const dep of dependenciesOf(current)) {
+      if (dep === toAddress) return true;
+      if (!seen.has(dep)) {
+        seen.add(dep);
+        queue.push(dep);
+      }
+    }
+  }
+  return false;
+}
+
+/** Every data store of the stack with its horizon and blockers, sorted by address. */
+export function inventoryDataStores(stack: SynthesizedStack): StoreInventory {
+  const projectResource = stack.ofType('google_project')[0];
+  const project = projectResource
+    ? {
+        address: projectResource.address,
+        projectId: String(projectResource.values.project_id),
+        deletionPolicy: String(projectResource.values.deletion_policy ?? 'PREVENT'),
+      }
+    : undefined;
+  const stores: DataStore[] = [];
+  const unclassified: Array<{ address: string; type: string }> = [];
+  for (const r of stack.resources) {
+    const rule = RULES[r.type];
+    if (!rule) {
+      if (DATA_SERVICE_PREFIXES.some((p) => r.type.startsWith(p)) && !NOT_STORES[r.type] && !isIamResource(r.type)) {
+        unclassified.push({ address: r.address, type: r.type });
+      }
+      continue;
+    }
+    const blockers: string[] = [];
+    let components: HorizonComponent[] = [];
+    try {
+      components = rule.components(r, stack);
+    } catch (e) {
+      blockers.push(`its deletion horizon cannot be computed: ${(e as Error).message}`);
+    }
+    blockers.push(...(rule.blockers?.(r) ?? []));
+    const lifecycle = block(r.values.lifecycle);
+    if (lifecycle?.prevent_destroy === true) blockers.push('lifecycle.prevent_destroy is true: destroy refuses to delete it');
+    // A store that does not depend on the project may outlive it: Terraform is then free to shut
+    // the project down first, and the store waits with the project for 30 days.
+    if (projectResource && rule.category === 'customer-data' && !dependsOn(stack, r, projectResource.address)) {
+      components.push({
+        what: 'shut-down project (the store does not depend on the project, so destroy may shut the project down first)',
+        seconds: PROJECT_PENDING_DELETION_SECONDS,
+        source: 'fixed',
+      });
+    }
+    stores.push({
+      address: r.address,
+      type: r.type,
+      path: r.path,
+      kind: rule.kind,
+      category: rule.category,
+      components,
+      retentionSeconds: components.reduce((sum, c) => sum + c.seconds, 0),
+      blockers,
+    });
+  }
+  stores.sort((a, b) => (a.address < b.address ? -1 : a.address > b.address ? 1 : 0));
+  unclassified.sort((a, b) => (a.address < b.address ? -1 : a.address > b.address ? 1 : 0));
+  return { stores, unclassified, project };
+}
+
+/** The resource types with a rule here, for documentation and tests. */
+export const STORE_TYPES: readonly string[] = Object.keys(RULES).sort();
+
+export function storeRuleOf(type: string): { kind: string; category: StoreCategory } | undefined {
+  const rule = RULES[type];
+  return rule ? { kind: rule.kind, category: rule.category } : undefined;
+}

@@ -1,0 +1,95 @@
+/**
+ * The organization policies of a synthesized stack, read into one shape: which constraint, on which
+ * organization, folder or project (and that folder's jurisdiction), enforced or with which allowed
+ * values. Both the v2 `google_org_policy_policy` and the legacy `google_*_organization_policy`
+ * resources are read. Rules for RES-2, IAM-3, IAM-4 and IAM-7 use it.
+ */
+import type { Jurisdiction } from '../config/jurisdictions';
+import type { RuleContext } from './rule';
+import { jurisdictionOfFolder } from './scope';
+import type { SynthesizedResource } from './synthesized-stack';
+
+export interface OrgPolicy {
+  readonly address: string;
+  readonly constraint: string;
+  /** `organizations/<id>`, `folders/<id>`, `projects/<id>`, or the reference as written. */
+  readonly parent: string;
+  readonly parentKind: 'organization' | 'folder' | 'project' | 'unknown';
+  /** The jurisdiction of the folder the policy is on, when it is on a jurisdiction folder. */
+  readonly folderJurisdiction?: Jurisdiction;
+  /** True when a rule enforces a boolean constraint, false when a rule turns it off, undefined for list constraints. */
+  readonly enforced?: boolean;
+  readonly allowedValues: readonly string[];
+  readonly deniedValues: readonly string[];
+  readonly allowAll: boolean;
+  readonly denyAll: boolean;
+  /** Rules with conditions apply only sometimes; a rule that needs certainty treats them as not set. */
+  readonly conditional: boolean;
+}
+
+function asArray(v: unknown): Array<Record<string, unknown>> {
+  if (Array.isArray(v)) return v as Array<Record<string, unknown>>;
+  return v && typeof v === 'object' ? [v as Record<string, unknown>] : [];
+}
+
+function truthy(v: unknown): boolean {
+  return v === true || v === 'TRUE' || v === 'true';
+}
+
+function strings(v: unknown): string[] {
+  return Array.isArray(v) ? v.map(String) : typeof v === 'string' ? [v] : [];
+}
+
+function parentKind(parent: string, r: SynthesizedResource): OrgPolicy['parentKind'] {
+  if (parent.startsWith('organizations/') || r.type === 'google_organization_policy') return 'organization';
+  if (parent.startsWith('folders/') || r.type === 'google_folder_organization_policy' || parent.includes('google_folder.')) return 'folder';
+  if (parent.startsWith('projects/') || r.type === 'google_project_organization_policy' || parent.includes('google_project.')) return 'project';
+  return 'unknown';
+}
+
+export function orgPoliciesOf(ctx: Pick<RuleContext, 'stack' | 'environment'>): OrgPolicy[] {
+  const out: OrgPolicy[] = [];
+  for (const r of ctx.stack.ofType('google_org_policy_policy')) {
+    const name = String(r.values.name ?? '');
+    const parent = String(r.values.parent ?? '');
+    const constraint = name.split('/policies/')[1] ?? name;
+    const spec = asArray(r.values.spec)[0] ?? {};
+    const rules = asArray(spec.rules);
+    const enforceRules = rules.filter((x) => x.enforce !== undefined);
+    out.push({
+      address: r.address,
+      constraint,
+      parent,
+      parentKind: parentKind(parent, r),
+      folderJurisdiction: jurisdictionOfFolder(ctx, parent),
+      enforced: enforceRules.length > 0 ? enforceRules.every((x) => truthy(x.enforce)) : undefined,
+      allowedValues: rules.flatMap((x) => asArray(x.values).flatMap((v) => strings(v.allowed_values))),
+      deniedValues: rules.flatMap((x) => asArray(x.values).flatMap((v) => strings(v.denied_values))),
+      allowAll: rules.some((x) => truthy(x.allow_all)),
+      denyAll: rules.some((x) => truthy(x.deny_all)),
+      conditional: rules.some((x) => x.condition !== undefined),
+    });
+  }
+  for (const r of ctx.stack.ofType('google_organization_policy', 'google_folder_organization_policy', 'google_project_organization_policy')) {
+    const parent = String(r.values.org_id ?? r.values.folder ?? r.values.project ?? '');
+    const constraint = String(r.values.constraint ?? '').replace(/^constraints\//, '');
+    const bool = asArray(r.values.boolean_policy)[0];
+    const list = asArray(r.values.list_policy)[0];
+    const allow = asArray(list?.allow)[0];
+    const deny = asArray(list?.deny)[0];
+    out.push({
+      address: r.address,
+      constraint,
+      parent,
+      parentKind: parentKind(parent, r),
+      folderJurisdiction: jurisdictionOfFolder(ctx, parent),
+      enforced: bool ? truthy(bool.enforced) : undefined,
+      allowedValues: strings(allow?.values),
+      deniedValues: strings(deny?.values),
+      allowAll: truthy(allow?.all),
+      denyAll: truthy(deny?.all),
+      conditional: false,
+    });
+  }
+  return out.sort((a, b) => (a.address < b.address ? -1 : a.address > b.address ? 1 : 0));
+}

@@ -1,0 +1,82 @@
+/**
+ * IAM-2 (DPA Annex II 2): each workload runs as its own service account, and roles are granted on
+ * the resource. A project-level grant is allowed only for a role without a resource-level form
+ * (PROJECT_LEVEL_ONLY_ROLES, the list the grant methods enforce, with its reasons), with the IAM
+ * condition that role needs; tenant stacks grant nothing on folders or the organization.
+ */
+import { runtimeAccountIds } from '../../config/naming';
+import { PROJECT_LEVEL_ONLY_ROLES } from '../../constructs/grant-policy';
+import { grantsOf, isHandoverOwnerGrant } from '../grants';
+import { compliant, defineRule, nonCompliant, notApplicable, notImplemented, type Finding } from '../rule';
+import { handoverOwnerGroup } from '../scope';
+import { WORKLOAD_TYPES, runtimeIdentityOf } from '../workloads';
+
+export const iam2ResourceLevelGrants = defineRule({
+  control: 'IAM-2',
+  explanation: 'Each workload has its own service account; roles are bound on resources, on the project only when no resource-level form exists.',
+  appliesTo: ['platform', 'tenant'],
+  check(ctx) {
+    const findings: Finding[] = [];
+    const owner = handoverOwnerGroup(ctx.tenant);
+    for (const g of grantsOf(ctx.stack)) {
+      if (g.target.level === 'resource') {
+        findings.push(compliant(g.address, `${g.role} on ${g.target.resourceType} ${g.target.id}`));
+        continue;
+      }
+      if (isHandoverOwnerGrant(g, owner)) {
+        findings.push(compliant(g.address, `project ownership for the customer's handover (DPA 10.2)`));
+        continue;
+      }
+      if (ctx.kind === 'platform' && g.principal.kind !== 'serviceAccount') {
+        // Folder and organization grants to groups of people are the platform's administration, not workloads.
+        findings.push(compliant(g.address, `${g.role} for ${g.principal.member} on ${g.target.level} ${g.target.id}`));
+        continue;
+      }
+      if (g.target.level !== 'project') {
+        findings.push(
+          nonCompliant(
+            g.address,
+            `${g.role} is granted to ${g.principal.member} on ${g.target.level} ${g.target.id}, which reaches every project below it.`,
+            'grant the role on the resource the workload uses.',
+          ),
+        );
+        continue;
+      }
+      const allowed = PROJECT_LEVEL_ONLY_ROLES[g.role];
+      if (!allowed) {
+        findings.push(
+          nonCompliant(
+            g.address,
+            `${g.role} is granted to ${g.principal.member} on the whole project ${g.target.id}, but it has a resource-level form.`,
+            `grant it on the topic, subscription, secret, dataset or service instead (project-level roles: ${Object.keys(PROJECT_LEVEL_ONLY_ROLES).join(', ')}).`,
+          ),
+        );
+      } else if (allowed.conditionRequired && !g.condition?.expression) {
+        findings.push(nonCompliant(g.address, `${g.role} on project ${g.target.id} has no IAM condition (${allowed.reason}).`, 'add a condition on resource.name limiting it to the one resource.'));
+      } else {
+        findings.push(compliant(g.address, `${g.role} on project ${g.target.id}: ${allowed.reason}`));
+      }
+    }
+
+    // Each workload its own account.
+    const workloads = ctx.stack.ofType(...WORKLOAD_TYPES);
+    const byAccount = new Map<string, string[]>();
+    for (const w of workloads) {
+      const identity = runtimeIdentityOf(ctx.stack, w);
+      if (!identity.written) {
+        findings.push(nonCompliant(w.address, 'names no service account, so it runs as the default compute account shared by everything in the project.', 'run it as its own WorkloadIdentity.'));
+        continue;
+      }
+      const key = identity.email ?? identity.written;
+      byAccount.set(key, [...(byAccount.get(key) ?? []), w.address]);
+    }
+    for (const [account, users] of byAccount) {
+      if (users.length === 1) findings.push(compliant(users[0], `runs as its own account ${account}`));
+      else for (const u of users) findings.push(nonCompliant(u, `shares service account ${account} with ${users.filter((x) => x !== u).join(', ')}.`, 'give each workload its own WorkloadIdentity.'));
+    }
+    if (ctx.tenant && workloads.length === 0 && runtimeAccountIds(ctx.tenant).length > 0) {
+      findings.push(notImplemented(`the tenant config implies workloads (${runtimeAccountIds(ctx.tenant).join(', ')}) but the stack has no Cloud Run service or job yet`));
+    }
+    return findings.length > 0 ? findings : [notApplicable('the stack grants nothing and runs no workload')];
+  },
+});

@@ -1,0 +1,54 @@
+/**
+ * ISO-2 (DPA C.4): a tenant's workloads run as service accounts of the tenant's own project, and
+ * those accounts hold grants only on the tenant's own resources (declared in its stack, or its
+ * project).
+ */
+import { runtimeAccountIds } from '../../config/naming';
+import { grantsOf } from '../grants';
+import { compliant, defineRule, nonCompliant, notApplicable, notImplemented, type Finding } from '../rule';
+import { runtimeIdentityOf, WORKLOAD_TYPES } from '../workloads';
+
+export const iso2WorkloadIsolation = defineRule({
+  control: 'ISO-2',
+  explanation: "Workloads run as the tenant's own service accounts, which hold grants only on the tenant's own topics, secrets and datasets.",
+  appliesTo: ['tenant'],
+  check(ctx) {
+    const tenant = ctx.tenant!;
+    const expected = runtimeAccountIds(tenant);
+    const workloads = ctx.stack.ofType(...WORKLOAD_TYPES);
+    if (expected.length === 0 && workloads.length === 0) return [notApplicable('the tenant runs no workloads')];
+    if (workloads.length === 0) {
+      return [notImplemented(`the tenant config implies workloads (${expected.join(', ')}) but the stack has no Cloud Run service or job yet`)];
+    }
+    const findings: Finding[] = [];
+    for (const w of workloads) {
+      const identity = runtimeIdentityOf(ctx.stack, w);
+      if (identity.project === tenant.projectId) {
+        findings.push(compliant(w.address, `runs as ${identity.email}`));
+      } else {
+        findings.push(
+          nonCompliant(
+            w.address,
+            identity.email ? `runs as ${identity.email}, which is not an account of the tenant's project ${tenant.projectId}.` : 'names no service account, so it runs as the default compute account.',
+            `run it as its own WorkloadIdentity in ${tenant.projectId}.`,
+          ),
+        );
+      }
+    }
+    for (const g of grantsOf(ctx.stack)) {
+      const p = g.principal;
+      if (p.kind !== 'serviceAccount' || p.isServiceAgent || p.serviceAccountProject !== tenant.projectId) continue;
+      const onOwnProject = g.target.level === 'project' && g.target.id === tenant.projectId;
+      const onOwnResource = g.target.level === 'resource' && (g.target.address !== undefined || g.target.id.includes(tenant.projectId));
+      if (onOwnProject || onOwnResource) continue;
+      findings.push(
+        nonCompliant(
+          g.address,
+          `${p.email} holds ${g.role} on ${g.target.resourceType} ${g.target.id}, which is not one of this tenant's resources.`,
+          "grant the tenant's workloads only on resources of the tenant's own stack and project.",
+        ),
+      );
+    }
+    return findings;
+  },
+});

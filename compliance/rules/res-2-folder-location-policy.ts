@@ -1,0 +1,82 @@
+/**
+ * RES-2 (DPA 6.5): the folder holding a jurisdiction's tenant projects carries `gcp.resourceLocations`
+ * allowing only that jurisdiction's location groups (`in:eu-locations` for the EEA), and every tenant
+ * project Smart Segments creates sits in its jurisdiction's folder.
+ */
+import { JURISDICTIONS, JURISDICTION_RULES } from '../../config/jurisdictions';
+import { createsProject } from '../../config/loader';
+import { orgPoliciesOf } from '../org-policies';
+import { STACK_ADDRESS, compliant, defineRule, nonCompliant, notApplicable, type Finding } from '../rule';
+import { jurisdictionOfFolderResource } from '../scope';
+
+const CONSTRAINT = 'gcp.resourceLocations';
+
+function sameSet(a: readonly string[], b: readonly string[]): boolean {
+  return a.length === b.length && a.every((x) => b.includes(x));
+}
+
+export const res2FolderLocationPolicy = defineRule({
+  control: 'RES-2',
+  explanation: "Each jurisdiction folder allows only its jurisdiction's locations (gcp.resourceLocations), and tenant projects sit in their folder.",
+  appliesTo: ['platform', 'tenant'],
+  check(ctx) {
+    if (ctx.kind === 'tenant') {
+      const tenant = ctx.tenant!;
+      if (!createsProject(tenant)) return [notApplicable("the customer's own project lives in the customer's organization (HAND-2)")];
+      const projects = ctx.stack.ofType('google_project');
+      const folder = ctx.environment.platform.tenantFolders[tenant.jurisdiction];
+      if (projects.length === 0) {
+        return [nonCompliant(STACK_ADDRESS, 'the stack creates no google_project, although Smart Segments owns this tenant\'s project.', 'build the tenant project with TenantProject.')];
+      }
+      return projects.map((p) =>
+        p.values.folder_id === folder
+          ? compliant(p.address, `in the ${tenant.jurisdiction} folder ${folder}`)
+          : nonCompliant(
+              p.address,
+              `folder_id is ${JSON.stringify(p.values.folder_id)}, not the ${tenant.jurisdiction} folder ${folder} that carries the location policy.`,
+              `set folder_id to platform.yaml tenantFolders.${tenant.jurisdiction} (${folder}).`,
+            ),
+      );
+    }
+
+    // The platform stack: one policy per jurisdiction folder, naming exactly the table's locations.
+    const findings: Finding[] = [];
+    const policies = orgPoliciesOf(ctx).filter((p) => p.constraint === CONSTRAINT);
+    const folders = ctx.stack.ofType('google_folder');
+    const wanted = JURISDICTIONS.filter(
+      (j) => j === 'EEA' || ctx.environment.platform.tenantFolders[j] !== undefined || folders.some((f) => jurisdictionOfFolderResource(ctx, f) === j),
+    );
+    for (const j of wanted) {
+      const expected = JURISDICTION_RULES[j].orgPolicyLocations;
+      const onFolder = policies.filter((p) => p.folderJurisdiction === j);
+      if (onFolder.length === 0) {
+        findings.push(
+          nonCompliant(
+            STACK_ADDRESS,
+            `no ${CONSTRAINT} policy is set on the ${j} tenant folder.`,
+            `add OrganizationPolicies to the ${j} folder (allowed values ${expected.join(', ')}).`,
+          ),
+        );
+        continue;
+      }
+      for (const p of onFolder) {
+        if (sameSet(p.allowedValues, expected) && !p.allowAll && !p.conditional) {
+          findings.push(compliant(p.address, `${j} folder allows only ${expected.join(', ')}`));
+        } else {
+          findings.push(
+            nonCompliant(
+              p.address,
+              `the ${j} folder's ${CONSTRAINT} allows ${p.allowAll ? 'all locations' : JSON.stringify(p.allowedValues)}${p.conditional ? ' under a condition' : ''}.`,
+              `allow exactly ${expected.join(', ')} (config/jurisdictions.ts), unconditionally.`,
+            ),
+          );
+        }
+      }
+    }
+    // A location policy anywhere else must not name locations of another jurisdiction than its folder's.
+    for (const p of policies.filter((x) => x.folderJurisdiction === undefined && (x.allowAll || x.allowedValues.length === 0))) {
+      findings.push(nonCompliant(p.address, `${CONSTRAINT} on ${p.parent} allows every location.`, 'remove the policy or allow only a jurisdiction\'s locations.'));
+    }
+    return findings;
+  },
+});

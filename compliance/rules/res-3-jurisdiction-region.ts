@@ -1,0 +1,53 @@
+/**
+ * RES-3 (DPA 6.3, 6.4): the tenant's region comes from the one jurisdiction table. The config schema
+ * rejects a region outside the jurisdiction before synthesis; this rule checks that the stack was
+ * built from it: the provider's default region is the tenant's configured region, which the table
+ * allows, and the stack's `data-residency` labels name the tenant's jurisdiction.
+ */
+import { JURISDICTION_RULES } from '../../config/jurisdictions';
+import { STACK_ADDRESS, compliant, defineRule, nonCompliant, type Finding } from '../rule';
+import { googleProviders, labelsOf } from '../scope';
+
+export const res3JurisdictionRegion = defineRule({
+  control: 'RES-3',
+  explanation: "The tenant stack's default region is the tenant's configured region, and the jurisdiction table allows it.",
+  appliesTo: ['tenant'],
+  check(ctx) {
+    const tenant = ctx.tenant!;
+    const rules = JURISDICTION_RULES[tenant.jurisdiction];
+    const findings: Finding[] = [];
+    if (!rules.regions.includes(tenant.region)) {
+      findings.push(
+        nonCompliant(
+          STACK_ADDRESS,
+          `the tenant's region ${tenant.region} is not a region of ${tenant.jurisdiction} in config/jurisdictions.ts (the schema should have rejected it).`,
+          `choose one of ${rules.regions.join(', ')} in ${tenant.sourceFile}.`,
+        ),
+      );
+    }
+    const providers = googleProviders(ctx.stack).filter((p) => !p.alias);
+    if (providers.length === 0) {
+      findings.push(nonCompliant('provider.google', 'the stack has no default google provider, so no default region is set.', `add a google provider with region ${tenant.region}.`));
+    }
+    for (const p of providers) {
+      if (p.region === tenant.region) findings.push(compliant('provider.google', `default region ${tenant.region}, from ${tenant.sourceFile}`));
+      else
+        findings.push(
+          nonCompliant(
+            'provider.google',
+            `the default region is ${JSON.stringify(p.region)}, not the tenant's configured region ${tenant.region}.`,
+            `build the provider from the tenant config (region ${tenant.region}).`,
+          ),
+        );
+    }
+    for (const r of ctx.stack.resources) {
+      const label = labelsOf(r)?.['data-residency'];
+      if (label !== undefined && label !== rules.residencyLabel) {
+        findings.push(
+          nonCompliant(r.address, `data-residency is "${String(label)}" but the tenant's jurisdiction ${tenant.jurisdiction} is "${rules.residencyLabel}".`, `label it data-residency=${rules.residencyLabel}.`),
+        );
+      }
+    }
+    return findings;
+  },
+});

@@ -1,0 +1,129 @@
+/**
+ * What a rule needs to know about the parties around a stack: whose project it is, which
+ * jurisdiction a resource belongs to, which domains are Smart Segments' and the customer's, and
+ * who the customer's owner is during a handover. Derived from config and the stack, in one place.
+ */
+import { JURISDICTIONS, JURISDICTION_RULES, jurisdictionForResidencyLabel, type Jurisdiction } from '../config/jurisdictions';
+import { auditLogProjectId, platformProjectIds } from '../config/naming';
+import type { ResolvedTenant } from '../config/loader';
+import type { RuleContext } from './rule';
+import { labelAttribute } from './labelable';
+import type { SynthesizedResource, SynthesizedStack } from './synthesized-stack';
+import { referencesIn } from './synthesized-stack';
+
+const HANDOVER_STATES = new Set(['handover-prepare', 'handover-transfer', 'handed-over']);
+
+/** The customer's owner group while a handover is under way or done (IAM-1's one exception). */
+export function handoverOwnerGroup(tenant: ResolvedTenant | undefined): string | undefined {
+  if (!tenant || !HANDOVER_STATES.has(tenant.lifecycle.state)) return undefined;
+  return tenant.lifecycle.handover?.customerOwnerGroup;
+}
+
+/** The customer's directory, admitted by domain-restricted sharing during a handover (IAM-7). */
+export function handoverDirectory(tenant: ResolvedTenant | undefined): string | undefined {
+  if (!tenant || !HANDOVER_STATES.has(tenant.lifecycle.state)) return undefined;
+  return tenant.lifecycle.handover?.customerDirectoryCustomerId;
+}
+
+function domainOf(email: string | undefined): string | undefined {
+  return email && email.includes('@') ? email.split('@')[1].toLowerCase() : undefined;
+}
+
+/** The customer's own domains: those of its contacts and of its handover owner group (SUB-1). */
+export function customerDomains(tenant: ResolvedTenant): string[] {
+  const domains = [tenant.contacts.security, tenant.contacts.privacy, tenant.lifecycle.handover?.customerOwnerGroup]
+    .map(domainOf)
+    .filter((d): d is string => d !== undefined);
+  return [...new Set(domains)].sort();
+}
+
+/** Project ids that belong to Smart Segments' platform (shared project, audit log projects). */
+export function platformProjects(ctx: Pick<RuleContext, 'environment'>): string[] {
+  return platformProjectIds(ctx.environment.platform);
+}
+
+/** The tenant's own project id, for a tenant stack. */
+export function ownProject(ctx: RuleContext): string | undefined {
+  return ctx.tenant?.projectId;
+}
+
+/** The jurisdiction whose audit log project is `projectId`, if it is one. */
+export function jurisdictionOfAuditProject(ctx: Pick<RuleContext, 'environment'>, projectId: unknown): Jurisdiction | undefined {
+  if (typeof projectId !== 'string') return undefined;
+  return JURISDICTIONS.find((j) => auditLogProjectId(ctx.environment.platform, j) === projectId);
+}
+
+/** The jurisdiction a folder id or folder reference stands for: from the config's tenantFolders, or the folder's display name. */
+export function jurisdictionOfFolder(ctx: Pick<RuleContext, 'environment' | 'stack'>, folder: unknown): Jurisdiction | undefined {
+  if (typeof folder !== 'string') return undefined;
+  const folders = ctx.environment.platform.tenantFolders;
+  const literal = JURISDICTIONS.find((j) => folders[j] === folder || folders[j] === `folders/${folder}`);
+  if (literal) return literal;
+  for (const ref of referencesIn(folder)) {
+    const r = ctx.stack.resources.find((x) => x.type === ref.type && x.name === ref.name);
+    if (r?.type !== 'google_folder') continue;
+    return jurisdictionOfFolderResource(ctx, r);
+  }
+  return undefined;
+}
+
+/**
+ * A google_folder's jurisdiction: JurisdictionFolders names them `<env>-<jurisdiction>`; a folder
+ * named otherwise counts when a jurisdiction code stands alone in its display name.
+ */
+export function jurisdictionOfFolderResource(ctx: Pick<RuleContext, 'environment'>, r: SynthesizedResource): Jurisdiction | undefined {
+  const name = String(r.values.display_name ?? '');
+  const exact = JURISDICTIONS.find((j) => name === `${ctx.environment.name}-${j.toLowerCase()}`);
+  if (exact) return exact;
+  const loose = JURISDICTIONS.filter((j) => new RegExp(`(^|[^A-Za-z])${j}([^A-Za-z]|$)`, 'i').test(name));
+  return loose.length === 1 ? loose[0] : undefined;
+}
+
+/**
+ * The jurisdiction a resource's data belongs to. In a tenant stack, the tenant's. In the platform
+ * stack, which serves every jurisdiction: the resource's `data-residency` label, else the audit log
+ * project it lives in, else the platform's home jurisdiction.
+ */
+export function jurisdictionOf(ctx: RuleContext, r: SynthesizedResource): Jurisdiction {
+  if (ctx.tenant) return ctx.tenant.jurisdiction;
+  const attr = labelAttribute(r.type);
+  const labels = attr ? (r.values[attr] as Record<string, unknown> | undefined) : undefined;
+  const fromLabel = typeof labels?.['data-residency'] === 'string' ? jurisdictionForResidencyLabel(labels['data-residency']) : undefined;
+  if (fromLabel) return fromLabel;
+  const fromProject = jurisdictionOfAuditProject(ctx, r.values.project);
+  if (fromProject) return fromProject;
+  for (const key of ['folder', 'parent']) {
+    const fromFolder = jurisdictionOfFolder(ctx, r.values[key]);
+    if (fromFolder) return fromFolder;
+  }
+  return ctx.environment.platform.platformJurisdiction;
+}
+
+/** The provider blocks of a stack (the google provider may appear with aliases). */
+export function googleProviders(stack: SynthesizedStack): Array<Record<string, unknown>> {
+  const p = stack.json.provider?.google;
+  if (Array.isArray(p)) return p as Array<Record<string, unknown>>;
+  if (p && typeof p === 'object') return [p as Record<string, unknown>];
+  return [];
+}
+
+export function residencyLabel(j: Jurisdiction): string {
+  return JURISDICTION_RULES[j].residencyLabel;
+}
+
+/** The resource's labels (or user labels) as written, undefined when the type has none. */
+export function labelsOf(r: SynthesizedResource): Record<string, unknown> | undefined {
+  const attr = labelAttribute(r.type);
+  if (!attr) return undefined;
+  const labels = r.values[attr];
+  return labels && typeof labels === 'object' ? (labels as Record<string, unknown>) : {};
+}
+
+/** Resources labelled as stores of conversion events (`data-class: conversion-events`), by convention of the data plane. */
+export const CONVERSION_EVENTS_LABEL = { key: 'data-class', value: 'conversion-events' } as const;
+
+export function isConversionEventStore(r: SynthesizedResource): boolean {
+  const attr = labelAttribute(r.type);
+  const labels = attr ? (r.values[attr] as Record<string, unknown> | undefined) : undefined;
+  return labels?.[CONVERSION_EVENTS_LABEL.key] === CONVERSION_EVENTS_LABEL.value;
+}

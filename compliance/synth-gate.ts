@@ -1,0 +1,79 @@
+/**
+ * The compliance gate of synthesis: before `app.synth()` writes anything, every stack is prepared,
+ * its aspects are run and its Terraform JSON is built in memory (escape-hatch overrides included,
+ * exactly what cdk.tf.json will hold), and the rule pack checks it. One violation anywhere stops
+ * synthesis with a ComplianceError that lists them all, and no stack is written. After writing, the
+ * gate re-reads every cdk.tf.json and fails if it differs from what was checked, so what passed is
+ * what Terraform gets.
+ *
+ * cdktf runs aspects again when it writes (as Testing.synth does on every call), so aspects must be
+ * idempotent; the re-read above catches one that is not.
+ */
+import * as fs from 'fs';
+import * as path from 'path';
+import { TerraformStack, type App } from 'cdktf';
+import { invokeAspects } from 'cdktf/lib/synthesize/synthesizer';
+import type { EnvironmentConfig } from '../config/loader';
+import { ComplianceError, contextFor, evaluateStack, type StackEvaluation } from './engine';
+import { SynthesizedStack, type TerraformJson } from './synthesized-stack';
+
+/** JSON with sorted keys, for comparing what was checked with what was written. */
+function canonical(value: unknown): string {
+  if (value === null || typeof value !== 'object') return JSON.stringify(value);
+  if (Array.isArray(value)) return `[${value.map(canonical).join(',')}]`;
+  const obj = value as Record<string, unknown>;
+  return `{${Object.keys(obj)
+    .filter((k) => obj[k] !== undefined)
+    .sort()
+    .map((k) => `${JSON.stringify(k)}:${canonical(obj[k])}`)
+    .join(',')}}`;
+}
+
+export function stacksOf(app: App): TerraformStack[] {
+  return app.node.findAll().filter((c): c is TerraformStack => TerraformStack.isStack(c));
+}
+
+/**
+ * Every stack of the app as Terraform will read it, without writing: prepared (backends,
+ * cross-stack outputs) and with aspects run, in the order cdktf synthesizes them.
+ */
+export function synthesizeInMemory(app: App): SynthesizedStack[] {
+  const stacks = stacksOf(app);
+  stacks.forEach((s) => s.prepareStack());
+  return stacks.map((s) => {
+    invokeAspects(s);
+    // A JSON round trip drops undefined values, as the writer does.
+    const json = JSON.parse(JSON.stringify(s.toTerraform())) as TerraformJson;
+    return new SynthesizedStack(s.node.id, json);
+  });
+}
+
+/** Runs the pack on every stack of `app`; returns the evaluations (the caller decides what fails). */
+export function evaluateApp(app: App, environments: readonly EnvironmentConfig[]): { stacks: SynthesizedStack[]; evaluations: StackEvaluation[] } {
+  const stacks = synthesizeInMemory(app);
+  const evaluations = stacks.map((s) => evaluateStack(contextFor(s, environments)));
+  return { stacks, evaluations };
+}
+
+/**
+ * Makes `app.synth()` check the pack first: a violation throws ComplianceError and nothing is
+ * written. Call once, after every stack has been added.
+ */
+export function guardSynthesis(app: App, environments: readonly EnvironmentConfig[]): void {
+  const write = app.synth.bind(app);
+  app.synth = () => {
+    const { stacks, evaluations } = evaluateApp(app, environments);
+    const violations = evaluations.flatMap((e) => e.violations);
+    if (violations.length > 0) throw new ComplianceError(violations);
+    write();
+    for (const checked of stacks) {
+      const file = path.join(app.outdir, 'stacks', checked.name, 'cdk.tf.json');
+      const written = JSON.parse(fs.readFileSync(file, 'utf8')) as unknown;
+      if (canonical(written) !== canonical(checked.json)) {
+        throw new Error(
+          `compliance: ${file} differs from the JSON the rules checked; an aspect or escape hatch changed the stack during writing (aspects must be idempotent). Do not deploy this output.`,
+        );
+      }
+    }
+  };
+}

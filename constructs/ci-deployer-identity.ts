@@ -1,0 +1,258 @@
+/**
+ * CiDeployerIdentity: how CI deploys without a single service account key (IAM-3, CI-1, DPA Annex
+ * II 3). Two Workload Identity Federation pools trust GitHub Actions' OIDC tokens: `ci-plan` admits
+ * any workflow run of this repository, `ci-apply` only runs on the main branch. Each pool may
+ * impersonate one service account: ci-plan reads (plans on change requests), ci-apply changes
+ * (applies on main). Separate pools, not one pool with two providers, because a pool's principal
+ * sets span all its providers: with one pool, a token from any branch would match the apply binding.
+ *
+ * The roles are the narrowest predefined roles that let Terraform manage what the stacks declare,
+ * granted on the folders the platform manages rather than the organization wherever the role allows.
+ */
+import { Construct } from 'constructs';
+import type { ITerraformDependable } from 'cdktf';
+import { IamWorkloadIdentityPool } from '@cdktf/provider-google/lib/iam-workload-identity-pool';
+import { IamWorkloadIdentityPoolProvider } from '@cdktf/provider-google/lib/iam-workload-identity-pool-provider';
+import { ServiceAccount } from '@cdktf/provider-google/lib/service-account';
+import { ServiceAccountIamMember } from '@cdktf/provider-google/lib/service-account-iam-member';
+import { OrganizationIamMember } from '@cdktf/provider-google/lib/organization-iam-member';
+import { FolderIamMember } from '@cdktf/provider-google/lib/folder-iam-member';
+import { ProjectIamMember } from '@cdktf/provider-google/lib/project-iam-member';
+import { BillingAccountIamMember } from '@cdktf/provider-google/lib/billing-account-iam-member';
+import { serviceAccountEmail } from '../config/naming';
+import { assertGrantable, roleKey } from './grant-policy';
+import { GITHUB_ACTIONS_ISSUER } from './organization-policies';
+import { serviceAccount, type IGrantee } from './principal';
+import type { TerraformStateBucket } from './terraform-state-bucket';
+
+/** Where a deployer role is bound. */
+export interface DeployerRoles {
+  /** On the organization: roles that can only be granted there. */
+  readonly organization: readonly string[];
+  /** On the parent of the managed folders (organization or parent folder): creating those folders. */
+  readonly parent: readonly string[];
+  /** On the billing account: linking new projects to it. */
+  readonly billingAccount: readonly string[];
+  /** On every managed folder (platform and tenant folders), inherited by their projects. */
+  readonly everyFolder: readonly string[];
+  /** On the platform folder only (shared project: registry, CI identity). */
+  readonly platformFolder: readonly string[];
+  /** On the tenant folders only (the tenant data plane). */
+  readonly tenantFolders: readonly string[];
+  /** On the shared project: using it as the quota project of API calls. */
+  readonly sharedProject: readonly string[];
+}
+
+/**
+ * Plan: read what Terraform refreshes, change nothing. No role here reads secret values, table data,
+ * object data or Firestore documents; Security Reviewer (the only predefined role that reads folder
+ * and bucket IAM policies) does list log entries and Firestore entities. No read-only predefined role
+ * carries logging.settings.get, so refreshing the folders' logging settings is out of reach (docs/platform.md).
+ */
+export const PLAN_ROLES: DeployerRoles = {
+  organization: ['roles/orgpolicy.policyViewer', 'roles/iam.organizationRoleViewer'],
+  parent: [],
+  billingAccount: [],
+  everyFolder: [
+    'roles/browser',
+    'roles/essentialcontacts.viewer',
+    'roles/iam.securityReviewer',
+    'roles/iam.serviceAccountViewer',
+    'roles/logging.viewer',
+    'roles/monitoring.viewer',
+    'roles/serviceusage.serviceUsageViewer',
+    'roles/storage.bucketViewer',
+  ],
+  platformFolder: ['roles/artifactregistry.reader', 'roles/iam.workloadIdentityPoolViewer'],
+  tenantFolders: [
+    'roles/bigquery.metadataViewer',
+    'roles/cloudkms.viewer',
+    'roles/cloudscheduler.viewer',
+    'roles/compute.viewer',
+    // Firestore database metadata without document access.
+    'roles/datastore.keyVisualizerViewer',
+    'roles/pubsub.viewer',
+    'roles/run.viewer',
+    'roles/secretmanager.viewer',
+  ],
+  sharedProject: ['roles/serviceusage.serviceUsageConsumer'],
+};
+
+/**
+ * Apply: create, change and delete what the stacks declare. Admin roles per service, because the
+ * stacks set IAM on their own resources (grant methods), which only the admin roles allow.
+ */
+export const APPLY_ROLES: DeployerRoles = {
+  organization: ['roles/orgpolicy.policyAdmin'],
+  parent: ['roles/resourcemanager.folderCreator'],
+  billingAccount: ['roles/billing.user'],
+  everyFolder: [
+    'roles/billing.projectManager',
+    'roles/essentialcontacts.admin',
+    'roles/iam.serviceAccountAdmin',
+    'roles/iam.serviceAccountUser',
+    'roles/logging.configWriter',
+    'roles/monitoring.alertPolicyEditor',
+    'roles/monitoring.notificationChannelEditor',
+    'roles/resourcemanager.folderEditor',
+    'roles/resourcemanager.folderIamAdmin',
+    'roles/resourcemanager.projectCreator',
+    // Offboarding deletes the tenant project once its data stores are gone (DPA 10.1).
+    'roles/resourcemanager.projectDeleter',
+    'roles/resourcemanager.projectIamAdmin',
+    'roles/serviceusage.serviceUsageAdmin',
+    'roles/storage.admin',
+  ],
+  platformFolder: ['roles/artifactregistry.admin', 'roles/iam.workloadIdentityPoolAdmin'],
+  tenantFolders: [
+    'roles/bigquery.dataOwner',
+    'roles/cloudkms.admin',
+    'roles/cloudscheduler.admin',
+    'roles/compute.loadBalancerAdmin',
+    'roles/compute.securityAdmin',
+    'roles/datastore.owner',
+    'roles/pubsub.admin',
+    'roles/run.admin',
+    'roles/secretmanager.admin',
+  ],
+  sharedProject: ['roles/serviceusage.serviceUsageConsumer'],
+};
+
+/** GitHub repository names: owner/name with letters, digits, `.`, `_` and `-` only (nothing that could end a CEL string). */
+const REPOSITORY = /^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/;
+/** Branch names that are safe inside a CEL string literal. */
+const BRANCH = /^[A-Za-z0-9._-]+(\/[A-Za-z0-9._-]+)*$/;
+
+export interface CiDeployerIdentityProps {
+  /** The shared project that holds the pools and the deployer service accounts. */
+  readonly projectId: string;
+  /** `owner/name` of the only repository whose workflows may deploy (platform.yaml `ci.repository`). */
+  readonly repository: string;
+  /** The only branch whose workflows may apply. */
+  readonly mainBranch: string;
+  readonly organizationId: string;
+  /** `organizations/<id>` or `folders/<id>`: where the managed folders are created. */
+  readonly parent: string;
+  readonly billingAccount: string;
+  /** `folders/<id>` of the platform folder. */
+  readonly platformFolder: string;
+  /** `folders/<id>` of each tenant folder, keyed by a stable construct-id fragment. */
+  readonly tenantFolders: ReadonlyArray<{ readonly key: string; readonly name: string }>;
+  /** The state bucket: plan reads state (and takes the lock), apply writes it. */
+  readonly stateBucket: TerraformStateBucket;
+  /** Resources the pools and accounts wait for (the project's IAM APIs). Default none. */
+  readonly dependsOn?: ITerraformDependable[];
+  /** Role sets. Default PLAN_ROLES and APPLY_ROLES. */
+  readonly planRoles?: DeployerRoles;
+  readonly applyRoles?: DeployerRoles;
+}
+
+/** One deployer: its pool, provider and service account. */
+export interface Deployer {
+  readonly pool: IamWorkloadIdentityPool;
+  readonly provider: IamWorkloadIdentityPoolProvider;
+  readonly account: ServiceAccount;
+  readonly email: string;
+  readonly grantee: IGrantee;
+}
+
+export class CiDeployerIdentity extends Construct {
+  readonly plan: Deployer;
+  readonly apply: Deployer;
+
+  constructor(scope: Construct, id: string, props: CiDeployerIdentityProps) {
+    super(scope, id);
+    if (!REPOSITORY.test(props.repository)) {
+      throw new Error(`CiDeployerIdentity: repository "${props.repository}" must be "owner/name" (letters, digits, ".", "_", "-")`);
+    }
+    if (!BRANCH.test(props.mainBranch)) {
+      throw new Error(`CiDeployerIdentity: mainBranch "${props.mainBranch}" is not a plain branch name (letters, digits, ".", "_", "-", "/")`);
+    }
+    const repositoryCondition = `assertion.repository == '${props.repository}'`;
+    this.plan = this.deployer('plan', props, repositoryCondition, 'Plans on change requests: reads, never changes (CI-1)');
+    this.apply = this.deployer(
+      'apply',
+      props,
+      `${repositoryCondition} && assertion.ref == 'refs/heads/${props.mainBranch}'`,
+      `Applies from the ${props.mainBranch} branch only (CI-1)`,
+    );
+    this.grantRoles('plan', this.plan, props.planRoles ?? PLAN_ROLES, props);
+    this.grantRoles('apply', this.apply, props.applyRoles ?? APPLY_ROLES, props);
+    props.stateBucket.grantPlan(this.plan.grantee);
+    props.stateBucket.grantApply(this.apply.grantee);
+  }
+
+  private deployer(kind: 'plan' | 'apply', props: CiDeployerIdentityProps, condition: string, purpose: string): Deployer {
+    const pool = new IamWorkloadIdentityPool(this, `${kind}-pool`, {
+      project: props.projectId,
+      workloadIdentityPoolId: `ci-${kind}`,
+      displayName: `CI ${kind}`,
+      description: `GitHub Actions of ${props.repository}. ${purpose}`,
+      dependsOn: props.dependsOn,
+    });
+    const provider = new IamWorkloadIdentityPoolProvider(this, `${kind}-github`, {
+      project: props.projectId,
+      workloadIdentityPoolId: pool.workloadIdentityPoolId,
+      workloadIdentityPoolProviderId: 'github',
+      displayName: 'GitHub Actions',
+      description: `Admits only: ${condition}`,
+      attributeMapping: {
+        'google.subject': 'assertion.sub',
+        'attribute.repository': 'assertion.repository',
+        'attribute.ref': 'assertion.ref',
+      },
+      // The gate: a token that fails it is refused before any binding is consulted.
+      attributeCondition: condition,
+      oidc: { issuerUri: GITHUB_ACTIONS_ISSUER },
+    });
+    const accountId = `ci-${kind}`;
+    const email = serviceAccountEmail(props.projectId, accountId);
+    const account = new ServiceAccount(this, `${kind}-account`, {
+      project: props.projectId,
+      accountId,
+      displayName: `CI ${kind}`,
+      description: purpose,
+      dependsOn: props.dependsOn,
+    });
+    new ServiceAccountIamMember(this, `${kind}-federation`, {
+      serviceAccountId: account.name,
+      role: 'roles/iam.workloadIdentityUser',
+      // Only identities of this pool (already gated by its provider) from this repository.
+      member: `principalSet://iam.googleapis.com/${pool.name}/attribute.repository/${props.repository}`,
+    });
+    return { pool, provider, account, email, grantee: { ...serviceAccount(email), grantDependencies: [account], grantKey: `ci-${kind}` } as IGrantee };
+  }
+
+  private grantRoles(kind: string, deployer: Deployer, roles: DeployerRoles, props: CiDeployerIdentityProps): void {
+    const member = deployer.grantee.member;
+    const dependsOn = [deployer.account];
+    const check = (role: string, where: string) => assertGrantable({ role, grantee: deployer.grantee, resource: where });
+    for (const role of roles.organization) {
+      check(role, `organizations/${props.organizationId}`);
+      new OrganizationIamMember(this, `${kind}-org-${roleKey(role)}`, { orgId: props.organizationId, role, member, dependsOn });
+    }
+    for (const role of roles.parent) {
+      check(role, props.parent);
+      if (props.parent.startsWith('organizations/')) {
+        new OrganizationIamMember(this, `${kind}-parent-${roleKey(role)}`, { orgId: props.organizationId, role, member, dependsOn });
+      } else {
+        new FolderIamMember(this, `${kind}-parent-${roleKey(role)}`, { folder: props.parent, role, member, dependsOn });
+      }
+    }
+    for (const role of roles.billingAccount) {
+      check(role, `billingAccounts/${props.billingAccount}`);
+      new BillingAccountIamMember(this, `${kind}-billing-${roleKey(role)}`, { billingAccountId: props.billingAccount, role, member, dependsOn });
+    }
+    const folders = [{ key: 'platform', name: props.platformFolder, extra: roles.platformFolder }, ...props.tenantFolders.map((f) => ({ ...f, extra: roles.tenantFolders }))];
+    for (const folder of folders) {
+      for (const role of [...roles.everyFolder, ...folder.extra]) {
+        check(role, `folder ${folder.key}`);
+        new FolderIamMember(this, `${kind}-${folder.key}-${roleKey(role)}`, { folder: folder.name, role, member, dependsOn });
+      }
+    }
+    for (const role of roles.sharedProject) {
+      check(role, `projects/${props.projectId}`);
+      new ProjectIamMember(this, `${kind}-project-${roleKey(role)}`, { project: props.projectId, role, member, dependsOn });
+    }
+  }
+}

@@ -1,0 +1,130 @@
+/**
+ * OrganizationPolicies: the guardrails on one folder, as `google_org_policy_policy` resources. They
+ * make a non-compliant resource impossible to create under the folder, whoever creates it and
+ * however: data only in the jurisdiction's locations (RES-2), no service account keys (IAM-3),
+ * no automatic Editor grants to default service accounts (IAM-4), only Smart Segments' directory
+ * (and a customer's, during its handover) in IAM policies (IAM-7), and the storage, network and
+ * contact settings the controls rely on.
+ */
+import { Construct } from 'constructs';
+import { OrgPolicyPolicy } from '@cdktf/provider-google/lib/org-policy-policy';
+import { jurisdictionRules, type Jurisdiction } from '../config/jurisdictions';
+
+/** The issuer of GitHub Actions OIDC tokens, the only external identity provider CI uses (CI-1). */
+export const GITHUB_ACTIONS_ISSUER = 'https://token.actions.githubusercontent.com';
+
+/** Cloud Run ingress settings that keep a service off the public internet except through the load balancer (NET-1). */
+export const ALLOWED_RUN_INGRESS = ['internal', 'internal-and-cloud-load-balancing'] as const;
+
+/** Every constraint this construct sets, with the control it keeps. */
+export const GUARDRAIL_CONSTRAINTS = {
+  'gcp.resourceLocations': 'RES-2',
+  'iam.disableServiceAccountKeyCreation': 'IAM-3',
+  'iam.disableServiceAccountKeyUpload': 'IAM-3',
+  'iam.workloadIdentityPoolProviders': 'CI-1',
+  'iam.automaticIamGrantsForDefaultServiceAccounts': 'IAM-4',
+  'iam.allowedPolicyMemberDomains': 'IAM-7',
+  'storage.uniformBucketLevelAccess': 'IAM-6',
+  'storage.publicAccessPrevention': 'IAM-6',
+  'run.allowedIngress': 'NET-1',
+  'compute.vmExternalIpAccess': 'NET-1',
+  'sql.restrictPublicIp': 'NET-1',
+  'essentialcontacts.allowedContactDomains': 'BRE-1',
+} as const;
+export type GuardrailConstraint = keyof typeof GUARDRAIL_CONSTRAINTS;
+
+const DIRECTORY_CUSTOMER_ID = /^C[0-9a-z]{6,12}$/;
+const DOMAIN = /^[a-z0-9-]+(\.[a-z0-9-]+)+$/;
+
+export interface OrganizationPoliciesProps {
+  /** The folder's resource name, `folders/<id>` (usually `google_folder.name`). */
+  readonly folderName: string;
+  /** The jurisdiction whose locations the folder's resources may use (from config/jurisdictions.ts). */
+  readonly jurisdiction: Jurisdiction;
+  /**
+   * Directory customer ids whose principals may appear in IAM policies under the folder: Smart
+   * Segments' own first, then any customer's admitted for its handover (IAM-7). Required, never empty.
+   */
+  readonly directoryCustomerIds: readonly string[];
+  /** DNS domains essential contacts under the folder may use (Smart Segments' and its tenants'). Required, never empty. */
+  readonly contactDomains: readonly string[];
+  /** OIDC issuers workload identity pool providers may trust. Default: GitHub Actions only. */
+  readonly workloadIdentityIssuers?: readonly string[];
+}
+
+export class OrganizationPolicies extends Construct {
+  private readonly policies = new Map<GuardrailConstraint, OrgPolicyPolicy>();
+  private readonly folderName: string;
+
+  constructor(scope: Construct, id: string, props: OrganizationPoliciesProps) {
+    super(scope, id);
+    this.folderName = props.folderName;
+    if (props.directoryCustomerIds.length === 0) {
+      throw new Error('OrganizationPolicies: directoryCustomerIds is empty; list Smart Segments\' directory customer id (IAM-7)');
+    }
+    for (const c of props.directoryCustomerIds) {
+      if (!DIRECTORY_CUSTOMER_ID.test(c)) {
+        throw new Error(`OrganizationPolicies: "${c}" is not a directory customer id such as "C01abcd2e" (IAM-7)`);
+      }
+    }
+    if (props.contactDomains.length === 0) {
+      throw new Error('OrganizationPolicies: contactDomains is empty; list at least Smart Segments\' domain');
+    }
+    for (const d of props.contactDomains) {
+      if (!DOMAIN.test(d)) throw new Error(`OrganizationPolicies: contact domain "${d}" is not a DNS domain such as smartsegments.ai`);
+    }
+    const issuers = props.workloadIdentityIssuers ?? [GITHUB_ACTIONS_ISSUER];
+
+    // Allow lists replace the parent's (inheritFromParent false): a broader list set higher up must
+    // never widen what this folder allows.
+    this.allow('gcp.resourceLocations', jurisdictionRules(props.jurisdiction).orgPolicyLocations);
+    this.enforce('iam.disableServiceAccountKeyCreation');
+    this.enforce('iam.disableServiceAccountKeyUpload');
+    this.allow('iam.workloadIdentityPoolProviders', issuers);
+    this.enforce('iam.automaticIamGrantsForDefaultServiceAccounts');
+    this.allow('iam.allowedPolicyMemberDomains', unique(props.directoryCustomerIds));
+    this.enforce('storage.uniformBucketLevelAccess');
+    this.enforce('storage.publicAccessPrevention');
+    this.allow('run.allowedIngress', ALLOWED_RUN_INGRESS);
+    this.denyAll('compute.vmExternalIpAccess');
+    this.enforce('sql.restrictPublicIp');
+    this.allow(
+      'essentialcontacts.allowedContactDomains',
+      unique(props.contactDomains).sort().map((d) => `@${d}`),
+    );
+  }
+
+  /** The policy resource for `constraint`. */
+  policy(constraint: GuardrailConstraint): OrgPolicyPolicy {
+    const p = this.policies.get(constraint);
+    if (!p) throw new Error(`OrganizationPolicies: ${constraint} is not set`);
+    return p;
+  }
+
+  private enforce(constraint: GuardrailConstraint): void {
+    this.add(constraint, { rules: [{ enforce: 'TRUE' }] });
+  }
+
+  private denyAll(constraint: GuardrailConstraint): void {
+    this.add(constraint, { inheritFromParent: false, rules: [{ denyAll: 'TRUE' }] });
+  }
+
+  private allow(constraint: GuardrailConstraint, values: readonly string[]): void {
+    this.add(constraint, { inheritFromParent: false, rules: [{ values: { allowedValues: [...values] } }] });
+  }
+
+  private add(constraint: GuardrailConstraint, spec: NonNullable<ConstructorParameters<typeof OrgPolicyPolicy>[2]['spec']>): void {
+    this.policies.set(
+      constraint,
+      new OrgPolicyPolicy(this, constraint.replace(/\./g, '-'), {
+        name: `${this.folderName}/policies/${constraint}`,
+        parent: this.folderName,
+        spec,
+      }),
+    );
+  }
+}
+
+function unique(values: readonly string[]): string[] {
+  return values.filter((v, i) => values.indexOf(v) === i);
+}

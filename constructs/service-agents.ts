@@ -1,0 +1,59 @@
+/**
+ * Google-managed service agents of the tenant's project, as grantees. Pub/Sub's agent publishes
+ * dead letters and writes BigQuery subscriptions; Secret Manager's agent publishes rotation notices.
+ * Their addresses carry the project number, which comes from the google_project we create or, in a
+ * customer's own project (HAND-2), from a data source that only reads it.
+ */
+import { Construct } from 'constructs';
+import { DataGoogleProject } from '@cdktf/provider-google/lib/data-google-project';
+import type { IWorkloadGrantee } from './grant-policy';
+import type { TenantProject } from './tenant-project';
+
+/** The service agents the data plane grants to, with the API that creates each. */
+export const SERVICE_AGENT_DOMAINS = {
+  pubsub: { domain: 'gcp-sa-pubsub.iam.gserviceaccount.com', api: 'pubsub.googleapis.com' },
+  secretmanager: { domain: 'gcp-sa-secretmanager.iam.gserviceaccount.com', api: 'secretmanager.googleapis.com' },
+} as const;
+
+export type ServiceAgentName = keyof typeof SERVICE_AGENT_DOMAINS;
+
+export interface ServiceAgentsProps {
+  readonly project: TenantProject;
+}
+
+export class ServiceAgents extends Construct {
+  private readonly project: TenantProject;
+  private numberCache?: string;
+  private readonly agents = new Map<ServiceAgentName, IWorkloadGrantee>();
+
+  constructor(scope: Construct, id: string, props: ServiceAgentsProps) {
+    super(scope, id);
+    this.project = props.project;
+  }
+
+  /** The project number (an interpolation), read lazily so an unused construct adds nothing. */
+  get projectNumber(): string {
+    if (this.numberCache === undefined) {
+      this.numberCache = this.project.project
+        ? this.project.project.number
+        : new DataGoogleProject(this, 'project', { projectId: this.project.projectId }).number;
+    }
+    return this.numberCache;
+  }
+
+  /** The service agent of `name`, as a grantee whose grants wait for its API to be enabled. */
+  agent(name: ServiceAgentName): IWorkloadGrantee {
+    let agent = this.agents.get(name);
+    if (!agent) {
+      const { domain, api } = SERVICE_AGENT_DOMAINS[name];
+      const service = this.project.enableApi(api);
+      agent = {
+        member: `serviceAccount:service-${this.projectNumber}@${domain}`,
+        grantKey: `${name}-service-agent`,
+        grantDependencies: service ? [service] : [],
+      };
+      this.agents.set(name, agent);
+    }
+    return agent;
+  }
+}

@@ -1,0 +1,288 @@
+/**
+ * TenantDataPlane: the services that carry one tenant's data (DPA Annex I A.5-A.10 and Section C),
+ * composed from the tenant's config, which is the customer's documented instruction (DPA 2.3).
+ * Each optional feature (sources, conversion tracking, MCP, integrations) adds its resources, secrets
+ * and grants only when the config turns it on. In a customer-owned project (HAND-2) the same
+ * resources go into that project and nothing project-wide is changed.
+ */
+import { Construct } from 'constructs';
+import { SOURCE_INFO, type Source } from '../config/catalog';
+import { lifecycleProtection } from '../config/lifecycle';
+import type { ResolvedTenant } from '../config/loader';
+import { WORKLOAD_ACCOUNT_IDS } from '../config/naming';
+import type { PlatformConfig } from '../config/schema';
+import { CONSENT_WITHDRAWALS_TOPIC, CONVERSION_EVENTS_TOPIC, ConversionPipeline } from './conversion-pipeline';
+import { ConversionRelay } from './conversion-relay';
+import { ConversionState } from './conversion-state';
+import { EventPipeline } from './event-pipeline';
+import { IntegrationJob } from './integration-job';
+import { IntegrationSecret } from './integration-secret';
+import { group, type IGrantee } from './principal';
+import { PublicEdge, type EdgeBackend } from './public-edge';
+import { RelayService } from './relay-service';
+import { SecretRotationNotices } from './secret-rotation-notices';
+import { ServiceAgents } from './service-agents';
+import type { TenantProject } from './tenant-project';
+import { Warehouse } from './warehouse';
+import { WorkloadIdentity } from './workload-identity';
+
+/** Source events wait up to 7 days for the warehouse load: Customer Data, not conversion events. */
+export const SOURCE_EVENT_RETENTION_SECONDS = 7 * 24 * 60 * 60;
+export const SOURCE_EVENTS_TOPIC = 'source-events';
+export const SOURCE_EVENTS_TABLE = 'source_events';
+
+/** Path prefixes the public edge routes, per service. */
+export const EDGE_PATHS = {
+  sources: '/sources',
+  conversions: '/conversions',
+  consent: '/consent',
+  mcp: '/mcp',
+} as const;
+
+export interface TenantDataPlaneProps {
+  readonly tenant: ResolvedTenant;
+  readonly platform: PlatformConfig;
+  readonly project: TenantProject;
+  /**
+   * Principals allowed to call the MCP endpoint (run.invoker). Domain-restricted sharing admits only
+   * Smart Segments principals, so these are the application's own service accounts or groups.
+   * Default: none, so the endpoint answers nobody until one is named.
+   */
+  readonly mcpInvokers?: readonly IGrantee[];
+}
+
+export class TenantDataPlane extends Construct {
+  readonly warehouse: Warehouse;
+  readonly dbt: WorkloadIdentity;
+  readonly serviceAgents: ServiceAgents;
+  readonly sourcePipeline?: EventPipeline;
+  readonly ingest?: RelayService;
+  readonly conversionPipeline?: ConversionPipeline;
+  readonly conversionState?: ConversionState;
+  readonly conversionRelay?: ConversionRelay;
+  readonly mcp?: RelayService;
+  readonly integrationJobs: readonly IntegrationJob[];
+  readonly edge?: PublicEdge;
+  private rotation?: SecretRotationNotices;
+  private readonly props: TenantDataPlaneProps;
+
+  constructor(scope: Construct, id: string, props: TenantDataPlaneProps) {
+    super(scope, id);
+    this.props = props;
+    const { tenant, platform, project } = props;
+    const protect = lifecycleProtection(tenant.lifecycle.state).protectData;
+    const jurisdiction = tenant.jurisdiction;
+    const region = tenant.region;
+    this.serviceAgents = new ServiceAgents(this, 'service-agents', { project });
+
+    // Warehouse (DPA A.7) and dbt Labs' transformation account (Annex III, SUB-1).
+    this.warehouse = new Warehouse(this, 'warehouse', { project, jurisdiction, region, protectData: protect });
+    this.dbt = new WorkloadIdentity(this, 'dbt-identity', {
+      project,
+      accountId: WORKLOAD_ACCOUNT_IDS.dbt,
+      displayName: 'dbt Labs transformations',
+      description: "dbt Labs (DPA Annex III subprocessor) runs the tenant's SQL transformations as this account: job user and dataset editor only.",
+    });
+    // IAM-2: project-level because BigQuery jobs are created in a project, not on a dataset.
+    this.dbt.grantProjectRole('roles/bigquery.jobUser');
+    this.warehouse.grantEdit(this.dbt);
+
+    const backends: EdgeBackend[] = [];
+    if (tenant.sources.length > 0) {
+      const ingest = this.buildIngest(protect);
+      this.sourcePipeline = ingest.pipeline;
+      this.ingest = ingest.service;
+      this.conversionPipeline = ingest.conversion?.pipeline;
+      this.conversionState = ingest.conversion?.state;
+      this.conversionRelay = ingest.conversion?.relay;
+      backends.push({
+        service: this.ingest,
+        pathPrefixes: [EDGE_PATHS.sources, ...(tenant.conversionTracking.enabled ? [EDGE_PATHS.conversions, EDGE_PATHS.consent] : [])],
+      });
+    }
+
+    if (tenant.mcp.enabled) {
+      this.mcp = this.buildMcp(protect);
+      backends.push({ service: this.mcp, pathPrefixes: [EDGE_PATHS.mcp] });
+    }
+
+    this.integrationJobs = [...tenant.integrations].sort().map(
+      (integration) =>
+        new IntegrationJob(this, `integration-${integration}`, {
+          project,
+          jurisdiction,
+          region,
+          integration,
+          image: platform.images.integrationSync,
+          warehouse: this.warehouse,
+          rotationNotices: this.rotationNotices,
+          protectData: protect,
+        }),
+    );
+
+    if (backends.length > 0) {
+      this.edge = new PublicEdge(this, 'edge', { project, hostname: this.hostname, backends });
+    }
+  }
+
+  /** `<tenant>.<edge domain>`, the tenant's public hostname. */
+  get hostname(): string {
+    return `${this.props.tenant.id}.${this.props.platform.edgeDomain}`;
+  }
+
+  /** Created with the first secret, so a tenant without secrets has no rotation topic. */
+  private get rotationNotices(): SecretRotationNotices {
+    this.rotation ??= new SecretRotationNotices(this, 'secret-rotation', {
+      project: this.props.project,
+      jurisdiction: this.props.tenant.jurisdiction,
+      serviceAgents: this.serviceAgents,
+      readers: [group(this.props.platform.groups.platformAdmins)],
+    });
+    return this.rotation;
+  }
+
+  /** Ingest of source webhooks into the warehouse, and of checkout conversions into their pipeline. */
+  private buildIngest(protect: boolean): {
+    pipeline: EventPipeline;
+    service: RelayService;
+    conversion?: { pipeline: ConversionPipeline; state: ConversionState; relay: ConversionRelay };
+  } {
+    const { tenant, platform, project } = this.props;
+    const { jurisdiction, region } = tenant;
+    const conversion = tenant.conversionTracking.enabled;
+
+    const pipeline = new EventPipeline(this, 'source-events', {
+      project,
+      jurisdiction,
+      serviceAgents: this.serviceAgents,
+      name: SOURCE_EVENTS_TOPIC,
+      dataClass: 'customer-data',
+      deadLetter: { retentionSeconds: SOURCE_EVENT_RETENTION_SECONDS },
+    });
+    const table = this.warehouse.addLandingTable(SOURCE_EVENTS_TABLE, 'Source webhook events as received (ROLLER, Revsport), one row per Pub/Sub message');
+    // The Pub/Sub service agent writes the rows; it may edit this one table and nothing else.
+    const tableGrant = this.warehouse.grantTableWrite(SOURCE_EVENTS_TABLE, this.serviceAgents.agent('pubsub'));
+    pipeline.addSubscription('to-warehouse', {
+      name: `${SOURCE_EVENTS_TOPIC}-to-warehouse`,
+      retentionSeconds: SOURCE_EVENT_RETENTION_SECONDS,
+      bigquery: { table },
+      dependsOn: [tableGrant],
+    });
+
+    const identity = new WorkloadIdentity(this, 'ingest-identity', {
+      project,
+      accountId: WORKLOAD_ACCOUNT_IDS.ingestWebhook,
+      displayName: 'Ingest webhook',
+      description: `Receives ${tenant.sources.map((s) => SOURCE_INFO[s].displayName).join(' and ')} webhooks and publishes them (DPA A.5).`,
+      handlesConversionEvents: conversion,
+    });
+    pipeline.grantPublish(identity);
+
+    const secrets: Record<string, IntegrationSecret> = {};
+    for (const source of [...tenant.sources].sort() as Source[]) {
+      secrets[`${source.toUpperCase()}_WEBHOOK_SECRET`] = new IntegrationSecret(this, `source-secret-${source}`, {
+        project,
+        jurisdiction,
+        secretId: `source-${source}`,
+        purpose: `${SOURCE_INFO[source].displayName} webhook signing secret, to verify each delivery`,
+        replicaLocations: [region],
+        rotationNotices: this.rotationNotices,
+        deletionProtection: protect,
+      });
+    }
+
+    const env: Record<string, string> = {
+      TENANT_ID: tenant.id,
+      SOURCES: [...tenant.sources].sort().join(','),
+      SOURCE_EVENTS_TOPIC: `projects/${project.projectId}/topics/${SOURCE_EVENTS_TOPIC}`,
+      // Topics enforce their storage regions in transit, so publishers use the regional endpoint.
+      PUBSUB_ENDPOINT: `${region}-pubsub.googleapis.com:443`,
+    };
+    let built: { pipeline: ConversionPipeline; state: ConversionState; relay: ConversionRelay } | undefined;
+    if (conversion) {
+      const conversionPipeline = new ConversionPipeline(this, 'conversion-pipeline', {
+        project,
+        jurisdiction,
+        serviceAgents: this.serviceAgents,
+      });
+      const state = new ConversionState(this, 'conversion-state', {
+        project,
+        jurisdiction,
+        region,
+        image: platform.images.conversionRelay,
+        ttlSeconds: conversionPipeline.maxEventAgeSeconds,
+        protectData: protect,
+      });
+      const relay = new ConversionRelay(this, 'conversion-relay', {
+        project,
+        jurisdiction,
+        region,
+        tenantId: tenant.id,
+        image: platform.images.conversionRelay,
+        pipeline: conversionPipeline,
+        state,
+        destinations: tenant.conversionTracking.destinations,
+        googleDeniedConsent: tenant.conversionTracking.googleDeniedConsent,
+        rotationNotices: this.rotationNotices,
+        serviceAgents: this.serviceAgents,
+        protectData: protect,
+      });
+      conversionPipeline.grantPublish(identity);
+      conversionPipeline.grantPublishWithdrawals(identity);
+      built = { pipeline: conversionPipeline, state, relay };
+      env.CONVERSION_EVENTS_TOPIC = `projects/${project.projectId}/topics/${CONVERSION_EVENTS_TOPIC}`;
+      env.CONSENT_WITHDRAWALS_TOPIC = `projects/${project.projectId}/topics/${CONSENT_WITHDRAWALS_TOPIC}`;
+    }
+
+    const service = new RelayService(this, 'ingest', {
+      project,
+      jurisdiction,
+      region,
+      name: 'ingest-webhook',
+      description: 'Receives source and checkout webhooks behind the load balancer (DPA A.5, C.1)',
+      image: platform.images.ingestWebhook,
+      identity,
+      exposure: 'public-webhook',
+      env,
+      secrets,
+      deletionProtection: protect,
+    });
+    return { pipeline, service, conversion: built };
+  }
+
+  /** The MCP endpoint (DPA A.6): IAM-authenticated, reads the warehouse and nothing else. */
+  private buildMcp(protect: boolean): RelayService {
+    const { tenant, platform, project } = this.props;
+    const identity = new WorkloadIdentity(this, 'mcp-identity', {
+      project,
+      accountId: WORKLOAD_ACCOUNT_IDS.mcpEndpoint,
+      displayName: 'MCP endpoint',
+      description: "Answers the customer's MCP queries from the warehouse, read-only (DPA A.6).",
+    });
+    this.warehouse.grantRead(identity);
+    // IAM-2: project-level because BigQuery query jobs are created in a project, not on a dataset.
+    identity.grantProjectRole('roles/bigquery.jobUser');
+    const service = new RelayService(this, 'mcp', {
+      project,
+      jurisdiction: tenant.jurisdiction,
+      region: tenant.region,
+      name: 'mcp-endpoint',
+      description: "The customer's Model Context Protocol endpoint over its own data (DPA A.6)",
+      image: platform.images.mcpEndpoint,
+      identity,
+      exposure: 'authenticated-edge',
+      env: {
+        TENANT_ID: tenant.id,
+        WAREHOUSE_PROJECT: this.warehouse.projectId,
+        WAREHOUSE_DATASET: this.warehouse.datasetId,
+        WAREHOUSE_LOCATION: this.warehouse.location,
+        WAREHOUSE_ACCESS: 'read-only',
+      },
+      // Clients calling through the edge ask for a token with this audience.
+      customAudiences: [`https://${this.hostname}${EDGE_PATHS.mcp}`],
+      deletionProtection: protect,
+    });
+    for (const invoker of this.props.mcpInvokers ?? []) service.grantInvoke(invoker);
+    return service;
+  }
+}

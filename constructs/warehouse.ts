@@ -1,0 +1,146 @@
+/**
+ * Warehouse (DPA A.7): the tenant's BigQuery dataset, in the jurisdiction (the EU multi-region for
+ * EEA tenants, RES-1). Deleted data leaves the live system within the 48-hour time-travel window and
+ * BigQuery's 7-day fail-safe, 9 days in all, inside the 14 days of DPA 10.1 (RET-3). While the
+ * tenant is served the dataset cannot be destroyed; only offboarding lifts that. Access is granted on
+ * the dataset itself: edit for the dbt transformation account (SUB-1), read for the MCP endpoint.
+ */
+import { Construct } from 'constructs';
+import { BigqueryDataset } from '@cdktf/provider-google/lib/bigquery-dataset';
+import { BigqueryDatasetIamMember } from '@cdktf/provider-google/lib/bigquery-dataset-iam-member';
+import { BigqueryTable } from '@cdktf/provider-google/lib/bigquery-table';
+import { BigqueryTableIamMember } from '@cdktf/provider-google/lib/bigquery-table-iam-member';
+import { jurisdictionRules, type Jurisdiction } from '../config/jurisdictions';
+import { assertGrantable, grantDependencies, grantKey, roleKey } from './grant-policy';
+import type { IGrantee } from './principal';
+import type { RecoveryPosture } from './recovery-posture';
+import type { TenantProject } from './tenant-project';
+
+/** BigQuery's minimum time-travel window; the shortest recovery that still exists (RET-3, BAK-1). */
+export const MAX_TIME_TRAVEL_HOURS = 48;
+/** BigQuery keeps deleted data a further 7 days in fail-safe storage, recoverable only by Google support. */
+export const FAIL_SAFE_DAYS = 7;
+
+const DATASET_ID = /^[A-Za-z_][A-Za-z0-9_]{0,1023}$/;
+
+export interface WarehouseProps {
+  readonly project: TenantProject;
+  readonly jurisdiction: Jurisdiction;
+  /** The tenant's region; the location when the jurisdiction has no multi-region. */
+  readonly region: string;
+  /** Dataset id. Default `smart_segments`. */
+  readonly datasetId?: string;
+  /** Protect the dataset and its tables from destroy. Default true; false only when offboarding. */
+  readonly protectData?: boolean;
+}
+
+export class Warehouse extends Construct {
+  readonly dataset: BigqueryDataset;
+  readonly datasetId: string;
+  readonly location: string;
+  readonly projectId: string;
+  readonly protectData: boolean;
+  private readonly tables = new Map<string, BigqueryTable>();
+
+  constructor(scope: Construct, id: string, props: WarehouseProps) {
+    super(scope, id);
+    const rules = jurisdictionRules(props.jurisdiction);
+    if (!rules.regions.includes(props.region)) {
+      throw new Error(`Warehouse ${this.node.path}: region "${props.region}" is not in jurisdiction ${props.jurisdiction} (RES-1); allowed: ${rules.regions.join(', ')}`);
+    }
+    this.datasetId = props.datasetId ?? 'smart_segments';
+    if (!DATASET_ID.test(this.datasetId)) {
+      throw new Error(`Warehouse ${this.node.path}: datasetId "${this.datasetId}" may hold only letters, digits and underscores`);
+    }
+    this.location = rules.storageMultiRegion ?? props.region;
+    this.projectId = props.project.projectId;
+    this.protectData = props.protectData ?? true;
+    const api = props.project.enableApi('bigquery.googleapis.com');
+    this.dataset = new BigqueryDataset(this, 'dataset', {
+      project: this.projectId,
+      datasetId: this.datasetId,
+      friendlyName: 'Smart Segments warehouse',
+      description: 'Customer Data processed for the tenant (DPA Annex I A.5-A.7)',
+      location: this.location,
+      maxTimeTravelHours: String(MAX_TIME_TRAVEL_HOURS),
+      // Offboarding destroys the dataset with its tables; while served, destroy is refused twice over.
+      deleteContentsOnDestroy: !this.protectData,
+      labels: { 'data-class': 'customer-data' },
+      lifecycle: { preventDestroy: this.protectData },
+      dependsOn: api ? [api] : [],
+    });
+  }
+
+  /** Backup and recovery of this store (BAK-1): time travel, then fail-safe, then gone. */
+  get recovery(): RecoveryPosture {
+    return {
+      store: `google_bigquery_dataset ${this.datasetId}`,
+      mechanism: `BigQuery time travel (${MAX_TIME_TRAVEL_HOURS}h, self-service) then fail-safe (${FAIL_SAFE_DAYS} days, Google support)`,
+      recoveryWindowSeconds: (MAX_TIME_TRAVEL_HOURS + FAIL_SAFE_DAYS * 24) * 3600,
+      lastCopyGoneSeconds: (MAX_TIME_TRAVEL_HOURS + FAIL_SAFE_DAYS * 24) * 3600,
+    };
+  }
+
+  /**
+   * The landing table a Pub/Sub BigQuery subscription writes to: one row per message with Pub/Sub's
+   * metadata columns, partitioned by publish day. Returns `{project}.{dataset}.{table}`.
+   */
+  addLandingTable(tableId: string, description: string): string {
+    if (this.tables.has(tableId)) throw new Error(`Warehouse ${this.node.path}: table ${tableId} already exists`);
+    const table = new BigqueryTable(this, `table-${tableId.replace(/_/g, '-')}`, {
+      project: this.projectId,
+      datasetId: this.dataset.datasetId,
+      tableId,
+      description,
+      labels: { 'data-class': 'customer-data' },
+      deletionProtection: this.protectData,
+      timePartitioning: { type: 'DAY', field: 'publish_time' },
+      schema: JSON.stringify([
+        { name: 'subscription_name', type: 'STRING', mode: 'NULLABLE', description: 'Pub/Sub subscription that wrote the row' },
+        { name: 'message_id', type: 'STRING', mode: 'NULLABLE', description: 'Pub/Sub message id, for deduplicating redeliveries' },
+        { name: 'publish_time', type: 'TIMESTAMP', mode: 'NULLABLE', description: 'When the webhook event was published' },
+        { name: 'data', type: 'STRING', mode: 'NULLABLE', description: 'The source event payload (JSON)' },
+        { name: 'attributes', type: 'STRING', mode: 'NULLABLE', description: 'Message attributes (JSON): source, event type' },
+      ]),
+    });
+    this.tables.set(tableId, table);
+    return `${this.projectId}.${this.datasetId}.${tableId}`;
+  }
+
+  /** Lets `grantee` read and write rows of one table (roles/bigquery.dataEditor on that table only). */
+  grantTableWrite(tableId: string, grantee: IGrantee): BigqueryTableIamMember {
+    const table = this.tables.get(tableId);
+    if (!table) throw new Error(`Warehouse ${this.node.path}: no table ${tableId}; add it with addLandingTable first`);
+    const role = 'roles/bigquery.dataEditor';
+    assertGrantable({ role, grantee, resource: `google_bigquery_table ${this.datasetId}.${tableId}` });
+    return new BigqueryTableIamMember(this, `table-${tableId.replace(/_/g, '-')}-${roleKey(role)}-${grantKey(grantee)}`, {
+      project: this.projectId,
+      datasetId: this.dataset.datasetId,
+      tableId: table.tableId,
+      role,
+      member: grantee.member,
+      dependsOn: grantDependencies(grantee),
+    });
+  }
+
+  /** Lets `grantee` create, change and delete tables and rows in the dataset (roles/bigquery.dataEditor). */
+  grantEdit(grantee: IGrantee): BigqueryDatasetIamMember {
+    return this.grant('roles/bigquery.dataEditor', grantee);
+  }
+
+  /** Lets `grantee` read the dataset's tables and rows (roles/bigquery.dataViewer). */
+  grantRead(grantee: IGrantee): BigqueryDatasetIamMember {
+    return this.grant('roles/bigquery.dataViewer', grantee);
+  }
+
+  private grant(role: string, grantee: IGrantee): BigqueryDatasetIamMember {
+    assertGrantable({ role, grantee, resource: `google_bigquery_dataset ${this.datasetId}` });
+    return new BigqueryDatasetIamMember(this, `${roleKey(role)}-${grantKey(grantee)}`, {
+      project: this.projectId,
+      datasetId: this.dataset.datasetId,
+      role,
+      member: grantee.member,
+      dependsOn: grantDependencies(grantee),
+    });
+  }
+}

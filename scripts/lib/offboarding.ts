@@ -1,0 +1,134 @@
+/**
+ * Offboarding a tenant (DPA 10.1, 10.4): the edits to its file, made in place with the yaml
+ * Document API so every comment and the rest of the file survive, and the checks on the lifecycle
+ * state each step needs. The schema stays the judge of the result.
+ */
+import { isScalar, parseDocument, type Document } from 'yaml';
+import { validateTenantDocument } from '../../config/loader';
+import type { LifecycleState } from '../../config/schema';
+import { addDays, DELETION_DEADLINE_DAYS } from './deletion-certificate';
+import type { CommandSpec } from './cli';
+
+export const OFFBOARD_SPEC: CommandSpec = {
+  usage: [
+    'npm run offboard -- --env <env> --tenant <id> --requested <YYYY-MM-DD>',
+    'npm run offboard -- --env <env> --tenant <id> --certificate [--deployed <YYYY-MM-DD>] [--reports-dir <dir>]',
+    'npm run offboard -- --env <env> --tenant <id> --confirm-removed [--reports-dir <dir>]',
+  ],
+  summary: [
+    'Deletes a tenant\'s data within the DPA\'s 14 days and proves it, in three steps:',
+    '  1. --requested moves the tenant to lifecycle state "offboarding": its stack then lifts delete',
+    '     protection and lets destroy shut the project down. CI deploys and then destroys the stack.',
+    '  2. --certificate writes reports/deletion-<env>-<id>.md and .json (DEL-1): every data store, the',
+    '     request and deletion dates, and the latest date a copy can exist, computed from the',
+    '     synthesized stack. It fails, writing nothing, if a copy of Customer Data can outlive the',
+    '     request by more than 14 days.',
+    '  3. --confirm-removed records that the stack is gone, so `npm run synth` stops producing it.',
+    'Choose exactly one of --requested, --certificate and --confirm-removed. Dates are UTC.',
+  ].join('\n'),
+  flags: [
+    { name: 'env', type: 'string', value: '<env>', required: true, description: 'Environment folder under environments/.' },
+    { name: 'tenant', type: 'string', value: '<id>', required: true, description: 'The tenant id (its file is environments/<env>/tenants/<id>.yaml).' },
+    {
+      name: 'requested',
+      type: 'string',
+      value: '<YYYY-MM-DD>',
+      description:
+        "Step 1: the date the customer asked for deletion; the 14 days run from it.\nNot in the future. Refused for a tenant that is mid-handover, handed over or already offboarding.",
+    },
+    {
+      name: 'certificate',
+      type: 'boolean',
+      description: 'Step 2: synthesize the stack and write the deletion certificate. Needs state offboarding.',
+    },
+    {
+      name: 'deployed',
+      type: 'string',
+      value: '<YYYY-MM-DD>',
+      description: 'With --certificate: the day the offboarding deploy and destroy ran. Default: today.\nNot before the request and not in the future.',
+    },
+    {
+      name: 'confirm-removed',
+      type: 'boolean',
+      description: 'Step 3: mark the removal confirmed (lifecycle.offboarding.removalConfirmed: true).\nNeeds a passing certificate in the reports folder.',
+    },
+    { name: 'reports-dir', type: 'string', value: '<dir>', description: 'Where certificates are written and read. Default: reports/ of this repository.' },
+    {
+      name: 'environments-dir',
+      type: 'string',
+      value: '<dir>',
+      description: 'Folder holding the environments. Default: $ENVIRONMENTS_DIR, else environments/ of this repository.',
+    },
+  ],
+  footer: [
+    'Environment:',
+    '  ENVIRONMENTS_DIR  default for --environments-dir',
+    '',
+    'Exit status: 0 done; 1 the step failed (synthesis failed, or the certificate cannot be issued);',
+    '2 invalid flags, or the tenant is in the wrong state (nothing written).',
+    '',
+    'Example:',
+    '  npm run offboard -- --env example --tenant thames-bowl --requested 2025-03-03',
+    '  (CI: npx cdktf deploy tenant-example-thames-bowl, then npx cdktf destroy tenant-example-thames-bowl)',
+    '  npm run offboard -- --env example --tenant thames-bowl --certificate --deployed 2025-03-05',
+    '  npm run offboard -- --env example --tenant thames-bowl --confirm-removed',
+  ].join('\n'),
+};
+
+/** Why a tenant in `state` cannot start offboarding, or undefined when it can. */
+export function offboardingRefusal(state: LifecycleState, id: string): string | undefined {
+  switch (state) {
+    case 'active':
+      return undefined;
+    case 'offboarding':
+      return `tenant "${id}" is already offboarding; continue with --certificate once the stack has been destroyed`;
+    case 'handover-prepare':
+    case 'handover-transfer':
+      return `tenant "${id}" is mid-handover (lifecycle state ${state}); finish or roll back the handover (DPA 10.2) before deleting its data`;
+    case 'handed-over':
+      return `tenant "${id}" was handed over to the customer (DPA 10.2); the project and its data are the customer's now, there is nothing here to delete`;
+  }
+}
+
+function editDocument(text: string, edit: (doc: Document) => void): string {
+  const doc = parseDocument(text);
+  if (doc.errors.length > 0) throw new Error(`the file is not valid YAML: ${doc.errors[0].message.split('\n')[0]}`);
+  edit(doc);
+  return doc.toString({ lineWidth: 0, flowCollectionPadding: false });
+}
+
+/** The tenant file moved to lifecycle state offboarding with the request date; the rest unchanged. */
+export function withOffboardingRequested(text: string, requested: string): string {
+  return editDocument(text, (doc) => {
+    const state = doc.getIn(['lifecycle', 'state'], true);
+    if (isScalar(state)) {
+      state.value = 'offboarding';
+      // A trailing comment described the old state.
+      state.comment = undefined;
+    } else {
+      doc.setIn(['lifecycle', 'state'], 'offboarding');
+    }
+    doc.setIn(['lifecycle', 'offboarding'], doc.createNode({ requested, removalConfirmed: false }));
+    const lifecycle = doc.get('lifecycle', true) as { commentBefore?: string | null } | undefined;
+    if (lifecycle) {
+      const note = ` Offboarding requested ${requested} (npm run offboard); Customer Data must be gone by ${addDays(
+        requested,
+        DELETION_DEADLINE_DAYS,
+      )} (DPA 10.1).`;
+      lifecycle.commentBefore = lifecycle.commentBefore ? `${lifecycle.commentBefore}\n${note}` : note;
+    }
+  });
+}
+
+/** The tenant file with the removal confirmed; the rest unchanged. */
+export function withRemovalConfirmed(text: string): string {
+  return editDocument(text, (doc) => {
+    doc.setIn(['lifecycle', 'offboarding', 'removalConfirmed'], true);
+  });
+}
+
+/** Schema problems of an edited tenant file, as `field: message` lines. */
+export function tenantTextProblems(text: string, file: string): string[] {
+  const raw = parseDocument(text).toJS() as unknown;
+  return validateTenantDocument(raw, file).problems.map((p) => `${p.field}: ${p.message}`);
+}

@@ -1,0 +1,20 @@
+/** Where the scripts read and write by default, and how they print paths. */
+import * as path from 'path';
+import { DEFAULT_ENVIRONMENTS_DIR } from '../../config/loader';
+import { REPO_ROOT } from './synth';
+
+/** --environments-dir, else $ENVIRONMENTS_DIR (as main.ts reads it), else the repository's environments/. */
+export function environmentsDirFrom(flag: string | undefined): string {
+  return path.resolve(flag ?? (process.env.ENVIRONMENTS_DIR || DEFAULT_ENVIRONMENTS_DIR));
+}
+
+/** $CDKTF_OUTDIR (as cdktf reads it), else the repository's cdktf.out/. */
+export function outdirFromEnv(): string {
+  return path.resolve(process.env.CDKTF_OUTDIR || path.join(REPO_ROOT, 'cdktf.out'));
+}
+
+/** A path relative to the working directory when it lies below it, else absolute. */
+export function displayPath(file: string): string {
+  const rel = path.relative(process.cwd(), file);
+  return rel && !rel.startsWith('..') && !path.isAbsolute(rel) ? rel : file;
+}

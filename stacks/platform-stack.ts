@@ -1,0 +1,273 @@
+/**
+ * PlatformStack: one per environment, `platform-<env>`, with its own remote state. It stands up what
+ * every tenant shares and the guardrails that make a non-compliant tenant impossible to deploy, even
+ * by hand: folders per jurisdiction with organization policies and logging locations, a central
+ * audit log per jurisdiction with breach detection on it, the Terraform state bucket, the CI
+ * deployer identity and the container registry.
+ *
+ * Tenant stacks learn the folder ids from platform.yaml (`tenantFolders`, recorded from this stack's
+ * `tenant_folders` output after its first deploy), never through a cross-stack reference, so a
+ * tenant's plan never reads this stack's state.
+ */
+import { Construct } from 'constructs';
+import { Aspects, GcsBackend, LocalBackend, TerraformOutput, TerraformStack } from 'cdktf';
+import { GoogleProvider } from '@cdktf/provider-google/lib/provider';
+import { createsProject, type EnvironmentConfig, type ResolvedTenant } from '../config/loader';
+import { JURISDICTIONS, jurisdictionRules, type Jurisdiction } from '../config/jurisdictions';
+import { auditLogProjectId, platformStackName, runtimeAccountIds, serviceAccountEmail, sharedProjectId } from '../config/naming';
+import { RequiredLabels } from '../constructs/required-labels';
+import { TenantProject } from '../constructs/tenant-project';
+import { group, serviceAccount } from '../constructs/principal';
+import { JurisdictionFolders } from '../constructs/jurisdiction-folders';
+import { OrganizationPolicies } from '../constructs/organization-policies';
+import { LoggingLocation } from '../constructs/logging-location';
+import { FolderEssentialContacts } from '../constructs/folder-essential-contacts';
+import { CentralAuditLog } from '../constructs/central-audit-log';
+import { BreachDetection } from '../constructs/breach-detection';
+import { TerraformStateBucket } from '../constructs/terraform-state-bucket';
+import { CiDeployerIdentity } from '../constructs/ci-deployer-identity';
+import { ContainerRegistry } from '../constructs/container-registry';
+
+/** The `tenant` label of the platform's own resources (ISO-3). */
+export const PLATFORM_TENANT_LABEL = 'platform';
+
+/** APIs the shared project serves: its own resources, and the quota project of every CI API call. */
+const SHARED_PROJECT_APIS = [
+  'artifactregistry.googleapis.com',
+  'cloudbilling.googleapis.com',
+  'cloudresourcemanager.googleapis.com',
+  'essentialcontacts.googleapis.com',
+  'iam.googleapis.com',
+  'iamcredentials.googleapis.com',
+  'logging.googleapis.com',
+  'monitoring.googleapis.com',
+  'orgpolicy.googleapis.com',
+  'serviceusage.googleapis.com',
+  'storage.googleapis.com',
+  'sts.googleapis.com',
+] as const;
+
+export interface PlatformStackProps {
+  readonly environment: EnvironmentConfig;
+  /**
+   * Where this stack's own state lives. `gcs` (default): the state bucket, prefix `stacks/platform-<env>`.
+   * `local`: a local file, only for the first deployment, before the state bucket exists (docs/platform.md).
+   */
+  readonly stateBackend?: 'gcs' | 'local';
+}
+
+// ---------------------------------------------------------------------------------------------
+// Which tenants the platform serves, by purpose. Exported so the rules and tests use the same answer.
+// ---------------------------------------------------------------------------------------------
+
+/** Tenants whose project sits in one of our folders now: we created it, it is not handed over, and it is not removed. */
+export function tenantsInFolders(environment: EnvironmentConfig): ResolvedTenant[] {
+  return environment.tenants.filter(
+    (t) =>
+      createsProject(t) &&
+      t.lifecycle.state !== 'handed-over' &&
+      !(t.lifecycle.state === 'offboarding' && t.lifecycle.offboarding?.removalConfirmed),
+  );
+}
+
+/**
+ * Jurisdictions that get a folder: EEA always (RES-2), the platform's own (its audit log project),
+ * every jurisdiction a tenant project sits in, and every folder already recorded in platform.yaml
+ * (a folder is not destroyed because its last tenant left).
+ */
+export function jurisdictionsInUse(environment: EnvironmentConfig): Jurisdiction[] {
+  const used = new Set<Jurisdiction>(['EEA', environment.platform.platformJurisdiction]);
+  for (const t of tenantsInFolders(environment)) used.add(t.jurisdiction);
+  for (const j of Object.keys(environment.platform.tenantFolders) as Jurisdiction[]) used.add(j);
+  return JURISDICTIONS.filter((j) => used.has(j));
+}
+
+/**
+ * Customer directories admitted by domain-restricted sharing on a jurisdiction's folder (IAM-7):
+ * those of its tenants in handover-prepare or handover-transfer, whose owner group must be granted
+ * ownership of the project before it moves (HAND-1). Admission ends when the tenant is handed over.
+ */
+export function handoverDirectories(environment: EnvironmentConfig, jurisdiction: Jurisdiction): string[] {
+  const ids = environment.tenants
+    .filter((t) => t.jurisdiction === jurisdiction && createsProject(t))
+    .filter((t) => t.lifecycle.state === 'handover-prepare' || t.lifecycle.state === 'handover-transfer')
+    .map((t) => t.lifecycle.handover?.customerDirectoryCustomerId)
+    .filter((id): id is string => id !== undefined);
+  return [...new Set(ids)].sort();
+}
+
+function domainOf(email: string): string {
+  return email.split('@')[1].toLowerCase();
+}
+
+/** Essential-contact domains a folder admits: Smart Segments', and on a tenant folder its tenants' contacts'. */
+export function contactDomains(environment: EnvironmentConfig, jurisdiction?: Jurisdiction): string[] {
+  const p = environment.platform;
+  const domains = new Set([p.organization.domain, domainOf(p.contacts.security), domainOf(p.contacts.legal)]);
+  if (jurisdiction) {
+    for (const t of tenantsInFolders(environment).filter((x) => x.jurisdiction === jurisdiction)) {
+      domains.add(domainOf(t.contacts.security));
+      if (t.contacts.privacy) domains.add(domainOf(t.contacts.privacy));
+    }
+  }
+  return [...domains].sort();
+}
+
+/**
+ * Tenant workload accounts that pull the platform's images: tenants served in our folders whose
+ * workloads still run (not offboarding). The accounts must exist before the grant: a new tenant's
+ * stack deploys before the platform stack grants it (docs/platform.md, onboarding order).
+ */
+export function registryReaders(environment: EnvironmentConfig): string[] {
+  return tenantsInFolders(environment)
+    .filter((t) => t.lifecycle.state !== 'offboarding')
+    .flatMap((t) => runtimeAccountIds(t).map((id) => serviceAccountEmail(t.projectId, id)))
+    .sort();
+}
+
+export class PlatformStack extends TerraformStack {
+  readonly environment: EnvironmentConfig;
+  readonly folders: JurisdictionFolders;
+  readonly sharedProject: TenantProject;
+  readonly auditLogs: ReadonlyMap<Jurisdiction, CentralAuditLog>;
+  readonly breachDetection: ReadonlyMap<Jurisdiction, BreachDetection>;
+  readonly stateBucket: TerraformStateBucket;
+  readonly deployer: CiDeployerIdentity;
+  readonly registry: ContainerRegistry;
+
+  constructor(scope: Construct, props: PlatformStackProps) {
+    const { environment } = props;
+    const name = platformStackName(environment.name);
+    super(scope, name);
+    this.environment = environment;
+    const platform = environment.platform;
+    const home = platform.platformJurisdiction;
+    const homeRules = jurisdictionRules(home);
+
+    // CI-1: remote state per stack. The very first apply cannot use the bucket it creates.
+    if ((props.stateBackend ?? 'gcs') === 'gcs') {
+      new GcsBackend(this, { bucket: platform.stateBucket.name, prefix: `stacks/${name}` });
+    } else {
+      new LocalBackend(this, {});
+    }
+    new GoogleProvider(this, 'google', { region: homeRules.defaultRegion });
+
+    // ISO-3. Resources of another jurisdiction (its audit log) get that jurisdiction's residency below.
+    Aspects.of(this).add(
+      new RequiredLabels({ tenant: PLATFORM_TENANT_LABEL, environment: environment.name, 'data-residency': homeRules.residencyLabel }),
+    );
+
+    const parent = platform.parentFolder ?? `organizations/${platform.organization.id}`;
+    this.folders = new JurisdictionFolders(this, 'folders', {
+      parent,
+      environment: environment.name,
+      jurisdictions: jurisdictionsInUse(environment),
+      recordedFolderIds: platform.tenantFolders,
+    });
+
+    // Guardrails, logging location and security contacts on every folder (RES-2, RES-4, IAM-3, IAM-4, IAM-7, BRE-1).
+    for (const { key, folder, jurisdiction } of this.folders.all) {
+      const j = jurisdiction ?? home;
+      new OrganizationPolicies(this, `policies-${key}`, {
+        folderName: folder.name,
+        jurisdiction: j,
+        directoryCustomerIds: [platform.organization.directoryCustomerId, ...(jurisdiction ? handoverDirectories(environment, jurisdiction) : [])],
+        contactDomains: contactDomains(environment, jurisdiction),
+      });
+      new LoggingLocation(this, `logging-location-${key}`, { folderId: folder.folderId, jurisdiction: j });
+      new FolderEssentialContacts(this, `contacts-${key}`, {
+        folderName: folder.name,
+        securityEmail: platform.contacts.security,
+        legalEmail: platform.contacts.legal,
+      });
+    }
+
+    // The shared project: state, registry, CI identity. Its location policy is the home jurisdiction's.
+    this.sharedProject = new TenantProject(this, 'shared-project', {
+      projectId: sharedProjectId(platform),
+      displayName: `Smart Segments platform ${environment.name}`,
+      ownership: 'smart-segments',
+      folderId: this.folders.platform.folderId,
+      billingAccount: platform.billingAccount,
+      deletionPolicy: 'PREVENT',
+    });
+    const apis = new Map(SHARED_PROJECT_APIS.map((api) => [api, this.sharedProject.enableApi(api)!]));
+
+    // CI-1: the state bucket of every stack of this environment.
+    this.stateBucket = new TerraformStateBucket(this, 'state-bucket', {
+      projectId: this.sharedProject.projectId,
+      name: platform.stateBucket.name,
+      jurisdiction: home,
+      dependsOn: [apis.get('storage.googleapis.com')!],
+    });
+
+    // IAM-3, CI-1: keyless CI, restricted to this repository (and its main branch for apply).
+    this.deployer = new CiDeployerIdentity(this, 'ci-deployer', {
+      projectId: this.sharedProject.projectId,
+      repository: platform.ci.repository,
+      mainBranch: platform.ci.mainBranch,
+      organizationId: platform.organization.id,
+      parent,
+      billingAccount: platform.billingAccount,
+      platformFolder: this.folders.platform.name,
+      tenantFolders: this.folders.jurisdictions.map((j) => ({ key: j.toLowerCase(), name: this.folders.folderOf(j).name })),
+      stateBucket: this.stateBucket,
+      dependsOn: [apis.get('iam.googleapis.com')!],
+    });
+
+    // LOG-2 and BRE-1: a central audit log per jurisdiction, each with its breach detectors.
+    const auditLogs = new Map<Jurisdiction, CentralAuditLog>();
+    const detectors = new Map<Jurisdiction, BreachDetection>();
+    for (const j of this.folders.jurisdictions) {
+      const rules = jurisdictionRules(j);
+      const auditLog = new CentralAuditLog(this, `audit-log-${j.toLowerCase()}`, {
+        projectId: auditLogProjectId(platform, j),
+        folderId: this.folders.folderOf(j).folderId,
+        billingAccount: platform.billingAccount,
+        jurisdiction: j,
+      });
+      auditLog.routeFolder(`${j.toLowerCase()}-folder`, this.folders.folderOf(j).name);
+      auditLog.grantRead(group(platform.groups.securityResponders));
+      const detection = new BreachDetection(this, `breach-detection-${j.toLowerCase()}`, {
+        auditLog,
+        securityEmail: platform.contacts.security,
+        expectedIamChangers: [this.deployer.apply.email],
+        expectedSecretAccessors: tenantsInFolders(environment)
+          .filter((t) => t.jurisdiction === j)
+          .map((t) => ({ projectId: t.projectId, accountIds: runtimeAccountIds(t) })),
+      });
+      const labels = new RequiredLabels({ tenant: PLATFORM_TENANT_LABEL, environment: environment.name, 'data-residency': rules.residencyLabel });
+      Aspects.of(auditLog).add(labels);
+      Aspects.of(detection).add(labels);
+      auditLogs.set(j, auditLog);
+      detectors.set(j, detection);
+    }
+    // The platform folder's own audit logs go to the home jurisdiction's bucket.
+    auditLogs.get(home)!.routeFolder('platform-folder', this.folders.platform.name);
+    this.auditLogs = auditLogs;
+    this.breachDetection = detectors;
+
+    // The platform's images, readable by every tenant workload that runs them.
+    this.registry = new ContainerRegistry(this, 'registry', {
+      projectId: this.sharedProject.projectId,
+      jurisdiction: home,
+      dependsOn: [apis.get('artifactregistry.googleapis.com')!],
+    });
+    for (const email of registryReaders(environment)) this.registry.grantRead(serviceAccount(email));
+
+    // What operators record in platform.yaml and the CI workflow after the first deploy.
+    new TerraformOutput(this, 'tenant_folders', {
+      description: 'Record these in platform.yaml tenantFolders',
+      value: Object.fromEntries(this.folders.jurisdictions.map((j) => [j, this.folders.folderOf(j).name])),
+    });
+    new TerraformOutput(this, 'ci_workload_identity', {
+      description: 'workload_identity_provider and service_account for the plan and apply jobs',
+      value: {
+        plan_provider: this.deployer.plan.provider.name,
+        plan_service_account: this.deployer.plan.email,
+        apply_provider: this.deployer.apply.provider.name,
+        apply_service_account: this.deployer.apply.email,
+      },
+    });
+  }
+}

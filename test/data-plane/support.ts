@@ -1,0 +1,122 @@
+/** Helpers for the data-plane tests: synthesized example stacks, grants, env and references. */
+import { Testing } from 'cdktf';
+import { SynthesizedStack, walkStrings, type SynthesizedResource } from '../../compliance/synthesized-stack';
+import type { ResolvedTenant } from '../../config/loader';
+import { TenantStack } from '../../stacks/tenant-stack';
+import { exampleEnvironment } from '../support/synth';
+
+export interface BuiltTenant {
+  readonly tenant: ResolvedTenant;
+  readonly stack: TenantStack;
+  readonly synth: SynthesizedStack;
+}
+
+/** Builds and synthesizes a tenant's stack, keeping the construct tree for construct-level facts. */
+export function buildTenant(tenant: ResolvedTenant): BuiltTenant {
+  const app = Testing.app();
+  const stack = new TenantStack(app, { environment: exampleEnvironment(), tenant });
+  return { tenant, stack, synth: SynthesizedStack.parse(stack.node.id, Testing.synth(stack)) };
+}
+
+let examples: BuiltTenant[] | undefined;
+/** Every example tenant, built once per test file. */
+export function exampleTenants(): BuiltTenant[] {
+  examples ??= exampleEnvironment().tenants.map(buildTenant);
+  return examples;
+}
+
+export function example(id: string): BuiltTenant {
+  const found = exampleTenants().find((b) => b.tenant.id === id);
+  if (!found) throw new Error(`no example tenant ${id}`);
+  return found;
+}
+
+/** Resources of the data plane (construct ids under `data-plane`). */
+export function dataPlane(s: SynthesizedStack, ...types: string[]): SynthesizedResource[] {
+  return (types.length ? s.ofType(...types) : s.resources).filter((r) => r.name.startsWith('data-plane_'));
+}
+
+export interface IamGrant {
+  readonly resource: SynthesizedResource;
+  readonly role: string;
+  readonly member: string;
+  /** The type granted on, from the IAM resource type: `google_pubsub_topic` for `google_pubsub_topic_iam_member`. */
+  readonly targetType: string;
+}
+
+/** Every `*_iam_member` grant of the stack. */
+export function iamGrants(s: SynthesizedStack): IamGrant[] {
+  return s.resources
+    .filter((r) => r.type.endsWith('_iam_member'))
+    .map((r) => ({
+      resource: r,
+      role: String(r.values.role),
+      member: String(r.values.member),
+      targetType: r.type.replace(/_iam_member$/, ''),
+    }));
+}
+
+/** The first resource a `${type.name.attr}` reference inside `value` points at. */
+export function referenced(s: SynthesizedStack, value: unknown): SynthesizedResource | undefined {
+  if (typeof value !== 'string') return undefined;
+  const m = /\$\{([a-z0-9_]+)\.([A-Za-z0-9_-]+)\.[^}]*\}/.exec(value);
+  return m ? s.resources.find((r) => r.type === m[1] && r.name === m[2]) : undefined;
+}
+
+export function byAttr(s: SynthesizedStack, type: string, attr: string, value: string): SynthesizedResource | undefined {
+  return s.ofType(type).find((r) => r.values[attr] === value);
+}
+
+export function mustFind(s: SynthesizedStack, type: string, attr: string, value: string): SynthesizedResource {
+  const r = byAttr(s, type, attr, value);
+  if (!r) throw new Error(`${s.name}: no ${type} with ${attr} = ${value}`);
+  return r;
+}
+
+export interface EnvVar {
+  readonly value?: string;
+  /** The secret a `value_source.secret_key_ref` names (a reference). */
+  readonly secretRef?: string;
+  readonly version?: string;
+}
+
+type Container = { env?: Array<{ name: string; value?: string; value_source?: { secret_key_ref?: { secret: string; version?: string } } }> };
+
+function containersOf(r: SynthesizedResource): Container[] {
+  const t = r.values.template as { containers?: Container[]; template?: { containers?: Container[] } } | undefined;
+  return t?.containers ?? t?.template?.containers ?? [];
+}
+
+/** The env of a Cloud Run service or job's (single) container. */
+export function envOf(r: SynthesizedResource): Record<string, EnvVar> {
+  const out: Record<string, EnvVar> = {};
+  for (const c of containersOf(r)) {
+    for (const e of c.env ?? []) {
+      out[e.name] = { value: e.value, secretRef: e.value_source?.secret_key_ref?.secret, version: e.value_source?.secret_key_ref?.version };
+    }
+  }
+  return out;
+}
+
+/** The service account a Cloud Run service or job runs as. */
+export function runsAs(r: SynthesizedResource): string | undefined {
+  const t = r.values.template as { service_account?: string; template?: { service_account?: string } } | undefined;
+  return t?.service_account ?? t?.template?.service_account;
+}
+
+/** Every string anywhere in the stack's resources and data sources. */
+export function allStrings(s: SynthesizedStack): string[] {
+  return [...walkStrings(s.json.resource ?? {}), ...walkStrings(s.json.data ?? {})].map((x) => x.value);
+}
+
+/** The seconds of a Pub/Sub duration such as "43200s"; 0 when unset. */
+export function seconds(value: unknown): number {
+  if (value === undefined || value === null) return 0;
+  const m = /^(\d+)s$/.exec(String(value));
+  if (!m) throw new Error(`not a duration: ${JSON.stringify(value)}`);
+  return Number(m[1]);
+}
+
+export function labels(r: SynthesizedResource): Record<string, string> {
+  return (r.values.labels as Record<string, string> | undefined) ?? {};
+}
