@@ -54,6 +54,7 @@ const TARGET_KEYS = [
   'name',
   'instance',
   'location_id',
+  'billing_account_id',
 ];
 
 /** BigQuery's legacy dataset roles are the same as these predefined roles. */
@@ -114,10 +115,10 @@ function conditionOf(values: Record<string, unknown>): Grant['condition'] {
 
 /** Resolves a custom-role reference to the role name the stack declares. */
 function roleName(stack: SynthesizedStack, role: string): string {
-  const r = findTarget(stack, '', role.includes('${') ? role : undefined);
-  if (r && (r.type === 'google_project_iam_custom_role' || r.type === 'google_organization_iam_custom_role')) {
-    const parent = r.type === 'google_project_iam_custom_role' ? `projects/${String(r.values.project ?? '<project>')}` : `organizations/${String(r.values.org_id ?? '<org>')}`;
-    return `${parent}/roles/${String(r.values.role_id)}`;
+  for (const ref of referencesIn(role)) {
+    const r = stack.resources.find((x) => x.type === ref.type && x.name === ref.name);
+    if (r?.type === 'google_project_iam_custom_role') return `projects/${String(r.values.project ?? '<project>')}/roles/${String(r.values.role_id)}`;
+    if (r?.type === 'google_organization_iam_custom_role') return `organizations/${String(r.values.org_id ?? '<org>')}/roles/${String(r.values.role_id)}`;
   }
   return role;
 }
@@ -127,7 +128,7 @@ function iamTarget(stack: SynthesizedStack, r: SynthesizedResource, base: string
   if (base === 'google_project') {
     const project = str(v.project) ?? '<provider project>';
     const t = findTarget(stack, 'google_project', project);
-    return { level: 'project', resourceType: base, id: t ? resourceLabel(t) : project, address: t?.address };
+    return { level: 'project', resourceType: base, id: t ? String(t.values.project_id ?? resourceLabel(t)) : project, address: t?.address };
   }
   if (base === 'google_folder') {
     const folder = str(v.folder) ?? '<folder>';
@@ -177,8 +178,19 @@ const PREDEFINED_ACL_MEMBERS: Record<string, Array<[string, string]>> = {
   authenticatedRead: [['allAuthenticatedUsers', 'READER']],
 };
 
-/** Every grant in the stack, in a stable order (by address, then member, then role). */
-export function grantsOf(stack: SynthesizedStack): Grant[] {
+const cache = new WeakMap<SynthesizedStack, readonly Grant[]>();
+
+/** Every grant in the stack, in a stable order (by address, then member, then role). Computed once per stack. */
+export function grantsOf(stack: SynthesizedStack): readonly Grant[] {
+  let grants = cache.get(stack);
+  if (!grants) {
+    grants = readGrants(stack);
+    cache.set(stack, grants);
+  }
+  return grants;
+}
+
+function readGrants(stack: SynthesizedStack): Grant[] {
   const out: Grant[] = [];
   const push = (g: Omit<Grant, 'principal'> & { member: string }) => {
     const { member, ...rest } = g;
@@ -316,6 +328,23 @@ function policyBindings(stack: SynthesizedStack, policyData: unknown): PolicyBin
   }
   // An IAM policy whose content cannot be read is reported as one unverifiable grant.
   return [{ role: '<unreadable policy_data>', members: [String(policyData)] }];
+}
+
+/**
+ * Service accounts that CI deploys as: the targets of roles/iam.workloadIdentityUser grants to a
+ * workload identity pool of the same stack (IAM-3, CI-1). Their roles are bound where resources will
+ * be created (organization, folders), because the resources do not exist when the grant is made.
+ */
+export function deployerAccounts(stack: SynthesizedStack, grants: readonly Grant[] = grantsOf(stack)): Set<string> {
+  const out = new Set<string>();
+  for (const g of grants) {
+    if (g.role !== 'roles/iam.workloadIdentityUser' || !g.principal.isOwnWorkloadIdentity || g.target.resourceType !== 'google_service_account') continue;
+    const account = g.target.address ? stack.resources.find((r) => r.address === g.target.address) : undefined;
+    if (account && typeof account.values.account_id === 'string' && typeof account.values.project === 'string') {
+      out.add(`${account.values.account_id}@${account.values.project}.iam.gserviceaccount.com`);
+    }
+  }
+  return out;
 }
 
 /** Whether the grant is the tenant's own customer taking ownership during a handover (IAM-1's exception). */

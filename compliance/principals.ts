@@ -38,6 +38,8 @@ export interface Principal {
   readonly isDefaultServiceAccount: boolean;
   /** A workload identity pool principal of a pool declared in this stack. */
   readonly isOwnWorkloadIdentity: boolean;
+  /** A principal set of every service account under a folder declared in this stack (`principalSet://cloudresourcemanager...`). */
+  readonly isOwnFolderSet: boolean;
   /** The address of the stack resource the member was resolved from, when it was a reference. */
   readonly resolvedFrom?: string;
   /** True when a reference remained that this module cannot resolve; rules treat such a member as unverified. */
@@ -93,10 +95,11 @@ const SERVICE_AGENT_DATA_SOURCES: Record<string, readonly string[]> = {
 function substitute(
   stack: SynthesizedStack,
   written: string,
-): { text: string; serviceAgent: boolean; ownPool: boolean; resolvedFrom?: string; unresolved: boolean } {
+): { text: string; serviceAgent: boolean; ownPool: boolean; ownFolder: boolean; resolvedFrom?: string; unresolved: boolean } {
   let text = written;
   let serviceAgent = false;
   let ownPool = false;
+  let ownFolder = false;
   let unresolved = false;
   let resolvedFrom: string | undefined;
   const provider = (stack.json.provider?.google as Array<Record<string, unknown>> | undefined)?.find((p) => !p.alias);
@@ -158,6 +161,13 @@ function substitute(
       resolvedFrom = target.address;
       continue;
     }
+    if (target.type === 'google_folder' && (attr === 'folder_id' || attr === 'name' || attr === 'id')) {
+      ownFolder = true;
+      const prefix = attr === 'folder_id' ? '' : 'folders/';
+      text = text.replace(ref.text, `${prefix}${String(target.values.display_name ?? UNKNOWN_VALUE)}`);
+      resolvedFrom = target.address;
+      continue;
+    }
     if (target.type === 'google_project' && (attr === 'number' || attr === 'project_id')) {
       // A project number inside a service agent address; the domain decides what the member is.
       text = text.replace(ref.text, attr === 'project_id' ? String(target.values.project_id ?? UNKNOWN_VALUE) : UNKNOWN_VALUE);
@@ -166,7 +176,7 @@ function substitute(
     text = text.replace(ref.text, UNKNOWN_VALUE);
     unresolved = true;
   }
-  return { text, serviceAgent, ownPool, resolvedFrom, unresolved };
+  return { text, serviceAgent, ownPool, ownFolder, resolvedFrom, unresolved };
 }
 
 /** Classifies one IAM member string of `stack`. */
@@ -179,16 +189,19 @@ export function resolvePrincipal(stack: SynthesizedStack, written: string): Prin
     isServiceAgent: sub.serviceAgent,
     isDefaultServiceAccount: false,
     isOwnWorkloadIdentity: false,
+    isOwnFolderSet: false,
     resolvedFrom: sub.resolvedFrom,
     unresolved: sub.unresolved,
   };
   if ((PUBLIC_PRINCIPALS as readonly string[]).includes(member)) return { ...base, kind: 'public', unresolved: false };
   if (/^principal(Set)?:\/\//.test(member)) {
+    const folderSet = sub.ownFolder && /^principalSet:\/\/cloudresourcemanager\.googleapis\.com\/folders\/[^/]+\/type\/ServiceAccount$/.test(member);
     return {
       ...base,
       kind: member.startsWith('principalSet:') ? 'principalSet' : 'principal',
       isOwnWorkloadIdentity: sub.ownPool,
-      unresolved: sub.unresolved && !sub.ownPool,
+      isOwnFolderSet: folderSet,
+      unresolved: sub.unresolved && !sub.ownPool && !folderSet,
     };
   }
   // `deleted:` members name a principal that no longer exists but still holds the grant.

@@ -14,7 +14,6 @@ import { Construct } from 'constructs';
 import { LoggingMetric } from '@cdktf/provider-google/lib/logging-metric';
 import { MonitoringAlertPolicy } from '@cdktf/provider-google/lib/monitoring-alert-policy';
 import { MonitoringNotificationChannel } from '@cdktf/provider-google/lib/monitoring-notification-channel';
-import { serviceAccountEmail } from '../config/naming';
 import type { CentralAuditLog } from './central-audit-log';
 
 /** Cloud Logging's limit on a log-based metric filter. */
@@ -62,23 +61,21 @@ export function breachFilters(props: Pick<BreachDetectionProps, 'expectedIamChan
   const changers = [...(props.expectedIamChangers ?? [])].sort();
   const iamPolicyChange = [
     'LOG_ID("cloudaudit.googleapis.com/activity")',
-    'protoPayload.methodName:"SetIamPolicy"',
+    // SetIamPolicy of any service, and BigQuery dataset access changes, which BigQuery logs as dataset updates.
+    '(protoPayload.methodName:"SetIamPolicy" OR protoPayload.metadata.datasetChange.bindingDeltas:*)',
     ...(changers.length > 0 ? [`NOT ${anyEqual(PRINCIPAL, changers)}`] : []),
   ].join(' AND ');
 
   const serviceAccountKey = anyEqual('protoPayload.methodName', SERVICE_ACCOUNT_KEY_METHODS);
 
   // Each tenant's workloads are expected only in their own project: a relay of tenant A reading a
-  // secret of tenant B is exactly what must alert (ISO-2).
+  // secret of tenant B is exactly what must alert (ISO-2). `[.]` is a literal dot without escaping.
   const expected = [...(props.expectedSecretAccessors ?? [])]
     .filter((e) => e.accountIds.length > 0)
     .sort((a, b) => a.projectId.localeCompare(b.projectId))
     .map(
       (e) =>
-        `(logName="projects/${e.projectId}/logs/cloudaudit.googleapis.com%2Fdata_access" AND ${anyEqual(
-          PRINCIPAL,
-          [...e.accountIds].sort().map((id) => serviceAccountEmail(e.projectId, id)),
-        )})`,
+        `(logName:"projects/${e.projectId}/" AND ${PRINCIPAL}=~"^(${[...e.accountIds].sort().join('|')})@${e.projectId}[.]iam[.]gserviceaccount[.]com$")`,
     );
   const unexpectedSecretAccess = [
     'protoPayload.serviceName="secretmanager.googleapis.com"',
@@ -99,6 +96,15 @@ export class BreachDetection extends Construct {
     super(scope, id);
     if (!/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(props.securityEmail)) {
       throw new Error(`BreachDetection: securityEmail "${props.securityEmail}" is not an email address`);
+    }
+    for (const e of props.expectedSecretAccessors ?? []) {
+      for (const id of [e.projectId, ...e.accountIds]) {
+        // These are spliced into a logging query: only plain ids, nothing that could end a string or a regex.
+        if (!/^[a-z][a-z0-9-]*[a-z0-9]$/.test(id)) throw new Error(`BreachDetection: "${id}" is not a project or service account id`);
+      }
+    }
+    for (const email of props.expectedIamChangers ?? []) {
+      if (!/^[a-z0-9-]+@[a-z0-9.-]+$/.test(email)) throw new Error(`BreachDetection: "${email}" is not a service account email`);
     }
     this.auditLog = props.auditLog;
     const project = props.auditLog.project.projectId;

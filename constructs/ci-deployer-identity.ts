@@ -20,7 +20,7 @@ import { FolderIamMember } from '@cdktf/provider-google/lib/folder-iam-member';
 import { ProjectIamMember } from '@cdktf/provider-google/lib/project-iam-member';
 import { BillingAccountIamMember } from '@cdktf/provider-google/lib/billing-account-iam-member';
 import { serviceAccountEmail } from '../config/naming';
-import { assertGrantable, roleKey } from './grant-policy';
+import { assertGrantable, roleKey, type IWorkloadGrantee } from './grant-policy';
 import { GITHUB_ACTIONS_ISSUER } from './organization-policies';
 import { serviceAccount, type IGrantee } from './principal';
 import type { TerraformStateBucket } from './terraform-state-bucket';
@@ -29,8 +29,6 @@ import type { TerraformStateBucket } from './terraform-state-bucket';
 export interface DeployerRoles {
   /** On the organization: roles that can only be granted there. */
   readonly organization: readonly string[];
-  /** On the parent of the managed folders (organization or parent folder): creating those folders. */
-  readonly parent: readonly string[];
   /** On the billing account: linking new projects to it. */
   readonly billingAccount: readonly string[];
   /** On every managed folder (platform and tenant folders), inherited by their projects. */
@@ -51,8 +49,8 @@ export interface DeployerRoles {
  */
 export const PLAN_ROLES: DeployerRoles = {
   organization: ['roles/orgpolicy.policyViewer', 'roles/iam.organizationRoleViewer'],
-  parent: [],
-  billingAccount: [],
+  // Reads the billing account's IAM policy (the apply account's billing.user grant).
+  billingAccount: ['roles/billing.viewer'],
   everyFolder: [
     'roles/browser',
     'roles/essentialcontacts.viewer',
@@ -80,11 +78,14 @@ export const PLAN_ROLES: DeployerRoles = {
 
 /**
  * Apply: create, change and delete what the stacks declare. Admin roles per service, because the
- * stacks set IAM on their own resources (grant methods), which only the admin roles allow.
+ * stacks set IAM on their own resources (grant methods), which only the admin roles allow. On the
+ * organization only organization policies and reading its IAM policy: the apply identity cannot
+ * create folders or change organization-level grants, so a new jurisdiction folder (with the CI
+ * roles on it) and any change to CI's own organization or billing grants are applied by an administrator.
  */
 export const APPLY_ROLES: DeployerRoles = {
-  organization: ['roles/orgpolicy.policyAdmin'],
-  parent: ['roles/resourcemanager.folderCreator'],
+  // Organization Role Viewer reads the organization's IAM policy, to refresh the CI identities' own grants there.
+  organization: ['roles/iam.organizationRoleViewer', 'roles/orgpolicy.policyAdmin'],
   billingAccount: ['roles/billing.user'],
   everyFolder: [
     'roles/billing.projectManager',
@@ -113,7 +114,9 @@ export const APPLY_ROLES: DeployerRoles = {
     'roles/datastore.owner',
     'roles/pubsub.admin',
     'roles/run.admin',
-    'roles/secretmanager.admin',
+    // Secrets without reading their values (SEC-3); per-secret IAM comes from Security Admin.
+    'roles/iam.securityAdmin',
+    'roles/secretmanager.editor',
   ],
   sharedProject: ['roles/serviceusage.serviceUsageConsumer'],
 };
@@ -131,8 +134,6 @@ export interface CiDeployerIdentityProps {
   /** The only branch whose workflows may apply. */
   readonly mainBranch: string;
   readonly organizationId: string;
-  /** `organizations/<id>` or `folders/<id>`: where the managed folders are created. */
-  readonly parent: string;
   readonly billingAccount: string;
   /** `folders/<id>` of the platform folder. */
   readonly platformFolder: string;
@@ -220,7 +221,8 @@ export class CiDeployerIdentity extends Construct {
       // Only identities of this pool (already gated by its provider) from this repository.
       member: `principalSet://iam.googleapis.com/${pool.name}/attribute.repository/${props.repository}`,
     });
-    return { pool, provider, account, email, grantee: { ...serviceAccount(email), grantDependencies: [account], grantKey: `ci-${kind}` } as IGrantee };
+    const grantee: IWorkloadGrantee = { ...serviceAccount(email), grantDependencies: [account], grantKey: `ci-${kind}` };
+    return { pool, provider, account, email, grantee };
   }
 
   private grantRoles(kind: string, deployer: Deployer, roles: DeployerRoles, props: CiDeployerIdentityProps): void {
@@ -230,14 +232,6 @@ export class CiDeployerIdentity extends Construct {
     for (const role of roles.organization) {
       check(role, `organizations/${props.organizationId}`);
       new OrganizationIamMember(this, `${kind}-org-${roleKey(role)}`, { orgId: props.organizationId, role, member, dependsOn });
-    }
-    for (const role of roles.parent) {
-      check(role, props.parent);
-      if (props.parent.startsWith('organizations/')) {
-        new OrganizationIamMember(this, `${kind}-parent-${roleKey(role)}`, { orgId: props.organizationId, role, member, dependsOn });
-      } else {
-        new FolderIamMember(this, `${kind}-parent-${roleKey(role)}`, { folder: props.parent, role, member, dependsOn });
-      }
     }
     for (const role of roles.billingAccount) {
       check(role, `billingAccounts/${props.billingAccount}`);

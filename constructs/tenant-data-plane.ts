@@ -87,6 +87,9 @@ export class TenantDataPlane extends Construct {
     this.dbt.grantProjectRole('roles/bigquery.jobUser');
     this.warehouse.grantEdit(this.dbt);
 
+    if (tenant.conversionTracking.enabled && !tenant.sources.includes('roller')) {
+      throw new Error(`TenantDataPlane ${tenant.id}: conversion tracking relays events from the ROLLER checkout (DPA C.1); add "roller" to sources`);
+    }
     const backends: EdgeBackend[] = [];
     if (tenant.sources.length > 0) {
       const ingest = this.buildIngest(protect);

@@ -1,10 +1,12 @@
 /**
  * `npm run onboard`: adds a tenant with one command (see `--help` and docs/tenant-lifecycle.md).
  * A thin command line over scripts/lib/onboarding.ts: validate, write the file atomically,
- * synthesize only the new stack, and undo the write if synthesis fails.
+ * synthesize the new stack (with the platform stack, which serves every tenant), install only the
+ * new stack's output, and undo the write if anything fails.
  */
 import * as fs from 'fs';
-import { tenantStackName } from '../config/naming';
+import * as path from 'path';
+import { platformStackName, tenantStackName } from '../config/naming';
 import { writeFileAtomic } from './lib/atomic-write';
 import { EXIT_FAILED, EXIT_OK, EXIT_USAGE, formatHelp, parseFlags, processIo, reportProblems, runCli, stringFlag, type Io } from './lib/cli';
 import { ONBOARD_SPEC, planNewTenant } from './lib/onboarding';
@@ -29,6 +31,10 @@ export function main(argv: readonly string[], io: Io = processIo): number {
   }
   const { environment, tenant, file, text } = plan;
   const stack = tenantStackName(environment.name, tenant.id);
+  // The platform stack serves every tenant (registry access for its workloads, its contact domains,
+  // its folder), so it is synthesized with the new tenant too: a rule it breaks there fails here,
+  // not later in CI. Only the tenant's own output is installed; the platform's stays as it was.
+  const platform = platformStackName(environment.name);
 
   try {
     writeFileAtomic(file, text, { overwrite: false });
@@ -36,26 +42,27 @@ export function main(argv: readonly string[], io: Io = processIo): number {
     reportProblems(io, [`cannot write ${displayPath(file)}: ${(e as Error).message}`]);
     return EXIT_FAILED;
   }
-  // From here on the new file exists; every failure removes it again (if it is still ours).
+  // From here on every failure removes the new file again (if it is still ours).
   const undo = () => {
     if (fs.existsSync(file) && fs.readFileSync(file, 'utf8') === text) fs.rmSync(file);
   };
+  const rolledBack = `${displayPath(file)} was removed again; nothing was changed.`;
 
   const outdir = outdirFromEnv();
   let staging: string | undefined;
   try {
     staging = makeStagingDir(outdir, 'onboard');
-    const result = synthesize({ stacks: [stack], environmentsDir, outdir: staging });
+    const result = synthesize({ stacks: [stack, platform], environmentsDir, outdir: staging });
     if (!result.ok) {
       undo();
       io.err(result.output);
-      reportProblems(io, [`synthesis of ${stack} failed (output above)`], `${displayPath(file)} was removed again; nothing was changed.`);
+      reportProblems(io, [`synthesis of ${stack} and ${platform} failed (output above)`], rolledBack);
       return EXIT_FAILED;
     }
     installStack(staging, outdir, stack);
   } catch (e) {
     undo();
-    reportProblems(io, [`${(e as Error).message}`], `${displayPath(file)} was removed again; nothing was changed.`);
+    reportProblems(io, [(e as Error).message], rolledBack);
     return EXIT_FAILED;
   } finally {
     if (staging) fs.rmSync(staging, { recursive: true, force: true });
@@ -65,13 +72,15 @@ export function main(argv: readonly string[], io: Io = processIo): number {
     [
       `Onboarded tenant "${tenant.id}" (${tenant.displayName}) in environment "${environment.name}".`,
       `  file:    ${displayPath(file)}`,
-      `  stack:   ${stack} (synthesized to ${displayPath(outdirFromEnv())}/stacks/${stack}/cdk.tf.json)`,
+      `  stack:   ${stack} (synthesized to ${displayPath(path.join(outdir, 'stacks', stack, 'cdk.tf.json'))})`,
       `  project: ${tenant.projectId} (${tenant.jurisdiction}, ${tenant.region})`,
       '',
-      'Next: commit the file and open a change request. CI plans the stack on the change request and,',
-      'after merge, deploys it with',
+      'Next: commit the file and open a change request. CI plans it and, after merge, deploys the new stack',
       `  npx cdktf deploy ${stack}`,
-      'The deploy runs in CI: it needs Terraform and Google Cloud credentials, which development machines do not have.',
+      "and then the platform stack, which grants the new tenant's workloads access to the container registry",
+      "and admits its contact domains (where nothing changed for it, this deploy changes nothing):",
+      `  npx cdktf deploy ${platform}`,
+      'Deploys run in CI: they need Terraform and Google Cloud credentials, which development machines do not have.',
     ].join('\n'),
   );
   return EXIT_OK;

@@ -5,8 +5,10 @@
  */
 import { App } from 'cdktf';
 import { loadAllEnvironments, loadEnvironment, type EnvironmentConfig } from '../config/loader';
-import { tenantStackName } from '../config/naming';
+import { platformStackName, tenantStackName } from '../config/naming';
+import { PlatformStack } from './platform-stack';
 import { TenantStack } from './tenant-stack';
+import { guardSynthesis } from '../compliance/synth-gate';
 
 export interface BuildAppOptions {
   /** Folder holding one sub-folder per environment. Default: the repository's environments/. */
@@ -17,6 +19,8 @@ export interface BuildAppOptions {
   readonly stacks?: readonly string[];
   /** Output folder. Default: CDKTF_OUTDIR or cdktf.out. */
   readonly outdir?: string;
+  /** Where the platform stack keeps its state. Default: `local` when PLATFORM_STATE_BACKEND=local (first deployment only), else `gcs`. */
+  readonly platformStateBackend?: 'gcs' | 'local';
 }
 
 /** Parses a comma-separated STACKS value into names; empty means every stack. */
@@ -34,7 +38,7 @@ export function synthesizedTenants(environment: EnvironmentConfig) {
 }
 
 export function stackNamesOf(environments: readonly EnvironmentConfig[]): string[] {
-  return environments.flatMap((env) => synthesizedTenants(env).map((t) => tenantStackName(env.name, t.id)));
+  return environments.flatMap((env) => [platformStackName(env.name), ...synthesizedTenants(env).map((t) => tenantStackName(env.name, t.id))]);
 }
 
 export function buildApp(options: BuildAppOptions = {}): App {
@@ -50,11 +54,17 @@ export function buildApp(options: BuildAppOptions = {}): App {
     }
   }
   const app = new App({ outdir: options.outdir, skipValidation: false });
+  const platformStateBackend = options.platformStateBackend ?? (process.env.PLATFORM_STATE_BACKEND === 'local' ? 'local' : 'gcs');
   for (const environment of environments) {
+    if (!wanted || wanted.has(platformStackName(environment.name))) {
+      new PlatformStack(app, { environment, stateBackend: platformStateBackend });
+    }
     for (const tenant of synthesizedTenants(environment)) {
       if (wanted && !wanted.has(tenantStackName(environment.name, tenant.id))) continue;
       new TenantStack(app, { environment, tenant });
     }
   }
+  // The DPA rule pack checks every stack before anything is written (compliance/synth-gate.ts).
+  guardSynthesis(app, environments);
   return app;
 }

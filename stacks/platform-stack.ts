@@ -14,10 +14,11 @@ import { Aspects, GcsBackend, LocalBackend, TerraformOutput, TerraformStack } fr
 import { GoogleProvider } from '@cdktf/provider-google/lib/provider';
 import { createsProject, type EnvironmentConfig, type ResolvedTenant } from '../config/loader';
 import { JURISDICTIONS, jurisdictionRules, type Jurisdiction } from '../config/jurisdictions';
-import { auditLogProjectId, platformStackName, runtimeAccountIds, serviceAccountEmail, sharedProjectId } from '../config/naming';
+import { auditLogProjectId, platformStackName, runtimeAccountIds, sharedProjectId } from '../config/naming';
 import { RequiredLabels } from '../constructs/required-labels';
 import { TenantProject } from '../constructs/tenant-project';
-import { group, serviceAccount } from '../constructs/principal';
+import { group } from '../constructs/principal';
+import type { IWorkloadGrantee } from '../constructs/grant-policy';
 import { JurisdictionFolders } from '../constructs/jurisdiction-folders';
 import { OrganizationPolicies } from '../constructs/organization-policies';
 import { LoggingLocation } from '../constructs/logging-location';
@@ -114,15 +115,14 @@ export function contactDomains(environment: EnvironmentConfig, jurisdiction?: Ju
 }
 
 /**
- * Tenant workload accounts that pull the platform's images: tenants served in our folders whose
- * workloads still run (not offboarding). The accounts must exist before the grant: a new tenant's
- * stack deploys before the platform stack grants it (docs/platform.md, onboarding order).
+ * Who may pull the platform's images: every service account of every project in a tenant folder,
+ * named by the folder's principal set. Per-account grants (`serviceAccount:<id>@<project>`) cannot
+ * work here: IAM refuses a binding to an account that does not exist yet, and a new tenant's
+ * accounts only exist after its stack is deployed, which in turn needs this stack first (its folder,
+ * its contacts' domains). The images are Smart Segments' own code, not Customer Data.
  */
-export function registryReaders(environment: EnvironmentConfig): string[] {
-  return tenantsInFolders(environment)
-    .filter((t) => t.lifecycle.state !== 'offboarding')
-    .flatMap((t) => runtimeAccountIds(t).map((id) => serviceAccountEmail(t.projectId, id)))
-    .sort();
+export function folderServiceAccounts(folderId: string): string {
+  return `principalSet://cloudresourcemanager.googleapis.com/folders/${folderId}/type/ServiceAccount`;
 }
 
 export class PlatformStack extends TerraformStack {
@@ -207,7 +207,6 @@ export class PlatformStack extends TerraformStack {
       repository: platform.ci.repository,
       mainBranch: platform.ci.mainBranch,
       organizationId: platform.organization.id,
-      parent,
       billingAccount: platform.billingAccount,
       platformFolder: this.folders.platform.name,
       tenantFolders: this.folders.jurisdictions.map((j) => ({ key: j.toLowerCase(), name: this.folders.folderOf(j).name })),
@@ -247,13 +246,16 @@ export class PlatformStack extends TerraformStack {
     this.auditLogs = auditLogs;
     this.breachDetection = detectors;
 
-    // The platform's images, readable by every tenant workload that runs them.
+    // The platform's images, readable by every tenant workload account (each tenant folder's accounts).
     this.registry = new ContainerRegistry(this, 'registry', {
       projectId: this.sharedProject.projectId,
       jurisdiction: home,
       dependsOn: [apis.get('artifactregistry.googleapis.com')!],
     });
-    for (const email of registryReaders(environment)) this.registry.grantRead(serviceAccount(email));
+    for (const j of this.folders.jurisdictions) {
+      const accounts: IWorkloadGrantee = { member: folderServiceAccounts(this.folders.folderOf(j).folderId), grantKey: `${j.toLowerCase()}-folder-accounts` };
+      this.registry.grantRead(accounts);
+    }
 
     // What operators record in platform.yaml and the CI workflow after the first deploy.
     new TerraformOutput(this, 'tenant_folders', {

@@ -6,7 +6,7 @@
  */
 import { runtimeAccountIds } from '../../config/naming';
 import { PROJECT_LEVEL_ONLY_ROLES } from '../../constructs/grant-policy';
-import { grantsOf, isHandoverOwnerGrant } from '../grants';
+import { deployerAccounts, grantsOf, isHandoverOwnerGrant } from '../grants';
 import { compliant, defineRule, nonCompliant, notApplicable, notImplemented, type Finding } from '../rule';
 import { handoverOwnerGroup } from '../scope';
 import { WORKLOAD_TYPES, runtimeIdentityOf } from '../workloads';
@@ -18,7 +18,9 @@ export const iam2ResourceLevelGrants = defineRule({
   check(ctx) {
     const findings: Finding[] = [];
     const owner = handoverOwnerGroup(ctx.tenant);
-    for (const g of grantsOf(ctx.stack)) {
+    const grants = grantsOf(ctx.stack);
+    const deployers = deployerAccounts(ctx.stack, grants);
+    for (const g of grants) {
       if (g.target.level === 'resource') {
         findings.push(compliant(g.address, `${g.role} on ${g.target.resourceType} ${g.target.id}`));
         continue;
@@ -27,9 +29,17 @@ export const iam2ResourceLevelGrants = defineRule({
         findings.push(compliant(g.address, `project ownership for the customer's handover (DPA 10.2)`));
         continue;
       }
+      if (g.principal.email !== undefined && deployers.has(g.principal.email)) {
+        findings.push(compliant(g.address, `CI deployer ${g.principal.email} (CI-1): ${g.role} on ${g.target.level} ${g.target.id}, where the resources it deploys are created`));
+        continue;
+      }
       if (ctx.kind === 'platform' && g.principal.kind !== 'serviceAccount') {
         // Folder and organization grants to groups of people are the platform's administration, not workloads.
         findings.push(compliant(g.address, `${g.role} for ${g.principal.member} on ${g.target.level} ${g.target.id}`));
+        continue;
+      }
+      if (/\bresource\.name\b/.test(g.condition?.expression ?? '')) {
+        findings.push(compliant(g.address, `${g.role} on ${g.target.level} ${g.target.id}, limited by condition to ${g.condition!.expression}`));
         continue;
       }
       if (g.target.level !== 'project') {
@@ -48,7 +58,7 @@ export const iam2ResourceLevelGrants = defineRule({
           nonCompliant(
             g.address,
             `${g.role} is granted to ${g.principal.member} on the whole project ${g.target.id}, but it has a resource-level form.`,
-            `grant it on the topic, subscription, secret, dataset or service instead (project-level roles: ${Object.keys(PROJECT_LEVEL_ONLY_ROLES).join(', ')}).`,
+            `grant it on the topic, subscription, secret, dataset or service instead, or narrow it with an IAM condition on resource.name (project-level roles: ${Object.keys(PROJECT_LEVEL_ONLY_ROLES).join(', ')}).`,
           ),
         );
       } else if (allowed.conditionRequired && !g.condition?.expression) {

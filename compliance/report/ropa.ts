@@ -1,0 +1,333 @@
+/**
+ * Records of processing (AUD-1, GDPR Art. 30(2), DPA 9.3), one per tenant, generated from the tenant
+ * config, the catalogue (config/catalog.ts), the subprocessor register (config/subprocessors.ts), the
+ * jurisdiction table and the synthesized stack (where data lives, how long each store keeps it, which
+ * controls apply). The wording follows the DPA's Annex I, so the record reads as the contract does.
+ */
+import { CONVERSION_DESTINATION_INFO, INTEGRATION_INFO, SOURCE_INFO } from '../../config/catalog';
+import { JURISDICTION_RULES, type Jurisdiction } from '../../config/jurisdictions';
+import { createsProject, type EnvironmentConfig, type ResolvedTenant } from '../../config/loader';
+import { WORKLOAD_ACCOUNT_IDS } from '../../config/naming';
+import { SUBPROCESSORS } from '../../config/subprocessors';
+import { DAY, inventoryDataStores } from '../deletion-horizon';
+import type { StackEvaluation } from '../engine';
+import { isGrantType, locationsOf } from '../locations';
+import { CONVERSION_EVENT_MAX_LIFETIME_SECONDS, parseDurationSeconds } from '../retention-budget';
+import { isConversionEventStore } from '../scope';
+import type { SynthesizedResource, SynthesizedStack } from '../synthesized-stack';
+import { stackControlStatus, type ControlStatus } from './status';
+
+/** DPA Annex I, Part 1: the data importer. */
+export const PROCESSOR = {
+  name: 'Smart Segments Pty. Ltd.',
+  address: '81-83 Campbell Street, Surry Hills NSW 2010, Australia',
+  contact: 'Jeroen Sijl, CEO, jeroen@smartsegments.ai',
+  role: 'Processor (DPA 2.2)',
+} as const;
+
+export interface RopaStore {
+  readonly store: string;
+  readonly address: string;
+  /** How long the store keeps data while the tenant is served. */
+  readonly retention: string;
+  /** How long a copy can exist after the store is deleted (compliance/deletion-horizon). */
+  readonly afterDeletion: string;
+}
+
+export interface RopaRecord {
+  readonly tenant: string;
+  readonly stack: string;
+  readonly controller: { readonly name: string; readonly securityContact: string; readonly privacyContact: string; readonly establishedIn: string };
+  readonly processor: typeof PROCESSOR;
+  readonly lifecycle: string;
+  readonly warehouse: string;
+  readonly dataSubjects: readonly string[];
+  readonly dataCategories: readonly string[];
+  readonly specialCategories: string;
+  readonly purposes: readonly string[];
+  readonly natureOfProcessing: string;
+  readonly recipients: ReadonlyArray<{ readonly name: string; readonly role: string; readonly clause: string }>;
+  readonly subprocessors: ReadonlyArray<{ readonly name: string; readonly purpose: string; readonly location: string; readonly mechanism: string; readonly use: string }>;
+  readonly transfers: ReadonlyArray<{ readonly to: string; readonly location: string; readonly mechanism: string }>;
+  readonly location: { readonly jurisdiction: string; readonly region: string; readonly allowed: readonly string[]; readonly inUse: readonly string[]; readonly note: string; readonly project: string };
+  readonly supervisoryAuthority: string;
+  readonly retention: readonly RopaStore[];
+  readonly llmSupport: { readonly choice: string; readonly recordedIn: readonly string[]; readonly effect: string };
+  readonly measures: ReadonlyArray<{ readonly control: string; readonly status: ControlStatus }>;
+  readonly frequency: string;
+  readonly duration: string;
+}
+
+const MECHANISM: Readonly<Record<Jurisdiction, string>> = {
+  EEA: 'Standard Contractual Clauses, Module Two (Commission Implementing Decision (EU) 2021/914), incorporated by DPA 6.2; Irish law and courts',
+  UK: 'Standard Contractual Clauses with the UK International Data Transfer Addendum, DPA 6.3',
+  CH: 'Standard Contractual Clauses with the Swiss modifications of DPA 6.4 (FADP, FDPIC)',
+  AU: 'no mechanism under DPA Section 6, which covers EEA, UK and Swiss data; Australian data is processed by an Australian processor',
+};
+
+const AUTHORITY: Readonly<Record<Jurisdiction, string>> = {
+  EEA: "the supervisory authority of the EU member state of the customer's main establishment (DPA A.13)",
+  UK: "the UK Information Commissioner's Office (DPA A.13)",
+  CH: 'the Swiss Federal Data Protection and Information Commissioner (DPA 6.4(b))',
+  AU: 'not set by the DPA (A.13 names authorities for EEA and UK customers)',
+};
+
+const ESTABLISHED: Readonly<Record<Jurisdiction, string>> = {
+  EEA: 'the European Economic Area',
+  UK: 'the United Kingdom',
+  CH: 'Switzerland',
+  AU: 'Australia',
+};
+
+function hours(seconds: number): string {
+  return seconds % DAY === 0 ? `${seconds / DAY} day${seconds === DAY ? '' : 's'}` : `${+(seconds / 3600).toFixed(1)} hours`;
+}
+
+function block(v: unknown): Record<string, unknown> | undefined {
+  const b = Array.isArray(v) ? v[0] : v;
+  return b && typeof b === 'object' ? (b as Record<string, unknown>) : undefined;
+}
+
+/** How long a store keeps data while the tenant is served, read from its settings. */
+function operationalRetention(stack: SynthesizedStack, r: SynthesizedResource): string {
+  const v = r.values;
+  const conversion = isConversionEventStore(r) ? ` (conversion events: at most ${hours(CONVERSION_EVENT_MAX_LIFETIME_SECONDS)} end to end, RET-1)` : '';
+  switch (r.type) {
+    case 'google_pubsub_topic': {
+      const s = parseDurationSeconds(v.message_retention_duration);
+      return (s ? `the topic keeps messages ${hours(s)}` : 'the topic keeps no copy; messages live in its subscriptions') + conversion;
+    }
+    case 'google_pubsub_subscription': {
+      const s = parseDurationSeconds(v.message_retention_duration) ?? 7 * DAY;
+      return `unacknowledged messages up to ${hours(s)}; acknowledged messages ${v.retain_acked_messages === true ? 'kept' : 'deleted at once'}${conversion}`;
+    }
+    case 'google_bigquery_dataset': {
+      const ms = Number(v.default_table_expiration_ms);
+      return Number.isFinite(ms) ? `tables expire after ${hours(ms / 1000)}` : 'for the duration of the Services Agreement (A.12); no automatic expiry';
+    }
+    case 'google_bigquery_table': {
+      const ms = Number(block(v.time_partitioning)?.expiration_ms);
+      return Number.isFinite(ms) ? `partitions expire after ${hours(ms / 1000)}` : 'rows kept for the duration of the Services Agreement (A.12)';
+    }
+    case 'google_storage_bucket': {
+      const rules = (Array.isArray(v.lifecycle_rule) ? v.lifecycle_rule : []) as Array<Record<string, unknown>>;
+      const age = rules.filter((x) => block(x.action)?.type === 'Delete').map((x) => Number(block(x.condition)?.age)).filter(Number.isFinite);
+      return age.length ? `objects deleted at age ${Math.min(...age)} day(s)` : 'objects kept until deleted';
+    }
+    case 'google_firestore_database': {
+      const ttl = stack.ofType('google_firestore_field').filter((f) => f.values.ttl_config !== undefined && String(f.values.database ?? '').includes(r.name));
+      return ttl.length ? `documents expire by TTL on ${ttl.map((f) => `${String(f.values.collection)}.${String(f.values.field)}`).join(', ')} and are purged${conversion || ' (RET-1)'}` : 'documents kept until deleted';
+    }
+    case 'google_secret_manager_secret':
+      return `credential versions kept until rotated out or destroyed; rotation every ${hours(Number(String(block(v.rotation)?.rotation_period ?? '0').replace(/s$/, '')))}`;
+    case 'google_logging_project_bucket_config':
+      return `logs kept ${String(v.retention_days ?? 30)} days (Annex II 4)`;
+    default:
+      return 'see the resource';
+  }
+}
+
+/** The record of processing of one tenant. */
+export function buildRopaRecord(environment: EnvironmentConfig, tenant: ResolvedTenant, stack: SynthesizedStack, evaluation: StackEvaluation): RopaRecord {
+  const rules = JURISDICTION_RULES[tenant.jurisdiction];
+  const minors = tenant.sources.some((s) => SOURCE_INFO[s].mayCarryMinors);
+  const ct = tenant.conversionTracking;
+  const dataSubjects = [
+    "End Users of the customer's venues: consumers, ticket purchasers, bookers, members and event attendees (A.1)",
+    ...(minors ? [`accompanying minors (children), whose names and dates of birth ${tenant.sources.map((s) => SOURCE_INFO[s].displayName).join(' and ')} can carry (A.1, A.4; GDPR Art. 8)`] : []),
+    "the customer's staff, administrators and other authorised users of the Services (A.1)",
+    ...(ct.enabled ? ["End Users who complete purchases or other conversion events on the customer's website (C.2)"] : []),
+  ];
+  const extras = [...new Set(tenant.integrations.flatMap((i) => INTEGRATION_INFO[i].extraDataCategories.map((c) => `${c}, for ${INTEGRATION_INFO[i].displayName} (A.2, A.9)`)))];
+  const dataCategories = [
+    `identity data: first and last name, date of birth${minors ? ' (including that of accompanying minors)' : ''} (A.2)`,
+    'contact data: email address, phone number and, where collected, postal address (A.2)',
+    'booking and transaction data: bookings, tickets, order lines, attendance, refunds (A.2)',
+    'payment-related data: tokens or references only, never card numbers (A.2)',
+    'engagement and marketing data: preferences, opt-in and opt-out flags, communications history (A.2)',
+    ...extras,
+    "account and access data of the customer's staff users (A.2)",
+    'technical data captured incidentally: IP addresses, user agents, device identifiers (A.2)',
+    ...(ct.enabled
+      ? [
+          'hashed email addresses and phone numbers (SHA-256) (C.3)',
+          'transaction data: order id, value, currency, products, timestamp (C.3)',
+          'advertising click and cookie identifiers (fbc, fbp, gclid) (C.3)',
+          "IP address and user agent, where the checkout's webhook carries them (C.3)",
+        ]
+      : []),
+  ];
+  const purposes = [
+    "hosting and operating the Smart Segments Services on the customer's behalf (A.6)",
+    `ingesting and consolidating data from ${tenant.sources.map((s) => SOURCE_INFO[s].displayName).join(', ') || 'the customer-configured source systems'} (A.6)`,
+    'segmentation, analytics, queries, reporting and dashboards (A.6)',
+    ...(tenant.mcp.enabled ? ["operating the customer's Model Context Protocol (MCP) endpoint, so the customer can query its own data with an LLM of its choice (A.6)"] : []),
+    ...(tenant.integrations.length ? [`transmitting the configured fields to ${tenant.integrations.map((i) => INTEGRATION_INFO[i].displayName).join(', ')}, as the customer activated (A.6, A.8-A.10)`] : []),
+    ...(ct.enabled ? [`relaying consented conversion events to ${ct.destinations.map((d) => CONVERSION_DESTINATION_INFO[d].displayName).join(' and ')} (C.1, C.4)`] : []),
+    "supporting, maintaining and troubleshooting the customer's instance (A.6)",
+  ];
+  const recipients = [
+    ...tenant.integrations.map((i) => ({
+      name: INTEGRATION_INFO[i].displayName,
+      role: "the customer's processor or independent recipient; not a subprocessor of Smart Segments (DPA 5.5)",
+      clause: INTEGRATION_INFO[i].dpaClause,
+    })),
+    ...ct.destinations.map((d) => ({
+      name: CONVERSION_DESTINATION_INFO[d].displayName,
+      role: 'independent controller (or joint controller with the customer); not a subprocessor (DPA 5.5, C.5)',
+      clause: 'C.1, C.5',
+    })),
+    ...(tenant.mcp.enabled
+      ? [{ name: 'the LLM or AI service the customer connects to its MCP endpoint', role: "the customer's own choice and responsibility; not a subprocessor (DPA 5.5)", clause: '5.5, A.6' }]
+      : []),
+  ];
+  const usesDbt = stack.ofType('google_service_account').some((s) => s.values.account_id === WORKLOAD_ACCOUNT_IDS.dbt);
+  const llmRestricted = tenant.llmSupport === 'restricted';
+  const use: Record<string, string> = {
+    'google-cloud': `hosts all of the tenant's data, in ${rules.note}`,
+    'dbt-labs': usesDbt ? "runs SQL transformations on the tenant's dataset through its dedicated service account (SUB-1)" : 'not used for this tenant',
+    anthropic: llmRestricted ? 'not used: the customer restricted LLM-assisted support (Annex II 14)' : 'may assist authorised personnel with minimum data to resolve reported issues (5.6, Annex II 14)',
+  };
+  const subprocessors = SUBPROCESSORS.map((s) => ({ name: s.entity, purpose: s.purpose, location: s.location, mechanism: s.transferMechanism, use: use[s.id] ?? 'as listed in Annex III' }));
+  const transfers = [
+    { to: `${PROCESSOR.name} personnel (remote access for the purposes above, DPA 6.1, 6.5)`, location: 'Australia', mechanism: MECHANISM[tenant.jurisdiction] },
+    ...(usesDbt ? [{ to: 'dbt Labs, Inc. (Annex III)', location: 'United States', mechanism: `${SUBPROCESSORS.find((s) => s.id === 'dbt-labs')?.transferMechanism ?? ''}; ${MECHANISM[tenant.jurisdiction]}` }] : []),
+    ...(!llmRestricted ? [{ to: 'Anthropic, PBC (Annex III), minimum data only', location: 'United States', mechanism: `${SUBPROCESSORS.find((s) => s.id === 'anthropic')?.transferMechanism ?? ''}; ${MECHANISM[tenant.jurisdiction]}` }] : []),
+  ];
+  const inUse = [
+    ...new Set(
+      stack.resources
+        .filter((r) => !isGrantType(r.type))
+        .flatMap((r) => locationsOf(r).map((l) => l.value))
+        .filter((l) => !l.includes('${')),
+    ),
+  ].sort();
+  const horizon = new Map(inventoryDataStores(stack).stores.map((s) => [s.address, s]));
+  const storeTypes = new Set(['google_pubsub_topic', 'google_pubsub_subscription', 'google_bigquery_dataset', 'google_bigquery_table', 'google_storage_bucket', 'google_firestore_database', 'google_secret_manager_secret', 'google_logging_project_bucket_config']);
+  const retention = stack.resources
+    .filter((r) => storeTypes.has(r.type))
+    .map((r) => {
+      const h = horizon.get(r.address);
+      const name = String(r.values.name ?? r.values.dataset_id ?? r.values.table_id ?? r.values.secret_id ?? r.values.bucket_id ?? r.name);
+      return {
+        store: `${h?.kind ?? r.type} ${name}`,
+        address: r.address,
+        retention: operationalRetention(stack, r),
+        afterDeletion: h ? `${(h.retentionSeconds / DAY).toFixed(1)} days (${h.components.map((c) => c.what).join(' + ') || 'immediately'})` : 'n/a',
+      };
+    })
+    .sort((a, b) => (a.store < b.store ? -1 : a.store > b.store ? 1 : 0));
+  const measures = stackControlStatus(evaluation)
+    .filter((m) => m.status !== 'not applicable')
+    .map((m) => ({ control: m.control, status: m.status }));
+  const owns = createsProject(tenant);
+  return {
+    tenant: tenant.id,
+    stack: stack.name,
+    controller: {
+      name: tenant.displayName,
+      securityContact: tenant.contacts.security,
+      privacyContact: tenant.contacts.privacy ?? tenant.contacts.security,
+      establishedIn: ESTABLISHED[tenant.jurisdiction],
+    },
+    processor: PROCESSOR,
+    lifecycle: tenant.lifecycle.state,
+    warehouse: owns
+      ? tenant.warehouse.mode === 'customer'
+        ? `a dedicated project ${tenant.projectId} that Smart Segments provisioned for a later takeover (DPA 10.2, A.7)`
+        : `Smart Segments-owned project ${tenant.projectId}; Smart Segments hosts it as processor (A.7)`
+      : `the customer's own project ${tenant.projectId}; Smart Segments acts only on the customer's documented instructions (A.7, HAND-2)`,
+    dataSubjects,
+    dataCategories,
+    specialCategories: 'none: special categories (GDPR Art. 9) and criminal-offence data (Art. 10) are excluded (A.3)',
+    purposes,
+    natureOfProcessing:
+      'collection via APIs and webhooks, storage, organisation, structuring, retrieval, consultation, use, combination, restriction, transmission and erasure (A.5)',
+    recipients,
+    subprocessors,
+    transfers,
+    location: {
+      jurisdiction: tenant.jurisdiction,
+      region: tenant.region,
+      allowed: [...rules.regions, ...(rules.storageMultiRegion ? [rules.storageMultiRegion] : []), ...(rules.firestoreMultiRegion ? [rules.firestoreMultiRegion] : [])],
+      inUse,
+      note: rules.note,
+      project: tenant.projectId,
+    },
+    supervisoryAuthority: AUTHORITY[tenant.jurisdiction],
+    retention,
+    llmSupport: {
+      choice: tenant.llmSupport,
+      recordedIn: [tenant.sourceFile, ...(owns ? [`label llm-support=${tenant.llmSupport} on project ${tenant.projectId}`] : []), 'this record'],
+      effect: llmRestricted
+        ? 'Smart Segments personnel do not use LLM services on this customer\'s data and rely on other means of investigation (Annex II 14)'
+        : 'authorised personnel may use Anthropic Claude (Team / Commercial tier) on the minimum data needed to resolve a reported issue (5.6, Annex II 14)',
+    },
+    measures,
+    frequency: 'continuous, for the duration of the Services Agreement (A.11)',
+    duration: 'the Services Agreement, plus the deletion period of DPA Section 10 (A.12)',
+  };
+}
+
+const bullet = (items: readonly string[]) => items.map((i) => `- ${i}`).join('\n');
+const cell = (s: string) => s.replace(/\|/g, '\\|').replace(/\n/g, ' ');
+
+export function renderRopaMarkdown(environment: string, records: readonly RopaRecord[]): string {
+  const out: string[] = [
+    `# Records of processing: environment \`${environment}\``,
+    '',
+    `Records of the processing Smart Segments carries out as processor (GDPR Art. 30(2), DPA 9.3, control AUD-1), one per tenant, generated by \`npm run ropa -- --env ${environment}\` from the tenant configs and the synthesized infrastructure. Do not edit by hand.`,
+    '',
+    `**Processor:** ${PROCESSOR.name}, ${PROCESSOR.address}. Contact: ${PROCESSOR.contact}.`,
+    '',
+    '| Tenant (controller) | Jurisdiction | Region | Conversion tracking | LLM-assisted support |',
+    '|---|---|---|---|---|',
+    ...records.map((r) => `| [${cell(r.controller.name)}](#${r.tenant}) | ${r.location.jurisdiction} | ${r.location.region} | ${r.recipients.some((x) => x.clause.startsWith('C.')) ? 'yes' : 'no'} | ${r.llmSupport.choice} |`),
+    '',
+  ];
+  for (const r of records) {
+    out.push(
+      `<a id="${r.tenant}"></a>`,
+      `## ${r.controller.name} (\`${r.tenant}\`)`,
+      '',
+      `- **Controller:** ${r.controller.name}, established in ${r.controller.establishedIn}. Security contact ${r.controller.securityContact}; privacy contact ${r.controller.privacyContact}.`,
+      `- **Processor:** ${r.processor.name} (${r.processor.role}).`,
+      `- **Lifecycle:** ${r.lifecycle}. **Warehouse:** ${r.warehouse}.`,
+      `- **Competent supervisory authority:** ${r.supervisoryAuthority}.`,
+      `- **Nature of the processing:** ${r.natureOfProcessing}. **Frequency:** ${r.frequency}. **Duration:** ${r.duration}.`,
+      '',
+      '### Categories of data subjects',
+      bullet(r.dataSubjects),
+      '',
+      '### Categories of personal data',
+      bullet(r.dataCategories),
+      `- Special categories: ${r.specialCategories}.`,
+      '',
+      '### Purposes',
+      bullet(r.purposes),
+      '',
+      '### Recipients (activated by the customer)',
+      r.recipients.length ? ['| Recipient | Role | DPA |', '|---|---|---|', ...r.recipients.map((x) => `| ${cell(x.name)} | ${cell(x.role)} | ${x.clause} |`)].join('\n') : 'None: the customer has activated no integration, conversion destination or MCP endpoint.',
+      '',
+      '### Subprocessors (Annex III)',
+      ['| Subprocessor | Purpose | Location | Transfer mechanism | For this tenant |', '|---|---|---|---|---|', ...r.subprocessors.map((s) => `| ${cell(s.name)} | ${cell(s.purpose)} | ${cell(s.location)} | ${cell(s.mechanism)} | ${cell(s.use)} |`)].join('\n'),
+      '',
+      '### Transfers to third countries (DPA Section 6)',
+      ['| To | Where | Mechanism |', '|---|---|---|', ...r.transfers.map((t) => `| ${cell(t.to)} | ${t.location} | ${cell(t.mechanism)} |`)].join('\n'),
+      '',
+      '### Where the data lives',
+      `Project \`${r.location.project}\`, jurisdiction ${r.location.jurisdiction}: ${r.location.note} Allowed: ${r.location.allowed.join(', ')}. Locations in use in the stack: ${r.location.inUse.join(', ') || '(none)'}.`,
+      '',
+      '### Retention per store',
+      ['| Store | While served | After deletion, a copy can exist |', '|---|---|---|', ...r.retention.map((s) => `| ${cell(s.store)} | ${cell(s.retention)} | ${cell(s.afterDeletion)} |`)].join('\n'),
+      '',
+      '### LLM-assisted support (Annex II 14, LLM-1)',
+      `Customer's choice: **${r.llmSupport.choice}**. ${r.llmSupport.effect}. Recorded in: ${r.llmSupport.recordedIn.join('; ')}.`,
+      '',
+      '### Technical and organisational measures (Annex II)',
+      `Controls of ../shared/CONTROLS.md that apply to this tenant, with their status in the compliance report: ${r.measures.map((m) => `${m.control} (${m.status})`).join(', ')}.`,
+      '',
+    );
+  }
+  return `${out.join('\n')}\n`;
+}

@@ -1,0 +1,47 @@
+/**
+ * SUB-1 (DPA 5, Annex III): no principal outside Smart Segments, the tenant's customer and the
+ * listed subprocessors is granted anything; the subprocessor register is code (config/subprocessors.ts);
+ * dbt Labs' dedicated account may only run jobs and edit the tenant's dataset. Public members are
+ * judged by IAM-6.
+ */
+import { SUBPROCESSORS } from '../../config/subprocessors';
+import { WORKLOAD_ACCOUNT_IDS } from '../../config/naming';
+import { grantsOf } from '../grants';
+import { partyOf } from '../parties';
+import { compliant, defineRule, nonCompliant, notApplicable, type Finding } from '../rule';
+
+/** What dbt Labs' account may hold: BigQuery jobs in the project, edit on datasets and tables. */
+export const DBT_ALLOWED = [
+  { role: 'roles/bigquery.jobUser', level: 'project' },
+  { role: 'roles/bigquery.dataEditor', level: 'resource' },
+] as const;
+
+export const sub1AdmittedPrincipals = defineRule({
+  control: 'SUB-1',
+  explanation: 'Only Smart Segments, the customer and listed subprocessors are granted anything; dbt Labs only runs jobs and edits the dataset.',
+  appliesTo: ['platform', 'tenant'],
+  check(ctx) {
+    const findings: Finding[] = [];
+    const grants = grantsOf(ctx.stack);
+    if (grants.length === 0) return [notApplicable('the stack grants nothing')];
+    const dbt = ctx.tenant ? `${WORKLOAD_ACCOUNT_IDS.dbt}@${ctx.tenant.projectId}.iam.gserviceaccount.com` : undefined;
+    for (const g of grants) {
+      if (g.principal.kind === 'public') continue;
+      const party = partyOf(ctx, g.principal);
+      if (party.kind === 'unknown') {
+        findings.push(nonCompliant(g.address, `${g.role} is granted to ${g.principal.written}: ${party.because}.`, 'grant only to Smart Segments principals, the customer\'s own groups or a subprocessor listed in config/subprocessors.ts (add a subprocessor there only after the DPA 5.3 notice).'));
+        continue;
+      }
+      if (dbt !== undefined && g.principal.email === dbt) {
+        const ok = DBT_ALLOWED.some((a) => a.role === g.role && (a.level === 'resource' ? g.target.level === 'resource' && /bigquery_(dataset|table)$/.test(g.target.resourceType) : g.target.level === a.level));
+        if (!ok) {
+          findings.push(nonCompliant(g.address, `dbt Labs' account holds ${g.role} on ${g.target.level} ${g.target.id}, beyond running jobs and editing the tenant's dataset.`, 'grant dbt only roles/bigquery.jobUser on the project and roles/bigquery.dataEditor on the dataset.'));
+          continue;
+        }
+      }
+      findings.push(compliant(g.address, `${g.principal.member}: ${party.name} (${party.because})`));
+    }
+    findings.push(compliant('config/subprocessors.ts', `the Annex III register as code: ${SUBPROCESSORS.map((s) => s.id).join(', ')}`));
+    return findings;
+  },
+});

@@ -1,0 +1,153 @@
+/**
+ * Each optional feature leaves nothing behind when it is off; a customer-owned project gets the same
+ * data plane without project-wide changes (HAND-2); output is deterministic.
+ */
+import { Testing } from 'cdktf';
+import { SynthesizedStack, type SynthesizedResource } from '../../compliance/synthesized-stack';
+import { TenantStack } from '../../stacks/tenant-stack';
+import { exampleEnvironment, makeTenant } from '../support/synth';
+import { allStrings, buildTenant, dataPlane, example, iamGrants } from './support';
+
+const EVERYTHING_ON = {
+  sources: ['roller', 'revsport'] as Array<'roller' | 'revsport'>,
+  integrations: ['mailchimp', 'vendus'] as Array<'mailchimp' | 'vendus'>,
+  conversionTracking: { enabled: true, destinations: ['meta', 'google-ads'] as Array<'meta' | 'google-ads'>, googleDeniedConsent: 'modeled' as const },
+  mcp: { enabled: true },
+};
+
+function names(rs: SynthesizedResource[], attr = 'name'): string[] {
+  return rs.map((r) => String(r.values[attr])).sort();
+}
+
+/** Everything the data plane builds, as `type name`, to compare tenants feature by feature. */
+function inventory(b: ReturnType<typeof buildTenant>): Set<string> {
+  // The certificate's name hashes the tenant's hostname, so it is compared by type alone.
+  const key = (r: SynthesizedResource) =>
+    r.type === 'google_compute_managed_ssl_certificate'
+      ? r.type
+      : `${r.type} ${String(r.values.name ?? r.values.secret_id ?? r.values.account_id ?? r.values.dataset_id ?? r.values.table_id ?? r.values.collection ?? '')}`;
+  const out = new Set(dataPlane(b.synth).filter((r) => !r.type.endsWith('_iam_member')).map(key));
+  for (const g of iamGrants(b.synth).filter((x) => x.resource.name.startsWith('data-plane_'))) out.add(`${g.resource.type} ${g.role} ${g.member}`);
+  return out;
+}
+
+const full = buildTenant(makeTenant({ id: 'alpha', ...EVERYTHING_ON }));
+const fullInventory = inventory(full);
+
+describe('optional features: off means no resources, secrets or grants', () => {
+  it('with everything on, every feature is present (the baseline the other cases remove from)', () => {
+    expect(names(full.synth.ofType('google_cloud_run_v2_service'))).toEqual(['conversion-relay', 'ingest-webhook', 'mcp-endpoint']);
+    expect(names(full.synth.ofType('google_cloud_run_v2_job'))).toEqual(['conversion-state-purge', 'sync-mailchimp', 'sync-vendus']);
+    expect(names(full.synth.ofType('google_secret_manager_secret'), 'secret_id')).toEqual([
+      'conversion-google-ads',
+      'conversion-meta',
+      'integration-mailchimp',
+      'integration-vendus',
+      'source-revsport',
+      'source-roller',
+    ]);
+  });
+
+  it('no conversion tracking: no conversion topics, state, relay, destination secrets, accounts or routes', () => {
+    const b = buildTenant(makeTenant({ id: 'bravo', ...EVERYTHING_ON, conversionTracking: { enabled: false, destinations: [] } }));
+    const strings = allStrings(b.synth);
+    expect(strings.filter((s) => /conversion|consent-withdrawals|sched-state-purge|\/consent|\/conversions/.test(s))).toEqual([]);
+    expect(b.synth.ofType('google_firestore_database', 'google_firestore_field')).toEqual([]);
+    const removed = [...fullInventory].filter((k) => !inventory(b).has(k.replace(/alpha/g, 'bravo')));
+    expect(removed.filter((k) => !/conversion|consent|sched-state-purge|google_firestore|datastore/.test(k))).toEqual([]);
+    // The ingest webhook no longer touches conversion events and has no conversion topic to publish to.
+    const ingest = b.synth.ofType('google_cloud_run_v2_service').find((s) => s.values.name === 'ingest-webhook')!;
+    expect(JSON.stringify(ingest.values)).not.toMatch(/CONVERSION|CONSENT/);
+  });
+
+  it('no MCP: no endpoint, account, read grant, job-user grant or /mcp route', () => {
+    const b = buildTenant(makeTenant({ id: 'charlie', ...EVERYTHING_ON, mcp: { enabled: false } }));
+    expect(allStrings(b.synth).filter((s) => /mcp/.test(s))).toEqual([]);
+    expect(iamGrants(b.synth).filter((g) => g.role === 'roles/bigquery.dataViewer').map((g) => g.member).sort()).toEqual(
+      ['serviceAccount:sync-mailchimp@ssx-charlie.iam.gserviceaccount.com', 'serviceAccount:sync-vendus@ssx-charlie.iam.gserviceaccount.com'],
+    );
+    const removed = [...fullInventory].filter((k) => !inventory(b).has(k.replace(/alpha/g, 'charlie')));
+    expect(removed.length).toBeGreaterThan(0);
+    expect(removed.filter((k) => !/mcp/.test(k))).toEqual([]);
+  });
+
+  it('no integrations: no jobs, schedulers, secrets or sync accounts', () => {
+    const b = buildTenant(makeTenant({ id: 'delta', ...EVERYTHING_ON, integrations: [] }));
+    expect(allStrings(b.synth).filter((s) => /sync-|integration-|sched-(?!state-purge)/.test(s))).toEqual([]);
+    expect(names(b.synth.ofType('google_cloud_run_v2_job'))).toEqual(['conversion-state-purge']);
+    expect(names(b.synth.ofType('google_cloud_scheduler_job'))).toEqual(['conversion-state-purge']);
+    const removed = [...fullInventory].filter((k) => !inventory(b).has(k.replace(/alpha/g, 'delta')));
+    expect(removed.filter((k) => !/sync-|integration-|sched-(mailchimp|vendus)/.test(k))).toEqual([]);
+  });
+
+  it('no sources (hence no conversion tracking): no ingest, source pipeline, landing table or webhook secrets', () => {
+    const b = buildTenant(makeTenant({ id: 'echo', ...EVERYTHING_ON, sources: [], conversionTracking: { enabled: false, destinations: [] } }));
+    expect(allStrings(b.synth).filter((s) => /ingest|source-events|source_events|source-roller|source-revsport|\/sources/.test(s))).toEqual([]);
+    expect(b.synth.ofType('google_bigquery_table')).toEqual([]);
+    // The edge remains for the MCP endpoint alone.
+    expect(b.synth.ofType('google_compute_region_network_endpoint_group')).toHaveLength(1);
+  });
+
+  it('everything off: the warehouse and the dbt account only, no edge, no secrets, no rotation topic', () => {
+    const b = buildTenant(makeTenant({ id: 'foxtrot', sources: [], integrations: [], conversionTracking: { enabled: false, destinations: [] }, mcp: { enabled: false } }));
+    const types = [...new Set(dataPlane(b.synth).map((r) => r.type))].sort();
+    expect(types).toEqual(['google_bigquery_dataset', 'google_bigquery_dataset_iam_member', 'google_project_iam_member', 'google_service_account']);
+    expect(names(b.synth.ofType('google_service_account'), 'account_id')).toEqual(['dbt-transform']);
+    expect(b.synth.json.data ?? {}).toEqual({});
+    expect(b.synth.json.output ?? {}).toEqual({});
+  });
+});
+
+describe('HAND-2: a customer-owned project gets only the resources and grants the config names', () => {
+  const nordic = example('nordic-climb');
+
+  it('creates no project, enables no API and changes nothing project-wide; it lists the APIs the customer must enable', () => {
+    expect(nordic.synth.ofType('google_project', 'google_project_service', 'google_project_default_service_accounts')).toEqual([]);
+    expect(nordic.stack.project.apis).toEqual(
+      expect.arrayContaining(['bigquery.googleapis.com', 'compute.googleapis.com', 'pubsub.googleapis.com', 'run.googleapis.com', 'secretmanager.googleapis.com', 'cloudscheduler.googleapis.com']),
+    );
+    // Service agents are addressed through the project number, read (never managed) from a data source.
+    expect(Object.values(nordic.synth.json.data?.google_project ?? {})).toEqual([{ project_id: 'nordic-climb-dwh' }]);
+  });
+
+  it('puts the dataset and every data-plane resource in the customer project', () => {
+    for (const r of dataPlane(nordic.synth)) if (r.values.project !== undefined) expect(r.values.project).toBe('nordic-climb-dwh');
+    expect(nordic.synth.ofType('google_bigquery_dataset').map((d) => d.values.project)).toEqual(['nordic-climb-dwh']);
+  });
+});
+
+describe('every API a construct uses is enabled and depended on in a project we own', () => {
+  const b = example('brightwave-leisure');
+  it('depends on the API of its service', () => {
+    const apiOf: Record<string, string> = {
+      google_pubsub_topic: 'pubsub.googleapis.com',
+      google_secret_manager_secret: 'secretmanager.googleapis.com',
+      google_bigquery_dataset: 'bigquery.googleapis.com',
+      google_cloud_run_v2_service: 'run.googleapis.com',
+      google_cloud_run_v2_job: 'run.googleapis.com',
+      google_cloud_scheduler_job: 'cloudscheduler.googleapis.com',
+      google_firestore_database: 'firestore.googleapis.com',
+      google_compute_security_policy: 'compute.googleapis.com',
+      google_service_account: 'iam.googleapis.com',
+    };
+    const services = new Map(b.synth.ofType('google_project_service').map((s) => [`google_project_service.${s.name}`, String(s.values.service)]));
+    for (const [type, api] of Object.entries(apiOf)) {
+      const rs = dataPlane(b.synth, type);
+      expect([type, rs.length > 0]).toEqual([type, true]);
+      for (const r of rs) {
+        const apis = ((r.values.depends_on as string[] | undefined) ?? []).map((d) => services.get(d)).filter(Boolean);
+        expect([r.address, apis]).toEqual([r.address, expect.arrayContaining([api])]);
+      }
+    }
+  });
+});
+
+describe('deterministic output', () => {
+  it('synthesizes byte-identical JSON from the same config', () => {
+    const tenant = exampleEnvironment().tenants.find((t) => t.id === 'brightwave-leisure')!;
+    const once = () => Testing.synth(new TenantStack(Testing.app(), { environment: exampleEnvironment(), tenant }));
+    const first = once();
+    expect(once()).toBe(first);
+    expect(SynthesizedStack.parse('x', first).resources.length).toBeGreaterThan(50);
+  });
+});

@@ -1,0 +1,591 @@
+/**
+ * PlatformStack, asserted on the synthesized JSON Terraform will see: one describe per control the
+ * stack implements, negative tests where a construct must refuse bad input, and a snapshot.
+ */
+import { TerraformStack, Testing } from 'cdktf';
+import type { EnvironmentConfig, ResolvedTenant } from '../config/loader';
+import { JURISDICTION_RULES, type Jurisdiction } from '../config/jurisdictions';
+import { auditLogProjectId, runtimeAccountIds } from '../config/naming';
+import { isBasicRole, roleExists, rolePermissions } from '../compliance/iam-roles';
+import { walkStrings, type SynthesizedResource, type SynthesizedStack } from '../compliance/synthesized-stack';
+import { buildApp, stackNamesOf } from '../stacks/build-app';
+import {
+  PlatformStack,
+  contactDomains,
+  handoverDirectories,
+  folderServiceAccounts,
+  jurisdictionsInUse,
+  tenantsInFolders,
+} from '../stacks/platform-stack';
+import { GUARDRAIL_CONSTRAINTS, GITHUB_ACTIONS_ISSUER, OrganizationPolicies } from '../constructs/organization-policies';
+import { AUDIT_LOG_RETENTION_DAYS, CentralAuditLog } from '../constructs/central-audit-log';
+import { BreachDetection, MAX_METRIC_FILTER_LENGTH, breachFilters } from '../constructs/breach-detection';
+import { APPLY_ROLES, CiDeployerIdentity, PLAN_ROLES } from '../constructs/ci-deployer-identity';
+import { TerraformStateBucket } from '../constructs/terraform-state-bucket';
+import { ContainerRegistry } from '../constructs/container-registry';
+import { JurisdictionFolders } from '../constructs/jurisdiction-folders';
+import { serviceAccount } from '../constructs/principal';
+import { exampleEnvironment, makeTenant, synthStack } from './support/synth';
+import { labelableResourceTypes } from './support/labelable';
+
+const env = exampleEnvironment();
+
+/** A fresh stack to build one construct in, for the negative tests. */
+const scratch = () => new TerraformStack(Testing.app(), 'scratch');
+
+function synthPlatform(environment: EnvironmentConfig = env, stateBackend?: 'gcs' | 'local'): SynthesizedStack {
+  return synthStack(new PlatformStack(Testing.app(), { environment, stateBackend }));
+}
+
+function withTenants(extra: ResolvedTenant[], base: EnvironmentConfig = env): EnvironmentConfig {
+  return { ...base, tenants: [...base.tenants, ...extra] };
+}
+
+const stack = synthPlatform();
+const inUse = jurisdictionsInUse(env);
+
+/** `${google_folder.<name>.<attr>}` of the folder with this display name. */
+function folderRef(displayName: string, attr: 'name' | 'folder_id' = 'name'): string {
+  const folder = stack.ofType('google_folder').find((f) => f.values.display_name === displayName);
+  if (!folder) throw new Error(`no folder ${displayName}`);
+  return `\${google_folder.${folder.name}.${attr}}`;
+}
+const tenantFolder = (j: Jurisdiction, attr: 'name' | 'folder_id' = 'name') => folderRef(`example-${j.toLowerCase()}`, attr);
+const platformFolder = (attr: 'name' | 'folder_id' = 'name') => folderRef('example-platform', attr);
+const managedFolders = () => [platformFolder(), ...inUse.map((j) => tenantFolder(j))];
+
+function policy(s: SynthesizedStack, folder: string, constraint: string): Record<string, any> {
+  const found = s.ofType('google_org_policy_policy').filter((p) => p.values.parent === folder && p.values.name === `${folder}/policies/${constraint}`);
+  expect(found).toHaveLength(1);
+  return found[0].values.spec as Record<string, any>;
+}
+
+const allowedValues = (spec: Record<string, any>) => spec.rules[0].values.allowed_values as string[];
+
+/** Every IAM member written anywhere in the stack. */
+function members(s: SynthesizedStack): Array<{ address: string; member: string }> {
+  return s.resources.filter((r) => typeof r.values.member === 'string').map((r) => ({ address: r.address, member: r.values.member as string }));
+}
+
+function grants(s: SynthesizedStack): SynthesizedResource[] {
+  return s.resources.filter((r) => typeof r.values.role === 'string');
+}
+
+describe('stack layout', () => {
+  it('is named platform-<env> and keeps its state under its own prefix of the state bucket', () => {
+    expect(stack.name).toBe('platform-example');
+    expect((stack.json.terraform as any).backend).toEqual({ gcs: { bucket: 'ssx-example-tfstate', prefix: 'stacks/platform-example' } });
+  });
+
+  it('uses local state only when asked to, for the first deployment before the bucket exists', () => {
+    const bootstrap = synthPlatform(env, 'local');
+    expect(Object.keys((bootstrap.json.terraform as any).backend)).toEqual(['local']);
+  });
+
+  it('matches its snapshot', () => {
+    expect(stack.json).toMatchSnapshot();
+  });
+
+  it('is part of the app: listed by stackNamesOf and selectable with STACKS', () => {
+    expect(stackNamesOf([env])[0]).toBe('platform-example');
+    const app = buildApp({ environment: 'example', stacks: ['platform-example'] });
+    expect(app.node.children.map((c) => c.node.id)).toEqual(['platform-example']);
+  });
+
+  it('synthesizes the same JSON twice', () => {
+    expect(JSON.stringify(synthPlatform().json)).toEqual(JSON.stringify(stack.json));
+  });
+
+  it('has a folder for the platform and one per jurisdiction in use, under the organization', () => {
+    expect(inUse).toEqual(['EEA', 'UK', 'CH', 'AU']);
+    const folders = stack.ofType('google_folder').map((f) => [f.values.display_name, f.values.parent, f.values.deletion_protection]);
+    expect(folders.sort()).toEqual(
+      ['example-au', 'example-ch', 'example-eea', 'example-platform', 'example-uk'].map((n) => [n, 'organizations/123456789012', true]),
+    );
+  });
+
+  it('always has the EEA folder and the platform jurisdiction folder, even with no tenant there', () => {
+    const bare: EnvironmentConfig = { ...env, tenants: [], platform: { ...env.platform, platformJurisdiction: 'AU', tenantFolders: {} } };
+    expect(jurisdictionsInUse(bare)).toEqual(['EEA', 'AU']);
+  });
+
+  it('fails the plan when a folder id recorded in platform.yaml is not the folder it manages', () => {
+    const eea = stack.ofType('google_folder').find((f) => f.values.display_name === 'example-eea')!;
+    expect((eea.values.lifecycle as any).postcondition[0].condition).toBe('${self.name == "folders/100000000001"}');
+  });
+
+  it('refuses a folder display name over 30 characters', () => {
+    expect(
+      () => new JurisdictionFolders(scratch(), 'f', { parent: 'organizations/1', environment: 'a-very-long-environment', jurisdictions: ['EEA'] }),
+    ).toThrow(/display name "a-very-long-environment-platform" is not valid/);
+  });
+});
+
+describe('RES-2: the EEA folder allows only in:eu-locations', () => {
+  it('the EEA folder allows exactly in:eu-locations, not merged with a parent policy', () => {
+    const spec = policy(stack, tenantFolder('EEA'), 'gcp.resourceLocations');
+    expect(spec.inherit_from_parent).toBe(false);
+    expect(allowedValues(spec)).toEqual(['in:eu-locations']);
+  });
+
+  it.each(['UK', 'CH', 'AU'] as Jurisdiction[])('the %s folder allows exactly its jurisdiction table locations', (j) => {
+    expect(allowedValues(policy(stack, tenantFolder(j), 'gcp.resourceLocations'))).toEqual([...JURISDICTION_RULES[j].orgPolicyLocations]);
+  });
+
+  it('the platform folder allows the platform jurisdiction locations', () => {
+    expect(allowedValues(policy(stack, platformFolder(), 'gcp.resourceLocations'))).toEqual(['in:eu-locations']);
+  });
+
+  it('every managed folder carries every guardrail', () => {
+    for (const folder of managedFolders()) {
+      for (const constraint of Object.keys(GUARDRAIL_CONSTRAINTS)) policy(stack, folder, constraint);
+    }
+    expect(stack.ofType('google_org_policy_policy')).toHaveLength(managedFolders().length * Object.keys(GUARDRAIL_CONSTRAINTS).length);
+  });
+
+  it('Cloud Run ingress is internal or load balancer only, and VMs get no external IP', () => {
+    for (const folder of managedFolders()) {
+      expect(allowedValues(policy(stack, folder, 'run.allowedIngress'))).toEqual(['internal', 'internal-and-cloud-load-balancing']);
+      expect(policy(stack, folder, 'compute.vmExternalIpAccess').rules).toEqual([{ deny_all: 'TRUE' }]);
+      for (const c of ['storage.uniformBucketLevelAccess', 'storage.publicAccessPrevention', 'sql.restrictPublicIp']) {
+        expect(policy(stack, folder, c).rules).toEqual([{ enforce: 'TRUE' }]);
+      }
+    }
+  });
+
+  it('essential contacts are limited to Smart Segments and the folder tenants domains', () => {
+    expect(allowedValues(policy(stack, tenantFolder('UK'), 'essentialcontacts.allowedContactDomains'))).toEqual([
+      '@smartsegments.example',
+      '@thamesbowl.example',
+    ]);
+    expect(allowedValues(policy(stack, platformFolder(), 'essentialcontacts.allowedContactDomains'))).toEqual(['@smartsegments.example']);
+    expect(contactDomains(env, 'EEA')).toEqual(['brightwave.example', 'lisboaparque.example', 'smartsegments.example']);
+  });
+});
+
+describe('RES-4: logging storage of new projects is in the jurisdiction', () => {
+  it.each(['EEA', 'UK', 'CH', 'AU'] as Jurisdiction[])('the %s folder stores _Default and _Required in its log location', (j) => {
+    const settings = stack.ofType('google_logging_folder_settings').filter((s) => s.values.folder === tenantFolder(j, 'folder_id'));
+    expect(settings.map((s) => s.values.storage_location)).toEqual([JURISDICTION_RULES[j].logLocation]);
+  });
+
+  it('the platform folder stores its logs in the platform jurisdiction', () => {
+    const settings = stack.ofType('google_logging_folder_settings').filter((s) => s.values.folder === platformFolder('folder_id'));
+    expect(settings.map((s) => s.values.storage_location)).toEqual(['eu']);
+  });
+});
+
+describe('IAM-3: no service account keys; CI is keyless', () => {
+  it('every managed folder forbids creating and uploading keys', () => {
+    for (const folder of managedFolders()) {
+      expect(policy(stack, folder, 'iam.disableServiceAccountKeyCreation').rules).toEqual([{ enforce: 'TRUE' }]);
+      expect(policy(stack, folder, 'iam.disableServiceAccountKeyUpload').rules).toEqual([{ enforce: 'TRUE' }]);
+    }
+  });
+
+  it('declares no google_service_account_key', () => {
+    expect(stack.has('google_service_account_key')).toBe(false);
+  });
+
+  it('workload identity providers may trust GitHub Actions only', () => {
+    for (const folder of managedFolders()) {
+      expect(allowedValues(policy(stack, folder, 'iam.workloadIdentityPoolProviders'))).toEqual([GITHUB_ACTIONS_ISSUER]);
+    }
+    expect(stack.ofType('google_iam_workload_identity_pool_provider').map((p) => (p.values.oidc as any).issuer_uri)).toEqual([
+      GITHUB_ACTIONS_ISSUER,
+      GITHUB_ACTIONS_ISSUER,
+    ]);
+  });
+
+  it('no CI role can create a service account key', () => {
+    for (const roles of [PLAN_ROLES, APPLY_ROLES]) {
+      const all = Object.values(roles).flat() as string[];
+      expect(all.filter((r) => rolePermissions(r).includes('iam.serviceAccountKeys.create'))).toEqual([]);
+    }
+  });
+});
+
+describe('IAM-4: default service accounts get no automatic grants', () => {
+  it('every managed folder enforces iam.automaticIamGrantsForDefaultServiceAccounts', () => {
+    for (const folder of managedFolders()) {
+      expect(policy(stack, folder, 'iam.automaticIamGrantsForDefaultServiceAccounts').rules).toEqual([{ enforce: 'TRUE' }]);
+    }
+  });
+
+  it('every project the platform creates deprivileges its default service accounts', () => {
+    const projects = stack.ofType('google_project').map((p) => p.values.project_id).sort();
+    const deprivileged = stack
+      .ofType('google_project_default_service_accounts')
+      .filter((d) => d.values.action === 'DEPRIVILEGE')
+      .map((d) => d.values.project)
+      .sort();
+    expect(projects).toEqual(['ssx-audit-au', 'ssx-audit-ch', 'ssx-audit-eea', 'ssx-audit-uk', 'ssx-platform']);
+    expect(deprivileged).toEqual(projects);
+  });
+});
+
+describe('IAM-7: domain-restricted sharing', () => {
+  it('every managed folder admits only Smart Segments directory', () => {
+    for (const folder of managedFolders()) {
+      const spec = policy(stack, folder, 'iam.allowedPolicyMemberDomains');
+      expect(spec.inherit_from_parent).toBe(false);
+      expect(allowedValues(spec)).toEqual(['C01exmpl2']);
+    }
+  });
+
+  const handover = (state: 'handover-prepare' | 'handover-transfer' | 'handed-over') =>
+    makeTenant({
+      id: 'alpen-handover',
+      jurisdiction: 'CH',
+      region: 'europe-west6',
+      warehouse: { mode: 'customer', projectId: 'alpen-handover-dwh', provisionedBy: 'smart-segments' },
+      lifecycle: {
+        state,
+        handover: {
+          customerOrganizationId: '998877665544',
+          customerBillingAccount: '01FFFF-23EF45-6789AB',
+          customerOwnerGroup: 'cloud-owners@alpen.example',
+          customerDirectoryCustomerId: 'C09custm1',
+        },
+      },
+    });
+
+  it.each(['handover-prepare', 'handover-transfer'] as const)('during %s the tenant folder admits the customer directory too, and no other folder does', (state) => {
+    const s = synthPlatform(withTenants([handover(state)]));
+    const folderOf = (display: string) => `\${google_folder.${s.ofType('google_folder').find((f) => f.values.display_name === display)!.name}.name}`;
+    expect(allowedValues(policy(s, folderOf('example-ch'), 'iam.allowedPolicyMemberDomains'))).toEqual(['C01exmpl2', 'C09custm1']);
+    for (const other of ['example-eea', 'example-uk', 'example-au', 'example-platform']) {
+      expect(allowedValues(policy(s, folderOf(other), 'iam.allowedPolicyMemberDomains'))).toEqual(['C01exmpl2']);
+    }
+  });
+
+  it('the admission ends once the project is handed over', () => {
+    expect(handoverDirectories(withTenants([handover('handed-over')]), 'CH')).toEqual([]);
+  });
+
+  it('every member is a group, a service account, a sink writer identity, the accounts of a managed folder or this stack CI pool: never a person or the public', () => {
+    const pools = stack.ofType('google_iam_workload_identity_pool').map((p) => p.name);
+    for (const { address, member } of members(stack)) {
+      const ok =
+        /^group:[^@]+@smartsegments\.example$/.test(member) ||
+        /^serviceAccount:[a-z0-9-]+@[a-z0-9-]+\.iam\.gserviceaccount\.com$/.test(member) ||
+        /^\$\{google_logging_folder_sink\.[^.]+\.writer_identity\}$/.test(member) ||
+        managedFolders().some((f) => member === folderServiceAccounts(f.replace(/\.name\}$/, '.folder_id}'))) ||
+        pools.some((p) => member.startsWith(`principalSet://iam.googleapis.com/\${google_iam_workload_identity_pool.${p}.name}/attribute.repository/`));
+      expect({ address, member, ok }).toEqual({ address, member, ok: true });
+    }
+    const text = JSON.stringify(stack.json);
+    for (const forbidden of ['user:', 'allUsers', 'allAuthenticatedUsers', 'domain:']) expect(text).not.toContain(forbidden);
+  });
+
+  it('refuses a folder policy without a directory, or with a malformed one', () => {
+    const base = { folderName: 'folders/1', jurisdiction: 'EEA' as const, contactDomains: ['smartsegments.example'] };
+    expect(() => new OrganizationPolicies(scratch(), 'p', { ...base, directoryCustomerIds: [] })).toThrow(/directoryCustomerIds is empty/);
+    expect(() => new OrganizationPolicies(scratch(), 'q', { ...base, directoryCustomerIds: ['smartsegments.example'] })).toThrow(
+      /not a directory customer id/,
+    );
+  });
+});
+
+describe('IAM-1: every grant uses a predefined role that exists and is not basic', () => {
+  it('every role exists in the role dataset and none is basic', () => {
+    const roles = grants(stack).map((g) => ({ address: g.address, role: g.values.role as string }));
+    expect(roles.length).toBeGreaterThan(100);
+    for (const { address, role } of roles) {
+      expect({ address, role, exists: roleExists(role), basic: isBasicRole(role) }).toEqual({ address, role, exists: true, basic: false });
+    }
+  });
+});
+
+describe('LOG-2: central audit logs with a longer, documented retention', () => {
+  const buckets = stack.ofType('google_logging_project_bucket_config');
+
+  it.each(['EEA', 'UK', 'CH', 'AU'] as Jurisdiction[])('%s has a logging project in its own folder with a locked bucket in its log location', (j) => {
+    const projectId = auditLogProjectId(env.platform, j);
+    const project = stack.ofType('google_project').find((p) => p.values.project_id === projectId)!;
+    expect(project.values.folder_id).toBe(tenantFolder(j, 'folder_id'));
+    const bucket = buckets.find((b) => b.values.project === projectId)!;
+    expect(bucket.values).toMatchObject({
+      bucket_id: 'central-audit',
+      location: JURISDICTION_RULES[j].logLocation,
+      locked: true,
+      retention_days: 400,
+      lifecycle: { prevent_destroy: true },
+    });
+    expect(bucket.values.retention_days as number).toBeGreaterThan(30);
+  });
+
+  it('routes every folder with include_children into its jurisdiction bucket, platform folder to the platform jurisdiction', () => {
+    const sinks = stack.ofType('google_logging_folder_sink');
+    const route = (folder: string) => sinks.filter((s) => s.values.folder === folder).map((s) => s.values.destination);
+    for (const j of inUse) {
+      expect(route(tenantFolder(j))).toEqual([`logging.googleapis.com/projects/${auditLogProjectId(env.platform, j)}/locations/${JURISDICTION_RULES[j].logLocation}/buckets/central-audit`]);
+    }
+    expect(route(platformFolder())).toEqual(['logging.googleapis.com/projects/ssx-audit-eea/locations/eu/buckets/central-audit']);
+    for (const sink of sinks) {
+      expect(sink.values.include_children).toBe(true);
+      expect(sink.values.filter).toContain('LOG_ID("cloudaudit.googleapis.com/activity")');
+      expect(sink.values.filter).toContain('LOG_ID("cloudaudit.googleapis.com/data_access")');
+    }
+  });
+
+  it('each sink writer identity holds one grant: bucketWriter, narrowed to its destination bucket', () => {
+    for (const sink of stack.ofType('google_logging_folder_sink')) {
+      const writer = `\${google_logging_folder_sink.${sink.name}.writer_identity}`;
+      const held = members(stack).filter((m) => m.member === writer);
+      expect(held).toHaveLength(1);
+      const grant = stack.resources.find((r) => r.address === held[0].address)!;
+      const [, project, location, bucket] = /^logging\.googleapis\.com\/projects\/([^/]+)\/locations\/([^/]+)\/buckets\/([^/]+)$/.exec(sink.values.destination as string)!;
+      expect(grant.type).toBe('google_project_iam_member');
+      expect(grant.values).toMatchObject({
+        project,
+        role: 'roles/logging.bucketWriter',
+        condition: { expression: `resource.name.endsWith("/locations/${location}/buckets/${bucket}")` },
+      });
+    }
+    // Nothing else may mention a writer identity (no second grant hidden in another resource).
+    const mentions = [...walkStrings(stack.json.resource)].filter((s) => s.value.includes('.writer_identity}'));
+    expect(mentions).toHaveLength(stack.ofType('google_logging_folder_sink').length);
+  });
+
+  it('the security responders can read the audit logs, through the bucket view only', () => {
+    const reads = grants(stack).filter((g) => g.values.role === 'roles/logging.viewAccessor');
+    expect(reads.map((g) => g.values.member)).toEqual(inUse.map(() => 'group:security-responders@smartsegments.example'));
+    for (const g of reads) expect((g.values.condition as any).expression).toMatch(/\/buckets\/central-audit\/views\/_AllLogs"\)$/);
+  });
+
+  it('keeps 400 days by default, and refuses a retention of 30 days or less, over 3650 or fractional', () => {
+    expect(AUDIT_LOG_RETENTION_DAYS).toBe(400);
+    const make = (retentionDays: number) =>
+      new CentralAuditLog(scratch(), 'a', { projectId: 'ssx-audit-eea', folderId: '1', billingAccount: env.platform.billingAccount, jurisdiction: 'EEA', retentionDays });
+    for (const bad of [30, 7, 3651, 45.5]) expect(() => make(bad)).toThrow(/retentionDays must be an integer above the 30-day standard/);
+    expect(() => make(31)).not.toThrow();
+  });
+
+  it('refuses to route the same folder twice into one bucket', () => {
+    const log = new CentralAuditLog(scratch(), 'a', { projectId: 'ssx-audit-eea', folderId: '1', billingAccount: env.platform.billingAccount, jurisdiction: 'EEA' });
+    log.routeFolder('eea', 'folders/1');
+    expect(() => log.routeFolder('eea', 'folders/1')).toThrow(/already routed/);
+  });
+});
+
+describe('CI-1: versioned remote state in the jurisdiction; plan on change requests, apply on main', () => {
+  const bucket = stack.ofType('google_storage_bucket').find((b) => b.values.name === 'ssx-example-tfstate')!;
+
+  it('the state bucket is versioned, uniform, never public, soft-deletes and is protected from destroy', () => {
+    expect(bucket.values).toMatchObject({
+      project: 'ssx-platform',
+      location: 'EU',
+      versioning: { enabled: true },
+      uniform_bucket_level_access: true,
+      public_access_prevention: 'enforced',
+      force_destroy: false,
+      lifecycle: { prevent_destroy: true },
+    });
+    expect((bucket.values.soft_delete_policy as any).retention_duration_seconds).toBeGreaterThanOrEqual(7 * 86400);
+  });
+
+  it('refuses to turn soft delete off', () => {
+    expect(() => new TerraformStateBucket(scratch(), 's', { projectId: 'p', name: 'b', jurisdiction: 'EEA', softDeleteDays: 0 })).toThrow(
+      /softDeleteDays must be an integer from 7 to 90/,
+    );
+  });
+
+  const providers = stack.ofType('google_iam_workload_identity_pool_provider');
+  const poolOf = (p: SynthesizedResource) => stack.resolveReference(p.values.workload_identity_pool_id)!;
+  const plan = providers.find((p) => poolOf(p).values.workload_identity_pool_id === 'ci-plan')!;
+  const apply = providers.find((p) => poolOf(p).values.workload_identity_pool_id === 'ci-apply')!;
+
+  it('the plan provider admits only this repository', () => {
+    expect(plan.values.attribute_condition).toBe("assertion.repository == 'smart-segments/platform'");
+  });
+
+  it('the apply provider admits only the main branch of this repository, in a pool of its own', () => {
+    expect(apply.values.attribute_condition).toBe("assertion.repository == 'smart-segments/platform' && assertion.ref == 'refs/heads/main'");
+    expect(poolOf(apply).address).not.toBe(poolOf(plan).address);
+  });
+
+  it('each deployer account can be impersonated only from its own pool, for this repository', () => {
+    const federation = stack.ofType('google_service_account_iam_member');
+    expect(federation).toHaveLength(2);
+    for (const [kind, provider] of [['plan', plan], ['apply', apply]] as const) {
+      const account = stack.ofType('google_service_account').find((a) => a.values.account_id === `ci-${kind}`)!;
+      const binding = federation.find((f) => f.values.service_account_id === `\${google_service_account.${account.name}.name}`)!;
+      expect(binding.values).toEqual({
+        role: 'roles/iam.workloadIdentityUser',
+        service_account_id: `\${google_service_account.${account.name}.name}`,
+        member: `principalSet://iam.googleapis.com/\${google_iam_workload_identity_pool.${poolOf(provider).name}.name}/attribute.repository/smart-segments/platform`,
+      });
+    }
+  });
+
+  const ciMember = (kind: string) => `serviceAccount:ci-${kind}@ssx-platform.iam.gserviceaccount.com`;
+  const WRITE = /\.(create|delete|update|undelete|patch|move|set[A-Z]\w*|actAs|getAccessToken|getOpenIdToken|signBlob|signJwt|publish|destroy|restore|invoke|enable|disable|attach|cancel|run|write|deploy|import|access)$/;
+
+  it('the plan account holds no permission that changes anything (except taking the state lock)', () => {
+    const planGrants = grants(stack).filter((g) => g.values.member === ciMember('plan') && !g.values.condition);
+    expect(planGrants.length).toBeGreaterThan(10);
+    for (const g of planGrants) {
+      const role = g.values.role as string;
+      expect({ role, writes: rolePermissions(role).filter((p) => WRITE.test(p)) }).toEqual({ role, writes: [] });
+    }
+    const conditional = grants(stack).filter((g) => g.values.member === ciMember('plan') && g.values.condition);
+    expect(conditional.map((g) => [g.type, g.values.role, (g.values.condition as any).expression])).toEqual([
+      ['google_storage_bucket_iam_member', 'roles/storage.objectUser', 'resource.name.endsWith(".tflock")'],
+    ]);
+  });
+
+  it('the apply account may write state; the plan account may only read it', () => {
+    const onBucket = grants(stack).filter((g) => g.type === 'google_storage_bucket_iam_member');
+    expect(onBucket.filter((g) => g.values.member === ciMember('apply')).map((g) => g.values.role)).toEqual(['roles/storage.objectUser']);
+    expect(onBucket.filter((g) => g.values.member === ciMember('plan') && !g.values.condition).map((g) => g.values.role)).toEqual([
+      'roles/storage.objectViewer',
+    ]);
+  });
+
+  it('deployer roles sit on the managed folders, not the organization, except organization policies (org-only)', () => {
+    const orgLevel = grants(stack).filter((g) => g.type === 'google_organization_iam_member').map((g) => [g.values.member, g.values.role]);
+    expect(orgLevel.sort()).toEqual(
+      [
+        [ciMember('apply'), 'roles/iam.organizationRoleViewer'],
+        [ciMember('apply'), 'roles/orgpolicy.policyAdmin'],
+        [ciMember('plan'), 'roles/iam.organizationRoleViewer'],
+        [ciMember('plan'), 'roles/orgpolicy.policyViewer'],
+      ].sort(),
+    );
+    const tenantDataRoles = grants(stack).filter((g) => g.type === 'google_folder_iam_member' && g.values.role === 'roles/secretmanager.editor');
+    expect(tenantDataRoles.map((g) => g.values.folder).sort()).toEqual(inUse.map((j) => tenantFolder(j)).sort());
+  });
+
+  it('neither deployer can read a secret value (SEC-3: only the workload that mounts a secret reads it)', () => {
+    const ci = grants(stack).filter((g) => g.values.member === ciMember('plan') || g.values.member === ciMember('apply'));
+    expect(ci.filter((g) => rolePermissions(g.values.role as string).includes('secretmanager.versions.access')).map((g) => g.address)).toEqual([]);
+  });
+
+  it('refuses a repository or branch that could break out of the attribute condition', () => {
+    const app = scratch();
+    const stateBucket = new TerraformStateBucket(app, 's', { projectId: 'p', name: 'b', jurisdiction: 'EEA' });
+    const props = {
+      projectId: 'ssx-platform',
+      repository: 'smart-segments/platform',
+      mainBranch: 'main',
+      organizationId: '1',
+      billingAccount: env.platform.billingAccount,
+      platformFolder: 'folders/1',
+      tenantFolders: [],
+      stateBucket,
+    };
+    expect(() => new CiDeployerIdentity(app, 'a', { ...props, repository: "x/y' || true || '" })).toThrow(/must be "owner\/name"/);
+    expect(() => new CiDeployerIdentity(app, 'b', { ...props, mainBranch: "main' || true || '" })).toThrow(/not a plain branch name/);
+  });
+});
+
+describe('BRE-1: breach detection reaches the security contact', () => {
+  it.each(['EEA', 'UK', 'CH', 'AU'] as Jurisdiction[])('%s has three detectors on its audit bucket, each alerting the security contact by email', (j) => {
+    const projectId = auditLogProjectId(env.platform, j);
+    const bucket = stack.ofType('google_logging_project_bucket_config').find((b) => b.values.project === projectId)!;
+    const metrics = stack.ofType('google_logging_metric').filter((m) => m.values.project === projectId);
+    expect(metrics.map((m) => m.values.name).sort()).toEqual(['breach-iam-policy-change', 'breach-service-account-key-creation', 'breach-unexpected-secret-access']);
+    for (const m of metrics) expect(m.values.bucket_name).toBe(`\${google_logging_project_bucket_config.${bucket.name}.id}`);
+    const channels = stack.ofType('google_monitoring_notification_channel').filter((c) => c.values.project === projectId);
+    expect(channels.map((c) => [c.values.type, (c.values.labels as any).email_address])).toEqual([['email', 'security@smartsegments.example']]);
+    const alerts = stack.ofType('google_monitoring_alert_policy').filter((a) => a.values.project === projectId);
+    expect(alerts).toHaveLength(3);
+    for (const m of metrics) {
+      const alert = alerts.find((a) => JSON.stringify(a.values.conditions).includes(`google_logging_metric.${m.name}.name`))!;
+      expect(alert.values.notification_channels).toEqual([`\${google_monitoring_notification_channel.${channels[0].name}.name}`]);
+      expect((alert.values.documentation as any).content).toContain('48 hours');
+    }
+  });
+
+  const filterOf = (j: Jurisdiction, name: string) =>
+    stack.ofType('google_logging_metric').find((m) => m.values.project === auditLogProjectId(env.platform, j) && m.values.name === name)!.values.filter as string;
+
+  it('an IAM policy change alerts unless the CI apply identity made it', () => {
+    expect(filterOf('EEA', 'breach-iam-policy-change')).toBe(
+      'LOG_ID("cloudaudit.googleapis.com/activity") AND (protoPayload.methodName:"SetIamPolicy" OR protoPayload.metadata.datasetChange.bindingDeltas:*) AND NOT (protoPayload.authenticationInfo.principalEmail="ci-apply@ssx-platform.iam.gserviceaccount.com")',
+    );
+  });
+
+  it('any attempt to create or upload a key alerts', () => {
+    expect(filterOf('UK', 'breach-service-account-key-creation')).toBe(
+      '(protoPayload.methodName="google.iam.admin.v1.CreateServiceAccountKey" OR protoPayload.methodName="google.iam.admin.v1.UploadServiceAccountKey")',
+    );
+  });
+
+  it('a secret read alerts unless it is by a workload of the secret own tenant project', () => {
+    const eea = filterOf('EEA', 'breach-unexpected-secret-access');
+    const brightwave = env.tenants.find((t) => t.id === 'brightwave-leisure')!;
+    expect(eea).toContain(
+      `(logName:"projects/ssx-brightwave-leisure/" AND protoPayload.authenticationInfo.principalEmail=~"^(${[...runtimeAccountIds(brightwave)].sort().join('|')})@ssx-brightwave-leisure[.]iam[.]gserviceaccount[.]com$")`,
+    );
+    expect(eea).toContain('ssx-lisboa-parque');
+    // Other jurisdictions' tenants, and the customer's own project, are not expected readers here.
+    expect(eea).not.toContain('thames-bowl');
+    expect(eea).not.toContain('nordic-climb');
+    expect(filterOf('UK', 'breach-unexpected-secret-access')).toContain('ssx-thames-bowl');
+    expect(breachFilters({}).unexpectedSecretAccess).toBe(
+      'protoPayload.serviceName="secretmanager.googleapis.com" AND protoPayload.methodName="google.cloud.secretmanager.v1.SecretManagerService.AccessSecretVersion"',
+    );
+  });
+
+  it('refuses ids that would change the meaning of the filter, and filters over the Cloud Logging limit', () => {
+    const app = scratch();
+    const auditLog = new CentralAuditLog(app, 'a', { projectId: 'ssx-audit-eea', folderId: '1', billingAccount: env.platform.billingAccount, jurisdiction: 'EEA' });
+    const base = { auditLog, securityEmail: 'security@smartsegments.example' };
+    expect(() => new BreachDetection(app, 'b1', { ...base, expectedSecretAccessors: [{ projectId: 'p") OR ("', accountIds: ['x'] }] })).toThrow(/is not a project or service account id/);
+    const many = Array.from({ length: 120 }, (_, i) => ({ projectId: `ssx-tenant-number-${i}`, accountIds: ['ingest-webhook', 'conversion-relay', 'mcp-endpoint'] }));
+    expect(() => new BreachDetection(app, 'b2', { ...base, expectedSecretAccessors: many })).toThrow(new RegExp(`over Cloud Logging's ${MAX_METRIC_FILTER_LENGTH}`));
+  });
+
+  it('security notices for every managed folder reach the security and legal contacts', () => {
+    for (const folder of managedFolders()) {
+      const contacts = stack.ofType('google_essential_contacts_contact').filter((c) => c.values.parent === folder);
+      expect(contacts.map((c) => [c.values.email, c.values.notification_category_subscriptions])).toEqual([
+        ['legal@smartsegments.example', ['LEGAL']],
+        ['security@smartsegments.example', ['SECURITY', 'SUSPENSION', 'TECHNICAL_INCIDENTS']],
+      ]);
+    }
+  });
+});
+
+describe('container registry', () => {
+  it('lives in the platform jurisdiction default region, with immutable tags, where the configured images point', () => {
+    const repo = stack.ofType('google_artifact_registry_repository')[0];
+    expect(repo.values).toMatchObject({ project: 'ssx-platform', location: 'europe-west1', repository_id: 'relay', format: 'DOCKER', docker_config: { immutable_tags: true } });
+    for (const image of Object.values(env.platform.images)) expect(image.startsWith('europe-west1-docker.pkg.dev/ssx-platform/relay/')).toBe(true);
+  });
+
+  it('is readable, on the repository only, by the accounts of every tenant folder, so every tenant workload account can pull', () => {
+    const readers = stack.ofType('google_artifact_registry_repository_iam_member');
+    expect(readers.every((r) => r.values.role === 'roles/artifactregistry.reader')).toBe(true);
+    expect(readers.map((r) => r.values.member).sort()).toEqual(inUse.map((j) => folderServiceAccounts(tenantFolder(j, 'folder_id'))).sort());
+    // Every runtime account of every tenant served lives in a project of one of those folders.
+    for (const t of tenantsInFolders(env)) {
+      expect(runtimeAccountIds(t).length).toBeGreaterThan(0);
+      expect(readers.map((r) => r.values.member)).toContain(folderServiceAccounts(tenantFolder(t.jurisdiction, 'folder_id')));
+    }
+    expect(folderServiceAccounts('123')).toBe('principalSet://cloudresourcemanager.googleapis.com/folders/123/type/ServiceAccount');
+  });
+
+  it('grants each reader once', () => {
+    const app = scratch();
+    const registry = new ContainerRegistry(app, 'r', { projectId: 'p-platform', jurisdiction: 'EEA' });
+    registry.grantRead(serviceAccount('a@p.iam.gserviceaccount.com'));
+    expect(() => registry.grantRead(serviceAccount('a@p.iam.gserviceaccount.com'))).toThrow(/already has read access/);
+  });
+});
+
+describe('ISO-3: labels', () => {
+  it('every labelable resource carries tenant, environment and the data-residency of where its data lives', () => {
+    const labelable = labelableResourceTypes(stack.resources.map((r) => r.type));
+    const checked = stack.resources.filter((r) => labelable.has(r.type));
+    expect(checked.length).toBeGreaterThan(10);
+    for (const r of checked) {
+      const labels = r.values[labelable.get(r.type)!] as Record<string, string>;
+      const auditJurisdiction = inUse.find((j) => r.values.project === auditLogProjectId(env.platform, j) || r.values.project_id === auditLogProjectId(env.platform, j));
+      const residency = JURISDICTION_RULES[auditJurisdiction ?? 'EEA'].residencyLabel;
+      expect({ address: r.address, labels }).toEqual({ address: r.address, labels: expect.objectContaining({ tenant: 'platform', environment: 'example', 'data-residency': residency }) });
+    }
+  });
+});
