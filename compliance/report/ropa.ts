@@ -6,7 +6,7 @@
  */
 import { CONVERSION_DESTINATION_INFO, INTEGRATION_INFO, SOURCE_INFO } from '../../config/catalog';
 import { JURISDICTION_RULES, type Jurisdiction } from '../../config/jurisdictions';
-import { createsProject, type EnvironmentConfig, type ResolvedTenant } from '../../config/loader';
+import { createsProject, type ResolvedTenant } from '../../config/loader';
 import { WORKLOAD_ACCOUNT_IDS } from '../../config/naming';
 import { SUBPROCESSORS } from '../../config/subprocessors';
 import { DAY, inventoryDataStores } from '../deletion-horizon';
@@ -128,7 +128,7 @@ function operationalRetention(stack: SynthesizedStack, r: SynthesizedResource): 
 }
 
 /** The record of processing of one tenant. */
-export function buildRopaRecord(environment: EnvironmentConfig, tenant: ResolvedTenant, stack: SynthesizedStack, evaluation: StackEvaluation): RopaRecord {
+export function buildRopaRecord(tenant: ResolvedTenant, stack: SynthesizedStack, evaluation: StackEvaluation): RopaRecord {
   const rules = JURISDICTION_RULES[tenant.jurisdiction];
   const minors = tenant.sources.some((s) => SOURCE_INFO[s].mayCarryMinors);
   const ct = tenant.conversionTracking;

@@ -1,0 +1,32 @@
+/**
+ * Synthesizes one environment in memory, exactly as `npm run synth` would (buildApp, aspects,
+ * overrides), and runs the rule pack on every stack without failing on violations, so the reports
+ * can show them. Also builds the records of processing, which the report's AUD-1 check reads.
+ */
+import * as path from 'path';
+import { loadEnvironment, type EnvironmentConfig } from '../../config/loader';
+import { tenantStackName } from '../../config/naming';
+import { buildApp } from '../../stacks/build-app';
+import type { StackEvaluation } from '../engine';
+import { evaluateApp } from '../synth-gate';
+import type { SynthesizedStack } from '../synthesized-stack';
+import { buildRopaRecord, type RopaRecord } from './ropa';
+
+export interface EnvironmentEvaluation {
+  readonly environment: EnvironmentConfig;
+  readonly stacks: readonly SynthesizedStack[];
+  readonly evaluations: readonly StackEvaluation[];
+  readonly records: readonly RopaRecord[];
+}
+
+export function evaluateEnvironment(envName: string, environmentsDir?: string): EnvironmentEvaluation {
+  const environment = loadEnvironment(envName, { environmentsDir });
+  // The app is never synthesized to disk here; the outdir only satisfies the App constructor.
+  const app = buildApp({ environment: envName, environmentsDir, outdir: path.join(environment.dir, '.unused-outdir') });
+  const { stacks, evaluations } = evaluateApp(app, [environment]);
+  const records = environment.tenants
+    .map((t) => ({ t, i: stacks.findIndex((s) => s.name === tenantStackName(envName, t.id)) }))
+    .filter(({ i }) => i >= 0)
+    .map(({ t, i }) => buildRopaRecord(t, stacks[i], evaluations[i]));
+  return { environment, stacks, evaluations, records };
+}
