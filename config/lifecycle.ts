@@ -6,8 +6,14 @@
 import type { LifecycleState } from './schema';
 
 export interface LifecycleProtection {
-  /** Delete protection on data stores (datasets, buckets, Firestore, Cloud Run services). */
+  /** Delete protection on the stores of the customer's data (the warehouse dataset and its tables). */
   readonly protectData: boolean;
+  /**
+   * Delete protection on Smart Segments' workloads and operational stores (Cloud Run services and
+   * jobs, secrets, conversion state). Lifted from the handover transfer on, so that the release
+   * can destroy them while the warehouse stays protected and passes to the customer (HAND-1).
+   */
+  readonly protectWorkloads: boolean;
   /**
    * google_project `deletion_policy`: PREVENT while the tenant is served; DELETE when offboarding
    * (destroy shuts the project down after the data stores are gone); ABANDON once handed over
@@ -19,10 +25,12 @@ export interface LifecycleProtection {
 export function lifecycleProtection(state: LifecycleState): LifecycleProtection {
   switch (state) {
     case 'offboarding':
-      return { protectData: false, projectDeletionPolicy: 'DELETE' };
+      return { protectData: false, protectWorkloads: false, projectDeletionPolicy: 'DELETE' };
+    case 'handover-transfer':
+      return { protectData: true, protectWorkloads: false, projectDeletionPolicy: 'PREVENT' };
     case 'handed-over':
-      return { protectData: true, projectDeletionPolicy: 'ABANDON' };
+      return { protectData: true, protectWorkloads: false, projectDeletionPolicy: 'ABANDON' };
     default:
-      return { protectData: true, projectDeletionPolicy: 'PREVENT' };
+      return { protectData: true, protectWorkloads: true, projectDeletionPolicy: 'PREVENT' };
   }
 }

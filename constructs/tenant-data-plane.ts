@@ -70,13 +70,15 @@ export class TenantDataPlane extends Construct {
     super(scope, id);
     this.props = props;
     const { tenant, platform, project } = props;
-    const protect = lifecycleProtection(tenant.lifecycle.state).protectData;
+    const protection = lifecycleProtection(tenant.lifecycle.state);
+    // Workloads and operational stores; the warehouse has its own flag (it passes to the customer on handover).
+    const protect = protection.protectWorkloads;
     const jurisdiction = tenant.jurisdiction;
     const region = tenant.region;
     this.serviceAgents = new ServiceAgents(this, 'service-agents', { project });
 
     // Warehouse (DPA A.7) and dbt Labs' transformation account (Annex III, SUB-1).
-    this.warehouse = new Warehouse(this, 'warehouse', { project, jurisdiction, region, protectData: protect });
+    this.warehouse = new Warehouse(this, 'warehouse', { project, jurisdiction, region, protectData: protection.protectData });
     this.dbt = new WorkloadIdentity(this, 'dbt-identity', {
       project,
       accountId: WORKLOAD_ACCOUNT_IDS.dbt,

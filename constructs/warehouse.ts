@@ -71,7 +71,12 @@ export class Warehouse extends Construct {
     });
   }
 
-  /** Backup and recovery of this store (BAK-1): time travel, then fail-safe, then gone. */
+  /** The resources that hold the customer's data (the dataset and its tables), without any grant. */
+  get storageResources(): Construct[] {
+    return [this.dataset, ...this.tables.values()];
+  }
+
+    /** Backup and recovery of this store (BAK-1): time travel, then fail-safe, then gone. */
   get recovery(): RecoveryPosture {
     return {
       store: `google_bigquery_dataset ${this.datasetId}`,

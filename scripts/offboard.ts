@@ -108,7 +108,8 @@ export function main(argv: readonly string[], options: OffboardOptions = {}): nu
     tenant = loadEnvironment(env, { environmentsDir }).tenants.find((t) => t.id === id)!;
   } catch (e) {
     if (!(e instanceof ConfigError)) throw e;
-    reportProblems(io, [`environment ${JSON.stringify(env)} has invalid configuration; fix it first:`, ...e.problems.map((p) => `  ${p.file}: ${p.field}: ${p.message}`)]);
+    io.err(`Environment ${JSON.stringify(env)} has invalid configuration; fix it first:`);
+    reportProblems(io, e.problems.map((p) => `${p.file}: ${p.field}: ${p.message}`));
     return EXIT_USAGE;
   }
   const reportsDir = path.resolve(stringFlag(v, 'reports-dir') ?? path.join(REPO_ROOT, 'reports'));
@@ -212,7 +213,8 @@ function writeCertificate(io: Io, r: CertificateRequest): number {
     deployed: r.deployed,
   });
   if (refusals.length > 0) {
-    reportProblems(io, [`the deletion certificate for "${tenant.id}" cannot be issued:`, ...refusals.map((p) => `  ${p}`)], 'No certificate was written.');
+    io.err(`The deletion certificate for "${tenant.id}" cannot be issued:`);
+    reportProblems(io, refusals, 'No certificate was written.');
     return EXIT_FAILED;
   }
   const paths = certificatePaths(r.reportsDir, r.env, tenant.id);

@@ -49,7 +49,9 @@ export function main(argv: readonly string[], io: Io = processIo): number {
   const rolledBack = `${displayPath(file)} was removed again; nothing was changed.`;
 
   const outdir = outdirFromEnv();
+  const outdirExisted = fs.existsSync(outdir);
   let staging: string | undefined;
+  let installed = false;
   try {
     staging = makeStagingDir(outdir, 'onboard');
     const result = synthesize({ stacks: [stack, platform], environmentsDir, outdir: staging });
@@ -60,12 +62,15 @@ export function main(argv: readonly string[], io: Io = processIo): number {
       return EXIT_FAILED;
     }
     installStack(staging, outdir, stack);
+    installed = true;
   } catch (e) {
     undo();
     reportProblems(io, [(e as Error).message], rolledBack);
     return EXIT_FAILED;
   } finally {
     if (staging) fs.rmSync(staging, { recursive: true, force: true });
+    // An output folder made only to stage a failed synthesis goes too.
+    if (!installed && !outdirExisted && fs.existsSync(outdir) && fs.readdirSync(outdir).length === 0) fs.rmdirSync(outdir);
   }
 
   io.out(

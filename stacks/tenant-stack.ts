@@ -16,6 +16,7 @@ import { DataAccessAuditLogs } from '../constructs/data-access-audit-logs';
 import { EssentialContacts } from '../constructs/essential-contacts';
 import { TenantDataPlane } from '../constructs/tenant-data-plane';
 import { ProjectHandoff, handoffPhase } from '../constructs/project-handoff';
+import { releaseFromState } from '../constructs/state-release';
 
 export interface TenantStackProps {
   readonly environment: EnvironmentConfig;
@@ -26,6 +27,8 @@ export class TenantStack extends TerraformStack {
   readonly tenant: ResolvedTenant;
   readonly environment: EnvironmentConfig;
   readonly project: TenantProject;
+  /** Addresses released from state without destroy in the handover release phase (HAND-1). */
+  readonly releasedAddresses: readonly string[] = [];
   readonly dataPlane: TenantDataPlane;
 
   constructor(scope: Construct, props: TenantStackProps) {
@@ -64,14 +67,16 @@ export class TenantStack extends TerraformStack {
       projectLabels: { 'llm-support': tenant.llmSupport },
     });
 
-    if (phase && handover) {
-      new ProjectHandoff(this, 'handoff', { project: this.project, phase, customerOwnerGroup: handover.customerOwnerGroup });
-    }
+    const handoff =
+      phase && handover
+        ? new ProjectHandoff(this, 'handoff', { project: this.project, phase, customerOwnerGroup: handover.customerOwnerGroup })
+        : undefined;
 
     // Project-wide settings only in a project we own; a customer's project keeps its own (HAND-2).
+    const kept: Construct[] = [];
     if (this.project.isOwnedBySmartSegments) {
-      new LogRetention(this, 'log-retention', { project: this.project, jurisdiction: tenant.jurisdiction });
-      new DataAccessAuditLogs(this, 'data-access-audit-logs', { project: this.project });
+      kept.push(new LogRetention(this, 'log-retention', { project: this.project, jurisdiction: tenant.jurisdiction }));
+      kept.push(new DataAccessAuditLogs(this, 'data-access-audit-logs', { project: this.project }));
       new EssentialContacts(this, 'essential-contacts', {
         project: this.project,
         securityEmails: [tenant.contacts.security, platform.contacts.security],
@@ -81,5 +86,14 @@ export class TenantStack extends TerraformStack {
 
     // The services that carry the tenant's data (DPA Annex I A.5-A.10, Section C).
     this.dataPlane = new TenantDataPlane(this, 'data-plane', { tenant, platform, project: this.project });
+
+    if (phase === 'release' && handoff) {
+      // HAND-1 release: the project, the customer's ownership, its settings and the warehouse data
+      // leave our state without being destroyed; our workloads, grants, secrets and contacts are
+      // no longer declared, so the apply destroys them (their protection was lifted at transfer).
+      this.releasedAddresses = releaseFromState(this, [this.project, handoff, ...kept, ...this.dataPlane.warehouse.storageResources]);
+      this.node.tryRemoveChild('data-plane');
+      this.node.tryRemoveChild('essential-contacts');
+    }
   }
 }

@@ -13,7 +13,7 @@ const handover = {
   customerOwnerGroup: 'gcp-owners@customer.example',
   customerDirectoryCustomerId: 'C09cust01',
 };
-const takeoverTenant = (state: 'active' | 'handover-prepare' | 'handover-transfer') =>
+const takeoverTenant = (state: 'active' | 'handover-prepare' | 'handover-transfer' | 'handed-over') =>
   makeTenant({
     id: 'takeover',
     warehouse: { mode: 'customer', projectId: 'takeover-dwh', provisionedBy: 'smart-segments' },
@@ -45,6 +45,51 @@ describe('HAND-1: phased customer takeover', () => {
     expect(project).toMatchObject({ org_id: '998877665544', billing_account: '0A0A0A-1B1B1B-2C2C2C', deletion_policy: 'PREVENT' });
     expect(project.folder_id).toBeUndefined();
     expect(stack.ofType('google_project_iam_member').some((m) => m.values.role === 'roles/owner')).toBe(true);
+  });
+
+  it('transfer: lifts protection on our workloads so the release can remove them, keeps the warehouse protected', () => {
+    const stack = synthTenant(takeoverTenant('handover-transfer'));
+    for (const s of stack.ofType('google_cloud_run_v2_service', 'google_cloud_run_v2_job')) {
+      expect({ address: s.address, deletion_protection: s.values.deletion_protection }).toEqual({ address: s.address, deletion_protection: false });
+    }
+    const dataset = stack.ofType('google_bigquery_dataset')[0].values;
+    expect(dataset).toMatchObject({ delete_contents_on_destroy: false, lifecycle: { prevent_destroy: true } });
+    for (const t of stack.ofType('google_bigquery_table')) expect(t.values.deletion_protection).toBe(true);
+  });
+
+  it('release: the project, owner grant and warehouse leave our state undestroyed; our workloads are no longer declared', () => {
+    const transfer = synthTenant(takeoverTenant('handover-transfer'));
+    const release = synthTenant(takeoverTenant('handed-over'));
+    const removed = (release.json as any).removed as Array<{ from: string; lifecycle: { destroy: boolean } }>;
+    expect(removed.length).toBeGreaterThan(0);
+    for (const r of removed) expect(r.lifecycle).toEqual({ destroy: false });
+    const released = new Set(removed.map((r) => r.from));
+    const addressOf = (type: string, pick: (v: Record<string, unknown>) => boolean = () => true) =>
+      transfer.ofType(type).filter((r) => pick(r.values)).map((r) => r.address);
+    // Released (kept in GCP), by the same addresses they had in the transfer phase:
+    for (const a of [
+      ...addressOf('google_project'),
+      ...addressOf('google_project_iam_member', (v) => v.role === 'roles/owner'),
+      ...addressOf('google_bigquery_dataset'),
+      ...addressOf('google_bigquery_table'),
+      ...addressOf('google_project_default_service_accounts'),
+      ...addressOf('google_logging_project_bucket_config'),
+    ]) {
+      expect(released).toContain(a);
+    }
+    // Nothing of Smart Segments' is released: no service account, grant (other than the owner), secret or service.
+    for (const a of [
+      ...addressOf('google_service_account'),
+      ...addressOf('google_bigquery_dataset_iam_member'),
+      ...addressOf('google_secret_manager_secret'),
+      ...addressOf('google_cloud_run_v2_service'),
+      ...addressOf('google_project_iam_member', (v) => v.role !== 'roles/owner'),
+      ...addressOf('google_essential_contacts_contact'),
+    ]) {
+      expect(released).not.toContain(a);
+    }
+    // And none of it is declared any more, so the apply destroys it.
+    expect(release.resources).toEqual([]);
   });
 
   it("refuses to hand over a customer's own project", () => {
