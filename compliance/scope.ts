@@ -5,7 +5,7 @@
  */
 import { JURISDICTIONS, JURISDICTION_RULES, jurisdictionForResidencyLabel, type Jurisdiction } from '../config/jurisdictions';
 import { auditLogProjectId, platformProjectIds } from '../config/naming';
-import type { ResolvedTenant } from '../config/loader';
+import { createsProject, type ResolvedTenant } from '../config/loader';
 import type { RuleContext } from './rule';
 import { labelAttribute } from './labelable';
 import type { SynthesizedResource, SynthesizedStack } from './synthesized-stack';
@@ -17,6 +17,28 @@ const HANDOVER_STATES = new Set(['handover-prepare', 'handover-transfer', 'hande
 export function handoverOwnerGroup(tenant: ResolvedTenant | undefined): string | undefined {
   if (!tenant || !HANDOVER_STATES.has(tenant.lifecycle.state)) return undefined;
   return tenant.lifecycle.handover?.customerOwnerGroup;
+}
+
+/**
+ * Whether this stack manages the tenant's project as its owner: Smart Segments created it and has not
+ * handed it over. After the handover's release phase the project is the customer's (HAND-1), so
+ * project-wide settings are no longer ours to keep.
+ */
+export function managesProject(tenant: ResolvedTenant): boolean {
+  return createsProject(tenant) && tenant.lifecycle.state !== 'handed-over';
+}
+
+/**
+ * Whether Smart Segments runs the tenant's data plane (workloads, pipelines, secrets, edge). Not after
+ * the handover's release phase: the project and its data are the customer's, our resources are gone.
+ */
+export function runsDataPlane(tenant: ResolvedTenant): boolean {
+  return tenant.lifecycle.state !== 'handed-over';
+}
+
+/** Whether the tenant's activated integrations or conversion destinations need credentials (SEC-1..3) in a data plane we run. */
+export function needsCredentials(tenant: ResolvedTenant): boolean {
+  return runsDataPlane(tenant) && (tenant.integrations.length > 0 || tenant.conversionTracking.enabled);
 }
 
 /** The customer's directory, admitted by domain-restricted sharing during a handover (IAM-7). */

@@ -33,6 +33,13 @@ export function stacksOf(app: App): TerraformStack[] {
   return app.node.findAll().filter((c): c is TerraformStack => TerraformStack.isStack(c));
 }
 
+/** A prepared stack's Terraform JSON with its aspects run, `//` metadata (paths, suppressions) included. */
+function toSynthesized(stack: TerraformStack): SynthesizedStack {
+  invokeAspects(stack);
+  // A JSON round trip drops undefined values, as the writer does.
+  return new SynthesizedStack(stack.node.id, JSON.parse(JSON.stringify(stack.toTerraform())) as TerraformJson);
+}
+
 /**
  * Every stack of the app as Terraform will read it, without writing: prepared (backends,
  * cross-stack outputs) and with aspects run, in the order cdktf synthesizes them.
@@ -40,12 +47,16 @@ export function stacksOf(app: App): TerraformStack[] {
 export function synthesizeInMemory(app: App): SynthesizedStack[] {
   const stacks = stacksOf(app);
   stacks.forEach((s) => s.prepareStack());
-  return stacks.map((s) => {
-    invokeAspects(s);
-    // A JSON round trip drops undefined values, as the writer does.
-    const json = JSON.parse(JSON.stringify(s.toTerraform())) as TerraformJson;
-    return new SynthesizedStack(s.node.id, json);
-  });
+  return stacks.map(toSynthesized);
+}
+
+/**
+ * One stack as the gate sees it. Unlike cdktf's Testing.synth, which drops the `//` metadata,
+ * it keeps construct paths and suppressions.
+ */
+export function synthesizeStack(stack: TerraformStack): SynthesizedStack {
+  stack.prepareStack();
+  return toSynthesized(stack);
 }
 
 /** Runs the pack on every stack of `app`; returns the evaluations (the caller decides what fails). */

@@ -5,11 +5,10 @@
  * service account key creation attempts and unexpected secret access.
  */
 import { JURISDICTIONS } from '../../config/jurisdictions';
-import { createsProject } from '../../config/loader';
 import { auditLogProjectId } from '../../config/naming';
 import { findTarget } from '../grants';
 import { STACK_ADDRESS, compliant, defineRule, nonCompliant, notApplicable, type Finding } from '../rule';
-import { jurisdictionOfFolderResource } from '../scope';
+import { jurisdictionOfFolderResource, managesProject } from '../scope';
 import { referencesIn, type SynthesizedResource } from '../synthesized-stack';
 
 /** The three signals and a text each metric's filter must contain. */
@@ -32,7 +31,7 @@ export const bre1BreachDetection = defineRule({
     const platformSecurity = ctx.environment.platform.contacts.security.toLowerCase();
     if (ctx.kind === 'tenant') {
       const tenant = ctx.tenant!;
-      if (!createsProject(tenant)) return [notApplicable("the customer's own project: its essential contacts are the customer's (HAND-2)")];
+      if (!managesProject(tenant)) return [notApplicable("the customer's own project (or one handed over to it): its essential contacts are the customer's (HAND-1, HAND-2)")];
       const contacts = ctx.stack.ofType('google_essential_contacts_contact').filter((c) => c.values.parent === `projects/${tenant.projectId}`);
       for (const email of [tenant.contacts.security.toLowerCase(), platformSecurity]) {
         const c = contacts.find((x) => String(x.values.email).toLowerCase() === email && (x.values.notification_category_subscriptions as string[] | undefined)?.some((cat) => cat === 'SECURITY' || cat === 'ALL'));

@@ -3,8 +3,9 @@
  * proxy names an SSL policy of profile MODERN or RESTRICTED with minimum TLS 1.2 (without one,
  * Google's default policy admits TLS 1.0), and an HTTP proxy only redirects to HTTPS.
  */
+import { runsDataPlane } from '../scope';
 import { findTarget } from '../grants';
-import { compliant, defineRule, nonCompliant, notApplicable, notImplemented, type Finding } from '../rule';
+import { STACK_ADDRESS, compliant, defineRule, nonCompliant, notApplicable, type Finding } from '../rule';
 import type { SynthesizedResource } from '../synthesized-stack';
 
 const GOOD_PROFILES = ['MODERN', 'RESTRICTED'];
@@ -46,8 +47,8 @@ export const enc1TlsPolicy = defineRule({
       else findings.push(nonCompliant(proxy.address, 'serves plain HTTP: its URL map does not redirect every request to HTTPS.', 'give the HTTP proxy a URL map with default_url_redirect { https_redirect = true }, or remove it.'));
     }
     const tenant = ctx.tenant;
-    if (proxies.length === 0 && tenant && tenant.sources.length > 0) {
-      findings.push(notImplemented("the tenant's source webhooks need a public HTTPS endpoint, but the stack has no HTTPS load balancer yet"));
+    if (proxies.length === 0 && tenant && runsDataPlane(tenant) && tenant.sources.length > 0) {
+      findings.push(nonCompliant(STACK_ADDRESS, "the tenant's source webhooks need a public HTTPS endpoint, but the stack has no HTTPS load balancer with an SSL policy.", 'build the PublicEdge for the tenant.'));
     }
     return findings.length > 0 ? findings : [notApplicable('the stack has no public endpoint')];
   },

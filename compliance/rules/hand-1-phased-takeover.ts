@@ -7,7 +7,7 @@
  */
 import { handoffPhase } from '../../constructs/project-handoff';
 import { grantsOf, isHandoverOwnerGrant } from '../grants';
-import { STACK_ADDRESS, compliant, defineRule, nonCompliant, notApplicable, notImplemented, type Finding } from '../rule';
+import { STACK_ADDRESS, compliant, defineRule, nonCompliant, notApplicable, type Finding } from '../rule';
 
 export const hand1PhasedTakeover = defineRule({
   control: 'HAND-1',
@@ -23,7 +23,7 @@ export const hand1PhasedTakeover = defineRule({
     const ownerGrants = grantsOf(ctx.stack).filter((g) => g.role === 'roles/owner' && isHandoverOwnerGrant(g, handover.customerOwnerGroup) && g.target.id === tenant.projectId);
     if (phase === 'release') {
       const removed = (Array.isArray(ctx.stack.json.removed) ? ctx.stack.json.removed : []) as Array<{ from?: string; lifecycle?: { destroy?: boolean } }>;
-      if (removed.length === 0) return [notImplemented('the release phase (removed blocks that take the project out of state without destroying it) is not built yet')];
+      if (removed.length === 0) return [nonCompliant(STACK_ADDRESS, 'the release phase has no removed blocks, so the project and its data would be destroyed or left in our state.', 'release the project, its owner grant and its data stores from state with destroy = false (releaseFromState).')];
       for (const r of removed) {
         if (r.lifecycle?.destroy !== false) findings.push(nonCompliant(STACK_ADDRESS, `removed block for ${String(r.from)} does not set lifecycle.destroy = false, so Terraform would destroy it.`, 'release it with destroy = false (releaseFromState).'));
       }

@@ -7,8 +7,8 @@
 import { runtimeAccountIds } from '../../config/naming';
 import { PROJECT_LEVEL_ONLY_ROLES } from '../../constructs/grant-policy';
 import { deployerAccounts, grantsOf, isHandoverOwnerGrant } from '../grants';
-import { compliant, defineRule, nonCompliant, notApplicable, notImplemented, type Finding } from '../rule';
-import { handoverOwnerGroup } from '../scope';
+import { STACK_ADDRESS, compliant, defineRule, nonCompliant, notApplicable, type Finding } from '../rule';
+import { handoverOwnerGroup, runsDataPlane } from '../scope';
 import { WORKLOAD_TYPES, runtimeIdentityOf } from '../workloads';
 
 export const iam2ResourceLevelGrants = defineRule({
@@ -84,8 +84,8 @@ export const iam2ResourceLevelGrants = defineRule({
       if (users.length === 1) findings.push(compliant(users[0], `runs as its own account ${account}`));
       else for (const u of users) findings.push(nonCompliant(u, `shares service account ${account} with ${users.filter((x) => x !== u).join(', ')}.`, 'give each workload its own WorkloadIdentity.'));
     }
-    if (ctx.tenant && workloads.length === 0 && runtimeAccountIds(ctx.tenant).length > 0) {
-      findings.push(notImplemented(`the tenant config implies workloads (${runtimeAccountIds(ctx.tenant).join(', ')}) but the stack has no Cloud Run service or job yet`));
+    if (ctx.tenant && runsDataPlane(ctx.tenant) && workloads.length === 0 && runtimeAccountIds(ctx.tenant).length > 0) {
+      findings.push(nonCompliant(STACK_ADDRESS, `the tenant config implies workloads (${runtimeAccountIds(ctx.tenant).join(', ')}) but the stack runs none, each on its own account.`, 'build the tenant data plane (TenantDataPlane).'));
     }
     return findings.length > 0 ? findings : [notApplicable('the stack grants nothing and runs no workload')];
   },

@@ -3,9 +3,10 @@
  * those accounts hold grants only on the tenant's own resources (declared in its stack, or its
  * project).
  */
+import { runsDataPlane } from '../scope';
 import { runtimeAccountIds } from '../../config/naming';
 import { grantsOf } from '../grants';
-import { compliant, defineRule, nonCompliant, notApplicable, notImplemented, type Finding } from '../rule';
+import { STACK_ADDRESS, compliant, defineRule, nonCompliant, notApplicable, type Finding } from '../rule';
 import { runtimeIdentityOf, WORKLOAD_TYPES } from '../workloads';
 
 export const iso2WorkloadIsolation = defineRule({
@@ -16,9 +17,10 @@ export const iso2WorkloadIsolation = defineRule({
     const tenant = ctx.tenant!;
     const expected = runtimeAccountIds(tenant);
     const workloads = ctx.stack.ofType(...WORKLOAD_TYPES);
+    if (!runsDataPlane(tenant)) return [notApplicable('handed over: Smart Segments runs no workload in the project (HAND-1)')];
     if (expected.length === 0 && workloads.length === 0) return [notApplicable('the tenant runs no workloads')];
     if (workloads.length === 0) {
-      return [notImplemented(`the tenant config implies workloads (${expected.join(', ')}) but the stack has no Cloud Run service or job yet`)];
+      return [nonCompliant(STACK_ADDRESS, `the tenant config implies workloads (${expected.join(', ')}) but the stack runs none, so none runs as the tenant's own account.`, 'build the tenant data plane (TenantDataPlane).')];
     }
     const findings: Finding[] = [];
     for (const w of workloads) {

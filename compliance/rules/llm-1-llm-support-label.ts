@@ -3,7 +3,7 @@
  * (llmSupport, required by the schema), on its project as the `llm-support` label, and in the
  * records of processing (scripts/ropa.ts). This rule checks the label against the config.
  */
-import { createsProject } from '../../config/loader';
+import { managesProject } from '../scope';
 import { STACK_ADDRESS, compliant, defineRule, nonCompliant, notApplicable } from '../rule';
 
 export const LLM_SUPPORT_LABEL = 'llm-support';
@@ -14,7 +14,7 @@ export const llm1LlmSupportLabel = defineRule({
   appliesTo: ['tenant'],
   check(ctx) {
     const tenant = ctx.tenant!;
-    if (!createsProject(tenant)) {
+    if (!managesProject(tenant)) {
       return [notApplicable(`the customer's own project cannot carry our label (HAND-2); the choice "${tenant.llmSupport}" is recorded in ${tenant.sourceFile} and the records of processing`)];
     }
     const project = ctx.stack.ofType('google_project').find((p) => p.values.project_id === tenant.projectId);

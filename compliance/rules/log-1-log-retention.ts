@@ -3,8 +3,8 @@
  * bucket keeps logs exactly 30 days (the DPA's standard), and no log bucket anywhere is left without
  * a retention.
  */
-import { createsProject } from '../../config/loader';
 import { STANDARD_LOG_RETENTION_DAYS } from '../../constructs/log-retention';
+import { managesProject } from '../scope';
 import { STACK_ADDRESS, compliant, defineRule, nonCompliant, notApplicable, type Finding } from '../rule';
 
 const BUCKET_TYPES = ['google_logging_project_bucket_config', 'google_logging_folder_bucket_config', 'google_logging_organization_bucket_config', 'google_logging_billing_account_bucket_config'];
@@ -27,7 +27,7 @@ export const log1LogRetention = defineRule({
         findings.push(compliant(b.address, `${String(b.values.bucket_id)} keeps logs ${String(days)} days`));
       }
     }
-    if (tenant && createsProject(tenant)) {
+    if (tenant && managesProject(tenant)) {
       const hasDefault = ctx.stack.ofType('google_logging_project_bucket_config').some((b) => b.values.bucket_id === '_Default' && b.values.project === tenant.projectId);
       if (!hasDefault) findings.push(nonCompliant(STACK_ADDRESS, "the tenant project's _Default log bucket has no retention set by this stack.", 'add LogRetention for the tenant project.'));
     }

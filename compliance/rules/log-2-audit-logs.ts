@@ -5,13 +5,12 @@
  * bucket, which keeps them longer than the 30-day standard.
  */
 import { JURISDICTIONS, JURISDICTION_RULES } from '../../config/jurisdictions';
-import { createsProject } from '../../config/loader';
 import { auditLogProjectId } from '../../config/naming';
 import { CUSTOMER_DATA_SERVICES } from '../../constructs/data-access-audit-logs';
 import { STANDARD_LOG_RETENTION_DAYS } from '../../constructs/log-retention';
 import { findTarget } from '../grants';
 import { STACK_ADDRESS, compliant, defineRule, nonCompliant, notApplicable, type Finding } from '../rule';
-import { jurisdictionOfFolder, jurisdictionOfFolderResource } from '../scope';
+import { jurisdictionOfFolder, jurisdictionOfFolderResource, managesProject } from '../scope';
 
 const LOG_TYPES = ['ADMIN_READ', 'DATA_READ', 'DATA_WRITE'];
 
@@ -23,7 +22,7 @@ export const log2AuditLogs = defineRule({
     const findings: Finding[] = [];
     if (ctx.kind === 'tenant') {
       const tenant = ctx.tenant!;
-      if (!createsProject(tenant)) return [notApplicable("the customer's own project: its audit log settings are the customer's (HAND-2)")];
+      if (!managesProject(tenant)) return [notApplicable("the customer's own project (or one handed over to it): its audit log settings are the customer's (HAND-1, HAND-2)")];
       const configs = ctx.stack.ofType('google_project_iam_audit_config').filter((c) => c.values.project === tenant.projectId);
       for (const service of CUSTOMER_DATA_SERVICES) {
         const c = configs.find((x) => x.values.service === service) ?? configs.find((x) => x.values.service === 'allServices');

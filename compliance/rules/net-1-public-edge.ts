@@ -3,9 +3,10 @@
  * carries a Cloud Armor policy that rate-limits; every Cloud Run service accepts only internal and
  * load-balancer traffic; the MCP endpoint is never open to unauthenticated callers.
  */
+import { runsDataPlane } from '../scope';
 import { WORKLOAD_ACCOUNT_IDS } from '../../config/naming';
 import { findTarget, grantsOf } from '../grants';
-import { compliant, defineRule, nonCompliant, notApplicable, notImplemented, type Finding } from '../rule';
+import { STACK_ADDRESS, compliant, defineRule, nonCompliant, notApplicable, type Finding } from '../rule';
 import type { SynthesizedResource, SynthesizedStack } from '../synthesized-stack';
 import { cloudRunServiceNamed, ingressOf, runtimeIdentityOf } from '../workloads';
 
@@ -70,8 +71,8 @@ export const net1PublicEdge = defineRule({
       }
     }
     const tenant = ctx.tenant;
-    if (tenant && tenant.sources.length > 0 && !services.some((s) => ingressOf(s) === 'internal-and-cloud-load-balancing')) {
-      findings.push(notImplemented("the tenant's source webhooks need a public endpoint behind the load balancer, which the stack does not have yet"));
+    if (tenant && runsDataPlane(tenant) && tenant.sources.length > 0 && !services.some((s) => ingressOf(s) === 'internal-and-cloud-load-balancing')) {
+      findings.push(nonCompliant(STACK_ADDRESS, "the tenant's source webhooks need a public endpoint behind the load balancer, which the stack does not have.", 'build the PublicEdge for the tenant.'));
     }
     return findings.length > 0 ? findings : [notApplicable('the stack runs no Cloud Run service')];
   },

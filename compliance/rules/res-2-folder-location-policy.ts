@@ -4,10 +4,9 @@
  * project Smart Segments creates sits in its jurisdiction's folder.
  */
 import { JURISDICTIONS, JURISDICTION_RULES } from '../../config/jurisdictions';
-import { createsProject } from '../../config/loader';
 import { orgPoliciesOf } from '../org-policies';
 import { STACK_ADDRESS, compliant, defineRule, nonCompliant, notApplicable, type Finding } from '../rule';
-import { jurisdictionOfFolderResource } from '../scope';
+import { jurisdictionOfFolderResource, managesProject } from '../scope';
 
 const CONSTRAINT = 'gcp.resourceLocations';
 
@@ -22,7 +21,9 @@ export const res2FolderLocationPolicy = defineRule({
   check(ctx) {
     if (ctx.kind === 'tenant') {
       const tenant = ctx.tenant!;
-      if (!createsProject(tenant)) return [notApplicable("the customer's own project lives in the customer's organization (HAND-2)")];
+      if (!managesProject(tenant) || tenant.lifecycle.state === 'handover-transfer') {
+        return [notApplicable("the customer's own project, or one moving to or handed over to the customer, lives in the customer's organization (HAND-1, HAND-2)")];
+      }
       const projects = ctx.stack.ofType('google_project');
       const folder = ctx.environment.platform.tenantFolders[tenant.jurisdiction];
       if (projects.length === 0) {

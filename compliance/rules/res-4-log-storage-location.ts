@@ -5,10 +5,9 @@
  * buckets are created.
  */
 import { JURISDICTIONS, JURISDICTION_RULES, isLocationAllowed, type Jurisdiction } from '../../config/jurisdictions';
-import { createsProject } from '../../config/loader';
 import { findTarget } from '../grants';
 import { STACK_ADDRESS, compliant, defineRule, nonCompliant, type Finding, type RuleContext } from '../rule';
-import { jurisdictionOf, jurisdictionOfFolder, jurisdictionOfFolderResource } from '../scope';
+import { jurisdictionOf, jurisdictionOfFolder, jurisdictionOfFolderResource, managesProject } from '../scope';
 import type { SynthesizedResource } from '../synthesized-stack';
 
 const SINK_TYPES = ['google_logging_project_sink', 'google_logging_folder_sink', 'google_logging_organization_sink', 'google_logging_billing_account_sink'];
@@ -45,7 +44,7 @@ export const res4LogStorageLocation = defineRule({
       if (typeof loc === 'string' && isLocationAllowed(j, loc)) findings.push(compliant(b.address, `log bucket ${String(b.values.bucket_id)} in ${loc} (${j})`));
       else findings.push(nonCompliant(b.address, `log bucket ${String(b.values.bucket_id)} is in ${JSON.stringify(loc ?? 'global')}, outside ${j}.`, `set location to ${JURISDICTION_RULES[j].logLocation}.`));
     }
-    if (tenant && createsProject(tenant)) {
+    if (tenant && managesProject(tenant)) {
       const own = ctx.stack.ofType('google_logging_project_bucket_config').filter((b) => b.values.bucket_id === '_Default' && b.values.project === tenant.projectId);
       const expected = JURISDICTION_RULES[tenant.jurisdiction].logLocation;
       if (own.length === 0) {

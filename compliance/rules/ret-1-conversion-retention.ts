@@ -14,8 +14,8 @@ import { WORKLOAD_ACCOUNT_IDS } from '../../config/naming';
 import { findTarget, grantsOf, isHandoverOwnerGrant } from '../grants';
 import { FORBIDDEN_FOR_CONVERSION_WORKLOADS, rolePermissions } from '../iam-roles';
 import { CONVERSION_EVENT_MAX_LIFETIME_SECONDS, parseDurationSeconds, worstCaseLifetimeSeconds } from '../retention-budget';
-import { compliant, defineRule, nonCompliant, notApplicable, notImplemented, type Finding, type RuleContext } from '../rule';
-import { handoverOwnerGroup, isConversionEventStore } from '../scope';
+import { STACK_ADDRESS, compliant, defineRule, nonCompliant, notApplicable, type Finding, type RuleContext } from '../rule';
+import { handoverOwnerGroup, isConversionEventStore, runsDataPlane } from '../scope';
 import type { SynthesizedResource, SynthesizedStack } from '../synthesized-stack';
 
 const MAX = CONVERSION_EVENT_MAX_LIFETIME_SECONDS;
@@ -220,8 +220,8 @@ export const ret1ConversionRetention = defineRule({
       findings.push(nonCompliant(b.address, 'backs up conversion state, and backups outlive the 24-hour promise.', 'remove the backup schedule from the conversion state database.'));
     }
     findings.push(...snapshotGrants(ctx, conversion));
-    if (ctx.tenant?.conversionTracking.enabled && labelled.length === 0) {
-      return [...findings, notImplemented('conversion tracking is enabled but the stack holds no store labelled data-class: conversion-events yet')];
+    if (ctx.tenant?.conversionTracking.enabled && runsDataPlane(ctx.tenant) && labelled.length === 0) {
+      return [...findings, nonCompliant(STACK_ADDRESS, 'conversion tracking is enabled but no store is labelled data-class: conversion-events, so its 24-hour budget cannot be checked.', 'build conversion events with ConversionPipeline, which labels its stores.')];
     }
     return findings.length > 0 ? findings : [notApplicable('the stack holds no conversion events')];
   },

@@ -5,6 +5,7 @@
  * consent withdrawals on their own push channel so queued and retried events can be suppressed.
  * Read from the relay's environment in the synthesized Cloud Run service.
  */
+import { runsDataPlane } from '../scope';
 import { WORKLOAD_ACCOUNT_IDS } from '../../config/naming';
 import { findTarget } from '../grants';
 import { STACK_ADDRESS, compliant, defineRule, nonCompliant, notApplicable, type Finding } from '../rule';
@@ -32,6 +33,7 @@ export const ret2ConsentRelay = defineRule({
     const tenant = ctx.tenant!;
     const ct = tenant.conversionTracking;
     if (!ct.enabled) return [notApplicable('conversion tracking is not enabled')];
+    if (!runsDataPlane(tenant)) return [notApplicable('handed over: Smart Segments relays nothing for this project any more (HAND-1)')];
     const relayAccount = `${WORKLOAD_ACCOUNT_IDS.conversionRelay}@${tenant.projectId}.iam.gserviceaccount.com`;
     const relay = ctx.stack.ofType('google_cloud_run_v2_service').find((s) => runtimeIdentityOf(ctx.stack, s).email === relayAccount);
     if (!relay) {

@@ -4,8 +4,8 @@
  * google_secret_manager_secret_version carrying data, write-only or not).
  */
 import { isLocationAllowed } from '../../config/jurisdictions';
-import { compliant, defineRule, nonCompliant, notApplicable, notImplemented, type Finding } from '../rule';
-import { jurisdictionOf } from '../scope';
+import { STACK_ADDRESS, compliant, defineRule, nonCompliant, notApplicable, type Finding } from '../rule';
+import { jurisdictionOf, needsCredentials } from '../scope';
 
 const VERSION_DATA_KEYS = ['secret_data', 'secret_data_wo', 'payload'];
 
@@ -44,9 +44,8 @@ export const sec1SecretStorage = defineRule({
       else findings.push(nonCompliant(s.address, `regional secret in ${JSON.stringify(loc)}, outside ${j}.`, `place it in a region of ${j}.`));
     }
     const tenant = ctx.tenant;
-    const needsCredentials = tenant !== undefined && (tenant.integrations.length > 0 || tenant.conversionTracking.enabled);
-    if (needsCredentials && secrets.length === 0 && ctx.stack.ofType('google_secret_manager_regional_secret').length === 0) {
-      findings.push(notImplemented("the tenant's integrations or conversion destinations need credentials, but the stack holds no Secret Manager secret yet"));
+    if (tenant && needsCredentials(tenant) && secrets.length === 0 && ctx.stack.ofType('google_secret_manager_regional_secret').length === 0) {
+      findings.push(nonCompliant(STACK_ADDRESS, "the tenant's integrations or conversion destinations need credentials, but the stack holds no Secret Manager secret for them.", 'keep each credential in an IntegrationSecret.'));
     }
     if (findings.length === 0) return [tenant ? notApplicable('the tenant activates nothing that needs a credential') : notApplicable('the stack holds no secret')];
     return findings;

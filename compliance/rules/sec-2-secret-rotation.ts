@@ -2,8 +2,9 @@
  * SEC-2 (DPA Annex II 2): every secret has rotation configured: a rotation period, and at least one
  * Pub/Sub topic (declared in the stack) that receives the rotation notices.
  */
+import { needsCredentials } from '../scope';
 import { findTarget } from '../grants';
-import { compliant, defineRule, nonCompliant, notApplicable, notImplemented, type Finding } from '../rule';
+import { STACK_ADDRESS, compliant, defineRule, nonCompliant, notApplicable, type Finding } from '../rule';
 
 export const sec2SecretRotation = defineRule({
   control: 'SEC-2',
@@ -29,8 +30,8 @@ export const sec2SecretRotation = defineRule({
     }
     const tenant = ctx.tenant;
     if (secrets.length === 0) {
-      if (tenant && (tenant.integrations.length > 0 || tenant.conversionTracking.enabled)) {
-        return [notImplemented("the tenant's integrations or conversion destinations need credentials, but the stack holds no Secret Manager secret yet")];
+      if (tenant && needsCredentials(tenant)) {
+        return [nonCompliant(STACK_ADDRESS, "the tenant's integrations or conversion destinations need credentials, but the stack holds no Secret Manager secret to rotate.", 'keep each credential in an IntegrationSecret, which rotates.')];
       }
       return [notApplicable('the stack holds no secret')];
     }

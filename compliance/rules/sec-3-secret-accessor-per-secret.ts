@@ -5,8 +5,8 @@
  */
 import { grantsOf, isHandoverOwnerGrant } from '../grants';
 import { rolePermissions } from '../iam-roles';
-import { compliant, defineRule, nonCompliant, notApplicable, notImplemented, type Finding } from '../rule';
-import { handoverOwnerGroup } from '../scope';
+import { STACK_ADDRESS, compliant, defineRule, nonCompliant, notApplicable, type Finding } from '../rule';
+import { handoverOwnerGroup, needsCredentials } from '../scope';
 import { WORKLOAD_TYPES, mountedSecretsOf, runtimeIdentityOf } from '../workloads';
 
 const READ_PERMISSION = 'secretmanager.versions.access';
@@ -52,8 +52,8 @@ export const sec3SecretAccessorPerSecret = defineRule({
     }
     if (secrets.length === 0) {
       const tenant = ctx.tenant;
-      if (tenant && (tenant.integrations.length > 0 || tenant.conversionTracking.enabled)) {
-        return [...findings, notImplemented("the tenant's credentials are not Secret Manager secrets in the stack yet")];
+      if (tenant && needsCredentials(tenant)) {
+        return [...findings, nonCompliant(STACK_ADDRESS, "the tenant's credentials are not Secret Manager secrets of the stack, so no per-secret reader can be granted.", 'keep each credential in an IntegrationSecret and grant it to its one workload.')];
       }
       if (findings.length === 0) return [notApplicable('the stack holds no secret')];
     }

@@ -8,8 +8,12 @@
 import { DAY, inventoryDataStores, type HorizonComponent, type StoreCategory } from '../../compliance/deletion-horizon';
 import type { SynthesizedStack } from '../../compliance/synthesized-stack';
 import type { ResolvedTenant } from '../../config/loader';
-import { STANDARD_LOG_RETENTION_DAYS } from '../../constructs/log-retention';
 
+/**
+ * DPA Annex II 4: "Standard log retention is 30 days" (the LogRetention construct's default; a test
+ * keeps the two equal, without this module loading the provider classes that construct needs).
+ */
+export const STANDARD_LOG_RETENTION_DAYS = 30;
 /** DPA 10.1: Customer Data is deleted within 14 days of the customer's instruction. */
 export const DELETION_DEADLINE_DAYS = 14;
 /** Google: data can remain in its backup systems for up to about 180 days after deletion. */
@@ -174,7 +178,7 @@ export function buildDeletionCertificate(input: CertificateInput): { certificate
     `Google's backups may keep data longer: after deletion from live systems, Google removes data from its backup systems on its own cycle, which takes up to about ${GOOGLE_BACKUP_EXPIRY_DAYS} days (Google Cloud, "Data deletion on Google Cloud"). Those backups are not accessible to Smart Segments or to the customer and expire on Google's schedule (DPA 10.3).`,
     `Cloud Logging's _Required bucket keeps admin activity and system event audit logs for ${REQUIRED_LOG_BUCKET_DAYS} days; its retention cannot be shortened. These records of operations on the project are kept for security and legal compliance (DPA 10.3).`,
     project
-      ? `Project ${project.projectId} is shut down by the destroy on ${deployed}; Google keeps a shut-down project recoverable for ${PROJECT_PURGE_DAYS} days and deletes it by ${project.purgedBy}. Every data store above depends on the project in the stack, so destroy deletes it before the project shuts down; its date does not rely on the project's deletion.`
+      ? `Project ${project.projectId} is shut down by the destroy on ${deployed}; Google keeps a shut-down project recoverable for ${PROJECT_PURGE_DAYS} days and deletes it by ${project.purgedBy}. Every Customer Data store above depends on the project in the stack, so destroy deletes it before the project shuts down; no date above relies on the project's deletion.`
       : `Project ${tenant.projectId} belongs to the customer (DPA A.7, HAND-2) and is not deleted; the stores above, which Smart Segments created in it, were deleted.`,
     keys.length > 0
       ? `Crypto-shredding (DEL-2): the versions of ${keys.map((k) => k.address).join(', ')} are destroyed by ${keys

@@ -13,7 +13,8 @@ import { platformStackName, tenantStackName } from '../../config/naming';
 import type { TenantInput } from '../../config/schema';
 import { PlatformStack } from '../../stacks/platform-stack';
 import { TenantStack } from '../../stacks/tenant-stack';
-import { exampleEnvironment, makeTenant, synthStack } from '../support/synth';
+import { synthesizeStack } from '../../compliance/synth-gate';
+import { exampleEnvironment, makeTenant } from '../support/synth';
 
 export interface RuleOutcome {
   readonly findings: readonly EvaluatedFinding[];
@@ -76,8 +77,9 @@ export function realPlatformStack(): { stack: PlatformStack; env: EnvironmentCon
   return { stack: new PlatformStack(Testing.app(), { environment: env }), env };
 }
 
+/** Runs one rule on `stack` synthesized as the gate does it (aspects run, metadata and suppressions kept). */
 export function check(ruleId: string, stack: TerraformStack, env: EnvironmentConfig): RuleOutcome {
-  return runRule(ruleId, synthStack(stack), env);
+  return runRule(ruleId, synthesizeStack(stack), env);
 }
 
 /**

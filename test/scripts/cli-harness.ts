@@ -80,3 +80,12 @@ export function tempDir(prefix: string): { dir: string; remove: () => void } {
 export function sha256(text: string | Buffer): string {
   return crypto.createHash('sha256').update(text).digest('hex');
 }
+
+/** Calls a script's exported main in this process, collecting what it prints (the fast path for refusals). */
+export function runInProcess(main: (argv: readonly string[], io: { out(t: string): void; err(t: string): void }) => number, args: readonly string[]): CliResult {
+  let stdout = '';
+  let stderr = '';
+  const io = { out: (t: string) => (stdout += t.endsWith('\n') ? t : `${t}\n`), err: (t: string) => (stderr += t.endsWith('\n') ? t : `${t}\n`) };
+  const code = main(args, io);
+  return { code, stdout, stderr, errors: stderr.split('\n').filter((l) => l.startsWith('error: ')) };
+}

@@ -15,7 +15,7 @@ import { TenantStack } from '../../stacks/tenant-stack';
 import { main as offboardMain } from '../../scripts/offboard';
 import type { DeletionCertificate } from '../../scripts/lib/deletion-certificate';
 import { copyEnvironment } from '../support/temp-environment';
-import { inBatches, runCommand, runScript, sha256, tempDir, treeHashes } from './cli-harness';
+import { runCommand, runInProcess, runScript, sha256, tempDir, treeHashes } from './cli-harness';
 
 const ID = 'brightwave-leisure';
 const STACK = `tenant-example-${ID}`;
@@ -73,15 +73,18 @@ const STORE_TYPES = [
   'google_logging_project_bucket_config', 'google_kms_crypto_key',
 ];
 
-describe('offboarding from request to certificate to confirmed removal', () => {
+describe('DEL-1: offboarding from request to certificate to confirmed removal', () => {
   let envs: ReturnType<typeof copyEnvironment>;
   let reports: ReturnType<typeof tempDir>;
   let reportsDir: string;
   let tenantFile: string;
   let original: string;
   let othersBefore: Map<string, string>;
-  const offboard = (args: string[]) =>
-    runScript('offboard', ['--env', 'example', '--tenant', ID, ...args, '--environments-dir', envs.dir, '--reports-dir', reportsDir]);
+  const argv = (args: string[]) => ['--env', 'example', '--tenant', ID, ...args, '--environments-dir', envs.dir, '--reports-dir', reportsDir];
+  /** As a user runs it: a child process. */
+  const offboard = (args: string[]) => runScript('offboard', argv(args));
+  /** The same main in this process: the fast path for the many refusals. */
+  const offboardHere = (args: string[]) => runInProcess((a, io) => offboardMain(a, { io }), argv(args));
   const envHash = () => treeHashes(envs.dir);
 
   beforeAll(() => {
@@ -119,12 +122,15 @@ describe('offboarding from request to certificate to confirmed removal', () => {
       [['--requested', REQUESTED, '--deployed', DEPLOYED], /^error: --deployed belongs to --certificate$/],
       [['--requested', REQUESTED, '--force'], /^error: unknown flag --force; allowed flags: /],
     ];
-    const results = await inBatches(cases, 3, ([args]) => offboard(args));
+    const results = cases.map(([args]) => offboardHere(args));
+    // One of them as a child process too: exit status and stderr as the shell sees them.
+    results.push(await offboard(cases[0][0]));
+    cases.push(cases[0]);
     results.forEach((r, i) => {
       expect({ args: cases[i][0], code: r.code, errors: r.errors.length }).toEqual({ args: cases[i][0], code: 2, errors: 1 });
       expect(r.errors[0]).toMatch(cases[i][1]);
     });
-    const wrongTenant = await runScript('offboard', ['--env', 'example', '--tenant', '../x', '--requested', REQUESTED, '--environments-dir', envs.dir]);
+    const wrongTenant = runInProcess((a, io) => offboardMain(a, { io }), ['--env', 'example', '--tenant', '../x', '--requested', REQUESTED, '--environments-dir', envs.dir]);
     expect(wrongTenant.errors).toEqual([expect.stringMatching(/^error: --tenant: "\.\.\/x" is not a tenant id/)]);
     expect(envHash()).toEqual(before);
     expect(fs.existsSync(reportsDir)).toBe(false);
@@ -154,7 +160,7 @@ describe('offboarding from request to certificate to confirmed removal', () => {
     expect(tenant.lifecycle).toEqual({ state: 'offboarding', offboarding: { requested: REQUESTED, removalConfirmed: false } });
   });
 
-  it('refuses a second request, a removal without certificate, and impossible deploy dates', async () => {
+  it('refuses a second request, a removal without certificate, and impossible deploy dates', () => {
     const before = envHash();
     const cases: Array<[string[], RegExp]> = [
       [['--requested', REQUESTED], /^error: --requested: tenant "brightwave-leisure" is already offboarding/],
@@ -162,7 +168,7 @@ describe('offboarding from request to certificate to confirmed removal', () => {
       [['--certificate', '--deployed', '2025-01-09'], /^error: --deployed: 2025-01-09 is before the deletion request of 2025-01-10/],
       [['--certificate', '--deployed', '2999-01-01'], /^error: --deployed: 2999-01-01 is in the future/],
     ];
-    const results = await inBatches(cases, 2, ([args]) => offboard(args));
+    const results = cases.map(([args]) => offboardHere(args));
     results.forEach((r, i) => {
       expect({ code: r.code, errors: r.errors.length }).toEqual({ code: 2, errors: 1 });
       expect(r.errors[0]).toMatch(cases[i][1]);
@@ -208,6 +214,18 @@ describe('offboarding from request to certificate to confirmed removal', () => {
     expect(md).toMatch(/_Required bucket keeps admin activity and system event audit logs for 400 days/);
   });
 
+  it('refuses to certify a deletion that ran too late, keeping the certificate already written', () => {
+    // 15 days after the request every Customer Data store misses the deadline, whatever its windows.
+    const before = treeHashes(reportsDir);
+    const r = offboardHere(['--certificate', '--deployed', '2025-01-25']);
+    expect(r.code).toBe(1);
+    const customerData = certificate.stores.filter((st) => st.category === 'customer-data');
+    expect(r.errors).toHaveLength(customerData.length);
+    for (const st of customerData) expect(r.stderr).toContain(`error: ${st.address} (${st.kind}): a copy can exist until`);
+    expect(r.stderr).toMatch(/No certificate was written\.\n$/);
+    expect(treeHashes(reportsDir)).toEqual(before);
+  });
+
   it('--confirm-removed records the removal, and synthesis no longer produces the stack', async () => {
     expect(stackNamesOf(loadAllEnvironments(envs.dir))).toContain(STACK);
     const r = await offboard(['--confirm-removed']);
@@ -239,13 +257,13 @@ describe('tenants that cannot start offboarding', () => {
     ['handover-prepare', /is mid-handover \(lifecycle state handover-prepare\)/],
     ['handover-transfer', /is mid-handover \(lifecycle state handover-transfer\)/],
     ['handed-over', /was handed over to the customer \(DPA 10\.2\)/],
-  ])('refuses a tenant in %s', async (state, message) => {
+  ])('refuses a tenant in %s', (state, message) => {
     const envs = copyEnvironment();
     try {
       fs.appendFileSync(path.join(envs.envDir, 'tenants', 'alpen-sport.yaml'), handover.replace('STATE', state));
       expect(loadEnvironment('example', { environmentsDir: envs.dir }).tenants.find((t) => t.id === 'alpen-sport')!.lifecycle.state).toBe(state);
       const before = treeHashes(envs.dir);
-      const r = await runScript('offboard', ['--env', 'example', '--tenant', 'alpen-sport', '--requested', '2025-01-10', '--environments-dir', envs.dir]);
+      const r = runInProcess((a, io) => offboardMain(a, { io }), ['--env', 'example', '--tenant', 'alpen-sport', '--requested', '2025-01-10', '--environments-dir', envs.dir]);
       expect(r.code).toBe(2);
       expect(r.errors).toEqual([expect.stringMatching(new RegExp(`^error: --requested: tenant "alpen-sport" ${message.source}`))]);
       expect(treeHashes(envs.dir)).toEqual(before);
@@ -255,7 +273,7 @@ describe('tenants that cannot start offboarding', () => {
   });
 });
 
-describe('a configuration that keeps data past the 14 days makes the certificate fail', () => {
+describe('RET-3: a configuration that keeps data past the 14 days makes the certificate fail', () => {
   it('exits 1, names the store and the dates, and writes no certificate', () => {
     const envs = copyEnvironment();
     const reports = tempDir('ss-reports-fail-');

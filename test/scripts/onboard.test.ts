@@ -13,7 +13,8 @@ import { buildApp } from '../../stacks/build-app';
 import { ONBOARD_SPEC } from '../../scripts/lib/onboarding';
 import { parseFlags } from '../../scripts/lib/cli';
 import { copyEnvironment } from '../support/temp-environment';
-import { inBatches, runCommand, runScript, tempDir, treeHashes } from './cli-harness';
+import { inBatches, runCommand, runInProcess, runScript, tempDir, treeHashes } from './cli-harness';
+import { main as onboardMain } from '../../scripts/onboard';
 
 interface ValidCase {
   readonly title: string;
@@ -198,6 +199,8 @@ describe('onboarding a valid tenant', () => {
 
 interface BadCase {
   readonly title: string;
+  /** Also run as a child process (every case runs in process; these prove the process plumbing). */
+  readonly child?: true;
   /** Flags replacing or removing (value null) the valid baseline's. */
   readonly change: Record<string, string | null | true>;
   /** Extra raw arguments, for malformed command lines. */
@@ -217,24 +220,24 @@ const BASELINE: Record<string, string | true> = {
 
 const BAD: readonly BadCase[] = [
   { title: 'tenant id with capitals and an underscore', change: { tenant: 'Bad_Id' }, error: /^error: --tenant: expected a tenant id: .*; got "Bad_Id"$/ },
-  { title: 'duplicate tenant id', change: { tenant: 'thames-bowl' }, error: /^error: --tenant: tenant "thames-bowl" already exists in environment "example"/ },
+  { child: true, title: 'duplicate tenant id', change: { tenant: 'thames-bowl' }, error: /^error: --tenant: tenant "thames-bowl" already exists in environment "example"/ },
   {
     title: 'tenant id that makes the project id longer than 30 characters',
     change: { tenant: 'an-extremely-long-tenant-name' },
     error: /^error: --tenant: gives project id "ssx-an-extremely-long-tenant-name" \(33 characters\), which is not a valid GCP project id/,
   },
-  { title: 'path-like tenant id ../x', change: { tenant: '../x' }, error: /^error: --tenant: expected a tenant id: .*; got "\.\.\/x"$/ },
+  { child: true, title: 'path-like tenant id ../x', change: { tenant: '../x' }, error: /^error: --tenant: expected a tenant id: .*; got "\.\.\/x"$/ },
   { title: 'path-like tenant id x/../../y', change: { tenant: 'x/../../y' }, error: /^error: --tenant: .*got "x\/\.\.\/\.\.\/y"$/ },
   { title: 'unknown environment', change: { env: 'staging' }, error: /^error: --env: environment "staging" does not exist in .*; known environments: example$/ },
   { title: 'path-like environment', change: { env: '../example' }, error: /^error: --env: environment "\.\.\/example" does not exist/ },
-  { title: 'EEA tenant in London', change: { region: 'europe-west2' }, error: /^error: --region: region "europe-west2" is outside jurisdiction EEA \(RES-3\); allowed: europe-west1,/ },
+  { child: true, title: 'EEA tenant in London', change: { region: 'europe-west2' }, error: /^error: --region: region "europe-west2" is outside jurisdiction EEA \(RES-3\); allowed: europe-west1,/ },
   { title: 'EEA tenant in Zurich', change: { region: 'europe-west6' }, error: /^error: --region: region "europe-west6" is outside jurisdiction EEA \(RES-3\); allowed: / },
   { title: 'UK tenant in Belgium', change: { jurisdiction: 'UK', region: 'europe-west1' }, error: /^error: --region: region "europe-west1" is outside jurisdiction UK \(RES-3\); allowed: europe-west2$/ },
   { title: 'unknown jurisdiction', change: { jurisdiction: 'EU' }, error: /^error: --jurisdiction: got "EU"; allowed: EEA, UK, CH, AU$/ },
   { title: 'unknown integration', change: { integrations: 'mailchimp,myspace' }, error: /^error: --integrations: got "myspace"; allowed: mailchimp, klaviyo, / },
   { title: 'unknown conversion destination', change: { conversion: 'meta,tiktok' }, error: /^error: --conversion: got "tiktok"; allowed: meta, google-ads$/ },
   { title: 'conversion tracking without the ROLLER source', change: { sources: 'revsport', conversion: 'meta' }, error: /^error: --sources: conversion tracking relays events from the ROLLER checkout/ },
-  { title: 'bad security contact email', change: { 'security-contact': 'not-an-email' }, error: /^error: --security-contact: expected an email address .*; got "not-an-email"$/ },
+  { child: true, title: 'bad security contact email', change: { 'security-contact': 'not-an-email' }, error: /^error: --security-contact: expected an email address .*; got "not-an-email"$/ },
   { title: 'bad --google-denied', change: { conversion: 'google-ads', 'google-denied': 'maybe' }, error: /^error: --google-denied: got "maybe"; allowed: drop, modeled$/ },
   { title: 'Google Ads without the Google-denied election', change: { conversion: 'google-ads' }, error: /^error: --google-denied: the tenant's election for Google-denied consent is required/ },
   { title: '--google-denied without Google Ads', change: { conversion: 'meta', 'google-denied': 'drop' }, error: /^error: --google-denied "drop": applies only to the google-ads destination/ },
@@ -242,8 +245,8 @@ const BAD: readonly BadCase[] = [
   { title: 'customer warehouse with a project id already in use', change: { warehouse: 'customer:nordic-climb-dwh' }, error: /^error: --warehouse: gives project id "nordic-climb-dwh", already used by tenant "nordic-climb"/ },
   { title: 'unknown warehouse form', change: { warehouse: 'bigquery' }, error: /^error: --warehouse: got "bigquery"; allowed: smart-segments, customer:<gcp-project-id>, handover:<gcp-project-id>$/ },
   { title: 'bad --llm-support', change: { 'llm-support': 'never' }, error: /^error: --llm-support: got "never"; allowed: allowed, restricted$/ },
-  { title: 'unknown flag', change: {}, extra: ['--colour', 'blue'], error: /^error: unknown flag --colour; allowed flags: --env, --tenant, / },
-  { title: 'missing required flag', change: { 'security-contact': null }, error: /^error: --security-contact is required: --security-contact <email>$/ },
+  { child: true, title: 'unknown flag', change: {}, extra: ['--colour', 'blue'], error: /^error: unknown flag --colour; allowed flags: --env, --tenant, / },
+  { child: true, title: 'missing required flag', change: { 'security-contact': null }, error: /^error: --security-contact is required: --security-contact <email>$/ },
   { title: 'flag without its value', change: {}, extra: ['--region'], error: /^error: --region needs a value: --region <region>$/ },
   { title: 'a value for a switch', change: { mcp: 'yes' }, error: /^error: --mcp takes no value; got --mcp=yes$/ },
 ];
@@ -265,45 +268,68 @@ describe('bad input is refused with one message naming the flag, and changes not
     expect(parseFlags(argsOf({ title: '', change: {}, error: /./ }, '/tmp'), ONBOARD_SPEC).problems).toEqual([]);
   });
 
-  const results = new Map<BadCase, { code: number | null; errors: string[]; stdout: string; envChanged: string[]; outCreated: boolean }>();
+  type Outcome = { code: number | null; errors: string[]; stdout: string; envChanged: string[]; outCreated: boolean };
+  const results = new Map<BadCase, Outcome[]>();
+  const savedOutdir = process.env.CDKTF_OUTDIR;
+
+  /** Runs one case against a fresh copy of the environment and reports what changed. */
+  async function attempt(c: BadCase, how: 'in-process' | 'child'): Promise<Outcome> {
+    const envs = copyEnvironment();
+    const out = tempDir('ss-onboard-bad-');
+    const outdir = path.join(out.dir, 'cdktf.out');
+    try {
+      const before = treeHashes(envs.dir);
+      let r;
+      if (how === 'child') {
+        r = await runScript('onboard', argsOf(c, envs.dir), { CDKTF_OUTDIR: outdir });
+      } else {
+        // Should a case wrongly pass, its output still goes to the temporary folder.
+        process.env.CDKTF_OUTDIR = outdir;
+        r = runInProcess(onboardMain, argsOf(c, envs.dir));
+      }
+      const after = treeHashes(envs.dir);
+      const envChanged = [...new Set([...before.keys(), ...after.keys()])].filter((k) => before.get(k) !== after.get(k));
+      return { code: r.code, errors: r.errors, stdout: r.stdout, envChanged, outCreated: fs.existsSync(outdir) };
+    } finally {
+      envs.remove();
+      out.remove();
+    }
+  }
 
   beforeAll(async () => {
-    await inBatches(BAD, 4, async (c) => {
-      const envs = copyEnvironment();
-      const out = tempDir('ss-onboard-bad-');
-      const outdir = path.join(out.dir, 'cdktf.out');
-      try {
-        const before = treeHashes(envs.dir);
-        const r = await runScript('onboard', argsOf(c, envs.dir), { CDKTF_OUTDIR: outdir });
-        const after = treeHashes(envs.dir);
-        const envChanged = [...new Set([...before.keys(), ...after.keys()])].filter((k) => before.get(k) !== after.get(k));
-        results.set(c, { code: r.code, errors: r.errors, stdout: r.stdout, envChanged, outCreated: fs.existsSync(outdir) });
-      } finally {
-        envs.remove();
-        out.remove();
-      }
-    });
+    try {
+      for (const c of BAD) results.set(c, [await attempt(c, 'in-process')]);
+    } finally {
+      if (savedOutdir === undefined) delete process.env.CDKTF_OUTDIR;
+      else process.env.CDKTF_OUTDIR = savedOutdir;
+    }
+    const children = BAD.filter((c) => c.child);
+    const outcomes = await inBatches(children, 2, (c) => attempt(c, 'child'));
+    children.forEach((c, i) => results.get(c)!.push(outcomes[i]));
   });
 
   it(`covers at least fifteen cases (${BAD.length})`, () => {
     expect(BAD.length).toBeGreaterThanOrEqual(15);
   });
 
-  it.each(BAD.map((c) => [c.title, c] as const))('%s', (_title, c) => {
-    const r = results.get(c)!;
-    expect(r.code).toBe(2);
-    expect(r.errors).toHaveLength(1);
-    expect(r.errors[0]).toMatch(c.error);
-    expect(r.stdout).toBe('');
-    // Byte-identical environment folder (hidden files included: no temporary file left) and no output.
-    expect(r.envChanged).toEqual([]);
-    expect(r.outCreated).toBe(false);
+  it.each(BAD.map((c) => [`${c.title}${c.child ? ' (also as a child process)' : ''}`, c] as const))('%s', (_title, c) => {
+    const outcomes = results.get(c)!;
+    expect(outcomes).toHaveLength(c.child ? 2 : 1);
+    for (const r of outcomes) {
+      expect(r.code).toBe(2);
+      expect(r.errors).toHaveLength(1);
+      expect(r.errors[0]).toMatch(c.error);
+      expect(r.stdout).toBe('');
+      // Byte-identical environment folder (hidden files included: no temporary file left) and no output.
+      expect(r.envChanged).toEqual([]);
+      expect(r.outCreated).toBe(false);
+    }
   });
 
-  it('reports every problem at once, in the order of the flags', async () => {
+  it('reports every problem at once, in the order of the flags', () => {
     const envs = copyEnvironment();
     try {
-      const r = await runScript('onboard', [
+      const r = runInProcess(onboardMain, [
         '--env', 'example', '--tenant', 'several-problems', '--name', 'X', '--jurisdiction', 'EEA', '--region', 'europe-west2',
         '--security-contact', 'nope', '--integrations', 'myspace', '--environments-dir', envs.dir,
       ]);

@@ -1,0 +1,150 @@
+/**
+ * The rule pack's machinery: the vendored control catalogue, one rule per file, suppressions with
+ * reasons, and the synthesis gate (nothing written when a control is broken; it sees aspects and
+ * escape-hatch overrides; what it checked is what was written).
+ */
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { BigqueryDataset } from '@cdktf/provider-google/lib/bigquery-dataset';
+import { StorageBucket } from '@cdktf/provider-google/lib/storage-bucket';
+import { TerraformResource, TerraformStack } from 'cdktf';
+import { SHARED_CONTROLS_FILE, VENDORED_CONTROLS, loadControlCatalogue, parseControlsMarkdown } from '../../compliance/controls';
+import { ComplianceError, contextFor, evaluateStack } from '../../compliance/engine';
+import { RULES } from '../../compliance/pack';
+import { suppress, SUPPRESSIONS_KEY } from '../../compliance/suppressions';
+import { tenantStackName } from '../../config/naming';
+import { buildApp } from '../../stacks/build-app';
+import { synthesizeStack } from '../../compliance/synth-gate';
+import { REPO_ROOT } from '../support/synth';
+import { bareTenantStack, check, runRule } from './support';
+
+const labels = { tenant: 'rule-test', environment: 'example', 'data-residency': 'eu' };
+
+describe('the control catalogue', () => {
+  it('vendors ../shared/CONTROLS.md row for row (ids, clauses and wording)', () => {
+    if (!fs.existsSync(SHARED_CONTROLS_FILE)) {
+      // A fresh clone without ../shared: the vendored copy is all there is; it must still be complete.
+      expect(VENDORED_CONTROLS.length).toBeGreaterThan(30);
+      return;
+    }
+    expect(parseControlsMarkdown(fs.readFileSync(SHARED_CONTROLS_FILE, 'utf8'))).toEqual(VENDORED_CONTROLS);
+    expect(loadControlCatalogue().source).toBe('../shared/CONTROLS.md');
+  });
+
+  it('refuses a catalogue that lists a control twice', () => {
+    expect(() => parseControlsMarkdown('| A-1 | 1 | x |\n| A-1 | 2 | y |')).toThrow(/twice/);
+  });
+
+  it("gives every rule its control's clause and a known control id", () => {
+    for (const rule of RULES) {
+      const control = VENDORED_CONTROLS.find((c) => c.id === rule.control);
+      expect(control).toBeDefined();
+      expect(rule.dpaClause).toBe(control!.dpaClause);
+      expect(rule.id === rule.control || rule.id.startsWith(`${rule.control}/`)).toBe(true);
+    }
+    expect(new Set(RULES.map((r) => r.id)).size).toBe(RULES.length);
+  });
+});
+
+describe('one rule per file', () => {
+  it('compliance/rules holds one defineRule per file, and the pack lists each of them once', () => {
+    const dir = path.join(REPO_ROOT, 'compliance', 'rules');
+    const files = fs.readdirSync(dir).filter((f) => f.endsWith('.ts'));
+    for (const f of files) expect([f, (fs.readFileSync(path.join(dir, f), 'utf8').match(/defineRule\(/g) ?? []).length]).toEqual([f, 1]);
+    expect(files.length).toBe(RULES.length);
+    const pack = fs.readFileSync(path.join(REPO_ROOT, 'compliance', 'pack.ts'), 'utf8');
+    for (const f of files) expect(pack).toContain(`./rules/${f.replace(/\.ts$/, '')}'`);
+  });
+});
+
+describe('suppressions: one resource, one rule, a written reason', () => {
+  it('suppresses exactly the named rule on exactly the named resource, and records the reason', () => {
+    const { stack, env } = bareTenantStack();
+    const london = new BigqueryDataset(stack, 'london', { project: 'ssx-rule-test', datasetId: 'l', location: 'europe-west2', labels });
+    new BigqueryDataset(stack, 'zurich', { project: 'ssx-rule-test', datasetId: 'z', location: 'europe-west6', labels });
+    suppress(london, 'RES-1', 'Test fixture: a copy of public reference data with no Customer Data in it.');
+    const synthesized = synthesizeStack(stack);
+    const evaluation = evaluateStack(contextFor(synthesized, [env]));
+    const res1 = evaluation.outcomes.find((o) => o.rule.id === 'RES-1')!.findings;
+    expect(res1.find((f) => f.status === 'non-compliant' && f.address === 'google_bigquery_dataset.london')).toMatchObject({ suppressedBecause: expect.stringContaining('public reference data') });
+    expect(evaluation.violations.filter((v) => v.control === 'RES-1').map((v) => `${v.ruleId} ${v.address}`)).toEqual(['RES-1 google_bigquery_dataset.zurich']);
+    expect(evaluation.suppressions).toEqual([
+      { stack: stack.node.id, address: 'google_bigquery_dataset.london', rule: 'RES-1', reason: 'Test fixture: a copy of public reference data with no Customer Data in it.', used: true },
+    ]);
+    // The suppression travels in the resource's `//` metadata, which Terraform ignores.
+    expect((synthesized.json.resource!.google_bigquery_dataset.london['//'] as Record<string, unknown>)[SUPPRESSIONS_KEY]).toBeDefined();
+  });
+
+  it('refuses a suppression without a reason, of an unknown rule, or on a construct holding several resources', () => {
+    const { stack } = bareTenantStack();
+    const bucket = new StorageBucket(stack, 'b', { name: 'b', location: 'EU', labels });
+    new StorageBucket(stack, 'c', { name: 'c', location: 'EU', labels });
+    expect(() => suppress(bucket, 'RES-1', 'because')).toThrow(/written reason/);
+    expect(() => suppress(bucket, 'XYZ-9', 'A long enough reason that names no real rule.')).toThrow(/not a rule id/);
+    expect(() => suppress(stack, 'RES-1', 'A long enough reason for a whole stack, which is refused.')).toThrow(/one resource/);
+  });
+
+  it('treats a suppression written by hand without a reason as a violation, and reports an unused one as stale', () => {
+    const { stack, env } = bareTenantStack();
+    new StorageBucket(stack, 'b', { name: 'b', location: 'EU', labels }).addOverride(`//.${SUPPRESSIONS_KEY}`, [{ rule: 'RES-1' }]);
+    const ok = new StorageBucket(stack, 'ok', { name: 'ok', location: 'EU', labels });
+    suppress(ok, 'ISO-3', 'Kept to show that an unused suppression is reported as stale.');
+    const evaluation = evaluateStack(contextFor(synthesizeStack(stack), [env]));
+    expect(evaluation.violations.some((v) => v.address === 'google_storage_bucket.b' && v.problem.includes('no written reason'))).toBe(true);
+    expect(evaluation.suppressions.find((s) => s.address === 'google_storage_bucket.ok')?.used).toBe(false);
+  });
+});
+
+describe('the synthesis gate', () => {
+  const tmp = () => fs.mkdtempSync(path.join(os.tmpdir(), 'gate-'));
+  /** cdktf's App creates an empty stacks/ folder when it is constructed; the gate must add nothing to it. */
+  const expectNothingWritten = (outdir: string) => {
+    expect(fs.existsSync(path.join(outdir, 'manifest.json'))).toBe(false);
+    expect(fs.existsSync(path.join(outdir, 'stacks')) ? fs.readdirSync(path.join(outdir, 'stacks')) : []).toEqual([]);
+  };
+  const stackOf = (app: ReturnType<typeof buildApp>, tenant: string) => app.node.findChild(tenantStackName('example', tenant)) as TerraformStack;
+  const resourceOf = (stack: TerraformStack, type: string) =>
+    stack.node.findAll().find((c): c is TerraformResource => c instanceof TerraformResource && c.terraformResourceType === type)!;
+
+  it('refuses to write anything when an escape hatch breaks a control, naming stack, resource, control, clause and fix', () => {
+    const outdir = tmp();
+    const app = buildApp({ environment: 'example', outdir });
+    resourceOf(stackOf(app, 'brightwave-leisure'), 'google_bigquery_dataset').addOverride('location', 'US');
+    let error: unknown;
+    try {
+      app.synth();
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(ComplianceError);
+    const message = (error as Error).message;
+    expect(message).toMatch(/\[tenant-example-brightwave-leisure\] google_bigquery_dataset\.data-plane_warehouse_dataset_\w+ \(tenant-example-brightwave-leisure\/data-plane\/warehouse\/dataset\) breaks RES-1, DPA 6\.5, Annex II 13: .*"US".* Fix: /);
+    expectNothingWritten(outdir);
+  });
+
+  it("sees what aspects did: stripping a label the RequiredLabels aspect adds is caught", () => {
+    const outdir = tmp();
+    const app = buildApp({ environment: 'example', outdir, stacks: [tenantStackName('example', 'thames-bowl')] });
+    // The aspect runs after construction and sets the labels; the override removes one afterwards.
+    resourceOf(stackOf(app, 'thames-bowl'), 'google_pubsub_topic').addOverride('labels.data-residency', undefined);
+    expect(() => app.synth()).toThrow(/breaks ISO-3/);
+    expectNothingWritten(outdir);
+  });
+
+  it('writes a compliant app, exactly as checked', () => {
+    const outdir = tmp();
+    buildApp({ environment: 'example', outdir, stacks: [tenantStackName('example', 'lisboa-parque')] }).synth();
+    const written = JSON.parse(fs.readFileSync(path.join(outdir, 'stacks', 'tenant-example-lisboa-parque', 'cdk.tf.json'), 'utf8'));
+    expect(written.resource.google_project).toBeDefined();
+  });
+});
+
+describe('a rule that cannot read the stack fails closed', () => {
+  it('reports a location it cannot evaluate as a violation, not as compliant', () => {
+    const { stack, env } = bareTenantStack();
+    new StorageBucket(stack, 'b', { name: 'b', location: '${var.somewhere}', labels });
+    expect(check('RES-1', stack, env).violations.join('\n')).toMatch(/cannot be checked before apply/);
+    expect(runRule('RES-1', synthesizeStack(stack), env).statuses).toContain('non-compliant');
+  });
+});

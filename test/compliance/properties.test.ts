@@ -1,0 +1,119 @@
+/**
+ * Property: every valid tenant config, in any jurisdiction, with any combination of features and in
+ * any lifecycle state, synthesizes a tenant stack and a platform stack that the whole rule pack
+ * accepts (no violation of any control of CONTROLS.md).
+ */
+import fc from 'fast-check';
+import { Testing } from 'cdktf';
+import { contextFor, evaluateStack, formatViolation } from '../../compliance/engine';
+import { CONVERSION_DESTINATIONS, INTEGRATIONS, SOURCES, type ConversionDestination } from '../../config/catalog';
+import { JURISDICTIONS, JURISDICTION_RULES } from '../../config/jurisdictions';
+import { tenantSchema, type TenantInput } from '../../config/schema';
+import { tenantProjectId } from '../../config/naming';
+import type { ResolvedTenant } from '../../config/loader';
+import { PlatformStack } from '../../stacks/platform-stack';
+import { TenantStack } from '../../stacks/tenant-stack';
+import { synthesizeStack } from '../../compliance/synth-gate';
+import { exampleEnvironment } from '../support/synth';
+
+const handover = {
+  customerOrganizationId: '998877665544',
+  customerBillingAccount: '0A0A0A-1B1B1B-2C2C2C',
+  customerOwnerGroup: 'gcp-owners@customer.example',
+  customerDirectoryCustomerId: 'C09cust01',
+};
+
+const subset = <T>(items: readonly T[]) => fc.subarray([...items]);
+
+/** A valid tenant document: fields drawn independently, then the cross-field rules of the schema applied. */
+const tenantInput: fc.Arbitrary<TenantInput> = fc
+  .record({
+    id: fc.stringMatching(/^[a-z][a-z0-9]{2,10}(-[a-z0-9]{1,6})?$/),
+    jurisdiction: fc.constantFrom(...JURISDICTIONS),
+    regionIndex: fc.nat(),
+    sources: subset(SOURCES),
+    integrations: subset(INTEGRATIONS),
+    conversion: subset(CONVERSION_DESTINATIONS),
+    googleDenied: fc.constantFrom('drop' as const, 'modeled' as const),
+    mcp: fc.boolean(),
+    llmSupport: fc.constantFrom('allowed' as const, 'restricted' as const),
+    warehouse: fc.constantFrom('smart-segments', 'customer', 'handover-ready'),
+    state: fc.constantFrom('active', 'handover-prepare', 'handover-transfer', 'handed-over', 'offboarding'),
+    privacy: fc.boolean(),
+  })
+  .map((r) => {
+    const regions = JURISDICTION_RULES[r.jurisdiction].regions;
+    const conversion: ConversionDestination[] = r.conversion;
+    const sources = conversion.length > 0 && !r.sources.includes('roller') ? [...r.sources, 'roller' as const] : r.sources;
+    // Handover states need a project provisioned for takeover; offboarding needs its request date.
+    const handoverState = r.state.startsWith('handover') || r.state === 'handed-over';
+    const warehouse =
+      handoverState || r.warehouse === 'handover-ready'
+        ? { mode: 'customer' as const, projectId: `${r.id.slice(0, 20)}-dwh`, provisionedBy: 'smart-segments' as const }
+        : r.warehouse === 'customer'
+          ? { mode: 'customer' as const, projectId: `${r.id.slice(0, 20)}-own`, provisionedBy: 'customer' as const }
+          : { mode: 'smart-segments' as const };
+    const lifecycle =
+      r.state === 'offboarding'
+        ? { state: 'offboarding' as const, offboarding: { requested: '2026-11-01', removalConfirmed: false } }
+        : handoverState
+          ? { state: r.state as 'handover-prepare' | 'handover-transfer' | 'handed-over', handover }
+          : { state: 'active' as const };
+    return {
+      id: r.id,
+      displayName: `Tenant ${r.id}`,
+      jurisdiction: r.jurisdiction,
+      region: regions[r.regionIndex % regions.length],
+      sources,
+      integrations: r.integrations,
+      conversionTracking: conversion.length
+        ? { enabled: true, destinations: conversion, ...(conversion.includes('google-ads') ? { googleDeniedConsent: r.googleDenied } : {}) }
+        : { enabled: false, destinations: [] },
+      mcp: { enabled: r.mcp },
+      llmSupport: r.llmSupport,
+      warehouse,
+      lifecycle,
+      contacts: { security: `security@${r.id}.example`, ...(r.privacy ? { privacy: `privacy@${r.id}.example` } : {}) },
+    } satisfies TenantInput;
+  });
+
+/** The tenant as the loader resolves it, in the example environment; undefined when it collides with an example tenant. */
+function resolve(input: TenantInput) {
+  const base = exampleEnvironment();
+  const parsed = tenantSchema.parse(input);
+  const tenant: ResolvedTenant = { ...parsed, projectId: tenantProjectId(base.platform, parsed), sourceFile: `test/${parsed.id}.yaml` };
+  if (base.tenants.some((t) => t.id === tenant.id || t.projectId === tenant.projectId)) return undefined;
+  return { tenant, env: { ...base, tenants: [...base.tenants, tenant].sort((a, b) => a.id.localeCompare(b.id)) } };
+}
+
+function violationsOf(stack: TenantStack | PlatformStack, env: ReturnType<typeof exampleEnvironment>): string[] {
+  return evaluateStack(contextFor(synthesizeStack(stack), [env])).violations.map(formatViolation);
+}
+
+const ALL = 'RES-1 RES-2 RES-3 RES-4 ISO-1 ISO-2 ISO-3 IAM-1 IAM-2 IAM-3 IAM-4 IAM-5 IAM-6 IAM-7 SEC-1 SEC-2 SEC-3 ENC-1 NET-1 LOG-1 LOG-2 RET-1 RET-2 RET-3 HAND-1 HAND-2 SUB-1 LLM-1 BRE-1 BAK-1 CI-1';
+
+describe(`${ALL}: random valid tenants synthesize with zero violations`, () => {
+  it('holds for the tenant stack across jurisdictions, features and lifecycle states', () => {
+    fc.assert(
+      fc.property(tenantInput, (input) => {
+        const r = resolve(input);
+        fc.pre(r !== undefined);
+        expect(violationsOf(new TenantStack(Testing.app(), { environment: r!.env, tenant: r!.tenant }), r!.env)).toEqual([]);
+      }),
+      { numRuns: 25, seed: 20261129 },
+    );
+  });
+
+  // The platform stack changes with its tenants (folders, registry readers, handover directories,
+  // contact domains); it costs about a second to build, so fewer runs.
+  it('holds for the platform stack serving the random tenant', () => {
+    fc.assert(
+      fc.property(tenantInput, (input) => {
+        const r = resolve(input);
+        fc.pre(r !== undefined);
+        expect(violationsOf(new PlatformStack(Testing.app(), { environment: r!.env }), r!.env)).toEqual([]);
+      }),
+      { numRuns: 8, seed: 20261130 },
+    );
+  });
+});
