@@ -163,8 +163,7 @@ export const VENDORED_CONTROLS: readonly Control[] = [
   {
     id: 'DEL-1',
     dpaClause: '10.4',
-    requirement:
-      'Offboarding produces a deletion certificate: what was deleted, when, and the latest date any copy can still exist.',
+    requirement: 'Offboarding produces a deletion certificate: what was deleted, when, and the latest date any copy can still exist.',
   },
   {
     id: 'DEL-2',

@@ -162,7 +162,9 @@ export class ComplianceError extends Error {
 
   constructor(violations: readonly Violation[]) {
     super(
-      `Compliance check failed: ${violations.length} violation${violations.length === 1 ? '' : 's'} of ../shared/CONTROLS.md; nothing was written.\n` +
+      `Compliance check failed: ${violations.length} violation${
+        violations.length === 1 ? '' : 's'
+      } of ../shared/CONTROLS.md; nothing was written.\n` +
         violations.map((v) => `  - ${formatViolation(v)}`).join('\n') +
         '\nFix the resource, or, only where the control truly does not apply, suppress(resource, ruleId, reason) with a written reason (docs/compliance.md).',
     );

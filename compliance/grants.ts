@@ -5,6 +5,7 @@
  * ACLs and Cloud Run's `invoker_iam_disabled`. The IAM rules and the access map read grants here,
  * so what the report draws is what the rules judged.
  */
+import { blocks } from './json-blocks';
 import { memberForEmail, resolvePrincipal, type Principal } from './principals';
 import { referencesIn, resolveDataReference, type SynthesizedResource, type SynthesizedStack } from './synthesized-stack';
 
@@ -73,12 +74,6 @@ const OBJECT_ACL_ROLES: Record<string, string> = {
   READER: 'roles/storage.legacyObjectReader',
 };
 
-function asBlocks(value: unknown): Array<Record<string, unknown>> {
-  if (Array.isArray(value)) return value.filter((v): v is Record<string, unknown> => !!v && typeof v === 'object');
-  if (value && typeof value === 'object') return [value as Record<string, unknown>];
-  return [];
-}
-
 function str(value: unknown): string | undefined {
   return typeof value === 'string' ? value : typeof value === 'number' ? String(value) : undefined;
 }
@@ -93,9 +88,13 @@ export function findTarget(stack: SynthesizedStack, type: string, value: string 
   }
   if (value.includes('${')) return undefined;
   const last = value.split('/').pop() ?? value;
-  return stack.ofType(type).find((r) =>
-    ['name', 'secret_id', 'dataset_id', 'table_id', 'account_id', 'repository_id', 'project_id'].some((k) => r.values[k] === last || r.values[k] === value),
-  );
+  return stack
+    .ofType(type)
+    .find((r) =>
+      ['name', 'secret_id', 'dataset_id', 'table_id', 'account_id', 'repository_id', 'project_id'].some(
+        (k) => r.values[k] === last || r.values[k] === value,
+      ),
+    );
 }
 
 /** A human identifier for a stack resource: its name attribute, or its address. */
@@ -108,7 +107,7 @@ export function resourceLabel(r: SynthesizedResource): string {
 }
 
 function conditionOf(values: Record<string, unknown>): Grant['condition'] {
-  const c = asBlocks(values.condition)[0];
+  const c = blocks(values.condition)[0];
   if (!c) return undefined;
   return { title: str(c.title), expression: str(c.expression) };
 }
@@ -117,8 +116,10 @@ function conditionOf(values: Record<string, unknown>): Grant['condition'] {
 function roleName(stack: SynthesizedStack, role: string): string {
   for (const ref of referencesIn(role)) {
     const r = stack.resources.find((x) => x.type === ref.type && x.name === ref.name);
-    if (r?.type === 'google_project_iam_custom_role') return `projects/${String(r.values.project ?? '<project>')}/roles/${String(r.values.role_id)}`;
-    if (r?.type === 'google_organization_iam_custom_role') return `organizations/${String(r.values.org_id ?? '<org>')}/roles/${String(r.values.role_id)}`;
+    if (r?.type === 'google_project_iam_custom_role')
+      return `projects/${String(r.values.project ?? '<project>')}/roles/${String(r.values.role_id)}`;
+    if (r?.type === 'google_organization_iam_custom_role')
+      return `organizations/${String(r.values.org_id ?? '<org>')}/roles/${String(r.values.role_id)}`;
   }
   return role;
 }
@@ -169,7 +170,9 @@ function aclMember(entity: string): string {
   if (m[1] === 'group') return `group:${m[2]}`;
   if (m[1] === 'domain') return `domain:${m[2]}`;
   const team = /^(owners|editors|viewers)-(.+)$/.exec(m[2]);
-  return team ? `${{ owners: 'projectOwner', editors: 'projectEditor', viewers: 'projectViewer' }[team[1]]}:${team[2]}` : `unknown:${entity}`;
+  return team
+    ? `${{ owners: 'projectOwner', editors: 'projectEditor', viewers: 'projectViewer' }[team[1]]}:${team[2]}`
+    : `unknown:${entity}`;
 }
 
 const PREDEFINED_ACL_MEMBERS: Record<string, Array<[string, string]>> = {
@@ -211,7 +214,15 @@ function readGrants(stack: SynthesizedStack): Grant[] {
       } else {
         for (const b of policyBindings(stack, v.policy_data)) {
           for (const member of b.members) {
-            push({ address: r.address, type: r.type, member, role: roleName(stack, b.role), target, condition: b.condition, authoritative: true });
+            push({
+              address: r.address,
+              type: r.type,
+              member,
+              role: roleName(stack, b.role),
+              target,
+              condition: b.condition,
+              authoritative: true,
+            });
           }
         }
       }
@@ -234,7 +245,7 @@ function readGrants(stack: SynthesizedStack): Grant[] {
       continue;
     }
     if (r.type === 'google_bigquery_dataset') {
-      for (const block of asBlocks(v.access)) {
+      for (const block of blocks(v.access)) {
         const member = bigQueryMember(str(v.project), block);
         if (!member) continue;
         const role = str(block.role) ?? '<no role>';
@@ -266,8 +277,14 @@ function readGrants(stack: SynthesizedStack): Grant[] {
     if (acl) {
       const bucket = str(v.bucket) ?? '<bucket>';
       const t = findTarget(stack, 'google_storage_bucket', bucket);
-      const target: GrantTarget = { level: 'resource', resourceType: 'google_storage_bucket', id: t ? resourceLabel(t) : bucket, address: t?.address };
-      for (const [member, role] of acl) push({ address: r.address, type: r.type, member, role, target, authoritative: r.type.endsWith('_acl') });
+      const target: GrantTarget = {
+        level: 'resource',
+        resourceType: 'google_storage_bucket',
+        id: t ? resourceLabel(t) : bucket,
+        address: t?.address,
+      };
+      for (const [member, role] of acl)
+        push({ address: r.address, type: r.type, member, role, target, authoritative: r.type.endsWith('_acl') });
     }
   }
   out.sort((a, b) => cmp(a.address, b.address) || cmp(a.principal.written, b.principal.written) || cmp(a.role, b.role));
@@ -316,14 +333,16 @@ interface PolicyBinding {
 function policyBindings(stack: SynthesizedStack, policyData: unknown): PolicyBinding[] {
   const data = resolveDataReference(stack, policyData);
   if (data && data.type === 'google_iam_policy') {
-    return asBlocks(data.values.binding).map((b) => ({
+    return blocks(data.values.binding).map((b) => ({
       role: String(b.role),
       members: ((b.members as unknown[]) ?? []).map(String),
       condition: conditionOf(b),
     }));
   }
   if (typeof policyData === 'string' && !policyData.includes('${')) {
-    const parsed = JSON.parse(policyData) as { bindings?: Array<{ role: string; members?: string[]; condition?: { title?: string; expression?: string } }> };
+    const parsed = JSON.parse(policyData) as {
+      bindings?: Array<{ role: string; members?: string[]; condition?: { title?: string; expression?: string } }>;
+    };
     return (parsed.bindings ?? []).map((b) => ({ role: b.role, members: b.members ?? [], condition: b.condition }));
   }
   // An IAM policy whose content cannot be read is reported as one unverifiable grant.
@@ -338,7 +357,12 @@ function policyBindings(stack: SynthesizedStack, policyData: unknown): PolicyBin
 export function deployerAccounts(stack: SynthesizedStack, grants: readonly Grant[] = grantsOf(stack)): Set<string> {
   const out = new Set<string>();
   for (const g of grants) {
-    if (g.role !== 'roles/iam.workloadIdentityUser' || !g.principal.isOwnWorkloadIdentity || g.target.resourceType !== 'google_service_account') continue;
+    if (
+      g.role !== 'roles/iam.workloadIdentityUser' ||
+      !g.principal.isOwnWorkloadIdentity ||
+      g.target.resourceType !== 'google_service_account'
+    )
+      continue;
     const account = g.target.address ? stack.resources.find((r) => r.address === g.target.address) : undefined;
     if (account && typeof account.values.account_id === 'string' && typeof account.values.project === 'string') {
       out.add(`${account.values.account_id}@${account.values.project}.iam.gserviceaccount.com`);

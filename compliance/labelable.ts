@@ -17,7 +17,8 @@ function providerClass(type: string): { prototype: object; tfResourceType?: stri
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const mod = require(modulePath) as Record<string, unknown>;
   const cls = Object.values(mod).find(
-    (v): v is { prototype: object; tfResourceType: string } => typeof v === 'function' && (v as { tfResourceType?: string }).tfResourceType === type,
+    (v): v is { prototype: object; tfResourceType: string } =>
+      typeof v === 'function' && (v as { tfResourceType?: string }).tfResourceType === type,
   );
   if (!cls) throw new Error(`${modulePath} exports no class for ${type}`);
   return cls;
@@ -37,12 +38,8 @@ export function labelAttribute(type: string): 'labels' | 'user_labels' | undefin
       ? 'user_labels'
       : undefined
     : 'labels' in cls.prototype
-      ? 'labels'
-      : undefined;
+    ? 'labels'
+    : undefined;
   cache.set(type, attribute);
   return attribute;
-}
-
-export function isLabelable(type: string): boolean {
-  return labelAttribute(type) !== undefined;
 }

@@ -65,7 +65,11 @@ export function locationsOf(r: SynthesizedResource): LocationValue[] {
  */
 export function isLocationReference(value: string): boolean {
   const refs = referencesIn(value);
-  return refs.length > 0 && value === refs.map((r) => r.text).join('') && refs.every((r) => /^(location|region|zone|location_id)$/.test(r.attribute));
+  return (
+    refs.length > 0 &&
+    value === refs.map((r) => r.text).join('') &&
+    refs.every((r) => /^(location|region|zone|location_id)$/.test(r.attribute))
+  );
 }
 
 /**

@@ -7,6 +7,7 @@
 import type { Jurisdiction } from '../config/jurisdictions';
 import type { RuleContext } from './rule';
 import { jurisdictionOfFolder } from './scope';
+import { blocks } from './json-blocks';
 import type { SynthesizedResource } from './synthesized-stack';
 
 export interface OrgPolicy {
@@ -27,11 +28,6 @@ export interface OrgPolicy {
   readonly conditional: boolean;
 }
 
-function asArray(v: unknown): Array<Record<string, unknown>> {
-  if (Array.isArray(v)) return v as Array<Record<string, unknown>>;
-  return v && typeof v === 'object' ? [v as Record<string, unknown>] : [];
-}
-
 function truthy(v: unknown): boolean {
   return v === true || v === 'TRUE' || v === 'true';
 }
@@ -43,7 +39,8 @@ function strings(v: unknown): string[] {
 function parentKind(parent: string, r: SynthesizedResource): OrgPolicy['parentKind'] {
   if (parent.startsWith('organizations/') || r.type === 'google_organization_policy') return 'organization';
   if (parent.startsWith('folders/') || r.type === 'google_folder_organization_policy' || parent.includes('google_folder.')) return 'folder';
-  if (parent.startsWith('projects/') || r.type === 'google_project_organization_policy' || parent.includes('google_project.')) return 'project';
+  if (parent.startsWith('projects/') || r.type === 'google_project_organization_policy' || parent.includes('google_project.'))
+    return 'project';
   return 'unknown';
 }
 
@@ -53,8 +50,8 @@ export function orgPoliciesOf(ctx: Pick<RuleContext, 'stack' | 'environment'>): 
     const name = String(r.values.name ?? '');
     const parent = String(r.values.parent ?? '');
     const constraint = name.split('/policies/')[1] ?? name;
-    const spec = asArray(r.values.spec)[0] ?? {};
-    const rules = asArray(spec.rules);
+    const spec = blocks(r.values.spec)[0] ?? {};
+    const rules = blocks(spec.rules);
     const enforceRules = rules.filter((x) => x.enforce !== undefined);
     out.push({
       address: r.address,
@@ -63,20 +60,24 @@ export function orgPoliciesOf(ctx: Pick<RuleContext, 'stack' | 'environment'>): 
       parentKind: parentKind(parent, r),
       folderJurisdiction: jurisdictionOfFolder(ctx, parent),
       enforced: enforceRules.length > 0 ? enforceRules.every((x) => truthy(x.enforce)) : undefined,
-      allowedValues: rules.flatMap((x) => asArray(x.values).flatMap((v) => strings(v.allowed_values))),
-      deniedValues: rules.flatMap((x) => asArray(x.values).flatMap((v) => strings(v.denied_values))),
+      allowedValues: rules.flatMap((x) => blocks(x.values).flatMap((v) => strings(v.allowed_values))),
+      deniedValues: rules.flatMap((x) => blocks(x.values).flatMap((v) => strings(v.denied_values))),
       allowAll: rules.some((x) => truthy(x.allow_all)),
       denyAll: rules.some((x) => truthy(x.deny_all)),
       conditional: rules.some((x) => x.condition !== undefined),
     });
   }
-  for (const r of ctx.stack.ofType('google_organization_policy', 'google_folder_organization_policy', 'google_project_organization_policy')) {
+  for (const r of ctx.stack.ofType(
+    'google_organization_policy',
+    'google_folder_organization_policy',
+    'google_project_organization_policy',
+  )) {
     const parent = String(r.values.org_id ?? r.values.folder ?? r.values.project ?? '');
     const constraint = String(r.values.constraint ?? '').replace(/^constraints\//, '');
-    const bool = asArray(r.values.boolean_policy)[0];
-    const list = asArray(r.values.list_policy)[0];
-    const allow = asArray(list?.allow)[0];
-    const deny = asArray(list?.deny)[0];
+    const bool = blocks(r.values.boolean_policy)[0];
+    const list = blocks(r.values.list_policy)[0];
+    const allow = blocks(list?.allow)[0];
+    const deny = blocks(list?.deny)[0];
     out.push({
       address: r.address,
       constraint,

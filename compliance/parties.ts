@@ -23,7 +23,12 @@ export interface Party {
 /** Which Annex III subprocessor a principal stands for, by register id (SUB-1: the register is code). */
 function subprocessor(id: string, because: string): Party {
   const entry = SUBPROCESSORS.find((s) => s.id === id);
-  if (!entry) return { kind: 'unknown', name: 'unlisted subprocessor', because: `${because}, but "${id}" is not in the Annex III register (config/subprocessors.ts)` };
+  if (!entry)
+    return {
+      kind: 'unknown',
+      name: 'unlisted subprocessor',
+      because: `${because}, but "${id}" is not in the Annex III register (config/subprocessors.ts)`,
+    };
   return { kind: 'subprocessor', name: `${entry.entity.split(/[;(]/)[0].trim()} (Annex III subprocessor)`, because };
 }
 
@@ -32,7 +37,11 @@ export function partyOf(ctx: Pick<RuleContext, 'environment' | 'tenant' | 'tenan
   if (p.kind === 'public') return { kind: 'public', name: 'anyone on the internet', because: `${p.member} is public` };
   if (p.isServiceAgent) return subprocessor('google-cloud', 'a Google-managed service agent');
   if (p.isOwnFolderSet) {
-    return { kind: 'smart-segments', name: 'Smart Segments workloads', because: `every service account under a folder of this stack (${p.member})` };
+    return {
+      kind: 'smart-segments',
+      name: 'Smart Segments workloads',
+      because: `every service account under a folder of this stack (${p.member})`,
+    };
   }
   if (p.kind === 'principal' || p.kind === 'principalSet') {
     return p.isOwnWorkloadIdentity
@@ -43,23 +52,44 @@ export function partyOf(ctx: Pick<RuleContext, 'environment' | 'tenant' | 'tenan
   if (p.kind === 'serviceAccount' && p.serviceAccountProject) {
     const project = p.serviceAccountProject;
     if (ctx.tenant && project === ctx.tenant.projectId) {
-      if (p.serviceAccountId === WORKLOAD_ACCOUNT_IDS.dbt) return subprocessor('dbt-labs', `the dedicated dbt account of the tenant's project`);
+      if (p.serviceAccountId === WORKLOAD_ACCOUNT_IDS.dbt)
+        return subprocessor('dbt-labs', `the dedicated dbt account of the tenant's project`);
       return { kind: 'smart-segments', name: 'Smart Segments workload', because: `a service account of the tenant's project ${project}` };
     }
-    if (platformProjects(ctx).includes(project)) return { kind: 'smart-segments', name: 'Smart Segments platform', because: `a service account of platform project ${project}` };
+    if (platformProjects(ctx).includes(project))
+      return { kind: 'smart-segments', name: 'Smart Segments platform', because: `a service account of platform project ${project}` };
     const owner = ctx.tenants.find((t) => t.projectId === project);
-    if (owner && !ctx.tenant) return { kind: 'smart-segments', name: `Smart Segments workload of ${owner.id}`, because: `a service account of tenant project ${project}` };
-    return { kind: 'unknown', name: 'foreign service account', because: `${p.email} belongs to project ${project}, which is neither this tenant's nor the platform's` };
+    if (owner && !ctx.tenant)
+      return {
+        kind: 'smart-segments',
+        name: `Smart Segments workload of ${owner.id}`,
+        because: `a service account of tenant project ${project}`,
+      };
+    return {
+      kind: 'unknown',
+      name: 'foreign service account',
+      because: `${p.email} belongs to project ${project}, which is neither this tenant's nor the platform's`,
+    };
   }
   if (p.kind === 'projectRole') {
     const project = p.member.split(':')[1];
-    if (project === ctx.tenant?.projectId) return { kind: 'smart-segments', name: 'holders of a basic role on the project', because: `${p.member} (BigQuery special group of the tenant's own project)` };
+    if (project === ctx.tenant?.projectId)
+      return {
+        kind: 'smart-segments',
+        name: 'holders of a basic role on the project',
+        because: `${p.member} (BigQuery special group of the tenant's own project)`,
+      };
     return { kind: 'unknown', name: 'holders of a basic role of another project', because: p.member };
   }
   if (p.domain !== undefined && (p.kind === 'group' || p.kind === 'user' || p.kind === 'domain')) {
     if (p.domain === org) return { kind: 'smart-segments', name: 'Smart Segments', because: `in Smart Segments' domain ${org}` };
-    if (ctx.tenant && customerDomains(ctx.tenant).includes(p.domain)) return { kind: 'customer', name: `the customer (${ctx.tenant.displayName})`, because: `in the customer's domain ${p.domain}` };
-    return { kind: 'unknown', name: `outside party (${p.domain})`, because: `${p.domain} is neither Smart Segments', the customer's nor a listed subprocessor's` };
+    if (ctx.tenant && customerDomains(ctx.tenant).includes(p.domain))
+      return { kind: 'customer', name: `the customer (${ctx.tenant.displayName})`, because: `in the customer's domain ${p.domain}` };
+    return {
+      kind: 'unknown',
+      name: `outside party (${p.domain})`,
+      because: `${p.domain} is neither Smart Segments', the customer's nor a listed subprocessor's`,
+    };
   }
   return { kind: 'unknown', name: 'unrecognised principal', because: `${p.member} is of no kind the DPA admits` };
 }

@@ -133,12 +133,12 @@ function substitute(
           attr === 'email'
             ? email
             : attr === 'member'
-              ? `serviceAccount:${email}`
-              : attr === 'name' || attr === 'id'
-                ? `projects/${project}/serviceAccounts/${email}`
-                : attr === 'account_id'
-                  ? accountId
-                  : undefined;
+            ? `serviceAccount:${email}`
+            : attr === 'name' || attr === 'id'
+            ? `projects/${project}/serviceAccounts/${email}`
+            : attr === 'account_id'
+            ? accountId
+            : undefined;
         if (value !== undefined) {
           text = text.replace(ref.text, value);
           resolvedFrom = target.address;
@@ -157,7 +157,12 @@ function substitute(
     }
     if (target.type === 'google_iam_workload_identity_pool' && attr === 'name') {
       ownPool = true;
-      text = text.replace(ref.text, `projects/${UNKNOWN_VALUE}/locations/global/workloadIdentityPools/${String(target.values.workload_identity_pool_id ?? UNKNOWN_VALUE)}`);
+      text = text.replace(
+        ref.text,
+        `projects/${UNKNOWN_VALUE}/locations/global/workloadIdentityPools/${String(
+          target.values.workload_identity_pool_id ?? UNKNOWN_VALUE,
+        )}`,
+      );
       resolvedFrom = target.address;
       continue;
     }
@@ -195,7 +200,8 @@ export function resolvePrincipal(stack: SynthesizedStack, written: string): Prin
   };
   if ((PUBLIC_PRINCIPALS as readonly string[]).includes(member)) return { ...base, kind: 'public', unresolved: false };
   if (/^principal(Set)?:\/\//.test(member)) {
-    const folderSet = sub.ownFolder && /^principalSet:\/\/cloudresourcemanager\.googleapis\.com\/folders\/[^/]+\/type\/ServiceAccount$/.test(member);
+    const folderSet =
+      sub.ownFolder && /^principalSet:\/\/cloudresourcemanager\.googleapis\.com\/folders\/[^/]+\/type\/ServiceAccount$/.test(member);
     return {
       ...base,
       kind: member.startsWith('principalSet:') ? 'principalSet' : 'principal',

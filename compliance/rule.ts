@@ -70,7 +70,12 @@ export function defineRule(spec: Omit<Rule, 'dpaClause' | 'severity' | 'id'> & {
 }
 
 export const compliant = (address: string, detail: string): Finding => ({ status: 'compliant', address, detail });
-export const nonCompliant = (address: string, problem: string, fix: string): Finding => ({ status: 'non-compliant', address, problem, fix });
+export const nonCompliant = (address: string, problem: string, fix: string): Finding => ({
+  status: 'non-compliant',
+  address,
+  problem,
+  fix,
+});
 export const notApplicable = (reason: string): Finding => ({ status: 'not-applicable', reason });
 export const notImplemented = (reason: string): Finding => ({ status: 'not-implemented', reason });
 

@@ -3,7 +3,7 @@
  * jurisdiction a resource belongs to, which domains are Smart Segments' and the customer's, and
  * who the customer's owner is during a handover. Derived from config and the stack, in one place.
  */
-import { JURISDICTIONS, JURISDICTION_RULES, jurisdictionForResidencyLabel, type Jurisdiction } from '../config/jurisdictions';
+import { JURISDICTIONS, jurisdictionForResidencyLabel, type Jurisdiction } from '../config/jurisdictions';
 import { auditLogProjectId, platformProjectIds } from '../config/naming';
 import { createsProject, type ResolvedTenant } from '../config/loader';
 import type { RuleContext } from './rule';
@@ -64,11 +64,6 @@ export function platformProjects(ctx: Pick<RuleContext, 'environment'>): string[
   return platformProjectIds(ctx.environment.platform);
 }
 
-/** The tenant's own project id, for a tenant stack. */
-export function ownProject(ctx: RuleContext): string | undefined {
-  return ctx.tenant?.projectId;
-}
-
 /** The jurisdiction whose audit log project is `projectId`, if it is one. */
 export function jurisdictionOfAuditProject(ctx: Pick<RuleContext, 'environment'>, projectId: unknown): Jurisdiction | undefined {
   if (typeof projectId !== 'string') return undefined;
@@ -127,10 +122,6 @@ export function googleProviders(stack: SynthesizedStack): Array<Record<string, u
   if (Array.isArray(p)) return p as Array<Record<string, unknown>>;
   if (p && typeof p === 'object') return [p as Record<string, unknown>];
   return [];
-}
-
-export function residencyLabel(j: Jurisdiction): string {
-  return JURISDICTION_RULES[j].residencyLabel;
 }
 
 /** The resource's labels (or user labels) as written, undefined when the type has none. */

@@ -68,7 +68,10 @@ export function suppress(construct: IConstruct, ruleId: string, reason: string):
   if (list.some((s) => s.rule === ruleId)) throw new Error(`suppress(${resource.node.path}): ${ruleId} is already suppressed here`);
   list.push({ rule: ruleId, reason: reason.trim() });
   recorded.set(resource, list);
-  resource.addOverride(`//.${SUPPRESSIONS_KEY}`, list.map((s) => ({ ...s })));
+  resource.addOverride(
+    `//.${SUPPRESSIONS_KEY}`,
+    list.map((s) => ({ ...s })),
+  );
 }
 
 /** The suppressions recorded in a synthesized stack, by resource address (as written; validated by the engine). */

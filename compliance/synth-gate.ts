@@ -11,8 +11,8 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
-import { TerraformStack, type App } from 'cdktf';
-import { invokeAspects } from 'cdktf/lib/synthesize/synthesizer';
+import type { IConstruct } from 'constructs';
+import { Aspects, TerraformStack, type App, type IAspect } from 'cdktf';
 import type { EnvironmentConfig } from '../config/loader';
 import { ComplianceError, contextFor, evaluateStack, type StackEvaluation } from './engine';
 import { SynthesizedStack, type TerraformJson } from './synthesized-stack';
@@ -31,6 +31,19 @@ function canonical(value: unknown): string {
 
 export function stacksOf(app: App): TerraformStack[] {
   return app.node.findAll().filter((c): c is TerraformStack => TerraformStack.isStack(c));
+}
+
+/**
+ * Runs the aspects of a construct tree as cdktf's own synthesizer does (each aspect once per node,
+ * inherited from every scope above), through the public Aspects API rather than cdktf internals.
+ */
+function invokeAspects(root: IConstruct): void {
+  const visit = (construct: IConstruct, inherited: readonly IAspect[]) => {
+    const all = [...inherited, ...Aspects.of(construct).all];
+    for (const aspect of new Set(all)) aspect.visit(construct);
+    for (const child of construct.node.children) visit(child, all);
+  };
+  visit(root, []);
 }
 
 /** A prepared stack's Terraform JSON with its aspects run, `//` metadata (paths, suppressions) included. */
@@ -60,7 +73,10 @@ export function synthesizeStack(stack: TerraformStack): SynthesizedStack {
 }
 
 /** Runs the pack on every stack of `app`; returns the evaluations (the caller decides what fails). */
-export function evaluateApp(app: App, environments: readonly EnvironmentConfig[]): { stacks: SynthesizedStack[]; evaluations: StackEvaluation[] } {
+export function evaluateApp(
+  app: App,
+  environments: readonly EnvironmentConfig[],
+): { stacks: SynthesizedStack[]; evaluations: StackEvaluation[] } {
   const stacks = synthesizeInMemory(app);
   const evaluations = stacks.map((s) => evaluateStack(contextFor(s, environments)));
   return { stacks, evaluations };

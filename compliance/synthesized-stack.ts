@@ -103,11 +103,6 @@ export function referencesIn(value: string): ReferenceToken[] {
   return out;
 }
 
-/** Whether the string holds any interpolation at all (a value Terraform only knows at apply time). */
-export function isInterpolated(value: string): boolean {
-  return value.includes('${');
-}
-
 /** The raw JSON block of a resource, `//` metadata included (SynthesizedResource.values drops it). */
 export function rawResourceBlock(stack: SynthesizedStack, r: SynthesizedResource): Record<string, unknown> {
   return (stack.json.resource?.[r.type]?.[r.name] ?? {}) as Record<string, unknown>;
@@ -122,27 +117,4 @@ export function resolveDataReference(stack: SynthesizedStack, value: unknown): {
   if (!block) return undefined;
   const { ['//']: _meta, ...values } = block as Record<string, unknown>;
   return { type: m[1], name: m[2], values };
-}
-
-/**
- * The resources a resource depends on: its `depends_on` entries and every resource its values
- * reference. Transitive closure is left to the caller.
- */
-export function directDependencies(stack: SynthesizedStack, r: SynthesizedResource): SynthesizedResource[] {
-  const out = new Set<SynthesizedResource>();
-  const dependsOn = Array.isArray(r.values.depends_on) ? (r.values.depends_on as unknown[]) : [];
-  for (const d of dependsOn) {
-    if (typeof d !== 'string') continue;
-    const [type, name] = d.split('.');
-    const target = stack.resources.find((x) => x.type === type && x.name === name);
-    if (target) out.add(target);
-  }
-  for (const { value } of walkStrings(r.values)) {
-    for (const ref of referencesIn(value)) {
-      if (ref.mode !== 'resource') continue;
-      const target = stack.resources.find((x) => x.type === ref.type && x.name === ref.name);
-      if (target && target !== r) out.add(target);
-    }
-  }
-  return [...out];
 }

@@ -6,7 +6,12 @@ import { findTarget } from './grants';
 import { resolvePrincipal } from './principals';
 import type { SynthesizedResource, SynthesizedStack } from './synthesized-stack';
 
-export const WORKLOAD_TYPES = ['google_cloud_run_v2_service', 'google_cloud_run_v2_job', 'google_cloud_run_service', 'google_cloudfunctions2_function'];
+export const WORKLOAD_TYPES = [
+  'google_cloud_run_v2_service',
+  'google_cloud_run_v2_job',
+  'google_cloud_run_service',
+  'google_cloudfunctions2_function',
+];
 
 function dig(value: unknown, ...path: string[]): unknown {
   let cur = value;
@@ -24,10 +29,10 @@ export function runtimeIdentityOf(stack: SynthesizedStack, r: SynthesizedResourc
     r.type === 'google_cloud_run_v2_service'
       ? dig(r.values, 'template', 'service_account')
       : r.type === 'google_cloud_run_v2_job'
-        ? dig(r.values, 'template', 'template', 'service_account')
-        : r.type === 'google_cloud_run_service'
-          ? dig(r.values, 'template', 'spec', 'service_account_name')
-          : dig(r.values, 'service_config', 'service_account_email');
+      ? dig(r.values, 'template', 'template', 'service_account')
+      : r.type === 'google_cloud_run_service'
+      ? dig(r.values, 'template', 'spec', 'service_account_name')
+      : dig(r.values, 'service_config', 'service_account_email');
   if (typeof written !== 'string') return {};
   const p = resolvePrincipal(stack, `serviceAccount:${written}`);
   return { written, email: p.email, project: p.serviceAccountProject };
@@ -37,7 +42,13 @@ export function runtimeIdentityOf(stack: SynthesizedStack, r: SynthesizedResourc
 export function ingressOf(r: SynthesizedResource): string {
   if (r.type === 'google_cloud_run_v2_service') {
     const v = String(r.values.ingress ?? 'INGRESS_TRAFFIC_ALL');
-    return { INGRESS_TRAFFIC_ALL: 'all', INGRESS_TRAFFIC_INTERNAL_ONLY: 'internal', INGRESS_TRAFFIC_INTERNAL_LOAD_BALANCER: 'internal-and-cloud-load-balancing' }[v] ?? v;
+    return (
+      {
+        INGRESS_TRAFFIC_ALL: 'all',
+        INGRESS_TRAFFIC_INTERNAL_ONLY: 'internal',
+        INGRESS_TRAFFIC_INTERNAL_LOAD_BALANCER: 'internal-and-cloud-load-balancing',
+      }[v] ?? v
+    );
   }
   if (r.type === 'google_cloud_run_service') {
     const annotations = dig(r.values, 'metadata', 'annotations') as Record<string, string> | undefined;

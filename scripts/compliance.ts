@@ -10,7 +10,19 @@ import { buildComplianceReport, renderComplianceJson, renderComplianceMarkdown }
 import { evaluateEnvironment } from '../compliance/report/evaluate-environment';
 import { indexTests } from '../compliance/report/test-index';
 import { writeFilesAtomic } from './lib/atomic-write';
-import { EXIT_FAILED, EXIT_OK, EXIT_USAGE, formatHelp, parseFlags, processIo, reportProblems, runCli, stringFlag, type CommandSpec, type Io } from './lib/cli';
+import {
+  EXIT_FAILED,
+  EXIT_OK,
+  EXIT_USAGE,
+  formatHelp,
+  parseFlags,
+  processIo,
+  reportProblems,
+  runCli,
+  stringFlag,
+  type CommandSpec,
+  type Io,
+} from './lib/cli';
 import { displayPath, environmentsDirFrom } from './lib/paths';
 import { ensureDir, reportsDirFrom } from './lib/report-output';
 import { REPO_ROOT } from './lib/synth';
@@ -23,9 +35,15 @@ export const COMPLIANCE_SPEC: CommandSpec = {
   flags: [
     { name: 'env', type: 'string', value: '<env>', description: 'Environment folder under environments/.', required: true },
     { name: 'out-dir', type: 'string', value: '<dir>', description: 'Where to write the report. Default: reports/ of this repository.' },
-    { name: 'environments-dir', type: 'string', value: '<dir>', description: 'Folder of environments. Default: $ENVIRONMENTS_DIR, else environments/.' },
+    {
+      name: 'environments-dir',
+      type: 'string',
+      value: '<dir>',
+      description: 'Folder of environments. Default: $ENVIRONMENTS_DIR, else environments/.',
+    },
   ],
-  footer: 'Exit status: 0 no control fails; 1 a control fails (the report says which and how to fix it); 2 invalid flags or config (nothing written).',
+  footer:
+    'Exit status: 0 no control fails; 1 a control fails (the report says which and how to fix it); 2 invalid flags or config (nothing written).',
 };
 
 export function main(argv: readonly string[], io: Io = processIo): number {
@@ -51,7 +69,14 @@ export function main(argv: readonly string[], io: Io = processIo): number {
     throw e;
   }
   const catalogue = loadControlCatalogue();
-  const report = buildComplianceReport({ ...evaluation, catalogue, tests: indexTests(REPO_ROOT, catalogue.controls.map((c) => c.id)) });
+  const report = buildComplianceReport({
+    ...evaluation,
+    catalogue,
+    tests: indexTests(
+      REPO_ROOT,
+      catalogue.controls.map((c) => c.id),
+    ),
+  });
   const md = path.join(outDir, `compliance-${env}.md`);
   const json = path.join(outDir, `compliance-${env}.json`);
   try {
@@ -65,7 +90,9 @@ export function main(argv: readonly string[], io: Io = processIo): number {
     return EXIT_FAILED;
   }
   const c = report.counts;
-  io.out(`Compliance report for ${env}: ${c.pass} pass, ${c.fail} fail, ${c.suppressed} suppressed, ${c['not applicable']} not applicable, ${c['not yet implemented']} not yet implemented.`);
+  io.out(
+    `Compliance report for ${env}: ${c.pass} pass, ${c.fail} fail, ${c.suppressed} suppressed, ${c['not applicable']} not applicable, ${c['not yet implemented']} not yet implemented.`,
+  );
   io.out(`  ${displayPath(md)}\n  ${displayPath(json)}`);
   const failed = report.controls.filter((x) => x.status === 'fail');
   if (failed.length > 0) {

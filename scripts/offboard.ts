@@ -23,7 +23,8 @@ import {
   todayUtc,
   type DeletionCertificate,
 } from './lib/deletion-certificate';
-import { OFFBOARD_SPEC, offboardingRefusal, tenantTextProblems, withOffboardingRequested, withRemovalConfirmed } from './lib/offboarding';
+import { OFFBOARD_SPEC, offboardingRefusal, withOffboardingRequested, withRemovalConfirmed } from './lib/offboarding';
+import { tenantTextProblems } from './lib/tenant-file';
 import { displayPath, environmentsDirFrom } from './lib/paths';
 import { readSynthesizedStack, REPO_ROOT, synthesize } from './lib/synth';
 

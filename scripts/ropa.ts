@@ -8,7 +8,19 @@ import { ConfigError } from '../config/config-error';
 import { evaluateEnvironment } from '../compliance/report/evaluate-environment';
 import { renderRopaMarkdown } from '../compliance/report/ropa';
 import { writeFilesAtomic } from './lib/atomic-write';
-import { EXIT_FAILED, EXIT_OK, EXIT_USAGE, formatHelp, parseFlags, processIo, reportProblems, runCli, stringFlag, type CommandSpec, type Io } from './lib/cli';
+import {
+  EXIT_FAILED,
+  EXIT_OK,
+  EXIT_USAGE,
+  formatHelp,
+  parseFlags,
+  processIo,
+  reportProblems,
+  runCli,
+  stringFlag,
+  type CommandSpec,
+  type Io,
+} from './lib/cli';
 import { displayPath, environmentsDirFrom } from './lib/paths';
 import { ensureDir, reportsDirFrom } from './lib/report-output';
 
@@ -18,7 +30,12 @@ export const ROPA_SPEC: CommandSpec = {
   flags: [
     { name: 'env', type: 'string', value: '<env>', description: 'Environment folder under environments/.', required: true },
     { name: 'out-dir', type: 'string', value: '<dir>', description: 'Where to write the records. Default: reports/ of this repository.' },
-    { name: 'environments-dir', type: 'string', value: '<dir>', description: 'Folder of environments. Default: $ENVIRONMENTS_DIR, else environments/.' },
+    {
+      name: 'environments-dir',
+      type: 'string',
+      value: '<dir>',
+      description: 'Folder of environments. Default: $ENVIRONMENTS_DIR, else environments/.',
+    },
   ],
   footer: 'Exit status: 0 written; 1 writing failed; 2 invalid flags or config (nothing written).',
 };
@@ -57,7 +74,11 @@ export function main(argv: readonly string[], io: Io = processIo): number {
     reportProblems(io, [`cannot write the records: ${(e as Error).message}`]);
     return EXIT_FAILED;
   }
-  io.out(`Records of processing for ${env}: ${records.length} tenant${records.length === 1 ? '' : 's'} (${records.map((r) => r.tenant).join(', ')}).`);
+  io.out(
+    `Records of processing for ${env}: ${records.length} tenant${records.length === 1 ? '' : 's'} (${records
+      .map((r) => r.tenant)
+      .join(', ')}).`,
+  );
   io.out(`  ${displayPath(md)}\n  ${displayPath(json)}`);
   return EXIT_OK;
 }

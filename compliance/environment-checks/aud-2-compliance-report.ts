@@ -18,10 +18,19 @@ export const aud2ComplianceReport: EnvironmentCheck = {
     if (duplicates.length > 0 || untested.length > 0) {
       return {
         status: 'fail',
-        detail: [duplicates.length ? `listed twice: ${duplicates.join(', ')}` : '', untested.length ? `checked by a rule but asserted by no test (describe title): ${untested.join(', ')}` : ''].filter(Boolean).join('; '),
+        detail: [
+          duplicates.length ? `listed twice: ${duplicates.join(', ')}` : '',
+          untested.length ? `checked by a rule but asserted by no test (describe title): ${untested.join(', ')}` : '',
+        ]
+          .filter(Boolean)
+          .join('; '),
         evidence,
       };
     }
-    return { status: 'pass', detail: `${ids.length} controls from ${ctx.catalogue.source}; every control a rule checks has a test`, evidence };
+    return {
+      status: 'pass',
+      detail: `${ids.length} controls from ${ctx.catalogue.source}; every control a rule checks has a test`,
+      evidence,
+    };
   },
 };

@@ -13,8 +13,15 @@ export const del1DeletionCertificate: EnvironmentCheck = {
   explanation: "Every offboarding tenant's stores are all known to the deletion inventory, so the deletion certificate can be issued.",
   check(ctx) {
     const evidence = ['scripts/offboard.ts', 'scripts/lib/deletion-certificate.ts', 'compliance/deletion-horizon.ts'];
-    const offboarding = ctx.environment.tenants.filter((t) => t.lifecycle.state === 'offboarding' && !t.lifecycle.offboarding?.removalConfirmed);
-    if (offboarding.length === 0) return { status: 'not applicable', detail: 'no tenant of this environment is offboarding; the certificate is produced by npm run offboard', evidence };
+    const offboarding = ctx.environment.tenants.filter(
+      (t) => t.lifecycle.state === 'offboarding' && !t.lifecycle.offboarding?.removalConfirmed,
+    );
+    if (offboarding.length === 0)
+      return {
+        status: 'not applicable',
+        detail: 'no tenant of this environment is offboarding; the certificate is produced by npm run offboard',
+        evidence,
+      };
     const gaps: string[] = [];
     for (const t of offboarding) {
       const stack = ctx.stacks.find((s) => s.name === tenantStackName(ctx.environment.name, t.id));

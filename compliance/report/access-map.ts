@@ -74,7 +74,8 @@ export function buildAccessMap(ctx: RuleContext): AccessMap {
   const lines = ['flowchart LR'];
   parties.forEach((party, i) => {
     lines.push(`  subgraph g${i}["${mermaidText(party)}"]`);
-    for (const p of principals.filter((x) => entries.some((e) => e.principalShown === x && e.party === party))) lines.push(`    ${pid.get(p)}["${mermaidText(p)}"]`);
+    for (const p of principals.filter((x) => entries.some((e) => e.principalShown === x && e.party === party)))
+      lines.push(`    ${pid.get(p)}["${mermaidText(p)}"]`);
     lines.push('  end');
   });
   lines.push('  subgraph res["Resources"]');

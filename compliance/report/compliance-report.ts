@@ -13,7 +13,7 @@ import { RULES } from '../pack';
 import type { SynthesizedStack } from '../synthesized-stack';
 import { buildAccessMap, type AccessMap } from './access-map';
 import type { RopaRecord } from './ropa';
-import { stackControlStatus, worst, type ControlStatus, type StackControlStatus } from './status';
+import { STATUS_ORDER, stackControlStatus, worst, type ControlStatus, type StackControlStatus } from './status';
 
 export interface ControlReport {
   readonly id: string;
@@ -22,7 +22,12 @@ export interface ControlReport {
   readonly status: ControlStatus;
   /** One line saying why, for the summary table. */
   readonly summary: string;
-  readonly rules: ReadonlyArray<{ readonly id: string; readonly severity: string; readonly explanation: string; readonly appliesTo: readonly string[] }>;
+  readonly rules: ReadonlyArray<{
+    readonly id: string;
+    readonly severity: string;
+    readonly explanation: string;
+    readonly appliesTo: readonly string[];
+  }>;
   /** Environment-level check, for controls kept by generated documents. */
   readonly environmentCheck?: { readonly explanation: string; readonly status: ControlStatus; readonly detail: string };
   readonly stacks: ReadonlyArray<Omit<StackControlStatus, 'control'>>;
@@ -53,12 +58,19 @@ export interface ReportInput {
   readonly tests: ReadonlyMap<string, readonly string[]>;
 }
 
-function summarize(status: ControlStatus, stacks: ReadonlyArray<{ stack: string; status: ControlStatus; reasons: readonly string[] }>, env?: { detail: string }): string {
+function summarize(
+  status: ControlStatus,
+  stacks: ReadonlyArray<{ stack: string; status: ControlStatus; reasons: readonly string[] }>,
+  env?: { detail: string },
+): string {
   const counts = new Map<ControlStatus, number>();
   for (const s of stacks) counts.set(s.status, (counts.get(s.status) ?? 0) + 1);
-  const perStack = [...counts.entries()].map(([s, n]) => `${n} ${s}`).join(', ');
+  const perStack = STATUS_ORDER.filter((s) => counts.has(s))
+    .map((s) => `${counts.get(s)} ${s}`)
+    .join(', ');
   if (env) return env.detail;
-  if (status === 'not yet implemented' && stacks.every((s) => s.status === 'not yet implemented')) return stacks[0]?.reasons[0] ?? 'no rule checks this control yet';
+  if (status === 'not yet implemented' && stacks.every((s) => s.status === 'not yet implemented'))
+    return stacks[0]?.reasons[0] ?? 'no rule checks this control yet';
   return perStack;
 }
 
@@ -70,7 +82,12 @@ export function buildComplianceReport(input: ReportInput): ComplianceReport {
   const checkContext = { environment, stacks: input.stacks, evaluations, catalogue, records: input.records, tests: input.tests };
   const controls: ControlReport[] = catalogue.controls.map((control, i) => {
     const stacks = perStack.map((s) => s[i]).map(({ control: _c, ...rest }) => rest);
-    const rules = RULES.filter((r) => r.control === control.id).map((r) => ({ id: r.id, severity: r.severity, explanation: r.explanation, appliesTo: r.appliesTo }));
+    const rules = RULES.filter((r) => r.control === control.id).map((r) => ({
+      id: r.id,
+      severity: r.severity,
+      explanation: r.explanation,
+      appliesTo: r.appliesTo,
+    }));
     const check = envChecks.get(control.id);
     const envResult = check?.check(checkContext);
     const status = envResult ? envResult.status : rules.length === 0 ? 'not yet implemented' : worst(stacks.map((s) => s.status));
@@ -82,7 +99,8 @@ export function buildComplianceReport(input: ReportInput): ComplianceReport {
       status,
       summary: summarize(status, stacks, envResult),
       rules,
-      environmentCheck: envResult && check ? { explanation: check.explanation, status: envResult.status, detail: envResult.detail } : undefined,
+      environmentCheck:
+        envResult && check ? { explanation: check.explanation, status: envResult.status, detail: envResult.detail } : undefined,
       stacks: envResult ? [] : stacks,
       evidence: envResult ? [...envResult.evidence] : stacks.flatMap((s) => s.evidence.map((a) => `${s.stack}: ${a}`)),
       tests: [...(input.tests.get(control.id) ?? [])],
@@ -126,45 +144,87 @@ export function renderComplianceMarkdown(r: ComplianceReport): string {
     '',
     'How to read it: **pass** means a rule checked the synthesized infrastructure and found resources that keep the control and none that break it; **FAIL** means a resource breaks it (synthesis refuses such a change); **suppressed** means a resource breaks it with a written, reviewed reason; **not applicable** means nothing in this environment is subject to it; _not yet implemented_ means the infrastructure or the check does not exist yet, which is never counted as passing.',
     '',
-    `Totals: ${(['pass', 'fail', 'suppressed', 'not applicable', 'not yet implemented'] as ControlStatus[]).map((s) => `${r.counts[s]} ${s}`).join(', ')}. IAM roles are checked against the role dataset of ${r.roleDatasetDate}.`,
+    `Totals: ${(['pass', 'fail', 'suppressed', 'not applicable', 'not yet implemented'] as ControlStatus[])
+      .map((s) => `${r.counts[s]} ${s}`)
+      .join(', ')}. IAM roles are checked against the role dataset of ${r.roleDatasetDate}.`,
     '',
     '## Summary',
     '',
     '| Control | DPA clause | Status | Across stacks | Tests |',
     '|---|---|---|---|---|',
-    ...r.controls.map((c) => `| [${c.id}](#${anchor(c.id)}) | ${cell(c.dpaClause)} | ${ICON[c.status]} | ${cell(c.summary)} | ${c.tests.length} |`),
+    ...r.controls.map(
+      (c) => `| [${c.id}](#${anchor(c.id)}) | ${cell(c.dpaClause)} | ${ICON[c.status]} | ${cell(c.summary)} | ${c.tests.length} |`,
+    ),
     '',
   ];
   if (r.violations.length > 0) {
-    out.push('## Failures', '', ...r.violations.map((v) => `- \`${v.stack}\` \`${v.address}\`: ${v.ruleId} (DPA ${v.dpaClause}): ${v.problem} Fix: ${v.fix}`), '');
+    out.push(
+      '## Failures',
+      '',
+      ...r.violations.map((v) => `- \`${v.stack}\` \`${v.address}\`: ${v.ruleId} (DPA ${v.dpaClause}): ${v.problem} Fix: ${v.fix}`),
+      '',
+    );
   }
   out.push('## Suppressions', '');
   out.push(
     r.suppressions.length === 0
       ? 'None.'
-      : ['| Stack | Resource | Rule | Reason | In use |', '|---|---|---|---|---|', ...r.suppressions.map((s) => `| ${s.stack} | \`${s.address}\` | ${s.rule} | ${cell(s.reason)} | ${s.used ? 'yes' : 'no (stale: nothing to suppress)'} |`)].join('\n'),
+      : [
+          '| Stack | Resource | Rule | Reason | In use |',
+          '|---|---|---|---|---|',
+          ...r.suppressions.map(
+            (s) =>
+              `| ${s.stack} | \`${s.address}\` | ${s.rule} | ${cell(s.reason)} | ${s.used ? 'yes' : 'no (stale: nothing to suppress)'} |`,
+          ),
+        ].join('\n'),
     '',
   );
   out.push('## Controls', '');
   for (const c of r.controls) {
     out.push(`<a id="${anchor(c.id)}"></a>`, `### ${c.id}: ${ICON[c.status]}`, '', `**DPA ${c.dpaClause}.** ${c.requirement}`, '');
-    if (c.rules.length) out.push('Checked by:', ...c.rules.map((x) => `- \`${x.id}\` (${x.severity}, ${x.appliesTo.join(' and ')} stacks): ${x.explanation}`), '');
-    if (c.environmentCheck) out.push(`Environment check: ${c.environmentCheck.explanation} Result: ${c.environmentCheck.status}: ${c.environmentCheck.detail}.`, '');
+    if (c.rules.length)
+      out.push(
+        'Checked by:',
+        ...c.rules.map((x) => `- \`${x.id}\` (${x.severity}, ${x.appliesTo.join(' and ')} stacks): ${x.explanation}`),
+        '',
+      );
+    if (c.environmentCheck)
+      out.push(
+        `Environment check: ${c.environmentCheck.explanation} Result: ${c.environmentCheck.status}: ${c.environmentCheck.detail}.`,
+        '',
+      );
     if (!c.rules.length && !c.environmentCheck) out.push('No rule checks this control yet.', '');
     if (c.stacks.length) {
       out.push('| Stack | Status | Detail |', '|---|---|---|');
       for (const s of c.stacks) {
-        const detail = s.status === 'pass' || s.status === 'suppressed' ? `${s.evidence.length} resource${s.evidence.length === 1 ? '' : 's'}${s.suppressed.length ? `; suppressed: ${s.suppressed.map((x) => `${x.address} (${x.reason})`).join('; ')}` : ''}` : s.reasons.join('; ');
+        const detail =
+          s.status === 'pass' || s.status === 'suppressed'
+            ? `${s.evidence.length} resource${s.evidence.length === 1 ? '' : 's'}${
+                s.suppressed.length ? `; suppressed: ${s.suppressed.map((x) => `${x.address} (${x.reason})`).join('; ')}` : ''
+              }`
+            : s.reasons.join('; ');
         out.push(`| ${s.stack} | ${ICON[s.status]} | ${cell(detail)} |`);
       }
       out.push('');
     }
     out.push(`Tests: ${c.tests.length ? c.tests.map((t) => `\`${t}\``).join(', ') : 'none'}.`, '');
     if (c.evidence.length) {
-      out.push(`<details><summary>Implemented by ${c.evidence.length} resource${c.evidence.length === 1 ? '' : 's'}</summary>`, '', ...c.evidence.map((e) => `- \`${e}\``), '', '</details>', '');
+      out.push(
+        `<details><summary>Implemented by ${c.evidence.length} resource${c.evidence.length === 1 ? '' : 's'}</summary>`,
+        '',
+        ...c.evidence.map((e) => `- \`${e}\``),
+        '',
+        '</details>',
+        '',
+      );
     }
   }
-  out.push('## Access maps', '', 'Who can touch each customer\'s data: every principal, the role it holds and the resource it holds it on, read from the IAM resources of the tenant\'s synthesized stack. Principals are grouped by party (DPA Section 5).', '');
+  out.push(
+    '## Access maps',
+    '',
+    "Who can touch each customer's data: every principal, the role it holds and the resource it holds it on, read from the IAM resources of the tenant's synthesized stack. Principals are grouped by party (DPA Section 5).",
+    '',
+  );
   for (const m of r.accessMaps) {
     out.push(`### ${m.tenant}`, '', '```mermaid', m.mermaid, '```', '');
     out.push(
@@ -172,7 +232,12 @@ export function renderComplianceMarkdown(r: ComplianceReport): string {
       '',
       '| Principal | Party | Role | Resource | Condition | Granted by |',
       '|---|---|---|---|---|---|',
-      ...m.entries.map((e) => `| ${cell(e.principalShown)} | ${cell(e.party)} | ${e.role} | ${cell(e.resource)} | ${cell([e.condition, e.note].filter(Boolean).join('; '))} | \`${e.address}\` |`),
+      ...m.entries.map(
+        (e) =>
+          `| ${cell(e.principalShown)} | ${cell(e.party)} | ${e.role} | ${cell(e.resource)} | ${cell(
+            [e.condition, e.note].filter(Boolean).join('; '),
+          )} | \`${e.address}\` |`,
+      ),
       '',
       '</details>',
       '',

@@ -3,6 +3,8 @@
  * overrides), and runs the rule pack on every stack without failing on violations, so the reports
  * can show them. Also builds the records of processing, which the report's AUD-1 check reads.
  */
+import * as fs from 'fs';
+import * as os from 'os';
 import * as path from 'path';
 import { loadEnvironment, type EnvironmentConfig } from '../../config/loader';
 import { tenantStackName } from '../../config/naming';
@@ -21,12 +23,18 @@ export interface EnvironmentEvaluation {
 
 export function evaluateEnvironment(envName: string, environmentsDir?: string): EnvironmentEvaluation {
   const environment = loadEnvironment(envName, { environmentsDir });
-  // The app is never synthesized to disk here; the outdir only satisfies the App constructor.
-  const app = buildApp({ environment: envName, environmentsDir, outdir: path.join(environment.dir, '.unused-outdir') });
-  const { stacks, evaluations } = evaluateApp(app, [environment]);
-  const records = environment.tenants
-    .map((t) => ({ t, i: stacks.findIndex((s) => s.name === tenantStackName(envName, t.id)) }))
-    .filter(({ i }) => i >= 0)
-    .map(({ t, i }) => buildRopaRecord(t, stacks[i], evaluations[i]));
-  return { environment, stacks, evaluations, records };
+  // Nothing is synthesized to disk, but cdktf's App creates its output folder when constructed:
+  // give it a temporary one and remove it, so a report never touches cdktf.out or the repository.
+  const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'compliance-app-'));
+  try {
+    const app = buildApp({ environment: envName, environmentsDir, outdir });
+    const { stacks, evaluations } = evaluateApp(app, [environment]);
+    const records = environment.tenants
+      .map((t) => ({ t, i: stacks.findIndex((s) => s.name === tenantStackName(envName, t.id)) }))
+      .filter(({ i }) => i >= 0)
+      .map(({ t, i }) => buildRopaRecord(t, stacks[i], evaluations[i]));
+    return { environment, stacks, evaluations, records };
+  } finally {
+    fs.rmSync(outdir, { recursive: true, force: true });
+  }
 }

@@ -11,6 +11,7 @@ import { WORKLOAD_ACCOUNT_IDS } from '../../config/naming';
 import { SUBPROCESSORS } from '../../config/subprocessors';
 import { DAY, inventoryDataStores } from '../deletion-horizon';
 import type { StackEvaluation } from '../engine';
+import { block, blocks } from '../json-blocks';
 import { isGrantType, locationsOf } from '../locations';
 import { CONVERSION_EVENT_MAX_LIFETIME_SECONDS, parseDurationSeconds } from '../retention-budget';
 import { isConversionEventStore } from '../scope';
@@ -22,7 +23,7 @@ export const PROCESSOR = {
   name: 'Smart Segments Pty. Ltd.',
   address: '81-83 Campbell Street, Surry Hills NSW 2010, Australia',
   contact: 'Jeroen Sijl, CEO, jeroen@smartsegments.ai',
-  role: 'Processor (DPA 2.2)',
+  role: 'processor, DPA 2.2',
 } as const;
 
 export interface RopaStore {
@@ -37,7 +38,12 @@ export interface RopaStore {
 export interface RopaRecord {
   readonly tenant: string;
   readonly stack: string;
-  readonly controller: { readonly name: string; readonly securityContact: string; readonly privacyContact: string; readonly establishedIn: string };
+  readonly controller: {
+    readonly name: string;
+    readonly securityContact: string;
+    readonly privacyContact: string;
+    readonly establishedIn: string;
+  };
   readonly processor: typeof PROCESSOR;
   readonly lifecycle: string;
   readonly warehouse: string;
@@ -47,9 +53,22 @@ export interface RopaRecord {
   readonly purposes: readonly string[];
   readonly natureOfProcessing: string;
   readonly recipients: ReadonlyArray<{ readonly name: string; readonly role: string; readonly clause: string }>;
-  readonly subprocessors: ReadonlyArray<{ readonly name: string; readonly purpose: string; readonly location: string; readonly mechanism: string; readonly use: string }>;
+  readonly subprocessors: ReadonlyArray<{
+    readonly name: string;
+    readonly purpose: string;
+    readonly location: string;
+    readonly mechanism: string;
+    readonly use: string;
+  }>;
   readonly transfers: ReadonlyArray<{ readonly to: string; readonly location: string; readonly mechanism: string }>;
-  readonly location: { readonly jurisdiction: string; readonly region: string; readonly allowed: readonly string[]; readonly inUse: readonly string[]; readonly note: string; readonly project: string };
+  readonly location: {
+    readonly jurisdiction: string;
+    readonly region: string;
+    readonly allowed: readonly string[];
+    readonly inUse: readonly string[];
+    readonly note: string;
+    readonly project: string;
+  };
   readonly supervisoryAuthority: string;
   readonly retention: readonly RopaStore[];
   readonly llmSupport: { readonly choice: string; readonly recordedIn: readonly string[]; readonly effect: string };
@@ -83,15 +102,12 @@ function hours(seconds: number): string {
   return seconds % DAY === 0 ? `${seconds / DAY} day${seconds === DAY ? '' : 's'}` : `${+(seconds / 3600).toFixed(1)} hours`;
 }
 
-function block(v: unknown): Record<string, unknown> | undefined {
-  const b = Array.isArray(v) ? v[0] : v;
-  return b && typeof b === 'object' ? (b as Record<string, unknown>) : undefined;
-}
-
 /** How long a store keeps data while the tenant is served, read from its settings. */
 function operationalRetention(stack: SynthesizedStack, r: SynthesizedResource): string {
   const v = r.values;
-  const conversion = isConversionEventStore(r) ? ` (conversion events: at most ${hours(CONVERSION_EVENT_MAX_LIFETIME_SECONDS)} end to end, RET-1)` : '';
+  const conversion = isConversionEventStore(r)
+    ? ` (conversion events: at most ${CONVERSION_EVENT_MAX_LIFETIME_SECONDS / 3600} hours end to end, RET-1)`
+    : '';
   switch (r.type) {
     case 'google_pubsub_topic': {
       const s = parseDurationSeconds(v.message_retention_duration);
@@ -99,27 +115,44 @@ function operationalRetention(stack: SynthesizedStack, r: SynthesizedResource): 
     }
     case 'google_pubsub_subscription': {
       const s = parseDurationSeconds(v.message_retention_duration) ?? 7 * DAY;
-      return `unacknowledged messages up to ${hours(s)}; acknowledged messages ${v.retain_acked_messages === true ? 'kept' : 'deleted at once'}${conversion}`;
+      return `unacknowledged messages up to ${hours(s)}; acknowledged messages ${
+        v.retain_acked_messages === true ? 'kept' : 'deleted at once'
+      }${conversion}`;
     }
     case 'google_bigquery_dataset': {
       const ms = Number(v.default_table_expiration_ms);
-      return Number.isFinite(ms) ? `tables expire after ${hours(ms / 1000)}` : 'for the duration of the Services Agreement (A.12); no automatic expiry';
+      return Number.isFinite(ms)
+        ? `tables expire after ${hours(ms / 1000)}`
+        : 'for the duration of the Services Agreement (A.12); no automatic expiry';
     }
     case 'google_bigquery_table': {
       const ms = Number(block(v.time_partitioning)?.expiration_ms);
-      return Number.isFinite(ms) ? `partitions expire after ${hours(ms / 1000)}` : 'rows kept for the duration of the Services Agreement (A.12)';
+      return Number.isFinite(ms)
+        ? `partitions expire after ${hours(ms / 1000)}`
+        : 'rows kept for the duration of the Services Agreement (A.12)';
     }
     case 'google_storage_bucket': {
-      const rules = (Array.isArray(v.lifecycle_rule) ? v.lifecycle_rule : []) as Array<Record<string, unknown>>;
-      const age = rules.filter((x) => block(x.action)?.type === 'Delete').map((x) => Number(block(x.condition)?.age)).filter(Number.isFinite);
+      const rules = blocks(v.lifecycle_rule);
+      const age = rules
+        .filter((x) => block(x.action)?.type === 'Delete')
+        .map((x) => Number(block(x.condition)?.age))
+        .filter(Number.isFinite);
       return age.length ? `objects deleted at age ${Math.min(...age)} day(s)` : 'objects kept until deleted';
     }
     case 'google_firestore_database': {
-      const ttl = stack.ofType('google_firestore_field').filter((f) => f.values.ttl_config !== undefined && String(f.values.database ?? '').includes(r.name));
-      return ttl.length ? `documents expire by TTL on ${ttl.map((f) => `${String(f.values.collection)}.${String(f.values.field)}`).join(', ')} and are purged${conversion || ' (RET-1)'}` : 'documents kept until deleted';
+      const ttl = stack
+        .ofType('google_firestore_field')
+        .filter((f) => f.values.ttl_config !== undefined && String(f.values.database ?? '').includes(r.name));
+      return ttl.length
+        ? `documents expire by TTL on ${ttl
+            .map((f) => `${String(f.values.collection)}.${String(f.values.field)}`)
+            .join(', ')} and are purged${conversion || ' (RET-1)'}`
+        : 'documents kept until deleted';
     }
     case 'google_secret_manager_secret':
-      return `credential versions kept until rotated out or destroyed; rotation every ${hours(Number(String(block(v.rotation)?.rotation_period ?? '0').replace(/s$/, '')))}`;
+      return `credential versions kept until rotated out or destroyed; rotation every ${hours(
+        Number(String(block(v.rotation)?.rotation_period ?? '0').replace(/s$/, '')),
+      )}`;
     case 'google_logging_project_bucket_config':
       return `logs kept ${String(v.retention_days ?? 30)} days (Annex II 4)`;
     default:
@@ -134,11 +167,23 @@ export function buildRopaRecord(tenant: ResolvedTenant, stack: SynthesizedStack,
   const ct = tenant.conversionTracking;
   const dataSubjects = [
     "End Users of the customer's venues: consumers, ticket purchasers, bookers, members and event attendees (A.1)",
-    ...(minors ? [`accompanying minors (children), whose names and dates of birth ${tenant.sources.map((s) => SOURCE_INFO[s].displayName).join(' and ')} can carry (A.1, A.4; GDPR Art. 8)`] : []),
+    ...(minors
+      ? [
+          `accompanying minors (children), whose names and dates of birth ${tenant.sources
+            .map((s) => SOURCE_INFO[s].displayName)
+            .join(' and ')} can carry (A.1, A.4; GDPR Art. 8)`,
+        ]
+      : []),
     "the customer's staff, administrators and other authorised users of the Services (A.1)",
     ...(ct.enabled ? ["End Users who complete purchases or other conversion events on the customer's website (C.2)"] : []),
   ];
-  const extras = [...new Set(tenant.integrations.flatMap((i) => INTEGRATION_INFO[i].extraDataCategories.map((c) => `${c}, for ${INTEGRATION_INFO[i].displayName} (A.2, A.9)`)))];
+  const extras = [
+    ...new Set(
+      tenant.integrations.flatMap((i) =>
+        INTEGRATION_INFO[i].extraDataCategories.map((c) => `${c}, for ${INTEGRATION_INFO[i].displayName} (A.2, A.9)`),
+      ),
+    ),
+  ];
   const dataCategories = [
     `identity data: first and last name, date of birth${minors ? ' (including that of accompanying minors)' : ''} (A.2)`,
     'contact data: email address, phone number and, where collected, postal address (A.2)',
@@ -159,11 +204,29 @@ export function buildRopaRecord(tenant: ResolvedTenant, stack: SynthesizedStack,
   ];
   const purposes = [
     "hosting and operating the Smart Segments Services on the customer's behalf (A.6)",
-    `ingesting and consolidating data from ${tenant.sources.map((s) => SOURCE_INFO[s].displayName).join(', ') || 'the customer-configured source systems'} (A.6)`,
+    `ingesting and consolidating data from ${
+      tenant.sources.map((s) => SOURCE_INFO[s].displayName).join(', ') || 'the customer-configured source systems'
+    } (A.6)`,
     'segmentation, analytics, queries, reporting and dashboards (A.6)',
-    ...(tenant.mcp.enabled ? ["operating the customer's Model Context Protocol (MCP) endpoint, so the customer can query its own data with an LLM of its choice (A.6)"] : []),
-    ...(tenant.integrations.length ? [`transmitting the configured fields to ${tenant.integrations.map((i) => INTEGRATION_INFO[i].displayName).join(', ')}, as the customer activated (A.6, A.8-A.10)`] : []),
-    ...(ct.enabled ? [`relaying consented conversion events to ${ct.destinations.map((d) => CONVERSION_DESTINATION_INFO[d].displayName).join(' and ')} (C.1, C.4)`] : []),
+    ...(tenant.mcp.enabled
+      ? [
+          "operating the customer's Model Context Protocol (MCP) endpoint, so the customer can query its own data with an LLM of its choice (A.6)",
+        ]
+      : []),
+    ...(tenant.integrations.length
+      ? [
+          `transmitting the configured fields to ${tenant.integrations
+            .map((i) => INTEGRATION_INFO[i].displayName)
+            .join(', ')}, as the customer activated (A.6, A.8-A.10)`,
+        ]
+      : []),
+    ...(ct.enabled
+      ? [
+          `relaying consented conversion events to ${ct.destinations
+            .map((d) => CONVERSION_DESTINATION_INFO[d].displayName)
+            .join(' and ')} (C.1, C.4)`,
+        ]
+      : []),
     "supporting, maintaining and troubleshooting the customer's instance (A.6)",
   ];
   const recipients = [
@@ -178,21 +241,57 @@ export function buildRopaRecord(tenant: ResolvedTenant, stack: SynthesizedStack,
       clause: 'C.1, C.5',
     })),
     ...(tenant.mcp.enabled
-      ? [{ name: 'the LLM or AI service the customer connects to its MCP endpoint', role: "the customer's own choice and responsibility; not a subprocessor (DPA 5.5)", clause: '5.5, A.6' }]
+      ? [
+          {
+            name: 'the LLM or AI service the customer connects to its MCP endpoint',
+            role: "the customer's own choice and responsibility; not a subprocessor (DPA 5.5)",
+            clause: '5.5, A.6',
+          },
+        ]
       : []),
   ];
   const usesDbt = stack.ofType('google_service_account').some((s) => s.values.account_id === WORKLOAD_ACCOUNT_IDS.dbt);
   const llmRestricted = tenant.llmSupport === 'restricted';
   const use: Record<string, string> = {
-    'google-cloud': `hosts all of the tenant's data, in ${rules.note}`,
-    'dbt-labs': usesDbt ? "runs SQL transformations on the tenant's dataset through its dedicated service account (SUB-1)" : 'not used for this tenant',
-    anthropic: llmRestricted ? 'not used: the customer restricted LLM-assisted support (Annex II 14)' : 'may assist authorised personnel with minimum data to resolve reported issues (5.6, Annex II 14)',
+    'google-cloud': `hosts all of the tenant's data, in ${tenant.jurisdiction} locations only (${tenant.region} and the jurisdiction's multi-regions)`,
+    'dbt-labs': usesDbt
+      ? "runs SQL transformations on the tenant's dataset through its dedicated service account (SUB-1)"
+      : 'not used for this tenant',
+    anthropic: llmRestricted
+      ? 'not used: the customer restricted LLM-assisted support (Annex II 14)'
+      : 'may assist authorised personnel with minimum data to resolve reported issues (5.6, Annex II 14)',
   };
-  const subprocessors = SUBPROCESSORS.map((s) => ({ name: s.entity, purpose: s.purpose, location: s.location, mechanism: s.transferMechanism, use: use[s.id] ?? 'as listed in Annex III' }));
+  const subprocessors = SUBPROCESSORS.map((s) => ({
+    name: s.entity,
+    purpose: s.purpose,
+    location: s.location,
+    mechanism: s.transferMechanism,
+    use: use[s.id] ?? 'as listed in Annex III',
+  }));
   const transfers = [
-    { to: `${PROCESSOR.name} personnel (remote access for the purposes above, DPA 6.1, 6.5)`, location: 'Australia', mechanism: MECHANISM[tenant.jurisdiction] },
-    ...(usesDbt ? [{ to: 'dbt Labs, Inc. (Annex III)', location: 'United States', mechanism: `${SUBPROCESSORS.find((s) => s.id === 'dbt-labs')?.transferMechanism ?? ''}; ${MECHANISM[tenant.jurisdiction]}` }] : []),
-    ...(!llmRestricted ? [{ to: 'Anthropic, PBC (Annex III), minimum data only', location: 'United States', mechanism: `${SUBPROCESSORS.find((s) => s.id === 'anthropic')?.transferMechanism ?? ''}; ${MECHANISM[tenant.jurisdiction]}` }] : []),
+    {
+      to: `${PROCESSOR.name} personnel (remote access for the purposes above, DPA 6.1, 6.5)`,
+      location: 'Australia',
+      mechanism: MECHANISM[tenant.jurisdiction],
+    },
+    ...(usesDbt
+      ? [
+          {
+            to: 'dbt Labs, Inc. (Annex III)',
+            location: 'United States',
+            mechanism: `${SUBPROCESSORS.find((s) => s.id === 'dbt-labs')?.transferMechanism ?? ''}; ${MECHANISM[tenant.jurisdiction]}`,
+          },
+        ]
+      : []),
+    ...(!llmRestricted
+      ? [
+          {
+            to: 'Anthropic, PBC (Annex III), minimum data only',
+            location: 'United States',
+            mechanism: `${SUBPROCESSORS.find((s) => s.id === 'anthropic')?.transferMechanism ?? ''}; ${MECHANISM[tenant.jurisdiction]}`,
+          },
+        ]
+      : []),
   ];
   const inUse = [
     ...new Set(
@@ -203,17 +302,28 @@ export function buildRopaRecord(tenant: ResolvedTenant, stack: SynthesizedStack,
     ),
   ].sort();
   const horizon = new Map(inventoryDataStores(stack).stores.map((s) => [s.address, s]));
-  const storeTypes = new Set(['google_pubsub_topic', 'google_pubsub_subscription', 'google_bigquery_dataset', 'google_bigquery_table', 'google_storage_bucket', 'google_firestore_database', 'google_secret_manager_secret', 'google_logging_project_bucket_config']);
+  const storeTypes = new Set([
+    'google_pubsub_topic',
+    'google_pubsub_subscription',
+    'google_bigquery_dataset',
+    'google_bigquery_table',
+    'google_storage_bucket',
+    'google_firestore_database',
+    'google_secret_manager_secret',
+    'google_logging_project_bucket_config',
+  ]);
   const retention = stack.resources
     .filter((r) => storeTypes.has(r.type))
     .map((r) => {
       const h = horizon.get(r.address);
-      const name = String(r.values.name ?? r.values.dataset_id ?? r.values.table_id ?? r.values.secret_id ?? r.values.bucket_id ?? r.name);
+      const name = String(r.values.name ?? r.values.table_id ?? r.values.dataset_id ?? r.values.secret_id ?? r.values.bucket_id ?? r.name);
       return {
         store: `${h?.kind ?? r.type} ${name}`,
         address: r.address,
         retention: operationalRetention(stack, r),
-        afterDeletion: h ? `${(h.retentionSeconds / DAY).toFixed(1)} days (${h.components.map((c) => c.what).join(' + ') || 'immediately'})` : 'n/a',
+        afterDeletion: h
+          ? `${(h.retentionSeconds / DAY).toFixed(1)} days (${h.components.map((c) => c.what).join(' + ') || 'immediately'})`
+          : 'n/a',
       };
     })
     .sort((a, b) => (a.store < b.store ? -1 : a.store > b.store ? 1 : 0));
@@ -249,7 +359,11 @@ export function buildRopaRecord(tenant: ResolvedTenant, stack: SynthesizedStack,
     location: {
       jurisdiction: tenant.jurisdiction,
       region: tenant.region,
-      allowed: [...rules.regions, ...(rules.storageMultiRegion ? [rules.storageMultiRegion] : []), ...(rules.firestoreMultiRegion ? [rules.firestoreMultiRegion] : [])],
+      allowed: [
+        ...rules.regions,
+        ...(rules.storageMultiRegion ? [rules.storageMultiRegion] : []),
+        ...(rules.firestoreMultiRegion ? [rules.firestoreMultiRegion] : []),
+      ],
       inUse,
       note: rules.note,
       project: tenant.projectId,
@@ -258,9 +372,13 @@ export function buildRopaRecord(tenant: ResolvedTenant, stack: SynthesizedStack,
     retention,
     llmSupport: {
       choice: tenant.llmSupport,
-      recordedIn: [tenant.sourceFile, ...(owns ? [`label llm-support=${tenant.llmSupport} on project ${tenant.projectId}`] : []), 'this record'],
+      recordedIn: [
+        tenant.sourceFile,
+        ...(owns ? [`label llm-support=${tenant.llmSupport} on project ${tenant.projectId}`] : []),
+        'this record',
+      ],
       effect: llmRestricted
-        ? 'Smart Segments personnel do not use LLM services on this customer\'s data and rely on other means of investigation (Annex II 14)'
+        ? "Smart Segments personnel do not use LLM services on this customer's data and rely on other means of investigation (Annex II 14)"
         : 'authorised personnel may use Anthropic Claude (Team / Commercial tier) on the minimum data needed to resolve a reported issue (5.6, Annex II 14)',
     },
     measures,
@@ -282,7 +400,12 @@ export function renderRopaMarkdown(environment: string, records: readonly RopaRe
     '',
     '| Tenant (controller) | Jurisdiction | Region | Conversion tracking | LLM-assisted support |',
     '|---|---|---|---|---|',
-    ...records.map((r) => `| [${cell(r.controller.name)}](#${r.tenant}) | ${r.location.jurisdiction} | ${r.location.region} | ${r.recipients.some((x) => x.clause.startsWith('C.')) ? 'yes' : 'no'} | ${r.llmSupport.choice} |`),
+    ...records.map(
+      (r) =>
+        `| [${cell(r.controller.name)}](#${r.tenant}) | ${r.location.jurisdiction} | ${r.location.region} | ${
+          r.recipients.some((x) => x.clause.startsWith('C.')) ? 'yes' : 'no'
+        } | ${r.llmSupport.choice} |`,
+    ),
     '',
   ];
   for (const r of records) {
@@ -307,25 +430,49 @@ export function renderRopaMarkdown(environment: string, records: readonly RopaRe
       bullet(r.purposes),
       '',
       '### Recipients (activated by the customer)',
-      r.recipients.length ? ['| Recipient | Role | DPA |', '|---|---|---|', ...r.recipients.map((x) => `| ${cell(x.name)} | ${cell(x.role)} | ${x.clause} |`)].join('\n') : 'None: the customer has activated no integration, conversion destination or MCP endpoint.',
+      r.recipients.length
+        ? [
+            '| Recipient | Role | DPA |',
+            '|---|---|---|',
+            ...r.recipients.map((x) => `| ${cell(x.name)} | ${cell(x.role)} | ${x.clause} |`),
+          ].join('\n')
+        : 'None: the customer has activated no integration, conversion destination or MCP endpoint.',
       '',
       '### Subprocessors (Annex III)',
-      ['| Subprocessor | Purpose | Location | Transfer mechanism | For this tenant |', '|---|---|---|---|---|', ...r.subprocessors.map((s) => `| ${cell(s.name)} | ${cell(s.purpose)} | ${cell(s.location)} | ${cell(s.mechanism)} | ${cell(s.use)} |`)].join('\n'),
+      [
+        '| Subprocessor | Purpose | Location | Transfer mechanism | For this tenant |',
+        '|---|---|---|---|---|',
+        ...r.subprocessors.map(
+          (s) => `| ${cell(s.name)} | ${cell(s.purpose)} | ${cell(s.location)} | ${cell(s.mechanism)} | ${cell(s.use)} |`,
+        ),
+      ].join('\n'),
       '',
       '### Transfers to third countries (DPA Section 6)',
-      ['| To | Where | Mechanism |', '|---|---|---|', ...r.transfers.map((t) => `| ${cell(t.to)} | ${t.location} | ${cell(t.mechanism)} |`)].join('\n'),
+      [
+        '| To | Where | Mechanism |',
+        '|---|---|---|',
+        ...r.transfers.map((t) => `| ${cell(t.to)} | ${t.location} | ${cell(t.mechanism)} |`),
+      ].join('\n'),
       '',
       '### Where the data lives',
-      `Project \`${r.location.project}\`, jurisdiction ${r.location.jurisdiction}: ${r.location.note} Allowed: ${r.location.allowed.join(', ')}. Locations in use in the stack: ${r.location.inUse.join(', ') || '(none)'}.`,
+      `Project \`${r.location.project}\`, jurisdiction ${r.location.jurisdiction}: ${r.location.note} Allowed: ${r.location.allowed.join(
+        ', ',
+      )}. Locations in use in the stack: ${r.location.inUse.join(', ') || '(none)'}.`,
       '',
       '### Retention per store',
-      ['| Store | While served | After deletion, a copy can exist |', '|---|---|---|', ...r.retention.map((s) => `| ${cell(s.store)} | ${cell(s.retention)} | ${cell(s.afterDeletion)} |`)].join('\n'),
+      [
+        '| Store | While served | After deletion, a copy can exist |',
+        '|---|---|---|',
+        ...r.retention.map((s) => `| ${cell(s.store)} | ${cell(s.retention)} | ${cell(s.afterDeletion)} |`),
+      ].join('\n'),
       '',
       '### LLM-assisted support (Annex II 14, LLM-1)',
       `Customer's choice: **${r.llmSupport.choice}**. ${r.llmSupport.effect}. Recorded in: ${r.llmSupport.recordedIn.join('; ')}.`,
       '',
       '### Technical and organisational measures (Annex II)',
-      `Controls of ../shared/CONTROLS.md that apply to this tenant, with their status in the compliance report: ${r.measures.map((m) => `${m.control} (${m.status})`).join(', ')}.`,
+      `Controls of ../shared/CONTROLS.md that apply to this tenant, with their status in the compliance report: ${r.measures
+        .map((m) => `${m.control} (${m.status})`)
+        .join(', ')}.`,
       '',
     );
   }

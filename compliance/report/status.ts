@@ -5,6 +5,7 @@
  */
 import { CONTROL_IDS } from '../controls';
 import type { StackEvaluation } from '../engine';
+import { ENVIRONMENT_CHECKS } from '../environment-checks';
 import { RULES } from '../pack';
 
 export type ControlStatus = 'pass' | 'fail' | 'suppressed' | 'not applicable' | 'not yet implemented';
@@ -32,7 +33,11 @@ export function stackControlStatus(evaluation: StackEvaluation, controlIds: read
   return controlIds.map((control) => {
     const rules = RULES.filter((r) => r.control === control);
     const base = { control, stack: evaluation.stack };
-    if (rules.length === 0) return { ...base, status: 'not yet implemented', reasons: ['no rule checks this control yet'], evidence: [], suppressed: [] };
+    if (ENVIRONMENT_CHECKS.some((c) => c.control === control)) {
+      return { ...base, status: 'not applicable', reasons: ['checked for the environment as a whole, not per stack'], evidence: [], suppressed: [] };
+    }
+    if (rules.length === 0)
+      return { ...base, status: 'not yet implemented', reasons: ['no rule checks this control yet'], evidence: [], suppressed: [] };
     const outcomes = evaluation.outcomes.filter((o) => o.rule.control === control);
     if (outcomes.length === 0) {
       const kinds = [...new Set(rules.flatMap((r) => r.appliesTo))].join(' and ');

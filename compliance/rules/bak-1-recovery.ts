@@ -13,7 +13,8 @@ import { DELETION_PROMISE_SECONDS } from './ret-3-deletion-horizon';
 
 export const bak1Recovery = defineRule({
   control: 'BAK-1',
-  explanation: "Each Customer Data store has recovery suited to its content (time travel, soft delete, PITR), and recovery copies end within the 14-day deletion promise.",
+  explanation:
+    'Each Customer Data store has recovery suited to its content (time travel, soft delete, PITR), and recovery copies end within the 14-day deletion promise.',
   appliesTo: ['tenant'],
   check(ctx) {
     const findings: Finding[] = [];
@@ -27,28 +28,61 @@ export const bak1Recovery = defineRule({
       switch (s.type) {
         case 'google_pubsub_topic':
         case 'google_pubsub_subscription':
-          verdict = compliant(s.address, `${s.kind}: a transient queue; unacknowledged messages are redelivered within its retention${conversion ? ' (conversion events: at most 24 hours, RET-1)' : ''}`);
+          verdict = compliant(
+            s.address,
+            `${s.kind}: a transient queue; unacknowledged messages are redelivered within its retention${
+              conversion ? ' (conversion events: at most 24 hours, RET-1)' : ''
+            }`,
+          );
           break;
         case 'google_secret_manager_secret':
         case 'google_secret_manager_regional_secret':
-          verdict = compliant(s.address, `${s.kind}: earlier versions stay until destroyed; the value itself is held by the integration provider`);
+          verdict = compliant(
+            s.address,
+            `${s.kind}: earlier versions stay until destroyed; the value itself is held by the integration provider`,
+          );
           break;
         case 'google_firestore_database': {
           const pitr = r.values.point_in_time_recovery_enablement === 'POINT_IN_TIME_RECOVERY_ENABLED';
-          const ttlOnly = ctx.stack.ofType('google_firestore_field').some((f) => f.values.ttl_config !== undefined && String(f.values.database ?? '').includes(r.name));
-          verdict = pitr || ttlOnly
-            ? compliant(s.address, pitr ? 'point-in-time recovery (7 days)' : 'short-lived state with a TTL: deliberately not recoverable beyond 1 hour of versions (RET-1)')
-            : nonCompliant(s.address, 'the database has neither point-in-time recovery nor a TTL that makes its content disposable.', 'enable point_in_time_recovery_enablement, or schedule backups with retention inside 14 days.');
+          const ttlOnly = ctx.stack
+            .ofType('google_firestore_field')
+            .some((f) => f.values.ttl_config !== undefined && String(f.values.database ?? '').includes(r.name));
+          verdict =
+            pitr || ttlOnly
+              ? compliant(
+                  s.address,
+                  pitr
+                    ? 'point-in-time recovery (7 days)'
+                    : 'short-lived state with a TTL: deliberately not recoverable beyond 1 hour of versions (RET-1)',
+                )
+              : nonCompliant(
+                  s.address,
+                  'the database has neither point-in-time recovery nor a TTL that makes its content disposable.',
+                  'enable point_in_time_recovery_enablement, or schedule backups with retention inside 14 days.',
+                );
           break;
         }
         default:
           verdict =
             recovery.length > 0 || conversion
-              ? compliant(s.address, conversion ? `${s.kind}: conversion events, deliberately not backed up (RET-1)` : `${s.kind}: ${recovery.map((c) => `${c.what} ${(c.seconds / DAY).toFixed(1)}d`).join(', then ')}`)
-              : nonCompliant(s.address, `${s.kind} has no recovery window (${s.components.map((c) => c.setting ?? c.what).join('; ')}).`, 'keep the service\'s recovery on (time travel, soft delete, PITR) within the 14-day deletion promise.');
+              ? compliant(
+                  s.address,
+                  conversion
+                    ? `${s.kind}: conversion events, deliberately not backed up (RET-1)`
+                    : `${s.kind}: ${recovery.map((c) => `${c.what} ${(c.seconds / DAY).toFixed(1)}d`).join(', then ')}`,
+                )
+              : nonCompliant(
+                  s.address,
+                  `${s.kind} has no recovery window (${s.components.map((c) => c.setting ?? c.what).join('; ')}).`,
+                  "keep the service's recovery on (time travel, soft delete, PITR) within the 14-day deletion promise.",
+                );
       }
       if (over && verdict.status === 'compliant') {
-        verdict = nonCompliant(s.address, `recovery copies last ${(s.retentionSeconds / DAY).toFixed(1)} days, past the 14-day deletion promise.`, 'shorten the recovery window (RET-3).');
+        verdict = nonCompliant(
+          s.address,
+          `recovery copies last ${(s.retentionSeconds / DAY).toFixed(1)} days, past the 14-day deletion promise.`,
+          'shorten the recovery window (RET-3).',
+        );
       }
       findings.push(verdict);
     }

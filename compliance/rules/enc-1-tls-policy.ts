@@ -23,32 +23,66 @@ function policyProblem(p: SynthesizedResource): string | undefined {
 
 export const enc1TlsPolicy = defineRule({
   control: 'ENC-1',
-  explanation: 'Every public HTTPS endpoint uses an SSL policy with minimum TLS 1.2 and profile MODERN or RESTRICTED; plain HTTP only redirects.',
+  explanation:
+    'Every public HTTPS endpoint uses an SSL policy with minimum TLS 1.2 and profile MODERN or RESTRICTED; plain HTTP only redirects.',
   appliesTo: ['platform', 'tenant'],
   check(ctx) {
     const findings: Finding[] = [];
     for (const p of ctx.stack.ofType('google_compute_ssl_policy', 'google_compute_region_ssl_policy')) {
       const problem = policyProblem(p);
-      findings.push(problem ? nonCompliant(p.address, `${problem}.`, 'set profile MODERN (or RESTRICTED) and min_tls_version TLS_1_2.') : compliant(p.address, `${String(p.values.profile)}, minimum ${String(p.values.min_tls_version)}`));
+      findings.push(
+        problem
+          ? nonCompliant(p.address, `${problem}.`, 'set profile MODERN (or RESTRICTED) and min_tls_version TLS_1_2.')
+          : compliant(p.address, `${String(p.values.profile)}, minimum ${String(p.values.min_tls_version)}`),
+      );
     }
     const proxies = ctx.stack.ofType(...TLS_PROXIES);
     for (const proxy of proxies) {
-      const policy = findTarget(ctx.stack, 'google_compute_ssl_policy', typeof proxy.values.ssl_policy === 'string' ? proxy.values.ssl_policy : undefined);
+      const policy = findTarget(
+        ctx.stack,
+        'google_compute_ssl_policy',
+        typeof proxy.values.ssl_policy === 'string' ? proxy.values.ssl_policy : undefined,
+      );
       if (!policy) {
-        findings.push(nonCompliant(proxy.address, proxy.values.ssl_policy ? `ssl_policy ${String(proxy.values.ssl_policy)} is not a policy of this stack, so its settings cannot be checked.` : "names no ssl_policy, so Google's default policy admits TLS 1.0.", 'attach the stack\'s SSL policy (MODERN, TLS 1.2).'));
+        findings.push(
+          nonCompliant(
+            proxy.address,
+            proxy.values.ssl_policy
+              ? `ssl_policy ${String(proxy.values.ssl_policy)} is not a policy of this stack, so its settings cannot be checked.`
+              : "names no ssl_policy, so Google's default policy admits TLS 1.0.",
+            "attach the stack's SSL policy (MODERN, TLS 1.2).",
+          ),
+        );
       } else if (!policyProblem(policy)) {
         findings.push(compliant(proxy.address, `uses ${policy.address}`));
       }
     }
     for (const proxy of ctx.stack.ofType(...HTTP_PROXIES)) {
-      const map = findTarget(ctx.stack, 'google_compute_url_map', typeof proxy.values.url_map === 'string' ? proxy.values.url_map : undefined);
+      const map = findTarget(
+        ctx.stack,
+        'google_compute_url_map',
+        typeof proxy.values.url_map === 'string' ? proxy.values.url_map : undefined,
+      );
       const redirect = map?.values.default_url_redirect as Record<string, unknown> | undefined;
       if (redirect?.https_redirect === true) findings.push(compliant(proxy.address, 'plain HTTP only redirects to HTTPS'));
-      else findings.push(nonCompliant(proxy.address, 'serves plain HTTP: its URL map does not redirect every request to HTTPS.', 'give the HTTP proxy a URL map with default_url_redirect { https_redirect = true }, or remove it.'));
+      else
+        findings.push(
+          nonCompliant(
+            proxy.address,
+            'serves plain HTTP: its URL map does not redirect every request to HTTPS.',
+            'give the HTTP proxy a URL map with default_url_redirect { https_redirect = true }, or remove it.',
+          ),
+        );
     }
     const tenant = ctx.tenant;
     if (proxies.length === 0 && tenant && runsDataPlane(tenant) && tenant.sources.length > 0) {
-      findings.push(nonCompliant(STACK_ADDRESS, "the tenant's source webhooks need a public HTTPS endpoint, but the stack has no HTTPS load balancer with an SSL policy.", 'build the PublicEdge for the tenant.'));
+      findings.push(
+        nonCompliant(
+          STACK_ADDRESS,
+          "the tenant's source webhooks need a public HTTPS endpoint, but the stack has no HTTPS load balancer with an SSL policy.",
+          'build the PublicEdge for the tenant.',
+        ),
+      );
     }
     return findings.length > 0 ? findings : [notApplicable('the stack has no public endpoint')];
   },

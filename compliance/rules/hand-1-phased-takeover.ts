@@ -11,7 +11,8 @@ import { STACK_ADDRESS, compliant, defineRule, nonCompliant, notApplicable, type
 
 export const hand1PhasedTakeover = defineRule({
   control: 'HAND-1',
-  explanation: 'A handover keeps the customer owner grant in every phase, moves the project to the customer, and releases it from state without deleting anything.',
+  explanation:
+    'A handover keeps the customer owner grant in every phase, moves the project to the customer, and releases it from state without deleting anything.',
   appliesTo: ['tenant'],
   check(ctx) {
     const tenant = ctx.tenant!;
@@ -20,30 +21,86 @@ export const hand1PhasedTakeover = defineRule({
     if (!phase || !handover) return [notApplicable(`the tenant is ${tenant.lifecycle.state}, not in a handover`)];
     const findings: Finding[] = [];
     const project = ctx.stack.ofType('google_project').find((p) => p.values.project_id === tenant.projectId);
-    const ownerGrants = grantsOf(ctx.stack).filter((g) => g.role === 'roles/owner' && isHandoverOwnerGrant(g, handover.customerOwnerGroup) && g.target.id === tenant.projectId);
+    const ownerGrants = grantsOf(ctx.stack).filter(
+      (g) => g.role === 'roles/owner' && isHandoverOwnerGrant(g, handover.customerOwnerGroup) && g.target.id === tenant.projectId,
+    );
     if (phase === 'release') {
-      const removed = (Array.isArray(ctx.stack.json.removed) ? ctx.stack.json.removed : []) as Array<{ from?: string; lifecycle?: { destroy?: boolean } }>;
-      if (removed.length === 0) return [nonCompliant(STACK_ADDRESS, 'the release phase has no removed blocks, so the project and its data would be destroyed or left in our state.', 'release the project, its owner grant and its data stores from state with destroy = false (releaseFromState).')];
+      const removed = (Array.isArray(ctx.stack.json.removed) ? ctx.stack.json.removed : []) as Array<{
+        from?: string;
+        lifecycle?: { destroy?: boolean };
+      }>;
+      if (removed.length === 0)
+        return [
+          nonCompliant(
+            STACK_ADDRESS,
+            'the release phase has no removed blocks, so the project and its data would be destroyed or left in our state.',
+            'release the project, its owner grant and its data stores from state with destroy = false (releaseFromState).',
+          ),
+        ];
       for (const r of removed) {
-        if (r.lifecycle?.destroy !== false) findings.push(nonCompliant(STACK_ADDRESS, `removed block for ${String(r.from)} does not set lifecycle.destroy = false, so Terraform would destroy it.`, 'release it with destroy = false (releaseFromState).'));
+        if (r.lifecycle?.destroy !== false)
+          findings.push(
+            nonCompliant(
+              STACK_ADDRESS,
+              `removed block for ${String(r.from)} does not set lifecycle.destroy = false, so Terraform would destroy it.`,
+              'release it with destroy = false (releaseFromState).',
+            ),
+          );
       }
       for (const kind of ['google_project.', 'google_project_iam_member.']) {
-        if (!removed.some((r) => String(r.from).startsWith(kind))) findings.push(nonCompliant(STACK_ADDRESS, `no removed block releases a ${kind.slice(0, -1)}: the project and the customer's owner grant must leave state without being destroyed.`, 'release the project and its owner grant with releaseFromState.'));
+        if (!removed.some((r) => String(r.from).startsWith(kind)))
+          findings.push(
+            nonCompliant(
+              STACK_ADDRESS,
+              `no removed block releases a ${kind.slice(
+                0,
+                -1,
+              )}: the project and the customer's owner grant must leave state without being destroyed.`,
+              'release the project and its owner grant with releaseFromState.',
+            ),
+          );
       }
-      if (project) findings.push(nonCompliant(project.address, 'the handed-over project is still managed by this stack.', 'release it from state (releaseFromState).'));
-      if (findings.length === 0) findings.push(compliant(STACK_ADDRESS, `released from state without destroying: ${removed.map((r) => r.from).join(', ')}`));
+      if (project)
+        findings.push(
+          nonCompliant(
+            project.address,
+            'the handed-over project is still managed by this stack.',
+            'release it from state (releaseFromState).',
+          ),
+        );
+      if (findings.length === 0)
+        findings.push(compliant(STACK_ADDRESS, `released from state without destroying: ${removed.map((r) => r.from).join(', ')}`));
       return findings;
     }
-    if (!project) return [nonCompliant(STACK_ADDRESS, `the ${phase} phase needs the tenant project in the stack.`, 'keep the google_project until release.')];
-    if (ownerGrants.length === 0) findings.push(nonCompliant(STACK_ADDRESS, `the ${phase} phase has no roles/owner grant to the customer's owner group ${handover.customerOwnerGroup}, so the project could be left without the customer as owner.`, 'keep ProjectHandoff in every handover phase.'));
+    if (!project)
+      return [
+        nonCompliant(STACK_ADDRESS, `the ${phase} phase needs the tenant project in the stack.`, 'keep the google_project until release.'),
+      ];
+    if (ownerGrants.length === 0)
+      findings.push(
+        nonCompliant(
+          STACK_ADDRESS,
+          `the ${phase} phase has no roles/owner grant to the customer's owner group ${handover.customerOwnerGroup}, so the project could be left without the customer as owner.`,
+          'keep ProjectHandoff in every handover phase.',
+        ),
+      );
     else findings.push(compliant(ownerGrants[0].address, `${handover.customerOwnerGroup} owns ${tenant.projectId}`));
-    if (project.values.deletion_policy === 'DELETE') findings.push(nonCompliant(project.address, 'deletion_policy is DELETE during a handover.', 'keep PREVENT until release (ABANDON).'));
+    if (project.values.deletion_policy === 'DELETE')
+      findings.push(nonCompliant(project.address, 'deletion_policy is DELETE during a handover.', 'keep PREVENT until release (ABANDON).'));
     if (phase === 'transfer') {
       const problems: string[] = [];
-      if (project.values.org_id !== handover.customerOrganizationId) problems.push(`org_id is ${JSON.stringify(project.values.org_id)}, not the customer's ${handover.customerOrganizationId}`);
+      if (project.values.org_id !== handover.customerOrganizationId)
+        problems.push(`org_id is ${JSON.stringify(project.values.org_id)}, not the customer's ${handover.customerOrganizationId}`);
       if (project.values.folder_id !== undefined) problems.push(`it still names folder ${String(project.values.folder_id)}`);
-      if (project.values.billing_account !== handover.customerBillingAccount) problems.push(`billing_account is ${JSON.stringify(project.values.billing_account)}, not the customer's ${handover.customerBillingAccount}`);
-      findings.push(problems.length ? nonCompliant(project.address, `${problems.join('; ')}.`, "move the project to the customer's organization and billing account.") : compliant(project.address, `in organization ${handover.customerOrganizationId}, billed to ${handover.customerBillingAccount}`));
+      if (project.values.billing_account !== handover.customerBillingAccount)
+        problems.push(
+          `billing_account is ${JSON.stringify(project.values.billing_account)}, not the customer's ${handover.customerBillingAccount}`,
+        );
+      findings.push(
+        problems.length
+          ? nonCompliant(project.address, `${problems.join('; ')}.`, "move the project to the customer's organization and billing account.")
+          : compliant(project.address, `in organization ${handover.customerOrganizationId}, billed to ${handover.customerBillingAccount}`),
+      );
     }
     return findings;
   },

@@ -48,15 +48,30 @@ export const hand2CustomerProject = defineRule({
     const findings: Finding[] = [];
     for (const r of ctx.stack.resources) {
       const why = PROJECT_WIDE_TYPES[r.type];
-      if (why) findings.push(nonCompliant(r.address, `${r.type} ${why} in the customer's own project ${tenant.projectId}.`, "leave project-wide settings to the customer; list what the customer must do (TenantProject.apis) instead."));
+      if (why)
+        findings.push(
+          nonCompliant(
+            r.address,
+            `${r.type} ${why} in the customer's own project ${tenant.projectId}.`,
+            'leave project-wide settings to the customer; list what the customer must do (TenantProject.apis) instead.',
+          ),
+        );
     }
     const implied = impliedAccountIds(tenant);
     for (const sa of ctx.stack.ofType('google_service_account')) {
       const id = String(sa.values.account_id);
       if (implied.includes(id)) findings.push(compliant(sa.address, `${id}: implied by ${tenant.sourceFile}`));
-      else findings.push(nonCompliant(sa.address, `service account ${id} is not implied by the tenant config (expected only ${implied.join(', ')}).`, "create in the customer's project only what its tenant config names."));
+      else
+        findings.push(
+          nonCompliant(
+            sa.address,
+            `service account ${id} is not implied by the tenant config (expected only ${implied.join(', ')}).`,
+            "create in the customer's project only what its tenant config names.",
+          ),
+        );
     }
-    if (!findings.some((f) => f.status === 'non-compliant')) findings.push(compliant(STACK_ADDRESS, `no project, API, audit, logging or policy change in ${tenant.projectId}`));
+    if (!findings.some((f) => f.status === 'non-compliant'))
+      findings.push(compliant(STACK_ADDRESS, `no project, API, audit, logging or policy change in ${tenant.projectId}`));
     return findings;
   },
 });

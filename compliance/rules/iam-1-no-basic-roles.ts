@@ -5,7 +5,7 @@
  */
 import { grantsOf, isHandoverOwnerGrant } from '../grants';
 import { isBasicRole } from '../iam-roles';
-import { compliant, defineRule, nonCompliant, notApplicable, type Finding } from '../rule';
+import { STACK_ADDRESS, compliant, defineRule, nonCompliant, notApplicable, type Finding } from '../rule';
 import { handoverOwnerGroup } from '../scope';
 
 export const iam1NoBasicRoles = defineRule({
@@ -17,9 +17,17 @@ export const iam1NoBasicRoles = defineRule({
     if (grants.length === 0) return [notApplicable('the stack grants nothing')];
     const owner = handoverOwnerGroup(ctx.tenant);
     const findings: Finding[] = [];
+    const predefined = grants.filter((g) => !isBasicRole(g.role));
+    if (predefined.length > 0)
+      findings.push(
+        compliant(
+          STACK_ADDRESS,
+          `${predefined.length} grant${predefined.length === 1 ? '' : 's'} of predefined or custom roles, none basic`,
+        ),
+      );
     for (const g of grants) {
       if (!isBasicRole(g.role)) {
-        findings.push(compliant(g.address, `${g.role} to ${g.principal.member}`));
+        continue;
       } else if (g.role === 'roles/owner' && isHandoverOwnerGrant(g, owner) && g.target.id === ctx.tenant?.projectId) {
         findings.push(compliant(g.address, `roles/owner to the customer's owner group ${owner} for the handover (DPA 10.2)`));
       } else {

@@ -13,7 +13,8 @@ import { WORKLOAD_TYPES, runtimeIdentityOf } from '../workloads';
 
 export const iam2ResourceLevelGrants = defineRule({
   control: 'IAM-2',
-  explanation: 'Each workload has its own service account; roles are bound on resources, on the project only when no resource-level form exists.',
+  explanation:
+    'Each workload has its own service account; roles are bound on resources, on the project only when no resource-level form exists.',
   appliesTo: ['platform', 'tenant'],
   check(ctx) {
     const findings: Finding[] = [];
@@ -30,7 +31,12 @@ export const iam2ResourceLevelGrants = defineRule({
         continue;
       }
       if (g.principal.email !== undefined && deployers.has(g.principal.email)) {
-        findings.push(compliant(g.address, `CI deployer ${g.principal.email} (CI-1): ${g.role} on ${g.target.level} ${g.target.id}, where the resources it deploys are created`));
+        findings.push(
+          compliant(
+            g.address,
+            `CI deployer ${g.principal.email} (CI-1): ${g.role} on ${g.target.level} ${g.target.id}, where the resources it deploys are created`,
+          ),
+        );
         continue;
       }
       if (ctx.kind === 'platform' && g.principal.kind !== 'serviceAccount') {
@@ -39,7 +45,9 @@ export const iam2ResourceLevelGrants = defineRule({
         continue;
       }
       if (/\bresource\.name\b/.test(g.condition?.expression ?? '')) {
-        findings.push(compliant(g.address, `${g.role} on ${g.target.level} ${g.target.id}, limited by condition to ${g.condition!.expression}`));
+        findings.push(
+          compliant(g.address, `${g.role} on ${g.target.level} ${g.target.id}, limited by condition to ${g.condition!.expression}`),
+        );
         continue;
       }
       if (g.target.level !== 'project') {
@@ -58,11 +66,19 @@ export const iam2ResourceLevelGrants = defineRule({
           nonCompliant(
             g.address,
             `${g.role} is granted to ${g.principal.member} on the whole project ${g.target.id}, but it has a resource-level form.`,
-            `grant it on the topic, subscription, secret, dataset or service instead, or narrow it with an IAM condition on resource.name (project-level roles: ${Object.keys(PROJECT_LEVEL_ONLY_ROLES).join(', ')}).`,
+            `grant it on the topic, subscription, secret, dataset or service instead, or narrow it with an IAM condition on resource.name (project-level roles: ${Object.keys(
+              PROJECT_LEVEL_ONLY_ROLES,
+            ).join(', ')}).`,
           ),
         );
       } else if (allowed.conditionRequired && !g.condition?.expression) {
-        findings.push(nonCompliant(g.address, `${g.role} on project ${g.target.id} has no IAM condition (${allowed.reason}).`, 'add a condition on resource.name limiting it to the one resource.'));
+        findings.push(
+          nonCompliant(
+            g.address,
+            `${g.role} on project ${g.target.id} has no IAM condition (${allowed.reason}).`,
+            'add a condition on resource.name limiting it to the one resource.',
+          ),
+        );
       } else {
         findings.push(compliant(g.address, `${g.role} on project ${g.target.id}: ${allowed.reason}`));
       }
@@ -74,7 +90,13 @@ export const iam2ResourceLevelGrants = defineRule({
     for (const w of workloads) {
       const identity = runtimeIdentityOf(ctx.stack, w);
       if (!identity.written) {
-        findings.push(nonCompliant(w.address, 'names no service account, so it runs as the default compute account shared by everything in the project.', 'run it as its own WorkloadIdentity.'));
+        findings.push(
+          nonCompliant(
+            w.address,
+            'names no service account, so it runs as the default compute account shared by everything in the project.',
+            'run it as its own WorkloadIdentity.',
+          ),
+        );
         continue;
       }
       const key = identity.email ?? identity.written;
@@ -82,10 +104,26 @@ export const iam2ResourceLevelGrants = defineRule({
     }
     for (const [account, users] of byAccount) {
       if (users.length === 1) findings.push(compliant(users[0], `runs as its own account ${account}`));
-      else for (const u of users) findings.push(nonCompliant(u, `shares service account ${account} with ${users.filter((x) => x !== u).join(', ')}.`, 'give each workload its own WorkloadIdentity.'));
+      else
+        for (const u of users)
+          findings.push(
+            nonCompliant(
+              u,
+              `shares service account ${account} with ${users.filter((x) => x !== u).join(', ')}.`,
+              'give each workload its own WorkloadIdentity.',
+            ),
+          );
     }
     if (ctx.tenant && runsDataPlane(ctx.tenant) && workloads.length === 0 && runtimeAccountIds(ctx.tenant).length > 0) {
-      findings.push(nonCompliant(STACK_ADDRESS, `the tenant config implies workloads (${runtimeAccountIds(ctx.tenant).join(', ')}) but the stack runs none, each on its own account.`, 'build the tenant data plane (TenantDataPlane).'));
+      findings.push(
+        nonCompliant(
+          STACK_ADDRESS,
+          `the tenant config implies workloads (${runtimeAccountIds(ctx.tenant).join(
+            ', ',
+          )}) but the stack runs none, each on its own account.`,
+          'build the tenant data plane (TenantDataPlane).',
+        ),
+      );
     }
     return findings.length > 0 ? findings : [notApplicable('the stack grants nothing and runs no workload')];
   },

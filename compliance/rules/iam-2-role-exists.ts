@@ -28,7 +28,8 @@ export const iam2RoleExists = defineRule({
     const findings: Finding[] = [];
     for (const g of grants) {
       if (roleExists(g.role)) findings.push(compliant(g.address, `${g.role} (predefined, role dataset of ${roleDatasetDate()})`));
-      else if (isCustomRole(g.role) && custom.has(g.role)) findings.push(compliant(g.address, `${g.role} (custom role declared in this stack)`));
+      else if (isCustomRole(g.role) && custom.has(g.role))
+        findings.push(compliant(g.address, `${g.role} (custom role declared in this stack)`));
       else
         findings.push(
           nonCompliant(

@@ -21,12 +21,19 @@ export function admitsOnlyRepository(condition: unknown, repository: string): bo
 
 export const iam3NoServiceAccountKeys = defineRule({
   control: 'IAM-3',
-  explanation: 'No service account keys exist or can be created; CI deploys through workload identity federation restricted to this repository.',
+  explanation:
+    'No service account keys exist or can be created; CI deploys through workload identity federation restricted to this repository.',
   appliesTo: ['platform', 'tenant'],
   check(ctx) {
-    const findings: Finding[] = ctx.stack.ofType('google_service_account_key').map((k) =>
-      nonCompliant(k.address, 'declares a service account key, a long-lived credential that can leak.', 'remove it; workloads use their attached service account and CI uses workload identity federation.'),
-    );
+    const findings: Finding[] = ctx.stack
+      .ofType('google_service_account_key')
+      .map((k) =>
+        nonCompliant(
+          k.address,
+          'declares a service account key, a long-lived credential that can leak.',
+          'remove it; workloads use their attached service account and CI uses workload identity federation.',
+        ),
+      );
     if (ctx.kind === 'tenant') {
       if (findings.length === 0) findings.push(compliant(STACK_ADDRESS, 'no google_service_account_key in the stack'));
       return findings;
@@ -37,26 +44,42 @@ export const iam3NoServiceAccountKeys = defineRule({
       findings.push(compliant(orgWide.address, `${CONSTRAINT} enforced on the organization`));
     } else {
       const folders = ctx.stack.ofType('google_folder');
-      const wanted = JURISDICTIONS.filter((j) => ctx.environment.platform.tenantFolders[j] !== undefined || folders.some((f) => jurisdictionOfFolderResource(ctx, f) === j));
+      const wanted = JURISDICTIONS.filter(
+        (j) => ctx.environment.platform.tenantFolders[j] !== undefined || folders.some((f) => jurisdictionOfFolderResource(ctx, f) === j),
+      );
       for (const j of wanted) {
         const p = policies.find((x) => x.folderJurisdiction === j);
         if (p && p.enforced === true && !p.conditional) findings.push(compliant(p.address, `${CONSTRAINT} enforced on the ${j} folder`));
         else
           findings.push(
-            nonCompliant(p?.address ?? STACK_ADDRESS, `${CONSTRAINT} is ${p ? 'not unconditionally enforced' : 'not set'} on the ${j} tenant folder.`, `enforce ${CONSTRAINT} on the ${j} folder (OrganizationPolicies) or the organization.`),
+            nonCompliant(
+              p?.address ?? STACK_ADDRESS,
+              `${CONSTRAINT} is ${p ? 'not unconditionally enforced' : 'not set'} on the ${j} tenant folder.`,
+              `enforce ${CONSTRAINT} on the ${j} folder (OrganizationPolicies) or the organization.`,
+            ),
           );
       }
     }
     const repository = ctx.environment.platform.ci.repository;
     const providers = ctx.stack.ofType('google_iam_workload_identity_pool_provider');
     if (providers.length === 0) {
-      findings.push(nonCompliant(STACK_ADDRESS, 'no workload identity pool provider exists for CI, so CI has no keyless way to deploy.', `add the CI deployer identity with a provider restricted to ${repository}.`));
+      findings.push(
+        nonCompliant(
+          STACK_ADDRESS,
+          'no workload identity pool provider exists for CI, so CI has no keyless way to deploy.',
+          `add the CI deployer identity with a provider restricted to ${repository}.`,
+        ),
+      );
     }
     for (const p of providers) {
       if (admitsOnlyRepository(p.values.attribute_condition, repository)) findings.push(compliant(p.address, `admits only ${repository}`));
       else
         findings.push(
-          nonCompliant(p.address, `attribute_condition ${JSON.stringify(p.values.attribute_condition ?? null)} does not restrict the provider to ${repository}.`, `set attribute_condition to assertion.repository == '${repository}'.`),
+          nonCompliant(
+            p.address,
+            `attribute_condition ${JSON.stringify(p.values.attribute_condition ?? null)} does not restrict the provider to ${repository}.`,
+            `set attribute_condition to assertion.repository == '${repository}'.`,
+          ),
         );
     }
     return findings;

@@ -20,21 +20,39 @@ export const iam4DefaultServiceAccounts = defineRule({
   check(ctx) {
     const findings: Finding[] = [];
     for (const g of grantsOf(ctx.stack).filter((x) => x.principal.isDefaultServiceAccount)) {
-      findings.push(nonCompliant(g.address, `${g.role} is granted to the default service account ${g.principal.email}.`, 'grant it to the workload\'s own WorkloadIdentity instead.'));
+      findings.push(
+        nonCompliant(
+          g.address,
+          `${g.role} is granted to the default service account ${g.principal.email}.`,
+          "grant it to the workload's own WorkloadIdentity instead.",
+        ),
+      );
     }
     for (const p of ctx.stack.ofType('google_project')) {
       const project = p.values.project_id;
       const d = ctx.stack
         .ofType('google_project_default_service_accounts')
         .find((x) => x.values.project === project || String(x.values.project ?? '').includes(`google_project.${p.name}.`));
-      if (d && DEPRIVILEGING_ACTIONS.includes(String(d.values.action))) findings.push(compliant(d.address, `default service accounts of ${String(project)}: ${String(d.values.action)}`));
+      if (d && DEPRIVILEGING_ACTIONS.includes(String(d.values.action)))
+        findings.push(compliant(d.address, `default service accounts of ${String(project)}: ${String(d.values.action)}`));
       else
         findings.push(
-          nonCompliant(d?.address ?? p.address, `the default service accounts of project ${String(project)} keep their roles (${d ? `action ${String(d.values.action)}` : 'no google_project_default_service_accounts'}).`, 'add google_project_default_service_accounts with action DEPRIVILEGE (TenantProject does).'),
+          nonCompliant(
+            d?.address ?? p.address,
+            `the default service accounts of project ${String(project)} keep their roles (${
+              d ? `action ${String(d.values.action)}` : 'no google_project_default_service_accounts'
+            }).`,
+            'add google_project_default_service_accounts with action DEPRIVILEGE (TenantProject does).',
+          ),
         );
     }
     if (ctx.kind === 'tenant' && ctx.tenant && !createsProject(ctx.tenant) && findings.length === 0) {
-      findings.push(compliant(STACK_ADDRESS, "the customer's own project: nothing is granted to its default service accounts (their settings are the customer's, HAND-2)"));
+      findings.push(
+        compliant(
+          STACK_ADDRESS,
+          "the customer's own project: nothing is granted to its default service accounts (their settings are the customer's, HAND-2)",
+        ),
+      );
     }
     if (ctx.kind === 'platform') {
       const policies = orgPoliciesOf(ctx).filter((p) => p.constraint === CONSTRAINT);
@@ -42,11 +60,20 @@ export const iam4DefaultServiceAccounts = defineRule({
       if (orgWide) findings.push(compliant(orgWide.address, `${CONSTRAINT} enforced on the organization`));
       else {
         const folders = ctx.stack.ofType('google_folder');
-        const wanted = JURISDICTIONS.filter((j) => ctx.environment.platform.tenantFolders[j] !== undefined || folders.some((f) => jurisdictionOfFolderResource(ctx, f) === j));
+        const wanted = JURISDICTIONS.filter(
+          (j) => ctx.environment.platform.tenantFolders[j] !== undefined || folders.some((f) => jurisdictionOfFolderResource(ctx, f) === j),
+        );
         for (const j of wanted) {
           const p = policies.find((x) => x.folderJurisdiction === j);
           if (p && p.enforced === true && !p.conditional) findings.push(compliant(p.address, `${CONSTRAINT} enforced on the ${j} folder`));
-          else findings.push(nonCompliant(p?.address ?? STACK_ADDRESS, `${CONSTRAINT} is ${p ? 'not unconditionally enforced' : 'not set'} on the ${j} tenant folder.`, `enforce ${CONSTRAINT} on the ${j} folder or the organization.`));
+          else
+            findings.push(
+              nonCompliant(
+                p?.address ?? STACK_ADDRESS,
+                `${CONSTRAINT} is ${p ? 'not unconditionally enforced' : 'not set'} on the ${j} tenant folder.`,
+                `enforce ${CONSTRAINT} on the ${j} folder or the organization.`,
+              ),
+            );
         }
       }
     }

@@ -4,7 +4,7 @@
  * Grants to the support group are shown with their IAM condition, so time-bound access is visible.
  */
 import { grantsOf } from '../grants';
-import { compliant, defineRule, nonCompliant, notApplicable, type Finding } from '../rule';
+import { STACK_ADDRESS, compliant, defineRule, nonCompliant, notApplicable, type Finding } from '../rule';
 
 export const iam5GroupsNotUsers = defineRule({
   control: 'IAM-5',
@@ -17,14 +17,27 @@ export const iam5GroupsNotUsers = defineRule({
     const findings: Finding[] = [];
     for (const g of grants) {
       if (g.principal.kind === 'user') {
-        findings.push(nonCompliant(g.address, `${g.role} is granted to the person ${g.principal.written}.`, 'grant it to a group the person is a member of (platform.yaml groups), never to the person.'));
+        findings.push(
+          nonCompliant(
+            g.address,
+            `${g.role} is granted to the person ${g.principal.written}.`,
+            'grant it to a group the person is a member of (platform.yaml groups), never to the person.',
+          ),
+        );
       } else if (g.principal.kind === 'group' && g.principal.email?.toLowerCase() === support) {
         const expiry = g.condition?.expression?.match(/request\.time\s*<\s*timestamp\(["']([^"']+)["']\)/)?.[1];
         findings.push(compliant(g.address, `support group ${support}: ${g.role}${expiry ? `, expires ${expiry}` : ', no expiry'}`));
-      } else {
-        findings.push(compliant(g.address, `${g.principal.kind} ${g.principal.member}`));
       }
     }
+    const others = grants.filter((g) => g.principal.kind !== 'user');
+    const groups = [...new Set(others.filter((g) => g.principal.kind === 'group').map((g) => g.principal.member))].sort();
+    if (others.length > 0)
+      findings.push(
+        compliant(
+          STACK_ADDRESS,
+          `${others.length} grants, none to a person${groups.length ? `; people through ${groups.join(', ')}` : ''}`,
+        ),
+      );
     return findings;
   },
 });

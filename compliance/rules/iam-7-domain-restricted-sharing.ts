@@ -24,24 +24,37 @@ export const iam7DomainRestrictedSharing = defineRule({
         return nonCompliant(
           p.address,
           `${CONSTRAINT} on ${where} ${p.allowAll ? 'allows every domain' : `allows ${JSON.stringify(p.allowedValues)}`}.`,
-          `allow only ${[...admitted].join(', ')} (Smart Segments' directory${handovers.length ? ' and the directories of customers in handover' : ''}).`,
+          `allow only ${[...admitted].join(', ')} (Smart Segments' directory${
+            handovers.length ? ' and the directories of customers in handover' : ''
+          }).`,
         );
       }
       return compliant(p.address, `${where} admits only ${p.allowedValues.join(', ')}`);
     };
     const policies = orgPoliciesOf(ctx).filter((p) => p.constraint === CONSTRAINT);
     if (ctx.kind === 'tenant') {
-      return policies.length === 0 ? [notApplicable('domain-restricted sharing is set on the folders by the platform stack')] : policies.map((p) => judge(p, p.parent));
+      return policies.length === 0
+        ? [notApplicable('domain-restricted sharing is set on the folders by the platform stack')]
+        : policies.map((p) => judge(p, p.parent));
     }
     const findings: Finding[] = [];
     const orgWide = policies.find((p) => p.parentKind === 'organization');
     if (orgWide) findings.push(judge(orgWide, 'the organization'));
     const folders = ctx.stack.ofType('google_folder');
-    const wanted = JURISDICTIONS.filter((j) => ctx.environment.platform.tenantFolders[j] !== undefined || folders.some((f) => jurisdictionOfFolderResource(ctx, f) === j));
+    const wanted = JURISDICTIONS.filter(
+      (j) => ctx.environment.platform.tenantFolders[j] !== undefined || folders.some((f) => jurisdictionOfFolderResource(ctx, f) === j),
+    );
     for (const j of wanted) {
       const p = policies.find((x) => x.folderJurisdiction === j);
       if (p) findings.push(judge(p, `the ${j} folder`));
-      else if (!orgWide) findings.push(nonCompliant(STACK_ADDRESS, `${CONSTRAINT} is not set on the ${j} tenant folder.`, `set it on the ${j} folder (OrganizationPolicies) to ${[...admitted].join(', ')}.`));
+      else if (!orgWide)
+        findings.push(
+          nonCompliant(
+            STACK_ADDRESS,
+            `${CONSTRAINT} is not set on the ${j} tenant folder.`,
+            `set it on the ${j} folder (OrganizationPolicies) to ${[...admitted].join(', ')}.`,
+          ),
+        );
     }
     for (const p of policies.filter((x) => x !== orgWide && x.folderJurisdiction === undefined)) findings.push(judge(p, p.parent));
     return findings;

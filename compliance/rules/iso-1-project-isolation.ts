@@ -33,7 +33,9 @@ export const iso1ProjectIsolation = defineRule({
 
     const sections: Array<[string, unknown]> = [
       ...ctx.stack.resources.map((r): [string, unknown] => [r.address, r.values]),
-      ...Object.entries(ctx.stack.json.data ?? {}).flatMap(([type, byName]) => Object.entries(byName).map(([name, v]): [string, unknown] => [`data.${type}.${name}`, v])),
+      ...Object.entries(ctx.stack.json.data ?? {}).flatMap(([type, byName]) =>
+        Object.entries(byName).map(([name, v]): [string, unknown] => [`data.${type}.${name}`, v]),
+      ),
       ['provider', ctx.stack.json.provider],
       ['terraform', ctx.stack.json.terraform],
     ];
@@ -58,13 +60,25 @@ export const iso1ProjectIsolation = defineRule({
       const id = project.replace(/^projects\//, '');
       if (allowedProjects.has(id)) findings.push(compliant(r.address, `in project ${id}`));
       else if (!others.some((o) => o.projectId === id)) {
-        findings.push(nonCompliant(r.address, `project is "${project}", which is neither this tenant's project nor a platform project.`, `use ${tenant.projectId}.`));
+        findings.push(
+          nonCompliant(
+            r.address,
+            `project is "${project}", which is neither this tenant's project nor a platform project.`,
+            `use ${tenant.projectId}.`,
+          ),
+        );
       }
     }
     const projects = ctx.stack.ofType('google_project');
     for (const p of projects) {
       if (p.values.project_id !== tenant.projectId) {
-        findings.push(nonCompliant(p.address, `the stack creates project ${String(p.values.project_id)}; a tenant stack creates only its tenant's project.`, `remove it or move it to the stack that owns it.`));
+        findings.push(
+          nonCompliant(
+            p.address,
+            `the stack creates project ${String(p.values.project_id)}; a tenant stack creates only its tenant's project.`,
+            `remove it or move it to the stack that owns it.`,
+          ),
+        );
       }
     }
     return findings;

@@ -11,7 +11,8 @@ import { runtimeIdentityOf, WORKLOAD_TYPES } from '../workloads';
 
 export const iso2WorkloadIsolation = defineRule({
   control: 'ISO-2',
-  explanation: "Workloads run as the tenant's own service accounts, which hold grants only on the tenant's own topics, secrets and datasets.",
+  explanation:
+    "Workloads run as the tenant's own service accounts, which hold grants only on the tenant's own topics, secrets and datasets.",
   appliesTo: ['tenant'],
   check(ctx) {
     const tenant = ctx.tenant!;
@@ -20,7 +21,13 @@ export const iso2WorkloadIsolation = defineRule({
     if (!runsDataPlane(tenant)) return [notApplicable('handed over: Smart Segments runs no workload in the project (HAND-1)')];
     if (expected.length === 0 && workloads.length === 0) return [notApplicable('the tenant runs no workloads')];
     if (workloads.length === 0) {
-      return [nonCompliant(STACK_ADDRESS, `the tenant config implies workloads (${expected.join(', ')}) but the stack runs none, so none runs as the tenant's own account.`, 'build the tenant data plane (TenantDataPlane).')];
+      return [
+        nonCompliant(
+          STACK_ADDRESS,
+          `the tenant config implies workloads (${expected.join(', ')}) but the stack runs none, so none runs as the tenant's own account.`,
+          'build the tenant data plane (TenantDataPlane).',
+        ),
+      ];
     }
     const findings: Finding[] = [];
     for (const w of workloads) {
@@ -31,7 +38,9 @@ export const iso2WorkloadIsolation = defineRule({
         findings.push(
           nonCompliant(
             w.address,
-            identity.email ? `runs as ${identity.email}, which is not an account of the tenant's project ${tenant.projectId}.` : 'names no service account, so it runs as the default compute account.',
+            identity.email
+              ? `runs as ${identity.email}, which is not an account of the tenant's project ${tenant.projectId}.`
+              : 'names no service account, so it runs as the default compute account.',
             `run it as its own WorkloadIdentity in ${tenant.projectId}.`,
           ),
         );

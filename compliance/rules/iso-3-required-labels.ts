@@ -25,8 +25,12 @@ export const iso3RequiredLabels = defineRule({
         : (v) => typeof v === 'string' && residencyValues.includes(v),
     };
     const want = ctx.tenant
-      ? `tenant=${ctx.tenant.id}, environment=${ctx.environment.name}, data-residency=${JURISDICTION_RULES[ctx.tenant.jurisdiction].residencyLabel}`
-      : `tenant=<the tenant served, or "platform">, environment=${ctx.environment.name}, data-residency=<one of ${residencyValues.join(', ')}>`;
+      ? `tenant=${ctx.tenant.id}, environment=${ctx.environment.name}, data-residency=${
+          JURISDICTION_RULES[ctx.tenant.jurisdiction].residencyLabel
+        }`
+      : `tenant=<the tenant served, or "platform">, environment=${ctx.environment.name}, data-residency=<one of ${residencyValues.join(
+          ', ',
+        )}>`;
     for (const r of ctx.stack.resources) {
       const attr = labelAttribute(r.type);
       if (!attr) continue;
@@ -39,7 +43,9 @@ export const iso3RequiredLabels = defineRule({
         findings.push(
           nonCompliant(
             r.address,
-            `${attr} ${wrong.map((k) => (labels[k] === undefined ? `lack ${k}` : `have ${k}=${JSON.stringify(labels[k])}`)).join(' and ')}.`,
+            `${attr} ${wrong
+              .map((k) => (labels[k] === undefined ? `lack ${k}` : `have ${k}=${JSON.stringify(labels[k])}`))
+              .join(' and ')}.`,
             `label it ${want} (the RequiredLabels aspect does this for resources built in a stack; an override or a resource outside the aspect's scope must keep them).`,
           ),
         );

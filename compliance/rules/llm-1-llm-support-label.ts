@@ -15,15 +15,32 @@ export const llm1LlmSupportLabel = defineRule({
   check(ctx) {
     const tenant = ctx.tenant!;
     if (!managesProject(tenant)) {
-      return [notApplicable(`the customer's own project cannot carry our label (HAND-2); the choice "${tenant.llmSupport}" is recorded in ${tenant.sourceFile} and the records of processing`)];
+      return [
+        notApplicable(
+          `the customer's own project cannot carry our label (HAND-2); the choice "${tenant.llmSupport}" is recorded in ${tenant.sourceFile} and the records of processing`,
+        ),
+      ];
     }
     const project = ctx.stack.ofType('google_project').find((p) => p.values.project_id === tenant.projectId);
-    if (!project) return [nonCompliant(STACK_ADDRESS, 'the tenant project is not in the stack, so its llm-support label cannot be set.', 'build the project with TenantProject.')];
+    if (!project)
+      return [
+        nonCompliant(
+          STACK_ADDRESS,
+          'the tenant project is not in the stack, so its llm-support label cannot be set.',
+          'build the project with TenantProject.',
+        ),
+      ];
     const value = (project.values.labels as Record<string, unknown> | undefined)?.[LLM_SUPPORT_LABEL];
     return [
       value === tenant.llmSupport
         ? compliant(project.address, `${LLM_SUPPORT_LABEL}=${tenant.llmSupport}, as ${tenant.sourceFile} records`)
-        : nonCompliant(project.address, `the ${LLM_SUPPORT_LABEL} label is ${value === undefined ? 'missing' : JSON.stringify(value)}, but ${tenant.sourceFile} records "${tenant.llmSupport}".`, `label the project ${LLM_SUPPORT_LABEL}=${tenant.llmSupport}.`),
+        : nonCompliant(
+            project.address,
+            `the ${LLM_SUPPORT_LABEL} label is ${value === undefined ? 'missing' : JSON.stringify(value)}, but ${
+              tenant.sourceFile
+            } records "${tenant.llmSupport}".`,
+            `label the project ${LLM_SUPPORT_LABEL}=${tenant.llmSupport}.`,
+          ),
     ];
   },
 });

@@ -7,7 +7,12 @@ import { STANDARD_LOG_RETENTION_DAYS } from '../../constructs/log-retention';
 import { managesProject } from '../scope';
 import { STACK_ADDRESS, compliant, defineRule, nonCompliant, notApplicable, type Finding } from '../rule';
 
-const BUCKET_TYPES = ['google_logging_project_bucket_config', 'google_logging_folder_bucket_config', 'google_logging_organization_bucket_config', 'google_logging_billing_account_bucket_config'];
+const BUCKET_TYPES = [
+  'google_logging_project_bucket_config',
+  'google_logging_folder_bucket_config',
+  'google_logging_organization_bucket_config',
+  'google_logging_billing_account_bucket_config',
+];
 
 export const log1LogRetention = defineRule({
   control: 'LOG-1',
@@ -20,19 +25,42 @@ export const log1LogRetention = defineRule({
       const days = b.values.retention_days;
       const isTenantDefault = tenant !== undefined && b.values.bucket_id === '_Default' && b.values.project === tenant.projectId;
       if (typeof days !== 'number' && typeof days !== 'string') {
-        findings.push(nonCompliant(b.address, `log bucket ${String(b.values.bucket_id)} states no retention_days.`, `set retention_days (${STANDARD_LOG_RETENTION_DAYS} for a tenant's _Default bucket, DPA Annex II 4).`));
+        findings.push(
+          nonCompliant(
+            b.address,
+            `log bucket ${String(b.values.bucket_id)} states no retention_days.`,
+            `set retention_days (${STANDARD_LOG_RETENTION_DAYS} for a tenant's _Default bucket, DPA Annex II 4).`,
+          ),
+        );
       } else if (isTenantDefault && Number(days) !== STANDARD_LOG_RETENTION_DAYS) {
-        findings.push(nonCompliant(b.address, `the tenant's _Default bucket keeps logs ${String(days)} days, not the ${STANDARD_LOG_RETENTION_DAYS} days of DPA Annex II 4.`, `set retention_days to ${STANDARD_LOG_RETENTION_DAYS}.`));
+        findings.push(
+          nonCompliant(
+            b.address,
+            `the tenant's _Default bucket keeps logs ${String(days)} days, not the ${STANDARD_LOG_RETENTION_DAYS} days of DPA Annex II 4.`,
+            `set retention_days to ${STANDARD_LOG_RETENTION_DAYS}.`,
+          ),
+        );
       } else {
         findings.push(compliant(b.address, `${String(b.values.bucket_id)} keeps logs ${String(days)} days`));
       }
     }
     if (tenant && managesProject(tenant)) {
-      const hasDefault = ctx.stack.ofType('google_logging_project_bucket_config').some((b) => b.values.bucket_id === '_Default' && b.values.project === tenant.projectId);
-      if (!hasDefault) findings.push(nonCompliant(STACK_ADDRESS, "the tenant project's _Default log bucket has no retention set by this stack.", 'add LogRetention for the tenant project.'));
+      const hasDefault = ctx.stack
+        .ofType('google_logging_project_bucket_config')
+        .some((b) => b.values.bucket_id === '_Default' && b.values.project === tenant.projectId);
+      if (!hasDefault)
+        findings.push(
+          nonCompliant(
+            STACK_ADDRESS,
+            "the tenant project's _Default log bucket has no retention set by this stack.",
+            'add LogRetention for the tenant project.',
+          ),
+        );
     }
     if (findings.length === 0) {
-      return [notApplicable(tenant ? "the customer's own project: its log buckets are the customer's (HAND-2)" : 'the stack has no log bucket')];
+      return [
+        notApplicable(tenant ? "the customer's own project: its log buckets are the customer's (HAND-2)" : 'the stack has no log bucket'),
+      ];
     }
     return findings;
   },

@@ -16,48 +16,90 @@ const LOG_TYPES = ['ADMIN_READ', 'DATA_READ', 'DATA_WRITE'];
 
 export const log2AuditLogs = defineRule({
   control: 'LOG-2',
-  explanation: 'Data Access audit logs are on for Customer Data services, and audit logs go to the jurisdiction\'s central audit bucket with a longer retention.',
+  explanation:
+    "Data Access audit logs are on for Customer Data services, and audit logs go to the jurisdiction's central audit bucket with a longer retention.",
   appliesTo: ['platform', 'tenant'],
   check(ctx) {
     const findings: Finding[] = [];
     if (ctx.kind === 'tenant') {
       const tenant = ctx.tenant!;
-      if (!managesProject(tenant)) return [notApplicable("the customer's own project (or one handed over to it): its audit log settings are the customer's (HAND-1, HAND-2)")];
+      if (!managesProject(tenant))
+        return [
+          notApplicable(
+            "the customer's own project (or one handed over to it): its audit log settings are the customer's (HAND-1, HAND-2)",
+          ),
+        ];
       const configs = ctx.stack.ofType('google_project_iam_audit_config').filter((c) => c.values.project === tenant.projectId);
       for (const service of CUSTOMER_DATA_SERVICES) {
         const c = configs.find((x) => x.values.service === service) ?? configs.find((x) => x.values.service === 'allServices');
-        const types = ((c?.values.audit_log_config as Array<{ log_type?: string; exempted_members?: unknown[] }>) ?? []).filter((t) => !t.exempted_members || t.exempted_members.length === 0).map((t) => t.log_type);
+        const types = ((c?.values.audit_log_config as Array<{ log_type?: string; exempted_members?: unknown[] }>) ?? [])
+          .filter((t) => !t.exempted_members || t.exempted_members.length === 0)
+          .map((t) => t.log_type);
         const missing = LOG_TYPES.filter((t) => !types.includes(t));
         if (c && missing.length === 0) findings.push(compliant(c.address, `${service}: ${LOG_TYPES.join(', ')}`));
-        else findings.push(nonCompliant(c?.address ?? STACK_ADDRESS, `${service} does not log ${missing.join(', ')} (or exempts members).`, 'add DataAccessAuditLogs for the tenant project.'));
+        else
+          findings.push(
+            nonCompliant(
+              c?.address ?? STACK_ADDRESS,
+              `${service} does not log ${missing.join(', ')} (or exempts members).`,
+              'add DataAccessAuditLogs for the tenant project.',
+            ),
+          );
       }
       return findings;
     }
     const folders = ctx.stack.ofType('google_folder');
-    const wanted = JURISDICTIONS.filter((j) => ctx.environment.platform.tenantFolders[j] !== undefined || folders.some((f) => jurisdictionOfFolderResource(ctx, f) === j));
+    const wanted = JURISDICTIONS.filter(
+      (j) => ctx.environment.platform.tenantFolders[j] !== undefined || folders.some((f) => jurisdictionOfFolderResource(ctx, f) === j),
+    );
     const buckets = ctx.stack.ofType('google_logging_project_bucket_config');
     const sinks = ctx.stack.ofType('google_logging_folder_sink', 'google_logging_organization_sink');
     for (const j of wanted) {
       const project = auditLogProjectId(ctx.environment.platform, j);
       const bucket = buckets.find((b) => b.values.project === project);
       if (!bucket) {
-        findings.push(nonCompliant(STACK_ADDRESS, `no central audit log bucket exists in ${project} for ${j}.`, `add the ${j} audit log bucket (location ${JURISDICTION_RULES[j].logLocation}).`));
+        findings.push(
+          nonCompliant(
+            STACK_ADDRESS,
+            `no central audit log bucket exists in ${project} for ${j}.`,
+            `add the ${j} audit log bucket (location ${JURISDICTION_RULES[j].logLocation}).`,
+          ),
+        );
         continue;
       }
       const days = Number(bucket.values.retention_days);
       if (!(days > STANDARD_LOG_RETENTION_DAYS)) {
-        findings.push(nonCompliant(bucket.address, `the ${j} audit bucket keeps logs ${Number.isNaN(days) ? 'for an unstated time' : `${days} days`}, not longer than the ${STANDARD_LOG_RETENTION_DAYS}-day standard.`, 'set a longer retention_days and document it in the bucket description.'));
+        findings.push(
+          nonCompliant(
+            bucket.address,
+            `the ${j} audit bucket keeps logs ${
+              Number.isNaN(days) ? 'for an unstated time' : `${days} days`
+            }, not longer than the ${STANDARD_LOG_RETENTION_DAYS}-day standard.`,
+            'set a longer retention_days and document it in the bucket description.',
+          ),
+        );
       } else {
         findings.push(compliant(bucket.address, `${j} audit logs kept ${days} days in ${String(bucket.values.location)}`));
       }
       const routed = sinks.filter((s) => {
         const onFolder = s.type === 'google_logging_folder_sink' ? jurisdictionOfFolder(ctx, s.values.folder) === j : false;
         const destination = String(s.values.destination ?? '');
-        const toBucket = findTarget(ctx.stack, 'google_logging_project_bucket_config', destination) === bucket || destination.includes(`projects/${project}/`);
+        const toBucket =
+          findTarget(ctx.stack, 'google_logging_project_bucket_config', destination) === bucket ||
+          destination.includes(`projects/${project}/`);
         const filter = String(s.values.filter ?? '');
-        return onFolder && toBucket && s.values.include_children === true && (filter === '' || filter.includes('cloudaudit.googleapis.com'));
+        return (
+          onFolder && toBucket && s.values.include_children === true && (filter === '' || filter.includes('cloudaudit.googleapis.com'))
+        );
       });
-      if (routed.length === 0) findings.push(nonCompliant(STACK_ADDRESS, `no folder sink routes the ${j} folder's audit logs (with include_children) to ${project}.`, `add a folder sink on the ${j} folder with a cloudaudit.googleapis.com filter to the ${j} audit bucket.`));
+      if (routed.length === 0)
+        findings.push(
+          nonCompliant(
+            STACK_ADDRESS,
+            `no folder sink routes the ${j} folder's audit logs (with include_children) to ${project}.`,
+            `add a folder sink on the ${j} folder with a cloudaudit.googleapis.com filter to the ${j} audit bucket.`,
+          ),
+        );
       else for (const s of routed) findings.push(compliant(s.address, `${j} folder audit logs routed to ${bucket.address}`));
     }
     return findings.length > 0 ? findings : [notApplicable('no tenant jurisdiction folder')];

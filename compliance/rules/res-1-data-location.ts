@@ -10,7 +10,12 @@ import { googleProviders, jurisdictionOf } from '../scope';
 
 function allowedText(j: Jurisdiction): string {
   const r = JURISDICTION_RULES[j];
-  return [...r.regions, ...(r.storageMultiRegion ? [r.storageMultiRegion] : []), ...(r.firestoreMultiRegion ? [r.firestoreMultiRegion] : []), r.logLocation]
+  return [
+    ...r.regions,
+    ...(r.storageMultiRegion ? [r.storageMultiRegion] : []),
+    ...(r.firestoreMultiRegion ? [r.firestoreMultiRegion] : []),
+    r.logLocation,
+  ]
     .filter((l, i, all) => all.indexOf(l) === i)
     .join(', ');
 }

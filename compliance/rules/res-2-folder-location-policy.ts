@@ -16,25 +16,38 @@ function sameSet(a: readonly string[], b: readonly string[]): boolean {
 
 export const res2FolderLocationPolicy = defineRule({
   control: 'RES-2',
-  explanation: "Each jurisdiction folder allows only its jurisdiction's locations (gcp.resourceLocations), and tenant projects sit in their folder.",
+  explanation:
+    "Each jurisdiction folder allows only its jurisdiction's locations (gcp.resourceLocations), and tenant projects sit in their folder.",
   appliesTo: ['platform', 'tenant'],
   check(ctx) {
     if (ctx.kind === 'tenant') {
       const tenant = ctx.tenant!;
       if (!managesProject(tenant) || tenant.lifecycle.state === 'handover-transfer') {
-        return [notApplicable("the customer's own project, or one moving to or handed over to the customer, lives in the customer's organization (HAND-1, HAND-2)")];
+        return [
+          notApplicable(
+            "the customer's own project, or one moving to or handed over to the customer, lives in the customer's organization (HAND-1, HAND-2)",
+          ),
+        ];
       }
       const projects = ctx.stack.ofType('google_project');
       const folder = ctx.environment.platform.tenantFolders[tenant.jurisdiction];
       if (projects.length === 0) {
-        return [nonCompliant(STACK_ADDRESS, 'the stack creates no google_project, although Smart Segments owns this tenant\'s project.', 'build the tenant project with TenantProject.')];
+        return [
+          nonCompliant(
+            STACK_ADDRESS,
+            "the stack creates no google_project, although Smart Segments owns this tenant's project.",
+            'build the tenant project with TenantProject.',
+          ),
+        ];
       }
       return projects.map((p) =>
         p.values.folder_id === folder
           ? compliant(p.address, `in the ${tenant.jurisdiction} folder ${folder}`)
           : nonCompliant(
               p.address,
-              `folder_id is ${JSON.stringify(p.values.folder_id)}, not the ${tenant.jurisdiction} folder ${folder} that carries the location policy.`,
+              `folder_id is ${JSON.stringify(p.values.folder_id)}, not the ${
+                tenant.jurisdiction
+              } folder ${folder} that carries the location policy.`,
               `set folder_id to platform.yaml tenantFolders.${tenant.jurisdiction} (${folder}).`,
             ),
       );
@@ -45,7 +58,10 @@ export const res2FolderLocationPolicy = defineRule({
     const policies = orgPoliciesOf(ctx).filter((p) => p.constraint === CONSTRAINT);
     const folders = ctx.stack.ofType('google_folder');
     const wanted = JURISDICTIONS.filter(
-      (j) => j === 'EEA' || ctx.environment.platform.tenantFolders[j] !== undefined || folders.some((f) => jurisdictionOfFolderResource(ctx, f) === j),
+      (j) =>
+        j === 'EEA' ||
+        ctx.environment.platform.tenantFolders[j] !== undefined ||
+        folders.some((f) => jurisdictionOfFolderResource(ctx, f) === j),
     );
     for (const j of wanted) {
       const expected = JURISDICTION_RULES[j].orgPolicyLocations;
@@ -67,7 +83,9 @@ export const res2FolderLocationPolicy = defineRule({
           findings.push(
             nonCompliant(
               p.address,
-              `the ${j} folder's ${CONSTRAINT} allows ${p.allowAll ? 'all locations' : JSON.stringify(p.allowedValues)}${p.conditional ? ' under a condition' : ''}.`,
+              `the ${j} folder's ${CONSTRAINT} allows ${p.allowAll ? 'all locations' : JSON.stringify(p.allowedValues)}${
+                p.conditional ? ' under a condition' : ''
+              }.`,
               `allow exactly ${expected.join(', ')} (config/jurisdictions.ts), unconditionally.`,
             ),
           );
@@ -76,7 +94,13 @@ export const res2FolderLocationPolicy = defineRule({
     }
     // A location policy anywhere else must not name locations of another jurisdiction than its folder's.
     for (const p of policies.filter((x) => x.folderJurisdiction === undefined && (x.allowAll || x.allowedValues.length === 0))) {
-      findings.push(nonCompliant(p.address, `${CONSTRAINT} on ${p.parent} allows every location.`, 'remove the policy or allow only a jurisdiction\'s locations.'));
+      findings.push(
+        nonCompliant(
+          p.address,
+          `${CONSTRAINT} on ${p.parent} allows every location.`,
+          "remove the policy or allow only a jurisdiction's locations.",
+        ),
+      );
     }
     return findings;
   },

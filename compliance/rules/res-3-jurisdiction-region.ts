@@ -27,10 +27,17 @@ export const res3JurisdictionRegion = defineRule({
     }
     const providers = googleProviders(ctx.stack).filter((p) => !p.alias);
     if (providers.length === 0) {
-      findings.push(nonCompliant('provider.google', 'the stack has no default google provider, so no default region is set.', `add a google provider with region ${tenant.region}.`));
+      findings.push(
+        nonCompliant(
+          'provider.google',
+          'the stack has no default google provider, so no default region is set.',
+          `add a google provider with region ${tenant.region}.`,
+        ),
+      );
     }
     for (const p of providers) {
-      if (p.region === tenant.region) findings.push(compliant('provider.google', `default region ${tenant.region}, from ${tenant.sourceFile}`));
+      if (p.region === tenant.region)
+        findings.push(compliant('provider.google', `default region ${tenant.region}, from ${tenant.sourceFile}`));
       else
         findings.push(
           nonCompliant(
@@ -44,7 +51,11 @@ export const res3JurisdictionRegion = defineRule({
       const label = labelsOf(r)?.['data-residency'];
       if (label !== undefined && label !== rules.residencyLabel) {
         findings.push(
-          nonCompliant(r.address, `data-residency is "${String(label)}" but the tenant's jurisdiction ${tenant.jurisdiction} is "${rules.residencyLabel}".`, `label it data-residency=${rules.residencyLabel}.`),
+          nonCompliant(
+            r.address,
+            `data-residency is "${String(label)}" but the tenant's jurisdiction ${tenant.jurisdiction} is "${rules.residencyLabel}".`,
+            `label it data-residency=${rules.residencyLabel}.`,
+          ),
         );
       }
     }

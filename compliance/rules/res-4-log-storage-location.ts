@@ -10,14 +10,29 @@ import { STACK_ADDRESS, compliant, defineRule, nonCompliant, type Finding, type 
 import { jurisdictionOf, jurisdictionOfFolder, jurisdictionOfFolderResource, managesProject } from '../scope';
 import type { SynthesizedResource } from '../synthesized-stack';
 
-const SINK_TYPES = ['google_logging_project_sink', 'google_logging_folder_sink', 'google_logging_organization_sink', 'google_logging_billing_account_sink'];
-const BUCKET_TYPES = ['google_logging_project_bucket_config', 'google_logging_folder_bucket_config', 'google_logging_organization_bucket_config', 'google_logging_billing_account_bucket_config'];
+const SINK_TYPES = [
+  'google_logging_project_sink',
+  'google_logging_folder_sink',
+  'google_logging_organization_sink',
+  'google_logging_billing_account_sink',
+];
+const BUCKET_TYPES = [
+  'google_logging_project_bucket_config',
+  'google_logging_folder_bucket_config',
+  'google_logging_organization_bucket_config',
+  'google_logging_billing_account_bucket_config',
+];
 
 /** Where a sink sends logs, when the destination tells or names a resource of the stack. */
 function sinkDestinationLocation(ctx: RuleContext, destination: string): string | undefined {
   const logBucket = /^logging\.googleapis\.com\/.*\/locations\/([^/]+)\/buckets\/[^/]+$/.exec(destination);
   if (logBucket && !logBucket[1].includes('${')) return logBucket[1];
-  const typeOf: Record<string, string> = { 'storage.googleapis.com': 'google_storage_bucket', 'bigquery.googleapis.com': 'google_bigquery_dataset', 'pubsub.googleapis.com': 'google_pubsub_topic', 'logging.googleapis.com': 'google_logging_project_bucket_config' };
+  const typeOf: Record<string, string> = {
+    'storage.googleapis.com': 'google_storage_bucket',
+    'bigquery.googleapis.com': 'google_bigquery_dataset',
+    'pubsub.googleapis.com': 'google_pubsub_topic',
+    'logging.googleapis.com': 'google_logging_project_bucket_config',
+  };
   const service = destination.split('/')[0];
   const target = findTarget(ctx.stack, typeOf[service] ?? '', destination.slice(service.length + 1) || undefined);
   if (!target) return undefined;
@@ -41,17 +56,41 @@ export const res4LogStorageLocation = defineRule({
     for (const b of ctx.stack.ofType(...BUCKET_TYPES)) {
       const j = jurisdictionOf(ctx, b);
       const loc = b.values.location;
-      if (typeof loc === 'string' && isLocationAllowed(j, loc)) findings.push(compliant(b.address, `log bucket ${String(b.values.bucket_id)} in ${loc} (${j})`));
-      else findings.push(nonCompliant(b.address, `log bucket ${String(b.values.bucket_id)} is in ${JSON.stringify(loc ?? 'global')}, outside ${j}.`, `set location to ${JURISDICTION_RULES[j].logLocation}.`));
+      if (typeof loc === 'string' && isLocationAllowed(j, loc))
+        findings.push(compliant(b.address, `log bucket ${String(b.values.bucket_id)} in ${loc} (${j})`));
+      else
+        findings.push(
+          nonCompliant(
+            b.address,
+            `log bucket ${String(b.values.bucket_id)} is in ${JSON.stringify(loc ?? 'global')}, outside ${j}.`,
+            `set location to ${JURISDICTION_RULES[j].logLocation}.`,
+          ),
+        );
     }
     if (tenant && managesProject(tenant)) {
-      const own = ctx.stack.ofType('google_logging_project_bucket_config').filter((b) => b.values.bucket_id === '_Default' && b.values.project === tenant.projectId);
+      const own = ctx.stack
+        .ofType('google_logging_project_bucket_config')
+        .filter((b) => b.values.bucket_id === '_Default' && b.values.project === tenant.projectId);
       const expected = JURISDICTION_RULES[tenant.jurisdiction].logLocation;
       if (own.length === 0) {
-        findings.push(nonCompliant(STACK_ADDRESS, "the tenant project's _Default log bucket is not configured, so its location is whatever the folder settings gave it.", `add LogRetention (location ${expected}).`));
+        findings.push(
+          nonCompliant(
+            STACK_ADDRESS,
+            "the tenant project's _Default log bucket is not configured, so its location is whatever the folder settings gave it.",
+            `add LogRetention (location ${expected}).`,
+          ),
+        );
       }
       for (const b of own.filter((x) => x.values.location !== expected)) {
-        findings.push(nonCompliant(b.address, `the _Default bucket names ${JSON.stringify(b.values.location)}, not ${expected}, the location the ${tenant.jurisdiction} folder's logging settings give new projects.`, `set location to ${expected}.`));
+        findings.push(
+          nonCompliant(
+            b.address,
+            `the _Default bucket names ${JSON.stringify(b.values.location)}, not ${expected}, the location the ${
+              tenant.jurisdiction
+            } folder's logging settings give new projects.`,
+            `set location to ${expected}.`,
+          ),
+        );
       }
     }
     for (const s of ctx.stack.ofType(...SINK_TYPES)) {
@@ -59,33 +98,67 @@ export const res4LogStorageLocation = defineRule({
       const j = sinkJurisdiction(ctx, s);
       const loc = sinkDestinationLocation(ctx, destination);
       if (loc === undefined) {
-        findings.push(nonCompliant(s.address, `the sink sends logs to ${destination}, whose location the rule cannot read.`, 'send to a log bucket named with its location (logging.googleapis.com/projects/<p>/locations/<loc>/buckets/<b>) or to a bucket declared in this stack.'));
+        findings.push(
+          nonCompliant(
+            s.address,
+            `the sink sends logs to ${destination}, whose location the rule cannot read.`,
+            'send to a log bucket named with its location (logging.googleapis.com/projects/<p>/locations/<loc>/buckets/<b>) or to a bucket declared in this stack.',
+          ),
+        );
       } else if (isLocationAllowed(j, loc)) {
         findings.push(compliant(s.address, `sink to ${loc} (${j})`));
       } else {
-        findings.push(nonCompliant(s.address, `the sink sends ${j} logs to ${loc}.`, `send them to the ${j} audit log bucket (${JURISDICTION_RULES[j].logLocation}).`));
+        findings.push(
+          nonCompliant(
+            s.address,
+            `the sink sends ${j} logs to ${loc}.`,
+            `send them to the ${j} audit log bucket (${JURISDICTION_RULES[j].logLocation}).`,
+          ),
+        );
       }
     }
     if (ctx.kind === 'platform') {
       const settings = ctx.stack.ofType('google_logging_folder_settings');
       const folders = ctx.stack.ofType('google_folder');
-      const wanted = JURISDICTIONS.filter((j) => ctx.environment.platform.tenantFolders[j] !== undefined || folders.some((f) => jurisdictionOfFolderResource(ctx, f) === j));
+      const wanted = JURISDICTIONS.filter(
+        (j) => ctx.environment.platform.tenantFolders[j] !== undefined || folders.some((f) => jurisdictionOfFolderResource(ctx, f) === j),
+      );
       for (const j of wanted) {
         const expected = JURISDICTION_RULES[j].logLocation;
         const mine = settings.filter((x) => jurisdictionOfFolder(ctx, x.values.folder) === j);
         if (mine.length === 0) {
-          findings.push(nonCompliant(STACK_ADDRESS, `the ${j} folder has no logging settings, so its projects' log buckets are created in global.`, `add LoggingLocation to the ${j} folder (storage_location ${expected}).`));
+          findings.push(
+            nonCompliant(
+              STACK_ADDRESS,
+              `the ${j} folder has no logging settings, so its projects' log buckets are created in global.`,
+              `add LoggingLocation to the ${j} folder (storage_location ${expected}).`,
+            ),
+          );
         }
         for (const x of mine) {
           if (x.values.storage_location === expected) findings.push(compliant(x.address, `${j} folder logs stored in ${expected}`));
-          else findings.push(nonCompliant(x.address, `the ${j} folder stores logs in ${JSON.stringify(x.values.storage_location)}.`, `set storage_location to ${expected}.`));
+          else
+            findings.push(
+              nonCompliant(
+                x.address,
+                `the ${j} folder stores logs in ${JSON.stringify(x.values.storage_location)}.`,
+                `set storage_location to ${expected}.`,
+              ),
+            );
         }
       }
       for (const x of ctx.stack.ofType('google_logging_organization_settings')) {
         const j = ctx.environment.platform.platformJurisdiction;
         const loc = x.values.storage_location;
         if (typeof loc === 'string' && isLocationAllowed(j, loc)) findings.push(compliant(x.address, `organization logs stored in ${loc}`));
-        else findings.push(nonCompliant(x.address, `the organization stores new log buckets in ${JSON.stringify(loc ?? 'global')}.`, `set storage_location to ${JURISDICTION_RULES[j].logLocation}.`));
+        else
+          findings.push(
+            nonCompliant(
+              x.address,
+              `the organization stores new log buckets in ${JSON.stringify(loc ?? 'global')}.`,
+              `set storage_location to ${JURISDICTION_RULES[j].logLocation}.`,
+            ),
+          );
       }
     }
     return findings;

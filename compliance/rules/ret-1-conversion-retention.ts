@@ -13,6 +13,7 @@
 import { WORKLOAD_ACCOUNT_IDS } from '../../config/naming';
 import { findTarget, grantsOf, isHandoverOwnerGrant } from '../grants';
 import { FORBIDDEN_FOR_CONVERSION_WORKLOADS, rolePermissions } from '../iam-roles';
+import { block, blocks } from '../json-blocks';
 import { CONVERSION_EVENT_MAX_LIFETIME_SECONDS, parseDurationSeconds, worstCaseLifetimeSeconds } from '../retention-budget';
 import { STACK_ADDRESS, compliant, defineRule, nonCompliant, notApplicable, type Finding, type RuleContext } from '../rule';
 import { handoverOwnerGroup, isConversionEventStore, runsDataPlane } from '../scope';
@@ -22,13 +23,10 @@ const MAX = CONVERSION_EVENT_MAX_LIFETIME_SECONDS;
 const DEFAULT_SUBSCRIPTION_SECONDS = 7 * 24 * 3600;
 const MAX_MS = MAX * 1000;
 
-function block(v: unknown): Record<string, unknown> | undefined {
-  const b = Array.isArray(v) ? v[0] : v;
-  return b && typeof b === 'object' ? (b as Record<string, unknown>) : undefined;
-}
-
 function subscriptionsOf(stack: SynthesizedStack, topic: SynthesizedResource): SynthesizedResource[] {
-  return stack.ofType('google_pubsub_subscription').filter((s) => findTarget(stack, 'google_pubsub_topic', String(s.values.topic ?? '')) === topic);
+  return stack
+    .ofType('google_pubsub_subscription')
+    .filter((s) => findTarget(stack, 'google_pubsub_topic', String(s.values.topic ?? '')) === topic);
 }
 
 function topicSeconds(t: SynthesizedResource): number {
@@ -61,7 +59,11 @@ function topicLifetime(stack: SynthesizedStack, topic: SynthesizedResource, seen
 }
 
 function subscriptionLifetime(stack: SynthesizedStack, topic: SynthesizedResource, sub: SynthesizedResource, seen: Set<string>): Path {
-  const deadLetter = findTarget(stack, 'google_pubsub_topic', String(block(sub.values.dead_letter_policy)?.dead_letter_topic ?? '') || undefined);
+  const deadLetter = findTarget(
+    stack,
+    'google_pubsub_topic',
+    String(block(sub.values.dead_letter_policy)?.dead_letter_topic ?? '') || undefined,
+  );
   const after = deadLetter ? topicLifetime(stack, deadLetter, seen) : { seconds: 0, route: '' };
   const seconds = worstCaseLifetimeSeconds({
     topicSeconds: topicSeconds(topic),
@@ -70,17 +72,22 @@ function subscriptionLifetime(stack: SynthesizedStack, topic: SynthesizedResourc
     deadLetterTopicSeconds: after.seconds,
     deadLetterSubscriptionSeconds: 0,
   });
-  const subText = `${sub.address} ${sub.values.message_retention_duration === undefined ? `${DEFAULT_SUBSCRIPTION_SECONDS}s (provider default)` : String(sub.values.message_retention_duration)}`;
+  const subText = `${sub.address} ${
+    sub.values.message_retention_duration === undefined
+      ? `${DEFAULT_SUBSCRIPTION_SECONDS}s (provider default)`
+      : String(sub.values.message_retention_duration)
+  }`;
   return { seconds, route: deadLetter ? `${subText} -> dead letter ${after.route}` : subText };
 }
 
 function bucketProblems(b: SynthesizedResource): string[] {
   const problems: string[] = [];
-  const rules = (Array.isArray(b.values.lifecycle_rule) ? b.values.lifecycle_rule : b.values.lifecycle_rule ? [b.values.lifecycle_rule] : []) as Array<Record<string, unknown>>;
+  const rules = blocks(b.values.lifecycle_rule);
   const deletes = rules.filter((r) => block(r.action)?.type === 'Delete').map((r) => Number(block(r.condition)?.age));
   if (!deletes.some((age) => Number.isFinite(age) && age <= 1)) problems.push('no lifecycle rule deletes objects at age <= 1 day');
   const softDelete = block(b.values.soft_delete_policy)?.retention_duration_seconds;
-  if (softDelete === undefined || Number(softDelete) !== 0) problems.push(`soft delete keeps deleted objects ${softDelete === undefined ? '7 days (default)' : `${String(softDelete)}s`}`);
+  if (softDelete === undefined || Number(softDelete) !== 0)
+    problems.push(`soft delete keeps deleted objects ${softDelete === undefined ? '7 days (default)' : `${String(softDelete)}s`}`);
   if (block(b.values.versioning)?.enabled === true) problems.push('versioning keeps noncurrent copies');
   const lock = block(b.values.retention_policy)?.retention_period;
   if (lock !== undefined && Number(lock) > MAX) problems.push(`a retention policy keeps objects ${String(lock)}s`);
@@ -105,16 +112,32 @@ function datasetProblems(d: SynthesizedResource): string[] {
 }
 
 /** Stores a subscription writes into: a BigQuery table or a bucket, which must then hold events <= 24h too. */
-function exportTargets(stack: SynthesizedStack, sub: SynthesizedResource): Array<{ what: string; resource?: SynthesizedResource; type: string }> {
+function exportTargets(
+  stack: SynthesizedStack,
+  sub: SynthesizedResource,
+): Array<{ what: string; resource?: SynthesizedResource; type: string }> {
   const out: Array<{ what: string; resource?: SynthesizedResource; type: string }> = [];
   const bq = block(sub.values.bigquery_config);
   if (bq && typeof bq.table === 'string') {
     const [, dataset, table] = /^(?:[^.:]+[.:])?([^.]+)\.([^.]+)$/.exec(bq.table) ?? [];
-    const resource = findTarget(stack, 'google_bigquery_table', bq.table) ?? stack.ofType('google_bigquery_table').find((t) => t.values.table_id === table && (t.values.dataset_id === dataset || String(t.values.dataset_id).includes('google_bigquery_dataset.')));
+    const resource =
+      findTarget(stack, 'google_bigquery_table', bq.table) ??
+      stack
+        .ofType('google_bigquery_table')
+        .find(
+          (t) =>
+            t.values.table_id === table &&
+            (t.values.dataset_id === dataset || String(t.values.dataset_id).includes('google_bigquery_dataset.')),
+        );
     out.push({ what: `BigQuery table ${bq.table}`, resource, type: 'google_bigquery_table' });
   }
   const gcs = block(sub.values.cloud_storage_config);
-  if (gcs && typeof gcs.bucket === 'string') out.push({ what: `bucket ${gcs.bucket}`, resource: findTarget(stack, 'google_storage_bucket', gcs.bucket), type: 'google_storage_bucket' });
+  if (gcs && typeof gcs.bucket === 'string')
+    out.push({
+      what: `bucket ${gcs.bucket}`,
+      resource: findTarget(stack, 'google_storage_bucket', gcs.bucket),
+      type: 'google_storage_bucket',
+    });
   return out;
 }
 
@@ -143,7 +166,8 @@ function snapshotGrants(ctx: RuleContext, conversionAddresses: Set<string>): Fin
 
 export const ret1ConversionRetention = defineRule({
   control: 'RET-1',
-  explanation: 'Every store of conversion events keeps them at most 24 hours, judged as a budget across topic, subscription and dead-letter hops.',
+  explanation:
+    'Every store of conversion events keeps them at most 24 hours, judged as a budget across topic, subscription and dead-letter hops.',
   appliesTo: ['platform', 'tenant'],
   check(ctx) {
     const stack = ctx.stack;
@@ -155,7 +179,14 @@ export const ret1ConversionRetention = defineRule({
     const judged = new Set<string>();
     for (const topic of topics) {
       const own = topicSeconds(topic);
-      if (own > MAX) findings.push(nonCompliant(topic.address, `the topic keeps every event ${own}s, over ${MAX}s.`, `lower message_retention_duration to at most ${MAX}s, or leave it unset.`));
+      if (own > MAX)
+        findings.push(
+          nonCompliant(
+            topic.address,
+            `the topic keeps every event ${own}s, over ${MAX}s.`,
+            `lower message_retention_duration to at most ${MAX}s, or leave it unset.`,
+          ),
+        );
       const subs = subscriptionsOf(stack, topic);
       if (subs.length === 0 && own <= MAX) findings.push(compliant(topic.address, `keeps events ${own}s (no subscription)`));
       for (const sub of subs) {
@@ -166,41 +197,89 @@ export const ret1ConversionRetention = defineRule({
           findings.push(
             nonCompliant(
               sub.address,
-              `an event can live ${Number.isFinite(p.seconds) ? `${p.seconds}s (${(p.seconds / 3600).toFixed(1)}h)` : 'forever'} along ${topic.address} -> ${p.route}, over the ${MAX}s budget.`,
+              `an event can live ${Number.isFinite(p.seconds) ? `${p.seconds}s (${(p.seconds / 3600).toFixed(1)}h)` : 'forever'} along ${
+                topic.address
+              } -> ${p.route}, over the ${MAX}s budget.`,
               'lower the subscription and dead-letter retentions so that together they fit in 86400s (ConversionPipeline checks this when built).',
             ),
           );
         } else {
-          findings.push(compliant(sub.address, `worst case ${p.seconds}s (${(p.seconds / 3600).toFixed(1)}h) along ${topic.address} -> ${p.route}`));
+          findings.push(
+            compliant(sub.address, `worst case ${p.seconds}s (${(p.seconds / 3600).toFixed(1)}h) along ${topic.address} -> ${p.route}`),
+          );
         }
         for (const t of exportTargets(stack, sub)) {
           if (!t.resource) {
-            findings.push(nonCompliant(sub.address, `the subscription writes conversion events to ${t.what}, which is not in this stack, so its retention cannot be checked.`, 'write to a table or bucket of this stack with a 24-hour expiry.'));
+            findings.push(
+              nonCompliant(
+                sub.address,
+                `the subscription writes conversion events to ${t.what}, which is not in this stack, so its retention cannot be checked.`,
+                'write to a table or bucket of this stack with a 24-hour expiry.',
+              ),
+            );
             continue;
           }
           conversion.add(t.resource.address);
           const problems = t.type === 'google_bigquery_table' ? tableProblems(stack, t.resource) : bucketProblems(t.resource);
-          if (problems.length > 0) findings.push(nonCompliant(t.resource.address, `receives conversion events from ${sub.address}, but ${problems.join('; ')}.`, 'expire what it holds within 24 hours.'));
+          if (problems.length > 0)
+            findings.push(
+              nonCompliant(
+                t.resource.address,
+                `receives conversion events from ${sub.address}, but ${problems.join('; ')}.`,
+                'expire what it holds within 24 hours.',
+              ),
+            );
         }
       }
     }
     for (const sub of labelled.filter((r) => r.type === 'google_pubsub_subscription' && !judged.has(r.address))) {
       const topic = findTarget(stack, 'google_pubsub_topic', String(sub.values.topic ?? ''));
       const seconds = topic ? subscriptionLifetime(stack, topic, sub, new Set([topic.address])).seconds : subscriptionSeconds(sub);
-      if (seconds > MAX) findings.push(nonCompliant(sub.address, `a conversion event can live ${seconds}s in this subscription and its dead-letter path.`, `keep it within ${MAX}s.`));
+      if (seconds > MAX)
+        findings.push(
+          nonCompliant(
+            sub.address,
+            `a conversion event can live ${seconds}s in this subscription and its dead-letter path.`,
+            `keep it within ${MAX}s.`,
+          ),
+        );
       else findings.push(compliant(sub.address, `worst case ${seconds}s`));
     }
     for (const b of labelled.filter((r) => r.type === 'google_storage_bucket')) {
       const problems = bucketProblems(b);
-      findings.push(problems.length ? nonCompliant(b.address, `${problems.join('; ')}.`, 'add a lifecycle rule deleting objects at age 1, set soft_delete_policy.retention_duration_seconds to 0, and keep versioning off.') : compliant(b.address, 'objects deleted at age <= 1 day, no soft delete'));
+      findings.push(
+        problems.length
+          ? nonCompliant(
+              b.address,
+              `${problems.join('; ')}.`,
+              'add a lifecycle rule deleting objects at age 1, set soft_delete_policy.retention_duration_seconds to 0, and keep versioning off.',
+            )
+          : compliant(b.address, 'objects deleted at age <= 1 day, no soft delete'),
+      );
     }
     for (const t of labelled.filter((r) => r.type === 'google_bigquery_table')) {
       const problems = tableProblems(stack, t);
-      findings.push(problems.length ? nonCompliant(t.address, `${problems.join('; ')}.`, 'partition the table and set time_partitioning.expiration_ms to at most 86400000.') : compliant(t.address, 'partitions expire within 24 hours'));
+      findings.push(
+        problems.length
+          ? nonCompliant(
+              t.address,
+              `${problems.join('; ')}.`,
+              'partition the table and set time_partitioning.expiration_ms to at most 86400000.',
+            )
+          : compliant(t.address, 'partitions expire within 24 hours'),
+      );
     }
     for (const d of labelled.filter((r) => r.type === 'google_bigquery_dataset')) {
       const problems = datasetProblems(d);
-      findings.push(problems.length ? nonCompliant(d.address, `${problems.join('; ')}.`, 'set default_partition_expiration_ms (or default_table_expiration_ms) to at most 86400000.') : compliant(d.address, 'tables expire within 24 hours'));
+      findings.push(
+        problems.length
+          ? nonCompliant(
+              d.address,
+              `${problems.join('; ')}.`,
+              'set default_partition_expiration_ms (or default_table_expiration_ms) to at most 86400000.',
+            )
+          : compliant(d.address, 'tables expire within 24 hours'),
+      );
     }
     // Firestore takes no labels: a database named for conversion state (or holding a collection named
     // for conversion events) is a conversion store. It needs TTL policies and may keep no 7-day PITR history.
@@ -208,20 +287,59 @@ export const ret1ConversionRetention = defineRule({
     const databaseOf = (f: SynthesizedResource) => findTarget(stack, 'google_firestore_database', String(f.values.database ?? '(default)'));
     const firestores = stack
       .ofType('google_firestore_database')
-      .filter((d) => /conversion/i.test(String(d.values.name ?? '')) || fields.some((f) => /conversion/i.test(String(f.values.collection ?? '')) && databaseOf(f) === d));
+      .filter(
+        (d) =>
+          /conversion/i.test(String(d.values.name ?? '')) ||
+          fields.some((f) => /conversion/i.test(String(f.values.collection ?? '')) && databaseOf(f) === d),
+      );
     for (const d of firestores) {
       conversion.add(d.address);
       const ttl = fields.filter((f) => databaseOf(f) === d && f.values.ttl_config !== undefined);
-      if (d.values.point_in_time_recovery_enablement === 'POINT_IN_TIME_RECOVERY_ENABLED') findings.push(nonCompliant(d.address, 'point-in-time recovery keeps 7 days of versions of conversion events.', 'set point_in_time_recovery_enablement to POINT_IN_TIME_RECOVERY_DISABLED.'));
-      else if (ttl.length === 0) findings.push(nonCompliant(d.address, 'no TTL policy expires its documents, so conversion state never expires.', 'add a TTL policy (google_firestore_field ttl_config) on each collection and a purge job (ConversionState).'));
-      else findings.push(compliant(d.address, `TTL on ${ttl.map((f) => `${String(f.values.collection)}.${String(f.values.field)}`).join(', ')}; no point-in-time recovery`));
+      if (d.values.point_in_time_recovery_enablement === 'POINT_IN_TIME_RECOVERY_ENABLED')
+        findings.push(
+          nonCompliant(
+            d.address,
+            'point-in-time recovery keeps 7 days of versions of conversion events.',
+            'set point_in_time_recovery_enablement to POINT_IN_TIME_RECOVERY_DISABLED.',
+          ),
+        );
+      else if (ttl.length === 0)
+        findings.push(
+          nonCompliant(
+            d.address,
+            'no TTL policy expires its documents, so conversion state never expires.',
+            'add a TTL policy (google_firestore_field ttl_config) on each collection and a purge job (ConversionState).',
+          ),
+        );
+      else
+        findings.push(
+          compliant(
+            d.address,
+            `TTL on ${ttl.map((f) => `${String(f.values.collection)}.${String(f.values.field)}`).join(', ')}; no point-in-time recovery`,
+          ),
+        );
     }
-    for (const b of stack.ofType('google_firestore_backup_schedule').filter((x) => firestores.some((d) => findTarget(stack, 'google_firestore_database', String(x.values.database ?? '')) === d))) {
-      findings.push(nonCompliant(b.address, 'backs up conversion state, and backups outlive the 24-hour promise.', 'remove the backup schedule from the conversion state database.'));
+    for (const b of stack
+      .ofType('google_firestore_backup_schedule')
+      .filter((x) => firestores.some((d) => findTarget(stack, 'google_firestore_database', String(x.values.database ?? '')) === d))) {
+      findings.push(
+        nonCompliant(
+          b.address,
+          'backs up conversion state, and backups outlive the 24-hour promise.',
+          'remove the backup schedule from the conversion state database.',
+        ),
+      );
     }
     findings.push(...snapshotGrants(ctx, conversion));
     if (ctx.tenant?.conversionTracking.enabled && runsDataPlane(ctx.tenant) && labelled.length === 0) {
-      return [...findings, nonCompliant(STACK_ADDRESS, 'conversion tracking is enabled but no store is labelled data-class: conversion-events, so its 24-hour budget cannot be checked.', 'build conversion events with ConversionPipeline, which labels its stores.')];
+      return [
+        ...findings,
+        nonCompliant(
+          STACK_ADDRESS,
+          'conversion tracking is enabled but no store is labelled data-class: conversion-events, so its 24-hour budget cannot be checked.',
+          'build conversion events with ConversionPipeline, which labels its stores.',
+        ),
+      ];
     }
     return findings.length > 0 ? findings : [notApplicable('the stack holds no conversion events')];
   },

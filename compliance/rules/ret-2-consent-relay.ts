@@ -27,7 +27,8 @@ function envOf(service: { values: Readonly<Record<string, unknown>> }): Map<stri
 
 export const ret2ConsentRelay = defineRule({
   control: 'RET-2',
-  explanation: 'The conversion relay forwards nothing without clear consent, ignores Limited Data Use as consent, applies the tenant\'s Google election and has a withdrawal channel.',
+  explanation:
+    "The conversion relay forwards nothing without clear consent, ignores Limited Data Use as consent, applies the tenant's Google election and has a withdrawal channel.",
   appliesTo: ['tenant'],
   check(ctx) {
     const tenant = ctx.tenant!;
@@ -37,33 +38,78 @@ export const ret2ConsentRelay = defineRule({
     const relayAccount = `${WORKLOAD_ACCOUNT_IDS.conversionRelay}@${tenant.projectId}.iam.gserviceaccount.com`;
     const relay = ctx.stack.ofType('google_cloud_run_v2_service').find((s) => runtimeIdentityOf(ctx.stack, s).email === relayAccount);
     if (!relay) {
-      return [nonCompliant(STACK_ADDRESS, `conversion tracking is enabled but no Cloud Run service runs as ${relayAccount}.`, 'build the ConversionRelay for the tenant.')];
+      return [
+        nonCompliant(
+          STACK_ADDRESS,
+          `conversion tracking is enabled but no Cloud Run service runs as ${relayAccount}.`,
+          'build the ConversionRelay for the tenant.',
+        ),
+      ];
     }
     const env = envOf(relay);
     const findings: Finding[] = [];
     const expect = (name: string, value: string, why: string) => {
       const actual = env.get(name);
-      findings.push(actual === value ? compliant(relay.address, `${name}=${value} (${why})`) : nonCompliant(relay.address, `${name} is ${actual === undefined ? 'not set' : JSON.stringify(actual)}, not "${value}" (${why}).`, `set ${name}=${value} (consentPolicyEnv).`));
+      findings.push(
+        actual === value
+          ? compliant(relay.address, `${name}=${value} (${why})`)
+          : nonCompliant(
+              relay.address,
+              `${name} is ${actual === undefined ? 'not set' : JSON.stringify(actual)}, not "${value}" (${why}).`,
+              `set ${name}=${value} (consentPolicyEnv).`,
+            ),
+      );
     };
-    expect('CONSENT_MISSING_OR_AMBIGUOUS', REQUIRED_CONSENT_ENV.CONSENT_MISSING_OR_AMBIGUOUS, 'missing or ambiguous consent forwards nothing');
-    if (ct.destinations.includes('meta')) expect('META_LIMITED_DATA_USE_IS_CONSENT', REQUIRED_CONSENT_ENV.META_LIMITED_DATA_USE_IS_CONSENT, "Meta's Limited Data Use is never consent");
+    expect(
+      'CONSENT_MISSING_OR_AMBIGUOUS',
+      REQUIRED_CONSENT_ENV.CONSENT_MISSING_OR_AMBIGUOUS,
+      'missing or ambiguous consent forwards nothing',
+    );
+    if (ct.destinations.includes('meta'))
+      expect(
+        'META_LIMITED_DATA_USE_IS_CONSENT',
+        REQUIRED_CONSENT_ENV.META_LIMITED_DATA_USE_IS_CONSENT,
+        "Meta's Limited Data Use is never consent",
+      );
     if (ct.destinations.includes('google-ads')) {
       const election = ct.googleDeniedConsent ?? 'drop';
-      expect('GOOGLE_AD_USER_DATA_DENIED', REQUIRED_CONSENT_ENV.GOOGLE_AD_USER_DATA_DENIED[election], `the tenant elected "${election}" for a denied ad_user_data`);
+      expect(
+        'GOOGLE_AD_USER_DATA_DENIED',
+        REQUIRED_CONSENT_ENV.GOOGLE_AD_USER_DATA_DENIED[election],
+        `the tenant elected "${election}" for a denied ad_user_data`,
+      );
     }
     const configured = (env.get('DESTINATIONS') ?? '').split(',').filter(Boolean).sort();
     const wanted = [...ct.destinations].sort();
     if (configured.join(',') !== wanted.join(',')) {
-      findings.push(nonCompliant(relay.address, `the relay forwards to ${JSON.stringify(configured)}, but the tenant activated ${JSON.stringify(wanted)}.`, 'forward only to the destinations the tenant config names.'));
+      findings.push(
+        nonCompliant(
+          relay.address,
+          `the relay forwards to ${JSON.stringify(configured)}, but the tenant activated ${JSON.stringify(wanted)}.`,
+          'forward only to the destinations the tenant config names.',
+        ),
+      );
     }
     // The withdrawal channel: a push subscription delivering to the relay's withdrawal path.
     const path = env.get('CONSENT_WITHDRAWAL_PATH');
     const channel = ctx.stack.ofType('google_pubsub_subscription').find((s) => {
       const push = s.values.push_config as { push_endpoint?: string } | undefined;
-      return path !== undefined && typeof push?.push_endpoint === 'string' && push.push_endpoint.endsWith(path) && findTarget(ctx.stack, 'google_cloud_run_v2_service', push.push_endpoint) === relay;
+      return (
+        path !== undefined &&
+        typeof push?.push_endpoint === 'string' &&
+        push.push_endpoint.endsWith(path) &&
+        findTarget(ctx.stack, 'google_cloud_run_v2_service', push.push_endpoint) === relay
+      );
     });
     if (channel) findings.push(compliant(channel.address, `consent withdrawals pushed to the relay at ${path}`));
-    else findings.push(nonCompliant(relay.address, 'no subscription pushes consent withdrawals to the relay, so queued and retried events of a withdrawn user cannot be suppressed.', 'give the relay a withdrawal handler (ConversionPipeline.setWithdrawalHandler).'));
+    else
+      findings.push(
+        nonCompliant(
+          relay.address,
+          'no subscription pushes consent withdrawals to the relay, so queued and retried events of a withdrawn user cannot be suppressed.',
+          'give the relay a withdrawal handler (ConversionPipeline.setWithdrawalHandler).',
+        ),
+      );
     return findings;
   },
 });

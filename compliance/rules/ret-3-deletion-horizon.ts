@@ -7,6 +7,7 @@
  * nothing may stop destroy from deleting a store.
  */
 import { BIGQUERY_DEFAULT_TIME_TRAVEL_HOURS, DAY, inventoryDataStores } from '../deletion-horizon';
+import { block } from '../json-blocks';
 import { compliant, defineRule, nonCompliant, notApplicable, type Finding } from '../rule';
 
 export const DELETION_PROMISE_SECONDS = 14 * DAY;
@@ -15,33 +16,70 @@ const MAX_SOFT_DELETE_SECONDS = 7 * DAY;
 
 export const ret3DeletionHorizon = defineRule({
   control: 'RET-3',
-  explanation: 'Every Customer Data store is gone within 14 days of offboarding: short time travel and soft delete, deleted before the project.',
+  explanation:
+    'Every Customer Data store is gone within 14 days of offboarding: short time travel and soft delete, deleted before the project.',
   appliesTo: ['tenant'],
   check(ctx) {
     const tenant = ctx.tenant!;
     const inventory = inventoryDataStores(ctx.stack);
     const findings: Finding[] = [];
     for (const u of inventory.unclassified) {
-      findings.push(nonCompliant(u.address, `${u.type} may hold data, but no deletion horizon is known for it.`, 'add a rule for the type to compliance/deletion-horizon.ts (or list it in NOT_STORES with the reason).'));
+      findings.push(
+        nonCompliant(
+          u.address,
+          `${u.type} may hold data, but no deletion horizon is known for it.`,
+          'add a rule for the type to compliance/deletion-horizon.ts (or list it in NOT_STORES with the reason).',
+        ),
+      );
     }
     for (const d of ctx.stack.ofType('google_bigquery_dataset')) {
-      const hours = d.values.max_time_travel_hours === undefined ? BIGQUERY_DEFAULT_TIME_TRAVEL_HOURS : Number(d.values.max_time_travel_hours);
-      if (!(hours <= MAX_TIME_TRAVEL_HOURS)) findings.push(nonCompliant(d.address, `time travel keeps deleted data ${hours} hours${d.values.max_time_travel_hours === undefined ? ' (the default)' : ''}.`, `set max_time_travel_hours to ${MAX_TIME_TRAVEL_HOURS}.`));
+      const hours =
+        d.values.max_time_travel_hours === undefined ? BIGQUERY_DEFAULT_TIME_TRAVEL_HOURS : Number(d.values.max_time_travel_hours);
+      if (!(hours <= MAX_TIME_TRAVEL_HOURS))
+        findings.push(
+          nonCompliant(
+            d.address,
+            `time travel keeps deleted data ${hours} hours${d.values.max_time_travel_hours === undefined ? ' (the default)' : ''}.`,
+            `set max_time_travel_hours to ${MAX_TIME_TRAVEL_HOURS}.`,
+          ),
+        );
     }
     for (const b of ctx.stack.ofType('google_storage_bucket')) {
-      const policy = (Array.isArray(b.values.soft_delete_policy) ? b.values.soft_delete_policy[0] : b.values.soft_delete_policy) as { retention_duration_seconds?: unknown } | undefined;
-      const seconds = policy?.retention_duration_seconds === undefined ? MAX_SOFT_DELETE_SECONDS : Number(policy.retention_duration_seconds);
-      if (!(seconds <= MAX_SOFT_DELETE_SECONDS)) findings.push(nonCompliant(b.address, `soft delete keeps deleted objects ${seconds}s.`, `set soft_delete_policy.retention_duration_seconds to at most ${MAX_SOFT_DELETE_SECONDS}.`));
+      const policy = block(b.values.soft_delete_policy);
+      const seconds =
+        policy?.retention_duration_seconds === undefined ? MAX_SOFT_DELETE_SECONDS : Number(policy.retention_duration_seconds);
+      if (!(seconds <= MAX_SOFT_DELETE_SECONDS))
+        findings.push(
+          nonCompliant(
+            b.address,
+            `soft delete keeps deleted objects ${seconds}s.`,
+            `set soft_delete_policy.retention_duration_seconds to at most ${MAX_SOFT_DELETE_SECONDS}.`,
+          ),
+        );
     }
     const offboarding = tenant.lifecycle.state === 'offboarding';
     for (const s of inventory.stores.filter((x) => x.category === 'customer-data')) {
       const parts = s.components.map((c) => `${c.what} ${(c.seconds / DAY).toFixed(1)}d`).join(' + ');
       if (s.retentionSeconds > DELETION_PROMISE_SECONDS) {
-        findings.push(nonCompliant(s.address, `a copy can exist ${(s.retentionSeconds / DAY).toFixed(1)} days after deletion (${parts}), over the 14 days of DPA 10.1.`, 'shorten the recovery windows, and make the store depend on the project so destroy deletes it first.'));
+        findings.push(
+          nonCompliant(
+            s.address,
+            `a copy can exist ${(s.retentionSeconds / DAY).toFixed(1)} days after deletion (${parts}), over the 14 days of DPA 10.1.`,
+            'shorten the recovery windows, and make the store depend on the project so destroy deletes it first.',
+          ),
+        );
       } else if (offboarding && s.blockers.length > 0) {
-        findings.push(nonCompliant(s.address, `the tenant is offboarding, but destroy would not delete it: ${s.blockers.join('; ')}.`, 'lift the protection for offboarding (config/lifecycle.ts).'));
+        findings.push(
+          nonCompliant(
+            s.address,
+            `the tenant is offboarding, but destroy would not delete it: ${s.blockers.join('; ')}.`,
+            'lift the protection for offboarding (config/lifecycle.ts).',
+          ),
+        );
       } else {
-        findings.push(compliant(s.address, `${s.kind}: gone ${(s.retentionSeconds / DAY).toFixed(1)} days after deletion (${parts || 'immediately'})`));
+        findings.push(
+          compliant(s.address, `${s.kind}: gone ${(s.retentionSeconds / DAY).toFixed(1)} days after deletion (${parts || 'immediately'})`),
+        );
       }
     }
     return findings.length > 0 ? findings : [notApplicable('the stack holds no Customer Data store')];

@@ -11,14 +11,23 @@ const VERSION_DATA_KEYS = ['secret_data', 'secret_data_wo', 'payload'];
 
 export const sec1SecretStorage = defineRule({
   control: 'SEC-1',
-  explanation: 'Credentials live in Secret Manager with user-managed replicas in the jurisdiction; no secret value is in the Terraform config.',
+  explanation:
+    'Credentials live in Secret Manager with user-managed replicas in the jurisdiction; no secret value is in the Terraform config.',
   appliesTo: ['platform', 'tenant'],
   check(ctx) {
     const findings: Finding[] = [];
     for (const v of ctx.stack.ofType('google_secret_manager_secret_version', 'google_secret_manager_regional_secret_version')) {
       const keys = VERSION_DATA_KEYS.filter((k) => v.values[k] !== undefined);
       if (keys.length > 0) {
-        findings.push(nonCompliant(v.address, `the secret version carries its value in ${keys.join(', ')}, so the credential is in the Terraform config${keys.includes('secret_data') ? ' and state' : ''}.`, 'remove the version; add the value out of band (gcloud secrets versions add), as IntegrationSecret does.'));
+        findings.push(
+          nonCompliant(
+            v.address,
+            `the secret version carries its value in ${keys.join(', ')}, so the credential is in the Terraform config${
+              keys.includes('secret_data') ? ' and state' : ''
+            }.`,
+            'remove the version; add the value out of band (gcloud secrets versions add), as IntegrationSecret does.',
+          ),
+        );
       } else {
         findings.push(compliant(v.address, 'secret version without data in the config'));
       }
@@ -30,24 +39,46 @@ export const sec1SecretStorage = defineRule({
       const userManaged = replication.user_managed as { replicas?: Array<{ location?: unknown }> } | undefined;
       const replicas = (userManaged?.replicas ?? []).map((r) => r.location);
       if (replication.auto !== undefined || !userManaged || replicas.length === 0) {
-        findings.push(nonCompliant(s.address, 'replication is automatic (or names no replica), so Google places copies of the credential worldwide.', `use replication.user_managed with replicas in ${j}.`));
+        findings.push(
+          nonCompliant(
+            s.address,
+            'replication is automatic (or names no replica), so Google places copies of the credential worldwide.',
+            `use replication.user_managed with replicas in ${j}.`,
+          ),
+        );
         continue;
       }
       const outside = replicas.filter((l) => typeof l !== 'string' || !isLocationAllowed(j, l));
-      if (outside.length > 0) findings.push(nonCompliant(s.address, `replicas ${JSON.stringify(outside)} are outside ${j}.`, `keep replicas in regions of ${j}.`));
+      if (outside.length > 0)
+        findings.push(
+          nonCompliant(s.address, `replicas ${JSON.stringify(outside)} are outside ${j}.`, `keep replicas in regions of ${j}.`),
+        );
       else findings.push(compliant(s.address, `user-managed replicas in ${replicas.join(', ')}`));
     }
     for (const s of ctx.stack.ofType('google_secret_manager_regional_secret')) {
       const j = jurisdictionOf(ctx, s);
       const loc = s.values.location;
       if (typeof loc === 'string' && isLocationAllowed(j, loc)) findings.push(compliant(s.address, `regional secret in ${loc}`));
-      else findings.push(nonCompliant(s.address, `regional secret in ${JSON.stringify(loc)}, outside ${j}.`, `place it in a region of ${j}.`));
+      else
+        findings.push(nonCompliant(s.address, `regional secret in ${JSON.stringify(loc)}, outside ${j}.`, `place it in a region of ${j}.`));
     }
     const tenant = ctx.tenant;
-    if (tenant && needsCredentials(tenant) && secrets.length === 0 && ctx.stack.ofType('google_secret_manager_regional_secret').length === 0) {
-      findings.push(nonCompliant(STACK_ADDRESS, "the tenant's integrations or conversion destinations need credentials, but the stack holds no Secret Manager secret for them.", 'keep each credential in an IntegrationSecret.'));
+    if (
+      tenant &&
+      needsCredentials(tenant) &&
+      secrets.length === 0 &&
+      ctx.stack.ofType('google_secret_manager_regional_secret').length === 0
+    ) {
+      findings.push(
+        nonCompliant(
+          STACK_ADDRESS,
+          "the tenant's integrations or conversion destinations need credentials, but the stack holds no Secret Manager secret for them.",
+          'keep each credential in an IntegrationSecret.',
+        ),
+      );
     }
-    if (findings.length === 0) return [tenant ? notApplicable('the tenant activates nothing that needs a credential') : notApplicable('the stack holds no secret')];
+    if (findings.length === 0)
+      return [tenant ? notApplicable('the tenant activates nothing that needs a credential') : notApplicable('the stack holds no secret')];
     return findings;
   },
 });

@@ -4,6 +4,7 @@
  */
 import { needsCredentials } from '../scope';
 import { findTarget } from '../grants';
+import { block, blocks } from '../json-blocks';
 import { STACK_ADDRESS, compliant, defineRule, nonCompliant, notApplicable, type Finding } from '../rule';
 
 export const sec2SecretRotation = defineRule({
@@ -14,24 +15,45 @@ export const sec2SecretRotation = defineRule({
     const secrets = ctx.stack.ofType('google_secret_manager_secret', 'google_secret_manager_regional_secret');
     const findings: Finding[] = [];
     for (const s of secrets) {
-      const rotation = (Array.isArray(s.values.rotation) ? s.values.rotation[0] : s.values.rotation) as Record<string, unknown> | undefined;
+      const rotation = block(s.values.rotation);
       const period = rotation?.rotation_period;
-      const topics = (Array.isArray(s.values.topics) ? s.values.topics : s.values.topics ? [s.values.topics] : []) as Array<{ name?: unknown }>;
-      const topicResources = topics.map((t) => findTarget(ctx.stack, 'google_pubsub_topic', typeof t.name === 'string' ? t.name : undefined));
+      const topics = blocks(s.values.topics);
+      const topicResources = topics.map((t) =>
+        findTarget(ctx.stack, 'google_pubsub_topic', typeof t.name === 'string' ? t.name : undefined),
+      );
       const problems: string[] = [];
       if (typeof period !== 'string' || !/^\d+s$/.test(period)) problems.push('rotation.rotation_period is not set');
       if (topics.length === 0) problems.push('no topic receives its rotation notices');
       else if (topicResources.some((t) => t === undefined)) problems.push('a rotation topic is not a topic of this stack');
       if (problems.length > 0) {
-        findings.push(nonCompliant(s.address, `${problems.join('; ')}.`, 'give the secret a rotation period and the tenant\'s SecretRotationNotices topic (IntegrationSecret does both).'));
+        findings.push(
+          nonCompliant(
+            s.address,
+            `${problems.join('; ')}.`,
+            "give the secret a rotation period and the tenant's SecretRotationNotices topic (IntegrationSecret does both).",
+          ),
+        );
       } else {
-        findings.push(compliant(s.address, `rotates every ${Number(String(period).slice(0, -1)) / 86400} days; notices to ${topicResources.map((t) => t!.address).join(', ')}`));
+        findings.push(
+          compliant(
+            s.address,
+            `rotates every ${Number(String(period).slice(0, -1)) / 86400} days; notices to ${topicResources
+              .map((t) => t!.address)
+              .join(', ')}`,
+          ),
+        );
       }
     }
     const tenant = ctx.tenant;
     if (secrets.length === 0) {
       if (tenant && needsCredentials(tenant)) {
-        return [nonCompliant(STACK_ADDRESS, "the tenant's integrations or conversion destinations need credentials, but the stack holds no Secret Manager secret to rotate.", 'keep each credential in an IntegrationSecret, which rotates.')];
+        return [
+          nonCompliant(
+            STACK_ADDRESS,
+            "the tenant's integrations or conversion destinations need credentials, but the stack holds no Secret Manager secret to rotate.",
+            'keep each credential in an IntegrationSecret, which rotates.',
+          ),
+        ];
       }
       return [notApplicable('the stack holds no secret')];
     }

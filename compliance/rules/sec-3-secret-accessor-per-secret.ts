@@ -25,13 +25,20 @@ export const sec3SecretAccessorPerSecret = defineRule({
     const grants = grantsOf(ctx.stack).filter((g) => readsSecrets(g.role));
     for (const g of grants.filter((x) => x.target.level !== 'resource')) {
       if (isHandoverOwnerGrant(g, owner)) continue;
-      findings.push(nonCompliant(g.address, `${g.role} lets ${g.principal.member} read every secret of ${g.target.level} ${g.target.id}.`, 'grant roles/secretmanager.secretAccessor on the one secret the workload uses (IntegrationSecret.grantAccess).'));
+      findings.push(
+        nonCompliant(
+          g.address,
+          `${g.role} lets ${g.principal.member} read every secret of ${g.target.level} ${g.target.id}.`,
+          'grant roles/secretmanager.secretAccessor on the one secret the workload uses (IntegrationSecret.grantAccess).',
+        ),
+      );
     }
     const secrets = ctx.stack.ofType('google_secret_manager_secret', 'google_secret_manager_regional_secret');
     const mounts = new Map<string, string[]>();
     for (const w of ctx.stack.ofType(...WORKLOAD_TYPES)) {
       const identity = runtimeIdentityOf(ctx.stack, w);
-      for (const s of mountedSecretsOf(ctx.stack, w)) mounts.set(s.address, [...(mounts.get(s.address) ?? []), identity.email ?? identity.written ?? '(default account)']);
+      for (const s of mountedSecretsOf(ctx.stack, w))
+        mounts.set(s.address, [...(mounts.get(s.address) ?? []), identity.email ?? identity.written ?? '(default account)']);
     }
     for (const s of secrets) {
       const readers = grants.filter((g) => g.target.level === 'resource' && g.target.address === s.address);
@@ -43,17 +50,38 @@ export const sec3SecretAccessorPerSecret = defineRule({
       if (notSa.length > 0) problems.push(`${notSa.map((g) => g.principal.member).join(', ')} is not a workload's service account`);
       if (users.length > 1) problems.push(`${users.length} workloads mount it (${users.join(', ')})`);
       const reader = readers[0]?.principal.email;
-      if (users.length === 1 && reader !== undefined && users[0] !== reader) problems.push(`it is mounted by ${users[0]} but readable by ${reader}`);
+      if (users.length === 1 && reader !== undefined && users[0] !== reader)
+        problems.push(`it is mounted by ${users[0]} but readable by ${reader}`);
       if (problems.length > 0) {
-        findings.push(nonCompliant(readers[0]?.address ?? s.address, `secret ${String(s.values.secret_id)}: ${problems.join('; ')}.`, 'give each workload its own secret and grant secretAccessor on it to that workload\'s account only.'));
+        findings.push(
+          nonCompliant(
+            readers[0]?.address ?? s.address,
+            `secret ${String(s.values.secret_id)}: ${problems.join('; ')}.`,
+            "give each workload its own secret and grant secretAccessor on it to that workload's account only.",
+          ),
+        );
       } else {
-        findings.push(compliant(readers[0]?.address ?? s.address, members.length === 1 ? `secret ${String(s.values.secret_id)} readable only by ${members[0]}` : `secret ${String(s.values.secret_id)} readable by no one yet`));
+        findings.push(
+          compliant(
+            readers[0]?.address ?? s.address,
+            members.length === 1
+              ? `secret ${String(s.values.secret_id)} readable only by ${members[0]}`
+              : `secret ${String(s.values.secret_id)} readable by no one yet`,
+          ),
+        );
       }
     }
     if (secrets.length === 0) {
       const tenant = ctx.tenant;
       if (tenant && needsCredentials(tenant)) {
-        return [...findings, nonCompliant(STACK_ADDRESS, "the tenant's credentials are not Secret Manager secrets of the stack, so no per-secret reader can be granted.", 'keep each credential in an IntegrationSecret and grant it to its one workload.')];
+        return [
+          ...findings,
+          nonCompliant(
+            STACK_ADDRESS,
+            "the tenant's credentials are not Secret Manager secrets of the stack, so no per-secret reader can be granted.",
+            'keep each credential in an IntegrationSecret and grant it to its one workload.',
+          ),
+        ];
       }
       if (findings.length === 0) return [notApplicable('the stack holds no secret')];
     }

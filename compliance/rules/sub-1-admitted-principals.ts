@@ -18,7 +18,8 @@ export const DBT_ALLOWED = [
 
 export const sub1AdmittedPrincipals = defineRule({
   control: 'SUB-1',
-  explanation: 'Only Smart Segments, the customer and listed subprocessors are granted anything; dbt Labs only runs jobs and edits the dataset.',
+  explanation:
+    'Only Smart Segments, the customer and listed subprocessors are granted anything; dbt Labs only runs jobs and edits the dataset.',
   appliesTo: ['platform', 'tenant'],
   check(ctx) {
     const findings: Finding[] = [];
@@ -29,13 +30,31 @@ export const sub1AdmittedPrincipals = defineRule({
       if (g.principal.kind === 'public') continue;
       const party = partyOf(ctx, g.principal);
       if (party.kind === 'unknown') {
-        findings.push(nonCompliant(g.address, `${g.role} is granted to ${g.principal.written}: ${party.because}.`, 'grant only to Smart Segments principals, the customer\'s own groups or a subprocessor listed in config/subprocessors.ts (add a subprocessor there only after the DPA 5.3 notice).'));
+        findings.push(
+          nonCompliant(
+            g.address,
+            `${g.role} is granted to ${g.principal.written}: ${party.because}.`,
+            "grant only to Smart Segments principals, the customer's own groups or a subprocessor listed in config/subprocessors.ts (add a subprocessor there only after the DPA 5.3 notice).",
+          ),
+        );
         continue;
       }
       if (dbt !== undefined && g.principal.email === dbt) {
-        const ok = DBT_ALLOWED.some((a) => a.role === g.role && (a.level === 'resource' ? g.target.level === 'resource' && /bigquery_(dataset|table)$/.test(g.target.resourceType) : g.target.level === a.level));
+        const ok = DBT_ALLOWED.some(
+          (a) =>
+            a.role === g.role &&
+            (a.level === 'resource'
+              ? g.target.level === 'resource' && /bigquery_(dataset|table)$/.test(g.target.resourceType)
+              : g.target.level === a.level),
+        );
         if (!ok) {
-          findings.push(nonCompliant(g.address, `dbt Labs' account holds ${g.role} on ${g.target.level} ${g.target.id}, beyond running jobs and editing the tenant's dataset.`, 'grant dbt only roles/bigquery.jobUser on the project and roles/bigquery.dataEditor on the dataset.'));
+          findings.push(
+            nonCompliant(
+              g.address,
+              `dbt Labs' account holds ${g.role} on ${g.target.level} ${g.target.id}, beyond running jobs and editing the tenant's dataset.`,
+              'grant dbt only roles/bigquery.jobUser on the project and roles/bigquery.dataEditor on the dataset.',
+            ),
+          );
           continue;
         }
       }

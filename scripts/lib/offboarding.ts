@@ -3,9 +3,9 @@
  * Document API so every comment and the rest of the file survive, and the checks on the lifecycle
  * state each step needs. The schema stays the judge of the result.
  */
-import { isScalar, parseDocument, type Document } from 'yaml';
-import { validateTenantDocument } from '../../config/loader';
+import { isScalar } from 'yaml';
 import type { LifecycleState } from '../../config/schema';
+import { editTenantText as editDocument } from './tenant-file';
 import { addDays, DELETION_DEADLINE_DAYS } from './deletion-certificate';
 import type { CommandSpec } from './cli';
 
@@ -90,13 +90,6 @@ export function offboardingRefusal(state: LifecycleState, id: string): string | 
   }
 }
 
-function editDocument(text: string, edit: (doc: Document) => void): string {
-  const doc = parseDocument(text);
-  if (doc.errors.length > 0) throw new Error(`the file is not valid YAML: ${doc.errors[0].message.split('\n')[0]}`);
-  edit(doc);
-  return doc.toString({ lineWidth: 0, flowCollectionPadding: false });
-}
-
 /** The tenant file moved to lifecycle state offboarding with the request date; the rest unchanged. */
 export function withOffboardingRequested(text: string, requested: string): string {
   return editDocument(text, (doc) => {
@@ -125,10 +118,4 @@ export function withRemovalConfirmed(text: string): string {
   return editDocument(text, (doc) => {
     doc.setIn(['lifecycle', 'offboarding', 'removalConfirmed'], true);
   });
-}
-
-/** Schema problems of an edited tenant file, as `field: message` lines. */
-export function tenantTextProblems(text: string, file: string): string[] {
-  const raw = parseDocument(text).toJS() as unknown;
-  return validateTenantDocument(raw, file).problems.map((p) => `${p.field}: ${p.message}`);
 }

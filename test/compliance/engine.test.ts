@@ -56,6 +56,11 @@ describe('one rule per file', () => {
     const pack = fs.readFileSync(path.join(REPO_ROOT, 'compliance', 'pack.ts'), 'utf8');
     for (const f of files) expect(pack).toContain(`./rules/${f.replace(/\.ts$/, '')}'`);
   });
+
+  it('docs/compliance.md has a row for every rule', () => {
+    const docs = fs.readFileSync(path.join(REPO_ROOT, 'docs', 'compliance.md'), 'utf8');
+    for (const rule of RULES) expect([rule.id, docs.includes(`| ${rule.control} | \`${rule.id}\` |`)]).toEqual([rule.id, true]);
+  });
 });
 
 describe('suppressions: one resource, one rule, a written reason', () => {
@@ -67,10 +72,20 @@ describe('suppressions: one resource, one rule, a written reason', () => {
     const synthesized = synthesizeStack(stack);
     const evaluation = evaluateStack(contextFor(synthesized, [env]));
     const res1 = evaluation.outcomes.find((o) => o.rule.id === 'RES-1')!.findings;
-    expect(res1.find((f) => f.status === 'non-compliant' && f.address === 'google_bigquery_dataset.london')).toMatchObject({ suppressedBecause: expect.stringContaining('public reference data') });
-    expect(evaluation.violations.filter((v) => v.control === 'RES-1').map((v) => `${v.ruleId} ${v.address}`)).toEqual(['RES-1 google_bigquery_dataset.zurich']);
+    expect(res1.find((f) => f.status === 'non-compliant' && f.address === 'google_bigquery_dataset.london')).toMatchObject({
+      suppressedBecause: expect.stringContaining('public reference data'),
+    });
+    expect(evaluation.violations.filter((v) => v.control === 'RES-1').map((v) => `${v.ruleId} ${v.address}`)).toEqual([
+      'RES-1 google_bigquery_dataset.zurich',
+    ]);
     expect(evaluation.suppressions).toEqual([
-      { stack: stack.node.id, address: 'google_bigquery_dataset.london', rule: 'RES-1', reason: 'Test fixture: a copy of public reference data with no Customer Data in it.', used: true },
+      {
+        stack: stack.node.id,
+        address: 'google_bigquery_dataset.london',
+        rule: 'RES-1',
+        reason: 'Test fixture: a copy of public reference data with no Customer Data in it.',
+        used: true,
+      },
     ]);
     // The suppression travels in the resource's `//` metadata, which Terraform ignores.
     expect((synthesized.json.resource!.google_bigquery_dataset.london['//'] as Record<string, unknown>)[SUPPRESSIONS_KEY]).toBeDefined();
@@ -91,19 +106,27 @@ describe('suppressions: one resource, one rule, a written reason', () => {
     const ok = new StorageBucket(stack, 'ok', { name: 'ok', location: 'EU', labels });
     suppress(ok, 'ISO-3', 'Kept to show that an unused suppression is reported as stale.');
     const evaluation = evaluateStack(contextFor(synthesizeStack(stack), [env]));
-    expect(evaluation.violations.some((v) => v.address === 'google_storage_bucket.b' && v.problem.includes('no written reason'))).toBe(true);
+    expect(evaluation.violations.some((v) => v.address === 'google_storage_bucket.b' && v.problem.includes('no written reason'))).toBe(
+      true,
+    );
     expect(evaluation.suppressions.find((s) => s.address === 'google_storage_bucket.ok')?.used).toBe(false);
   });
 });
 
 describe('the synthesis gate', () => {
-  const tmp = () => fs.mkdtempSync(path.join(os.tmpdir(), 'gate-'));
+  const dirs: string[] = [];
+  const tmp = () => {
+    dirs.push(fs.mkdtempSync(path.join(os.tmpdir(), 'gate-')));
+    return dirs[dirs.length - 1];
+  };
+  afterAll(() => dirs.forEach((d) => fs.rmSync(d, { recursive: true, force: true })));
   /** cdktf's App creates an empty stacks/ folder when it is constructed; the gate must add nothing to it. */
   const expectNothingWritten = (outdir: string) => {
     expect(fs.existsSync(path.join(outdir, 'manifest.json'))).toBe(false);
     expect(fs.existsSync(path.join(outdir, 'stacks')) ? fs.readdirSync(path.join(outdir, 'stacks')) : []).toEqual([]);
   };
-  const stackOf = (app: ReturnType<typeof buildApp>, tenant: string) => app.node.findChild(tenantStackName('example', tenant)) as TerraformStack;
+  const stackOf = (app: ReturnType<typeof buildApp>, tenant: string) =>
+    app.node.findChild(tenantStackName('example', tenant)) as TerraformStack;
   const resourceOf = (stack: TerraformStack, type: string) =>
     stack.node.findAll().find((c): c is TerraformResource => c instanceof TerraformResource && c.terraformResourceType === type)!;
 
@@ -119,11 +142,13 @@ describe('the synthesis gate', () => {
     }
     expect(error).toBeInstanceOf(ComplianceError);
     const message = (error as Error).message;
-    expect(message).toMatch(/\[tenant-example-brightwave-leisure\] google_bigquery_dataset\.data-plane_warehouse_dataset_\w+ \(tenant-example-brightwave-leisure\/data-plane\/warehouse\/dataset\) breaks RES-1, DPA 6\.5, Annex II 13: .*"US".* Fix: /);
+    expect(message).toMatch(
+      /\[tenant-example-brightwave-leisure\] google_bigquery_dataset\.data-plane_warehouse_dataset_\w+ \(tenant-example-brightwave-leisure\/data-plane\/warehouse\/dataset\) breaks RES-1, DPA 6\.5, Annex II 13: .*"US".* Fix: /,
+    );
     expectNothingWritten(outdir);
   });
 
-  it("sees what aspects did: stripping a label the RequiredLabels aspect adds is caught", () => {
+  it('sees what aspects did: stripping a label the RequiredLabels aspect adds is caught', () => {
     const outdir = tmp();
     const app = buildApp({ environment: 'example', outdir, stacks: [tenantStackName('example', 'thames-bowl')] });
     // The aspect runs after construction and sets the labels; the override removes one afterwards.

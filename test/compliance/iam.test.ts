@@ -26,7 +26,12 @@ const handover = {
 const takeover = { warehouse: { mode: 'customer' as const, projectId: 'rule-test-dwh', provisionedBy: 'smart-segments' as const } };
 const sa = (project: string, id = 'ingest-webhook') => `serviceAccount:${id}@${project}.iam.gserviceaccount.com`;
 
-function service(stack: ConstructorParameters<typeof CloudRunV2Service>[0], id: string, project: string, extra: Partial<ConstructorParameters<typeof CloudRunV2Service>[2]> = {}) {
+function service(
+  stack: ConstructorParameters<typeof CloudRunV2Service>[0],
+  id: string,
+  project: string,
+  extra: Partial<ConstructorParameters<typeof CloudRunV2Service>[2]> = {},
+) {
   return new CloudRunV2Service(stack, id, {
     project,
     name: id,
@@ -41,23 +46,40 @@ function service(stack: ConstructorParameters<typeof CloudRunV2Service>[0], id: 
 describe('IAM-1: no basic roles', () => {
   it('rejects roles/editor for a Smart Segments group; accepts a predefined role', () => {
     const broken = bareTenantStack();
-    new ProjectIamMember(broken.stack, 'editors', { project: broken.tenant.projectId, role: 'roles/editor', member: 'group:platform-admins@smartsegments.example' });
+    new ProjectIamMember(broken.stack, 'editors', {
+      project: broken.tenant.projectId,
+      role: 'roles/editor',
+      member: 'group:platform-admins@smartsegments.example',
+    });
     expectRejected(check('IAM-1', broken.stack, broken.env), 'IAM-1', broken.stack.node.id, 'google_project_iam_member.editors');
 
     const twin = bareTenantStack();
-    new ProjectIamMember(twin.stack, 'jobs', { project: twin.tenant.projectId, role: 'roles/bigquery.jobUser', member: sa(twin.tenant.projectId) });
+    new ProjectIamMember(twin.stack, 'jobs', {
+      project: twin.tenant.projectId,
+      role: 'roles/bigquery.jobUser',
+      member: sa(twin.tenant.projectId),
+    });
     expectAccepted(check('IAM-1', twin.stack, twin.env));
   });
 
   it("allows roles/owner only to the customer's owner group during a handover", () => {
     const real = realTenantStack({ ...takeover, lifecycle: { state: 'handover-prepare', handover } });
     expectAccepted(check('IAM-1', real.stack, real.env));
-    const owner = real.stack.node.findAll().find((c): c is TerraformResource => c instanceof TerraformResource && c.terraformResourceType === 'google_project_iam_member' && c.node.id === 'customer-owner')!;
+    const owner = real.stack.node
+      .findAll()
+      .find(
+        (c): c is TerraformResource =>
+          c instanceof TerraformResource && c.terraformResourceType === 'google_project_iam_member' && c.node.id === 'customer-owner',
+      )!;
     owner.addOverride('member', 'group:platform-admins@smartsegments.example');
     expectRejected(check('IAM-1', real.stack, real.env), 'IAM-1', real.stack.node.id, 'customer-owner');
 
     const active = bareTenantStack();
-    new ProjectIamMember(active.stack, 'owner', { project: active.tenant.projectId, role: 'roles/owner', member: `group:${handover.customerOwnerGroup}` });
+    new ProjectIamMember(active.stack, 'owner', {
+      project: active.tenant.projectId,
+      role: 'roles/owner',
+      member: `group:${handover.customerOwnerGroup}`,
+    });
     expectRejected(check('IAM-1', active.stack, active.env), 'IAM-1', active.stack.node.id, 'google_project_iam_member.owner');
   });
 });
@@ -73,7 +95,14 @@ describe('IAM-2: own service account per workload; resource-level grants', () =>
     service(broken.stack, 'two', p, { template: { serviceAccount: `shared@${p}.iam.gserviceaccount.com`, containers: [{ image: 'x' }] } });
     service(broken.stack, 'nobody', p, { template: { containers: [{ image: 'x' }] } });
     const out = check('IAM-2', broken.stack, broken.env);
-    for (const a of ['google_project_iam_member.publish-all', 'google_folder_iam_member.folder', 'google_project_iam_member.datastore', 'google_cloud_run_v2_service.one', 'google_cloud_run_v2_service.two', 'google_cloud_run_v2_service.nobody']) {
+    for (const a of [
+      'google_project_iam_member.publish-all',
+      'google_folder_iam_member.folder',
+      'google_project_iam_member.datastore',
+      'google_cloud_run_v2_service.one',
+      'google_cloud_run_v2_service.two',
+      'google_cloud_run_v2_service.nobody',
+    ]) {
       expectRejected(out, 'IAM-2', broken.stack.node.id, a);
     }
 
@@ -82,7 +111,12 @@ describe('IAM-2: own service account per workload; resource-level grants', () =>
     const topic = new PubsubTopic(twin.stack, 'events', { project: q, name: 'events', messageStoragePolicy: region, labels });
     new PubsubTopicIamMember(twin.stack, 'publish', { topic: topic.id, role: 'roles/pubsub.publisher', member: sa(q) });
     new ProjectIamMember(twin.stack, 'jobs', { project: q, role: 'roles/bigquery.jobUser', member: sa(q) });
-    new ProjectIamMember(twin.stack, 'datastore', { project: q, role: 'roles/datastore.user', member: sa(q), condition: { title: 'one-db', expression: `resource.name == "projects/${q}/databases/d"` } });
+    new ProjectIamMember(twin.stack, 'datastore', {
+      project: q,
+      role: 'roles/datastore.user',
+      member: sa(q),
+      condition: { title: 'one-db', expression: `resource.name == "projects/${q}/databases/d"` },
+    });
     service(twin.stack, 'one', q);
     service(twin.stack, 'two', q);
     expectAccepted(check('IAM-2', twin.stack, twin.env));
@@ -92,12 +126,26 @@ describe('IAM-2: own service account per workload; resource-level grants', () =>
 describe('IAM-2/role-exists: every granted role exists', () => {
   it('rejects a misspelt role; accepts a predefined role and a custom role the stack declares', () => {
     const broken = bareTenantStack();
-    new ProjectIamMember(broken.stack, 'typo', { project: broken.tenant.projectId, role: 'roles/bigquery.jobUsers', member: sa(broken.tenant.projectId) });
-    expectRejected(check('IAM-2/role-exists', broken.stack, broken.env), 'IAM-2/role-exists', broken.stack.node.id, 'google_project_iam_member.typo');
+    new ProjectIamMember(broken.stack, 'typo', {
+      project: broken.tenant.projectId,
+      role: 'roles/bigquery.jobUsers',
+      member: sa(broken.tenant.projectId),
+    });
+    expectRejected(
+      check('IAM-2/role-exists', broken.stack, broken.env),
+      'IAM-2/role-exists',
+      broken.stack.node.id,
+      'google_project_iam_member.typo',
+    );
 
     const twin = bareTenantStack();
     const p = twin.tenant.projectId;
-    const custom = new ProjectIamCustomRole(twin.stack, 'custom', { project: p, roleId: 'secretsManager', title: 'Secrets manager', permissions: ['secretmanager.secrets.create'] });
+    const custom = new ProjectIamCustomRole(twin.stack, 'custom', {
+      project: p,
+      roleId: 'secretsManager',
+      title: 'Secrets manager',
+      permissions: ['secretmanager.secrets.create'],
+    });
     new ProjectIamMember(twin.stack, 'custom-grant', { project: p, role: custom.name, member: sa(p) });
     new ProjectIamMember(twin.stack, 'jobs', { project: p, role: 'roles/bigquery.jobUser', member: sa(p) });
     expectAccepted(check('IAM-2/role-exists', twin.stack, twin.env));
@@ -107,7 +155,9 @@ describe('IAM-2/role-exists: every granted role exists', () => {
 describe('IAM-3: no service account keys; keyless CI restricted to the repository', () => {
   it('rejects a service account key; accepts a stack without one', () => {
     const broken = bareTenantStack();
-    new ServiceAccountKey(broken.stack, 'key', { serviceAccountId: `projects/${broken.tenant.projectId}/serviceAccounts/x@${broken.tenant.projectId}.iam.gserviceaccount.com` });
+    new ServiceAccountKey(broken.stack, 'key', {
+      serviceAccountId: `projects/${broken.tenant.projectId}/serviceAccounts/x@${broken.tenant.projectId}.iam.gserviceaccount.com`,
+    });
     expectRejected(check('IAM-3', broken.stack, broken.env), 'IAM-3', broken.stack.node.id, 'google_service_account_key.key');
     const twin = bareTenantStack();
     expectAccepted(check('IAM-3', twin.stack, twin.env));
@@ -116,9 +166,16 @@ describe('IAM-3: no service account keys; keyless CI restricted to the repositor
   it('rejects a CI provider open to any repository and a folder without the key policy; accepts the platform as built', () => {
     const { stack, env } = realPlatformStack();
     expectAccepted(check('IAM-3', stack, env));
-    const plan = stack.node.findAll().find((c): c is TerraformResource => c instanceof TerraformResource && c.terraformResourceType === 'google_iam_workload_identity_pool_provider')!;
+    const plan = stack.node
+      .findAll()
+      .find(
+        (c): c is TerraformResource =>
+          c instanceof TerraformResource && c.terraformResourceType === 'google_iam_workload_identity_pool_provider',
+      )!;
     plan.addOverride('attribute_condition', "assertion.repository_owner == 'smart-segments'");
-    (stack.node.findChild('policies-ch') as OrganizationPolicies).policy('iam.disableServiceAccountKeyCreation').addOverride('spec.rules', [{ enforce: 'FALSE' }]);
+    (stack.node.findChild('policies-ch') as OrganizationPolicies)
+      .policy('iam.disableServiceAccountKeyCreation')
+      .addOverride('spec.rules', [{ enforce: 'FALSE' }]);
     const out = check('IAM-3', stack, env);
     expectRejected(out, 'IAM-3', stack.node.id, 'google_iam_workload_identity_pool_provider.');
     expect(out.violations.some((v) => v.includes('policies-ch'))).toBe(true);
@@ -128,8 +185,18 @@ describe('IAM-3: no service account keys; keyless CI restricted to the repositor
 describe('IAM-4: default service accounts deprivileged and granted nothing', () => {
   it('rejects a grant to the default compute account and a project that keeps its default accounts; accepts TenantProject', () => {
     const broken = bareTenantStack();
-    new Project(broken.stack, 'project', { projectId: broken.tenant.projectId, name: 'x', folderId: 'folders/100000000001', billingAccount: '01ABCD-23EF45-6789AB', labels });
-    new ProjectIamMember(broken.stack, 'default-sa', { project: broken.tenant.projectId, role: 'roles/pubsub.viewer', member: 'serviceAccount:123456789-compute@developer.gserviceaccount.com' });
+    new Project(broken.stack, 'project', {
+      projectId: broken.tenant.projectId,
+      name: 'x',
+      folderId: 'folders/100000000001',
+      billingAccount: '01ABCD-23EF45-6789AB',
+      labels,
+    });
+    new ProjectIamMember(broken.stack, 'default-sa', {
+      project: broken.tenant.projectId,
+      role: 'roles/pubsub.viewer',
+      member: 'serviceAccount:123456789-compute@developer.gserviceaccount.com',
+    });
     const out = check('IAM-4', broken.stack, broken.env);
     expectRejected(out, 'IAM-4', broken.stack.node.id, 'google_project_iam_member.default-sa');
     expect(out.violations.some((v) => v.includes('google_project.project'))).toBe(true);
@@ -141,7 +208,9 @@ describe('IAM-4: default service accounts deprivileged and granted nothing', () 
   it('rejects a folder where automatic default-account grants are allowed; accepts the platform as built', () => {
     const { stack, env } = realPlatformStack();
     expectAccepted(check('IAM-4', stack, env));
-    (stack.node.findChild('policies-eea') as OrganizationPolicies).policy('iam.automaticIamGrantsForDefaultServiceAccounts').addOverride('spec.rules', [{ enforce: 'FALSE' }]);
+    (stack.node.findChild('policies-eea') as OrganizationPolicies)
+      .policy('iam.automaticIamGrantsForDefaultServiceAccounts')
+      .addOverride('spec.rules', [{ enforce: 'FALSE' }]);
     expectRejected(check('IAM-4', stack, env), 'IAM-4', stack.node.id, 'policies-eea');
   });
 });
@@ -149,15 +218,33 @@ describe('IAM-4: default service accounts deprivileged and granted nothing', () 
 describe('IAM-5: groups, never users', () => {
   it('rejects a user: member and a BigQuery grant to a person; accepts a group and a service account', () => {
     const broken = bareTenantStack();
-    new ProjectIamMember(broken.stack, 'alice', { project: broken.tenant.projectId, role: 'roles/bigquery.jobUser', member: 'user:alice@smartsegments.example' });
-    new BigqueryDatasetAccessA(broken.stack, 'bob', { datasetId: 'w', project: broken.tenant.projectId, role: 'READER', userByEmail: 'bob@smartsegments.example' });
+    new ProjectIamMember(broken.stack, 'alice', {
+      project: broken.tenant.projectId,
+      role: 'roles/bigquery.jobUser',
+      member: 'user:alice@smartsegments.example',
+    });
+    new BigqueryDatasetAccessA(broken.stack, 'bob', {
+      datasetId: 'w',
+      project: broken.tenant.projectId,
+      role: 'READER',
+      userByEmail: 'bob@smartsegments.example',
+    });
     const out = check('IAM-5', broken.stack, broken.env);
     expectRejected(out, 'IAM-5', broken.stack.node.id, 'google_project_iam_member.alice');
     expect(out.violations.some((v) => v.includes('google_bigquery_dataset_access.bob'))).toBe(true);
 
     const twin = bareTenantStack();
-    new ProjectIamMember(twin.stack, 'support', { project: twin.tenant.projectId, role: 'roles/bigquery.jobUser', member: 'group:support-engineers@smartsegments.example' });
-    new BigqueryDatasetAccessA(twin.stack, 'relay', { datasetId: 'w', project: twin.tenant.projectId, role: 'READER', userByEmail: `mcp-endpoint@${twin.tenant.projectId}.iam.gserviceaccount.com` });
+    new ProjectIamMember(twin.stack, 'support', {
+      project: twin.tenant.projectId,
+      role: 'roles/bigquery.jobUser',
+      member: 'group:support-engineers@smartsegments.example',
+    });
+    new BigqueryDatasetAccessA(twin.stack, 'relay', {
+      datasetId: 'w',
+      project: twin.tenant.projectId,
+      role: 'READER',
+      userByEmail: `mcp-endpoint@${twin.tenant.projectId}.iam.gserviceaccount.com`,
+    });
     expectAccepted(check('IAM-5', twin.stack, twin.env));
   });
 });
@@ -170,10 +257,21 @@ describe('IAM-6: no public principals, except a load-balancer-only webhook', () 
     new PubsubTopicIamMember(broken.stack, 'world', { topic: topic.id, role: 'roles/pubsub.publisher', member: 'allUsers' });
     service(broken.stack, 'open', p, { ingress: 'INGRESS_TRAFFIC_ALL', invokerIamDisabled: true });
     const direct = service(broken.stack, 'direct', p, { ingress: 'INGRESS_TRAFFIC_ALL' });
-    new CloudRunV2ServiceIamMember(broken.stack, 'direct-invoke', { project: p, location: 'europe-west1', name: direct.name, role: 'roles/run.invoker', member: 'allAuthenticatedUsers' });
+    new CloudRunV2ServiceIamMember(broken.stack, 'direct-invoke', {
+      project: p,
+      location: 'europe-west1',
+      name: direct.name,
+      role: 'roles/run.invoker',
+      member: 'allAuthenticatedUsers',
+    });
     new StorageBucketAcl(broken.stack, 'acl', { bucket: 'b', predefinedAcl: 'publicRead' });
     const out = check('IAM-6', broken.stack, broken.env);
-    for (const a of ['google_pubsub_topic_iam_member.world', 'google_cloud_run_v2_service.open', 'google_cloud_run_v2_service_iam_member.direct-invoke', 'google_storage_bucket_acl.acl']) {
+    for (const a of [
+      'google_pubsub_topic_iam_member.world',
+      'google_cloud_run_v2_service.open',
+      'google_cloud_run_v2_service_iam_member.direct-invoke',
+      'google_storage_bucket_acl.acl',
+    ]) {
       expectRejected(out, 'IAM-6', broken.stack.node.id, a);
     }
   });
@@ -183,7 +281,13 @@ describe('IAM-6: no public principals, except a load-balancer-only webhook', () 
     const p = twin.tenant.projectId;
     service(twin.stack, 'webhook', p, { ingress: 'INGRESS_TRAFFIC_INTERNAL_LOAD_BALANCER', invokerIamDisabled: true });
     const lb = service(twin.stack, 'lb-only', p, { ingress: 'INGRESS_TRAFFIC_INTERNAL_LOAD_BALANCER' });
-    new CloudRunV2ServiceIamMember(twin.stack, 'invoke', { project: p, location: 'europe-west1', name: lb.name, role: 'roles/run.invoker', member: 'allUsers' });
+    new CloudRunV2ServiceIamMember(twin.stack, 'invoke', {
+      project: p,
+      location: 'europe-west1',
+      name: lb.name,
+      role: 'roles/run.invoker',
+      member: 'allUsers',
+    });
     expectAccepted(check('IAM-6', twin.stack, twin.env));
   });
 });
@@ -192,17 +296,27 @@ describe('IAM-7: domain-restricted sharing', () => {
   it("rejects a folder admitting a foreign directory; accepts Smart Segments' directory", () => {
     const { stack, env } = realPlatformStack();
     expectAccepted(check('IAM-7', stack, env));
-    (stack.node.findChild('policies-au') as OrganizationPolicies).policy('iam.allowedPolicyMemberDomains').addOverride('spec.rules', [{ values: { allowed_values: ['C0stranger'] } }]);
+    (stack.node.findChild('policies-au') as OrganizationPolicies)
+      .policy('iam.allowedPolicyMemberDomains')
+      .addOverride('spec.rules', [{ values: { allowed_values: ['C0stranger'] } }]);
     expectRejected(check('IAM-7', stack, env), 'IAM-7', stack.node.id, 'policies-au');
   });
 
   it("admits a handover customer's directory only for that tenant", () => {
     const broken = bareTenantStack();
-    new OrgPolicyPolicy(broken.stack, 'drs', { name: `projects/${broken.tenant.projectId}/policies/iam.allowedPolicyMemberDomains`, parent: `projects/${broken.tenant.projectId}`, spec: { rules: [{ values: { allowedValues: ['C01exmpl2', handover.customerDirectoryCustomerId] } }] } });
+    new OrgPolicyPolicy(broken.stack, 'drs', {
+      name: `projects/${broken.tenant.projectId}/policies/iam.allowedPolicyMemberDomains`,
+      parent: `projects/${broken.tenant.projectId}`,
+      spec: { rules: [{ values: { allowedValues: ['C01exmpl2', handover.customerDirectoryCustomerId] } }] },
+    });
     expectRejected(check('IAM-7', broken.stack, broken.env), 'IAM-7', broken.stack.node.id, 'google_org_policy_policy.drs');
 
     const twin = bareTenantStack({ ...takeover, lifecycle: { state: 'handover-prepare', handover } });
-    new OrgPolicyPolicy(twin.stack, 'drs', { name: `projects/${twin.tenant.projectId}/policies/iam.allowedPolicyMemberDomains`, parent: `projects/${twin.tenant.projectId}`, spec: { rules: [{ values: { allowedValues: ['C01exmpl2', handover.customerDirectoryCustomerId] } }] } });
+    new OrgPolicyPolicy(twin.stack, 'drs', {
+      name: `projects/${twin.tenant.projectId}/policies/iam.allowedPolicyMemberDomains`,
+      parent: `projects/${twin.tenant.projectId}`,
+      spec: { rules: [{ values: { allowedValues: ['C01exmpl2', handover.customerDirectoryCustomerId] } }] },
+    });
     expectAccepted(check('IAM-7', twin.stack, twin.env));
   });
 

@@ -32,9 +32,14 @@ describe("ISO-1: a tenant stack references no other tenant's project", () => {
     expectAccepted(check('ISO-1', twin.stack, twin.env));
   });
 
-  it('does not mistake a longer project id for another tenant\'s', () => {
+  it("does not mistake a longer project id for another tenant's", () => {
     const twin = bareTenantStack();
-    new PubsubTopic(twin.stack, 'own', { project: twin.tenant.projectId, name: 'ssx-brightwave-leisure-archive', messageStoragePolicy: region, labels });
+    new PubsubTopic(twin.stack, 'own', {
+      project: twin.tenant.projectId,
+      name: 'ssx-brightwave-leisure-archive',
+      messageStoragePolicy: region,
+      labels,
+    });
     expect(check('ISO-1', twin.stack, twin.env).violations).toEqual([]);
   });
 });
@@ -61,7 +66,12 @@ describe("ISO-2: workloads run as the tenant's own accounts, granted only on its
 
     const twin = bareTenantStack();
     const sa = new ServiceAccount(twin.stack, 'sa', { project: twin.tenant.projectId, accountId: 'ingest-webhook' });
-    const topic = new PubsubTopic(twin.stack, 'events', { project: twin.tenant.projectId, name: 'events', messageStoragePolicy: region, labels });
+    const topic = new PubsubTopic(twin.stack, 'events', {
+      project: twin.tenant.projectId,
+      name: 'events',
+      messageStoragePolicy: region,
+      labels,
+    });
     new CloudRunV2Service(twin.stack, 'relay', {
       project: twin.tenant.projectId,
       name: 'relay',
@@ -100,7 +110,9 @@ describe('ISO-3: every labelable resource carries tenant, environment and data-r
   it("sees an override that strips the aspect's labels from a real stack", () => {
     const { stack, env } = realTenantStack();
     expectAccepted(check('ISO-3', stack, env));
-    const topic = stack.node.findAll().find((c): c is TerraformResource => c instanceof TerraformResource && c.terraformResourceType === 'google_pubsub_topic')!;
+    const topic = stack.node
+      .findAll()
+      .find((c): c is TerraformResource => c instanceof TerraformResource && c.terraformResourceType === 'google_pubsub_topic')!;
     topic.addOverride('labels.tenant', undefined);
     expectRejected(check('ISO-3', stack, env), 'ISO-3', stack.node.id, 'google_pubsub_topic.');
   });

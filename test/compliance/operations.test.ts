@@ -20,7 +20,9 @@ const takeover = { warehouse: { mode: 'customer' as const, projectId: 'rule-test
 const ownProject = { warehouse: { mode: 'customer' as const, projectId: 'rule-test-own', provisionedBy: 'customer' as const } };
 
 function findResource(stack: TerraformStack, type: string, predicate: (r: TerraformResource) => boolean = () => true): TerraformResource {
-  const found = stack.node.findAll().find((c): c is TerraformResource => c instanceof TerraformResource && c.terraformResourceType === type && predicate(c));
+  const found = stack.node
+    .findAll()
+    .find((c): c is TerraformResource => c instanceof TerraformResource && c.terraformResourceType === type && predicate(c));
   if (!found) throw new Error(`no ${type} in ${stack.node.id}`);
   return found;
 }
@@ -28,14 +30,24 @@ function findResource(stack: TerraformStack, type: string, predicate: (r: Terraf
 describe('LOG-1: the _Default bucket keeps logs 30 days; no log bucket without retention', () => {
   it('rejects 90 days on _Default and a bucket without retention; accepts 30 days', () => {
     const broken = bareTenantStack();
-    new LoggingProjectBucketConfig(broken.stack, 'default', { project: broken.tenant.projectId, bucketId: '_Default', location: 'eu', retentionDays: 90 });
+    new LoggingProjectBucketConfig(broken.stack, 'default', {
+      project: broken.tenant.projectId,
+      bucketId: '_Default',
+      location: 'eu',
+      retentionDays: 90,
+    });
     new LoggingProjectBucketConfig(broken.stack, 'extra', { project: broken.tenant.projectId, bucketId: 'extra', location: 'eu' });
     const out = check('LOG-1', broken.stack, broken.env);
     expectRejected(out, 'LOG-1', broken.stack.node.id, 'google_logging_project_bucket_config.default');
     expect(out.violations.some((v) => v.includes('google_logging_project_bucket_config.extra'))).toBe(true);
 
     const twin = bareTenantStack();
-    new LoggingProjectBucketConfig(twin.stack, 'default', { project: twin.tenant.projectId, bucketId: '_Default', location: 'eu', retentionDays: 30 });
+    new LoggingProjectBucketConfig(twin.stack, 'default', {
+      project: twin.tenant.projectId,
+      bucketId: '_Default',
+      location: 'eu',
+      retentionDays: 30,
+    });
     expectAccepted(check('LOG-1', twin.stack, twin.env));
   });
 
@@ -58,7 +70,10 @@ describe('LOG-2: Data Access logs on, audit logs centralised in the jurisdiction
   it('rejects a central audit bucket kept only 30 days; accepts the platform as built', () => {
     const { stack, env } = realPlatformStack();
     expectAccepted(check('LOG-2', stack, env));
-    findResource(stack, 'google_logging_project_bucket_config', (r) => r.node.path.includes('audit-log-uk')).addOverride('retention_days', 30);
+    findResource(stack, 'google_logging_project_bucket_config', (r) => r.node.path.includes('audit-log-uk')).addOverride(
+      'retention_days',
+      30,
+    );
     expectRejected(check('LOG-2', stack, env), 'LOG-2', stack.node.id, 'audit-log-uk');
   });
 });
@@ -74,7 +89,11 @@ describe('BRE-1: breach detection and security contacts', () => {
   it('rejects an alert that notifies nobody; accepts the platform as built', () => {
     const { stack, env } = realPlatformStack();
     expectAccepted(check('BRE-1', stack, env));
-    findResource(stack, 'google_monitoring_alert_policy', (r) => r.node.path.includes('breach-detection-ch') && r.node.id.startsWith('service-account-key')).addOverride('notification_channels', undefined);
+    findResource(
+      stack,
+      'google_monitoring_alert_policy',
+      (r) => r.node.path.includes('breach-detection-ch') && r.node.id.startsWith('service-account-key'),
+    ).addOverride('notification_channels', undefined);
     expectRejected(check('BRE-1', stack, env), 'BRE-1', stack.node.id, 'breach-detection-ch');
   });
 });
@@ -92,7 +111,12 @@ describe('CI-1: remote state per stack in the versioned state bucket; apply from
     const { stack, env } = realPlatformStack();
     expectAccepted(check('CI-1', stack, env));
     findResource(stack, 'google_storage_bucket', (r) => r.node.path.includes('state-bucket')).addOverride('versioning.enabled', false);
-    for (const p of stack.node.findAll().filter((c): c is TerraformResource => c instanceof TerraformResource && c.terraformResourceType === 'google_iam_workload_identity_pool_provider')) {
+    for (const p of stack.node
+      .findAll()
+      .filter(
+        (c): c is TerraformResource =>
+          c instanceof TerraformResource && c.terraformResourceType === 'google_iam_workload_identity_pool_provider',
+      )) {
       p.addOverride('attribute_condition', "assertion.repository == 'smart-segments/platform'");
     }
     const out = check('CI-1', stack, env);
@@ -144,19 +168,53 @@ describe('SUB-1: only Smart Segments, the customer and listed subprocessors', ()
   it('rejects an outside domain, a foreign service account and dbt beyond jobs and dataset edit; accepts admitted principals', () => {
     const broken = bareTenantStack();
     const p = broken.tenant.projectId;
-    new ProjectIamMember(broken.stack, 'agency', { project: p, role: 'roles/bigquery.jobUser', member: 'group:analysts@marketing-agency.example' });
-    new ProjectIamMember(broken.stack, 'vendor', { project: p, role: 'roles/bigquery.jobUser', member: 'serviceAccount:etl@vendor-project.iam.gserviceaccount.com' });
-    new ProjectIamMember(broken.stack, 'dbt-admin', { project: p, role: 'roles/bigquery.admin', member: `serviceAccount:dbt-transform@${p}.iam.gserviceaccount.com` });
+    new ProjectIamMember(broken.stack, 'agency', {
+      project: p,
+      role: 'roles/bigquery.jobUser',
+      member: 'group:analysts@marketing-agency.example',
+    });
+    new ProjectIamMember(broken.stack, 'vendor', {
+      project: p,
+      role: 'roles/bigquery.jobUser',
+      member: 'serviceAccount:etl@vendor-project.iam.gserviceaccount.com',
+    });
+    new ProjectIamMember(broken.stack, 'dbt-admin', {
+      project: p,
+      role: 'roles/bigquery.admin',
+      member: `serviceAccount:dbt-transform@${p}.iam.gserviceaccount.com`,
+    });
     const out = check('SUB-1', broken.stack, broken.env);
-    for (const a of ['google_project_iam_member.agency', 'google_project_iam_member.vendor', 'google_project_iam_member.dbt-admin']) expectRejected(out, 'SUB-1', broken.stack.node.id, a);
+    for (const a of ['google_project_iam_member.agency', 'google_project_iam_member.vendor', 'google_project_iam_member.dbt-admin'])
+      expectRejected(out, 'SUB-1', broken.stack.node.id, a);
 
     const twin = bareTenantStack();
     const q = twin.tenant.projectId;
-    new ProjectIamMember(twin.stack, 'support', { project: q, role: 'roles/bigquery.jobUser', member: 'group:support-engineers@smartsegments.example' });
-    new ProjectIamMember(twin.stack, 'customer', { project: q, role: 'roles/bigquery.jobUser', member: 'group:data-team@test-tenant.example' });
-    new ProjectIamMember(twin.stack, 'agent', { project: q, role: 'roles/pubsub.publisher', member: 'serviceAccount:service-123456789@gcp-sa-pubsub.iam.gserviceaccount.com' });
-    new ProjectIamMember(twin.stack, 'dbt-jobs', { project: q, role: 'roles/bigquery.jobUser', member: `serviceAccount:dbt-transform@${q}.iam.gserviceaccount.com` });
-    new BigqueryDatasetIamMember(twin.stack, 'dbt-edit', { project: q, datasetId: 'w', role: 'roles/bigquery.dataEditor', member: `serviceAccount:dbt-transform@${q}.iam.gserviceaccount.com` });
+    new ProjectIamMember(twin.stack, 'support', {
+      project: q,
+      role: 'roles/bigquery.jobUser',
+      member: 'group:support-engineers@smartsegments.example',
+    });
+    new ProjectIamMember(twin.stack, 'customer', {
+      project: q,
+      role: 'roles/bigquery.jobUser',
+      member: 'group:data-team@test-tenant.example',
+    });
+    new ProjectIamMember(twin.stack, 'agent', {
+      project: q,
+      role: 'roles/pubsub.publisher',
+      member: 'serviceAccount:service-123456789@gcp-sa-pubsub.iam.gserviceaccount.com',
+    });
+    new ProjectIamMember(twin.stack, 'dbt-jobs', {
+      project: q,
+      role: 'roles/bigquery.jobUser',
+      member: `serviceAccount:dbt-transform@${q}.iam.gserviceaccount.com`,
+    });
+    new BigqueryDatasetIamMember(twin.stack, 'dbt-edit', {
+      project: q,
+      datasetId: 'w',
+      role: 'roles/bigquery.dataEditor',
+      member: `serviceAccount:dbt-transform@${q}.iam.gserviceaccount.com`,
+    });
     const out2 = check('SUB-1', twin.stack, twin.env);
     expectAccepted(out2);
     expect(out2.compliant.some((c) => c.includes('dbt Labs') && c.includes('Annex III'))).toBe(true);

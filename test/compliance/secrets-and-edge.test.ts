@@ -18,7 +18,13 @@ import { bareTenantStack, check, expectAccepted, expectRejected, realTenantStack
 const labels = { tenant: 'rule-test', environment: 'example', 'data-residency': 'eu' };
 const sa = (project: string, id: string) => `${id}@${project}.iam.gserviceaccount.com`;
 
-function secret(stack: TerraformStack, id: string, project: string, topic?: PubsubTopic, extra: Partial<ConstructorParameters<typeof SecretManagerSecret>[2]> = {}) {
+function secret(
+  stack: TerraformStack,
+  id: string,
+  project: string,
+  topic?: PubsubTopic,
+  extra: Partial<ConstructorParameters<typeof SecretManagerSecret>[2]> = {},
+) {
   return new SecretManagerSecret(stack, id, {
     project,
     secretId: id,
@@ -31,7 +37,9 @@ function secret(stack: TerraformStack, id: string, project: string, topic?: Pubs
 }
 
 function findResource(stack: TerraformStack, type: string, predicate: (r: TerraformResource) => boolean = () => true): TerraformResource {
-  return stack.node.findAll().find((c): c is TerraformResource => c instanceof TerraformResource && c.terraformResourceType === type && predicate(c))!;
+  return stack.node
+    .findAll()
+    .find((c): c is TerraformResource => c instanceof TerraformResource && c.terraformResourceType === type && predicate(c))!;
 }
 
 describe('SEC-1: credentials in Secret Manager, replicated in the jurisdiction, never in the config', () => {
@@ -39,10 +47,17 @@ describe('SEC-1: credentials in Secret Manager, replicated in the jurisdiction, 
     const broken = bareTenantStack({ integrations: ['mailchimp'] });
     const p = broken.tenant.projectId;
     secret(broken.stack, 'auto', p, undefined, { replication: { auto: {} } });
-    const london = secret(broken.stack, 'london', p, undefined, { replication: { userManaged: { replicas: [{ location: 'europe-west2' }] } } });
+    const london = secret(broken.stack, 'london', p, undefined, {
+      replication: { userManaged: { replicas: [{ location: 'europe-west2' }] } },
+    });
     new SecretManagerSecretVersion(broken.stack, 'value', { secret: london.id, secretData: 'api-key-123' });
     const out = check('SEC-1', broken.stack, broken.env);
-    for (const a of ['google_secret_manager_secret.auto', 'google_secret_manager_secret.london', 'google_secret_manager_secret_version.value']) expectRejected(out, 'SEC-1', broken.stack.node.id, a);
+    for (const a of [
+      'google_secret_manager_secret.auto',
+      'google_secret_manager_secret.london',
+      'google_secret_manager_secret_version.value',
+    ])
+      expectRejected(out, 'SEC-1', broken.stack.node.id, a);
 
     const twin = bareTenantStack({ integrations: ['mailchimp'] });
     secret(twin.stack, 'mailchimp', twin.tenant.projectId);
@@ -62,7 +77,12 @@ describe('SEC-2: secrets rotate, with notices on a topic', () => {
     expectRejected(check('SEC-2', broken.stack, broken.env), 'SEC-2', broken.stack.node.id, 'google_secret_manager_secret.static');
 
     const twin = bareTenantStack({ integrations: ['mailchimp'] });
-    const topic = new PubsubTopic(twin.stack, 'rotation', { project: twin.tenant.projectId, name: 'secret-rotation', messageStoragePolicy: { allowedPersistenceRegions: ['europe-west1'] }, labels });
+    const topic = new PubsubTopic(twin.stack, 'rotation', {
+      project: twin.tenant.projectId,
+      name: 'secret-rotation',
+      messageStoragePolicy: { allowedPersistenceRegions: ['europe-west1'] },
+      labels,
+    });
     secret(twin.stack, 'rotating', twin.tenant.projectId, topic);
     expectAccepted(check('SEC-2', twin.stack, twin.env));
   });
@@ -80,9 +100,23 @@ describe('SEC-3: one reader per secret, the workload that mounts it', () => {
     const broken = bareTenantStack({ integrations: ['mailchimp'] });
     const p = broken.tenant.projectId;
     const s = secret(broken.stack, 'shared', p);
-    new SecretManagerSecretIamMember(broken.stack, 'a', { project: p, secretId: s.secretId, role: 'roles/secretmanager.secretAccessor', member: `serviceAccount:${sa(p, 'sync-mailchimp')}` });
-    new SecretManagerSecretIamMember(broken.stack, 'b', { project: p, secretId: s.secretId, role: 'roles/secretmanager.secretAccessor', member: `serviceAccount:${sa(p, 'ingest-webhook')}` });
-    new ProjectIamMember(broken.stack, 'all-secrets', { project: p, role: 'roles/secretmanager.secretAccessor', member: `serviceAccount:${sa(p, 'mcp-endpoint')}` });
+    new SecretManagerSecretIamMember(broken.stack, 'a', {
+      project: p,
+      secretId: s.secretId,
+      role: 'roles/secretmanager.secretAccessor',
+      member: `serviceAccount:${sa(p, 'sync-mailchimp')}`,
+    });
+    new SecretManagerSecretIamMember(broken.stack, 'b', {
+      project: p,
+      secretId: s.secretId,
+      role: 'roles/secretmanager.secretAccessor',
+      member: `serviceAccount:${sa(p, 'ingest-webhook')}`,
+    });
+    new ProjectIamMember(broken.stack, 'all-secrets', {
+      project: p,
+      role: 'roles/secretmanager.secretAccessor',
+      member: `serviceAccount:${sa(p, 'mcp-endpoint')}`,
+    });
     const out = check('SEC-3', broken.stack, broken.env);
     expectRejected(out, 'SEC-3', broken.stack.node.id, 'google_project_iam_member.all-secrets');
     expect(out.violations.some((v) => v.includes('2 principals can read it'))).toBe(true);
@@ -90,13 +124,21 @@ describe('SEC-3: one reader per secret, the workload that mounts it', () => {
     const mismatch = bareTenantStack({ integrations: ['mailchimp'] });
     const q = mismatch.tenant.projectId;
     const m = secret(mismatch.stack, 'key', q);
-    new SecretManagerSecretIamMember(mismatch.stack, 'reader', { project: q, secretId: m.secretId, role: 'roles/secretmanager.secretAccessor', member: `serviceAccount:${sa(q, 'ingest-webhook')}` });
+    new SecretManagerSecretIamMember(mismatch.stack, 'reader', {
+      project: q,
+      secretId: m.secretId,
+      role: 'roles/secretmanager.secretAccessor',
+      member: `serviceAccount:${sa(q, 'ingest-webhook')}`,
+    });
     new CloudRunV2Service(mismatch.stack, 'job', {
       project: q,
       name: 'sync',
       location: 'europe-west1',
       ingress: 'INGRESS_TRAFFIC_INTERNAL_ONLY',
-      template: { serviceAccount: sa(q, 'sync-mailchimp'), containers: [{ image: 'x', env: [{ name: 'KEY', valueSource: { secretKeyRef: { secret: m.secretId, version: 'latest' } } }] }] },
+      template: {
+        serviceAccount: sa(q, 'sync-mailchimp'),
+        containers: [{ image: 'x', env: [{ name: 'KEY', valueSource: { secretKeyRef: { secret: m.secretId, version: 'latest' } } }] }],
+      },
       labels,
     });
     expectRejected(check('SEC-3', mismatch.stack, mismatch.env), 'SEC-3', mismatch.stack.node.id, 'mounted by');
@@ -104,13 +146,21 @@ describe('SEC-3: one reader per secret, the workload that mounts it', () => {
     const twin = bareTenantStack({ integrations: ['mailchimp'] });
     const r = twin.tenant.projectId;
     const t = secret(twin.stack, 'key', r);
-    new SecretManagerSecretIamMember(twin.stack, 'reader', { project: r, secretId: t.secretId, role: 'roles/secretmanager.secretAccessor', member: `serviceAccount:${sa(r, 'sync-mailchimp')}` });
+    new SecretManagerSecretIamMember(twin.stack, 'reader', {
+      project: r,
+      secretId: t.secretId,
+      role: 'roles/secretmanager.secretAccessor',
+      member: `serviceAccount:${sa(r, 'sync-mailchimp')}`,
+    });
     new CloudRunV2Service(twin.stack, 'job', {
       project: r,
       name: 'sync',
       location: 'europe-west1',
       ingress: 'INGRESS_TRAFFIC_INTERNAL_ONLY',
-      template: { serviceAccount: sa(r, 'sync-mailchimp'), containers: [{ image: 'x', env: [{ name: 'KEY', valueSource: { secretKeyRef: { secret: t.secretId, version: 'latest' } } }] }] },
+      template: {
+        serviceAccount: sa(r, 'sync-mailchimp'),
+        containers: [{ image: 'x', env: [{ name: 'KEY', valueSource: { secretKeyRef: { secret: t.secretId, version: 'latest' } } }] }],
+      },
       labels,
     });
     expectAccepted(check('SEC-3', twin.stack, twin.env));
@@ -118,7 +168,11 @@ describe('SEC-3: one reader per secret, the workload that mounts it', () => {
 });
 
 /** A public edge: a webhook service behind a serverless NEG, a backend with Cloud Armor, an HTTPS proxy. */
-function edge(stack: TerraformStack, project: string, opts: { tls: string; profile: string; rateLimit: boolean; ingress: string; scheme?: string; plainHttp?: boolean }) {
+function edge(
+  stack: TerraformStack,
+  project: string,
+  opts: { tls: string; profile: string; rateLimit: boolean; ingress: string; scheme?: string; plainHttp?: boolean },
+) {
   const svc = new CloudRunV2Service(stack, 'webhook', {
     project,
     name: 'ingest-webhook',
@@ -128,31 +182,72 @@ function edge(stack: TerraformStack, project: string, opts: { tls: string; profi
     template: { serviceAccount: sa(project, 'ingest-webhook'), containers: [{ image: 'x' }] },
     labels,
   });
-  const neg = new ComputeRegionNetworkEndpointGroup(stack, 'neg', { project, name: 'neg', region: 'europe-west1', networkEndpointType: 'SERVERLESS', cloudRun: { service: svc.name } });
+  const neg = new ComputeRegionNetworkEndpointGroup(stack, 'neg', {
+    project,
+    name: 'neg',
+    region: 'europe-west1',
+    networkEndpointType: 'SERVERLESS',
+    cloudRun: { service: svc.name },
+  });
   const armor = new ComputeSecurityPolicy(stack, 'armor', {
     project,
     name: 'armor',
     rule: opts.rateLimit
-      ? [{ action: 'throttle', priority: 1000, match: { versionedExpr: 'SRC_IPS_V1', config: { srcIpRanges: ['*'] } }, rateLimitOptions: { conformAction: 'allow', exceedAction: 'deny(429)', enforceOnKey: 'IP', rateLimitThreshold: { count: 100, intervalSec: 60 } } }]
+      ? [
+          {
+            action: 'throttle',
+            priority: 1000,
+            match: { versionedExpr: 'SRC_IPS_V1', config: { srcIpRanges: ['*'] } },
+            rateLimitOptions: {
+              conformAction: 'allow',
+              exceedAction: 'deny(429)',
+              enforceOnKey: 'IP',
+              rateLimitThreshold: { count: 100, intervalSec: 60 },
+            },
+          },
+        ]
       : [{ action: 'allow', priority: 2147483647, match: { versionedExpr: 'SRC_IPS_V1', config: { srcIpRanges: ['*'] } } }],
   });
-  const backend = new ComputeBackendService(stack, 'backend-service', { project, name: 'backend', loadBalancingScheme: opts.scheme ?? 'EXTERNAL_MANAGED', securityPolicy: armor.id, backend: [{ group: neg.id }] });
+  const backend = new ComputeBackendService(stack, 'backend-service', {
+    project,
+    name: 'backend',
+    loadBalancingScheme: opts.scheme ?? 'EXTERNAL_MANAGED',
+    securityPolicy: armor.id,
+    backend: [{ group: neg.id }],
+  });
   const map = new ComputeUrlMap(stack, 'map', { project, name: 'map', defaultService: backend.id });
   const ssl = new ComputeSslPolicy(stack, 'ssl', { project, name: 'ssl', minTlsVersion: opts.tls, profile: opts.profile });
-  new ComputeTargetHttpsProxy(stack, 'https', { project, name: 'https', urlMap: map.id, sslPolicy: ssl.id, sslCertificates: ['projects/x/global/sslCertificates/c'] });
+  new ComputeTargetHttpsProxy(stack, 'https', {
+    project,
+    name: 'https',
+    urlMap: map.id,
+    sslPolicy: ssl.id,
+    sslCertificates: ['projects/x/global/sslCertificates/c'],
+  });
   if (opts.plainHttp) new ComputeTargetHttpProxy(stack, 'http', { project, name: 'http', urlMap: map.id });
 }
 
 describe('ENC-1: TLS 1.2 or newer on public endpoints', () => {
   it('rejects a COMPATIBLE TLS 1.0 policy and a plain-HTTP proxy; accepts MODERN TLS 1.2', () => {
     const broken = bareTenantStack();
-    edge(broken.stack, broken.tenant.projectId, { tls: 'TLS_1_0', profile: 'COMPATIBLE', rateLimit: true, ingress: 'INGRESS_TRAFFIC_INTERNAL_LOAD_BALANCER', plainHttp: true });
+    edge(broken.stack, broken.tenant.projectId, {
+      tls: 'TLS_1_0',
+      profile: 'COMPATIBLE',
+      rateLimit: true,
+      ingress: 'INGRESS_TRAFFIC_INTERNAL_LOAD_BALANCER',
+      plainHttp: true,
+    });
     const out = check('ENC-1', broken.stack, broken.env);
     expectRejected(out, 'ENC-1', broken.stack.node.id, 'google_compute_ssl_policy.ssl');
     expect(out.violations.some((v) => v.includes('google_compute_target_http_proxy.http'))).toBe(true);
 
     const twin = bareTenantStack();
-    edge(twin.stack, twin.tenant.projectId, { tls: 'TLS_1_2', profile: 'MODERN', rateLimit: true, ingress: 'INGRESS_TRAFFIC_INTERNAL_LOAD_BALANCER' });
+    edge(twin.stack, twin.tenant.projectId, {
+      tls: 'TLS_1_2',
+      profile: 'MODERN',
+      rateLimit: true,
+      ingress: 'INGRESS_TRAFFIC_INTERNAL_LOAD_BALANCER',
+    });
     expectAccepted(check('ENC-1', twin.stack, twin.env));
   });
 
@@ -171,11 +266,21 @@ describe('NET-1: public endpoints behind the load balancer with rate-limiting Cl
     expectRejected(check('NET-1', direct.stack, direct.env), 'NET-1', direct.stack.node.id, 'google_cloud_run_v2_service.webhook');
 
     const noLimit = bareTenantStack();
-    edge(noLimit.stack, noLimit.tenant.projectId, { tls: 'TLS_1_2', profile: 'MODERN', rateLimit: false, ingress: 'INGRESS_TRAFFIC_INTERNAL_LOAD_BALANCER' });
+    edge(noLimit.stack, noLimit.tenant.projectId, {
+      tls: 'TLS_1_2',
+      profile: 'MODERN',
+      rateLimit: false,
+      ingress: 'INGRESS_TRAFFIC_INTERNAL_LOAD_BALANCER',
+    });
     expectRejected(check('NET-1', noLimit.stack, noLimit.env), 'NET-1', noLimit.stack.node.id, 'google_compute_security_policy.armor');
 
     const twin = bareTenantStack();
-    edge(twin.stack, twin.tenant.projectId, { tls: 'TLS_1_2', profile: 'MODERN', rateLimit: true, ingress: 'INGRESS_TRAFFIC_INTERNAL_LOAD_BALANCER' });
+    edge(twin.stack, twin.tenant.projectId, {
+      tls: 'TLS_1_2',
+      profile: 'MODERN',
+      rateLimit: true,
+      ingress: 'INGRESS_TRAFFIC_INTERNAL_LOAD_BALANCER',
+    });
     expectAccepted(check('NET-1', twin.stack, twin.env));
   });
 

@@ -44,7 +44,12 @@ export function runRule(ruleId: string, stack: SynthesizedStack, env: Environmen
 }
 
 /** A bare tenant stack (provider and backend as TenantStack sets them) for raw resources. */
-export function bareTenantStack(overrides: Partial<TenantInput> = {}): { app: App; stack: TerraformStack; tenant: ResolvedTenant; env: EnvironmentConfig } {
+export function bareTenantStack(overrides: Partial<TenantInput> = {}): {
+  app: App;
+  stack: TerraformStack;
+  tenant: ResolvedTenant;
+  env: EnvironmentConfig;
+} {
   const tenant = makeTenant({ id: 'rule-test', ...overrides });
   const env = environmentWith(tenant);
   const app = Testing.app();
@@ -65,7 +70,11 @@ export function barePlatformStack(): { stack: TerraformStack; env: EnvironmentCo
 }
 
 /** The real TenantStack of a test tenant, to break with escape-hatch overrides. */
-export function realTenantStack(overrides: Partial<TenantInput> = {}): { stack: TenantStack; tenant: ResolvedTenant; env: EnvironmentConfig } {
+export function realTenantStack(overrides: Partial<TenantInput> = {}): {
+  stack: TenantStack;
+  tenant: ResolvedTenant;
+  env: EnvironmentConfig;
+} {
   const tenant = makeTenant({ id: 'rule-test', ...overrides });
   const env = environmentWith(tenant);
   return { stack: new TenantStack(Testing.app(), { environment: env, tenant }), tenant, env };
@@ -95,7 +104,8 @@ export function expectRejected(outcome: RuleOutcome, ruleId: string, stackName: 
     expect(v).toContain(`DPA ${rule.dpaClause}`);
     expect(v).toContain('Fix: ');
   }
-  if (address !== undefined) expect(outcome.violations.some((v) => (typeof address === 'string' ? v.includes(address) : address.test(v)))).toBe(true);
+  if (address !== undefined)
+    expect(outcome.violations.some((v) => (typeof address === 'string' ? v.includes(address) : address.test(v)))).toBe(true);
 }
 
 /** The rule accepts the stack, having found something to prove it (not a vacuous "not applicable"). */

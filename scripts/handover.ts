@@ -1,0 +1,136 @@
+/**
+ * `npm run handover`: hands a tenant's provisioned project to its customer, one phase per run
+ * (see `--help`). A thin command line over scripts/lib/handover.ts and the stacks' own synthesis.
+ */
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { ConfigError } from '../config/config-error';
+import { listEnvironments, loadEnvironment } from '../config/loader';
+import { platformStackName, tenantStackName } from '../config/naming';
+import { TENANT_ID_PATTERN } from '../config/schema';
+import { writeFileAtomic } from './lib/atomic-write';
+import { EXIT_FAILED, EXIT_OK, EXIT_USAGE, formatHelp, parseFlags, processIo, reportProblems, runCli, stringFlag, type Io } from './lib/cli';
+import { HANDOVER_PHASES, HANDOVER_SPEC, PREPARE_FLAGS, handoverRefusal, withHandoverPhase, type HandoverPhase } from './lib/handover';
+import { displayPath, environmentsDirFrom } from './lib/paths';
+import { synthesize } from './lib/synth';
+import { tenantTextProblems } from './lib/tenant-file';
+
+const NEXT_STEPS: Readonly<Record<HandoverPhase, (env: string, stack: string) => string[]>> = {
+  prepare: (env, stack) => [
+    `  npx cdktf deploy ${platformStackName(env)}   (admits the customer's directory on the tenant's folder, IAM-7)`,
+    `  npx cdktf deploy ${stack}   (grants the customer owner group roles/owner on the project)`,
+    'Then the customer confirms it can administer the project, and grants the CI apply account',
+    "roles/resourcemanager.projectMover and project creation in its organization for the transfer.",
+  ],
+  transfer: (_env, stack) => [
+    `  npx cdktf deploy ${stack}   (moves the project to the customer's organization and billing account;`,
+    "                                lifts delete protection on Smart Segments' workloads only)",
+  ],
+  release: (env, stack) => [
+    `  npx cdktf deploy ${stack}   (destroys Smart Segments' workloads, grants and secrets; releases the`,
+    '                                project, the owner grant and the warehouse from state without destroying them)',
+    `  npx cdktf deploy ${platformStackName(env)}   (stops admitting the customer's directory)`,
+    'From then on the customer alone is responsible for the data in the project (DPA 10.2).',
+  ],
+};
+
+export function main(argv: readonly string[], io: Io = processIo): number {
+  const parsed = parseFlags(argv, HANDOVER_SPEC);
+  if (parsed.help) {
+    io.out(formatHelp(HANDOVER_SPEC));
+    return EXIT_OK;
+  }
+  if (parsed.problems.length > 0) {
+    reportProblems(io, parsed.problems, 'Nothing was written. See npm run handover -- --help.');
+    return EXIT_USAGE;
+  }
+  const v = parsed.values;
+  const problems: string[] = [];
+  const env = stringFlag(v, 'env')!;
+  const id = stringFlag(v, 'tenant')!;
+  const phaseValue = stringFlag(v, 'phase')!;
+  const phase = (HANDOVER_PHASES as readonly string[]).includes(phaseValue) ? (phaseValue as HandoverPhase) : undefined;
+  if (!phase) problems.push(`--phase: got ${JSON.stringify(phaseValue)}; allowed: ${HANDOVER_PHASES.join(', ')}`);
+  const givenPrepareFlags = Object.keys(PREPARE_FLAGS).filter((f) => v[f] !== undefined);
+  if (phase === 'prepare') {
+    for (const f of Object.keys(PREPARE_FLAGS)) if (v[f] === undefined) problems.push(`--${f} is required with --phase prepare`);
+  } else if (phase && givenPrepareFlags.length > 0) {
+    problems.push(`${givenPrepareFlags.map((f) => `--${f}`).join(', ')} belong${givenPrepareFlags.length === 1 ? 's' : ''} to --phase prepare`);
+  }
+  const environmentsDir = environmentsDirFrom(stringFlag(v, 'environments-dir'));
+  const known = listEnvironments(environmentsDir);
+  if (!known.includes(env)) {
+    problems.push(`--env: environment ${JSON.stringify(env)} does not exist in ${displayPath(environmentsDir)}; known environments: ${known.join(', ') || '(none)'}`);
+  }
+  // Only a well-formed id may become part of a path.
+  const file = TENANT_ID_PATTERN.test(id) ? path.join(environmentsDir, env, 'tenants', `${id}.yaml`) : undefined;
+  if (!file) problems.push(`--tenant: ${JSON.stringify(id)} is not a tenant id (lowercase letters, digits and single hyphens)`);
+  else if (known.includes(env) && !fs.existsSync(file)) problems.push(`--tenant: environment ${JSON.stringify(env)} has no tenant ${JSON.stringify(id)}`);
+  if (problems.length > 0 || !phase || !file) {
+    reportProblems(io, problems);
+    return EXIT_USAGE;
+  }
+
+  let environment;
+  try {
+    environment = loadEnvironment(env, { environmentsDir });
+  } catch (e) {
+    if (!(e instanceof ConfigError)) throw e;
+    io.err(`Environment ${JSON.stringify(env)} has invalid configuration; fix it first:`);
+    reportProblems(io, e.problems.map((p) => `${p.file}: ${p.field}: ${p.message}`));
+    return EXIT_USAGE;
+  }
+  const tenant = environment.tenants.find((t) => t.id === id)!;
+  const refusal = handoverRefusal(tenant, phase);
+  if (refusal) {
+    reportProblems(io, [`--phase: ${refusal}`]);
+    return EXIT_USAGE;
+  }
+
+  const details =
+    phase === 'prepare'
+      ? Object.fromEntries(Object.entries(PREPARE_FLAGS).map(([flag, field]) => [field, stringFlag(v, flag)!]))
+      : undefined;
+  const before = fs.readFileSync(file, 'utf8');
+  const after = withHandoverPhase(before, phase, details);
+  const invalid = tenantTextProblems(after, file);
+  if (invalid.length > 0) {
+    // Map schema fields back to the flags that set them.
+    const flagOf = (line: string) => Object.entries(PREPARE_FLAGS).find(([, field]) => line.startsWith(`lifecycle.handover.${field}:`))?.[0];
+    reportProblems(io, invalid.map((p) => (flagOf(p) ? `--${flagOf(p)}: ${p}` : `${displayPath(file)}: ${p}`)));
+    return EXIT_USAGE;
+  }
+
+  // Write, then prove the stack still synthesizes with every rule; restore the file if not.
+  const stack = tenantStackName(env, id);
+  writeFileAtomic(file, after);
+  const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'ss-handover-'));
+  try {
+    const result = synthesize({ stacks: [stack, platformStackName(env)], environmentsDir, outdir });
+    if (!result.ok) {
+      writeFileAtomic(file, before);
+      io.err(result.output);
+      reportProblems(io, [`synthesis of ${stack} failed in phase ${phase}; ${displayPath(file)} was restored`], '');
+      return EXIT_FAILED;
+    }
+  } finally {
+    fs.rmSync(outdir, { recursive: true, force: true });
+  }
+  io.out(
+    [
+      `Tenant "${id}" is now ${tenant.lifecycle.state === 'active' ? 'preparing its handover' : `in phase ${phase}`} (lifecycle state ${
+        withHandoverPhaseState(phase)
+      }); ${displayPath(file)} was updated and ${stack} synthesizes with every compliance rule.`,
+      'Next: commit the file and open a change request. After merge CI deploys:',
+      ...NEXT_STEPS[phase](env, stack),
+    ].join('\n'),
+  );
+  return EXIT_OK;
+}
+
+function withHandoverPhaseState(phase: HandoverPhase): string {
+  return { prepare: 'handover-prepare', transfer: 'handover-transfer', release: 'handed-over' }[phase];
+}
+
+if (require.main === module) runCli((argv) => main(argv));
