@@ -11,7 +11,7 @@ import { platformStackName, tenantStackName } from '../config/naming';
 import { TENANT_ID_PATTERN } from '../config/schema';
 import { writeFileAtomic } from './lib/atomic-write';
 import { EXIT_FAILED, EXIT_OK, EXIT_USAGE, formatHelp, parseFlags, processIo, reportProblems, runCli, stringFlag, type Io } from './lib/cli';
-import { HANDOVER_PHASES, HANDOVER_SPEC, PREPARE_FLAGS, handoverRefusal, withHandoverPhase, type HandoverPhase } from './lib/handover';
+import { HANDOVER_PHASES, HANDOVER_SPEC, PHASE_TRANSITIONS, PREPARE_FLAGS, handoverRefusal, withHandoverPhase, type HandoverPhase } from './lib/handover';
 import { displayPath, environmentsDirFrom } from './lib/paths';
 import { synthesize } from './lib/synth';
 import { tenantTextProblems } from './lib/tenant-file';
@@ -119,18 +119,12 @@ export function main(argv: readonly string[], io: Io = processIo): number {
   }
   io.out(
     [
-      `Tenant "${id}" is now ${tenant.lifecycle.state === 'active' ? 'preparing its handover' : `in phase ${phase}`} (lifecycle state ${
-        withHandoverPhaseState(phase)
-      }); ${displayPath(file)} was updated and ${stack} synthesizes with every compliance rule.`,
+      `Tenant "${id}" moved to lifecycle state ${PHASE_TRANSITIONS[phase].to} (phase ${phase}); ${displayPath(file)} was updated and ${stack} synthesizes with every compliance rule.`,
       'Next: commit the file and open a change request. After merge CI deploys:',
       ...NEXT_STEPS[phase](env, stack),
     ].join('\n'),
   );
   return EXIT_OK;
-}
-
-function withHandoverPhaseState(phase: HandoverPhase): string {
-  return { prepare: 'handover-prepare', transfer: 'handover-transfer', release: 'handed-over' }[phase];
 }
 
 if (require.main === module) runCli((argv) => main(argv));
