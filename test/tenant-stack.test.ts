@@ -5,7 +5,7 @@
 import { JURISDICTION_RULES, isLocationAllowed } from '../config/jurisdictions';
 import type { SynthesizedStack } from '../compliance/synthesized-stack';
 import { exampleEnvironment, makeTenant, synthExampleTenants, synthTenant } from './support/synth';
-import { labelableResourceTypes } from './support/labelable';
+import { labelAttribute } from '../compliance/labelable';
 
 const stacks = synthExampleTenants();
 const env = exampleEnvironment();
@@ -170,7 +170,12 @@ describe('BRE-1: essential contacts for security and legal notices', () => {
 describe('ISO-3: every labelable resource carries tenant, environment and data-residency', () => {
   const check = (name: string, stack: SynthesizedStack) => {
     const tenant = tenantOf(name);
-    const labelable = labelableResourceTypes(stack.resources.map((r) => r.type));
+    const labelable = new Map(
+      [...new Set(stack.resources.map((r) => r.type))].flatMap((t) => {
+        const attribute = labelAttribute(t);
+        return attribute ? [[t, attribute] as const] : [];
+      }),
+    );
     const expected = {
       tenant: tenant.id,
       environment: 'example',
