@@ -4,6 +4,7 @@
  * tenant does not synthesize all of them.
  */
 import { App } from 'cdktf';
+import { ConfigError } from '../config/config-error';
 import { loadAllEnvironments, loadEnvironment, type EnvironmentConfig } from '../config/loader';
 import { platformStackName, tenantStackName } from '../config/naming';
 import { PlatformStack } from './platform-stack';
@@ -50,7 +51,13 @@ export function buildApp(options: BuildAppOptions = {}): App {
     const known = new Set(stackNamesOf(environments));
     const unknown = [...wanted].filter((s) => !known.has(s));
     if (unknown.length > 0) {
-      throw new Error(`STACKS names unknown stack(s): ${unknown.join(', ')}; known stacks: ${[...known].sort().join(', ')}`);
+      throw new ConfigError([
+        {
+          file: 'STACKS',
+          field: unknown.join(', '),
+          message: `STACKS names unknown stack(s): ${unknown.join(', ')}; known stacks: ${[...known].sort().join(', ')}`,
+        },
+      ]);
     }
   }
   const app = new App({ outdir: options.outdir, skipValidation: false });
