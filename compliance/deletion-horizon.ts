@@ -129,6 +129,30 @@ function setting(attribute: string, v: unknown): string {
   return `${attribute} = ${JSON.stringify(v)}`;
 }
 
+/**
+ * A window read from one attribute: `seconds` as configured from its value `raw`, or, when the
+ * attribute is absent (`seconds` undefined), the default Google applies then.
+ */
+function configuredOrDefault(
+  what: string,
+  attribute: string,
+  raw: unknown,
+  seconds: number | undefined,
+  unset: { readonly seconds: number; readonly setting: string },
+): HorizonComponent {
+  return seconds === undefined
+    ? { what, seconds: unset.seconds, source: 'default', setting: unset.setting }
+    : { what, seconds, source: 'configured', setting: setting(attribute, raw) };
+}
+
+/** A store whose one window is a top-level duration attribute (for example `"604800s"`). */
+function durationWindow(what: string, attribute: string, unset: { readonly seconds: number; readonly setting: string }): StoreRule['components'] {
+  return (r) => {
+    const raw = r.values[attribute];
+    return [configuredOrDefault(what, attribute, raw, readDuration(attribute, raw), unset)];
+  };
+}
+
 // ---------------------------------------------------------------------------------------------
 // Rules, one per store type
 // ---------------------------------------------------------------------------------------------
@@ -137,9 +161,10 @@ function bigqueryDatasetComponents(values: Readonly<Record<string, unknown>> | u
   const raw = values?.max_time_travel_hours;
   const hours = readInteger('max_time_travel_hours', raw);
   return [
-    hours === undefined
-      ? { what: 'time travel window', seconds: BIGQUERY_DEFAULT_TIME_TRAVEL_HOURS * HOUR, source: 'default', setting: 'max_time_travel_hours not set (168 hours)' }
-      : { what: 'time travel window', seconds: hours * HOUR, source: 'configured', setting: setting('max_time_travel_hours', raw) },
+    configuredOrDefault('time travel window', 'max_time_travel_hours', raw, hours === undefined ? undefined : hours * HOUR, {
+      seconds: BIGQUERY_DEFAULT_TIME_TRAVEL_HOURS * HOUR,
+      setting: 'max_time_travel_hours not set (168 hours)',
+    }),
     { what: 'BigQuery fail-safe period', seconds: BIGQUERY_FAIL_SAFE_SECONDS, source: 'fixed' },
   ];
 }
@@ -173,13 +198,13 @@ const RULES: Readonly<Record<string, StoreRule>> = {
     kind: 'Cloud Storage bucket',
     category: 'customer-data',
     components: (r) => {
-      const policy = block(r.values.soft_delete_policy);
-      const raw = policy?.retention_duration_seconds;
-      const seconds = readInteger('soft_delete_policy.retention_duration_seconds', raw);
+      const attribute = 'soft_delete_policy.retention_duration_seconds';
+      const raw = block(r.values.soft_delete_policy)?.retention_duration_seconds;
       return [
-        seconds === undefined
-          ? { what: 'soft delete', seconds: STORAGE_DEFAULT_SOFT_DELETE_SECONDS, source: 'default', setting: 'soft_delete_policy not set (604800 seconds)' }
-          : { what: 'soft delete', seconds, source: 'configured', setting: setting('soft_delete_policy.retention_duration_seconds', raw) },
+        configuredOrDefault('soft delete', attribute, raw, readInteger(attribute, raw), {
+          seconds: STORAGE_DEFAULT_SOFT_DELETE_SECONDS,
+          setting: 'soft_delete_policy not set (604800 seconds)',
+        }),
       ];
     },
     blockers: (r) => {
@@ -197,28 +222,18 @@ const RULES: Readonly<Record<string, StoreRule>> = {
   google_pubsub_topic: {
     kind: 'Pub/Sub topic',
     category: 'customer-data',
-    components: (r) => {
-      const raw = r.values.message_retention_duration;
-      const seconds = readDuration('message_retention_duration', raw);
-      return [
-        seconds === undefined
-          ? { what: 'topic message retention', seconds: 0, source: 'default', setting: 'message_retention_duration not set (the topic keeps no messages)' }
-          : { what: 'topic message retention', seconds, source: 'configured', setting: setting('message_retention_duration', raw) },
-      ];
-    },
+    components: durationWindow('topic message retention', 'message_retention_duration', {
+      seconds: 0,
+      setting: 'message_retention_duration not set (the topic keeps no messages)',
+    }),
   },
   google_pubsub_subscription: {
     kind: 'Pub/Sub subscription',
     category: 'customer-data',
-    components: (r) => {
-      const raw = r.values.message_retention_duration;
-      const seconds = readDuration('message_retention_duration', raw);
-      return [
-        seconds === undefined
-          ? { what: 'subscription message retention', seconds: PUBSUB_SUBSCRIPTION_DEFAULT_RETENTION_SECONDS, source: 'default', setting: 'message_retention_duration not set (7 days)' }
-          : { what: 'subscription message retention', seconds, source: 'configured', setting: setting('message_retention_duration', raw) },
-      ];
-    },
+    components: durationWindow('subscription message retention', 'message_retention_duration', {
+      seconds: PUBSUB_SUBSCRIPTION_DEFAULT_RETENTION_SECONDS,
+      setting: 'message_retention_duration not set (7 days)',
+    }),
   },
   google_firestore_database: {
     kind: 'Firestore database',
@@ -266,9 +281,10 @@ const RULES: Readonly<Record<string, StoreRule>> = {
       const raw = r.values.retention_days;
       const days = readInteger('retention_days', raw);
       return [
-        days === undefined
-          ? { what: 'log retention', seconds: LOGGING_DEFAULT_RETENTION_DAYS * DAY, source: 'default', setting: 'retention_days not set (30 days)' }
-          : { what: 'log retention', seconds: days * DAY, source: 'configured', setting: setting('retention_days', raw) },
+        configuredOrDefault('log retention', 'retention_days', raw, days === undefined ? undefined : days * DAY, {
+          seconds: LOGGING_DEFAULT_RETENTION_DAYS * DAY,
+          setting: 'retention_days not set (30 days)',
+        }),
       ];
     },
   },
@@ -276,15 +292,10 @@ const RULES: Readonly<Record<string, StoreRule>> = {
     kind: 'Cloud KMS key',
     category: 'key-material',
     // Destroying the key schedules every version for destruction; copies stay readable until then.
-    components: (r) => {
-      const raw = r.values.destroy_scheduled_duration;
-      const seconds = readDuration('destroy_scheduled_duration', raw);
-      return [
-        seconds === undefined
-          ? { what: 'scheduled destruction of key versions', seconds: KMS_DEFAULT_DESTROY_SCHEDULED_SECONDS, source: 'default', setting: 'destroy_scheduled_duration not set (30 days)' }
-          : { what: 'scheduled destruction of key versions', seconds, source: 'configured', setting: setting('destroy_scheduled_duration', raw) },
-      ];
-    },
+    components: durationWindow('scheduled destruction of key versions', 'destroy_scheduled_duration', {
+      seconds: KMS_DEFAULT_DESTROY_SCHEDULED_SECONDS,
+      setting: 'destroy_scheduled_duration not set (30 days)',
+    }),
   },
 };
 
@@ -292,15 +303,10 @@ function secretRule(kind: string): StoreRule {
   return {
     kind,
     category: 'customer-data',
-    components: (r) => {
-      const raw = r.values.version_destroy_ttl;
-      const seconds = readDuration('version_destroy_ttl', raw);
-      return [
-        seconds === undefined
-          ? { what: 'delayed destruction of versions', seconds: 0, source: 'default', setting: 'version_destroy_ttl not set (versions are destroyed at once)' }
-          : { what: 'delayed destruction of versions', seconds, source: 'configured', setting: setting('version_destroy_ttl', raw) },
-      ];
-    },
+    components: durationWindow('delayed destruction of versions', 'version_destroy_ttl', {
+      seconds: 0,
+      setting: 'version_destroy_ttl not set (versions are destroyed at once)',
+    }),
   };
 }
 

@@ -124,6 +124,23 @@ function roleName(stack: SynthesizedStack, role: string): string {
   return role;
 }
 
+/** A resource-level target named by `value`: the stack's own resource when it declares one, else `value` as written. */
+function namedResourceTarget(stack: SynthesizedStack, resourceType: string, value: string): GrantTarget {
+  const t = findTarget(stack, resourceType, value);
+  return { level: 'resource', resourceType, id: t ? resourceLabel(t) : value, address: t?.address };
+}
+
+/** The resource itself, for access it declares inline. */
+function ownTarget(r: SynthesizedResource): GrantTarget {
+  return { level: 'resource', resourceType: r.type, id: resourceLabel(r), address: r.address };
+}
+
+/** A BigQuery access role, with a legacy dataset role read as its predefined equivalent. */
+function bigQueryRole(role: unknown): string {
+  const written = str(role) ?? '<no role>';
+  return BIGQUERY_LEGACY_ROLES[written] ?? written;
+}
+
 function iamTarget(stack: SynthesizedStack, r: SynthesizedResource, base: string): GrantTarget {
   const v = r.values;
   if (base === 'google_project') {
@@ -141,9 +158,7 @@ function iamTarget(stack: SynthesizedStack, r: SynthesizedResource, base: string
   }
   for (const key of TARGET_KEYS) {
     const value = str(v[key]);
-    if (value === undefined) continue;
-    const t = findTarget(stack, base, value);
-    return { level: 'resource', resourceType: base, id: t ? resourceLabel(t) : value, address: t?.address };
+    if (value !== undefined) return namedResourceTarget(stack, base, value);
   }
   return { level: 'resource', resourceType: base, id: r.address };
 }
@@ -231,15 +246,12 @@ function readGrants(stack: SynthesizedStack): Grant[] {
     if (r.type === 'google_bigquery_dataset_access') {
       const member = bigQueryMember(str(v.project), v);
       if (!member) continue;
-      const dataset = str(v.dataset_id) ?? '<dataset>';
-      const t = findTarget(stack, 'google_bigquery_dataset', dataset);
-      const role = str(v.role) ?? '<no role>';
       push({
         address: r.address,
         type: r.type,
         member,
-        role: BIGQUERY_LEGACY_ROLES[role] ?? role,
-        target: { level: 'resource', resourceType: 'google_bigquery_dataset', id: t ? resourceLabel(t) : dataset, address: t?.address },
+        role: bigQueryRole(v.role),
+        target: namedResourceTarget(stack, 'google_bigquery_dataset', str(v.dataset_id) ?? '<dataset>'),
         authoritative: false,
       });
       continue;
@@ -248,13 +260,12 @@ function readGrants(stack: SynthesizedStack): Grant[] {
       for (const block of blocks(v.access)) {
         const member = bigQueryMember(str(v.project), block);
         if (!member) continue;
-        const role = str(block.role) ?? '<no role>';
         push({
           address: r.address,
           type: r.type,
           member,
-          role: BIGQUERY_LEGACY_ROLES[role] ?? role,
-          target: { level: 'resource', resourceType: r.type, id: resourceLabel(r), address: r.address },
+          role: bigQueryRole(block.role),
+          target: ownTarget(r),
           // Inline access blocks replace the dataset's whole access list.
           authoritative: true,
         });
@@ -267,7 +278,7 @@ function readGrants(stack: SynthesizedStack): Grant[] {
         type: r.type,
         member: 'allUsers',
         role: 'roles/run.invoker',
-        target: { level: 'resource', resourceType: r.type, id: resourceLabel(r), address: r.address },
+        target: ownTarget(r),
         authoritative: false,
         implicitVia: 'invoker_iam_disabled = true (anyone may invoke)',
       });
@@ -275,14 +286,7 @@ function readGrants(stack: SynthesizedStack): Grant[] {
     }
     const acl = storageAclGrants(r);
     if (acl) {
-      const bucket = str(v.bucket) ?? '<bucket>';
-      const t = findTarget(stack, 'google_storage_bucket', bucket);
-      const target: GrantTarget = {
-        level: 'resource',
-        resourceType: 'google_storage_bucket',
-        id: t ? resourceLabel(t) : bucket,
-        address: t?.address,
-      };
+      const target = namedResourceTarget(stack, 'google_storage_bucket', str(v.bucket) ?? '<bucket>');
       for (const [member, role] of acl)
         push({ address: r.address, type: r.type, member, role, target, authoritative: r.type.endsWith('_acl') });
     }

@@ -44,6 +44,22 @@ function parentKind(parent: string, r: SynthesizedResource): OrgPolicy['parentKi
   return 'unknown';
 }
 
+/** Where a policy resource applies, read the same way for both resource families. */
+function placement(
+  ctx: Pick<RuleContext, 'stack' | 'environment'>,
+  r: SynthesizedResource,
+  constraint: string,
+  parent: string,
+): Pick<OrgPolicy, 'address' | 'constraint' | 'parent' | 'parentKind' | 'folderJurisdiction'> {
+  return {
+    address: r.address,
+    constraint,
+    parent,
+    parentKind: parentKind(parent, r),
+    folderJurisdiction: jurisdictionOfFolder(ctx, parent),
+  };
+}
+
 export function orgPoliciesOf(ctx: Pick<RuleContext, 'stack' | 'environment'>): OrgPolicy[] {
   const out: OrgPolicy[] = [];
   for (const r of ctx.stack.ofType('google_org_policy_policy')) {
@@ -54,11 +70,7 @@ export function orgPoliciesOf(ctx: Pick<RuleContext, 'stack' | 'environment'>): 
     const rules = blocks(spec.rules);
     const enforceRules = rules.filter((x) => x.enforce !== undefined);
     out.push({
-      address: r.address,
-      constraint,
-      parent,
-      parentKind: parentKind(parent, r),
-      folderJurisdiction: jurisdictionOfFolder(ctx, parent),
+      ...placement(ctx, r, constraint, parent),
       enforced: enforceRules.length > 0 ? enforceRules.every((x) => truthy(x.enforce)) : undefined,
       allowedValues: rules.flatMap((x) => blocks(x.values).flatMap((v) => strings(v.allowed_values))),
       deniedValues: rules.flatMap((x) => blocks(x.values).flatMap((v) => strings(v.denied_values))),
@@ -79,11 +91,7 @@ export function orgPoliciesOf(ctx: Pick<RuleContext, 'stack' | 'environment'>): 
     const allow = blocks(list?.allow)[0];
     const deny = blocks(list?.deny)[0];
     out.push({
-      address: r.address,
-      constraint,
-      parent,
-      parentKind: parentKind(parent, r),
-      folderJurisdiction: jurisdictionOfFolder(ctx, parent),
+      ...placement(ctx, r, constraint, parent),
       enforced: bool ? truthy(bool.enforced) : undefined,
       allowedValues: strings(allow?.values),
       deniedValues: strings(deny?.values),

@@ -96,6 +96,14 @@ export function jurisdictionOfFolderResource(ctx: Pick<RuleContext, 'environment
   return loose.length === 1 ? loose[0] : undefined;
 }
 
+/** The jurisdictions that have a tenant folder: named in platform.yaml or created by the stack, in JURISDICTIONS order. */
+export function tenantFolderJurisdictions(ctx: Pick<RuleContext, 'environment' | 'stack'>): Jurisdiction[] {
+  const folders = ctx.stack.ofType('google_folder');
+  return JURISDICTIONS.filter(
+    (j) => ctx.environment.platform.tenantFolders[j] !== undefined || folders.some((f) => jurisdictionOfFolderResource(ctx, f) === j),
+  );
+}
+
 /**
  * The jurisdiction a resource's data belongs to. In a tenant stack, the tenant's. In the platform
  * stack, which serves every jurisdiction: the resource's `data-residency` label, else the audit log

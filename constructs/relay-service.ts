@@ -17,6 +17,7 @@ import { Construct } from 'constructs';
 import { CloudRunV2Service } from '@cdktf/provider-google/lib/cloud-run-v2-service';
 import { CloudRunV2ServiceIamMember } from '@cdktf/provider-google/lib/cloud-run-v2-service-iam-member';
 import { jurisdictionRules, type Jurisdiction } from '../config/jurisdictions';
+import { assertEnvNames, containerEnv, grantSecretAccess } from './cloud-run-env';
 import { assertGrantable, grantDependencies, grantKey } from './grant-policy';
 import type { IntegrationSecret } from './integration-secret';
 import type { IGrantee } from './principal';
@@ -32,7 +33,6 @@ export const EXPOSURE_INGRESS: Readonly<Record<RelayExposure, string>> = {
 };
 
 const SERVICE_NAME = /^[a-z][a-z0-9-]{0,47}[a-z0-9]$/;
-const ENV_NAME = /^[A-Z][A-Z0-9_]*$/;
 /** Names Cloud Run sets itself; a container may not override them. */
 const RESERVED_ENV = new Set(['PORT', 'K_SERVICE', 'K_REVISION', 'K_CONFIGURATION']);
 
@@ -86,12 +86,7 @@ export class RelayService extends Construct {
     }
     const env = props.env ?? {};
     const secrets = props.secrets ?? {};
-    for (const name of [...Object.keys(env), ...Object.keys(secrets)]) {
-      if (!ENV_NAME.test(name) || RESERVED_ENV.has(name)) {
-        throw new Error(`${what}: env var "${name}" must be UPPER_SNAKE_CASE and not one Cloud Run reserves (${[...RESERVED_ENV].join(', ')})`);
-      }
-      if (name in env && name in secrets) throw new Error(`${what}: env var "${name}" is both a value and a secret; choose one`);
-    }
+    assertEnvNames(what, env, secrets, RESERVED_ENV);
     const maxInstances = props.maxInstances ?? 10;
     if (!Number.isInteger(maxInstances) || maxInstances < 1 || maxInstances > 1000) {
       throw new Error(`${what}: maxInstances must be a whole number from 1 to 1000, got ${maxInstances}`);
@@ -106,9 +101,7 @@ export class RelayService extends Construct {
     this.identity = props.identity;
     this.projectId = props.project.projectId;
 
-    const secretGrants = Object.keys(secrets)
-      .sort()
-      .map((envName) => secrets[envName].grantAccess(props.identity));
+    const secretGrants = grantSecretAccess(secrets, props.identity);
     const api = props.project.enableApi('run.googleapis.com');
     this.service = new CloudRunV2Service(this, 'service', {
       project: props.project.projectId,
@@ -128,14 +121,7 @@ export class RelayService extends Construct {
           {
             image: props.image,
             resources: { limits: { cpu: '1', memory: '512Mi' }, cpuIdle: true },
-            env: [
-              ...Object.keys(env)
-                .sort()
-                .map((name) => ({ name, value: env[name] })),
-              ...Object.keys(secrets)
-                .sort()
-                .map((name) => ({ name, valueSource: { secretKeyRef: { secret: secrets[name].secretName, version: 'latest' } } })),
-            ],
+            env: containerEnv(env, secrets),
           },
         ],
       },

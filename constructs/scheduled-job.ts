@@ -9,13 +9,13 @@ import { CloudRunV2Job } from '@cdktf/provider-google/lib/cloud-run-v2-job';
 import { CloudRunV2JobIamMember } from '@cdktf/provider-google/lib/cloud-run-v2-job-iam-member';
 import { CloudSchedulerJob } from '@cdktf/provider-google/lib/cloud-scheduler-job';
 import { jurisdictionRules, type Jurisdiction } from '../config/jurisdictions';
+import { assertEnvNames, containerEnv, grantSecretAccess } from './cloud-run-env';
 import { assertGrantable, grantDependencies } from './grant-policy';
 import type { IntegrationSecret } from './integration-secret';
 import type { TenantProject } from './tenant-project';
 import { WorkloadIdentity } from './workload-identity';
 
 const JOB_NAME = /^[a-z][a-z0-9-]{0,61}[a-z0-9]$/;
-const ENV_NAME = /^[A-Z][A-Z0-9_]*$/;
 /** Five unix-cron fields. */
 const CRON = /^(\S+\s+){4}\S+$/;
 
@@ -80,16 +80,11 @@ export class ScheduledJob extends Construct {
     }
     const env = props.env ?? {};
     const secrets = props.secrets ?? {};
-    for (const name of [...Object.keys(env), ...Object.keys(secrets)]) {
-      if (!ENV_NAME.test(name)) throw new Error(`${what}: env var "${name}" must be UPPER_SNAKE_CASE`);
-      if (name in env && name in secrets) throw new Error(`${what}: env var "${name}" is both a value and a secret; choose one`);
-    }
+    assertEnvNames(what, env, secrets);
     this.name = props.name;
 
     const runApi = props.project.enableApi('run.googleapis.com');
-    const secretGrants = Object.keys(secrets)
-      .sort()
-      .map((envName) => secrets[envName].grantAccess(props.identity));
+    const secretGrants = grantSecretAccess(secrets, props.identity);
     this.job = new CloudRunV2Job(this, 'job', {
       project: props.project.projectId,
       location: props.region,
@@ -107,14 +102,7 @@ export class ScheduledJob extends Construct {
               image: props.image,
               args: props.args ? [...props.args] : undefined,
               resources: { limits: { cpu: '1', memory: '512Mi' } },
-              env: [
-                ...Object.keys(env)
-                  .sort()
-                  .map((name) => ({ name, value: env[name] })),
-                ...Object.keys(secrets)
-                  .sort()
-                  .map((name) => ({ name, valueSource: { secretKeyRef: { secret: secrets[name].secretName, version: 'latest' } } })),
-              ],
+              env: containerEnv(env, secrets),
             },
           ],
         },

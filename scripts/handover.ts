@@ -5,12 +5,10 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { ConfigError } from '../config/config-error';
-import { listEnvironments, loadEnvironment } from '../config/loader';
 import { platformStackName, tenantStackName } from '../config/naming';
-import { TENANT_ID_PATTERN } from '../config/schema';
 import { writeFileAtomic } from './lib/atomic-write';
-import { EXIT_FAILED, EXIT_OK, EXIT_USAGE, formatHelp, parseFlags, processIo, reportProblems, runCli, stringFlag, type Io } from './lib/cli';
+import { EXIT_FAILED, EXIT_OK, EXIT_USAGE, processIo, readCommandLine, reportProblems, runCli, stringFlag, type Io } from './lib/cli';
+import { existingTenantFile, loadExistingTenant } from './lib/tenant-target';
 import { HANDOVER_PHASES, HANDOVER_SPEC, PHASE_TRANSITIONS, PREPARE_FLAGS, handoverRefusal, withHandoverPhase, type HandoverPhase } from './lib/handover';
 import { displayPath, environmentsDirFrom } from './lib/paths';
 import { synthesize } from './lib/synth';
@@ -36,16 +34,9 @@ const NEXT_STEPS: Readonly<Record<HandoverPhase, (env: string, stack: string) =>
 };
 
 export function main(argv: readonly string[], io: Io = processIo): number {
-  const parsed = parseFlags(argv, HANDOVER_SPEC);
-  if (parsed.help) {
-    io.out(formatHelp(HANDOVER_SPEC));
-    return EXIT_OK;
-  }
-  if (parsed.problems.length > 0) {
-    reportProblems(io, parsed.problems, 'Nothing was written. See npm run handover -- --help.');
-    return EXIT_USAGE;
-  }
-  const v = parsed.values;
+  const commandLine = readCommandLine(argv, HANDOVER_SPEC, io, 'handover');
+  if ('exitCode' in commandLine) return commandLine.exitCode;
+  const v = commandLine.values;
   const problems: string[] = [];
   const env = stringFlag(v, 'env')!;
   const id = stringFlag(v, 'tenant')!;
@@ -59,29 +50,15 @@ export function main(argv: readonly string[], io: Io = processIo): number {
     problems.push(`${givenPrepareFlags.map((f) => `--${f}`).join(', ')} belong${givenPrepareFlags.length === 1 ? 's' : ''} to --phase prepare`);
   }
   const environmentsDir = environmentsDirFrom(stringFlag(v, 'environments-dir'));
-  const known = listEnvironments(environmentsDir);
-  if (!known.includes(env)) {
-    problems.push(`--env: environment ${JSON.stringify(env)} does not exist in ${displayPath(environmentsDir)}; known environments: ${known.join(', ') || '(none)'}`);
-  }
-  // Only a well-formed id may become part of a path.
-  const file = TENANT_ID_PATTERN.test(id) ? path.join(environmentsDir, env, 'tenants', `${id}.yaml`) : undefined;
-  if (!file) problems.push(`--tenant: ${JSON.stringify(id)} is not a tenant id (lowercase letters, digits and single hyphens)`);
-  else if (known.includes(env) && !fs.existsSync(file)) problems.push(`--tenant: environment ${JSON.stringify(env)} has no tenant ${JSON.stringify(id)}`);
+  const { file, problems: targetProblems } = existingTenantFile(environmentsDir, env, id);
+  problems.push(...targetProblems);
   if (problems.length > 0 || !phase || !file) {
     reportProblems(io, problems);
     return EXIT_USAGE;
   }
 
-  let environment;
-  try {
-    environment = loadEnvironment(env, { environmentsDir });
-  } catch (e) {
-    if (!(e instanceof ConfigError)) throw e;
-    io.err(`Environment ${JSON.stringify(env)} has invalid configuration; fix it first:`);
-    reportProblems(io, e.problems.map((p) => `${p.file}: ${p.field}: ${p.message}`));
-    return EXIT_USAGE;
-  }
-  const tenant = environment.tenants.find((t) => t.id === id)!;
+  const tenant = loadExistingTenant(io, environmentsDir, env, id);
+  if (!tenant) return EXIT_USAGE;
   const refusal = handoverRefusal(tenant, phase);
   if (refusal) {
     reportProblems(io, [`--phase: ${refusal}`]);

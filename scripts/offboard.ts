@@ -7,13 +7,12 @@ import * as crypto from 'crypto';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { ConfigError } from '../config/config-error';
-import { listEnvironments, loadEnvironment, type ResolvedTenant } from '../config/loader';
+import type { ResolvedTenant } from '../config/loader';
 import { platformStackName, tenantStackName } from '../config/naming';
-import { isoDate, TENANT_ID_PATTERN } from '../config/schema';
+import { isoDate } from '../config/schema';
 import type { SynthesizedStack } from '../compliance/synthesized-stack';
 import { writeFileAtomic, writeFilesAtomic } from './lib/atomic-write';
-import { EXIT_FAILED, EXIT_OK, EXIT_USAGE, formatHelp, parseFlags, processIo, reportProblems, runCli, stringFlag, type Io } from './lib/cli';
+import { EXIT_FAILED, EXIT_OK, EXIT_USAGE, processIo, readCommandLine, reportProblems, runCli, stringFlag, type Io } from './lib/cli';
 import {
   addDays,
   buildDeletionCertificate,
@@ -23,10 +22,12 @@ import {
   todayUtc,
   type DeletionCertificate,
 } from './lib/deletion-certificate';
+import { existingTenantFile, loadExistingTenant } from './lib/tenant-target';
 import { OFFBOARD_SPEC, offboardingRefusal, withOffboardingRequested, withRemovalConfirmed } from './lib/offboarding';
 import { tenantTextProblems } from './lib/tenant-file';
 import { displayPath, environmentsDirFrom } from './lib/paths';
-import { readSynthesizedStack, REPO_ROOT, synthesize } from './lib/synth';
+import { reportsDirFrom } from './lib/report-output';
+import { readSynthesizedStack, synthesize } from './lib/synth';
 
 export interface OffboardOptions {
   readonly io?: Io;
@@ -64,16 +65,9 @@ function dateProblem(flag: string, value: string, today: string): string | undef
 
 export function main(argv: readonly string[], options: OffboardOptions = {}): number {
   const io = options.io ?? processIo;
-  const parsed = parseFlags(argv, OFFBOARD_SPEC);
-  if (parsed.help) {
-    io.out(formatHelp(OFFBOARD_SPEC));
-    return EXIT_OK;
-  }
-  if (parsed.problems.length > 0) {
-    reportProblems(io, parsed.problems, 'Nothing was written. See npm run offboard -- --help.');
-    return EXIT_USAGE;
-  }
-  const v = parsed.values;
+  const commandLine = readCommandLine(argv, OFFBOARD_SPEC, io, 'offboard');
+  if ('exitCode' in commandLine) return commandLine.exitCode;
+  const v = commandLine.values;
   const problems: string[] = [];
   const modes = (['requested', 'certificate', 'confirm-removed'] as const).filter((m) => v[m] !== undefined);
   if (modes.length !== 1) {
@@ -89,31 +83,16 @@ export function main(argv: readonly string[], options: OffboardOptions = {}): nu
   const environmentsDir = environmentsDirFrom(stringFlag(v, 'environments-dir'));
   const env = stringFlag(v, 'env')!;
   const id = stringFlag(v, 'tenant')!;
-  const known = listEnvironments(environmentsDir);
-  if (!known.includes(env)) {
-    problems.push(`--env: environment ${JSON.stringify(env)} does not exist in ${displayPath(environmentsDir)}; known environments: ${known.join(', ') || '(none)'}`);
-  }
-  // Only a well-formed id may become part of a path.
-  const file = TENANT_ID_PATTERN.test(id) ? path.join(environmentsDir, env, 'tenants', `${id}.yaml`) : undefined;
-  if (!file) problems.push(`--tenant: ${JSON.stringify(id)} is not a tenant id (lowercase letters, digits and single hyphens)`);
-  else if (known.includes(env) && !fs.existsSync(file)) {
-    problems.push(`--tenant: environment ${JSON.stringify(env)} has no tenant ${JSON.stringify(id)} (${displayPath(file)} does not exist)`);
-  }
+  const { file, problems: targetProblems } = existingTenantFile(environmentsDir, env, id);
+  problems.push(...targetProblems);
   if (problems.length > 0) {
     reportProblems(io, problems);
     return EXIT_USAGE;
   }
 
-  let tenant: ResolvedTenant;
-  try {
-    tenant = loadEnvironment(env, { environmentsDir }).tenants.find((t) => t.id === id)!;
-  } catch (e) {
-    if (!(e instanceof ConfigError)) throw e;
-    io.err(`Environment ${JSON.stringify(env)} has invalid configuration; fix it first:`);
-    reportProblems(io, e.problems.map((p) => `${p.file}: ${p.field}: ${p.message}`));
-    return EXIT_USAGE;
-  }
-  const reportsDir = path.resolve(stringFlag(v, 'reports-dir') ?? path.join(REPO_ROOT, 'reports'));
+  const tenant = loadExistingTenant(io, environmentsDir, env, id);
+  if (!tenant) return EXIT_USAGE;
+  const reportsDir = reportsDirFrom(stringFlag(v, 'reports-dir'));
   const today = todayUtc();
   const stackName = tenantStackName(env, id);
 

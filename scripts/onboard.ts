@@ -8,23 +8,16 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { platformStackName, tenantStackName } from '../config/naming';
 import { writeFileAtomic } from './lib/atomic-write';
-import { EXIT_FAILED, EXIT_OK, EXIT_USAGE, formatHelp, parseFlags, processIo, reportProblems, runCli, stringFlag, type Io } from './lib/cli';
+import { EXIT_FAILED, EXIT_OK, EXIT_USAGE, processIo, readCommandLine, reportProblems, runCli, stringFlag, type Io } from './lib/cli';
 import { ONBOARD_SPEC, planNewTenant } from './lib/onboarding';
 import { displayPath, environmentsDirFrom, outdirFromEnv } from './lib/paths';
 import { installStack, makeStagingDir, synthesize } from './lib/synth';
 
 export function main(argv: readonly string[], io: Io = processIo): number {
-  const parsed = parseFlags(argv, ONBOARD_SPEC);
-  if (parsed.help) {
-    io.out(formatHelp(ONBOARD_SPEC));
-    return EXIT_OK;
-  }
-  if (parsed.problems.length > 0) {
-    reportProblems(io, parsed.problems, 'Nothing was written. See npm run onboard -- --help.');
-    return EXIT_USAGE;
-  }
-  const environmentsDir = environmentsDirFrom(stringFlag(parsed.values, 'environments-dir'));
-  const { plan, problems } = planNewTenant(environmentsDir, parsed.values);
+  const commandLine = readCommandLine(argv, ONBOARD_SPEC, io, 'onboard');
+  if ('exitCode' in commandLine) return commandLine.exitCode;
+  const environmentsDir = environmentsDirFrom(stringFlag(commandLine.values, 'environments-dir'));
+  const { plan, problems } = planNewTenant(environmentsDir, commandLine.values);
   if (!plan) {
     reportProblems(io, problems);
     return EXIT_USAGE;

@@ -4,10 +4,8 @@
  * organization), and CI authenticates through a workload identity pool provider that admits only
  * this repository.
  */
-import { JURISDICTIONS } from '../../config/jurisdictions';
-import { orgPoliciesOf } from '../org-policies';
+import { enforcedConstraintFindings } from '../enforced-constraint';
 import { STACK_ADDRESS, compliant, defineRule, nonCompliant, type Finding } from '../rule';
-import { jurisdictionOfFolderResource } from '../scope';
 
 const CONSTRAINT = 'iam.disableServiceAccountKeyCreation';
 
@@ -38,28 +36,9 @@ export const iam3NoServiceAccountKeys = defineRule({
       if (findings.length === 0) findings.push(compliant(STACK_ADDRESS, 'no google_service_account_key in the stack'));
       return findings;
     }
-    const policies = orgPoliciesOf(ctx).filter((p) => p.constraint === CONSTRAINT);
-    const orgWide = policies.find((p) => p.parentKind === 'organization' && p.enforced === true && !p.conditional);
-    if (orgWide) {
-      findings.push(compliant(orgWide.address, `${CONSTRAINT} enforced on the organization`));
-    } else {
-      const folders = ctx.stack.ofType('google_folder');
-      const wanted = JURISDICTIONS.filter(
-        (j) => ctx.environment.platform.tenantFolders[j] !== undefined || folders.some((f) => jurisdictionOfFolderResource(ctx, f) === j),
-      );
-      for (const j of wanted) {
-        const p = policies.find((x) => x.folderJurisdiction === j);
-        if (p && p.enforced === true && !p.conditional) findings.push(compliant(p.address, `${CONSTRAINT} enforced on the ${j} folder`));
-        else
-          findings.push(
-            nonCompliant(
-              p?.address ?? STACK_ADDRESS,
-              `${CONSTRAINT} is ${p ? 'not unconditionally enforced' : 'not set'} on the ${j} tenant folder.`,
-              `enforce ${CONSTRAINT} on the ${j} folder (OrganizationPolicies) or the organization.`,
-            ),
-          );
-      }
-    }
+    findings.push(
+      ...enforcedConstraintFindings(ctx, CONSTRAINT, (j) => `enforce ${CONSTRAINT} on the ${j} folder (OrganizationPolicies) or the organization.`),
+    );
     const repository = ctx.environment.platform.ci.repository;
     const providers = ctx.stack.ofType('google_iam_workload_identity_pool_provider');
     if (providers.length === 0) {

@@ -3,12 +3,10 @@
  * creates deprivileges them (google_project_default_service_accounts), nothing is granted to them,
  * and the platform enforces iam.automaticIamGrantsForDefaultServiceAccounts on the tenant folders.
  */
-import { JURISDICTIONS } from '../../config/jurisdictions';
 import { createsProject } from '../../config/loader';
+import { enforcedConstraintFindings } from '../enforced-constraint';
 import { grantsOf } from '../grants';
-import { orgPoliciesOf } from '../org-policies';
 import { STACK_ADDRESS, compliant, defineRule, nonCompliant, type Finding } from '../rule';
-import { jurisdictionOfFolderResource } from '../scope';
 
 const CONSTRAINT = 'iam.automaticIamGrantsForDefaultServiceAccounts';
 const DEPRIVILEGING_ACTIONS = ['DEPRIVILEGE', 'DELETE', 'DISABLE'];
@@ -55,27 +53,7 @@ export const iam4DefaultServiceAccounts = defineRule({
       );
     }
     if (ctx.kind === 'platform') {
-      const policies = orgPoliciesOf(ctx).filter((p) => p.constraint === CONSTRAINT);
-      const orgWide = policies.find((p) => p.parentKind === 'organization' && p.enforced === true && !p.conditional);
-      if (orgWide) findings.push(compliant(orgWide.address, `${CONSTRAINT} enforced on the organization`));
-      else {
-        const folders = ctx.stack.ofType('google_folder');
-        const wanted = JURISDICTIONS.filter(
-          (j) => ctx.environment.platform.tenantFolders[j] !== undefined || folders.some((f) => jurisdictionOfFolderResource(ctx, f) === j),
-        );
-        for (const j of wanted) {
-          const p = policies.find((x) => x.folderJurisdiction === j);
-          if (p && p.enforced === true && !p.conditional) findings.push(compliant(p.address, `${CONSTRAINT} enforced on the ${j} folder`));
-          else
-            findings.push(
-              nonCompliant(
-                p?.address ?? STACK_ADDRESS,
-                `${CONSTRAINT} is ${p ? 'not unconditionally enforced' : 'not set'} on the ${j} tenant folder.`,
-                `enforce ${CONSTRAINT} on the ${j} folder or the organization.`,
-              ),
-            );
-        }
-      }
+      findings.push(...enforcedConstraintFindings(ctx, CONSTRAINT, (j) => `enforce ${CONSTRAINT} on the ${j} folder or the organization.`));
     }
     return findings;
   },

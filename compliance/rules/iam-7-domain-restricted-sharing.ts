@@ -3,10 +3,9 @@
  * jurisdiction folder (or the organization) admits Smart Segments' directory and, for a tenant in
  * handover, that customer's directory, and nothing else.
  */
-import { JURISDICTIONS } from '../../config/jurisdictions';
 import { orgPoliciesOf, type OrgPolicy } from '../org-policies';
 import { STACK_ADDRESS, compliant, defineRule, nonCompliant, notApplicable, type Finding } from '../rule';
-import { handoverDirectory, jurisdictionOfFolderResource } from '../scope';
+import { handoverDirectory, tenantFolderJurisdictions } from '../scope';
 
 const CONSTRAINT = 'iam.allowedPolicyMemberDomains';
 
@@ -40,11 +39,7 @@ export const iam7DomainRestrictedSharing = defineRule({
     const findings: Finding[] = [];
     const orgWide = policies.find((p) => p.parentKind === 'organization');
     if (orgWide) findings.push(judge(orgWide, 'the organization'));
-    const folders = ctx.stack.ofType('google_folder');
-    const wanted = JURISDICTIONS.filter(
-      (j) => ctx.environment.platform.tenantFolders[j] !== undefined || folders.some((f) => jurisdictionOfFolderResource(ctx, f) === j),
-    );
-    for (const j of wanted) {
+    for (const j of tenantFolderJurisdictions(ctx)) {
       const p = policies.find((x) => x.folderJurisdiction === j);
       if (p) findings.push(judge(p, `the ${j} folder`));
       else if (!orgWide)

@@ -6,7 +6,7 @@
 import { JURISDICTIONS, JURISDICTION_RULES } from '../../config/jurisdictions';
 import { orgPoliciesOf } from '../org-policies';
 import { STACK_ADDRESS, compliant, defineRule, nonCompliant, notApplicable, type Finding } from '../rule';
-import { jurisdictionOfFolderResource, managesProject } from '../scope';
+import { managesProject, tenantFolderJurisdictions } from '../scope';
 
 const CONSTRAINT = 'gcp.resourceLocations';
 
@@ -56,13 +56,8 @@ export const res2FolderLocationPolicy = defineRule({
     // The platform stack: one policy per jurisdiction folder, naming exactly the table's locations.
     const findings: Finding[] = [];
     const policies = orgPoliciesOf(ctx).filter((p) => p.constraint === CONSTRAINT);
-    const folders = ctx.stack.ofType('google_folder');
-    const wanted = JURISDICTIONS.filter(
-      (j) =>
-        j === 'EEA' ||
-        ctx.environment.platform.tenantFolders[j] !== undefined ||
-        folders.some((f) => jurisdictionOfFolderResource(ctx, f) === j),
-    );
+    const withFolder = tenantFolderJurisdictions(ctx);
+    const wanted = JURISDICTIONS.filter((j) => j === 'EEA' || withFolder.includes(j));
     for (const j of wanted) {
       const expected = JURISDICTION_RULES[j].orgPolicyLocations;
       const onFolder = policies.filter((p) => p.folderJurisdiction === j);

@@ -187,6 +187,29 @@ export function reportProblems(io: Io, problems: readonly string[], trailer = 'N
   if (trailer) io.err(trailer);
 }
 
+/**
+ * The start every command shares: parses `argv`, prints the help for `--help`, and one `error:`
+ * line per problem for a bad command line. Returns the flag values, or the exit code when the
+ * command is already done. `command` is the npm script name, for the pointer to `--help`.
+ */
+export function readCommandLine(
+  argv: readonly string[],
+  spec: CommandSpec,
+  io: Io,
+  command: string,
+): { readonly values: FlagValues } | { readonly exitCode: number } {
+  const parsed = parseFlags(argv, spec);
+  if (parsed.help) {
+    io.out(formatHelp(spec));
+    return { exitCode: EXIT_OK };
+  }
+  if (parsed.problems.length > 0) {
+    reportProblems(io, parsed.problems, `Nothing was written. See npm run ${command} -- --help.`);
+    return { exitCode: EXIT_USAGE };
+  }
+  return { values: parsed.values };
+}
+
 /** A string flag's value, or undefined. */
 export function stringFlag(values: FlagValues, name: string): string | undefined {
   const v = values[name];

@@ -8,6 +8,7 @@ import type { LifecycleState } from '../../config/schema';
 import { editTenantText as editDocument } from './tenant-file';
 import { addDays, DELETION_DEADLINE_DAYS } from './deletion-certificate';
 import type { CommandSpec } from './cli';
+import { ENVIRONMENTS_DIR_FLAG } from './paths';
 
 export const OFFBOARD_SPEC: CommandSpec = {
   usage: [
@@ -53,12 +54,7 @@ export const OFFBOARD_SPEC: CommandSpec = {
       description: 'Step 3: mark the removal confirmed (lifecycle.offboarding.removalConfirmed: true).\nNeeds a passing certificate in the reports folder.',
     },
     { name: 'reports-dir', type: 'string', value: '<dir>', description: 'Where certificates are written and read. Default: reports/ of this repository.' },
-    {
-      name: 'environments-dir',
-      type: 'string',
-      value: '<dir>',
-      description: 'Folder holding the environments. Default: $ENVIRONMENTS_DIR, else environments/ of this repository.',
-    },
+    ENVIRONMENTS_DIR_FLAG,
   ],
   footer: [
     'Environment:',

@@ -12,7 +12,8 @@ import { JURISDICTIONS, JURISDICTION_RULES, type Jurisdiction } from '../../conf
 import { listEnvironments, loadEnvironment, validateTenantDocument, type EnvironmentConfig, type ResolvedTenant } from '../../config/loader';
 import { TENANT_ID_PATTERN } from '../../config/schema';
 import { listFlag, stringFlag, type CommandSpec, type FlagValues } from './cli';
-import { displayPath } from './paths';
+import { displayPath, ENVIRONMENTS_DIR_FLAG } from './paths';
+import { unknownEnvironmentProblem } from './tenant-target';
 
 /** `--warehouse` forms and the schema's warehouse they stand for (DPA A.7, HAND-2, DPA 10.2). */
 export const WAREHOUSE_FORMS = ['smart-segments', 'customer:<gcp-project-id>', 'handover:<gcp-project-id>'] as const;
@@ -92,12 +93,7 @@ export const ONBOARD_SPEC: CommandSpec = {
       value: `<${LLM_SUPPORT.join('|')}>`,
       description: 'Whether support may use LLM assistance (DPA Annex II 14). Default: allowed;\nrestricted records the customer\'s written restriction (LLM-1).',
     },
-    {
-      name: 'environments-dir',
-      type: 'string',
-      value: '<dir>',
-      description: 'Folder holding the environments. Default: $ENVIRONMENTS_DIR, else environments/ of this repository.',
-    },
+    ENVIRONMENTS_DIR_FLAG,
   ],
   footer: [
     'Environment:',
@@ -239,11 +235,8 @@ export function planNewTenant(
   const { raw, problems } = tenantDocumentFromFlags(values);
   const env = stringFlag(values, 'env') ?? '';
   const known = listEnvironments(environmentsDir);
-  if (!known.includes(env)) {
-    problems.push(
-      `--env: environment ${JSON.stringify(env)} does not exist in ${displayPath(environmentsDir)}; known environments: ${known.join(', ') || '(none)'}`,
-    );
-  }
+  const envProblem = unknownEnvironmentProblem(environmentsDir, env, known);
+  if (envProblem) problems.push(envProblem);
   const id = typeof raw.id === 'string' ? raw.id : '';
   // Only a well-formed id may become part of a path (no "../x"); the schema reports a bad one.
   const idIsSafe = TENANT_ID_PATTERN.test(id);

@@ -1,7 +1,16 @@
 /** Where the scripts read and write by default, and how they print paths. */
 import * as path from 'path';
 import { DEFAULT_ENVIRONMENTS_DIR } from '../../config/loader';
+import type { FlagSpec } from './cli';
 import { REPO_ROOT } from './synth';
+
+/** The --environments-dir flag of the lifecycle commands, read by environmentsDirFrom. */
+export const ENVIRONMENTS_DIR_FLAG: FlagSpec = {
+  name: 'environments-dir',
+  type: 'string',
+  value: '<dir>',
+  description: 'Folder holding the environments. Default: $ENVIRONMENTS_DIR, else environments/ of this repository.',
+};
 
 /** --environments-dir, else $ENVIRONMENTS_DIR (as main.ts reads it), else the repository's environments/. */
 export function environmentsDirFrom(flag: string | undefined): string {

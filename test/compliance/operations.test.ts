@@ -7,8 +7,8 @@ import { LoggingProjectBucketConfig } from '@cdktf/provider-google/lib/logging-p
 import { ProjectIamMember } from '@cdktf/provider-google/lib/project-iam-member';
 import { ProjectService } from '@cdktf/provider-google/lib/project-service';
 import { ServiceAccount } from '@cdktf/provider-google/lib/service-account';
-import { GcsBackend, TerraformResource, type TerraformStack } from 'cdktf';
-import { bareTenantStack, check, expectAccepted, expectRejected, realPlatformStack, realTenantStack } from './support';
+import { GcsBackend, TerraformResource } from 'cdktf';
+import { bareTenantStack, check, expectAccepted, expectRejected, realPlatformStack, realTenantStack, findResource } from './support';
 
 const handover = {
   customerOrganizationId: '998877665544',
@@ -19,13 +19,6 @@ const handover = {
 const takeover = { warehouse: { mode: 'customer' as const, projectId: 'rule-test-dwh', provisionedBy: 'smart-segments' as const } };
 const ownProject = { warehouse: { mode: 'customer' as const, projectId: 'rule-test-own', provisionedBy: 'customer' as const } };
 
-function findResource(stack: TerraformStack, type: string, predicate: (r: TerraformResource) => boolean = () => true): TerraformResource {
-  const found = stack.node
-    .findAll()
-    .find((c): c is TerraformResource => c instanceof TerraformResource && c.terraformResourceType === type && predicate(c));
-  if (!found) throw new Error(`no ${type} in ${stack.node.id}`);
-  return found;
-}
 
 describe('LOG-1: the _Default bucket keeps logs 30 days; no log bucket without retention', () => {
   it('rejects 90 days on _Default and a bucket without retention; accepts 30 days', () => {

@@ -8,9 +8,9 @@ import { PubsubSubscription } from '@cdktf/provider-google/lib/pubsub-subscripti
 import { PubsubSubscriptionIamMember } from '@cdktf/provider-google/lib/pubsub-subscription-iam-member';
 import { PubsubTopic } from '@cdktf/provider-google/lib/pubsub-topic';
 import { StorageBucket } from '@cdktf/provider-google/lib/storage-bucket';
-import { TerraformResource, type TerraformStack } from 'cdktf';
+import type { TerraformStack } from 'cdktf';
 import { consentPolicyEnv } from '../../constructs/conversion-relay';
-import { bareTenantStack, check, expectAccepted, expectRejected, realTenantStack } from './support';
+import { bareTenantStack, check, expectAccepted, expectRejected, realTenantStack, findResource } from './support';
 
 const base = { tenant: 'rule-test', environment: 'example', 'data-residency': 'eu' };
 const conversion = { ...base, 'data-class': 'conversion-events' };
@@ -44,11 +44,6 @@ function pipeline(stack: TerraformStack, project: string, routeHours: number, de
   return { topic, dlq, route };
 }
 
-function findResource(stack: TerraformStack, type: string, predicate: (r: TerraformResource) => boolean = () => true): TerraformResource {
-  return stack.node
-    .findAll()
-    .find((c): c is TerraformResource => c instanceof TerraformResource && c.terraformResourceType === type && predicate(c))!;
-}
 
 describe('RET-1: conversion events live at most 24 hours', () => {
   it('rejects a route of 20h whose dead letters are kept 10h (30h budget); accepts 12h + 10h', () => {

@@ -12,8 +12,8 @@ import { PubsubTopic } from '@cdktf/provider-google/lib/pubsub-topic';
 import { SecretManagerSecret } from '@cdktf/provider-google/lib/secret-manager-secret';
 import { SecretManagerSecretIamMember } from '@cdktf/provider-google/lib/secret-manager-secret-iam-member';
 import { SecretManagerSecretVersion } from '@cdktf/provider-google/lib/secret-manager-secret-version';
-import { TerraformResource, type TerraformStack } from 'cdktf';
-import { bareTenantStack, check, expectAccepted, expectRejected, realTenantStack } from './support';
+import type { TerraformStack } from 'cdktf';
+import { bareTenantStack, check, expectAccepted, expectRejected, realTenantStack, findResource } from './support';
 
 const labels = { tenant: 'rule-test', environment: 'example', 'data-residency': 'eu' };
 const sa = (project: string, id: string) => `${id}@${project}.iam.gserviceaccount.com`;
@@ -36,11 +36,6 @@ function secret(
   });
 }
 
-function findResource(stack: TerraformStack, type: string, predicate: (r: TerraformResource) => boolean = () => true): TerraformResource {
-  return stack.node
-    .findAll()
-    .find((c): c is TerraformResource => c instanceof TerraformResource && c.terraformResourceType === type && predicate(c))!;
-}
 
 describe('SEC-1: credentials in Secret Manager, replicated in the jurisdiction, never in the config', () => {
   it('rejects automatic replication, a replica in London and a literal secret version; accepts user-managed EU replicas', () => {

@@ -3,7 +3,7 @@
  * overrides on real stacks), checked by one rule, with the outcome in the words the synthesis gate
  * would print.
  */
-import { GcsBackend, Testing, TerraformStack, type App } from 'cdktf';
+import { GcsBackend, Testing, TerraformResource, TerraformStack, type App } from 'cdktf';
 import { GoogleProvider } from '@cdktf/provider-google/lib/provider';
 import { contextFor, evaluateStack, formatViolation, type EvaluatedFinding } from '../../compliance/engine';
 import { ruleById } from '../../compliance/pack';
@@ -113,4 +113,13 @@ export function expectAccepted(outcome: RuleOutcome): void {
   expect(outcome.violations).toEqual([]);
   expect(outcome.compliant.length).toBeGreaterThan(0);
   expect(outcome.statuses).not.toContain('not-implemented');
+}
+
+/** The first resource of `type` in the stack (matching `predicate`), to change with an escape-hatch override. */
+export function findResource(stack: TerraformStack, type: string, predicate: (r: TerraformResource) => boolean = () => true): TerraformResource {
+  const found = stack.node
+    .findAll()
+    .find((c): c is TerraformResource => c instanceof TerraformResource && c.terraformResourceType === type && predicate(c));
+  if (!found) throw new Error(`no ${type} in ${stack.node.id}`);
+  return found;
 }
