@@ -29,7 +29,7 @@ function subprocessor(id: string, because: string): Party {
       name: 'unlisted subprocessor',
       because: `${because}, but "${id}" is not in the Annex III register (config/subprocessors.ts)`,
     };
-  return { kind: 'subprocessor', name: `${entry.entity.split(/[;(]/)[0].trim()} (Annex III subprocessor)`, because };
+  return { kind: 'subprocessor', name: `${entry.name} (Annex III subprocessor)`, because };
 }
 
 export function partyOf(ctx: Pick<RuleContext, 'environment' | 'tenant' | 'tenants'>, p: Principal): Party {

@@ -6,6 +6,8 @@
 
 export interface Subprocessor {
   readonly id: string;
+  /** Short name for reports; the contracting entity can depend on the customer's location. */
+  readonly name: string;
   readonly entity: string;
   readonly purpose: string;
   readonly location: string;
@@ -15,6 +17,7 @@ export interface Subprocessor {
 export const SUBPROCESSORS: readonly Subprocessor[] = [
   {
     id: 'google-cloud',
+    name: 'Google Cloud',
     entity: 'Google Cloud EMEA Limited (EU customers); Google LLC and affiliates (others)',
     purpose: 'Cloud infrastructure hosting all Smart Segments services',
     location: 'EU regions for EEA customers; other regions where applicable',
@@ -22,6 +25,7 @@ export const SUBPROCESSORS: readonly Subprocessor[] = [
   },
   {
     id: 'dbt-labs',
+    name: 'dbt Labs, Inc.',
     entity: 'dbt Labs, Inc.',
     purpose: "SQL transformation orchestration on the customer's data warehouse",
     location: 'United States',
@@ -29,6 +33,7 @@ export const SUBPROCESSORS: readonly Subprocessor[] = [
   },
   {
     id: 'anthropic',
+    name: 'Anthropic, PBC',
     entity: 'Anthropic, PBC',
     purpose: 'LLM-assisted investigation of customer-reported issues by authorised personnel (Annex II 14)',
     location: 'United States',

@@ -128,7 +128,7 @@ describe('access maps (AUD-2): exactly the grants of each tenant stack', () => {
         'Smart Segments',
         'Smart Segments workload',
         'dbt Labs, Inc. (Annex III subprocessor)',
-        'Google Cloud EMEA Limited (Annex III subprocessor)',
+        'Google Cloud (Annex III subprocessor)',
         'anyone on the internet',
       ]),
     );
