@@ -22,12 +22,14 @@ import { sec1SecretStorage } from './rules/sec-1-secret-storage';
 import { sec2SecretRotation } from './rules/sec-2-secret-rotation';
 import { sec3SecretAccessorPerSecret } from './rules/sec-3-secret-accessor-per-secret';
 import { enc1TlsPolicy } from './rules/enc-1-tls-policy';
+import { enc2CustomerManagedKeys } from './rules/enc-2-customer-managed-keys';
 import { net1PublicEdge } from './rules/net-1-public-edge';
 import { log1LogRetention } from './rules/log-1-log-retention';
 import { log2AuditLogs } from './rules/log-2-audit-logs';
 import { ret1ConversionRetention } from './rules/ret-1-conversion-retention';
 import { ret2ConsentRelay } from './rules/ret-2-consent-relay';
 import { ret3DeletionHorizon } from './rules/ret-3-deletion-horizon';
+import { del2CryptoShredding } from './rules/del-2-crypto-shredding';
 import { hand1PhasedTakeover } from './rules/hand-1-phased-takeover';
 import { hand2CustomerProject } from './rules/hand-2-customer-project';
 import { sub1AdmittedPrincipals } from './rules/sub-1-admitted-principals';
@@ -56,12 +58,14 @@ export const RULES: readonly Rule[] = [
   sec2SecretRotation,
   sec3SecretAccessorPerSecret,
   enc1TlsPolicy,
+  enc2CustomerManagedKeys,
   net1PublicEdge,
   log1LogRetention,
   log2AuditLogs,
   ret1ConversionRetention,
   ret2ConsentRelay,
   ret3DeletionHorizon,
+  del2CryptoShredding,
   hand1PhasedTakeover,
   hand2CustomerProject,
   sub1AdmittedPrincipals,

@@ -19,6 +19,13 @@ export interface JurisdictionRules {
   readonly firestoreMultiRegion?: string;
   /** Cloud Logging bucket location (log buckets accept `eu` but not `eur3`). */
   readonly logLocation: string;
+  /**
+   * Cloud KMS multi-region whose keys protect the jurisdiction's multi-region stores (ENC-2): the
+   * BigQuery `EU` dataset and the Firestore `eur3` database need a key in KMS `europe`, and a Pub/Sub
+   * topic that may store messages in any region of the jurisdiction needs a key that covers them all.
+   * Absent when Cloud KMS has no multi-region inside the jurisdiction: keys are then regional.
+   */
+  readonly kmsMultiRegion?: string;
   /** Allowed values of the `gcp.resourceLocations` org policy on this jurisdiction's folder (RES-2). */
   readonly orgPolicyLocations: readonly string[];
   /** Why these locations, for the compliance report and records of processing. */
@@ -50,6 +57,7 @@ export const JURISDICTION_RULES: Readonly<Record<Jurisdiction, JurisdictionRules
     storageMultiRegion: 'EU',
     firestoreMultiRegion: 'eur3',
     logLocation: 'eu',
+    kmsMultiRegion: 'europe',
     orgPolicyLocations: ['in:eu-locations'],
     note: 'EU member-state regions and the EU multi-regions (EU, eur3) only; London and Zurich are excluded.',
   },
@@ -90,6 +98,7 @@ export function allowedLocations(jurisdiction: Jurisdiction): readonly string[] 
     ...rules.regions,
     ...(rules.storageMultiRegion ? [rules.storageMultiRegion] : []),
     ...(rules.firestoreMultiRegion ? [rules.firestoreMultiRegion] : []),
+    ...(rules.kmsMultiRegion ? [rules.kmsMultiRegion] : []),
     rules.logLocation,
   ].map((l) => l.toLowerCase()).filter((l, i, all) => all.indexOf(l) === i);
 }
@@ -105,6 +114,27 @@ export function isLocationAllowed(jurisdiction: Jurisdiction, location: string):
   // A zone such as europe-west1-b belongs to its region.
   const zone = /^([a-z]+-[a-z]+\d+)-[a-z]$/.exec(wanted);
   return zone !== null && allowed.includes(zone[1]);
+}
+
+/**
+ * The Cloud KMS location whose keys may encrypt data stored in `dataLocations` (ENC-2): a single
+ * region's own location, or the jurisdiction's KMS multi-region for a storage or Firestore
+ * multi-region or for data spread over several of its regions (BigQuery `EU` and Firestore `eur3`
+ * take keys in KMS `europe`; see kmsMultiRegion). Undefined when no one KMS location covers them,
+ * for example two Australian regions: Cloud KMS has no Australian multi-region.
+ */
+export function kmsLocationFor(jurisdiction: Jurisdiction, dataLocations: readonly string[]): string | undefined {
+  const rules = JURISDICTION_RULES[jurisdiction];
+  const wanted = [...new Set(dataLocations.map((l) => l.toLowerCase()))];
+  if (wanted.length === 0 || !wanted.every((l) => isLocationAllowed(jurisdiction, l))) return undefined;
+  if (wanted.length === 1 && rules.regions.includes(wanted[0])) return wanted[0];
+  return rules.kmsMultiRegion;
+}
+
+/** True when a key in KMS location `kmsLocation` matches data stored in `dataLocations` (ENC-2). */
+export function kmsLocationMatches(jurisdiction: Jurisdiction, kmsLocation: string, dataLocations: readonly string[]): boolean {
+  const expected = kmsLocationFor(jurisdiction, dataLocations);
+  return expected !== undefined && expected === kmsLocation.toLowerCase();
 }
 
 /** The jurisdiction whose label value is `label`, if any. */

@@ -13,6 +13,7 @@ import { CONVERSION_EVENT_MAX_LIFETIME_SECONDS, worstCaseLifetimeSeconds } from 
 import { EventPipeline, type EventSubscription, type PushDelivery } from './event-pipeline';
 import type { IGrantee } from './principal';
 import type { ServiceAgents } from './service-agents';
+import type { TenantKeys } from './tenant-keys';
 import type { TenantProject } from './tenant-project';
 
 /**
@@ -41,6 +42,8 @@ export interface ConversionPipelineProps {
   readonly topicRetentionSeconds?: number;
   /** Delivery attempts before an event is dead-lettered (5-100). Default 10. */
   readonly maxDeliveryAttempts?: number;
+  /** The tenant's keys; both topics are encrypted with its Pub/Sub key (ENC-2). Default: Google-managed encryption. */
+  readonly encryption?: TenantKeys;
 }
 
 export class ConversionPipeline extends Construct {
@@ -76,6 +79,7 @@ export class ConversionPipeline extends Construct {
       project: props.project,
       jurisdiction: props.jurisdiction,
       serviceAgents: props.serviceAgents,
+      encryption: props.encryption,
       name: CONVERSION_EVENTS_TOPIC,
       dataClass: 'conversion-events',
       topicRetentionSeconds: props.topicRetentionSeconds,
@@ -87,6 +91,7 @@ export class ConversionPipeline extends Construct {
       project: props.project,
       jurisdiction: props.jurisdiction,
       serviceAgents: props.serviceAgents,
+      encryption: props.encryption,
       name: CONSENT_WITHDRAWALS_TOPIC,
       dataClass: 'conversion-events',
     });

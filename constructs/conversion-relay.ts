@@ -17,6 +17,7 @@ import { IntegrationSecret } from './integration-secret';
 import { RelayService } from './relay-service';
 import type { SecretRotationNotices } from './secret-rotation-notices';
 import type { ServiceAgents } from './service-agents';
+import type { TenantKeys } from './tenant-keys';
 import type { TenantProject } from './tenant-project';
 import { WorkloadIdentity } from './workload-identity';
 
@@ -77,6 +78,8 @@ export interface ConversionRelayProps {
   readonly serviceAgents: ServiceAgents;
   /** Delete protection on the service and its secrets. Default true; lifted only when offboarding. */
   readonly protectData?: boolean;
+  /** The tenant's keys; the destination secrets are encrypted with them (ENC-2). Default: Google-managed encryption. */
+  readonly encryption?: TenantKeys;
 }
 
 export class ConversionRelay extends Construct {
@@ -132,6 +135,7 @@ export class ConversionRelay extends Construct {
           replicaLocations: [props.region],
           rotationNotices: props.rotationNotices,
           deletionProtection: protect,
+          encryption: props.encryption ? { keys: props.encryption, serviceAgents: props.serviceAgents } : undefined,
         }),
       );
     }

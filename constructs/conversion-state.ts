@@ -6,15 +6,21 @@
  * deletes every expired document on a schedule, and the budget counts the TTL, two purge intervals
  * (one failed run tolerated), the purge run time and the hour of old versions Firestore keeps.
  * Point-in-time recovery and backups stay off (BAK-1): seven days of versions would break the promise,
- * and the state is rebuilt by the relay from new events.
+ * and the state is rebuilt by the relay from new events. Given the tenant's keys, the database is
+ * a CMEK database encrypted with the tenant's Firestore key in the database's location (KMS `europe`
+ * for `eur3`, the region for a regional database), granted to Firestore's agent first (ENC-2).
+ * Firestore fixes the key when the database is created: an existing database without one is
+ * replaced to gain it (its state is transient and rebuilt, but lift delete protection to let it).
  */
 import { Construct } from 'constructs';
+import type { ITerraformDependable } from 'cdktf';
 import { FirestoreDatabase } from '@cdktf/provider-google/lib/firestore-database';
 import { FirestoreField } from '@cdktf/provider-google/lib/firestore-field';
 import { jurisdictionRules, type Jurisdiction } from '../config/jurisdictions';
 import { WORKLOAD_ACCOUNT_IDS } from '../config/naming';
 import { CONVERSION_EVENT_MAX_LIFETIME_SECONDS } from '../compliance/retention-budget';
 import type { RecoveryPosture } from './recovery-posture';
+import type { EncryptionKey, StoreEncryption } from './tenant-keys';
 import { ScheduledJob } from './scheduled-job';
 import type { TenantProject } from './tenant-project';
 import { WorkloadIdentity } from './workload-identity';
@@ -62,6 +68,8 @@ export interface ConversionStateProps {
   readonly purgeTimeoutSeconds?: number;
   /** Delete protection on the database and the purge job. Default true; lifted only when offboarding. */
   readonly protectData?: boolean;
+  /** Encrypt the database with the tenant's Firestore key (ENC-2). Default: Google-managed encryption. */
+  readonly encryption?: StoreEncryption;
 }
 
 export class ConversionState extends Construct {
@@ -70,6 +78,8 @@ export class ConversionState extends Construct {
   readonly purgeIdentity: WorkloadIdentity;
   readonly budget: ConversionStateBudget;
   readonly location: string;
+  /** The key the database is encrypted with, when it has one (ENC-2). */
+  readonly encryptionKey?: EncryptionKey;
   private readonly project: TenantProject;
 
   constructor(scope: Construct, id: string, props: ConversionStateProps) {
@@ -106,6 +116,11 @@ export class ConversionState extends Construct {
     const protect = props.protectData ?? true;
 
     const api = props.project.enableApi('firestore.googleapis.com');
+    const deps: ITerraformDependable[] = api ? [api] : [];
+    if (props.encryption) {
+      this.encryptionKey = props.encryption.keys.keyFor('firestore', [this.location]);
+      deps.push(this.encryptionKey.grantEncryptDecrypt(props.encryption.serviceAgents.agent('firestore')));
+    }
     this.database = new FirestoreDatabase(this, 'database', {
       project: props.project.projectId,
       name: CONVERSION_STATE_DATABASE,
@@ -117,7 +132,8 @@ export class ConversionState extends Construct {
       deleteProtectionState: protect ? 'DELETE_PROTECTION_ENABLED' : 'DELETE_PROTECTION_DISABLED',
       // The provider default ABANDON would leave the data behind on offboarding.
       deletionPolicy: 'DELETE',
-      dependsOn: api ? [api] : [],
+      cmekConfig: this.encryptionKey ? { kmsKeyName: this.encryptionKey.keyName } : undefined,
+      dependsOn: deps,
     });
     for (const collection of CONVERSION_STATE_COLLECTIONS) {
       new FirestoreField(this, `ttl-${collection}`, {

@@ -2,7 +2,9 @@
  * EventPipeline: a Pub/Sub topic, its subscriptions and an optional dead-letter topic with its own
  * subscription (DPA A.5 collection and transmission). Messages are stored only in the jurisdiction's
  * regions (RES-1), every subscription states its retention (the provider would default it to 7 days)
- * and never keeps acknowledged messages. The pipeline knows the worst-case lifetime of a message
+ * and never keeps acknowledged messages. Given the tenant's keys, its topics (and so its
+ * subscriptions, which Pub/Sub encrypts with the topic's key) are encrypted with the tenant's
+ * Pub/Sub key in the location of its persistence regions (ENC-2). The pipeline knows the worst-case lifetime of a message
  * across all of it and refuses to grow past its budget; for conversion events the budget is 24 hours
  * (RET-1, DPA C.4).
  */
@@ -21,6 +23,7 @@ import {
 import { assertGrantable, grantDependencies, grantKey, type IWorkloadGrantee } from './grant-policy';
 import type { IGrantee } from './principal';
 import type { ServiceAgents } from './service-agents';
+import type { EncryptionKey, TenantKeys } from './tenant-keys';
 import type { TenantProject } from './tenant-project';
 import type { WorkloadIdentity } from './workload-identity';
 
@@ -53,8 +56,17 @@ export interface EventPipelineProps {
   readonly topicRetentionSeconds?: number;
   /** Default: no dead-letter topic. */
   readonly deadLetter?: DeadLetterProps;
-  /** Regions where messages may be stored. Default: every region of the jurisdiction. */
+  /**
+   * Regions where messages may be stored. Default: every region of the jurisdiction, or with
+   * `encryption` the regions its Pub/Sub key covers (TenantKeys.pubsubRegions).
+   */
   readonly persistenceRegions?: readonly string[];
+  /**
+   * The tenant's keys: the topics are encrypted with its Pub/Sub key for the persistence regions,
+   * which the Pub/Sub service agent is granted before the topics are created (ENC-2). Default: none,
+   * Google-managed encryption (only for data that is not Customer Data, such as rotation notices).
+   */
+  readonly encryption?: TenantKeys;
   /**
    * Also refuse publish and subscribe calls made outside the persistence regions, so messages do not
    * even transit elsewhere. Publishers must then use a locational endpoint. Default true.
@@ -146,6 +158,8 @@ export class EventPipeline extends Construct {
   readonly deadLetterTopic?: PubsubTopic;
   readonly deadLetterSubscription?: EventSubscription;
   readonly maxDeliveryAttempts?: number;
+  /** The key that encrypts the topics, when the pipeline has one (ENC-2). */
+  readonly encryptionKey?: EncryptionKey;
   private readonly props: EventPipelineProps;
   private readonly subs: EventSubscription[] = [];
 
@@ -169,7 +183,7 @@ export class EventPipeline extends Construct {
     }
 
     const rules = jurisdictionRules(props.jurisdiction);
-    this.persistenceRegions = [...(props.persistenceRegions ?? rules.regions)];
+    this.persistenceRegions = [...(props.persistenceRegions ?? props.encryption?.pubsubRegions ?? rules.regions)];
     const outside = this.persistenceRegions.filter((r) => !rules.regions.includes(r) || !isLocationAllowed(props.jurisdiction, r));
     if (this.persistenceRegions.length === 0 || outside.length > 0) {
       throw new Error(
@@ -181,7 +195,13 @@ export class EventPipeline extends Construct {
 
     const api = props.project.enableApi('pubsub.googleapis.com');
     const apiDeps = api ? [api] : [];
-    this.topic = this.makeTopic('topic', props.name, props.topicRetentionSeconds, apiDeps);
+    let topicDeps: ITerraformDependable[] = apiDeps;
+    if (props.encryption) {
+      // ENC-2: the agent must hold the key before Pub/Sub will create a topic encrypted with it.
+      this.encryptionKey = props.encryption.keyFor('pubsub', this.persistenceRegions);
+      topicDeps = [...apiDeps, this.encryptionKey.grantEncryptDecrypt(props.serviceAgents.agent('pubsub'))];
+    }
+    this.topic = this.makeTopic('topic', props.name, props.topicRetentionSeconds, topicDeps);
 
     if (props.deadLetter) {
       const attempts = props.deadLetter.maxDeliveryAttempts ?? 10;
@@ -192,7 +212,7 @@ export class EventPipeline extends Construct {
       checkRetention(what, 'deadLetter.retentionSeconds', props.deadLetter.retentionSeconds);
       // The dead-letter topic keeps nothing itself; its one subscription holds dead letters for
       // troubleshooting until they expire.
-      this.deadLetterTopic = this.makeTopic('dead-letter-topic', `${props.name}-dead-letter`, undefined, apiDeps);
+      this.deadLetterTopic = this.makeTopic('dead-letter-topic', `${props.name}-dead-letter`, undefined, topicDeps);
       this.deadLetterSubscription = new EventSubscription(this, 'dead-letter-subscription', {
         name: `${props.name}-dead-letter`,
         retentionSeconds: props.deadLetter.retentionSeconds,
@@ -319,6 +339,7 @@ export class EventPipeline extends Construct {
       project: this.props.project.projectId,
       name,
       labels: { 'data-class': this.dataClass },
+      kmsKeyName: this.encryptionKey?.keyName,
       messageRetentionDuration: retentionSeconds !== undefined ? formatDuration(retentionSeconds) : undefined,
       messageStoragePolicy: {
         allowedPersistenceRegions: [...this.persistenceRegions],

@@ -11,6 +11,7 @@ import { integrationAccountId, integrationSchedulerAccountId } from '../config/n
 import { IntegrationSecret } from './integration-secret';
 import { ScheduledJob } from './scheduled-job';
 import type { SecretRotationNotices } from './secret-rotation-notices';
+import type { StoreEncryption } from './tenant-keys';
 import type { TenantProject } from './tenant-project';
 import type { Warehouse } from './warehouse';
 import { WorkloadIdentity } from './workload-identity';
@@ -38,6 +39,8 @@ export interface IntegrationJobProps {
   readonly schedule?: string;
   /** Delete protection on the job and its secret. Default true; lifted only when offboarding. */
   readonly protectData?: boolean;
+  /** Encrypt the secret with the tenant's key (ENC-2). Default: Google-managed encryption. */
+  readonly encryption?: StoreEncryption;
 }
 
 export class IntegrationJob extends Construct {
@@ -65,6 +68,7 @@ export class IntegrationJob extends Construct {
       replicaLocations: [props.region],
       rotationNotices: props.rotationNotices,
       deletionProtection: protect,
+      encryption: props.encryption,
     });
     props.warehouse.grantRead(this.identity);
     // IAM-2: project-level because BigQuery query jobs can only be created in a project.

@@ -4,16 +4,19 @@
  * jurisdiction (automatic replication is global and the EU location policy rejects it), rotation is
  * scheduled with notices to SecretRotationNotices, and exactly one workload may read it. The secret's
  * value never passes through Terraform: it is added out of band (`gcloud secrets versions add`), so
- * there is no google_secret_manager_secret_version here by design.
+ * there is no google_secret_manager_secret_version here by design. Given the tenant's keys, each
+ * replica is encrypted with the tenant's Secret Manager key in the replica's own region (Secret
+ * Manager requires the key in the replica's location), granted to Secret Manager's agent first (ENC-2).
  */
 import { Construct } from 'constructs';
-import { Fn } from 'cdktf';
+import { Fn, type ITerraformDependable } from 'cdktf';
 import { SecretManagerSecret } from '@cdktf/provider-google/lib/secret-manager-secret';
 import { SecretManagerSecretIamMember } from '@cdktf/provider-google/lib/secret-manager-secret-iam-member';
 import { jurisdictionRules, type Jurisdiction } from '../config/jurisdictions';
 import { assertGrantable, grantDependencies, grantKey } from './grant-policy';
 import type { IGrantee } from './principal';
 import type { SecretRotationNotices } from './secret-rotation-notices';
+import type { StoreEncryption } from './tenant-keys';
 import type { TenantProject } from './tenant-project';
 
 /** Credentials rotate every 90 days unless the integration's own policy is stricter. */
@@ -36,6 +39,8 @@ export interface IntegrationSecretProps {
   readonly rotationDays?: number;
   /** Terraform may not destroy the secret. Default true; lifted only when offboarding. */
   readonly deletionProtection?: boolean;
+  /** Encrypt each replica with the tenant's Secret Manager key of its region (ENC-2). Default: Google-managed encryption. */
+  readonly encryption?: StoreEncryption;
 }
 
 export class IntegrationSecret extends Construct {
@@ -68,13 +73,21 @@ export class IntegrationSecret extends Construct {
     this.projectId = props.project.projectId;
     const api = props.project.enableApi('secretmanager.googleapis.com');
     const rotationHours = this.rotationDays * 24;
+    const locations = [...new Set(props.replicaLocations)].sort();
+    const keyGrants: ITerraformDependable[] = [];
+    const replicas = locations.map((location) => {
+      if (!props.encryption) return { location };
+      const key = props.encryption.keys.keyFor('secrets', [location]);
+      keyGrants.push(key.grantEncryptDecrypt(props.encryption.serviceAgents.agent('secretmanager')));
+      return { location, customerManagedEncryption: { kmsKeyName: key.keyName } };
+    });
     this.secret = new SecretManagerSecret(this, 'secret', {
       project: props.project.projectId,
       secretId: props.secretId,
       labels: { 'data-class': 'credentials' },
       annotations: { purpose: props.purpose },
       replication: {
-        userManaged: { replicas: [...new Set(props.replicaLocations)].sort().map((location) => ({ location })) },
+        userManaged: { replicas },
       },
       rotation: {
         rotationPeriod: `${rotationHours * 3600}s`,
@@ -86,7 +99,7 @@ export class IntegrationSecret extends Construct {
       topics: [{ name: props.rotationNotices.topicId }],
       deletionProtection: props.deletionProtection ?? true,
       lifecycle: { ignoreChanges: ['rotation[0].next_rotation_time'] },
-      dependsOn: [...(api ? [api] : []), props.rotationNotices.agentPublish],
+      dependsOn: [...(api ? [api] : []), props.rotationNotices.agentPublish, ...keyGrants],
     });
   }
 

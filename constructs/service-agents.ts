@@ -1,10 +1,14 @@
 /**
  * Google-managed service agents of the tenant's project, as grantees. Pub/Sub's agent publishes
  * dead letters and writes BigQuery subscriptions; Secret Manager's agent publishes rotation notices.
+ * With customer-managed keys (ENC-2) each store's agent also encrypts and decrypts with its key:
+ * Pub/Sub, Secret Manager and Firestore through their `service-<number>@gcp-sa-*` agents, BigQuery
+ * through `bq-<number>@bigquery-encryption.iam.gserviceaccount.com`.
  * Their addresses carry the project number, which comes from the google_project we create or, in a
  * customer's own project (HAND-2), from a data source that only reads it.
  */
 import { Construct } from 'constructs';
+import { DataGoogleBigqueryDefaultServiceAccount } from '@cdktf/provider-google/lib/data-google-bigquery-default-service-account';
 import { DataGoogleProject } from '@cdktf/provider-google/lib/data-google-project';
 import type { IWorkloadGrantee } from './grant-policy';
 import type { TenantProject } from './tenant-project';
@@ -13,9 +17,10 @@ import type { TenantProject } from './tenant-project';
 export const SERVICE_AGENT_DOMAINS = {
   pubsub: { domain: 'gcp-sa-pubsub.iam.gserviceaccount.com', api: 'pubsub.googleapis.com' },
   secretmanager: { domain: 'gcp-sa-secretmanager.iam.gserviceaccount.com', api: 'secretmanager.googleapis.com' },
+  firestore: { domain: 'gcp-sa-firestore.iam.gserviceaccount.com', api: 'firestore.googleapis.com' },
 } as const;
 
-export type ServiceAgentName = keyof typeof SERVICE_AGENT_DOMAINS;
+export type ServiceAgentName = keyof typeof SERVICE_AGENT_DOMAINS | 'bigquery-encryption';
 
 export interface ServiceAgentsProps {
   readonly project: TenantProject;
@@ -44,8 +49,24 @@ export class ServiceAgents extends Construct {
   /** The service agent of `name`, as a grantee whose grants wait for its API to be enabled. */
   agent(name: ServiceAgentName): IWorkloadGrantee {
     let agent = this.agents.get(name);
+    if (!agent && name === 'bigquery-encryption') {
+      // BigQuery's encryption account (bq-<number>@bigquery-encryption.iam.gserviceaccount.com) is
+      // created on first request; the data source asks for it, so it exists before any grant. It
+      // waits for the API, which defers the read to apply time in a project created in the same run.
+      const service = this.project.enableApi('bigquery.googleapis.com');
+      const account = new DataGoogleBigqueryDefaultServiceAccount(this, 'bigquery-encryption', {
+        project: this.project.projectId,
+        dependsOn: service ? [service] : [],
+      });
+      agent = {
+        member: `serviceAccount:${account.email}`,
+        grantKey: 'bigquery-encryption-agent',
+        grantDependencies: service ? [service] : [],
+      };
+      this.agents.set(name, agent);
+    }
     if (!agent) {
-      const { domain, api } = SERVICE_AGENT_DOMAINS[name];
+      const { domain, api } = SERVICE_AGENT_DOMAINS[name as keyof typeof SERVICE_AGENT_DOMAINS];
       const service = this.project.enableApi(api);
       agent = {
         member: `serviceAccount:service-${this.projectNumber}@${domain}`,

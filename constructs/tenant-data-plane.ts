@@ -4,6 +4,10 @@
  * Each optional feature (sources, conversion tracking, MCP, integrations) adds its resources, secrets
  * and grants only when the config turns it on. In a customer-owned project (HAND-2) the same
  * resources go into that project and nothing project-wide is changed.
+ * In a project Smart Segments owns, every store of Customer Data (warehouse, source and conversion
+ * topics, secrets, conversion state) is encrypted with the tenant's own keys (TenantKeys, ENC-2),
+ * which offboarding destroys (crypto-shredding, DEL-2). A customer's own project gets no key ring
+ * (HAND-2: only what the config names), so its stores keep Google-managed encryption.
  */
 import { Construct } from 'constructs';
 import { SOURCE_INFO, type Source } from '../config/catalog';
@@ -22,6 +26,7 @@ import { PublicEdge, type EdgeBackend } from './public-edge';
 import { RelayService } from './relay-service';
 import { SecretRotationNotices } from './secret-rotation-notices';
 import { ServiceAgents } from './service-agents';
+import { TenantKeys, type StoreEncryption } from './tenant-keys';
 import type { TenantProject } from './tenant-project';
 import { Warehouse } from './warehouse';
 import { WorkloadIdentity } from './workload-identity';
@@ -55,6 +60,8 @@ export class TenantDataPlane extends Construct {
   readonly warehouse: Warehouse;
   readonly dbt: WorkloadIdentity;
   readonly serviceAgents: ServiceAgents;
+  /** The tenant's keys (ENC-2); undefined in a customer's own project (HAND-2). */
+  readonly keys?: TenantKeys;
   readonly sourcePipeline?: EventPipeline;
   readonly ingest?: RelayService;
   readonly conversionPipeline?: ConversionPipeline;
@@ -76,9 +83,24 @@ export class TenantDataPlane extends Construct {
     const jurisdiction = tenant.jurisdiction;
     const region = tenant.region;
     this.serviceAgents = new ServiceAgents(this, 'service-agents', { project });
+    if (project.isOwnedBySmartSegments) {
+      this.keys = new TenantKeys(this, 'keys', {
+        project,
+        jurisdiction,
+        region,
+        protectData: protection.protectData,
+        protectWorkloads: protection.protectWorkloads,
+      });
+    }
 
     // Warehouse (DPA A.7) and dbt Labs' transformation account (Annex III, SUB-1).
-    this.warehouse = new Warehouse(this, 'warehouse', { project, jurisdiction, region, protectData: protection.protectData });
+    this.warehouse = new Warehouse(this, 'warehouse', {
+      project,
+      jurisdiction,
+      region,
+      protectData: protection.protectData,
+      encryption: this.storeEncryption,
+    });
     this.dbt = new WorkloadIdentity(this, 'dbt-identity', {
       project,
       accountId: WORKLOAD_ACCOUNT_IDS.dbt,
@@ -122,6 +144,7 @@ export class TenantDataPlane extends Construct {
           warehouse: this.warehouse,
           rotationNotices: this.rotationNotices,
           protectData: protect,
+          encryption: this.storeEncryption,
         }),
     );
 
@@ -133,6 +156,11 @@ export class TenantDataPlane extends Construct {
   /** `<tenant>.<edge domain>`, the tenant's public hostname. */
   get hostname(): string {
     return `${this.props.tenant.id}.${this.props.platform.edgeDomain}`;
+  }
+
+  /** The tenant's keys with the service agents that use them, for a store construct (ENC-2). */
+  private get storeEncryption(): StoreEncryption | undefined {
+    return this.keys ? { keys: this.keys, serviceAgents: this.serviceAgents } : undefined;
   }
 
   /** Created with the first secret, so a tenant without secrets has no rotation topic. */
@@ -160,6 +188,7 @@ export class TenantDataPlane extends Construct {
       project,
       jurisdiction,
       serviceAgents: this.serviceAgents,
+      encryption: this.keys,
       name: SOURCE_EVENTS_TOPIC,
       dataClass: 'customer-data',
       deadLetter: { retentionSeconds: SOURCE_EVENT_RETENTION_SECONDS },
@@ -193,6 +222,7 @@ export class TenantDataPlane extends Construct {
         replicaLocations: [region],
         rotationNotices: this.rotationNotices,
         deletionProtection: protect,
+        encryption: this.storeEncryption,
       });
     }
 
@@ -209,6 +239,7 @@ export class TenantDataPlane extends Construct {
         project,
         jurisdiction,
         serviceAgents: this.serviceAgents,
+        encryption: this.keys,
       });
       const state = new ConversionState(this, 'conversion-state', {
         project,
@@ -217,6 +248,7 @@ export class TenantDataPlane extends Construct {
         image: platform.images.conversionRelay,
         ttlSeconds: conversionPipeline.maxEventAgeSeconds,
         protectData: protect,
+        encryption: this.storeEncryption,
       });
       const relay = new ConversionRelay(this, 'conversion-relay', {
         project,
@@ -231,6 +263,7 @@ export class TenantDataPlane extends Construct {
         rotationNotices: this.rotationNotices,
         serviceAgents: this.serviceAgents,
         protectData: protect,
+        encryption: this.keys,
       });
       conversionPipeline.grantPublish(identity);
       conversionPipeline.grantPublishWithdrawals(identity);

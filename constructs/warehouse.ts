@@ -4,8 +4,13 @@
  * BigQuery's 7-day fail-safe, 9 days in all, inside the 14 days of DPA 10.1 (RET-3). While the
  * tenant is served the dataset cannot be destroyed; only offboarding lifts that. Access is granted on
  * the dataset itself: edit for the dbt transformation account (SUB-1), read for the MCP endpoint.
+ * Given the tenant's keys, the dataset's default encryption is the tenant's warehouse key in the
+ * KMS location of the dataset (KMS `europe` for the `EU` multi-region), which BigQuery's encryption
+ * account may use before the dataset is created (ENC-2). The default applies to tables created
+ * after it is set; tables that existed before keep the key they were created with.
  */
 import { Construct } from 'constructs';
+import type { ITerraformDependable } from 'cdktf';
 import { BigqueryDataset } from '@cdktf/provider-google/lib/bigquery-dataset';
 import { BigqueryDatasetIamMember } from '@cdktf/provider-google/lib/bigquery-dataset-iam-member';
 import { BigqueryTable } from '@cdktf/provider-google/lib/bigquery-table';
@@ -14,6 +19,7 @@ import { jurisdictionRules, type Jurisdiction } from '../config/jurisdictions';
 import { assertGrantable, grantDependencies, grantKey, roleKey } from './grant-policy';
 import type { IGrantee } from './principal';
 import type { RecoveryPosture } from './recovery-posture';
+import type { EncryptionKey, StoreEncryption } from './tenant-keys';
 import type { TenantProject } from './tenant-project';
 
 /** BigQuery's minimum time-travel window; the shortest recovery that still exists (RET-3, BAK-1). */
@@ -32,6 +38,8 @@ export interface WarehouseProps {
   readonly datasetId?: string;
   /** Protect the dataset and its tables from destroy. Default true; false only when offboarding. */
   readonly protectData?: boolean;
+  /** Encrypt the dataset's tables with the tenant's warehouse key (ENC-2). Default: Google-managed encryption. */
+  readonly encryption?: StoreEncryption;
 }
 
 export class Warehouse extends Construct {
@@ -40,6 +48,8 @@ export class Warehouse extends Construct {
   readonly location: string;
   readonly projectId: string;
   readonly protectData: boolean;
+  /** The key the dataset's tables are encrypted with, when the warehouse has one (ENC-2). */
+  readonly encryptionKey?: EncryptionKey;
   private readonly tables = new Map<string, BigqueryTable>();
 
   constructor(scope: Construct, id: string, props: WarehouseProps) {
@@ -56,6 +66,11 @@ export class Warehouse extends Construct {
     this.projectId = props.project.projectId;
     this.protectData = props.protectData ?? true;
     const api = props.project.enableApi('bigquery.googleapis.com');
+    const deps: ITerraformDependable[] = api ? [api] : [];
+    if (props.encryption) {
+      this.encryptionKey = props.encryption.keys.keyFor('warehouse', [this.location]);
+      deps.push(this.encryptionKey.grantEncryptDecrypt(props.encryption.serviceAgents.agent('bigquery-encryption')));
+    }
     this.dataset = new BigqueryDataset(this, 'dataset', {
       project: this.projectId,
       datasetId: this.datasetId,
@@ -66,8 +81,9 @@ export class Warehouse extends Construct {
       // Offboarding destroys the dataset with its tables; while served, destroy is refused twice over.
       deleteContentsOnDestroy: !this.protectData,
       labels: { 'data-class': 'customer-data' },
+      defaultEncryptionConfiguration: this.encryptionKey ? { kmsKeyName: this.encryptionKey.keyName } : undefined,
       lifecycle: { preventDestroy: this.protectData },
-      dependsOn: api ? [api] : [],
+      dependsOn: deps,
     });
   }
 

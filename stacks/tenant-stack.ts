@@ -91,7 +91,15 @@ export class TenantStack extends TerraformStack {
       // HAND-1 release: the project, the customer's ownership, its settings and the warehouse data
       // leave our state without being destroyed; our workloads, grants, secrets and contacts are
       // no longer declared, so the apply destroys them (their protection was lifted at transfer).
-      this.releasedAddresses = releaseFromState(this, [this.project, handoff, ...kept, ...this.dataPlane.warehouse.storageResources]);
+      // The warehouse keys, their key rings and BigQuery's grants on them go with the warehouse:
+      // destroying them would crypto-shred the customer's data (ENC-2, DEL-2).
+      this.releasedAddresses = releaseFromState(this, [
+        this.project,
+        handoff,
+        ...kept,
+        ...this.dataPlane.warehouse.storageResources,
+        ...(this.dataPlane.keys?.warehouseEncryption ?? []),
+      ]);
       this.node.tryRemoveChild('data-plane');
       this.node.tryRemoveChild('essential-contacts');
     }

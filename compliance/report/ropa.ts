@@ -363,6 +363,8 @@ export function buildRopaRecord(tenant: ResolvedTenant, stack: SynthesizedStack,
         ...rules.regions,
         ...(rules.storageMultiRegion ? [rules.storageMultiRegion] : []),
         ...(rules.firestoreMultiRegion ? [rules.firestoreMultiRegion] : []),
+        // Key rings of the multi-region stores live in the KMS multi-region (ENC-2).
+        ...(rules.kmsMultiRegion ? [rules.kmsMultiRegion] : []),
       ],
       inUse,
       note: rules.note,

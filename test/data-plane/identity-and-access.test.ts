@@ -261,7 +261,9 @@ describe('SUB-1: dbt Labs has a dedicated account limited to running jobs and ed
     for (const g of iamGrants(b.synth).filter((x) => x.resource.name.startsWith('data-plane_'))) {
       const ok =
         new RegExp(`^serviceAccount:[a-z0-9-]+@${b.tenant.projectId}\\.iam\\.gserviceaccount\\.com$`).test(g.member) ||
-        /^serviceAccount:service-\$\{[^}]+\}@gcp-sa-(pubsub|secretmanager)\.iam\.gserviceaccount\.com$/.test(g.member) ||
+        /^serviceAccount:service-\$\{[^}]+\}@gcp-sa-(pubsub|secretmanager|firestore)\.iam\.gserviceaccount\.com$/.test(g.member) ||
+        // BigQuery's encryption account (bq-<number>@bigquery-encryption...), read from its data source (ENC-2).
+        /^serviceAccount:\$\{data\.google_bigquery_default_service_account\.[^}]+\.email\}$/.test(g.member) ||
         g.member.endsWith(`@${domain}`) && g.member.startsWith('group:');
       expect([g.member, ok]).toEqual([g.member, true]);
     }

@@ -54,7 +54,8 @@ describe('optional features: off means no resources, secrets or grants', () => {
     expect(strings.filter((s) => /conversion|consent-withdrawals|sched-state-purge|\/consent|\/conversions/.test(s))).toEqual([]);
     expect(b.synth.ofType('google_firestore_database', 'google_firestore_field')).toEqual([]);
     const removed = [...fullInventory].filter((k) => !inventory(b).has(k.replace(/alpha/g, 'bravo')));
-    expect(removed.filter((k) => !/conversion|consent|sched-state-purge|google_firestore|datastore/.test(k))).toEqual([]);
+    // The Firestore key and its grant (ENC-2) go with the conversion state.
+    expect(removed.filter((k) => !/conversion|consent|sched-state-purge|google_firestore|datastore|firestore/.test(k))).toEqual([]);
     // The ingest webhook no longer touches conversion events and has no conversion topic to publish to.
     const ingest = b.synth.ofType('google_cloud_run_v2_service').find((s) => s.values.name === 'ingest-webhook')!;
     expect(JSON.stringify(ingest.values)).not.toMatch(/CONVERSION|CONSENT/);
@@ -91,9 +92,20 @@ describe('optional features: off means no resources, secrets or grants', () => {
   it('everything off: the warehouse and the dbt account only, no edge, no secrets, no rotation topic', () => {
     const b = buildTenant(makeTenant({ id: 'foxtrot', sources: [], integrations: [], conversionTracking: { enabled: false, destinations: [] }, mcp: { enabled: false } }));
     const types = [...new Set(dataPlane(b.synth).map((r) => r.type))].sort();
-    expect(types).toEqual(['google_bigquery_dataset', 'google_bigquery_dataset_iam_member', 'google_project_iam_member', 'google_service_account']);
+    // The warehouse's key, its key ring and BigQuery's grant on it stay (ENC-2).
+    expect(types).toEqual([
+      'google_bigquery_dataset',
+      'google_bigquery_dataset_iam_member',
+      'google_kms_crypto_key',
+      'google_kms_crypto_key_iam_member',
+      'google_kms_key_ring',
+      'google_project_iam_member',
+      'google_service_account',
+    ]);
     expect(names(b.synth.ofType('google_service_account'), 'account_id')).toEqual(['dbt-transform']);
-    expect(b.synth.json.data ?? {}).toEqual({});
+    expect(b.synth.ofType('google_kms_crypto_key').map((k) => k.values.name)).toEqual(['warehouse']);
+    // The one data source asks BigQuery for its encryption account, so it exists before the grant.
+    expect(Object.keys(b.synth.json.data ?? {})).toEqual(['google_bigquery_default_service_account']);
     expect(b.synth.json.output ?? {}).toEqual({});
   });
 });

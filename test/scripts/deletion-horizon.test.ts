@@ -85,7 +85,8 @@ describe('RET-3 / DEL-1: deletion horizons read from the synthesized stack', () 
       google_logging_project_bucket_config: '2025-04-02', // 30 days log retention (DPA 10.3)
     });
     expect(certificate.deadline).toBe('2025-03-15');
-    expect(certificate.statements.join('\n')).toMatch(/h-key.* are destroyed by 2025-03-04/);
+    // The statement gives the date by which every key is destroyed: the tenant's own keys (7 days, ENC-2) come last.
+    expect(certificate.statements.join('\n')).toMatch(/h-key.* are destroyed by 2025-03-10/);
   });
 
   it('reads defaults where an attribute is absent, and says so', () => {

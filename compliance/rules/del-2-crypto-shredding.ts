@@ -1,0 +1,121 @@
+/**
+ * DEL-2 (DPA 10.1, 10.3): offboarding destroys the tenant's key versions (crypto-shredding), so
+ * every copy of the data they encrypt, Google's backups included, is unreadable once the versions
+ * leave DESTROY_SCHEDULED. Each key states `destroy_scheduled_duration` (it is immutable once the
+ * key exists, so it is checked from the start) and it is at most 14 days, the deletion promise of
+ * DPA 10.1. While the tenant is served, a key is protected from destroy whenever a store it
+ * encrypts is (destroying the key would shred data the store itself protects); when the tenant is
+ * offboarding nothing protects a key, and each key's destruction horizon, computed by
+ * compliance/deletion-horizon exactly as the deletion certificate computes its date, is reported.
+ */
+import { createsProject } from '../../config/loader';
+import { DAY, inventoryDataStores } from '../deletion-horizon';
+import { customerDataStores, storeProtection, storesByKey } from '../encryption-keys';
+import { block } from '../json-blocks';
+import { parseDurationSeconds } from '../retention-budget';
+import { STACK_ADDRESS, compliant, defineRule, nonCompliant, notApplicable, type Finding } from '../rule';
+
+/** The longest scheduled destruction that still shreds every copy within the 14 days of DPA 10.1. */
+export const MAX_DESTROY_SCHEDULED_DAYS = 14;
+
+export const del2CryptoShredding = defineRule({
+  control: 'DEL-2',
+  explanation:
+    "Offboarding destroys the tenant's keys, whose versions are gone within their scheduled-destruction period (at most 14 days), so every copy is unreadable.",
+  appliesTo: ['tenant'],
+  check(ctx) {
+    const tenant = ctx.tenant!;
+    if (!createsProject(tenant)) {
+      return [
+        notApplicable(
+          `project ${tenant.projectId} is the customer's own (HAND-2): Smart Segments holds no keys there to destroy; offboarding deletes the stores it created (RET-3)`,
+        ),
+      ];
+    }
+    const keys = ctx.stack.ofType('google_kms_crypto_key');
+    if (keys.length === 0) {
+      const stores = customerDataStores(ctx.stack).filter((s) => !s.inheritsFrom);
+      return stores.length > 0
+        ? [
+            nonCompliant(
+              STACK_ADDRESS,
+              `the stack holds ${stores.length} Customer Data store(s) but no key of its own, so offboarding cannot crypto-shred their backups.`,
+              "encrypt the stores with the tenant's keys (TenantKeys, ENC-2).",
+            ),
+          ]
+        : [notApplicable('the stack holds no Customer Data store and no key')];
+    }
+    const offboarding = tenant.lifecycle.state === 'offboarding';
+    const horizons = new Map(inventoryDataStores(ctx.stack).stores.map((s) => [s.address, s]));
+    const byKey = storesByKey(ctx.stack);
+    const findings: Finding[] = [];
+    for (const key of keys) {
+      const raw = key.values.destroy_scheduled_duration;
+      const seconds = parseDurationSeconds(raw);
+      const preventDestroy = block(key.values.lifecycle)?.prevent_destroy === true;
+      if (seconds === undefined) {
+        findings.push(
+          nonCompliant(
+            key.address,
+            'destroy_scheduled_duration is not set, so destroyed versions stay readable for the Cloud KMS default of 30 days, past the 14 days of DPA 10.1 (and the setting cannot be changed once the key exists).',
+            `set destroy_scheduled_duration to at most ${MAX_DESTROY_SCHEDULED_DAYS * DAY}s (TenantKeys uses 7 days).`,
+          ),
+        );
+        continue;
+      }
+      if (seconds > MAX_DESTROY_SCHEDULED_DAYS * DAY) {
+        findings.push(
+          nonCompliant(
+            key.address,
+            `destroyed versions stay scheduled ${(seconds / DAY).toFixed(1)} days, so copies stay readable past the 14 days of DPA 10.1.`,
+            `set destroy_scheduled_duration to at most ${MAX_DESTROY_SCHEDULED_DAYS * DAY}s.`,
+          ),
+        );
+        continue;
+      }
+      const encrypts = byKey.get(key.address) ?? [];
+      if (offboarding) {
+        if (preventDestroy) {
+          findings.push(
+            nonCompliant(
+              key.address,
+              'the tenant is offboarding, but lifecycle.prevent_destroy keeps the key, so its versions are never destroyed and backups stay readable.',
+              'lift the protection for offboarding (config/lifecycle.ts, TenantKeys protectData/protectWorkloads).',
+            ),
+          );
+        } else {
+          const horizon = horizons.get(key.address)?.retentionSeconds ?? seconds;
+          findings.push(
+            compliant(
+              key.address,
+              `destroyed by the offboarding; its versions are gone ${(horizon / DAY).toFixed(1)} days later, and with them every copy of ${
+                encrypts.length ? encrypts.map((s) => s.resource.address).join(', ') : 'what it encrypted'
+              }, backups included (the deletion certificate states the date)`,
+            ),
+          );
+        }
+        continue;
+      }
+      const protectedStores = encrypts.filter((s) => storeProtection(s.resource) !== undefined);
+      if (protectedStores.length > 0 && !preventDestroy) {
+        findings.push(
+          nonCompliant(
+            key.address,
+            `destroying this key would make ${protectedStores.map((s) => s.resource.address).join(', ')} unreadable, though the store itself is protected from destroy.`,
+            'protect the key as its stores are (lifecycle.prevent_destroy while the tenant is served; TenantKeys does).',
+          ),
+        );
+      } else {
+        findings.push(
+          compliant(
+            key.address,
+            `${preventDestroy ? 'protected from destroy while the tenant is served' : 'not protected, as none of its stores is'}; offboarding destroys it and its versions are gone ${(
+              seconds / DAY
+            ).toFixed(1)} days later`,
+          ),
+        );
+      }
+    }
+    return findings;
+  },
+});
