@@ -10,7 +10,7 @@
  * skipped silently.
  */
 import { parseDurationSeconds } from './retention-budget';
-import type { SynthesizedResource, SynthesizedStack } from './synthesized-stack';
+import { dependsTransitivelyOn, type SynthesizedResource, type SynthesizedStack } from './synthesized-stack';
 
 export const HOUR = 60 * 60;
 export const DAY = 24 * HOUR;
@@ -373,45 +373,6 @@ function isIamResource(type: string): boolean {
   return /_iam_(member|binding|policy|audit_config)$/.test(type);
 }
 
-/** Direct dependencies: explicit depends_on and every `${type.name...}` reference in the values. */
-function dependenciesOf(r: SynthesizedResource): Set<string> {
-  const deps = new Set<string>();
-  const { depends_on: dependsOnList, ...rest } = r.values;
-  // depends_on holds bare addresses ("google_project.x"); attributes hold "${google_project.x.id}".
-  if (Array.isArray(dependsOnList)) {
-    for (const d of dependsOnList) if (typeof d === 'string') deps.add(d.replace(/^\$\{(.*)\}$/, '$1'));
-  }
-  const visit = (v: unknown): void => {
-    if (typeof v === 'string') {
-      for (const expr of v.matchAll(/\$\{([^}]*)\}/g)) {
-        for (const m of expr[1].matchAll(/(?<![\w.])(google_[a-z0-9_]+)\.([A-Za-z0-9_-]+)/g)) deps.add(`${m[1]}.${m[2]}`);
-      }
-    } else if (Array.isArray(v)) v.forEach(visit);
-    else if (v && typeof v === 'object') Object.values(v).forEach(visit);
-  };
-  visit(rest);
-  return deps;
-}
-
-/** True when destroy must delete `from` before `to` (a dependency path leads from one to the other). */
-function dependsOn(stack: SynthesizedStack, from: SynthesizedResource, toAddress: string): boolean {
-  const byAddress = new Map(stack.resources.map((r) => [r.address, r]));
-  const seen = new Set<string>();
-  const queue = [from.address];
-  while (queue.length > 0) {
-    const current = byAddress.get(queue.pop()!);
-    if (!current) continue;
-    for (const dep of dependenciesOf(current)) {
-      if (dep === toAddress) return true;
-      if (!seen.has(dep)) {
-        seen.add(dep);
-        queue.push(dep);
-      }
-    }
-  }
-  return false;
-}
-
 /** Every data store of the stack with its horizon and blockers, sorted by address. */
 export function inventoryDataStores(stack: SynthesizedStack): StoreInventory {
   const projectResource = stack.ofType('google_project')[0];
@@ -444,7 +405,7 @@ export function inventoryDataStores(stack: SynthesizedStack): StoreInventory {
     if (lifecycle?.prevent_destroy === true) blockers.push('lifecycle.prevent_destroy is true: destroy refuses to delete it');
     // A store that does not depend on the project may outlive it: Terraform is then free to shut
     // the project down first, and the store waits with the project for 30 days.
-    if (projectResource && rule.category === 'customer-data' && !dependsOn(stack, r, projectResource.address)) {
+    if (projectResource && rule.category === 'customer-data' && !dependsTransitivelyOn(stack, r, projectResource.address)) {
       components.push({
         what: 'shut-down project (the store does not depend on the project, so destroy may shut the project down first)',
         seconds: PROJECT_PENDING_DELETION_SECONDS,

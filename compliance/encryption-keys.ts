@@ -174,41 +174,6 @@ export function keyUseGrants(stack: SynthesizedStack): Grant[] {
   return grantsOf(stack).filter((g) => usesKeys(g.role));
 }
 
-/** Direct dependencies of a resource: depends_on and every `${google_x.y...}` reference. */
-function dependenciesOf(r: SynthesizedResource): Set<string> {
-  const deps = new Set<string>();
-  const { depends_on: explicit, ...rest } = r.values;
-  if (Array.isArray(explicit)) for (const d of explicit) if (typeof d === 'string') deps.add(d.replace(/^\$\{(.*)\}$/, '$1'));
-  const visit = (v: unknown): void => {
-    if (typeof v === 'string') {
-      for (const expr of v.matchAll(/\$\{([^}]*)\}/g))
-        for (const m of expr[1].matchAll(/(?<![\w.])(google_[a-z0-9_]+)\.([A-Za-z0-9_-]+)/g)) deps.add(`${m[1]}.${m[2]}`);
-    } else if (Array.isArray(v)) v.forEach(visit);
-    else if (v && typeof v === 'object') Object.values(v).forEach(visit);
-  };
-  visit(rest);
-  return deps;
-}
-
-/** True when Terraform must create `toAddress` before `from` (a dependency path leads there). */
-export function waitsFor(stack: SynthesizedStack, from: SynthesizedResource, toAddress: string): boolean {
-  const byAddress = new Map(stack.resources.map((r) => [r.address, r]));
-  const seen = new Set<string>();
-  const queue = [from.address];
-  while (queue.length > 0) {
-    const current = byAddress.get(queue.pop()!);
-    if (!current) continue;
-    for (const dep of dependenciesOf(current)) {
-      if (dep === toAddress) return true;
-      if (!seen.has(dep)) {
-        seen.add(dep);
-        queue.push(dep);
-      }
-    }
-  }
-  return false;
-}
-
 /** For each key of the stack (by address), the stores it encrypts. */
 export function storesByKey(stack: SynthesizedStack): Map<string, CustomerDataStore[]> {
   const out = new Map<string, CustomerDataStore[]>();

@@ -118,3 +118,45 @@ export function resolveDataReference(stack: SynthesizedStack, value: unknown): {
   const { ['//']: _meta, ...values } = block as Record<string, unknown>;
   return { type: m[1], name: m[2], values };
 }
+
+/** The addresses a resource refers to: its `depends_on` entries and every `${type.name...}` interpolation. */
+export function dependenciesOf(r: SynthesizedResource): Set<string> {
+  const deps = new Set<string>();
+  const { depends_on: dependsOnList, ...rest } = r.values;
+  // depends_on holds bare addresses ("google_project.x"); attributes hold "${google_project.x.id}".
+  if (Array.isArray(dependsOnList)) {
+    for (const d of dependsOnList) if (typeof d === 'string') deps.add(d.replace(/^\$\{(.*)\}$/, '$1'));
+  }
+  const visit = (v: unknown): void => {
+    if (typeof v === 'string') {
+      for (const expr of v.matchAll(/\$\{([^}]*)\}/g)) {
+        for (const m of expr[1].matchAll(/(?<![\w.])(google_[a-z0-9_]+)\.([A-Za-z0-9_-]+)/g)) deps.add(`${m[1]}.${m[2]}`);
+      }
+    } else if (Array.isArray(v)) v.forEach(visit);
+    else if (v && typeof v === 'object') Object.values(v).forEach(visit);
+  };
+  visit(rest);
+  return deps;
+}
+
+/**
+ * True when a dependency path leads from `from` to `toAddress`: Terraform then creates `toAddress`
+ * first, and destroys `from` first.
+ */
+export function dependsTransitivelyOn(stack: SynthesizedStack, from: SynthesizedResource, toAddress: string): boolean {
+  const byAddress = new Map(stack.resources.map((r) => [r.address, r]));
+  const seen = new Set<string>();
+  const queue = [from.address];
+  while (queue.length > 0) {
+    const current = byAddress.get(queue.pop()!);
+    if (!current) continue;
+    for (const dep of dependenciesOf(current)) {
+      if (dep === toAddress) return true;
+      if (!seen.has(dep)) {
+        seen.add(dep);
+        queue.push(dep);
+      }
+    }
+  }
+  return false;
+}

@@ -10,7 +10,8 @@
  */
 import { createsProject } from '../../config/loader';
 import { kmsLocationFor, kmsLocationMatches } from '../../config/jurisdictions';
-import { customerDataStores, keyUseGrants, waitsFor } from '../encryption-keys';
+import { customerDataStores, keyUseGrants } from '../encryption-keys';
+import { dependsTransitivelyOn } from '../synthesized-stack';
 import { isHandoverOwnerGrant } from '../grants';
 import { parseDurationSeconds } from '../retention-budget';
 import { compliant, defineRule, nonCompliant, notApplicable, type Finding } from '../rule';
@@ -79,7 +80,7 @@ export const enc2CustomerManagedKeys = defineRule({
         if (site.key.key) {
           const keyGrants = grants.filter((g) => g.target.address === site.key!.key!.address && g.principal.isServiceAgent);
           if (keyGrants.length === 0) problems.push(`no service agent is granted encrypt/decrypt on its key, so the store cannot use it`);
-          else if (!keyGrants.some((g) => waitsFor(ctx.stack, r, g.address)))
+          else if (!keyGrants.some((g) => dependsTransitivelyOn(ctx.stack, r, g.address)))
             problems.push(`it does not wait for the service agent's grant on its key (${keyGrants.map((g) => g.address).join(', ')}), so creating it can fail`);
         }
         if (problems.length > 0) {
