@@ -15,6 +15,11 @@ import type { IGrantee } from './principal';
 /** The repository id; platform.yaml `images` are pulled from `<region>-docker.pkg.dev/<project>/<id>/`. */
 export const CONTAINER_REPOSITORY_ID = 'relay';
 
+/** Where the registry lives: the default region of the platform's home jurisdiction. */
+export function containerRegistryLocation(jurisdiction: Jurisdiction): string {
+  return jurisdictionRules(jurisdiction).defaultRegion;
+}
+
 export interface ContainerRegistryProps {
   readonly projectId: string;
   /** The repository is created in this jurisdiction's default region. */
@@ -37,7 +42,7 @@ export class ContainerRegistry extends Construct {
   constructor(scope: Construct, id: string, props: ContainerRegistryProps) {
     super(scope, id);
     this.projectId = props.projectId;
-    this.location = jurisdictionRules(props.jurisdiction).defaultRegion;
+    this.location = containerRegistryLocation(props.jurisdiction);
     this.repositoryId = props.repositoryId ?? CONTAINER_REPOSITORY_ID;
     this.imagePrefix = `${this.location}-docker.pkg.dev/${props.projectId}/${this.repositoryId}`;
     this.repository = new ArtifactRegistryRepository(this, 'repository', {

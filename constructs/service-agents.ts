@@ -18,6 +18,8 @@ export const SERVICE_AGENT_DOMAINS = {
   pubsub: { domain: 'gcp-sa-pubsub.iam.gserviceaccount.com', api: 'pubsub.googleapis.com' },
   secretmanager: { domain: 'gcp-sa-secretmanager.iam.gserviceaccount.com', api: 'secretmanager.googleapis.com' },
   firestore: { domain: 'gcp-sa-firestore.iam.gserviceaccount.com', api: 'firestore.googleapis.com' },
+  /** Cloud Run's agent pulls the container images of services and jobs. */
+  run: { domain: 'serverless-robot-prod.iam.gserviceaccount.com', api: 'run.googleapis.com' },
 } as const;
 
 export type ServiceAgentName = keyof typeof SERVICE_AGENT_DOMAINS | 'bigquery-encryption';

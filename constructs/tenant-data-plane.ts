@@ -19,6 +19,7 @@ import { CONSENT_WITHDRAWALS_TOPIC, CONVERSION_EVENTS_TOPIC, ConversionPipeline 
 import { ConversionRelay } from './conversion-relay';
 import { ConversionState } from './conversion-state';
 import { EventPipeline } from './event-pipeline';
+import { ImagePullAccess } from './image-pull-access';
 import { IntegrationJob } from './integration-job';
 import { IntegrationSecret } from './integration-secret';
 import { group, type IGrantee } from './principal';
@@ -70,6 +71,7 @@ export class TenantDataPlane extends Construct {
   readonly mcp?: RelayService;
   readonly integrationJobs: readonly IntegrationJob[];
   readonly edge?: PublicEdge;
+  readonly imagePull?: ImagePullAccess;
   private rotation?: SecretRotationNotices;
   private readonly props: TenantDataPlaneProps;
 
@@ -150,6 +152,11 @@ export class TenantDataPlane extends Construct {
 
     if (backends.length > 0) {
       this.edge = new PublicEdge(this, 'edge', { project, hostname: this.hostname, backends });
+    }
+
+    // Every Cloud Run service or job here runs a platform image, pulled by the Cloud Run agent.
+    if (this.ingest || this.mcp || this.integrationJobs.length > 0) {
+      this.imagePull = new ImagePullAccess(this, 'image-pull', { serviceAgents: this.serviceAgents, platform });
     }
   }
 

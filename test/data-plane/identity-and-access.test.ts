@@ -14,7 +14,7 @@ import { assertGrantable, PROJECT_LEVEL_ONLY_ROLES } from '../../constructs/gran
 import { TenantProject } from '../../constructs/tenant-project';
 import { WorkloadIdentity } from '../../constructs/workload-identity';
 import { exampleEnvironment } from '../support/synth';
-import { allStrings, dataPlane, exampleTenants, iamGrants, labels, referenced, runsAs, type BuiltTenant } from './support';
+import { allStrings, dataPlane, exampleTenants, iamGrants, isPlatformImagePull, labels, referenced, runsAs, type BuiltTenant } from './support';
 
 const built = exampleTenants();
 const env = exampleEnvironment();
@@ -55,7 +55,7 @@ describe('ISO-2: tenant workloads run as their own accounts, with grants on thei
   });
 
   it.each(built.map((b) => [b.tenant.id, b] as const))('%s grants only on resources in its own project', (_id, b) => {
-    for (const g of iamGrants(b.synth)) {
+    for (const g of iamGrants(b.synth).filter((x) => !isPlatformImagePull(x.resource))) {
       const project = g.resource.values.project;
       if (project !== undefined) expect(project).toBe(b.tenant.projectId);
       // Grants that name their target by reference point at a resource of this stack, which lives in the tenant project.
@@ -64,10 +64,21 @@ describe('ISO-2: tenant workloads run as their own accounts, with grants on thei
         if (target && target.values.project !== undefined) expect(target.values.project).toBe(b.tenant.projectId);
       }
     }
-    for (const r of dataPlane(b.synth)) {
+    for (const r of dataPlane(b.synth).filter((x) => !isPlatformImagePull(x))) {
       if (r.values.project !== undefined) expect(r.values.project).toBe(b.tenant.projectId);
     }
   });
+
+  it.each(built.map((b) => [b.tenant.id, b] as const))(
+    "%s reaches outside its project only for its own Cloud Run agent to read the platform's images",
+    (_id, b) => {
+      const outside = b.synth.resources.filter((r) => typeof r.values.project === 'string' && r.values.project !== b.tenant.projectId);
+      expect(outside.map((r) => r.address)).toEqual(b.synth.resources.filter(isPlatformImagePull).map((r) => r.address));
+      expect(outside).toHaveLength(1);
+      // The agent's project number comes from this tenant's own project.
+      expect(String(outside[0].values.member)).toMatch(/^serviceAccount:service-\$\{(google_project|data\.google_project)\.[^}]+\.number\}@/);
+    },
+  );
 
   it.each(built.map((b) => [b.tenant.id, b] as const))('%s runs every Cloud Run workload as a service account of its own project', (_id, b) => {
     const workloads = b.synth.ofType('google_cloud_run_v2_service', 'google_cloud_run_v2_job');
@@ -261,7 +272,7 @@ describe('SUB-1: dbt Labs has a dedicated account limited to running jobs and ed
     for (const g of iamGrants(b.synth).filter((x) => x.resource.name.startsWith('data-plane_'))) {
       const ok =
         new RegExp(`^serviceAccount:[a-z0-9-]+@${b.tenant.projectId}\\.iam\\.gserviceaccount\\.com$`).test(g.member) ||
-        /^serviceAccount:service-\$\{[^}]+\}@gcp-sa-(pubsub|secretmanager|firestore)\.iam\.gserviceaccount\.com$/.test(g.member) ||
+        /^serviceAccount:service-\$\{[^}]+\}@(gcp-sa-(pubsub|secretmanager|firestore)|serverless-robot-prod)\.iam\.gserviceaccount\.com$/.test(g.member) ||
         // BigQuery's encryption account (bq-<number>@bigquery-encryption...), read from its data source (ENC-2).
         /^serviceAccount:\$\{data\.google_bigquery_default_service_account\.[^}]+\.email\}$/.test(g.member) ||
         g.member.endsWith(`@${domain}`) && g.member.startsWith('group:');

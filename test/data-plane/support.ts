@@ -2,6 +2,8 @@
 import { Testing } from 'cdktf';
 import { SynthesizedStack, walkStrings, type SynthesizedResource } from '../../compliance/synthesized-stack';
 import type { ResolvedTenant } from '../../config/loader';
+import { sharedProjectId } from '../../config/naming';
+import { CONTAINER_REPOSITORY_ID } from '../../constructs/container-registry';
 import { TenantStack } from '../../stacks/tenant-stack';
 import { exampleEnvironment } from '../support/synth';
 
@@ -32,6 +34,20 @@ export function example(id: string): BuiltTenant {
 }
 
 /** Resources of the data plane (construct ids under `data-plane`). */
+/**
+ * The one data-plane resource outside the tenant's project: its Cloud Run agent's read access to the
+ * platform's image registry (images, no Customer Data), made by ImagePullAccess.
+ */
+export function isPlatformImagePull(r: SynthesizedResource): boolean {
+  return (
+    r.type === 'google_artifact_registry_repository_iam_member' &&
+    r.values.project === sharedProjectId(exampleEnvironment().platform) &&
+    r.values.repository === CONTAINER_REPOSITORY_ID &&
+    r.values.role === 'roles/artifactregistry.reader' &&
+    /^serviceAccount:service-\$\{[^}]+\}@serverless-robot-prod\.iam\.gserviceaccount\.com$/.test(String(r.values.member))
+  );
+}
+
 export function dataPlane(s: SynthesizedStack, ...types: string[]): SynthesizedResource[] {
   return (types.length ? s.ofType(...types) : s.resources).filter((r) => r.name.startsWith('data-plane_'));
 }
