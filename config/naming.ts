@@ -34,7 +34,7 @@ export function platformProjectIds(platform: Pick<PlatformConfig, 'projectPrefix
 
 /**
  * Workloads that run as a tenant's own service accounts (ISO-2, IAM-2). Account ids are fixed
- * here so the platform stack (registry read access) and the tenant stack agree without a
+ * here so the platform stack (breach detection: who may read a tenant's secrets) and the tenant stack agree without a
  * cross-stack reference.
  */
 export const WORKLOAD_ACCOUNT_IDS = {
