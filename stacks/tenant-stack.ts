@@ -27,8 +27,6 @@ export class TenantStack extends TerraformStack {
   readonly tenant: ResolvedTenant;
   readonly environment: EnvironmentConfig;
   readonly project: TenantProject;
-  /** Addresses released from state without destroy in the handover release phase (HAND-1). */
-  readonly releasedAddresses: readonly string[] = [];
   readonly dataPlane: TenantDataPlane;
 
   constructor(scope: Construct, props: TenantStackProps) {
@@ -93,7 +91,7 @@ export class TenantStack extends TerraformStack {
       // no longer declared, so the apply destroys them (their protection was lifted at transfer).
       // The warehouse keys, their key rings and BigQuery's grants on them go with the warehouse:
       // destroying them would crypto-shred the customer's data (ENC-2, DEL-2).
-      this.releasedAddresses = releaseFromState(this, [
+      releaseFromState(this, [
         this.project,
         handoff,
         ...kept,

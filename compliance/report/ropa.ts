@@ -5,7 +5,7 @@
  * controls apply). The wording follows the DPA's Annex I, so the record reads as the contract does.
  */
 import { CONVERSION_DESTINATION_INFO, INTEGRATION_INFO, SOURCE_INFO } from '../../config/catalog';
-import { JURISDICTION_RULES, type Jurisdiction } from '../../config/jurisdictions';
+import { JURISDICTION_RULES, allowedLocations, type Jurisdiction } from '../../config/jurisdictions';
 import { createsProject, type ResolvedTenant } from '../../config/loader';
 import { WORKLOAD_ACCOUNT_IDS } from '../../config/naming';
 import { SUBPROCESSORS } from '../../config/subprocessors';
@@ -359,13 +359,7 @@ export function buildRopaRecord(tenant: ResolvedTenant, stack: SynthesizedStack,
     location: {
       jurisdiction: tenant.jurisdiction,
       region: tenant.region,
-      allowed: [
-        ...rules.regions,
-        ...(rules.storageMultiRegion ? [rules.storageMultiRegion] : []),
-        ...(rules.firestoreMultiRegion ? [rules.firestoreMultiRegion] : []),
-        // Key rings of the multi-region stores live in the KMS multi-region (ENC-2).
-        ...(rules.kmsMultiRegion ? [rules.kmsMultiRegion] : []),
-      ],
+      allowed: allowedLocations(tenant.jurisdiction),
       inUse,
       note: rules.note,
       project: tenant.projectId,

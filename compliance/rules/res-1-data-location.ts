@@ -3,21 +3,14 @@
  * regions or multi-regions; London and Zurich are not EU. Checks the provider's default region too,
  * since a resource that names no location lands there.
  */
-import { JURISDICTION_RULES, isLocationAllowed, type Jurisdiction } from '../../config/jurisdictions';
+import { allowedLocations, isLocationAllowed, type Jurisdiction } from '../../config/jurisdictions';
 import { GLOBAL_ONLY_TYPES, LOCATION_REQUIRED, isGrantType, isLocationReference, locationsOf } from '../locations';
 import { compliant, defineRule, nonCompliant, type Finding } from '../rule';
 import { googleProviders, jurisdictionOf } from '../scope';
 
+/** The jurisdiction's locations, from the one table, for fix messages. */
 function allowedText(j: Jurisdiction): string {
-  const r = JURISDICTION_RULES[j];
-  return [
-    ...r.regions,
-    ...(r.storageMultiRegion ? [r.storageMultiRegion] : []),
-    ...(r.firestoreMultiRegion ? [r.firestoreMultiRegion] : []),
-    r.logLocation,
-  ]
-    .filter((l, i, all) => all.indexOf(l) === i)
-    .join(', ');
+  return allowedLocations(j).join(', ');
 }
 
 function hasPath(values: Readonly<Record<string, unknown>>, path: string): boolean {
