@@ -177,11 +177,18 @@ export function loadEnvironment(
     } else {
       projectOwners.set(projectId, `tenant "${tenant.id}"`);
     }
-    if (createsProject(tenant) && !platform.tenantFolders[tenant.jurisdiction]) {
+    if (!platform.jurisdictions.includes(tenant.jurisdiction)) {
+      // Every tenant, even one in its own project: the platform's folder, audit log and guardrails serve it.
+      problems.push({
+        file: displayPath(file),
+        field: 'jurisdiction',
+        message: `is ${tenant.jurisdiction}, which this environment does not serve; add ${tenant.jurisdiction} to jurisdictions in ${displayPath(platformFile)}, deploy platform-${platform.environment}, record tenantFolders.${tenant.jurisdiction} from its tenant_folders output, then add this tenant`,
+      });
+    } else if (createsProject(tenant) && !platform.tenantFolders[tenant.jurisdiction]) {
       problems.push({
         file: displayPath(platformFile),
         field: `tenantFolders.${tenant.jurisdiction}`,
-        message: `is missing, but tenant "${tenant.id}" needs its ${tenant.jurisdiction} folder; deploy the platform stack and record the folder id here`,
+        message: `is missing, but tenant "${tenant.id}" needs its ${tenant.jurisdiction} folder; deploy platform-${platform.environment} and record the folder id here from its tenant_folders output`,
       });
     }
     tenants.push({ ...tenant, projectId, sourceFile: displayPath(file) });

@@ -63,7 +63,13 @@ export const platformSchema = z.strictObject({
   /** Folder under which the platform creates its folders; the organization when absent. */
   parentFolder: z.string().regex(/^folders\/\d+$/, 'expected "folders/<number>"').optional(),
   /**
-   * Folder ids per jurisdiction, recorded after the platform stack is deployed (plain config,
+   * The jurisdictions this environment serves: the platform stack creates a folder (with its
+   * guardrails and central audit log) for each, whether or not a tenant is there yet, so the first
+   * tenant of a jurisdiction finds its folder. Must include EEA (RES-2) and platformJurisdiction.
+   */
+  jurisdictions: uniqueList(z.enum(JURISDICTIONS)).refine((list) => list.length > 0, { message: 'name at least EEA' }),
+  /**
+   * Folder ids per served jurisdiction, recorded after the platform stack is deployed (plain config,
    * not a cross-stack reference, so tenant plans never depend on platform state).
    */
   tenantFolders: z.partialRecord(z.enum(JURISDICTIONS), z.string().regex(/^folders\/\d+$/, 'expected "folders/<number>"')),
@@ -97,7 +103,38 @@ export const platformSchema = z.strictObject({
   }),
   /** Public hostname suffix of tenant webhook endpoints: `<tenant>.<edgeDomain>`. */
   edgeDomain: z.string().regex(/^[a-z0-9-]+(\.[a-z0-9-]+)+$/, 'expected a DNS domain such as hooks.smartsegments.ai'),
-});
+})
+  .superRefine(
+    (p, ctx) => {
+      // Cross-field rules on the served jurisdictions; each guards against the fields it reads.
+      if (!Array.isArray(p.jurisdictions)) return;
+      const served = p.jurisdictions as readonly string[];
+      if (!served.includes('EEA')) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['jurisdictions'],
+          message: 'must include EEA: the EEA folder and its location policy always exist (RES-2); add EEA to jurisdictions',
+        });
+      }
+      if (typeof p.platformJurisdiction === 'string' && !served.includes(p.platformJurisdiction)) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['jurisdictions'],
+          message: `must include platformJurisdiction ${p.platformJurisdiction}: its folder holds the platform's own audit log project; add ${p.platformJurisdiction} to jurisdictions`,
+        });
+      }
+      for (const j of Object.keys(p.tenantFolders ?? {})) {
+        if (!served.includes(j)) {
+          ctx.addIssue({
+            code: 'custom',
+            path: ['tenantFolders', j],
+            message: `records a folder for ${j}, which is not in jurisdictions: the platform stack would stop managing that folder and plan to destroy it (it is deletion-protected); add ${j} to jurisdictions`,
+          });
+        }
+      }
+    },
+    { when: () => true },
+  );
 
 export type PlatformConfig = z.infer<typeof platformSchema>;
 

@@ -11,6 +11,7 @@
  * Metrics live on the audit bucket, not in tenant projects, so a tenant project's owner cannot mute them.
  */
 import { Construct } from 'constructs';
+import type { ITerraformDependable } from 'cdktf';
 import { LoggingMetric } from '@cdktf/provider-google/lib/logging-metric';
 import { MonitoringAlertPolicy } from '@cdktf/provider-google/lib/monitoring-alert-policy';
 import { MonitoringNotificationChannel } from '@cdktf/provider-google/lib/monitoring-notification-channel';
@@ -91,6 +92,8 @@ export class BreachDetection extends Construct {
   readonly serviceAccountKey: Detector;
   readonly unexpectedSecretAccess: Detector;
   private readonly auditLog: CentralAuditLog;
+  /** The logging project's Monitoring API: alert policies and the channel are created after it. */
+  private readonly monitoring: ITerraformDependable[];
 
   constructor(scope: Construct, id: string, props: BreachDetectionProps) {
     super(scope, id);
@@ -109,13 +112,14 @@ export class BreachDetection extends Construct {
     this.auditLog = props.auditLog;
     const project = props.auditLog.project.projectId;
     const monitoring = props.auditLog.project.enableApi('monitoring.googleapis.com');
+    this.monitoring = monitoring ? [monitoring] : [];
     this.channel = new MonitoringNotificationChannel(this, 'security-contact', {
       project,
       type: 'email',
       displayName: `Security contact (${props.securityEmail})`,
       description: 'Breach detection alerts (BRE-1, DPA 8.1)',
       labels: { email_address: props.securityEmail },
-      dependsOn: monitoring ? [monitoring] : [],
+      dependsOn: this.monitoring,
     });
     const filters = breachFilters(props);
     this.iamPolicyChange = this.detector('iam-policy-change', filters.iamPolicyChange, {
@@ -147,6 +151,7 @@ export class BreachDetection extends Construct {
       name: `breach-${name}`,
       description: `${text.what} (BRE-1)`,
       // Bucket-scoped: counts entries routed into the central audit log from every project under the folder.
+      // The reference also orders the metric after the bucket, its Logging API and its project.
       bucketName: this.auditLog.bucket.id,
       filter,
       metricDescriptor: {
@@ -191,6 +196,8 @@ export class BreachDetection extends Construct {
       ],
       notificationChannels: [this.channel.name],
       alertStrategy: { autoClose: '604800s' },
+      // The metric reference orders it after the logging project; the Monitoring API must be on too.
+      dependsOn: this.monitoring,
       documentation: {
         subject: `BRE-1: ${text.title}`,
         mimeType: 'text/markdown',

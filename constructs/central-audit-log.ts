@@ -7,6 +7,7 @@
  * retention or delete the bucket while it holds logs, so the record outlives an incident.
  */
 import { Construct } from 'constructs';
+import type { ITerraformDependable } from 'cdktf';
 import { LoggingProjectBucketConfig } from '@cdktf/provider-google/lib/logging-project-bucket-config';
 import { LoggingFolderSink } from '@cdktf/provider-google/lib/logging-folder-sink';
 import { ProjectIamMember } from '@cdktf/provider-google/lib/project-iam-member';
@@ -14,6 +15,7 @@ import { jurisdictionRules, type Jurisdiction } from '../config/jurisdictions';
 import { assertGrantable, grantKey, roleKey } from './grant-policy';
 import type { IGrantee } from './principal';
 import { TenantProject } from './tenant-project';
+import type { LoggingLocation } from './logging-location';
 
 /**
  * 400 days: the retention Google applies to Admin Activity logs in every project's `_Required`
@@ -46,6 +48,16 @@ export interface CentralAuditLogProps {
   readonly projectId: string;
   /** The folder the logging project is created in (numeric id): its jurisdiction's folder, so the folder's location policy covers it. */
   readonly folderId: string;
+  /**
+   * The logging settings of that folder: the project waits for them, so its own `_Default` and
+   * `_Required` buckets are created in the jurisdiction (RES-4), not in `global`.
+   */
+  readonly folderLoggingLocation: LoggingLocation;
+  /**
+   * The folder's domain-restricted sharing policies (OrganizationPolicies.identityPolicies): grants in
+   * the logging project, to the sinks' Google-managed writer identities above all, wait for them. Default none.
+   */
+  readonly identityPolicies?: readonly ITerraformDependable[];
   readonly billingAccount: string;
   /** Whose logs these are; the bucket is created in this jurisdiction's log location. */
   readonly jurisdiction: Jurisdiction;
@@ -66,6 +78,7 @@ export class CentralAuditLog extends Construct {
   readonly bucketPath: string;
   /** The sinks routing into this bucket, by construct id. */
   private readonly sinks = new Map<string, LoggingFolderSink>();
+  private readonly identityPolicies: readonly ITerraformDependable[];
 
   constructor(scope: Construct, id: string, props: CentralAuditLogProps) {
     super(scope, id);
@@ -78,6 +91,7 @@ export class CentralAuditLog extends Construct {
     this.bucketId = props.bucketId ?? 'central-audit';
     this.location = jurisdictionRules(props.jurisdiction).logLocation;
     this.bucketPath = `projects/${props.projectId}/locations/${this.location}/buckets/${this.bucketId}`;
+    this.identityPolicies = props.identityPolicies ?? [];
 
     this.project = new TenantProject(this, 'project', {
       projectId: props.projectId,
@@ -87,6 +101,7 @@ export class CentralAuditLog extends Construct {
       billingAccount: props.billingAccount,
       deletionPolicy: 'PREVENT',
     });
+    props.folderLoggingLocation.precede(this.project.project!);
     const logging = this.project.enableApi('logging.googleapis.com');
     this.bucket = new LoggingProjectBucketConfig(this, 'bucket', {
       project: props.projectId,
@@ -116,6 +131,8 @@ export class CentralAuditLog extends Construct {
       includeChildren: true,
       // The projects keep their own copies too: interception would strip tenants of their _Required logs.
       interceptChildren: false,
+      // The destination bucket (and through it the logging project and its Logging API) exists first.
+      dependsOn: [this.bucket],
     });
     const role = 'roles/logging.bucketWriter';
     assertGrantable({ role, grantee: { member: sink.writerIdentity }, resource: `log bucket ${this.bucketPath}` });
@@ -130,7 +147,9 @@ export class CentralAuditLog extends Construct {
         description: `The ${id} folder sink may write to ${this.bucketPath} and nothing else`,
         expression: `resource.name.endsWith("/locations/${this.location}/buckets/${this.bucketId}")`,
       },
-      dependsOn: [this.bucket],
+      // The writer is a Google-managed identity (service-folder-<n>@gcp-sa-logging): the folder's
+      // domain-restricted sharing must admit it before the grant (docs/domain-restricted-sharing.md).
+      dependsOn: [this.bucket, ...this.identityPolicies],
     });
     this.sinks.set(id, sink);
     return sink;
@@ -149,7 +168,7 @@ export class CentralAuditLog extends Construct {
         description: `Read access to the _AllLogs view of ${this.bucketPath} only`,
         expression: `resource.name.endsWith("/locations/${this.location}/buckets/${this.bucketId}/views/_AllLogs")`,
       },
-      dependsOn: [this.bucket],
+      dependsOn: [this.bucket, ...this.identityPolicies],
     });
   }
 }

@@ -5,6 +5,7 @@
  * the same location on their `_Default` bucket (LogRetention), so a mismatch fails the apply.
  */
 import { Construct } from 'constructs';
+import { dependable, type TerraformResource } from 'cdktf';
 import { LoggingFolderSettings } from '@cdktf/provider-google/lib/logging-folder-settings';
 import { jurisdictionRules, type Jurisdiction } from '../config/jurisdictions';
 
@@ -27,5 +28,16 @@ export class LoggingLocation extends Construct {
       folder: props.folderId,
       storageLocation: this.location,
     });
+  }
+
+  /**
+   * Makes `project` (a google_project created under the folder) wait for these settings. Logging
+   * creates a project's `_Default` and `_Required` buckets when the project is created, in the
+   * location its parent's settings name at that moment; created earlier, they stay in `global`
+   * (cloud.google.com/logging/docs/default-settings: "When you create new resources, those resources
+   * inherit the default settings of their parent").
+   */
+  precede(project: TerraformResource): void {
+    project.dependsOn = [...(project.dependsOn ?? []), dependable(this.settings)];
   }
 }

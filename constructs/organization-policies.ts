@@ -2,11 +2,18 @@
  * OrganizationPolicies: the guardrails on one folder, as `google_org_policy_policy` resources. They
  * make a non-compliant resource impossible to create under the folder, whoever creates it and
  * however: data only in the jurisdiction's locations (RES-2), no service account keys (IAM-3),
- * no automatic Editor grants to default service accounts (IAM-4), only Smart Segments' directory
+ * no automatic Editor grants to default service accounts (IAM-4), only Smart Segments' organization
  * (and a customer's, during its handover) in IAM policies (IAM-7), and the storage, network and
  * contact settings the controls rely on.
+ *
+ * Domain-restricted sharing uses the managed constraint `iam.managed.allowedPolicyMembers` with the
+ * organization's principal set, which admits the Google service agents and sink writer identities of
+ * the organization's projects and folders; the legacy `iam.allowedPolicyMemberDomains` refuses them
+ * (they are not in the directory), so it is overridden to allow all on the folder, after the managed
+ * policy exists. Why, with sources: docs/domain-restricted-sharing.md.
  */
 import { Construct } from 'constructs';
+import type { ITerraformDependable } from 'cdktf';
 import { OrgPolicyPolicy } from '@cdktf/provider-google/lib/org-policy-policy';
 import { jurisdictionRules, type Jurisdiction } from '../config/jurisdictions';
 
@@ -23,6 +30,8 @@ export const GUARDRAIL_CONSTRAINTS = {
   'iam.disableServiceAccountKeyUpload': 'IAM-3',
   'iam.workloadIdentityPoolProviders': 'CI-1',
   'iam.automaticIamGrantsForDefaultServiceAccounts': 'IAM-4',
+  'iam.managed.allowedPolicyMembers': 'IAM-7',
+  /** Overridden to allow all: the managed constraint above restricts members instead (docs/domain-restricted-sharing.md). */
   'iam.allowedPolicyMemberDomains': 'IAM-7',
   'storage.uniformBucketLevelAccess': 'IAM-6',
   'storage.publicAccessPrevention': 'IAM-6',
@@ -33,7 +42,17 @@ export const GUARDRAIL_CONSTRAINTS = {
 } as const;
 export type GuardrailConstraint = keyof typeof GUARDRAIL_CONSTRAINTS;
 
-const DIRECTORY_CUSTOMER_ID = /^C[0-9a-z]{6,12}$/;
+const ORGANIZATION_ID = /^\d{6,20}$/;
+
+/**
+ * The principal set of every identity associated with an organization: its directory's users and
+ * groups, its service accounts, and the service agents of its projects and folders
+ * (cloud.google.com/resource-manager/docs/organization-policy/org-policy-constraints,
+ * constraints/iam.managed.allowedPolicyMembers).
+ */
+export function organizationPrincipalSet(organizationId: string): string {
+  return `//cloudresourcemanager.googleapis.com/organizations/${organizationId}`;
+}
 const DOMAIN = /^[a-z0-9-]+(\.[a-z0-9-]+)+$/;
 
 export interface OrganizationPoliciesProps {
@@ -42,10 +61,10 @@ export interface OrganizationPoliciesProps {
   /** The jurisdiction whose locations the folder's resources may use (from config/jurisdictions.ts). */
   readonly jurisdiction: Jurisdiction;
   /**
-   * Directory customer ids whose principals may appear in IAM policies under the folder: Smart
-   * Segments' own first, then any customer's admitted for its handover (IAM-7). Required, never empty.
+   * Numeric ids of the organizations whose identities may appear in IAM policies under the folder:
+   * Smart Segments' own first, then any customer's admitted for its handover (IAM-7). Required, never empty.
    */
-  readonly directoryCustomerIds: readonly string[];
+  readonly organizationIds: readonly string[];
   /** DNS domains essential contacts under the folder may use (Smart Segments' and its tenants'). Required, never empty. */
   readonly contactDomains: readonly string[];
   /** OIDC issuers workload identity pool providers may trust. Default: GitHub Actions only. */
@@ -55,16 +74,23 @@ export interface OrganizationPoliciesProps {
 export class OrganizationPolicies extends Construct {
   private readonly policies = new Map<GuardrailConstraint, OrgPolicyPolicy>();
   private readonly folderName: string;
+  /**
+   * The policies that decide who may be granted a role under the folder. A grant to a Google-managed
+   * identity (service agent, sink writer) under the folder must wait for them: until the folder's own
+   * policies exist, an organization-level `iam.allowedPolicyMemberDomains` (enforced by default on
+   * organizations created since 2024) applies and refuses it.
+   */
+  readonly identityPolicies: readonly ITerraformDependable[];
 
   constructor(scope: Construct, id: string, props: OrganizationPoliciesProps) {
     super(scope, id);
     this.folderName = props.folderName;
-    if (props.directoryCustomerIds.length === 0) {
-      throw new Error('OrganizationPolicies: directoryCustomerIds is empty; list Smart Segments\' directory customer id (IAM-7)');
+    if (props.organizationIds.length === 0) {
+      throw new Error("OrganizationPolicies: organizationIds is empty; list Smart Segments' organization id (IAM-7)");
     }
-    for (const c of props.directoryCustomerIds) {
-      if (!DIRECTORY_CUSTOMER_ID.test(c)) {
-        throw new Error(`OrganizationPolicies: "${c}" is not a directory customer id such as "C01abcd2e" (IAM-7)`);
+    for (const o of props.organizationIds) {
+      if (!ORGANIZATION_ID.test(o)) {
+        throw new Error(`OrganizationPolicies: "${o}" is not a numeric organization id such as "123456789012" (IAM-7)`);
       }
     }
     if (props.contactDomains.length === 0) {
@@ -82,7 +108,14 @@ export class OrganizationPolicies extends Construct {
     this.enforce('iam.disableServiceAccountKeyUpload');
     this.allow('iam.workloadIdentityPoolProviders', issuers);
     this.enforce('iam.automaticIamGrantsForDefaultServiceAccounts');
-    this.allow('iam.allowedPolicyMemberDomains', unique(props.directoryCustomerIds));
+    // IAM-7: only identities of the admitted organizations (service agents included) may be granted roles.
+    const members = this.add('iam.managed.allowedPolicyMembers', {
+      rules: [{ enforce: 'TRUE', parameters: JSON.stringify({ allowedPrincipalSets: unique(props.organizationIds).map(organizationPrincipalSet) }) }],
+    });
+    // The legacy constraint would refuse the organization's own service agents; lifted on this folder
+    // only once the managed policy is in place, so the folder is never without a member restriction.
+    const legacy = this.add('iam.allowedPolicyMemberDomains', { inheritFromParent: false, rules: [{ allowAll: 'TRUE' }] }, [members]);
+    this.identityPolicies = [members, legacy];
     this.enforce('storage.uniformBucketLevelAccess');
     this.enforce('storage.publicAccessPrevention');
     this.allow('run.allowedIngress', ALLOWED_RUN_INGRESS);
@@ -113,15 +146,19 @@ export class OrganizationPolicies extends Construct {
     this.add(constraint, { inheritFromParent: false, rules: [{ values: { allowedValues: [...values] } }] });
   }
 
-  private add(constraint: GuardrailConstraint, spec: NonNullable<ConstructorParameters<typeof OrgPolicyPolicy>[2]['spec']>): void {
-    this.policies.set(
-      constraint,
-      new OrgPolicyPolicy(this, constraint.replace(/\./g, '-'), {
-        name: `${this.folderName}/policies/${constraint}`,
-        parent: this.folderName,
-        spec,
-      }),
-    );
+  private add(
+    constraint: GuardrailConstraint,
+    spec: NonNullable<ConstructorParameters<typeof OrgPolicyPolicy>[2]['spec']>,
+    dependsOn?: ITerraformDependable[],
+  ): OrgPolicyPolicy {
+    const policy = new OrgPolicyPolicy(this, constraint.replace(/\./g, '-'), {
+      name: `${this.folderName}/policies/${constraint}`,
+      parent: this.folderName,
+      spec,
+      dependsOn,
+    });
+    this.policies.set(constraint, policy);
+    return policy;
   }
 }
 

@@ -72,27 +72,25 @@ export function tenantsInFolders(environment: EnvironmentConfig): ResolvedTenant
 }
 
 /**
- * Jurisdictions that get a folder: EEA always (RES-2), the platform's own (its audit log project),
- * every jurisdiction a tenant project sits in, and every folder already recorded in platform.yaml
- * (a folder is not destroyed because its last tenant left).
+ * Jurisdictions that get a folder: those platform.yaml serves (`jurisdictions`), whether or not a
+ * tenant is there yet, so the first tenant of a jurisdiction finds its folder. The schema makes
+ * sure EEA (RES-2) and the platform's own jurisdiction are among them, and the loader refuses a
+ * tenant of any other; the tenant list never adds or removes a folder.
  */
-export function jurisdictionsInUse(environment: EnvironmentConfig): Jurisdiction[] {
-  const used = new Set<Jurisdiction>(['EEA', environment.platform.platformJurisdiction]);
-  for (const t of tenantsInFolders(environment)) used.add(t.jurisdiction);
-  for (const j of Object.keys(environment.platform.tenantFolders) as Jurisdiction[]) used.add(j);
-  return JURISDICTIONS.filter((j) => used.has(j));
+export function servedJurisdictions(environment: EnvironmentConfig): Jurisdiction[] {
+  return JURISDICTIONS.filter((j) => environment.platform.jurisdictions.includes(j));
 }
 
 /**
- * Customer directories admitted by domain-restricted sharing on a jurisdiction's folder (IAM-7):
+ * Customer organizations admitted by domain-restricted sharing on a jurisdiction's folder (IAM-7):
  * those of its tenants in handover-prepare or handover-transfer, whose owner group must be granted
- * ownership of the project before it moves (HAND-1). Admission ends when the tenant is handed over.
+ * access to the project before it moves (HAND-1). Admission ends when the tenant is handed over.
  */
-export function handoverDirectories(environment: EnvironmentConfig, jurisdiction: Jurisdiction): string[] {
+export function handoverOrganizations(environment: EnvironmentConfig, jurisdiction: Jurisdiction): string[] {
   const ids = environment.tenants
     .filter((t) => t.jurisdiction === jurisdiction && createsProject(t))
     .filter((t) => t.lifecycle.state === 'handover-prepare' || t.lifecycle.state === 'handover-transfer')
-    .map((t) => t.lifecycle.handover?.customerDirectoryCustomerId)
+    .map((t) => t.lifecycle.handover?.customerOrganizationId)
     .filter((id): id is string => id !== undefined);
   return [...new Set(ids)].sort();
 }
@@ -161,20 +159,25 @@ export class PlatformStack extends TerraformStack {
     this.folders = new JurisdictionFolders(this, 'folders', {
       parent,
       environment: environment.name,
-      jurisdictions: jurisdictionsInUse(environment),
+      jurisdictions: servedJurisdictions(environment),
       recordedFolderIds: platform.tenantFolders,
     });
 
     // Guardrails, logging location and security contacts on every folder (RES-2, RES-4, IAM-3, IAM-4, IAM-7, BRE-1).
+    const guardrails = new Map<string, OrganizationPolicies>();
+    const loggingLocations = new Map<string, LoggingLocation>();
     for (const { key, folder, jurisdiction } of this.folders.all) {
       const j = jurisdiction ?? home;
-      new OrganizationPolicies(this, `policies-${key}`, {
-        folderName: folder.name,
-        jurisdiction: j,
-        directoryCustomerIds: [platform.organization.directoryCustomerId, ...(jurisdiction ? handoverDirectories(environment, jurisdiction) : [])],
-        contactDomains: contactDomains(environment, jurisdiction),
-      });
-      new LoggingLocation(this, `logging-location-${key}`, { folderId: folder.folderId, jurisdiction: j });
+      guardrails.set(
+        key,
+        new OrganizationPolicies(this, `policies-${key}`, {
+          folderName: folder.name,
+          jurisdiction: j,
+          organizationIds: [platform.organization.id, ...(jurisdiction ? handoverOrganizations(environment, jurisdiction) : [])],
+          contactDomains: contactDomains(environment, jurisdiction),
+        }),
+      );
+      loggingLocations.set(key, new LoggingLocation(this, `logging-location-${key}`, { folderId: folder.folderId, jurisdiction: j }));
       new FolderEssentialContacts(this, `contacts-${key}`, {
         folderName: folder.name,
         securityEmail: platform.contacts.security,
@@ -191,6 +194,8 @@ export class PlatformStack extends TerraformStack {
       billingAccount: platform.billingAccount,
       deletionPolicy: 'PREVENT',
     });
+    // RES-4: the shared project's own log buckets are created in the platform folder's log location.
+    loggingLocations.get('platform')!.precede(this.sharedProject.project!);
     const apis = new Map(SHARED_PROJECT_APIS.map((api) => [api, this.sharedProject.enableApi(api)!]));
 
     // CI-1: the state bucket of every stack of this environment.
@@ -222,6 +227,8 @@ export class PlatformStack extends TerraformStack {
       const auditLog = new CentralAuditLog(this, `audit-log-${j.toLowerCase()}`, {
         projectId: auditLogProjectId(platform, j),
         folderId: this.folders.folderOf(j).folderId,
+        folderLoggingLocation: loggingLocations.get(j.toLowerCase())!,
+        identityPolicies: guardrails.get(j.toLowerCase())!.identityPolicies,
         billingAccount: platform.billingAccount,
         jurisdiction: j,
       });
@@ -253,7 +260,12 @@ export class PlatformStack extends TerraformStack {
       dependsOn: [apis.get('artifactregistry.googleapis.com')!],
     });
     for (const j of this.folders.jurisdictions) {
-      const accounts: IWorkloadGrantee = { member: folderServiceAccounts(this.folders.folderOf(j).folderId), grantKey: `${j.toLowerCase()}-folder-accounts` };
+      const accounts: IWorkloadGrantee = {
+        member: folderServiceAccounts(this.folders.folderOf(j).folderId),
+        grantKey: `${j.toLowerCase()}-folder-accounts`,
+        // The repository sits under the platform folder: its member restriction decides this grant.
+        grantDependencies: guardrails.get('platform')!.identityPolicies,
+      };
       this.registry.grantRead(accounts);
     }
 

@@ -7,14 +7,14 @@ import type { EnvironmentConfig, ResolvedTenant } from '../config/loader';
 import { JURISDICTION_RULES, type Jurisdiction } from '../config/jurisdictions';
 import { auditLogProjectId, runtimeAccountIds } from '../config/naming';
 import { isBasicRole, roleExists, rolePermissions } from '../compliance/iam-roles';
-import { walkStrings, type SynthesizedResource, type SynthesizedStack } from '../compliance/synthesized-stack';
+import { dependsTransitivelyOn, walkStrings, type SynthesizedResource, type SynthesizedStack } from '../compliance/synthesized-stack';
 import { buildApp, stackNamesOf } from '../stacks/build-app';
 import {
   PlatformStack,
   contactDomains,
-  handoverDirectories,
+  handoverOrganizations,
   folderServiceAccounts,
-  jurisdictionsInUse,
+  servedJurisdictions,
   tenantsInFolders,
 } from '../stacks/platform-stack';
 import { GUARDRAIL_CONSTRAINTS, GITHUB_ACTIONS_ISSUER, OrganizationPolicies } from '../constructs/organization-policies';
@@ -24,6 +24,7 @@ import { APPLY_ROLES, CiDeployerIdentity, PLAN_ROLES } from '../constructs/ci-de
 import { TerraformStateBucket } from '../constructs/terraform-state-bucket';
 import { ContainerRegistry } from '../constructs/container-registry';
 import { JurisdictionFolders } from '../constructs/jurisdiction-folders';
+import { LoggingLocation } from '../constructs/logging-location';
 import { serviceAccount } from '../constructs/principal';
 import { exampleEnvironment, makeTenant, synthStack } from './support/synth';
 import { labelAttribute } from '../compliance/labelable';
@@ -32,6 +33,15 @@ const env = exampleEnvironment();
 
 /** A fresh stack to build one construct in, for the negative tests. */
 const scratch = () => new TerraformStack(Testing.app(), 'scratch');
+
+/** What a CentralAuditLog built on its own needs: an EEA logging project under folder 1 and that folder's logging settings. */
+const auditLogProps = (stack: TerraformStack) => ({
+  projectId: 'ssx-audit-eea',
+  folderId: '1',
+  folderLoggingLocation: new LoggingLocation(stack, 'folder-logging', { folderId: '1', jurisdiction: 'EEA' }),
+  billingAccount: env.platform.billingAccount,
+  jurisdiction: 'EEA' as const,
+});
 
 function synthPlatform(environment: EnvironmentConfig = env, stateBackend?: 'gcs' | 'local'): SynthesizedStack {
   return synthStack(new PlatformStack(Testing.app(), { environment, stateBackend }));
@@ -42,7 +52,7 @@ function withTenants(extra: ResolvedTenant[], base: EnvironmentConfig = env): En
 }
 
 const stack = synthPlatform();
-const inUse = jurisdictionsInUse(env);
+const inUse = servedJurisdictions(env);
 
 /** `${google_folder.<name>.<attr>}` of the folder with this display name. */
 function folderRef(displayName: string, attr: 'name' | 'folder_id' = 'name'): string {
@@ -104,9 +114,11 @@ describe('stack layout', () => {
     );
   });
 
-  it('always has the EEA folder and the platform jurisdiction folder, even with no tenant there', () => {
-    const bare: EnvironmentConfig = { ...env, tenants: [], platform: { ...env.platform, platformJurisdiction: 'AU', tenantFolders: {} } };
-    expect(jurisdictionsInUse(bare)).toEqual(['EEA', 'AU']);
+  it('has a folder for every served jurisdiction, in table order, whatever the tenants', () => {
+    const bare: EnvironmentConfig = { ...env, tenants: [], platform: { ...env.platform, jurisdictions: ['AU', 'EEA'], platformJurisdiction: 'AU', tenantFolders: {} } };
+    expect(servedJurisdictions(bare)).toEqual(['EEA', 'AU']);
+    const displayNames = synthPlatform(bare).ofType('google_folder').map((f) => f.values.display_name).sort();
+    expect(displayNames).toEqual(['example-au', 'example-eea', 'example-platform']);
   });
 
   it('fails the plan when a folder id recorded in platform.yaml is not the folder it manages', () => {
@@ -173,6 +185,76 @@ describe('RES-4: logging storage of new projects is in the jurisdiction', () => 
     const settings = stack.ofType('google_logging_folder_settings').filter((s) => s.values.folder === platformFolder('folder_id'));
     expect(settings.map((s) => s.values.storage_location)).toEqual(['eu']);
   });
+
+  it("every project the platform creates waits for its folder's logging settings, so its own log buckets are created there", () => {
+    const projects = stack.ofType('google_project');
+    expect(projects).toHaveLength(5);
+    for (const p of projects) {
+      const folderId = String(p.values.folder_id);
+      const settings = stack.ofType('google_logging_folder_settings').find((x) => x.values.folder === folderId)!;
+      expect({ project: p.address, dependsOn: p.values.depends_on }).toEqual({ project: p.address, dependsOn: [settings.address] });
+    }
+  });
+});
+
+/**
+ * The API that must be enabled before a resource of each type is created in a project
+ * (each type's Google Cloud service: cloud.google.com/<service>/docs, provider `google/services/<service>`).
+ */
+const API_OF_TYPE: Record<string, string> = {
+  google_logging_project_bucket_config: 'logging.googleapis.com',
+  google_logging_metric: 'logging.googleapis.com',
+  google_monitoring_alert_policy: 'monitoring.googleapis.com',
+  google_monitoring_notification_channel: 'monitoring.googleapis.com',
+  google_project_default_service_accounts: 'iam.googleapis.com',
+  google_storage_bucket: 'storage.googleapis.com',
+  google_artifact_registry_repository: 'artifactregistry.googleapis.com',
+  google_service_account: 'iam.googleapis.com',
+  google_iam_workload_identity_pool: 'iam.googleapis.com',
+  google_iam_workload_identity_pool_provider: 'iam.googleapis.com',
+};
+
+describe('ordering: every resource in a project this stack creates waits for that project and its API', () => {
+  const projects = new Map(stack.ofType('google_project').map((p) => [p.values.project_id as string, p]));
+  const services = stack.ofType('google_project_service');
+  const projectOf = (r: SynthesizedResource): string | undefined => {
+    for (const key of ['project', 'bucket', 'repository']) {
+      const v = r.values[key];
+      if (typeof v !== 'string') continue;
+      if (projects.has(v)) return v;
+      const target = stack.resolveReference(v);
+      if (target && target !== r) return projectOf(target);
+    }
+    return undefined;
+  };
+  const placed = stack.resources.filter((r) => r.type !== 'google_project' && projectOf(r) !== undefined);
+
+  it('finds the resources of the shared and audit log projects', () => {
+    expect(placed.length).toBeGreaterThan(50);
+  });
+
+  it('each depends, directly or transitively, on its google_project', () => {
+    for (const r of placed) {
+      const project = projects.get(projectOf(r)!)!;
+      expect({ r: r.address, ok: dependsTransitivelyOn(stack, r, project.address) }).toEqual({ r: r.address, ok: true });
+    }
+  });
+
+  it("each of a type with an API depends on that API's google_project_service in its project", () => {
+    const typed = placed.filter((r) => API_OF_TYPE[r.type]);
+    expect(new Set(typed.map((r) => r.type)).size).toBeGreaterThanOrEqual(6);
+    for (const r of typed) {
+      const api = services.find((s) => s.values.project === projectOf(r) && s.values.service === API_OF_TYPE[r.type]);
+      expect({ r: r.address, api: api !== undefined && dependsTransitivelyOn(stack, r, api.address) }).toEqual({ r: r.address, api: true });
+    }
+  });
+
+  it('each folder sink waits for its destination bucket', () => {
+    for (const sink of stack.ofType('google_logging_folder_sink')) {
+      const bucket = stack.ofType('google_logging_project_bucket_config').find((b) => String(sink.values.destination).endsWith(`/buckets/${b.values.bucket_id}`) && String(sink.values.destination).includes(`projects/${b.values.project}/`))!;
+      expect(dependsTransitivelyOn(stack, sink, bucket.address)).toBe(true);
+    }
+  });
 });
 
 describe('IAM-3: no service account keys; CI is keyless', () => {
@@ -225,11 +307,24 @@ describe('IAM-4: default service accounts get no automatic grants', () => {
 });
 
 describe('IAM-7: domain-restricted sharing', () => {
-  it('every managed folder admits only Smart Segments directory', () => {
+  const principalSets = (spec: Record<string, any>) => JSON.parse(spec.rules[0].parameters).allowedPrincipalSets as string[];
+  const ownOrganization = '//cloudresourcemanager.googleapis.com/organizations/123456789012';
+
+  it("every managed folder admits only Smart Segments' organization, service agents included (iam.managed.allowedPolicyMembers)", () => {
+    for (const folder of managedFolders()) {
+      const spec = policy(stack, folder, 'iam.managed.allowedPolicyMembers');
+      expect(spec.rules[0].enforce).toBe('TRUE');
+      expect(principalSets(spec)).toEqual([ownOrganization]);
+    }
+  });
+
+  it('lifts the legacy iam.allowedPolicyMemberDomains on every managed folder only after the managed policy exists', () => {
+    const managed = new Map(stack.ofType('google_org_policy_policy').filter((p) => String(p.values.name).endsWith('/iam.managed.allowedPolicyMembers')).map((p) => [p.values.parent, p.address]));
     for (const folder of managedFolders()) {
       const spec = policy(stack, folder, 'iam.allowedPolicyMemberDomains');
-      expect(spec.inherit_from_parent).toBe(false);
-      expect(allowedValues(spec)).toEqual(['C01exmpl2']);
+      expect(spec).toEqual({ inherit_from_parent: false, rules: [{ allow_all: 'TRUE' }] });
+      const legacy = stack.ofType('google_org_policy_policy').find((p) => p.values.parent === folder && String(p.values.name).endsWith('/iam.allowedPolicyMemberDomains'))!;
+      expect(legacy.values.depends_on).toEqual([managed.get(folder)]);
     }
   });
 
@@ -250,17 +345,21 @@ describe('IAM-7: domain-restricted sharing', () => {
       },
     });
 
-  it.each(['handover-prepare', 'handover-transfer'] as const)('during %s the tenant folder admits the customer directory too, and no other folder does', (state) => {
+  it.each(['handover-prepare', 'handover-transfer'] as const)('during %s the tenant folder admits the customer organization too, and no other folder does', (state) => {
     const s = synthPlatform(withTenants([handover(state)]));
     const folderOf = (display: string) => `\${google_folder.${s.ofType('google_folder').find((f) => f.values.display_name === display)!.name}.name}`;
-    expect(allowedValues(policy(s, folderOf('example-ch'), 'iam.allowedPolicyMemberDomains'))).toEqual(['C01exmpl2', 'C09custm1']);
+    expect(principalSets(policy(s, folderOf('example-ch'), 'iam.managed.allowedPolicyMembers'))).toEqual([
+      ownOrganization,
+      '//cloudresourcemanager.googleapis.com/organizations/998877665544',
+    ]);
     for (const other of ['example-eea', 'example-uk', 'example-au', 'example-platform']) {
-      expect(allowedValues(policy(s, folderOf(other), 'iam.allowedPolicyMemberDomains'))).toEqual(['C01exmpl2']);
+      expect(principalSets(policy(s, folderOf(other), 'iam.managed.allowedPolicyMembers'))).toEqual([ownOrganization]);
     }
   });
 
   it('the admission ends once the project is handed over', () => {
-    expect(handoverDirectories(withTenants([handover('handed-over')]), 'CH')).toEqual([]);
+    expect(handoverOrganizations(withTenants([handover('handover-prepare')]), 'CH')).toEqual(['998877665544']);
+    expect(handoverOrganizations(withTenants([handover('handed-over')]), 'CH')).toEqual([]);
   });
 
   it('every member is a group, a service account, a sink writer identity, the accounts of a managed folder or this stack CI pool: never a person or the public', () => {
@@ -278,12 +377,23 @@ describe('IAM-7: domain-restricted sharing', () => {
     for (const forbidden of ['user:', 'allUsers', 'allAuthenticatedUsers', 'domain:']) expect(text).not.toContain(forbidden);
   });
 
-  it('refuses a folder policy without a directory, or with a malformed one', () => {
+  it('refuses a folder policy without an organization, or with a malformed one', () => {
     const base = { folderName: 'folders/1', jurisdiction: 'EEA' as const, contactDomains: ['smartsegments.example'] };
-    expect(() => new OrganizationPolicies(scratch(), 'p', { ...base, directoryCustomerIds: [] })).toThrow(/directoryCustomerIds is empty/);
-    expect(() => new OrganizationPolicies(scratch(), 'q', { ...base, directoryCustomerIds: ['smartsegments.example'] })).toThrow(
-      /not a directory customer id/,
-    );
+    expect(() => new OrganizationPolicies(scratch(), 'p', { ...base, organizationIds: [] })).toThrow(/organizationIds is empty/);
+    expect(() => new OrganizationPolicies(scratch(), 'q', { ...base, organizationIds: ['C01exmpl2'] })).toThrow(/not a numeric organization id/);
+  });
+
+  it('grants to Google-managed identities in the logging projects wait for their folder member restriction', () => {
+    for (const writer of stack.ofType('google_project_iam_member').filter((g) => String(g.values.member).endsWith('.writer_identity}'))) {
+      const project = String(writer.values.project);
+      const folder = stack.ofType('google_project').find((p) => p.values.project_id === project)!.values.folder_id as string;
+      const restrictions = stack
+        .ofType('google_org_policy_policy')
+        .filter((p) => p.values.parent === String(folder).replace('.folder_id}', '.name}') && /iam\.(managed\.allowedPolicyMembers|allowedPolicyMemberDomains)$/.test(String(p.values.name)))
+        .map((p) => p.address);
+      expect(restrictions).toHaveLength(2);
+      expect(writer.values.depends_on).toEqual(expect.arrayContaining(restrictions));
+    }
   });
 });
 
@@ -356,14 +466,17 @@ describe('LOG-2: central audit logs with a longer, documented retention', () => 
 
   it('keeps 400 days by default, and refuses a retention of 30 days or less, over 3650 or fractional', () => {
     expect(AUDIT_LOG_RETENTION_DAYS).toBe(400);
-    const make = (retentionDays: number) =>
-      new CentralAuditLog(scratch(), 'a', { projectId: 'ssx-audit-eea', folderId: '1', billingAccount: env.platform.billingAccount, jurisdiction: 'EEA', retentionDays });
+    const make = (retentionDays: number) => {
+      const app = scratch();
+      return new CentralAuditLog(app, 'a', { ...auditLogProps(app), retentionDays });
+    };
     for (const bad of [30, 7, 3651, 45.5]) expect(() => make(bad)).toThrow(/retentionDays must be an integer above the 30-day standard/);
     expect(() => make(31)).not.toThrow();
   });
 
   it('refuses to route the same folder twice into one bucket', () => {
-    const log = new CentralAuditLog(scratch(), 'a', { projectId: 'ssx-audit-eea', folderId: '1', billingAccount: env.platform.billingAccount, jurisdiction: 'EEA' });
+    const app = scratch();
+    const log = new CentralAuditLog(app, 'a', auditLogProps(app));
     log.routeFolder('eea', 'folders/1');
     expect(() => log.routeFolder('eea', 'folders/1')).toThrow(/already routed/);
   });
@@ -531,7 +644,7 @@ describe('BRE-1: breach detection reaches the security contact', () => {
 
   it('refuses ids that would change the meaning of the filter, and filters over the Cloud Logging limit', () => {
     const app = scratch();
-    const auditLog = new CentralAuditLog(app, 'a', { projectId: 'ssx-audit-eea', folderId: '1', billingAccount: env.platform.billingAccount, jurisdiction: 'EEA' });
+    const auditLog = new CentralAuditLog(app, 'a', auditLogProps(app));
     const base = { auditLog, securityEmail: 'security@smartsegments.example' };
     expect(() => new BreachDetection(app, 'b1', { ...base, expectedSecretAccessors: [{ projectId: 'p") OR ("', accountIds: ['x'] }] })).toThrow(/is not a project or service account id/);
     const many = Array.from({ length: 120 }, (_, i) => ({ projectId: `ssx-tenant-number-${i}`, accountIds: ['ingest-webhook', 'conversion-relay', 'mcp-endpoint'] }));

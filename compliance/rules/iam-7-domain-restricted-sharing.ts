@@ -1,57 +1,170 @@
 /**
- * IAM-7 (DPA Annex II 2): domain-restricted sharing. iam.allowedPolicyMemberDomains on every tenant
- * jurisdiction folder (or the organization) admits Smart Segments' directory and, for a tenant in
- * handover, that customer's directory, and nothing else.
+ * IAM-7 (DPA Annex II 2): domain-restricted sharing. Every tenant jurisdiction folder (or the
+ * organization) restricts who may be granted roles to Smart Segments' own organization and, for a
+ * tenant in handover, that customer's, and nothing else. Two forms are accepted:
+ *
+ * - the managed constraint `iam.managed.allowedPolicyMembers`, enforced, whose `allowedPrincipalSets`
+ *   are those organizations' principal sets and whose `allowedMemberSubjects` name only Google service
+ *   agents (the form the platform uses: it admits the organization's service agents, docs/domain-restricted-sharing.md);
+ *   the legacy constraint may then allow all on the same resource, since the managed one restricts;
+ * - the legacy constraint `iam.allowedPolicyMemberDomains` listing exactly those directories.
  */
+import type { ResolvedTenant } from '../../config/loader';
+import { blocks } from '../json-blocks';
 import { orgPoliciesOf, type OrgPolicy } from '../org-policies';
-import { STACK_ADDRESS, compliant, defineRule, nonCompliant, notApplicable, type Finding } from '../rule';
+import { STACK_ADDRESS, compliant, defineRule, nonCompliant, notApplicable, type Finding, type RuleContext } from '../rule';
 import { handoverDirectory, tenantFolderJurisdictions } from '../scope';
 
-const CONSTRAINT = 'iam.allowedPolicyMemberDomains';
+const LEGACY = 'iam.allowedPolicyMemberDomains';
+const MANAGED = 'iam.managed.allowedPolicyMembers';
+
+const HANDOVER_STATES = new Set(['handover-prepare', 'handover-transfer', 'handed-over']);
+
+/** The principal set of an organization's identities, as the managed constraint names it. */
+const organizationSet = (id: string) => `//cloudresourcemanager.googleapis.com/organizations/${id}`;
+
+/** A Google-managed service agent (`service-<n>@gcp-sa-*`, `service-<n>@serverless-robot-prod`, `bq-<n>@bigquery-encryption`, ...). */
+const SERVICE_AGENT = /^serviceAccount:(service-(folder-|org-)?\d+|bq-\d+)@[a-z0-9-]+\.iam\.gserviceaccount\.com$/;
+
+function handoverOrganization(tenant: ResolvedTenant | undefined): string | undefined {
+  if (!tenant || !HANDOVER_STATES.has(tenant.lifecycle.state)) return undefined;
+  return tenant.lifecycle.handover?.customerOrganizationId;
+}
+
+interface ManagedParameters {
+  readonly allowedPrincipalSets: readonly string[];
+  readonly allowedMemberSubjects: readonly string[];
+  /** The parameters are not readable JSON (for example an unresolved reference). */
+  readonly unreadable: boolean;
+}
+
+/** The parameters of a managed-constraint policy's rules, read from the raw spec (a JSON string per rule). */
+function managedParameters(ctx: Pick<RuleContext, 'stack'>, p: OrgPolicy): ManagedParameters {
+  const r = ctx.stack.resources.find((x) => x.address === p.address);
+  const rules = blocks(blocks(r?.values.spec)[0]?.rules);
+  const sets: string[] = [];
+  const subjects: string[] = [];
+  let unreadable = false;
+  for (const rule of rules) {
+    if (rule.parameters === undefined) continue;
+    try {
+      const parsed = (typeof rule.parameters === 'string' ? JSON.parse(rule.parameters) : rule.parameters) as Record<string, unknown>;
+      const list = (v: unknown) => (Array.isArray(v) ? v.map(String) : []);
+      sets.push(...list(parsed.allowedPrincipalSets));
+      subjects.push(...list(parsed.allowedMemberSubjects));
+    } catch {
+      unreadable = true;
+    }
+  }
+  return { allowedPrincipalSets: sets, allowedMemberSubjects: subjects, unreadable };
+}
 
 export const iam7DomainRestrictedSharing = defineRule({
   control: 'IAM-7',
-  explanation: "Only Smart Segments' directory (and a customer's during its handover) may appear in IAM policies.",
+  explanation:
+    "Only Smart Segments' organization (and a customer's during its handover) may be granted roles, through iam.managed.allowedPolicyMembers or the legacy iam.allowedPolicyMemberDomains.",
   appliesTo: ['platform', 'tenant'],
   check(ctx) {
-    const own = ctx.environment.platform.organization.directoryCustomerId;
-    const handovers = (ctx.tenant ? [ctx.tenant] : ctx.tenants).map(handoverDirectory).filter((d): d is string => d !== undefined);
-    const admitted = new Set([own, ...handovers]);
-    const judge = (p: OrgPolicy, where: string): Finding => {
-      const extra = p.allowedValues.filter((v) => !admitted.has(v));
-      if (p.allowAll || extra.length > 0 || !p.allowedValues.includes(own)) {
+    const scope = ctx.tenant ? [ctx.tenant] : ctx.tenants;
+    const ownDirectory = ctx.environment.platform.organization.directoryCustomerId;
+    const handoverDirectories = scope.map(handoverDirectory).filter((d): d is string => d !== undefined);
+    const admittedDirectories = new Set([ownDirectory, ...handoverDirectories]);
+    const ownSet = organizationSet(ctx.environment.platform.organization.id);
+    const handoverSets = scope
+      .map(handoverOrganization)
+      .filter((o): o is string => o !== undefined)
+      .map(organizationSet);
+    const admittedSets = new Set([ownSet, ...handoverSets]);
+    const inHandover = handoverSets.length > 0 || handoverDirectories.length > 0;
+    const whom = `Smart Segments' organization${inHandover ? ' and the organizations of customers in handover' : ''}`;
+
+    const all = orgPoliciesOf(ctx);
+    const managed = all.filter((p) => p.constraint === MANAGED);
+    const legacy = all.filter((p) => p.constraint === LEGACY);
+
+    const managedFinding = (p: OrgPolicy, where: string): Finding => {
+      const { allowedPrincipalSets: sets, allowedMemberSubjects: subjects, unreadable } = managedParameters(ctx, p);
+      const extraSets = sets.filter((s) => !admittedSets.has(s));
+      const extraSubjects = subjects.filter((s) => !SERVICE_AGENT.test(s));
+      if (p.enforced !== true || p.conditional || unreadable || !sets.includes(ownSet) || extraSets.length > 0 || extraSubjects.length > 0) {
+        const what =
+          p.enforced !== true
+            ? 'is not enforced'
+            : p.conditional
+              ? 'is enforced only under a condition'
+              : unreadable
+                ? 'has parameters that are not readable JSON'
+                : `admits principal sets ${JSON.stringify(sets)}${extraSubjects.length ? ` and members ${JSON.stringify(extraSubjects)}` : ''}`;
         return nonCompliant(
           p.address,
-          `${CONSTRAINT} on ${where} ${p.allowAll ? 'allows every domain' : `allows ${JSON.stringify(p.allowedValues)}`}.`,
-          `allow only ${[...admitted].join(', ')} (Smart Segments' directory${
-            handovers.length ? ' and the directories of customers in handover' : ''
-          }).`,
+          `${MANAGED} on ${where} ${what}.`,
+          `enforce it unconditionally with allowedPrincipalSets ${[...admittedSets].join(', ')} (${whom}) and, in allowedMemberSubjects, Google service agents only.`,
+        );
+      }
+      return compliant(p.address, `${where} admits only ${sets.join(', ')}${subjects.length ? ` and the service agents ${subjects.join(', ')}` : ''}`);
+    };
+
+    const legacyFinding = (p: OrgPolicy, where: string, restrictedByManaged: boolean): Finding => {
+      if (p.allowAll) {
+        return restrictedByManaged
+          ? compliant(p.address, `${where} lifts ${LEGACY}; ${MANAGED} restricts members there instead`)
+          : nonCompliant(
+              p.address,
+              `${LEGACY} on ${where} allows every domain, and no compliant ${MANAGED} restricts members there.`,
+              `enforce ${MANAGED} on ${where} with allowedPrincipalSets ${[...admittedSets].join(', ')} (OrganizationPolicies).`,
+            );
+      }
+      const extra = p.allowedValues.filter((v) => !admittedDirectories.has(v));
+      if (extra.length > 0 || !p.allowedValues.includes(ownDirectory)) {
+        return nonCompliant(
+          p.address,
+          `${LEGACY} on ${where} allows ${JSON.stringify(p.allowedValues)}.`,
+          `allow only ${[...admittedDirectories].join(', ')} (Smart Segments' directory${inHandover ? ' and the directories of customers in handover' : ''}).`,
         );
       }
       return compliant(p.address, `${where} admits only ${p.allowedValues.join(', ')}`);
     };
-    const policies = orgPoliciesOf(ctx).filter((p) => p.constraint === CONSTRAINT);
+
+    /** Findings for every policy on one parent; empty when it has none. */
+    const judgeParent = (parent: string, where: string): Finding[] => {
+      const m = managed.filter((p) => p.parent === parent).map((p) => managedFinding(p, where));
+      const restricted = m.length > 0 && m.every((f) => f.status === 'compliant');
+      const l = legacy.filter((p) => p.parent === parent).map((p) => legacyFinding(p, where, restricted));
+      return [...m, ...l];
+    };
+
+    const policies = [...managed, ...legacy];
     if (ctx.kind === 'tenant') {
-      return policies.length === 0
-        ? [notApplicable('domain-restricted sharing is set on the folders by the platform stack')]
-        : policies.map((p) => judge(p, p.parent));
+      if (policies.length === 0) return [notApplicable('domain-restricted sharing is set on the folders by the platform stack')];
+      return [...new Set(policies.map((p) => p.parent))].flatMap((parent) => judgeParent(parent, parent));
     }
     const findings: Finding[] = [];
+    const judged = new Set<string>();
     const orgWide = policies.find((p) => p.parentKind === 'organization');
-    if (orgWide) findings.push(judge(orgWide, 'the organization'));
+    if (orgWide) {
+      findings.push(...judgeParent(orgWide.parent, 'the organization'));
+      judged.add(orgWide.parent);
+    }
     for (const j of tenantFolderJurisdictions(ctx)) {
-      const p = policies.find((x) => x.folderJurisdiction === j);
-      if (p) findings.push(judge(p, `the ${j} folder`));
-      else if (!orgWide)
+      const onFolder = policies.filter((x) => x.folderJurisdiction === j);
+      if (onFolder.length > 0) {
+        for (const parent of new Set(onFolder.map((p) => p.parent))) {
+          findings.push(...judgeParent(parent, `the ${j} folder`));
+          judged.add(parent);
+        }
+      } else if (!orgWide) {
         findings.push(
           nonCompliant(
             STACK_ADDRESS,
-            `${CONSTRAINT} is not set on the ${j} tenant folder.`,
-            `set it on the ${j} folder (OrganizationPolicies) to ${[...admitted].join(', ')}.`,
+            `neither ${MANAGED} nor ${LEGACY} is set on the ${j} tenant folder.`,
+            `set ${MANAGED} on the ${j} folder (OrganizationPolicies) with allowedPrincipalSets ${[...admittedSets].join(', ')}.`,
           ),
         );
+      }
     }
-    for (const p of policies.filter((x) => x !== orgWide && x.folderJurisdiction === undefined)) findings.push(judge(p, p.parent));
+    for (const parent of new Set(policies.map((p) => p.parent))) {
+      if (!judged.has(parent)) findings.push(...judgeParent(parent, parent));
+    }
     return findings;
   },
 });
