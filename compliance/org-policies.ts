@@ -1,8 +1,9 @@
 /**
  * The organization policies of a synthesized stack, read into one shape: which constraint, on which
  * organization, folder or project (and that folder's jurisdiction), enforced or with which allowed
- * values. Both the v2 `google_org_policy_policy` and the legacy `google_*_organization_policy`
- * resources are read. Rules for RES-2, IAM-3, IAM-4 and IAM-7 use it.
+ * values (and a managed constraint's parameters). Both the v2 `google_org_policy_policy` and the legacy
+ * `google_*_organization_policy` resources are read. Rules for RES-2, IAM-3, IAM-4 and IAM-7, and the
+ * deployability check DEP-DRS, use it.
  */
 import type { Jurisdiction } from '../config/jurisdictions';
 import type { RuleContext } from './rule';
@@ -26,6 +27,33 @@ export interface OrgPolicy {
   readonly denyAll: boolean;
   /** Rules with conditions apply only sometimes; a rule that needs certainty treats them as not set. */
   readonly conditional: boolean;
+  /** A managed constraint's rule parameters (`spec.rules[].parameters`, JSON), merged over the rules; empty when none. */
+  readonly parameters: Readonly<Record<string, unknown>>;
+  /** A rule's parameters are not readable JSON (an expression, or malformed). */
+  readonly unreadableParameters: boolean;
+}
+
+/** The parameters of a policy's rules: each rule's `parameters` is a JSON string (provider google_org_policy_policy). */
+function ruleParameters(rules: Array<Record<string, unknown>>): { parameters: Record<string, unknown>; unreadable: boolean } {
+  const parameters: Record<string, unknown> = {};
+  let unreadable = false;
+  for (const rule of rules) {
+    if (rule.parameters === undefined) continue;
+    try {
+      const parsed: unknown = typeof rule.parameters === 'string' ? JSON.parse(rule.parameters) : rule.parameters;
+      if (parsed && typeof parsed === 'object' && !Array.isArray(parsed)) Object.assign(parameters, parsed);
+      else unreadable = true;
+    } catch {
+      unreadable = true;
+    }
+  }
+  return { parameters, unreadable };
+}
+
+/** A string-list parameter of a managed-constraint policy (for example `allowedPrincipalSets`). */
+export function listParameter(p: OrgPolicy, name: string): string[] {
+  const v = p.parameters[name];
+  return Array.isArray(v) ? v.map(String) : [];
 }
 
 function truthy(v: unknown): boolean {
@@ -69,6 +97,7 @@ export function orgPoliciesOf(ctx: Pick<RuleContext, 'stack' | 'environment'>): 
     const spec = blocks(r.values.spec)[0] ?? {};
     const rules = blocks(spec.rules);
     const enforceRules = rules.filter((x) => x.enforce !== undefined);
+    const { parameters, unreadable } = ruleParameters(rules);
     out.push({
       ...placement(ctx, r, constraint, parent),
       enforced: enforceRules.length > 0 ? enforceRules.every((x) => truthy(x.enforce)) : undefined,
@@ -77,6 +106,8 @@ export function orgPoliciesOf(ctx: Pick<RuleContext, 'stack' | 'environment'>): 
       allowAll: rules.some((x) => truthy(x.allow_all)),
       denyAll: rules.some((x) => truthy(x.deny_all)),
       conditional: rules.some((x) => x.condition !== undefined),
+      parameters,
+      unreadableParameters: unreadable,
     });
   }
   for (const r of ctx.stack.ofType(
@@ -98,6 +129,8 @@ export function orgPoliciesOf(ctx: Pick<RuleContext, 'stack' | 'environment'>): 
       allowAll: truthy(allow?.all),
       denyAll: truthy(deny?.all),
       conditional: false,
+      parameters: {},
+      unreadableParameters: false,
     });
   }
   return out.sort((a, b) => (a.address < b.address ? -1 : a.address > b.address ? 1 : 0));

@@ -206,6 +206,69 @@ describe('invalid tenant files are rejected with file and field', () => {
   });
 });
 
+/** Loads a copy of the example environment with its platform.yaml changed; returns the ConfigError. */
+function platformProblems(mutate: (p: string) => string, tenants: Record<string, Record<string, any>> = {}): ConfigError {
+  const tmp = copyEnvironment();
+  try {
+    const file = path.join(tmp.envDir, 'platform.yaml');
+    const before = fs.readFileSync(file, 'utf8');
+    const after = mutate(before);
+    if (after === before && Object.keys(tenants).length === 0) throw new Error('the mutation changed nothing');
+    fs.writeFileSync(file, after);
+    for (const [name, t] of Object.entries(tenants)) fs.writeFileSync(path.join(tmp.envDir, 'tenants', name), stringify(t));
+    loadEnvironment('example', { environmentsDir: tmp.dir });
+  } catch (e) {
+    if (e instanceof ConfigError) return e;
+    throw e;
+  } finally {
+    tmp.remove();
+  }
+  throw new Error('expected the config to be rejected');
+}
+
+describe('served jurisdictions: a tenant only where the platform serves and has recorded a folder', () => {
+  const serveOnly = (list: string) => (p: string) =>
+    p.replace('jurisdictions: [EEA, UK, CH, AU]', `jurisdictions: [${list}]`).replace(/  (UK|CH|AU): folders\/\d+\n/g, (line, j) => (list.includes(j) ? line : ''));
+
+  it('refuses a tenant of a jurisdiction not served, naming the tenant file, the field and the fix', () => {
+    const err = platformProblems(serveOnly('EEA, UK, CH'));
+    const problem = err.problems.find((p) => /harbour-play\.yaml$/.test(p.file));
+    expect(problem).toMatchObject({
+      field: 'jurisdiction',
+      message: expect.stringMatching(
+        /is AU, which this environment does not serve; add AU to jurisdictions in .*platform\.yaml, deploy platform-example, record tenantFolders\.AU/,
+      ),
+    });
+    // The other tenants are served and keep loading: only the AU tenant is refused.
+    expect(err.problems.filter((p) => p.field === 'jurisdiction').map((p) => path.basename(p.file))).toEqual(['harbour-play.yaml']);
+  });
+
+  it('refuses a tenant of a served jurisdiction whose folder is not recorded yet, as before', () => {
+    const err = platformProblems((p) => p.replace('  AU: folders/100000000004\n', ''));
+    expect(err.problems).toEqual([
+      expect.objectContaining({
+        file: expect.stringMatching(/platform\.yaml$/),
+        field: 'tenantFolders.AU',
+        message: expect.stringMatching(/is missing, but tenant "harbour-play" needs its AU folder; deploy platform-example and record the folder id here/),
+      }),
+    ]);
+  });
+
+  it('accepts a served jurisdiction with no folder recorded and no tenant yet', () => {
+    const tmp = copyEnvironment();
+    try {
+      const file = path.join(tmp.envDir, 'platform.yaml');
+      fs.writeFileSync(file, fs.readFileSync(file, 'utf8').replace('  AU: folders/100000000004\n', ''));
+      fs.rmSync(path.join(tmp.envDir, 'tenants', 'harbour-play.yaml'));
+      const env = loadEnvironment('example', { environmentsDir: tmp.dir });
+      expect(env.platform.jurisdictions).toEqual(['EEA', 'UK', 'CH', 'AU']);
+      expect(env.platform.tenantFolders.AU).toBeUndefined();
+    } finally {
+      tmp.remove();
+    }
+  });
+});
+
 describe('invalid platform files are rejected with file and field', () => {
   const cases: Array<[string, (p: string) => string, string, RegExp]> = [
     ['bad billing account', (p) => p.replace('billingAccount: 01ABCD-23EF45-6789AB', 'billingAccount: ABC-123'), 'billingAccount', /billing account id/],
@@ -238,6 +301,33 @@ describe('invalid platform files are rejected with file and field', () => {
     } finally {
       tmp.remove();
     }
+  });
+
+  it.each<[string, (p: string) => string, string, RegExp]>([
+    ['jurisdictions missing', (p) => p.replace(/\njurisdictions: .*\n/, '\n'), 'jurisdictions', /expected array/],
+    ['jurisdictions without EEA', (p) => p.replace('jurisdictions: [EEA, UK, CH, AU]', 'jurisdictions: [UK, CH, AU]'), 'jurisdictions', /must include EEA.*add EEA to jurisdictions/],
+    [
+      'jurisdictions without the platform jurisdiction',
+      (p) => p.replace('platformJurisdiction: EEA', 'platformJurisdiction: UK').replace('jurisdictions: [EEA, UK, CH, AU]', 'jurisdictions: [EEA, CH, AU]'),
+      'jurisdictions',
+      /must include platformJurisdiction UK/,
+    ],
+    ['a jurisdiction twice', (p) => p.replace('jurisdictions: [EEA, UK, CH, AU]', 'jurisdictions: [EEA, UK, UK]'), 'jurisdictions', /unique/],
+    ['an unknown jurisdiction', (p) => p.replace('jurisdictions: [EEA, UK, CH, AU]', 'jurisdictions: [EEA, US]'), 'jurisdictions[1]', /allowed: EEA, UK, CH, AU/],
+  ])('rejects a platform.yaml with %s', (_name, mutate, field, message) => {
+    const err = platformProblems(mutate);
+    const problem = err.problems.find((p) => p.field === field);
+    expect(problem).toMatchObject({ file: expect.stringMatching(/platform\.yaml$/), message: expect.stringMatching(message) });
+  });
+
+  it('rejects a folder recorded for a jurisdiction the environment does not serve', () => {
+    // CH no longer served: its tenant is refused too, but the recorded folder is its own problem.
+    const err = platformProblems((p) => p.replace('jurisdictions: [EEA, UK, CH, AU]', 'jurisdictions: [EEA, UK, AU]'));
+    const problem = err.problems.find((p) => p.field === 'tenantFolders.CH');
+    expect(problem).toMatchObject({
+      file: expect.stringMatching(/platform\.yaml$/),
+      message: expect.stringMatching(/records a folder for CH, which is not in jurisdictions.*add CH to jurisdictions/),
+    });
   });
 
   it('names the unknown environment and the known ones', () => {

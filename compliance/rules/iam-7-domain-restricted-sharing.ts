@@ -10,9 +10,8 @@
  * - the legacy constraint `iam.allowedPolicyMemberDomains` listing exactly those directories.
  */
 import type { ResolvedTenant } from '../../config/loader';
-import { blocks } from '../json-blocks';
-import { orgPoliciesOf, type OrgPolicy } from '../org-policies';
-import { STACK_ADDRESS, compliant, defineRule, nonCompliant, notApplicable, type Finding, type RuleContext } from '../rule';
+import { listParameter, orgPoliciesOf, type OrgPolicy } from '../org-policies';
+import { STACK_ADDRESS, compliant, defineRule, nonCompliant, notApplicable, type Finding } from '../rule';
 import { handoverDirectory, tenantFolderJurisdictions } from '../scope';
 
 const LEGACY = 'iam.allowedPolicyMemberDomains';
@@ -29,34 +28,6 @@ const SERVICE_AGENT = /^serviceAccount:(service-(folder-|org-)?\d+|bq-\d+)@[a-z0
 function handoverOrganization(tenant: ResolvedTenant | undefined): string | undefined {
   if (!tenant || !HANDOVER_STATES.has(tenant.lifecycle.state)) return undefined;
   return tenant.lifecycle.handover?.customerOrganizationId;
-}
-
-interface ManagedParameters {
-  readonly allowedPrincipalSets: readonly string[];
-  readonly allowedMemberSubjects: readonly string[];
-  /** The parameters are not readable JSON (for example an unresolved reference). */
-  readonly unreadable: boolean;
-}
-
-/** The parameters of a managed-constraint policy's rules, read from the raw spec (a JSON string per rule). */
-function managedParameters(ctx: Pick<RuleContext, 'stack'>, p: OrgPolicy): ManagedParameters {
-  const r = ctx.stack.resources.find((x) => x.address === p.address);
-  const rules = blocks(blocks(r?.values.spec)[0]?.rules);
-  const sets: string[] = [];
-  const subjects: string[] = [];
-  let unreadable = false;
-  for (const rule of rules) {
-    if (rule.parameters === undefined) continue;
-    try {
-      const parsed = (typeof rule.parameters === 'string' ? JSON.parse(rule.parameters) : rule.parameters) as Record<string, unknown>;
-      const list = (v: unknown) => (Array.isArray(v) ? v.map(String) : []);
-      sets.push(...list(parsed.allowedPrincipalSets));
-      subjects.push(...list(parsed.allowedMemberSubjects));
-    } catch {
-      unreadable = true;
-    }
-  }
-  return { allowedPrincipalSets: sets, allowedMemberSubjects: subjects, unreadable };
 }
 
 export const iam7DomainRestrictedSharing = defineRule({
@@ -83,7 +54,9 @@ export const iam7DomainRestrictedSharing = defineRule({
     const legacy = all.filter((p) => p.constraint === LEGACY);
 
     const managedFinding = (p: OrgPolicy, where: string): Finding => {
-      const { allowedPrincipalSets: sets, allowedMemberSubjects: subjects, unreadable } = managedParameters(ctx, p);
+      const sets = listParameter(p, 'allowedPrincipalSets');
+      const subjects = listParameter(p, 'allowedMemberSubjects');
+      const unreadable = p.unreadableParameters;
       const extraSets = sets.filter((s) => !admittedSets.has(s));
       const extraSubjects = subjects.filter((s) => !SERVICE_AGENT.test(s));
       if (p.enforced !== true || p.conditional || unreadable || !sets.includes(ownSet) || extraSets.length > 0 || extraSubjects.length > 0) {

@@ -293,29 +293,98 @@ describe('IAM-6: no public principals, except a load-balancer-only webhook', () 
 });
 
 describe('IAM-7: domain-restricted sharing', () => {
-  it("rejects a folder admitting a foreign directory; accepts Smart Segments' directory", () => {
+  const ownOrganization = '//cloudresourcemanager.googleapis.com/organizations/123456789012';
+  const stranger = '//cloudresourcemanager.googleapis.com/organizations/555555555555';
+  const managed = (allowedPrincipalSets: string[], allowedMemberSubjects?: string[]) => ({
+    rules: [{ enforce: 'TRUE', parameters: JSON.stringify({ allowedPrincipalSets, ...(allowedMemberSubjects ? { allowedMemberSubjects } : {}) }) }],
+  });
+
+  it("rejects a folder admitting a foreign organization; accepts Smart Segments' organization", () => {
     const { stack, env } = realPlatformStack();
     expectAccepted(check('IAM-7', stack, env));
     (stack.node.findChild('policies-au') as OrganizationPolicies)
-      .policy('iam.allowedPolicyMemberDomains')
-      .addOverride('spec.rules', [{ values: { allowed_values: ['C0stranger'] } }]);
+      .policy('iam.managed.allowedPolicyMembers')
+      .addOverride('spec.rules.0.parameters', JSON.stringify({ allowedPrincipalSets: [ownOrganization, stranger] }));
     expectRejected(check('IAM-7', stack, env), 'IAM-7', stack.node.id, 'policies-au');
   });
 
-  it("admits a handover customer's directory only for that tenant", () => {
+  it('rejects a managed policy that admits a member other than a Google service agent, or is not enforced', () => {
+    const { stack, env } = barePlatformStack();
+    const folder = env.platform.tenantFolders.EEA!;
+    new OrgPolicyPolicy(stack, 'members', {
+      name: `${folder}/policies/iam.managed.allowedPolicyMembers`,
+      parent: folder,
+      spec: managed([ownOrganization], ['serviceAccount:contractor@gmail-project.iam.gserviceaccount.com']),
+    });
+    expectRejected(check('IAM-7', stack, env), 'IAM-7', stack.node.id, 'google_org_policy_policy.members');
+
+    const off = barePlatformStack();
+    new OrgPolicyPolicy(off.stack, 'members', {
+      name: `${folder}/policies/iam.managed.allowedPolicyMembers`,
+      parent: folder,
+      spec: { rules: [{ enforce: 'FALSE', parameters: JSON.stringify({ allowedPrincipalSets: [ownOrganization] }) }] },
+    });
+    expectRejected(check('IAM-7', off.stack, off.env), 'IAM-7', off.stack.node.id, 'google_org_policy_policy.members');
+  });
+
+  it('rejects lifting the legacy constraint on a folder that the managed constraint does not restrict; accepts it when it does', () => {
+    const broken = barePlatformStack();
+    const folder = broken.env.platform.tenantFolders.UK!;
+    const lifted = { inheritFromParent: false, rules: [{ allowAll: 'TRUE' }] };
+    new OrgPolicyPolicy(broken.stack, 'legacy', { name: `${folder}/policies/iam.allowedPolicyMemberDomains`, parent: folder, spec: lifted });
+    expectRejected(check('IAM-7', broken.stack, broken.env), 'IAM-7', broken.stack.node.id, 'google_org_policy_policy.legacy');
+
+    const twin = barePlatformStack();
+    new OrgPolicyPolicy(twin.stack, 'legacy', { name: `${folder}/policies/iam.allowedPolicyMemberDomains`, parent: folder, spec: lifted });
+    new OrgPolicyPolicy(twin.stack, 'members', {
+      name: `${folder}/policies/iam.managed.allowedPolicyMembers`,
+      parent: folder,
+      spec: managed([ownOrganization], ['serviceAccount:service-123456789@serverless-robot-prod.iam.gserviceaccount.com']),
+    });
+    const outcome = check('IAM-7', twin.stack, twin.env);
+    expect(outcome.violations.filter((v) => v.includes('google_org_policy_policy.'))).toEqual([]);
+    expect(outcome.compliant.some((c) => c.startsWith('google_org_policy_policy.legacy'))).toBe(true);
+    expect(outcome.compliant.some((c) => c.startsWith('google_org_policy_policy.members'))).toBe(true);
+  });
+
+  it('still judges the legacy form: a foreign directory is rejected', () => {
+    const { stack, env } = barePlatformStack();
+    const folder = env.platform.tenantFolders.CH!;
+    new OrgPolicyPolicy(stack, 'legacy', {
+      name: `${folder}/policies/iam.allowedPolicyMemberDomains`,
+      parent: folder,
+      spec: { rules: [{ values: { allowedValues: ['C01exmpl2', 'C0stranger'] } }] },
+    });
+    expectRejected(check('IAM-7', stack, env), 'IAM-7', stack.node.id, 'google_org_policy_policy.legacy');
+  });
+
+  it("admits a handover customer's directory or organization only for that tenant", () => {
+    const customerOrganization = `//cloudresourcemanager.googleapis.com/organizations/${handover.customerOrganizationId}`;
     const broken = bareTenantStack();
     new OrgPolicyPolicy(broken.stack, 'drs', {
       name: `projects/${broken.tenant.projectId}/policies/iam.allowedPolicyMemberDomains`,
       parent: `projects/${broken.tenant.projectId}`,
       spec: { rules: [{ values: { allowedValues: ['C01exmpl2', handover.customerDirectoryCustomerId] } }] },
     });
-    expectRejected(check('IAM-7', broken.stack, broken.env), 'IAM-7', broken.stack.node.id, 'google_org_policy_policy.drs');
+    new OrgPolicyPolicy(broken.stack, 'members', {
+      name: `projects/${broken.tenant.projectId}/policies/iam.managed.allowedPolicyMembers`,
+      parent: `projects/${broken.tenant.projectId}`,
+      spec: managed([ownOrganization, customerOrganization]),
+    });
+    const rejected = check('IAM-7', broken.stack, broken.env);
+    expectRejected(rejected, 'IAM-7', broken.stack.node.id, 'google_org_policy_policy.drs');
+    expectRejected(rejected, 'IAM-7', broken.stack.node.id, 'google_org_policy_policy.members');
 
     const twin = bareTenantStack({ ...takeover, lifecycle: { state: 'handover-prepare', handover } });
     new OrgPolicyPolicy(twin.stack, 'drs', {
       name: `projects/${twin.tenant.projectId}/policies/iam.allowedPolicyMemberDomains`,
       parent: `projects/${twin.tenant.projectId}`,
       spec: { rules: [{ values: { allowedValues: ['C01exmpl2', handover.customerDirectoryCustomerId] } }] },
+    });
+    new OrgPolicyPolicy(twin.stack, 'members', {
+      name: `projects/${twin.tenant.projectId}/policies/iam.managed.allowedPolicyMembers`,
+      parent: `projects/${twin.tenant.projectId}`,
+      spec: managed([ownOrganization, customerOrganization]),
     });
     expectAccepted(check('IAM-7', twin.stack, twin.env));
   });
@@ -325,3 +394,4 @@ describe('IAM-7: domain-restricted sharing', () => {
     expectRejected(check('IAM-7', stack, env), 'IAM-7', stack.node.id, '(stack)');
   });
 });
+
