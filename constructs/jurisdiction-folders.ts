@@ -1,6 +1,7 @@
 /**
- * JurisdictionFolders: one folder per jurisdiction whose tenant projects the platform hosts (with that
- * jurisdiction's audit log project), and one for the platform's shared project (DPA 6.5). A folder is the unit the residency and guardrail
+ * JurisdictionFolders: one folder per jurisdiction the environment serves (platform.yaml
+ * `jurisdictions`), holding its tenant projects and its audit log project, and one for the
+ * platform's shared project (DPA 6.5). A folder is the unit the residency and guardrail
  * policies attach to, so a project placed in the EEA folder cannot hold data outside the EU even
  * when created by hand.
  */
@@ -16,12 +17,13 @@ export interface JurisdictionFoldersProps {
   readonly parent: string;
   /** Environment name; it prefixes every display name so environments sharing an organization never collide. */
   readonly environment: string;
-  /** Jurisdictions that get a tenant folder. Must not be empty. */
+  /** Jurisdictions that get a tenant folder: the served ones. Must not be empty. */
   readonly jurisdictions: readonly Jurisdiction[];
   /**
    * Folder ids already recorded in platform.yaml (`tenantFolders`). When present, the folder carries
-   * a postcondition that its id matches, so a wrong id in config fails the plan instead of sending
-   * tenant projects to the wrong folder. Default: none recorded.
+   * a postcondition that its id matches, so a wrong id in config fails the plan of an existing folder
+   * (for a folder being created, the apply, once it exists) instead of sending tenant projects to
+   * the wrong folder. Default: none recorded.
    */
   readonly recordedFolderIds?: Readonly<Partial<Record<Jurisdiction, string>>>;
 }
@@ -54,7 +56,7 @@ export class JurisdictionFolders extends Construct {
   /** The folder holding tenant projects of `jurisdiction`. */
   folderOf(jurisdiction: Jurisdiction): Folder {
     const folder = this.tenantFolders.get(jurisdiction);
-    if (!folder) throw new Error(`JurisdictionFolders: no folder for jurisdiction ${jurisdiction}; it is not in use`);
+    if (!folder) throw new Error(`JurisdictionFolders: no folder for jurisdiction ${jurisdiction}; it is not served (platform.yaml jurisdictions)`);
     return folder;
   }
 
