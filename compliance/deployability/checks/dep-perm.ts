@@ -27,6 +27,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import * as zlib from 'zlib';
+import { sharedProjectId } from '../../../config/naming';
 import { grantsOf, type Grant } from '../../grants';
 import { isBasicRole, rolePermissions } from '../../iam-roles';
 import { STACK_ADDRESS, compliant, nonCompliant, notApplicable, type Finding } from '../../rule';
@@ -377,8 +378,9 @@ function rolesField(context: DeployContext, scope: ScopeKey): string {
   if (scope.startsWith('billingAccounts/')) return 'billingAccount';
   if (scope.startsWith('buckets/')) return 'the state bucket grants (grantPlan/grantApply)';
   if (scope.startsWith('projects/')) return 'sharedProject';
-  const platformFolder = context.platform.ofType('google_folder').find((f) => f.path.endsWith('/platform'));
-  const isPlatform = platformFolder && folderKey(context.platform, `\${google_folder.${platformFolder.name}.name}`, context) === scope;
+  // The platform folder is the one that holds the shared project (config/naming.ts sharedProjectId).
+  const shared = context.platform.ofType('google_project').find((p) => p.values.project_id === sharedProjectId(context.environment.platform));
+  const isPlatform = shared && str(shared.values.folder_id) !== undefined && folderKey(context.platform, str(shared.values.folder_id)!, context) === scope;
   return isPlatform ? 'platformFolder' : 'tenantFolders';
 }
 
