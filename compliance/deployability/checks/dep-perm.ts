@@ -425,8 +425,8 @@ function evaluate(context: DeployContext): { findings: Finding[]; customer: Cust
       );
       continue;
     }
-    let inside = false;
     if (row.administratorOnly.length > 0) administrator.add(`${row.type} (${row.administratorOnly.join(', ')})`);
+    let inside = false;
     for (const h of holdings) {
       const deployer = DEPLOYERS.find((d) => d.id === h.id)!;
       const missing = new Map<ScopeKey, { chain: readonly ScopeKey[]; ops: Set<Operation>; permissions: Set<string> }>();
@@ -449,7 +449,6 @@ function evaluate(context: DeployContext): { findings: Finding[]; customer: Cust
           missing.set(where, entry);
         }
       }
-      if (inside && h === holdings[0]) checked++;
       for (const [where, m] of missing) {
         const permissions = [...m.permissions].sort();
         const ops = [...m.ops];
@@ -467,6 +466,7 @@ function evaluate(context: DeployContext): { findings: Finding[]; customer: Cust
         );
       }
     }
+    if (inside) checked++;
   }
   const customerList: CustomerGrant[] = [...customer.values()]
     .map((c) => ({ scope: c.scope, why: c.why, identity: c.identity, permissions: [...c.permissions].sort() }))
