@@ -48,7 +48,11 @@ export interface DeployerRoles {
   readonly customRole?: DeployerCustomRole;
 }
 
-/** An organization-level custom role of one deployer. */
+/**
+ * An organization-level custom role of one deployer. Only permissions a custom role may carry work
+ * here (cloud.google.com/iam/docs/custom-roles-permissions-support); the canary's first apply, which
+ * creates the roles, confirms it for these.
+ */
 export interface DeployerCustomRole {
   /** Suffix of the role id; the id is `<shared project id with _>.<suffix>`, so environments sharing an organization do not collide. */
   readonly idSuffix: string;
