@@ -19,6 +19,7 @@ import { OrganizationIamMember } from '@cdktf/provider-google/lib/organization-i
 import { FolderIamMember } from '@cdktf/provider-google/lib/folder-iam-member';
 import { ProjectIamMember } from '@cdktf/provider-google/lib/project-iam-member';
 import { BillingAccountIamMember } from '@cdktf/provider-google/lib/billing-account-iam-member';
+import { OrganizationIamCustomRole } from '@cdktf/provider-google/lib/organization-iam-custom-role';
 import { serviceAccountEmail } from '../config/naming';
 import { assertGrantable, roleKey, type IWorkloadGrantee } from './grant-policy';
 import { GITHUB_ACTIONS_ISSUER } from './organization-policies';
@@ -39,13 +40,76 @@ export interface DeployerRoles {
   readonly tenantFolders: readonly string[];
   /** On the shared project: using it as the quota project of API calls. */
   readonly sharedProject: readonly string[];
+  /**
+   * A custom role for the permissions no suitable predefined role carries, declared on the
+   * organization (a folder grant of a custom role needs an organization-level role) and granted on
+   * every managed folder.
+   */
+  readonly customRole?: DeployerCustomRole;
 }
+
+/**
+ * An organization-level custom role of one deployer. Only permissions a custom role may carry work
+ * here (cloud.google.com/iam/docs/custom-roles-permissions-support); the canary's first apply, which
+ * creates the roles, confirms it for these.
+ */
+export interface DeployerCustomRole {
+  /** Suffix of the role id; the id is `<shared project id with _>.<suffix>`, so environments sharing an organization do not collide. */
+  readonly idSuffix: string;
+  readonly title: string;
+  readonly description: string;
+  /** Each permission with why the deployer needs it (the permission table row that asks for it). */
+  readonly permissions: Readonly<Record<string, string>>;
+}
+
+/**
+ * What `terraform plan` must refresh and no read-only predefined role carries
+ * (compliance/deployability/data/permissions.json; DEP-PERM). Nothing here reads log entries,
+ * Firestore entities, table data or secret values.
+ */
+export const PLAN_CUSTOM_ROLE: DeployerCustomRole = {
+  idSuffix: 'ciPlanRefresh',
+  title: 'CI plan: refresh reads',
+  description: 'Reads terraform plan refreshes that no read-only predefined role carries. Reads no data.',
+  permissions: {
+    // google_logging_folder_settings Read: folders.getSettings (logging/docs/reference/v2/rest/v2/folders/getSettings).
+    'logging.settings.get': 'google_logging_folder_settings',
+    // data.google_bigquery_default_service_account: projects.getServiceAccount "Requires the bigquery.jobs.create
+    // permission" (bigquery/docs/reference/rest/v2/projects/getServiceAccount). A job reads no table without
+    // bigquery.tables.getData, which ci-plan holds nowhere, so this opens no data access.
+    'bigquery.jobs.create': 'data.google_bigquery_default_service_account',
+    // google_firestore_field Read: GET .../fields/{field}, the field's index configuration, not documents.
+    'datastore.schemas.get': 'google_firestore_field',
+  },
+};
+
+/**
+ * What `terraform apply` needs beyond the admin roles (DEP-PERM): a project created with
+ * auto_create_network=false has its default network and firewall rules deleted by the provider
+ * (google/services/resourcemanager/resource_google_project.go, forceDeleteComputeNetwork), labels and
+ * names are changed with Projects.Update, and the BigQuery encryption account is read on every apply.
+ */
+export const APPLY_CUSTOM_ROLE: DeployerCustomRole = {
+  idSuffix: 'ciApplyExtras',
+  title: 'CI apply: project changes',
+  description: 'Project updates, default network removal and the BigQuery encryption account read.',
+  permissions: {
+    'resourcemanager.projects.update': 'google_project update',
+    'compute.networks.get': 'google_project create (default network)',
+    'compute.networks.delete': 'google_project create (default network)',
+    'compute.firewalls.list': 'google_project create (default network firewall rules)',
+    'compute.firewalls.delete': 'google_project create (default network firewall rules)',
+    'compute.globalOperations.get': 'google_project create (waits for the network deletion)',
+    'bigquery.jobs.create': 'data.google_bigquery_default_service_account',
+  },
+};
 
 /**
  * Plan: read what Terraform refreshes, change nothing. No role here reads secret values, table data,
  * object data or Firestore documents; Security Reviewer (the only predefined role that reads folder
  * and bucket IAM policies) does list log entries and Firestore entities. No read-only predefined role
- * carries logging.settings.get, so refreshing the folders' logging settings is out of reach (docs/platform.md).
+ * carries logging.settings.get (folder logging settings) or bigquery.jobs.create (the BigQuery encryption
+ * account): PLAN_CUSTOM_ROLE adds them, so every plan refreshes.
  */
 export const PLAN_ROLES: DeployerRoles = {
   organization: ['roles/orgpolicy.policyViewer', 'roles/iam.organizationRoleViewer'],
@@ -74,6 +138,7 @@ export const PLAN_ROLES: DeployerRoles = {
     'roles/secretmanager.viewer',
   ],
   sharedProject: ['roles/serviceusage.serviceUsageConsumer'],
+  customRole: PLAN_CUSTOM_ROLE,
 };
 
 /**
@@ -119,6 +184,7 @@ export const APPLY_ROLES: DeployerRoles = {
     'roles/secretmanager.editor',
   ],
   sharedProject: ['roles/serviceusage.serviceUsageConsumer'],
+  customRole: APPLY_CUSTOM_ROLE,
 };
 
 /** GitHub repository names: owner/name with letters, digits, `.`, `_` and `-` only (nothing that could end a CEL string). */
@@ -160,6 +226,12 @@ export interface Deployer {
 export class CiDeployerIdentity extends Construct {
   readonly plan: Deployer;
   readonly apply: Deployer;
+  /**
+   * The deployers' organization-level custom roles, by deployer. Creating or changing them needs
+   * iam.roles.create on the organization, which CI does not hold: an organization administrator
+   * applies them, like CI's other organization-level grants.
+   */
+  readonly customRoles: Partial<Record<'plan' | 'apply', OrganizationIamCustomRole>> = {};
 
   constructor(scope: Construct, id: string, props: CiDeployerIdentityProps) {
     super(scope, id);
@@ -225,9 +297,10 @@ export class CiDeployerIdentity extends Construct {
     return { pool, provider, account, email, grantee };
   }
 
-  private grantRoles(kind: string, deployer: Deployer, roles: DeployerRoles, props: CiDeployerIdentityProps): void {
+  private grantRoles(kind: 'plan' | 'apply', deployer: Deployer, roles: DeployerRoles, props: CiDeployerIdentityProps): void {
     const member = deployer.grantee.member;
-    const dependsOn = [deployer.account];
+    const dependsOn: ITerraformDependable[] = [deployer.account];
+    const custom = roles.customRole ? this.customRole(kind, roles.customRole, props) : undefined;
     const check = (role: string, where: string) => assertGrantable({ role, grantee: deployer.grantee, resource: where });
     for (const role of roles.organization) {
       check(role, `organizations/${props.organizationId}`);
@@ -243,10 +316,32 @@ export class CiDeployerIdentity extends Construct {
         check(role, `folder ${folder.key}`);
         new FolderIamMember(this, `${kind}-${folder.key}-${roleKey(role)}`, { folder: folder.name, role, member, dependsOn });
       }
+      if (custom) {
+        check(custom.name, `folder ${folder.key}`);
+        new FolderIamMember(this, `${kind}-${folder.key}-custom`, { folder: folder.name, role: custom.name, member, dependsOn: [...dependsOn, custom.role] });
+      }
     }
     for (const role of roles.sharedProject) {
       check(role, `projects/${props.projectId}`);
       new ProjectIamMember(this, `${kind}-project-${roleKey(role)}`, { project: props.projectId, role, member, dependsOn });
     }
+  }
+
+  /** Declares a deployer's custom role on the organization; grants name it by its literal name (IAM-2 and DEP-PERM read it). */
+  private customRole(kind: 'plan' | 'apply', spec: DeployerCustomRole, props: CiDeployerIdentityProps): { name: string; role: OrganizationIamCustomRole } {
+    const roleId = `${props.projectId.replace(/-/g, '_')}.${spec.idSuffix}`;
+    if (!/^[a-zA-Z0-9_.]{3,64}$/.test(roleId)) {
+      throw new Error(`CiDeployerIdentity: custom role id "${roleId}" must be 3-64 letters, digits, "_" or "." (from projectId "${props.projectId}" and idSuffix "${spec.idSuffix}")`);
+    }
+    const role = new OrganizationIamCustomRole(this, `${kind}-custom-role`, {
+      orgId: props.organizationId,
+      roleId,
+      title: spec.title,
+      description: spec.description,
+      permissions: Object.keys(spec.permissions).sort(),
+      stage: 'GA',
+    });
+    this.customRoles[kind] = role;
+    return { name: `organizations/${props.organizationId}/roles/${roleId}`, role };
   }
 }

@@ -1,0 +1,505 @@
+/**
+ * DEP-PERM: the identities that plan and apply a stack hold the IAM permissions Terraform needs for
+ * every resource and data source in it. `ci-plan` plans every stack (refresh: each resource's Read),
+ * so it needs every `read` permission of the permission table; `ci-apply` applies every stack, so it
+ * needs read, create, update and delete. Both are read from the synthesized platform stack: their
+ * `google_service_account`s and their organization, folder, billing account, project and bucket
+ * grants, expanded into permissions with the role dataset and the custom roles the same stack declares.
+ *
+ * Precision (what "on the scope where the resource lives" means here):
+ * - A resource lives in a project (its `project`, or the project of the resource it names, or the
+ *   tenant's project); a project lives in its `folder_id` (or the organization). A permission is held
+ *   when a grant on the organization, that folder, that project or (buckets) the bucket carries it.
+ *   Folders named by reference in the platform stack are matched to the literal ids tenant stacks
+ *   use through the folder's recorded-id postcondition (constructs/jurisdiction-folders.ts).
+ * - Rows can require a permission on the billing account a project links to, on the parent a project
+ *   or folder is created in, or on the organization.
+ * - Conditional grants are not counted (a condition may exclude the resource). The roles/owner that
+ *   Google gives a project's creator is not counted either (a later issue removes it).
+ * - Operations the table marks `administratorOnly` (CI's own organization and billing grants and
+ *   custom roles, creating a folder) are applied by an organization administrator; ci-apply must
+ *   still read them.
+ * - A scope outside Smart Segments' organization and billing account (a customer-owned project,
+ *   HAND-2; a project handed over to the customer's organization; the customer's billing account) is
+ *   not ours to grant on: its permissions are not violations but the list the customer must grant
+ *   (`customerGrants`), reported as a not-applicable finding and documented in docs/deployability.md.
+ */
+import * as fs from 'fs';
+import * as path from 'path';
+import * as zlib from 'zlib';
+import { sharedProjectId } from '../../../config/naming';
+import { grantsOf, type Grant } from '../../grants';
+import { isBasicRole, rolePermissions } from '../../iam-roles';
+import { STACK_ADDRESS, compliant, nonCompliant, notApplicable, type Finding } from '../../rule';
+import { referencesIn, type SynthesizedStack } from '../../synthesized-stack';
+import { defineCheck, type DeployContext } from '../check';
+import { OPERATIONS, permissionTable, type Operation, type PermissionRow, type RequiredPermission } from '../data/permission-table';
+
+const TABLE = 'compliance/deployability/data/permissions.json';
+const DEPLOYER_FILE = 'constructs/ci-deployer-identity.ts';
+/** The role dataset compliance/iam-roles.ts reads; read here too to find the roles that carry a permission. */
+const ROLE_DATASET = path.join(__dirname, '..', '..', 'data', 'gcp-iam-roles.json.gz');
+
+/** The two deployers, by the service account id constructs/ci-deployer-identity.ts gives them. */
+export const DEPLOYERS = [
+  { id: 'ci-plan', operations: ['read'] as readonly Operation[], roles: 'PLAN_ROLES' },
+  { id: 'ci-apply', operations: OPERATIONS, roles: 'APPLY_ROLES' },
+] as const;
+export type DeployerId = (typeof DEPLOYERS)[number]['id'];
+
+/** A place a grant can be made and a permission held: `organizations/N`, `folders/N` (or a platform folder's address), `projects/P`, `billingAccounts/B`, `buckets/B`. */
+type ScopeKey = string;
+
+/** Where a permission must be held: any scope of the chain will do (grants are inherited down it). */
+interface Placement {
+  readonly chain: readonly ScopeKey[];
+  /** Set when the place is outside Smart Segments' organization or billing account: the customer grants there. */
+  readonly outside?: { readonly scope: string; readonly why: string };
+}
+
+/** One resource or data source of a stack, as DEP-PERM judges it. */
+interface Item {
+  readonly kind: 'resource' | 'data';
+  readonly type: string;
+  readonly address: string;
+  readonly values: Readonly<Record<string, unknown>>;
+}
+
+export interface DeployerHoldings {
+  readonly id: DeployerId;
+  readonly member: string;
+  /** Permissions by scope key, from unconditional grants. */
+  readonly byScope: ReadonlyMap<ScopeKey, ReadonlySet<string>>;
+}
+
+/** What the customer must grant in a place outside our organization (HAND-2, handover), per identity. */
+export interface CustomerGrant {
+  readonly scope: string;
+  readonly why: string;
+  readonly identity: string;
+  readonly permissions: readonly string[];
+}
+
+const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : typeof v === 'number' ? String(v) : undefined);
+
+function itemsOf(stack: SynthesizedStack): Item[] {
+  const items: Item[] = stack.resources.map((r) => ({ kind: 'resource', type: r.type, address: r.address, values: r.values }));
+  for (const [type, byName] of Object.entries(stack.json.data ?? {})) {
+    for (const [name, raw] of Object.entries(byName)) {
+      const { ['//']: _meta, ...values } = raw as Record<string, unknown>;
+      items.push({ kind: 'data', type, address: `data.${type}.${name}`, values });
+    }
+  }
+  return items;
+}
+
+/** The scope key of a folder named by a reference into `stack` or by a literal id. */
+function folderKey(stack: SynthesizedStack, value: string, context: DeployContext): ScopeKey {
+  for (const ref of referencesIn(value)) {
+    if (ref.mode !== 'resource' || ref.type !== 'google_folder') continue;
+    const folder = stack.resources.find((r) => r.type === 'google_folder' && r.name === ref.name);
+    if (!folder) continue;
+    // The recorded id, from the postcondition that checks it (constructs/jurisdiction-folders.ts).
+    const recorded = /folders\/(\d+)/.exec(JSON.stringify(folder.values.lifecycle ?? ''));
+    if (recorded) return `folders/${recorded[1]}`;
+    const jurisdiction = folder.path.split('/').pop()?.toUpperCase();
+    const configured = jurisdiction ? (context.environment.platform.tenantFolders as Record<string, string | undefined>)[jurisdiction] : undefined;
+    return configured ? `folders/${configured.replace(/^folders\//, '')}` : folder.address;
+  }
+  return `folders/${value.replace(/^folders\//, '')}`;
+}
+
+function organizationKey(context: DeployContext): ScopeKey {
+  return `organizations/${context.environment.platform.organization.id}`;
+}
+
+/** The google_project resource (in the stack, then in the platform stack) that creates `projectId`. */
+function projectResource(context: DeployContext, projectId: string) {
+  for (const stack of [context.stack, context.platform]) {
+    const p = stack.ofType('google_project').find((r) => r.values.project_id === projectId);
+    if (p) return { stack, project: p };
+  }
+  return undefined;
+}
+
+/** The placement of the project itself: its parent chain plus the project. */
+function projectPlacement(context: DeployContext, projectId: string): Placement {
+  const found = projectResource(context, projectId);
+  if (!found) {
+    const customer = context.tenant && context.tenant.projectId === projectId;
+    return {
+      chain: [`projects/${projectId}`],
+      outside: {
+        scope: `projects/${projectId}`,
+        why: customer ? "the tenant's customer-owned project (HAND-2): outside Smart Segments' folders" : 'a project this environment does not create',
+      },
+    };
+  }
+  const parent = parentPlacement(context, found.stack, found.project.values);
+  return { chain: [...parent.chain, `projects/${projectId}`], outside: parent.outside };
+}
+
+/** The parent a project or folder is created in (`folder_id`, `org_id` or `parent`). */
+function parentPlacement(context: DeployContext, stack: SynthesizedStack, values: Readonly<Record<string, unknown>>): Placement {
+  const org = organizationKey(context);
+  const folder = str(values.folder_id) ?? (str(values.parent)?.includes('folder') ? str(values.parent) : undefined);
+  if (folder) return { chain: [org, folderKey(stack, folder, context)] };
+  const orgId = str(values.org_id) ?? str(values.parent)?.replace(/^organizations\//, '');
+  if (orgId && orgId !== context.environment.platform.organization.id) {
+    return { chain: [`organizations/${orgId}`], outside: { scope: `organizations/${orgId}`, why: "the customer's organization (handover)" } };
+  }
+  return { chain: [org] };
+}
+
+/** A `parent`-style value: organizations/N, folders/N (or a reference), projects/P. */
+function namedParentPlacement(context: DeployContext, value: string): Placement {
+  if (value.startsWith('projects/')) return projectPlacement(context, value.slice('projects/'.length));
+  if (value.includes('folder')) return { chain: [organizationKey(context), folderKey(context.stack, value, context)] };
+  return { chain: [organizationKey(context)] };
+}
+
+/** The project a resource lives in: its `project`, a project path in its attributes, or that of the resource it names. */
+function owningProject(context: DeployContext, values: Readonly<Record<string, unknown>>, depth = 0): string | undefined {
+  const project = str(values.project);
+  if (project) {
+    const ref = referencesIn(project).find((r) => r.mode === 'resource' && r.type === 'google_project');
+    const target = ref && context.stack.resources.find((r) => r.type === 'google_project' && r.name === ref.name);
+    if (target) return str(target.values.project_id);
+    return project.includes('${') ? undefined : project.replace(/^projects\//, '');
+  }
+  for (const [key, v] of Object.entries(values)) {
+    if (key === 'depends_on' || key === 'member' || typeof v !== 'string') continue;
+    const literal = /^projects\/([a-z][a-z0-9-]{4,28}[a-z0-9])(\/|$)/.exec(v);
+    if (literal) return literal[1];
+    if (depth > 4) continue;
+    for (const ref of referencesIn(v)) {
+      const named = ref.mode === 'resource' ? context.stack.resources.find((r) => r.type === ref.type && r.name === ref.name) : undefined;
+      if (named) {
+        const found = named.type === 'google_project' ? str(named.values.project_id) : owningProject(context, named.values, depth + 1);
+        if (found) return found;
+      }
+    }
+  }
+  return undefined;
+}
+
+/** Where a resource lives, as a chain of scopes whose grants reach it. */
+function resourcePlacement(context: DeployContext, item: Item): Placement {
+  const v = item.values;
+  const org = organizationKey(context);
+  switch (item.type) {
+    case 'google_organization_iam_member':
+    case 'google_organization_iam_custom_role':
+      return { chain: [org] };
+    case 'google_billing_account_iam_member':
+      return billingPlacement(context, str(v.billing_account_id));
+    case 'google_folder':
+      return { chain: [org, folderKey(context.stack, `\${google_folder.${item.address.split('.').pop()}.name}`, context)] };
+    case 'google_folder_iam_member':
+    case 'google_logging_folder_settings':
+    case 'google_logging_folder_sink':
+      return { chain: [org, folderKey(context.stack, str(v.folder) ?? '', context)] };
+    case 'google_essential_contacts_contact':
+    case 'google_org_policy_policy':
+    case 'google_iam_deny_policy':
+      return namedParentPlacement(context, str(v.parent) ?? '');
+    case 'google_project':
+      return projectPlacement(context, str(v.project_id) ?? '');
+    case 'google_storage_bucket':
+    case 'google_storage_bucket_iam_member': {
+      const bucket = item.type === 'google_storage_bucket' ? v : bucketValues(context, str(v.bucket));
+      const name = str(bucket?.name) ?? str(v.bucket) ?? '';
+      const project = bucket ? owningProject(context, bucket) : undefined;
+      const base = project ? projectPlacement(context, project) : { chain: [org] };
+      return { ...base, chain: [...base.chain, `buckets/${name}`] };
+    }
+    default: {
+      const project = owningProject(context, v) ?? context.tenant?.projectId;
+      return project ? projectPlacement(context, project) : { chain: [org] };
+    }
+  }
+}
+
+function bucketValues(context: DeployContext, value: string | undefined): Readonly<Record<string, unknown>> | undefined {
+  if (!value) return undefined;
+  const ref = referencesIn(value).find((r) => r.type === 'google_storage_bucket');
+  for (const stack of [context.stack, context.platform]) {
+    const b = stack.ofType('google_storage_bucket').find((r) => (ref ? r.name === ref.name : r.values.name === value));
+    if (b) return b.values;
+  }
+  return undefined;
+}
+
+function billingPlacement(context: DeployContext, account: string | undefined): Placement {
+  const ours = context.environment.platform.billingAccount;
+  const id = account ?? ours;
+  return id === ours
+    ? { chain: [`billingAccounts/${id}`] }
+    : { chain: [`billingAccounts/${id}`], outside: { scope: `billingAccounts/${id}`, why: "the customer's billing account (handover)" } };
+}
+
+/** Where one required permission of an item must be held. */
+function placementOf(context: DeployContext, item: Item, required: RequiredPermission): Placement {
+  switch (required.on) {
+    case 'organization':
+      return { chain: [organizationKey(context)] };
+    case 'billingAccount':
+      return billingPlacement(context, str(item.values.billing_account) ?? str(item.values.billing_account_id));
+    case 'parent':
+      if (item.type === 'google_project' || item.type === 'google_folder') return parentPlacement(context, context.stack, item.values);
+      return resourcePlacement(context, item);
+    default:
+      return resourcePlacement(context, item);
+  }
+}
+
+/** The scope key a deployer grant is made on. */
+function grantScope(context: DeployContext, grant: Grant): ScopeKey | undefined {
+  const r = context.platform.resources.find((x) => x.address === grant.address);
+  if (!r) return undefined;
+  const v = r.values;
+  switch (r.type) {
+    case 'google_organization_iam_member':
+      return `organizations/${str(v.org_id)}`;
+    case 'google_folder_iam_member':
+      return folderKey(context.platform, str(v.folder) ?? '', context);
+    case 'google_billing_account_iam_member':
+      return `billingAccounts/${str(v.billing_account_id)}`;
+    case 'google_project_iam_member':
+      return `projects/${str(v.project)?.replace(/^projects\//, '')}`;
+    case 'google_storage_bucket_iam_member': {
+      const bucket = str(v.bucket) ?? '';
+      const ref = referencesIn(bucket).find((x) => x.type === 'google_storage_bucket');
+      const named = ref && context.platform.resources.find((x) => x.type === 'google_storage_bucket' && x.name === ref.name);
+      return `buckets/${named ? str(named.values.name) : bucket.replace(/^b\//, '')}`;
+    }
+    default:
+      return undefined;
+  }
+}
+
+/** The permissions of a role: the dataset's for predefined roles, the declared list for the platform stack's custom roles. */
+function permissionsOfRole(platform: SynthesizedStack, role: string): readonly string[] {
+  const custom = /^(organizations|projects)\/([^/]+)\/roles\/([A-Za-z0-9_.]+)$/.exec(role);
+  if (!custom) return rolePermissions(role);
+  const type = custom[1] === 'organizations' ? 'google_organization_iam_custom_role' : 'google_project_iam_custom_role';
+  const key = custom[1] === 'organizations' ? 'org_id' : 'project';
+  const declared = platform.ofType(type).find((r) => str(r.values[key]) === custom[2] && r.values.role_id === custom[3]);
+  return Array.isArray(declared?.values.permissions) ? (declared.values.permissions as unknown[]).map(String) : [];
+}
+
+/** The deployers the platform stack declares and the permissions their unconditional grants carry, by scope. */
+export function deployerHoldings(context: DeployContext): DeployerHoldings[] {
+  const out: DeployerHoldings[] = [];
+  for (const d of DEPLOYERS) {
+    const account = context.platform.ofType('google_service_account').find((r) => r.values.account_id === d.id);
+    if (!account) continue;
+    const email = `${d.id}@${str(account.values.project)}.iam.gserviceaccount.com`;
+    const member = `serviceAccount:${email}`;
+    const byScope = new Map<ScopeKey, Set<string>>();
+    for (const g of grantsOf(context.platform)) {
+      // Basic roles are IAM-1's business; the project creator's implicit owner is not modelled.
+      if (g.condition || isBasicRole(g.role)) continue;
+      if (g.principal.member !== member && g.principal.email?.toLowerCase() !== email && g.principal.resolvedFrom !== account.address) continue;
+      const scope = grantScope(context, g);
+      if (!scope) continue;
+      const held = byScope.get(scope) ?? new Set<string>();
+      for (const p of permissionsOfRole(context.platform, g.role)) held.add(p);
+      byScope.set(scope, held);
+    }
+    out.push({ id: d.id, member, byScope });
+  }
+  return out;
+}
+
+function holds(h: DeployerHoldings, permission: string, chain: readonly ScopeKey[]): boolean {
+  return chain.some((s) => h.byScope.get(s)?.has(permission) ?? false);
+}
+
+/** The operations an identity must be able to perform on an item, given the row. */
+function operationsFor(row: PermissionRow, deployer: (typeof DEPLOYERS)[number]): Operation[] {
+  return deployer.operations.filter((op) => op === 'read' || !row.administratorOnly.includes(op));
+}
+
+/** A permission that only reads (its verb gets, lists or searches). */
+export function isReadOnlyPermission(permission: string): boolean {
+  const verb = permission.split('.').pop() ?? '';
+  return /^(get|list|search)/.test(verb) && !/^getAccessToken|^getOpenIdToken/.test(verb);
+}
+
+let roleIndex: Map<string, ReadonlySet<string>> | undefined;
+
+/** Every predefined role of the dataset with its permissions, service agent roles left out (they are Google's, not ours to grant). */
+function predefinedRoles(): Map<string, ReadonlySet<string>> {
+  if (!roleIndex) {
+    const raw = JSON.parse(zlib.gunzipSync(fs.readFileSync(ROLE_DATASET)).toString('utf8')) as { roles: Record<string, string[]> };
+    roleIndex = new Map();
+    for (const [role, perms] of Object.entries(raw.roles)) {
+      if (!isBasicRole(role) && !/serviceAgent/i.test(role)) roleIndex.set(role, new Set(perms));
+    }
+  }
+  return roleIndex;
+}
+
+/**
+ * Predefined roles that together carry `missing` (greedy cover: the role covering most, then the
+ * smallest). `readOnly` keeps to roles whose every permission only reads, for the plan identity.
+ */
+export function suggestRoles(missing: readonly string[], readOnly = false): string[] {
+  const candidates = [...predefinedRoles()].filter(([, perms]) => !readOnly || [...perms].every(isReadOnlyPermission));
+  const left = new Set(missing);
+  const picked: string[] = [];
+  while (left.size > 0) {
+    let best: { role: string; perms: ReadonlySet<string>; covers: number } | undefined;
+    for (const [role, perms] of candidates) {
+      let covers = 0;
+      for (const p of left) if (perms.has(p)) covers++;
+      if (covers > 0 && (!best || covers > best.covers || (covers === best.covers && perms.size < best.perms.size))) best = { role, perms, covers };
+    }
+    if (!best) break;
+    picked.push(best.role);
+    for (const p of best.perms) left.delete(p);
+  }
+  return picked;
+}
+
+/** A human name for a scope key, for messages. */
+function describeScope(context: DeployContext, scope: ScopeKey): string {
+  const folder = context.platform
+    .ofType('google_folder')
+    .find((f) => folderKey(context.platform, `\${google_folder.${f.name}.name}`, context) === scope);
+  if (folder) return `folder ${str(folder.values.display_name) ?? folder.address}${scope.startsWith('folders/') ? ` (${scope})` : ''}`;
+  return scope;
+}
+
+/** Which DeployerRoles field of constructs/ci-deployer-identity.ts grants on a scope. */
+function rolesField(context: DeployContext, scope: ScopeKey): string {
+  if (scope.startsWith('organizations/')) return 'organization';
+  if (scope.startsWith('billingAccounts/')) return 'billingAccount';
+  if (scope.startsWith('buckets/')) return 'the state bucket grants (grantPlan/grantApply)';
+  if (scope.startsWith('projects/')) return 'sharedProject';
+  // The platform folder is the one that holds the shared project (config/naming.ts sharedProjectId).
+  const shared = context.platform.ofType('google_project').find((p) => p.values.project_id === sharedProjectId(context.environment.platform));
+  const isPlatform = shared && str(shared.values.folder_id) !== undefined && folderKey(context.platform, str(shared.values.folder_id)!, context) === scope;
+  return isPlatform ? 'platformFolder' : 'tenantFolders';
+}
+
+/** The most specific scope of a chain that Smart Segments grants on (a folder, else the organization). */
+function grantScopeFor(chain: readonly ScopeKey[]): ScopeKey {
+  const folder = [...chain].reverse().find((s) => s.startsWith('folders/') || s.startsWith('google_folder.'));
+  return folder ?? chain.find((s) => s.startsWith('billingAccounts/') || s.startsWith('buckets/')) ?? chain[0];
+}
+
+/** What the customer must grant outside our organization, per identity (HAND-2 projects, handover). */
+export function customerGrants(context: DeployContext): CustomerGrant[] {
+  return evaluate(context).customer;
+}
+
+function evaluate(context: DeployContext): { findings: Finding[]; customer: CustomerGrant[] } {
+  const table = permissionTable();
+  const findings: Finding[] = [];
+  const holdings = deployerHoldings(context);
+  for (const d of DEPLOYERS) {
+    if (!holdings.some((h) => h.id === d.id)) {
+      findings.push(
+        nonCompliant(
+          STACK_ADDRESS,
+          `stack ${context.stack.name}: the platform stack declares no ${d.id} service account, so nothing can ${d.id === 'ci-plan' ? 'plan' : 'apply'} it.`,
+          `declare the ${d.id} deployer (${DEPLOYER_FILE}) in the platform stack.`,
+        ),
+      );
+    }
+  }
+  const customer = new Map<string, { scope: string; why: string; identity: string; permissions: Set<string> }>();
+  const administrator = new Set<string>();
+  let checked = 0;
+  for (const item of itemsOf(context.stack)) {
+    const row = table.row(item.kind, item.type);
+    if (!row) {
+      findings.push(
+        nonCompliant(
+          item.address,
+          `stack ${context.stack.name}: ${item.kind === 'data' ? 'data source' : 'resource type'} ${item.type} has no row in ${TABLE}, so nobody knows which permissions plan and apply need for it.`,
+          `add a row for ${item.type} (kind "${item.kind}") with its read, create, update and delete permissions and their sources (the provider's google/services/**/${item.kind === 'data' ? 'data_source' : 'resource'}_*.go at v6.50.0 and Google's REST reference).`,
+        ),
+      );
+      continue;
+    }
+    if (row.administratorOnly.length > 0) administrator.add(`${row.type} (${row.administratorOnly.join(', ')})`);
+    let inside = false;
+    for (const h of holdings) {
+      const deployer = DEPLOYERS.find((d) => d.id === h.id)!;
+      const missing = new Map<ScopeKey, { chain: readonly ScopeKey[]; ops: Set<Operation>; permissions: Set<string> }>();
+      for (const op of operationsFor(row, deployer)) {
+        for (const required of row.permissions[op]) {
+          const place = placementOf(context, item, required);
+          if (place.outside) {
+            const key = `${place.outside.scope} ${h.id}`;
+            const entry = customer.get(key) ?? { scope: place.outside.scope, why: place.outside.why, identity: h.member, permissions: new Set<string>() };
+            entry.permissions.add(required.permission);
+            customer.set(key, entry);
+            continue;
+          }
+          inside = true;
+          if (holds(h, required.permission, place.chain)) continue;
+          const where = grantScopeFor(place.chain);
+          const entry = missing.get(where) ?? { chain: place.chain, ops: new Set<Operation>(), permissions: new Set<string>() };
+          entry.ops.add(op);
+          entry.permissions.add(required.permission);
+          missing.set(where, entry);
+        }
+      }
+      for (const [where, m] of missing) {
+        const permissions = [...m.permissions].sort();
+        const ops = [...m.ops];
+        const roles = suggestRoles(permissions, h.id === 'ci-plan');
+        const command = h.id === 'ci-plan' ? 'terraform plan' : 'terraform apply';
+        const action = ops.length === 1 && ops[0] === 'read' ? `refresh it in ${command}` : `${ops.join('/')} it in ${command}`;
+        findings.push(
+          nonCompliant(
+            item.address,
+            `stack ${context.stack.name}: ${h.id} (${h.member}) cannot ${action}: it lacks ${permissions.join(', ')} on ${describeScope(context, where)} (${TABLE}, row ${row.kind} ${row.type}).`,
+            `grant ${h.id} a role that carries ${permissions.join(', ')} on ${describeScope(context, where)}: in ${DEPLOYER_FILE}, ${deployer.roles}.${rolesField(context, where)}` +
+              (roles.length > 0 ? `, for example ${roles.join(' + ')}` : '') +
+              (h.id === 'ci-plan' ? ', or the plan custom role where no read-only predefined role carries them.' : ', or the apply custom role.'),
+          ),
+        );
+      }
+    }
+    if (inside) checked++;
+  }
+  const customerList: CustomerGrant[] = [...customer.values()]
+    .map((c) => ({ scope: c.scope, why: c.why, identity: c.identity, permissions: [...c.permissions].sort() }))
+    .sort((a, b) => (a.scope + a.identity < b.scope + b.identity ? -1 : 1));
+  for (const c of customerList) {
+    findings.push(
+      notApplicable(
+        `stack ${context.stack.name}: ${c.scope} is ${c.why}; Smart Segments cannot grant there, so the customer must grant ${c.identity} ${c.permissions.join(', ')} (for example ${suggestRoles(c.permissions, c.identity.includes('ci-plan')).join(', ') || 'a custom role'}) before it is planned or applied.`,
+      ),
+    );
+  }
+  if (checked > 0 && holdings.length === DEPLOYERS.length && !findings.some((f) => f.status === 'non-compliant')) {
+    findings.push(
+      compliant(
+        STACK_ADDRESS,
+        `ci-plan holds every read permission and ci-apply every read, create, update and delete permission of the ${checked} resources and data sources it places in Smart Segments' organization (${TABLE})` +
+          (administrator.size > 0 ? `; applied by an organization administrator: ${[...administrator].sort().join('; ')}` : ''),
+      ),
+    );
+  }
+  return { findings, customer: customerList };
+}
+
+export const depPerm = defineCheck({
+  id: 'DEP-PERM',
+  explanation:
+    'The identity that plans a stack (ci-plan) holds every permission Terraform needs to refresh its resources and data sources, and the identity that applies it (ci-apply) every permission to read, create, update and delete them, on the scope where each lives.',
+  sources: [
+    TABLE,
+    'https://cloud.google.com/iam/docs/overview#resource-hierarchy',
+    'https://cloud.google.com/resource-manager/docs/access-control-proj',
+    'google/services/resourcemanager/resource_google_project.go',
+  ],
+  appliesTo: ['platform', 'tenant'],
+  check: (context) => evaluate(context).findings,
+});
