@@ -6,9 +6,10 @@
  * through `bq-<number>@bigquery-encryption.iam.gserviceaccount.com`. Cloud Run's agent pulls images.
  *
  * A grant to an agent that does not exist yet fails, and Google creates agents only "at some point
- * after you activate and use the API" (cloud.google.com/iam/docs/service-agents); Firestore's and
- * Secret Manager's CMEK pages tell you to create theirs first (cloud.google.com/firestore/docs/use-cmek,
- * cloud.google.com/secret-manager/docs/cmek). So in a project Smart Segments creates, every agent is
+ * after you activate and use the API" (cloud.google.com/iam/docs/service-agents), and "if a service
+ * agent hasn't been created yet, then you can't grant roles to" it (cloud.google.com/iam/docs/
+ * create-service-agents); Firestore's CMEK page says to create its agent first
+ * (cloud.google.com/firestore/docs/use-cmek). So in a project Smart Segments creates, every agent is
  * created on request in the same apply, before any grant names it: google-beta's
  * google_project_service_identity (generateServiceIdentity, idempotent; the GA provider has no such
  * resource in v6.50.0), and each grant's member is that resource's `member`, so the grant waits for it.
