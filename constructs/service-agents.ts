@@ -16,11 +16,21 @@
  * BigQuery's encryption account comes from data.google_bigquery_default_service_account, which
  * creates it on request (projects.getServiceAccount).
  *
- * In a customer's own project (HAND-2) nothing is created on request: creating an agent makes Google
- * grant it its service agent role on the project (a change to the project's allow policy), and the
- * identity can never be removed again (the resource's destroy is a no-op). The agents' addresses are
- * derived from the project number instead, and the customer creates the agents listed in
- * `agentsTheCustomerMustCreate` before the first apply: their project exists already, so they can.
+ * Google does not grant an agent created on request the project role it grants an agent it creates
+ * itself ("service agents created at user request are not automatically granted roles",
+ * cloud.google.com/iam/docs/create-service-agents). The identities here wait for their API, so an
+ * agent Google creates when the API is enabled already exists and is returned as is; an agent it
+ * would create only on first use holds only the grants this stack makes. Which default roles the
+ * services need for what these stacks do is for the canary to settle.
+ *
+ * In a customer's own project (HAND-2) nothing is created on request. The stack creates there only
+ * what the tenant config names and nothing project-wide: it enables no API (the customer does,
+ * TenantProject.apis), so an identity could not even wait for its API, and a service agent is an
+ * identity of the whole project that the stack could never remove again (the resource's destroy is
+ * a no-op), the same reason it creates no key ring there. The agents' addresses are derived from the
+ * project number instead, and the customer creates the agents listed in
+ * `agentsTheCustomerMustCreate` when it enables the APIs, before the first apply: its project
+ * exists already, so it can (creating an agent needs no IAM permission, same page).
  */
 import { Construct } from 'constructs';
 import { DataGoogleBigqueryDefaultServiceAccount } from '@cdktf/provider-google/lib/data-google-bigquery-default-service-account';
