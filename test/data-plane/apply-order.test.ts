@@ -6,6 +6,8 @@
  */
 import { Testing, TerraformStack } from 'cdktf';
 import { SynthesizedStack, dependenciesOf, type SynthesizedResource } from '../../compliance/synthesized-stack';
+import { labelAttribute } from '../../compliance/labelable';
+import { resolvePrincipal } from '../../compliance/principals';
 import { CUSTOMER_DATA_SERVICES } from '../../constructs/data-access-audit-logs';
 import { SERVICE_AGENT_DOMAINS, ServiceAgents } from '../../constructs/service-agents';
 import { TenantProject } from '../../constructs/tenant-project';
@@ -271,6 +273,20 @@ describe('service agents exist before any grant names them', () => {
     );
     // BigQuery's account needs no identity: its data source creates it.
     expect(() => agents.agent('bigquery-encryption')).not.toThrow();
+  });
+});
+
+describe('the DPA pack reads the google-beta service identity', () => {
+  it('knows the beta-only type (it takes no labels) and still refuses a type no provider has', () => {
+    expect(labelAttribute('google_project_service_identity')).toBeUndefined();
+    expect(() => labelAttribute('google_project_service_identiti')).toThrow();
+  });
+
+  it("recognises a grant's member taken from an identity as a Google service agent", () => {
+    const s = example('brightwave-leisure').synth;
+    const identity = s.ofType('google_project_service_identity')[0];
+    const principal = resolvePrincipal(s, `\${${identity.address}.member}`);
+    expect(principal).toMatchObject({ kind: 'serviceAccount', isServiceAgent: true, resolvedFrom: identity.address, unresolved: false });
   });
 });
 
