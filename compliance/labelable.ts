@@ -1,7 +1,8 @@
 /**
  * Which Terraform resource types take free-form labels (ISO-3), derived from the provider classes at
  * runtime rather than kept as a list that drifts: `google_<x>` is the class in
- * `@cdktf/provider-google/lib/<x with hyphens>`, and it takes labels when it has a `labels`
+ * `@cdktf/provider-google/lib/<x with hyphens>` (or, for a type only google-beta has,
+ * `@cdktf/provider-google-beta/lib/google-<x with hyphens>`), and it takes labels when it has a `labels`
  * property (or `user_labels`, for the types whose `labels` mean something else). This is the same
  * test the RequiredLabels aspect applies to construct instances, so rule and aspect agree.
  */
@@ -12,7 +13,13 @@ const cache = new Map<string, string | undefined>();
 
 function providerClass(type: string): { prototype: object; tfResourceType?: string } {
   if (!/^google_[a-z0-9_]+$/.test(type)) throw new Error(`${type} is not a google provider resource type`);
-  const modulePath = `@cdktf/provider-google/lib/${type.slice('google_'.length).replace(/_/g, '-')}`;
+  let modulePath = `@cdktf/provider-google/lib/${type.slice('google_'.length).replace(/_/g, '-')}`;
+  // A type only google-beta has (google_project_service_identity) is in that package, named in full.
+  try {
+    require.resolve(modulePath);
+  } catch {
+    modulePath = `@cdktf/provider-google-beta/lib/${type.replace(/_/g, '-')}`;
+  }
   // Deep import of one provider class, as everywhere else; the package root would load all 1,400.
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const mod = require(modulePath) as Record<string, unknown>;

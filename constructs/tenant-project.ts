@@ -5,6 +5,7 @@
  * nothing: it only names the project, so every other construct can still target it.
  */
 import { Construct } from 'constructs';
+import type { TerraformProvider } from 'cdktf';
 import { Project } from '@cdktf/provider-google/lib/project';
 import { ProjectService } from '@cdktf/provider-google/lib/project-service';
 import { ProjectDefaultServiceAccounts } from '@cdktf/provider-google/lib/project-default-service-accounts';
@@ -32,6 +33,12 @@ export interface TenantProjectProps {
   readonly deletionPolicy?: 'PREVENT' | 'DELETE' | 'ABANDON';
   /** Labels that belong to the project only (for example `llm-support`, LLM-1). */
   readonly projectLabels?: Readonly<Record<string, string>>;
+  /**
+   * The stack's google-beta provider. Needed when this code creates the project and something
+   * grants to one of its service agents: only google-beta can create an agent on request
+   * (google_project_service_identity), see ServiceAgents.
+   */
+  readonly betaProvider?: TerraformProvider;
 }
 
 export class TenantProject extends Construct {
@@ -39,6 +46,8 @@ export class TenantProject extends Construct {
   readonly ownership: 'smart-segments' | 'customer';
   /** The google_project resource, when this code creates the project. */
   readonly project?: Project;
+  /** The google-beta provider for resources only it has (service identities), when the stack has one. */
+  readonly betaProvider?: TerraformProvider;
   private readonly services = new Map<string, ProjectService>();
   private readonly requiredApis = new Set<string>();
 
@@ -46,6 +55,7 @@ export class TenantProject extends Construct {
     super(scope, id);
     this.projectId = props.projectId;
     this.ownership = props.ownership;
+    this.betaProvider = props.betaProvider;
     if (props.ownership === 'customer') return;
 
     if ((!props.folderId && !props.organizationId) || (props.folderId && props.organizationId) || !props.billingAccount) {

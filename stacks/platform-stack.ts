@@ -28,6 +28,7 @@ import { BreachDetection } from '../constructs/breach-detection';
 import { TerraformStateBucket } from '../constructs/terraform-state-bucket';
 import { CiDeployerIdentity } from '../constructs/ci-deployer-identity';
 import { ContainerRegistry } from '../constructs/container-registry';
+import { requireTerraformVersion } from './required-terraform';
 
 /** The `tenant` label of the platform's own resources (ISO-3). */
 export const PLATFORM_TENANT_LABEL = 'platform';
@@ -149,6 +150,7 @@ export class PlatformStack extends TerraformStack {
       new LocalBackend(this, {});
     }
     new GoogleProvider(this, 'google', { region: homeRules.defaultRegion });
+    requireTerraformVersion(this);
 
     // ISO-3. Resources of another jurisdiction (its audit log) get that jurisdiction's residency below.
     Aspects.of(this).add(

@@ -5,6 +5,7 @@
 import { Construct } from 'constructs';
 import { Aspects, GcsBackend, TerraformStack } from 'cdktf';
 import { GoogleProvider } from '@cdktf/provider-google/lib/provider';
+import { GoogleBetaProvider } from '@cdktf/provider-google-beta/lib/provider';
 import { createsProject, type EnvironmentConfig, type ResolvedTenant } from '../config/loader';
 import { jurisdictionRules } from '../config/jurisdictions';
 import { lifecycleProtection } from '../config/lifecycle';
@@ -17,6 +18,7 @@ import { EssentialContacts } from '../constructs/essential-contacts';
 import { TenantDataPlane } from '../constructs/tenant-data-plane';
 import { ProjectHandoff, handoffPhase } from '../constructs/project-handoff';
 import { releaseFromState } from '../constructs/state-release';
+import { requireTerraformVersion } from './required-terraform';
 
 export interface TenantStackProps {
   readonly environment: EnvironmentConfig;
@@ -42,6 +44,7 @@ export class TenantStack extends TerraformStack {
     // CI-1: remote state per stack, in the versioned platform state bucket.
     new GcsBackend(this, { bucket: platform.stateBucket.name, prefix: `stacks/${name}` });
     new GoogleProvider(this, 'google', { region: tenant.region });
+    requireTerraformVersion(this);
 
     // ISO-3: every labelable resource carries these three labels.
     Aspects.of(this).add(
@@ -49,6 +52,9 @@ export class TenantStack extends TerraformStack {
     );
 
     const ownsProject = createsProject(tenant);
+    // In a project we create, service agents are created on request, which only google-beta can
+    // (google_project_service_identity, see ServiceAgents); same region as the GA provider.
+    const beta = ownsProject ? new GoogleBetaProvider(this, 'google-beta', { region: tenant.region }) : undefined;
     // HAND-1: from the transfer phase on, the project sits in the customer's organization and billing.
     const handover = tenant.lifecycle.handover;
     const phase = handoffPhase(tenant.lifecycle.state);
@@ -63,6 +69,7 @@ export class TenantStack extends TerraformStack {
       deletionPolicy: protection.projectDeletionPolicy,
       // LLM-1: the customer's restriction on LLM-assisted support is visible on its project.
       projectLabels: { 'llm-support': tenant.llmSupport },
+      betaProvider: beta,
     });
 
     const handoff =

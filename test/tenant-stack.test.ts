@@ -67,7 +67,7 @@ describe('HAND-2: a customer-owned project is never created or owned', () => {
     const projects = new Set(
       customerProjectStack.resources
         // The project's own Cloud Run agent reading the platform's images is the one grant made elsewhere.
-        .filter((r) => !isPlatformImagePull(r))
+        .filter((r) => !isPlatformImagePull(r, customerProjectStack))
         .map((r) => r.values.project)
         .filter((p): p is string => typeof p === 'string'),
     );
@@ -140,7 +140,7 @@ describe('LOG-2: Data Access audit logs for the services holding Customer Data',
   it.each(ownedStacks.map(([n]) => n))('%s', (name) => {
     const configs = stacks.get(name)!.ofType('google_project_iam_audit_config');
     expect(configs.map((c) => c.values.service).sort()).toEqual(
-      ['bigquery.googleapis.com', 'firestore.googleapis.com', 'pubsub.googleapis.com', 'secretmanager.googleapis.com', 'storage.googleapis.com'],
+      ['bigquery.googleapis.com', 'datastore.googleapis.com', 'pubsub.googleapis.com', 'secretmanager.googleapis.com', 'storage.googleapis.com'],
     );
     for (const c of configs) {
       expect((c.values.audit_log_config as Array<{ log_type: string }>).map((l) => l.log_type).sort()).toEqual([

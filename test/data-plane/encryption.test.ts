@@ -9,7 +9,7 @@ import { TenantKeys } from '../../constructs/tenant-keys';
 import { TenantProject } from '../../constructs/tenant-project';
 import { buildDeletionCertificate } from '../../scripts/lib/deletion-certificate';
 import { makeTenant, synthTenant } from '../support/synth';
-import { example } from './support';
+import { agentAddress, example } from './support';
 
 const DAY = 24 * 60 * 60;
 
@@ -108,7 +108,7 @@ describe('ENC-2: every Customer Data store is encrypted with a key of the tenant
       for (const k of s.ofType('google_kms_crypto_key')) {
         const on = grants.filter((g) => s.resolveReference(g.values.crypto_key_id)?.address === k.address);
         expect(on.map((g) => g.values.role)).toEqual(['roles/cloudkms.cryptoKeyEncrypterDecrypter']);
-        expect(String(on[0].values.member)).toMatch(agents[String(k.values.name)]);
+        expect(agentAddress(s, String(on[0].values.member))).toMatch(agents[String(k.values.name)]);
       }
       // No key use anywhere else: not on a ring, not on the project.
       expect(s.ofType('google_kms_key_ring_iam_member', 'google_kms_key_ring_iam_binding', 'google_kms_crypto_key_iam_binding')).toEqual([]);

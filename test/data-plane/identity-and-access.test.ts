@@ -55,7 +55,7 @@ describe('ISO-2: tenant workloads run as their own accounts, with grants on thei
   });
 
   it.each(built.map((b) => [b.tenant.id, b] as const))('%s grants only on resources in its own project', (_id, b) => {
-    for (const g of iamGrants(b.synth).filter((x) => !isPlatformImagePull(x.resource))) {
+    for (const g of iamGrants(b.synth).filter((x) => !isPlatformImagePull(x.resource, b.synth))) {
       const project = g.resource.values.project;
       if (project !== undefined) expect(project).toBe(b.tenant.projectId);
       // Grants that name their target by reference point at a resource of this stack, which lives in the tenant project.
@@ -64,7 +64,7 @@ describe('ISO-2: tenant workloads run as their own accounts, with grants on thei
         if (target && target.values.project !== undefined) expect(target.values.project).toBe(b.tenant.projectId);
       }
     }
-    for (const r of dataPlane(b.synth).filter((x) => !isPlatformImagePull(x))) {
+    for (const r of dataPlane(b.synth).filter((x) => !isPlatformImagePull(x, b.synth))) {
       if (r.values.project !== undefined) expect(r.values.project).toBe(b.tenant.projectId);
     }
   });
@@ -73,10 +73,18 @@ describe('ISO-2: tenant workloads run as their own accounts, with grants on thei
     "%s reaches outside its project only for its own Cloud Run agent to read the platform's images",
     (_id, b) => {
       const outside = b.synth.resources.filter((r) => typeof r.values.project === 'string' && r.values.project !== b.tenant.projectId);
-      expect(outside.map((r) => r.address)).toEqual(b.synth.resources.filter(isPlatformImagePull).map((r) => r.address));
+      expect(outside.map((r) => r.address)).toEqual(b.synth.resources.filter((r) => isPlatformImagePull(r, b.synth)).map((r) => r.address));
       expect(outside).toHaveLength(1);
-      // The agent's project number comes from this tenant's own project.
-      expect(String(outside[0].values.member)).toMatch(/^serviceAccount:service-\$\{(google_project|data\.google_project)\.[^}]+\.number\}@/);
+      // The agent is this tenant's own: created in its project (a project we create) or named by
+      // the number of its project (the customer's, HAND-2).
+      const member = String(outside[0].values.member);
+      if (b.stack.project.isOwnedBySmartSegments) {
+        const identity = referenced(b.synth, member);
+        expect(identity?.type).toBe('google_project_service_identity');
+        expect(identity?.values).toMatchObject({ project: b.tenant.projectId, service: 'run.googleapis.com' });
+      } else {
+        expect(member).toMatch(/^serviceAccount:service-\$\{data\.google_project\.[^}]+\.number\}@/);
+      }
     },
   );
 

@@ -123,7 +123,7 @@ describe('HAND-2: a customer-owned project gets only the resources and grants th
   });
 
   it('puts the dataset and every data-plane resource in the customer project', () => {
-    for (const r of dataPlane(nordic.synth).filter((x) => !isPlatformImagePull(x))) {
+    for (const r of dataPlane(nordic.synth).filter((x) => !isPlatformImagePull(x, nordic.synth))) {
       if (r.values.project !== undefined) expect(r.values.project).toBe('nordic-climb-dwh');
     }
     expect(nordic.synth.ofType('google_bigquery_dataset').map((d) => d.values.project)).toEqual(['nordic-climb-dwh']);

@@ -4,6 +4,7 @@ import { SynthesizedStack, walkStrings, type SynthesizedResource } from '../../c
 import type { ResolvedTenant } from '../../config/loader';
 import { sharedProjectId } from '../../config/naming';
 import { CONTAINER_REPOSITORY_ID } from '../../constructs/container-registry';
+import { SERVICE_AGENT_DOMAINS } from '../../constructs/service-agents';
 import { TenantStack } from '../../stacks/tenant-stack';
 import { exampleEnvironment } from '../support/synth';
 
@@ -38,14 +39,30 @@ export function example(id: string): BuiltTenant {
  * The one data-plane resource outside the tenant's project: its Cloud Run agent's read access to the
  * platform's image registry (images, no Customer Data), made by ImagePullAccess.
  */
-export function isPlatformImagePull(r: SynthesizedResource): boolean {
+export function isPlatformImagePull(r: SynthesizedResource, s: SynthesizedStack): boolean {
   return (
     r.type === 'google_artifact_registry_repository_iam_member' &&
     r.values.project === sharedProjectId(exampleEnvironment().platform) &&
     r.values.repository === CONTAINER_REPOSITORY_ID &&
     r.values.role === 'roles/artifactregistry.reader' &&
-    /^serviceAccount:service-\$\{[^}]+\}@serverless-robot-prod\.iam\.gserviceaccount\.com$/.test(String(r.values.member))
+    /^serviceAccount:service-\$\{[^}]+\}@serverless-robot-prod\.iam\.gserviceaccount\.com$/.test(agentAddress(s, String(r.values.member)))
   );
+}
+
+/**
+ * A grant's member with a service agent written as its documented address: in a project we create
+ * the member is `${google_project_service_identity.<name>.member}` (ServiceAgents), which becomes
+ * `serviceAccount:service-${google_project_service_identity.<name>}@<domain of its service>`;
+ * any other member is returned as written. Throws for an identity the stack does not declare.
+ */
+export function agentAddress(s: SynthesizedStack, member: string): string {
+  const m = /^\$\{google_project_service_identity\.([A-Za-z0-9_-]+)\.member\}$/.exec(member);
+  if (!m) return member;
+  const identity = s.resources.find((r) => r.type === 'google_project_service_identity' && r.name === m[1]);
+  if (!identity) throw new Error(`${member}: no such google_project_service_identity in the stack`);
+  const agent = Object.values(SERVICE_AGENT_DOMAINS).find((a) => a.api === identity.values.service);
+  if (!agent) throw new Error(`${member}: service ${String(identity.values.service)} has no known agent domain`);
+  return `serviceAccount:service-\${google_project_service_identity.${m[1]}}@${agent.domain}`;
 }
 
 export function dataPlane(s: SynthesizedStack, ...types: string[]): SynthesizedResource[] {
@@ -67,7 +84,8 @@ export function iamGrants(s: SynthesizedStack): IamGrant[] {
     .map((r) => ({
       resource: r,
       role: String(r.values.role),
-      member: String(r.values.member),
+      // Service agents as their documented addresses, whichever way the stack names them.
+      member: agentAddress(s, String(r.values.member)),
       targetType: r.type.replace(/_iam_member$/, ''),
     }));
 }
