@@ -38,6 +38,11 @@ export interface GrantRequest {
  * (IAM-2). Every project-level grant must use one of these, and the reason is written on the binding.
  */
 export const PROJECT_LEVEL_ONLY_ROLES: Readonly<Record<string, { readonly reason: string; readonly conditionRequired: boolean }>> = {
+  // A service agent's own role: Google grants it on the project when it creates the agent, and not
+  // when the agent is created on request (cloud.google.com/iam/docs/create-service-agents).
+  'roles/pubsub.serviceAgent': { reason: "the Pub/Sub service agent's own role, granted only on the project", conditionRequired: false },
+  'roles/firestore.serviceAgent': { reason: "the Firestore service agent's own role, granted only on the project", conditionRequired: false },
+  'roles/run.serviceAgent': { reason: "the Cloud Run service agent's own role, granted only on the project", conditionRequired: false },
   'roles/bigquery.jobUser': {
     reason: 'BigQuery creates query jobs in a project; bigquery.jobs.create cannot be bound on a dataset',
     conditionRequired: false,

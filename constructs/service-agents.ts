@@ -36,17 +36,18 @@ import { Construct } from 'constructs';
 import { DataGoogleBigqueryDefaultServiceAccount } from '@cdktf/provider-google/lib/data-google-bigquery-default-service-account';
 import { DataGoogleProject } from '@cdktf/provider-google/lib/data-google-project';
 import type { ProjectService } from '@cdktf/provider-google/lib/project-service';
+import { ProjectIamMember } from '@cdktf/provider-google/lib/project-iam-member';
 import { GoogleProjectServiceIdentity } from '@cdktf/provider-google-beta/lib/google-project-service-identity';
 import type { IWorkloadGrantee } from './grant-policy';
 import type { TenantProject } from './tenant-project';
 
 /** The service agents the data plane grants to, with the API that creates each. */
 export const SERVICE_AGENT_DOMAINS = {
-  pubsub: { domain: 'gcp-sa-pubsub.iam.gserviceaccount.com', api: 'pubsub.googleapis.com' },
-  secretmanager: { domain: 'gcp-sa-secretmanager.iam.gserviceaccount.com', api: 'secretmanager.googleapis.com' },
-  firestore: { domain: 'gcp-sa-firestore.iam.gserviceaccount.com', api: 'firestore.googleapis.com' },
+  pubsub: { domain: 'gcp-sa-pubsub.iam.gserviceaccount.com', api: 'pubsub.googleapis.com', defaultRole: 'roles/pubsub.serviceAgent' },
+  secretmanager: { domain: 'gcp-sa-secretmanager.iam.gserviceaccount.com', api: 'secretmanager.googleapis.com', defaultRole: undefined },
+  firestore: { domain: 'gcp-sa-firestore.iam.gserviceaccount.com', api: 'firestore.googleapis.com', defaultRole: 'roles/firestore.serviceAgent' },
   /** Cloud Run's agent pulls the container images of services and jobs. */
-  run: { domain: 'serverless-robot-prod.iam.gserviceaccount.com', api: 'run.googleapis.com' },
+  run: { domain: 'serverless-robot-prod.iam.gserviceaccount.com', api: 'run.googleapis.com', defaultRole: 'roles/run.serviceAgent' },
 } as const;
 
 export type ServiceAgentName = keyof typeof SERVICE_AGENT_DOMAINS | 'bigquery-encryption';
@@ -115,6 +116,20 @@ export class ServiceAgents extends Construct {
       const service = this.project.enableApi(api);
       if (service) {
         const identity = this.identity(api, service);
+        const role = SERVICE_AGENT_DOMAINS[name].defaultRole;
+        // "Service agents that are created on request aren't automatically granted roles": the role
+        // Google grants an agent it creates itself must then be granted here, or the service may not
+        // work (cloud.google.com/iam/docs/create-service-agents). Additive, so harmless when Google
+        // had already created the agent with its role.
+        const roleGrant = role
+          ? new ProjectIamMember(this, `identity-${api.split('.')[0]}-${role.replace(/^roles\//, '').replace(/\./g, '-')}`, {
+              project: this.project.projectId,
+              role,
+              member: identity.member,
+              dependsOn: [identity],
+            })
+          : undefined;
+        roleGrant?.addOverride('//.reason', `project-level: ${role} is the service agent's own role, which Google grants only on the project (IAM-2)`);
         agent = { member: identity.member, grantKey: `${name}-service-agent`, grantDependencies: [identity] };
       } else {
         this.customerCreated.add(api);
