@@ -16,7 +16,7 @@
  */
 import { compliant, nonCompliant, type Finding } from '../../rule';
 import { referencesIn } from '../../synthesized-stack';
-import { defineCheck } from '../check';
+import { defineCheck, type DeployCheck } from '../check';
 import { SERVICE_AGENTS, SERVICE_AGENTS_FILE, type ServiceAgentRow } from '../data-tables';
 import { DependencyGraph, type GraphNode } from '../graph';
 import { grantMembers } from '../iam-grants';
@@ -37,48 +37,53 @@ const CREATOR_ATTRIBUTES: Record<string, readonly string[]> = {
 /** `service-<number>@<domain>` and `bq-<number>@bigquery-encryption...`; the number may be an interpolation. */
 const AGENT_EMAIL = /^(?:serviceAccount:)?(?:service|bq)-(\$\{[^}]+\}|\d+)@([a-z0-9.-]+\.gserviceaccount\.com)$/;
 
-export const depAgent = defineCheck({
-  id: 'DEP-AGENT',
-  explanation:
-    'A grant to a Google service agent depends on the resource that creates the agent (google_project_service_identity, or the API when Google creates the agent with it), since a grant to an agent that does not exist fails.',
-  sources: ['https://cloud.google.com/iam/docs/create-service-agents', 'https://cloud.google.com/iam/docs/service-agents', SERVICE_AGENTS_FILE],
-  appliesTo: ['platform', 'tenant'],
-  check({ stack }) {
-    const graph = new DependencyGraph(stack);
-    const placement = new ProjectPlacement(graph);
-    const findings: Finding[] = [];
-    for (const { grant, member } of grantMembers(stack, graph)) {
-      // 1. The member interpolates the resource that creates it: the interpolation orders the grant.
-      const creatorRef = referencesIn(member).find((ref) => {
-        const key = ref.mode === 'data' ? `data.${ref.type}` : ref.type;
-        return CREATOR_ATTRIBUTES[key]?.includes(ref.attribute.split('.')[0]);
-      });
-      if (creatorRef) {
-        findings.push(compliant(grant.address, `${member} is created by ${creatorRef.mode === 'data' ? 'data.' : ''}${creatorRef.type}.${creatorRef.name}, which the grant references`));
-        continue;
+/** The check over a service-agent table (the pack uses data/service-agents.json; tests pass their own rows). */
+export function serviceAgentCheck(agents: readonly ServiceAgentRow[]): DeployCheck {
+  return defineCheck({
+    id: 'DEP-AGENT',
+    explanation:
+      'A grant to a Google service agent depends on the resource that creates the agent (google_project_service_identity, or the API when Google creates the agent with it), since a grant to an agent that does not exist fails.',
+    sources: ['https://cloud.google.com/iam/docs/create-service-agents', 'https://cloud.google.com/iam/docs/service-agents', SERVICE_AGENTS_FILE],
+    appliesTo: ['platform', 'tenant'],
+    check({ stack }) {
+      const graph = new DependencyGraph(stack);
+      const placement = new ProjectPlacement(graph);
+      const findings: Finding[] = [];
+      for (const { grant, member } of grantMembers(stack, graph)) {
+        // 1. The member interpolates the resource that creates it: the interpolation orders the grant.
+        const creatorRef = referencesIn(member).find((ref) => {
+          const key = ref.mode === 'data' ? `data.${ref.type}` : ref.type;
+          return CREATOR_ATTRIBUTES[key]?.includes(ref.attribute.split('.')[0]);
+        });
+        if (creatorRef) {
+          findings.push(compliant(grant.address, `${member} is created by ${creatorRef.mode === 'data' ? 'data.' : ''}${creatorRef.type}.${creatorRef.name}, which the grant references`));
+          continue;
+        }
+        // 2. A service agent written out by its address.
+        const m = AGENT_EMAIL.exec(member);
+        if (!m) continue;
+        const [, number, domain] = m;
+        const row = agents.find((r) => r.domain === domain);
+        if (!row) {
+          if (!/^gcp-sa-|serverless-robot-prod|bigquery-encryption|gs-project-accounts/.test(domain)) continue;
+          findings.push(
+            nonCompliant(
+              grant.address,
+              `grants to the service agent ${member}, whose domain ${domain} has no row in ${SERVICE_AGENTS_FILE}, so when Google creates it is unknown.`,
+              `add a row for ${domain} (service, createdWith api-enable or on-request, and the Google page that says so), then order the grant after what creates the agent.`,
+            ),
+          );
+          continue;
+        }
+        const agentProject = projectOfNumber(number, placement, graph);
+        findings.push(judge(grant, member, row, agentProject, graph, placement));
       }
-      // 2. A service agent written out by its address.
-      const m = AGENT_EMAIL.exec(member);
-      if (!m) continue;
-      const [, number, domain] = m;
-      const row = SERVICE_AGENTS.find((r) => r.domain === domain);
-      if (!row) {
-        if (!/^gcp-sa-|serverless-robot-prod|bigquery-encryption|gs-project-accounts/.test(domain)) continue;
-        findings.push(
-          nonCompliant(
-            grant.address,
-            `grants to the service agent ${member}, whose domain ${domain} has no row in ${SERVICE_AGENTS_FILE}, so when Google creates it is unknown.`,
-            `add a row for ${domain} (service, createdWith api-enable or on-request, and the Google page that says so), then order the grant after what creates the agent.`,
-          ),
-        );
-        continue;
-      }
-      const agentProject = projectOfNumber(number, placement, graph);
-      findings.push(judge(grant, member, row, agentProject, graph, placement));
-    }
-    return findings;
-  },
-});
+      return findings;
+    },
+  });
+}
+
+export const depAgent = serviceAgentCheck(SERVICE_AGENTS);
 
 /** The project id (or created-project address) whose number `token` is, when the stack tells. */
 function projectOfNumber(token: string, placement: ProjectPlacement, graph: DependencyGraph): string | undefined {
