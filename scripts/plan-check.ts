@@ -12,10 +12,10 @@ import * as os from 'os';
 import * as path from 'path';
 import { formatViolation } from '../compliance/engine';
 import type { SynthesizedStack } from '../compliance/synthesized-stack';
-import { checkTransition, readSynthesizedOutput } from '../compliance/deployability/transitions';
+import { checkTransition, readSynthesizedOutput, transitionProblems } from '../compliance/deployability/transitions';
 import { EXIT_FAILED, EXIT_OK, EXIT_USAGE, processIo, readCommandLine, reportProblems, runCli, stringFlag, type CommandSpec, type Io } from './lib/cli';
 import { displayPath } from './lib/paths';
-import { REPO_ROOT } from './lib/synth';
+import { REPO_ROOT, synthesize } from './lib/synth';
 
 export const PLAN_CHECK_SPEC: CommandSpec = {
   usage: ['npm run plan-check -- --base <git revision> [--env <env>]', 'npm run plan-check -- --before <dir> --after <dir> [--env <env>]'],
@@ -63,6 +63,35 @@ function extractRevision(commit: string, dir: string): string | undefined {
   if (untar.status !== 0) return `extracting ${commit} failed: ${untar.stderr?.toString() ?? ''}`;
   fs.symlinkSync(fs.realpathSync(path.join(REPO_ROOT, 'node_modules')), path.join(dir, 'node_modules'), 'dir');
   return undefined;
+}
+
+/**
+ * For the lifecycle scripts: the transition problems of editing one file of `environmentsDir`
+ * (a tenant file) to `newText`, for the stacks named. Synthesizes the stacks as they are and, in a
+ * temporary copy of the environments folder holding the edit, as they would be; the real file is not
+ * touched. Returns the problems as printable lines (empty: the change applies in one step), or
+ * throws when either synthesis fails.
+ */
+export function transitionOfEdit(request: { environmentsDir: string; stacks: readonly string[]; file: string; newText: string }): string[] {
+  const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'ss-transition-'));
+  try {
+    const copy = path.join(scratch, 'environments');
+    fs.cpSync(request.environmentsDir, copy, { recursive: true });
+    const relative = path.relative(request.environmentsDir, request.file);
+    if (relative.startsWith('..') || path.isAbsolute(relative)) throw new Error(`${request.file} is not inside ${request.environmentsDir}`);
+    fs.writeFileSync(path.join(copy, relative), request.newText);
+    const outdirs = { before: path.join(scratch, 'before'), after: path.join(scratch, 'after') };
+    for (const [label, environmentsDir, outdir] of [
+      ['as it is', request.environmentsDir, outdirs.before],
+      ['after the change', copy, outdirs.after],
+    ] as const) {
+      const result = synthesize({ stacks: request.stacks, environmentsDir, outdir });
+      if (!result.ok) throw new Error(`synthesis of ${request.stacks.join(', ')} ${label} failed:\n${result.output}`);
+    }
+    return transitionProblems(readSynthesizedOutput(outdirs.before), readSynthesizedOutput(outdirs.after));
+  } finally {
+    fs.rmSync(scratch, { recursive: true, force: true });
+  }
 }
 
 function onlyEnvironment(stacks: Map<string, SynthesizedStack>, env: string | undefined): Map<string, SynthesizedStack> {
