@@ -176,7 +176,10 @@ export class ComplianceError extends Error {
         ? `Compliance check failed: ${plural(dpa)} of ../shared/CONTROLS.md; nothing was written.\n`
         : `Compliance check failed: ${plural(dpa)} of the DPA rule pack and ${plural(deployability)} of the deployability pack (docs/deployability.md); nothing was written.\n`) +
         violations.map((v) => `  - ${formatViolation(v)}`).join('\n') +
-        '\nFix the resource, or, only where the control truly does not apply, suppress(resource, ruleId, reason) with a written reason (docs/compliance.md).',
+        (dpa > 0
+          ? '\nFix the resource, or, only where the control truly does not apply, suppress(resource, ruleId, reason) with a written reason (docs/compliance.md).'
+          : '') +
+        (deployability > 0 ? '\nDeployability findings cannot be suppressed: change the stack so Google Cloud can apply it (docs/deployability.md).' : ''),
     );
     this.name = 'ComplianceError';
     this.violations = violations;
