@@ -3,6 +3,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { App, TerraformStack } from 'cdktf';
 import { tenantStackName } from '../../config/naming';
+import { buildApp } from '../../stacks/build-app';
 import { ProjectIamAuditConfig } from '@cdktf/provider-google/lib/project-iam-audit-config';
 import { defineCheck } from '../../compliance/deployability/check';
 import { DEPLOY_CHECKS, deployCheckById } from '../../compliance/deployability/pack';
@@ -97,4 +98,16 @@ describe('the synthesis gate runs both packs', () => {
     expect(asked).toBe(1);
     expect(fs.existsSync(path.join(outdir, 'manifest.json'))).toBe(false);
   });
+
+  it('checks a tenant stack synthesized alone (STACKS): build-app gives the gate the platform stack, and nothing is written', () => {
+    const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'dep-gate-'));
+    dirs.push(outdir);
+    const name = tenantStackName('example', 'thames-bowl');
+    const app = buildApp({ environment: 'example', outdir, stacks: [name] });
+    const stack = app.node.findChild(name) as TerraformStack;
+    new ProjectIamAuditConfig(stack, 'late-audit', { project: 'ssx-thames-bowl', service: 'run.googleapis.com', auditLogConfig: [{ logType: 'DATA_READ' }] });
+    expect(() => app.synth()).toThrow(/\[tenant-example-thames-bowl\] google_project_iam_audit_config\.late-audit \(tenant-example-thames-bowl\/late-audit\) breaks DEP-ORDER/);
+    expect(fs.existsSync(path.join(outdir, 'manifest.json'))).toBe(false);
+    expect(fs.readdirSync(path.join(outdir, 'stacks'))).toEqual([]);
+  }, 120_000);
 });
