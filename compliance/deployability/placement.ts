@@ -73,7 +73,17 @@ export class ProjectPlacement {
         if (inherited) return inherited;
       }
     }
-    return undefined;
+    // Last, the provider's default project, as the provider itself falls back to it.
+    return this.projectNamed(this.providerProject(v.provider));
+  }
+
+  /** The `project` of the provider configuration a resource uses (`provider = "google.alias"`, else the default one). */
+  private providerProject(provider: unknown): string | undefined {
+    const [name, alias] = typeof provider === 'string' ? provider.replace(/^\$\{(.*)\}$/, '$1').split('.') : ['google', undefined];
+    const configs = this.graph.stack.json.provider?.[name];
+    const list = (Array.isArray(configs) ? configs : configs ? [configs] : []) as Array<Record<string, unknown>>;
+    const config = list.find((c) => (alias ? c.alias === alias : !c.alias));
+    return typeof config?.project === 'string' ? config.project : undefined;
   }
 
   /** The resources of `type` placed in `project` (for example its `google_project_service`s). */

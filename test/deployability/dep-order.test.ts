@@ -5,9 +5,10 @@ import { KmsKeyRing } from '@cdktf/provider-google/lib/kms-key-ring';
 import { LoggingFolderSink } from '@cdktf/provider-google/lib/logging-folder-sink';
 import { ProjectIamAuditConfig } from '@cdktf/provider-google/lib/project-iam-audit-config';
 import { PubsubTopic } from '@cdktf/provider-google/lib/pubsub-topic';
+import { SynthesizedStack } from '../../compliance/synthesized-stack';
 import { bareTenantStack } from '../compliance/support';
 import { createdProject, PROJECT_ID } from './fixtures';
-import { checkStack, expectAccepted, expectRejected } from './support';
+import { checkStack, expectAccepted, expectRejected, runDeployCheck } from './support';
 
 const auditConfig = { service: 'pubsub.googleapis.com', auditLogConfig: [{ logType: 'DATA_READ' }] };
 
@@ -92,5 +93,24 @@ describe('DEP-ORDER: resources in a created project wait for the project and the
     new PubsubTopic(stack, 'topic', { project: 'customer-owned-project', name: 'events' });
     const outcome = checkStack('DEP-ORDER', stack, env, tenant);
     expect(outcome.findings).toEqual([]);
+  });
+});
+
+describe('DEP-ORDER placement through the provider', () => {
+  it("judges a resource without a project attribute in the provider's default project, when the stack creates it", () => {
+    const { env, tenant } = bareTenantStack();
+    const json = {
+      provider: { google: [{ project: PROJECT_ID, region: 'europe-west1' }] },
+      terraform: { required_version: '>= 1.7' },
+      resource: {
+        google_project: { project: { project_id: PROJECT_ID, name: PROJECT_ID, folder_id: 'folders/1' } },
+        google_project_service: { pubsub: { project: PROJECT_ID, service: 'pubsub.googleapis.com', depends_on: ['google_project.project'] } },
+        google_pubsub_topic: { late: { name: 'events' }, ordered: { name: 'ordered', depends_on: ['google_project_service.pubsub'] } },
+      },
+    };
+    const outcome = runDeployCheck('DEP-ORDER', new SynthesizedStack('tenant-example-rule-test', json), env, tenant);
+    expect(outcome.violations.filter((v) => v.includes('google_pubsub_topic.late '))).toHaveLength(1);
+    expect(outcome.violations.some((v) => v.includes('google_pubsub_topic.ordered '))).toBe(false);
+    expect(outcome.compliant.some((c) => c.startsWith('google_pubsub_topic.ordered:'))).toBe(true);
   });
 });
