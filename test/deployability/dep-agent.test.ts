@@ -6,6 +6,9 @@ import { KmsCryptoKeyIamMember } from '@cdktf/provider-google/lib/kms-crypto-key
 import { LoggingFolderSink } from '@cdktf/provider-google/lib/logging-folder-sink';
 import { ProjectIamMember } from '@cdktf/provider-google/lib/project-iam-member';
 import { PubsubTopicIamMember } from '@cdktf/provider-google/lib/pubsub-topic-iam-member';
+import { PubsubTopicIamBinding } from '@cdktf/provider-google/lib/pubsub-topic-iam-binding';
+import { PubsubSubscriptionIamPolicy } from '@cdktf/provider-google/lib/pubsub-subscription-iam-policy';
+import { DataGoogleIamPolicy } from '@cdktf/provider-google/lib/data-google-iam-policy';
 import type { TerraformStack } from 'cdktf';
 import { serviceAgentCheck } from '../../compliance/deployability/checks/dep-agent';
 import { SERVICE_AGENTS } from '../../compliance/deployability/data-tables';
@@ -117,5 +120,17 @@ describe('DEP-AGENT: grants to service agents wait for what creates the agent', 
     const bad = make(false);
     expectRejected(bad.outcome, 'DEP-AGENT', bad.name, /google_project_iam_member\.agent-grant .*creates when the API is enabled/);
     expectAccepted(make(true).outcome);
+  });
+
+  it('reads the members of *_iam_binding and of *_iam_policy (through data.google_iam_policy)', () => {
+    const { stack, env, tenant } = bareTenantStack();
+    const { project } = createdProject(stack, ['pubsub.googleapis.com']);
+    const agent = `serviceAccount:service-${project.number}@gcp-sa-pubsub.iam.gserviceaccount.com`;
+    new PubsubTopicIamBinding(stack, 'binding', { topic: 'projects/ssx-rule-test/topics/t', role: 'roles/pubsub.publisher', members: [agent] });
+    const policy = new DataGoogleIamPolicy(stack, 'policy', { binding: [{ role: 'roles/pubsub.subscriber', members: [agent] }] });
+    new PubsubSubscriptionIamPolicy(stack, 'subscription-policy', { subscription: 'projects/ssx-rule-test/subscriptions/s', policyData: policy.policyData });
+    const outcome = checkStack('DEP-AGENT', stack, env, tenant);
+    expectRejected(outcome, 'DEP-AGENT', stack.node.id, 'google_pubsub_topic_iam_binding.binding');
+    expectRejected(outcome, 'DEP-AGENT', stack.node.id, 'google_pubsub_subscription_iam_policy.subscription-policy');
   });
 });
