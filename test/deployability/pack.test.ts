@@ -24,6 +24,8 @@ describe('the deployability pack', () => {
       expect(c.sources.length).toBeGreaterThan(0);
       expect(files).toContain(`${c.id.toLowerCase()}.ts`);
     }
+    // Every check file is registered (a check written but not listed would never run).
+    expect(files.map((f) => f.replace(/\.ts$/, '').toUpperCase()).sort()).toEqual([...ids].sort());
     expect(() => deployCheckById('DEP-NOPE')).toThrow(/no deployability check "DEP-NOPE"/);
   });
 
