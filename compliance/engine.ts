@@ -32,6 +32,12 @@ export interface Violation {
   readonly dpaClause: string;
   readonly problem: string;
   readonly fix: string;
+  /**
+   * Set for a deployability check (compliance/deployability/): the source it is built from (a Google
+   * Cloud page or a provider file), printed instead of the DPA clause. control is then the check id
+   * and dpaClause '-'.
+   */
+  readonly source?: string;
 }
 
 export interface SuppressionRecord {
@@ -150,9 +156,10 @@ export function evaluateStack(ctx: RuleContext, rules: readonly Rule[] = RULES):
   return { stack: stackName, kind: ctx.kind, tenantId: ctx.tenant?.id, outcomes, suppressions, violations };
 }
 
-/** One violation as one readable line (stack, resource, path, rule, clause, problem, fix). */
+/** One violation as one readable line (stack, resource, path, rule, clause or source, problem, fix). */
 export function formatViolation(v: Violation): string {
   const where = v.path && v.path !== v.address ? `${v.address} (${v.path})` : v.address;
+  if (v.source !== undefined) return `[${v.stack}] ${where} breaks ${v.ruleId} (${v.source}): ${v.problem} Fix: ${v.fix}`;
   const rule = v.ruleId === v.control ? v.control : `${v.ruleId} (control ${v.control})`;
   return `[${v.stack}] ${where} breaks ${rule}, DPA ${v.dpaClause}: ${v.problem} Fix: ${v.fix}`;
 }
@@ -161,12 +168,18 @@ export class ComplianceError extends Error {
   readonly violations: readonly Violation[];
 
   constructor(violations: readonly Violation[]) {
+    const deployability = violations.filter((v) => v.source !== undefined).length;
+    const dpa = violations.length - deployability;
+    const plural = (n: number) => `${n} violation${n === 1 ? '' : 's'}`;
     super(
-      `Compliance check failed: ${violations.length} violation${
-        violations.length === 1 ? '' : 's'
-      } of ../shared/CONTROLS.md; nothing was written.\n` +
+      (deployability === 0
+        ? `Compliance check failed: ${plural(dpa)} of ../shared/CONTROLS.md; nothing was written.\n`
+        : `Compliance check failed: ${plural(dpa)} of the DPA rule pack and ${plural(deployability)} of the deployability pack (docs/deployability.md); nothing was written.\n`) +
         violations.map((v) => `  - ${formatViolation(v)}`).join('\n') +
-        '\nFix the resource, or, only where the control truly does not apply, suppress(resource, ruleId, reason) with a written reason (docs/compliance.md).',
+        (dpa > 0
+          ? '\nFix the resource, or, only where the control truly does not apply, suppress(resource, ruleId, reason) with a written reason (docs/compliance.md).'
+          : '') +
+        (deployability > 0 ? '\nDeployability findings cannot be suppressed: change the stack so Google Cloud can apply it (docs/deployability.md).' : ''),
     );
     this.name = 'ComplianceError';
     this.violations = violations;

@@ -1,8 +1,10 @@
 /**
  * The compliance gate of synthesis: before `app.synth()` writes anything, every stack is prepared,
  * its aspects are run and its Terraform JSON is built in memory (escape-hatch overrides included,
- * exactly what cdk.tf.json will hold), and the rule pack checks it. One violation anywhere stops
- * synthesis with a ComplianceError that lists them all, and no stack is written. After writing, the
+ * exactly what cdk.tf.json will hold), and both check packs judge it: the DPA rule pack
+ * (compliance/pack.ts) and the deployability pack (compliance/deployability/pack.ts, what Google
+ * Cloud needs at apply time). One violation of either anywhere stops synthesis with a
+ * ComplianceError that lists them all, and no stack is written. After writing, the
  * gate re-reads every cdk.tf.json and fails if it differs from what was checked, so what passed is
  * what Terraform gets.
  *
@@ -14,7 +16,10 @@ import * as path from 'path';
 import type { IConstruct } from 'constructs';
 import { Aspects, TerraformStack, type App, type IAspect } from 'cdktf';
 import type { EnvironmentConfig } from '../config/loader';
-import { ComplianceError, contextFor, evaluateStack, type StackEvaluation } from './engine';
+import { platformStackName } from '../config/naming';
+import { ComplianceError, contextFor, evaluateStack, type StackEvaluation, type Violation } from './engine';
+import type { DeployContext } from './deployability/check';
+import { evaluateDeployability, type DeployEvaluation } from './deployability/pack';
 import { SynthesizedStack, type TerraformJson } from './synthesized-stack';
 
 /** JSON with sorted keys, for comparing what was checked with what was written. */
@@ -83,14 +88,65 @@ export function evaluateApp(
 }
 
 /**
- * Makes `app.synth()` check the pack first: a violation throws ComplianceError and nothing is
- * written. Call once, after every stack has been added.
+ * Gives the deployability pack an environment's platform stack when the app does not build it (STACKS
+ * names only tenant stacks): the stacks layer builds and synthesizes it in memory (compliance/ never
+ * imports stacks/).
  */
-export function guardSynthesis(app: App, environments: readonly EnvironmentConfig[]): void {
+export type PlatformStackSource = (environment: EnvironmentConfig) => SynthesizedStack;
+
+/**
+ * The deployability pack's context for every synthesized stack: kind, environment and tenant as the
+ * DPA pack places them, and the environment's platform stack (from the app, else from `platformStackOf`).
+ */
+export function deployContextsFor(
+  stacks: readonly SynthesizedStack[],
+  environments: readonly EnvironmentConfig[],
+  platformStackOf?: PlatformStackSource,
+): DeployContext[] {
+  const platforms = new Map<string, SynthesizedStack>();
+  const platformOf = (environment: EnvironmentConfig): SynthesizedStack => {
+    const name = platformStackName(environment.name);
+    const known = platforms.get(name) ?? stacks.find((s) => s.name === name);
+    if (known) return known;
+    if (!platformStackOf) {
+      throw new Error(`the deployability pack needs ${name} to check the stacks of environment ${environment.name}; build it in the app or pass a platform stack source to guardSynthesis`);
+    }
+    const built = platformStackOf(environment);
+    platforms.set(name, built);
+    return built;
+  };
+  return stacks.map((stack) => {
+    const ctx = contextFor(stack, environments);
+    return { stack, kind: ctx.kind, environment: ctx.environment, tenant: ctx.tenant, platform: platformOf(ctx.environment) };
+  });
+}
+
+/** Runs the deployability pack on every stack given. */
+export function evaluateDeployabilityOf(
+  stacks: readonly SynthesizedStack[],
+  environments: readonly EnvironmentConfig[],
+  platformStackOf?: PlatformStackSource,
+): DeployEvaluation[] {
+  return deployContextsFor(stacks, environments, platformStackOf).map((ctx) => evaluateDeployability(ctx));
+}
+
+export interface GuardOptions {
+  /** The platform stack of an environment the app does not build (see PlatformStackSource). */
+  readonly platformStackOf?: PlatformStackSource;
+}
+
+/**
+ * Makes `app.synth()` check both packs first: a violation of either throws one ComplianceError
+ * listing all of them, and nothing is written. Call once, after every stack has been added.
+ */
+export function guardSynthesis(app: App, environments: readonly EnvironmentConfig[], options: GuardOptions = {}): void {
   const write = app.synth.bind(app);
   app.synth = () => {
     const { stacks, evaluations } = evaluateApp(app, environments);
-    const violations = evaluations.flatMap((e) => e.violations);
+    const violations: Violation[] = [
+      ...evaluations.flatMap((e) => e.violations),
+      ...evaluateDeployabilityOf(stacks, environments, options.platformStackOf).flatMap((e) => e.violations),
+    ];
     if (violations.length > 0) throw new ComplianceError(violations);
     write();
     for (const checked of stacks) {

@@ -3,16 +3,14 @@
  * (see `--help`). A thin command line over scripts/lib/handover.ts and the stacks' own synthesis.
  */
 import * as fs from 'fs';
-import * as os from 'os';
-import * as path from 'path';
 import { platformStackName, tenantStackName } from '../config/naming';
 import { writeFileAtomic } from './lib/atomic-write';
 import { EXIT_FAILED, EXIT_OK, EXIT_USAGE, processIo, readCommandLine, reportProblems, runCli, stringFlag, type Io } from './lib/cli';
 import { existingTenantFile, loadExistingTenant } from './lib/tenant-target';
 import { HANDOVER_PHASES, HANDOVER_SPEC, PHASE_TRANSITIONS, PREPARE_FLAGS, handoverRefusal, withHandoverPhase, type HandoverPhase } from './lib/handover';
 import { displayPath, environmentsDirFrom } from './lib/paths';
-import { synthesize } from './lib/synth';
 import { tenantTextProblems } from './lib/tenant-file';
+import { transitionOfEdit } from './plan-check';
 
 const NEXT_STEPS: Readonly<Record<HandoverPhase, (env: string, stack: string) => string[]>> = {
   prepare: (env, stack) => [
@@ -79,24 +77,25 @@ export function main(argv: readonly string[], io: Io = processIo): number {
     return EXIT_USAGE;
   }
 
-  // Write, then prove the stack still synthesizes with every rule; restore the file if not.
+  // Before writing, prove the phase synthesizes with every rule of both packs and that its change
+  // applies in one step (the transition checks of compliance/deployability/transitions.ts).
   const stack = tenantStackName(env, id);
-  writeFileAtomic(file, after);
-  const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'ss-handover-'));
+  let refused: string[];
   try {
-    const result = synthesize({ stacks: [stack, platformStackName(env)], environmentsDir, outdir });
-    if (!result.ok) {
-      writeFileAtomic(file, before);
-      io.err(result.output);
-      reportProblems(io, [`synthesis of ${stack} failed in phase ${phase}; ${displayPath(file)} was restored`], '');
-      return EXIT_FAILED;
-    }
-  } finally {
-    fs.rmSync(outdir, { recursive: true, force: true });
+    refused = transitionOfEdit({ environmentsDir, stacks: [stack, platformStackName(env)], file, newText: after });
+  } catch (e) {
+    io.err((e as Error).message);
+    reportProblems(io, [`synthesis of ${stack} failed in phase ${phase}; ${displayPath(file)} was not changed`], '');
+    return EXIT_FAILED;
   }
+  if (refused.length > 0) {
+    reportProblems(io, [...refused, `phase ${phase} cannot be applied in one step; ${displayPath(file)} was not changed`], '');
+    return EXIT_FAILED;
+  }
+  writeFileAtomic(file, after);
   io.out(
     [
-      `Tenant "${id}" moved to lifecycle state ${PHASE_TRANSITIONS[phase].to} (phase ${phase}); ${displayPath(file)} was updated and ${stack} synthesizes with every compliance rule.`,
+      `Tenant "${id}" moved to lifecycle state ${PHASE_TRANSITIONS[phase].to} (phase ${phase}); ${displayPath(file)} was updated and ${stack} synthesizes with every compliance rule and applies in one step (plan-check).`,
       'Next: commit the file and open a change request. After merge CI deploys:',
       ...NEXT_STEPS[phase](env, stack),
     ].join('\n'),

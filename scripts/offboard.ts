@@ -28,6 +28,7 @@ import { tenantTextProblems } from './lib/tenant-file';
 import { displayPath, environmentsDirFrom } from './lib/paths';
 import { reportsDirFrom } from './lib/report-output';
 import { readSynthesizedStack, synthesize } from './lib/synth';
+import { transitionOfEdit } from './plan-check';
 
 export interface OffboardOptions {
   readonly io?: Io;
@@ -36,6 +37,11 @@ export interface OffboardOptions {
    * into a temporary folder. Tests replace it to certify a stack built in memory.
    */
   readonly synthesizeStack?: (request: { environmentsDir: string; stackName: string }) => { stack: SynthesizedStack; text: string };
+  /**
+   * The transition problems of the --requested edit (plan-check on the script's own change). Default:
+   * transitionOfEdit, which synthesizes the stacks before and after the edit.
+   */
+  readonly transitionOf?: typeof transitionOfEdit;
 }
 
 /** Synthesizes one stack into a temporary folder (removed again) and reads it. */
@@ -96,7 +102,12 @@ export function main(argv: readonly string[], options: OffboardOptions = {}): nu
   const today = todayUtc();
   const stackName = tenantStackName(env, id);
 
-  if (mode === 'requested') return requestOffboarding(io, file!, tenant, env, stringFlag(v, 'requested')!, today, stackName);
+  if (mode === 'requested') {
+    return requestOffboarding(io, file!, tenant, env, stringFlag(v, 'requested')!, today, stackName, {
+      environmentsDir,
+      transitionOf: options.transitionOf ?? transitionOfEdit,
+    });
+  }
   if (mode === 'certificate') {
     return writeCertificate(io, {
       env,
@@ -112,7 +123,16 @@ export function main(argv: readonly string[], options: OffboardOptions = {}): nu
   return confirmRemoval(io, file!, tenant, env, reportsDir, stackName);
 }
 
-function requestOffboarding(io: Io, file: string, tenant: ResolvedTenant, env: string, requested: string, today: string, stackName: string): number {
+function requestOffboarding(
+  io: Io,
+  file: string,
+  tenant: ResolvedTenant,
+  env: string,
+  requested: string,
+  today: string,
+  stackName: string,
+  check: { environmentsDir: string; transitionOf: typeof transitionOfEdit },
+): number {
   const problems: string[] = [];
   const bad = dateProblem('requested', requested, today);
   if (bad) problems.push(bad);
@@ -128,6 +148,18 @@ function requestOffboarding(io: Io, file: string, tenant: ResolvedTenant, env: s
   if (invalid.length > 0) {
     reportProblems(io, invalid.map((p) => (p.startsWith('lifecycle.offboarding.requested') ? `--requested: ${p}` : `${displayPath(file)}: ${p}`)));
     return EXIT_USAGE;
+  }
+  // The request's deploy must apply in one step: it lifts protection and removes nothing protected.
+  let refused: string[];
+  try {
+    refused = check.transitionOf({ environmentsDir: check.environmentsDir, stacks: [stackName, platformStackName(env)], file, newText: after });
+  } catch (e) {
+    reportProblems(io, [(e as Error).message]);
+    return EXIT_FAILED;
+  }
+  if (refused.length > 0) {
+    reportProblems(io, [...refused, `the offboarding deploy of ${stackName} cannot be applied in one step`]);
+    return EXIT_FAILED;
   }
   writeFileAtomic(file, after);
   const deadline = addDays(requested, DELETION_DEADLINE_DAYS);

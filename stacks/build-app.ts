@@ -9,7 +9,8 @@ import { loadAllEnvironments, loadEnvironment, type EnvironmentConfig } from '..
 import { platformStackName, tenantStackName } from '../config/naming';
 import { PlatformStack } from './platform-stack';
 import { TenantStack } from './tenant-stack';
-import { guardSynthesis } from '../compliance/synth-gate';
+import { guardSynthesis, synthesizeStack, type PlatformStackSource } from '../compliance/synth-gate';
+import type { SynthesizedStack } from '../compliance/synthesized-stack';
 
 export interface BuildAppOptions {
   /** Folder holding one sub-folder per environment. Default: the repository's environments/. */
@@ -71,7 +72,26 @@ export function buildApp(options: BuildAppOptions = {}): App {
       new TenantStack(app, { environment, tenant });
     }
   }
-  // The DPA rule pack checks every stack before anything is written (compliance/synth-gate.ts).
-  guardSynthesis(app, environments);
+  // Both check packs judge every stack before anything is written (compliance/synth-gate.ts).
+  guardSynthesis(app, environments, { platformStackOf: platformStackInMemory(app.outdir, platformStateBackend) });
   return app;
+}
+
+/**
+ * The deployability pack reads the environment's platform stack (the identities that plan and apply
+ * every stack) even when STACKS names only tenant stacks: build it in an App of its own, synthesized
+ * in memory only (never written), once per environment and only when asked.
+ */
+function platformStackInMemory(outdir: string, stateBackend: 'gcs' | 'local'): PlatformStackSource {
+  const built = new Map<string, SynthesizedStack>();
+  return (environment) => {
+    let stack = built.get(environment.name);
+    if (!stack) {
+      // Same outdir as the real app, which already exists: constructing an App writes nothing else.
+      const scratch = new App({ outdir, skipValidation: true });
+      stack = synthesizeStack(new PlatformStack(scratch, { environment, stateBackend }));
+      built.set(environment.name, stack);
+    }
+    return stack;
+  };
 }

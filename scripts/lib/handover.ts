@@ -55,7 +55,7 @@ export const HANDOVER_SPEC: CommandSpec = {
     { name: 'customer-directory', type: 'string', value: '<C...>', description: "prepare: the customer's directory customer id, for domain-restricted sharing." },
     { name: 'environments-dir', type: 'string', value: '<dir>', description: 'Read and write another environments folder (default environments/, or $ENVIRONMENTS_DIR).' },
   ],
-  footer: 'Exit status: 0 done, 1 synthesis failed (the file is restored), 2 invalid input or a tenant in the wrong state.',
+  footer: 'Exit status: 0 done, 1 synthesis failed or the phase cannot be applied in one step (plan-check; the file is not changed), 2 invalid input or a tenant in the wrong state.',
 };
 
 /** Why `tenant` cannot enter `phase`, or undefined when it can. */

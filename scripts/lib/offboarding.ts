@@ -60,7 +60,7 @@ export const OFFBOARD_SPEC: CommandSpec = {
     'Environment:',
     '  ENVIRONMENTS_DIR  default for --environments-dir',
     '',
-    'Exit status: 0 done; 1 the step failed (synthesis failed, or the certificate cannot be issued);',
+    'Exit status: 0 done; 1 the step failed (synthesis failed, plan-check refused the change, or the certificate cannot be issued);',
     '2 invalid flags, or the tenant is in the wrong state (nothing written).',
     '',
     'Example:',
