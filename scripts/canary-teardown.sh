@@ -15,7 +15,13 @@ mkdir -p "$CANARY_REPORT_DIR/logs"
 today=$(date -u +%F)
 status=0
 note() { printf '| %s | %s | %s | |\n' "$1" "$2" "$3" >>"$CANARY_REPORT_DIR/steps.md"; }
-has_state() { [ -n "$(scripts/canary-stack.sh state "$1" list)" ]; }
+# Whether a stack's state holds anything; a state that cannot be read counts as holding something
+# (the destroy then fails loudly instead of being skipped).
+has_state() {
+  local listed
+  listed=$(scripts/canary-stack.sh state "$1" list) || return 0
+  [ -n "$listed" ]
+}
 
 # Removes protection with the override, then destroys: for the platform, and for a tenant whose
 # offboarding apply failed.
@@ -46,7 +52,11 @@ done
 stacks="platform-canary"
 for t in "${tenants[@]}"; do stacks+=",tenant-canary-$t"; done
 rm -rf cdktf.out
-if ! STACKS="$stacks" npm run -s synth >"$CANARY_REPORT_DIR/logs/teardown-synth.log" 2>&1; then
+if [ ! -f environments/canary/platform.yaml ]; then
+  # The run stopped before its environment was written: no stack can hold anything.
+  stacks=""
+  note "(none)" "teardown synthesis" "skipped: no canary environment was written"
+elif ! STACKS="$stacks" npm run -s synth >"$CANARY_REPORT_DIR/logs/teardown-synth.log" 2>&1; then
   note "$stacks" "teardown synthesis" "FAILED (log: logs/teardown-synth.log)"
   exit 1
 fi
@@ -67,7 +77,7 @@ done
 gcloud pubsub subscriptions delete canary-notices --project="$CANARY_CUSTOMER_PROJECT" --quiet >/dev/null 2>&1 || true
 
 # 2. The platform, once no tenant is left in its folders.
-if has_state platform-canary; then
+if [ -n "$stacks" ] && has_state platform-canary; then
   if [ "$status" -eq 0 ]; then
     destroy_with_override platform-canary || status=1
   else
