@@ -123,8 +123,8 @@ case "$mode" in
     done
 
     # --- Residency: the folder's location policy, and the multi-region locations it admitted.
-    policy=$(gcloud org-policies describe gcp.resourceLocations --folder="$tenant_folder_id" --effective --format=json 2>&1)
-    if jq -e '.spec.rules[]?.values.allowedValues[]? | select(. == "in:eu-locations")' <<<"$policy" >/dev/null 2>&1; then
+    if policy=$(gcloud org-policies describe gcp.resourceLocations --folder="$tenant_folder_id" --effective --format=json 2>&1) &&
+      jq -e '[.spec.rules[]?.values.allowedValues[]?] | index("in:eu-locations") != null' <<<"$policy" >/dev/null 2>&1; then
       pass "EEA folder enforces gcp.resourceLocations in:eu-locations" "$(jq -c '.spec.rules' <<<"$policy")"
     else fail "EEA folder enforces gcp.resourceLocations in:eu-locations" "$policy"; fi
     for stack in $(tenant_stacks); do
@@ -156,7 +156,7 @@ case "$mode" in
     fact "EEA folder iam.allowedPolicyMemberDomains" "$(gcloud org-policies describe iam.allowedPolicyMemberDomains --folder="$tenant_folder_id" --effective --format=json 2>&1 | jq -c '.spec // .' 2>/dev/null)"
     fact "EEA folder iam.managed.allowedPolicyMembers" "$(gcloud org-policies describe iam.managed.allowedPolicyMembers --folder="$tenant_folder_id" --effective --format=json 2>&1 | jq -c '.spec // .' 2>/dev/null)"
     writer=$(gcloud logging sinks describe central-audit-log --folder="$tenant_folder_id" --format='value(writerIdentity)' 2>&1)
-    if gcloud projects get-iam-policy "$CANARY_PREFIX-audit-eea" --format=json | jq -e --arg w "$writer" '.bindings[] | select(.role == "roles/logging.bucketWriter") | .members[] | select(. == $w)' >/dev/null; then
+    if [[ "$writer" == serviceAccount:* ]] && gcloud projects get-iam-policy "$CANARY_PREFIX-audit-eea" --format=json | jq -e --arg w "$writer" '.bindings[] | select(.role == "roles/logging.bucketWriter") | .members[] | select(. == $w)' >/dev/null; then
       pass "folder sink writer holds bucketWriter under domain-restricted sharing" "$writer"
     else fail "folder sink writer holds bucketWriter under domain-restricted sharing" "$writer"; fi
     for stack in $(tenant_stacks); do
@@ -195,7 +195,7 @@ case "$mode" in
       seen=""
       # Pull through the tenant region's locational endpoint: enforce_in_transit refuses subscribe
       # calls received outside the allowed regions (https://cloud.google.com/pubsub/docs/resource-location-restriction).
-      for _ in $(seq 1 30); do
+      for _ in $(seq 1 ${CANARY_NOTICE_POLLS:-30}); do
         events=$(CLOUDSDK_API_ENDPOINT_OVERRIDES_PUBSUB="$(pubsub_endpoint "$region")" gcloud pubsub subscriptions pull canary-notices \
           --project="$project" --limit=100 --auto-ack --format=json 2>/dev/null | jq -r '.[].message.attributes.eventType' 2>/dev/null)
         seen=$(printf '%s\n%s\n' "$seen" "$events" | sort -u | grep -v '^$' | tr '\n' ' ')

@@ -16,7 +16,7 @@
  *   node -r ts-node/register/transpile-only scripts/canary-teardown-override.ts <synthesized stack dir>
  *
  * The override is applied once (so the lifted values reach the state, which the provider's delete
- * reads) and then destroyed. It is never committed and never used outside the canary workflow.
+ * reads); then the locked buckets leave the state and the stack is destroyed. It is never committed and never used outside the canary workflow.
  */
 import * as fs from 'fs';
 import * as path from 'path';

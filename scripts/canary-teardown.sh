@@ -24,16 +24,19 @@ has_state() {
 }
 
 # Removes protection with the override, then destroys: for the platform, and for a tenant whose
-# offboarding apply failed.
+# offboarding apply failed. The lifted values are applied first (the provider's delete reads them
+# from state); only then do the locked log buckets leave the state (an apply without them in state
+# would try to create them again), and destroy plans only what the state holds.
 destroy_with_override() {
   local stack="$1" locked
   locked=$(node -r ts-node/register/transpile-only scripts/canary-teardown-override.ts "cdktf.out/stacks/$stack") || return 1
+  scripts/canary-stack.sh apply "$stack" lift-protection || return 1
   if [ -n "$locked" ]; then
     # shellcheck disable=SC2086 # one address a line
-    scripts/canary-stack.sh state "$stack" rm $locked >>"$CANARY_REPORT_DIR/logs/$stack-state-rm.log" 2>&1 \
-      && note "$stack" "locked log buckets left to their project's deletion" "$(echo $locked)"
+    scripts/canary-stack.sh state "$stack" rm $locked >>"$CANARY_REPORT_DIR/logs/$stack-state-rm.log" 2>&1 || return 1
+    note "$stack" "locked log buckets left to their project's deletion" "$(echo $locked)"
   fi
-  scripts/canary-stack.sh apply "$stack" lift-protection && scripts/canary-stack.sh destroy "$stack" destroy
+  scripts/canary-stack.sh destroy "$stack" destroy
 }
 
 tenants=()
