@@ -12,7 +12,8 @@
 #
 # Each assertion is one row of $CANARY_REPORT_DIR/smoke.md; the script runs them all and exits 1 if
 # any failed. Needs: CANARY_PREFIX, CANARY_RUN_FOLDER, CANARY_TENANT_FOLDER (EEA folder, folders/N),
-# CANARY_REPORT_DIR, CANARY_ROTATION_PROBE (true|false); gcloud with credentials; jq.
+# CANARY_REPORT_DIR, CANARY_ROTATION_PROBE (true|false); optional CANARY_NOTICE_POLLS (default 30
+# polls, 30 s apart, for the Secret Manager notices); gcloud with credentials; jq.
 set -uo pipefail
 
 die() { echo "canary-smoke: $*" >&2; exit 2; }
