@@ -13,6 +13,8 @@ import { depAgent } from './checks/dep-agent';
 import { depSecret } from './checks/dep-secret';
 import { depTfVersion } from './checks/dep-tf-version';
 import { depLogLocation } from './checks/dep-log-location';
+import { depPerm } from './checks/dep-perm';
+import { depDrs } from './checks/dep-drs';
 
 export const DEPLOY_CHECKS: readonly DeployCheck[] = [
   depOrder,
@@ -20,9 +22,8 @@ export const DEPLOY_CHECKS: readonly DeployCheck[] = [
   depSecret,
   depTfVersion,
   depLogLocation,
-  // Registered by the lead after merging the branches that write them:
-  //   depPerm (checks/dep-perm.ts, branch wip-perm): the plan and apply identities hold every permission
-  //   depDrs  (checks/dep-drs.ts, branch wip-platform): domain-restricted sharing admits the grants
+  depPerm,
+  depDrs,
 ];
 
 /** The check with this id; throws for an unknown id. */

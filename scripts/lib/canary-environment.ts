@@ -25,10 +25,7 @@ export const FULL_TENANT_ID = 'eea-full';
 /** The tenant whose warehouse lives in a project the customer brings (HAND-2). */
 export const CUSTOMER_TENANT_ID = 'customer-owned';
 export const CANARY_JURISDICTION: Jurisdiction = 'EEA';
-/**
- * The jurisdictions the canary serves. When platform.yaml gains its `jurisdictions` field (the list
- * of served jurisdictions), the platform document below lists exactly these.
- */
+/** The jurisdictions the canary serves (platform.yaml `jurisdictions`): EEA only. */
 export const CANARY_JURISDICTIONS: readonly Jurisdiction[] = [CANARY_JURISDICTION];
 
 /** platform.yaml `images` keys and the image name each is pushed under in the platform's registry. */
@@ -141,8 +138,7 @@ export function canaryDocumentsFromFlags(values: FlagValues): { documents?: Cana
     billingAccount: stringFlag(values, 'billing-account'),
     projectPrefix: prefix,
     ...(parentFolder !== undefined ? { parentFolder } : {}),
-    // When platform.yaml gains `jurisdictions` (the jurisdictions served), add here:
-    //   jurisdictions: [...CANARY_JURISDICTIONS],
+    jurisdictions: [...CANARY_JURISDICTIONS],
     tenantFolders: tenantFolders ?? {},
     platformJurisdiction: CANARY_JURISDICTION,
     stateBucket: { name: stringFlag(values, 'state-bucket') },
@@ -160,10 +156,8 @@ export function canaryDocumentsFromFlags(values: FlagValues): { documents?: Cana
 
   const region = stringFlag(values, 'region') ?? JURISDICTION_RULES[CANARY_JURISDICTION].defaultRegion;
   const contacts = { security: `canary-security@${domain}`, privacy: `canary-privacy@${domain}` };
-  // Fresh tenants have no secret values yet: the first apply must succeed without them. When the
-  // tenant schema gains `populatedSecrets` and `retiringFeatures`, they start empty here:
-  //   populatedSecrets: [], retiringFeatures: [],
-  // and `npm run secrets -- --record` fills populatedSecrets after the dummy values are added.
+  // Fresh tenants have no secret values yet (no populatedSecrets): the first apply must succeed
+  // without them; `npm run secrets -- --record` fills populatedSecrets after the dummy values are added.
   const full: Record<string, unknown> = {
     id: FULL_TENANT_ID,
     displayName: 'Canary EEA, every feature',

@@ -14,7 +14,8 @@
  * terraform-provider-google v6.50.0 website/docs/r/project_service_identity.html.markdown (beta only);
  * the rows of data/service-agents.json.
  */
-import { compliant, nonCompliant, type Finding } from '../../rule';
+import { compliant, nonCompliant, notApplicable, type Finding } from '../../rule';
+import { createsProject } from '../../../config/loader';
 import { referencesIn } from '../../synthesized-stack';
 import { defineCheck, type DeployCheck } from '../check';
 import { SERVICE_AGENTS, SERVICE_AGENTS_FILE, type ServiceAgentRow } from '../data-tables';
@@ -45,7 +46,7 @@ export function serviceAgentCheck(agents: readonly ServiceAgentRow[]): DeployChe
       'A grant to a Google service agent depends on the resource that creates the agent (google_project_service_identity, or the API when Google creates the agent with it), since a grant to an agent that does not exist fails.',
     sources: ['https://cloud.google.com/iam/docs/create-service-agents', 'https://cloud.google.com/iam/docs/service-agents', SERVICE_AGENTS_FILE],
     appliesTo: ['platform', 'tenant'],
-    check({ stack }) {
+    check({ stack, tenant }) {
       const graph = new DependencyGraph(stack);
       const placement = new ProjectPlacement(graph);
       const findings: Finding[] = [];
@@ -76,6 +77,16 @@ export function serviceAgentCheck(agents: readonly ServiceAgentRow[]): DeployChe
           continue;
         }
         const agentProject = projectOfNumber(number, placement, graph);
+        if (tenant && !createsProject(tenant) && agentProject === tenant.projectId) {
+          // A customer's own project (HAND-2): the stack creates nothing project-wide there, so
+          // creating the agents is the customer's step before the first apply, like enabling the APIs.
+          findings.push(
+            notApplicable(
+              `${grant.address}: ${member} is an agent of the customer's own project ${agentProject}, which the customer creates before the first apply (gcloud beta services identity create --service=${row.service} --project=${agentProject}; docs/data-plane.md, Service agents)`,
+            ),
+          );
+          continue;
+        }
         findings.push(judge(grant, member, row, agentProject, graph, placement));
       }
       return findings;
