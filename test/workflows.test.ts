@@ -225,3 +225,46 @@ describe('the canary workflow (docs/canary.md)', () => {
     }
   });
 });
+
+describe('the deploy workflow (README, Deploying from CI)', () => {
+  const workflow = parse(fs.readFileSync(path.join(WORKFLOWS_DIR, 'deploy.yml'), 'utf8')) as Workflow;
+  const jobs = workflow.jobs!;
+  const runs = (job: string) => (jobs[job].steps ?? []).map((s) => (typeof s.run === 'string' ? s.run : '')).join('\n');
+
+  it('grants nothing at the top; only the jobs that talk to Google Cloud may request an OIDC token', () => {
+    expect(workflow.permissions).toEqual({});
+    for (const [name, job] of Object.entries(jobs)) {
+      const wantsToken = (job.steps ?? []).some((s) => s.uses?.startsWith('google-github-actions/auth@'));
+      expect([name, (job.permissions as Record<string, string>)['id-token'] === 'write']).toEqual([name, wantsToken]);
+    }
+  });
+
+  it('applies only on the main branch, behind the protected production environment', () => {
+    expect(jobs.apply.if).toBe("github.event_name == 'push' && github.ref == 'refs/heads/main'");
+    expect(jobs.apply.environment).toBe('production');
+    expect(jobs['destroy-offboarded-tenant'].environment).toBe('production');
+  });
+
+  it('runs the transition checks on every change request, before the plans', () => {
+    expect(jobs['plan-check'].if).toBe("github.event_name == 'pull_request'");
+    expect(runs('plan-check')).toMatch(/npm run plan-check -- --base "\$BASE_SHA"/);
+    expect(jobs.plan.needs).toEqual(expect.arrayContaining(['plan-check']));
+  });
+
+  it('runs plain Terraform on the synthesized JSON, and every plan refreshes', () => {
+    for (const job of ['plan', 'apply', 'destroy-offboarded-tenant']) {
+      expect(runs(job)).toMatch(/terraform -chdir="cdktf\.out\/stacks\/\$\w+" init/);
+      expect(runs(job)).not.toMatch(/cdktf (deploy|diff|destroy)|-refresh=false/);
+    }
+  });
+
+  it('installs dependencies without install scripts before it authenticates', () => {
+    for (const [name, job] of Object.entries(jobs)) {
+      const steps = job.steps ?? [];
+      const auth = steps.findIndex((s) => s.uses?.startsWith('google-github-actions/auth@'));
+      if (auth < 0) continue;
+      const install = steps.findIndex((s) => typeof s.run === 'string' && s.run.includes('npm ci --ignore-scripts'));
+      expect([name, install >= 0 && install < auth]).toEqual([name, true]);
+    }
+  });
+});
