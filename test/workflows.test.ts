@@ -67,6 +67,8 @@ interface Job {
   steps?: Step[];
   permissions?: unknown;
   environment?: unknown;
+  if?: string;
+  needs?: string | string[];
 }
 interface Workflow {
   on?: unknown;
