@@ -10,7 +10,7 @@
 import { Construct } from 'constructs';
 import { CONVERSION_DESTINATIONS, type ConversionDestination, type GoogleDeniedConsent } from '../config/catalog';
 import type { Jurisdiction } from '../config/jurisdictions';
-import { WORKLOAD_ACCOUNT_IDS } from '../config/naming';
+import { WORKLOAD_ACCOUNT_IDS, conversionSecretId } from '../config/naming';
 import { CONSENT_WITHDRAWALS_TOPIC, type ConversionPipeline } from './conversion-pipeline';
 import type { ConversionState } from './conversion-state';
 import { IntegrationSecret } from './integration-secret';
@@ -76,8 +76,15 @@ export interface ConversionRelayProps {
   readonly googleDeniedConsent?: GoogleDeniedConsent;
   readonly rotationNotices: SecretRotationNotices;
   readonly serviceAgents: ServiceAgents;
-  /** Delete protection on the service and its secrets. Default true; lifted only when offboarding. */
+  /** Delete protection on the service and its secrets. Default true; lifted when offboarding or while conversion tracking retires. */
   readonly protectData?: boolean;
+  /**
+   * Whether every destination secret has its value (the tenant's `populatedSecrets`). Until then the
+   * secrets and accounts exist but the service and its push subscriptions do not: the service mounts
+   * the secrets' latest versions and could not start without them (config/workload-secrets.ts).
+   * Nothing is forwarded meanwhile, so no consent promise can be broken (RET-2). Default true.
+   */
+  readonly secretsPopulated?: boolean;
   /** The tenant's keys; the destination secrets are encrypted with them (ENC-2). Default: Google-managed encryption. */
   readonly encryption?: TenantKeys;
 }
@@ -85,7 +92,8 @@ export interface ConversionRelayProps {
 export class ConversionRelay extends Construct {
   readonly identity: WorkloadIdentity;
   readonly pushIdentity: WorkloadIdentity;
-  readonly service: RelayService;
+  /** The relay service; undefined while its secrets wait for their values. */
+  readonly service?: RelayService;
   readonly secrets: ReadonlyMap<ConversionDestination, IntegrationSecret>;
 
   constructor(scope: Construct, id: string, props: ConversionRelayProps) {
@@ -130,7 +138,7 @@ export class ConversionRelay extends Construct {
         new IntegrationSecret(this, `secret-${destination}`, {
           project: props.project,
           jurisdiction: props.jurisdiction,
-          secretId: `conversion-${destination}`,
+          secretId: conversionSecretId(destination),
           purpose: DESTINATION_SECRETS[destination].purpose,
           replicaLocations: [props.region],
           rotationNotices: props.rotationNotices,
@@ -141,6 +149,7 @@ export class ConversionRelay extends Construct {
     }
     this.secrets = secrets;
     props.state.grantReadWrite(this.identity);
+    if (props.secretsPopulated === false) return;
 
     const env: Record<string, string> = {
       TENANT_ID: props.tenantId,
@@ -155,7 +164,7 @@ export class ConversionRelay extends Construct {
       ...consentPolicyEnv(destinations, props.googleDeniedConsent),
       ...props.state.env,
     };
-    this.service = new RelayService(this, 'service', {
+    const service = new RelayService(this, 'service', {
       project: props.project,
       jurisdiction: props.jurisdiction,
       region: props.region,
@@ -168,21 +177,22 @@ export class ConversionRelay extends Construct {
       secrets: Object.fromEntries(destinations.map((d) => [DESTINATION_SECRETS[d].env, secrets.get(d)!])),
       deletionProtection: protect,
     });
-    this.service.grantInvoke(this.pushIdentity);
+    this.service = service;
+    service.grantInvoke(this.pushIdentity);
 
     // One route per activated destination: its own retries and dead letters, so one platform's
     // outage never delays or duplicates delivery to the other.
     for (const destination of destinations) {
       props.pipeline.addRoute(destination, {
-        endpoint: `${this.service.uri}${ROUTE_PATH_PREFIX}${destination}`,
+        endpoint: `${service.uri}${ROUTE_PATH_PREFIX}${destination}`,
         identity: this.pushIdentity,
-        audience: this.service.uri,
+        audience: service.uri,
       });
     }
     props.pipeline.setWithdrawalHandler({
-      endpoint: `${this.service.uri}${WITHDRAWAL_PATH}`,
+      endpoint: `${service.uri}${WITHDRAWAL_PATH}`,
       identity: this.pushIdentity,
-      audience: this.service.uri,
+      audience: service.uri,
     });
   }
 }

@@ -7,6 +7,7 @@
  */
 import { runsDataPlane } from '../scope';
 import { WORKLOAD_ACCOUNT_IDS } from '../../config/naming';
+import { missingSecretIds, tenantWorkloads } from '../../config/workload-secrets';
 import { findTarget } from '../grants';
 import { STACK_ADDRESS, compliant, defineRule, nonCompliant, notApplicable, type Finding } from '../rule';
 import { runtimeIdentityOf } from '../workloads';
@@ -35,6 +36,12 @@ export const ret2ConsentRelay = defineRule({
     const ct = tenant.conversionTracking;
     if (!ct.enabled) return [notApplicable('conversion tracking is not enabled')];
     if (!runsDataPlane(tenant)) return [notApplicable('handed over: Smart Segments relays nothing for this project any more (HAND-1)')];
+    const waitingFor = tenantWorkloads(tenant)
+      .filter((w) => w.accountId === WORKLOAD_ACCOUNT_IDS.conversionRelay)
+      .flatMap((w) => missingSecretIds(tenant, w));
+    if (waitingFor.length > 0) {
+      return [notApplicable(`the conversion relay waits for its secrets (${waitingFor.join(', ')} not in populatedSecrets), so nothing is forwarded yet`)];
+    }
     const relayAccount = `${WORKLOAD_ACCOUNT_IDS.conversionRelay}@${tenant.projectId}.iam.gserviceaccount.com`;
     const relay = ctx.stack.ofType('google_cloud_run_v2_service').find((s) => runtimeIdentityOf(ctx.stack, s).email === relayAccount);
     if (!relay) {
