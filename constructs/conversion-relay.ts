@@ -149,6 +149,8 @@ export class ConversionRelay extends Construct {
     }
     this.secrets = secrets;
     props.state.grantReadWrite(this.identity);
+    // Granted from the first apply, so they have propagated when the service appears (IAM changes propagate in typically 2, up to 7+ minutes: cloud.google.com/iam/docs/access-change-propagation).
+    for (const secret of secrets.values()) secret.grantAccess(this.identity);
     if (props.secretsPopulated === false) return;
 
     const env: Record<string, string> = {

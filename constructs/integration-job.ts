@@ -80,6 +80,8 @@ export class IntegrationJob extends Construct {
     props.warehouse.grantRead(this.identity);
     // IAM-2: project-level because BigQuery query jobs can only be created in a project.
     this.identity.grantProjectRole('roles/bigquery.jobUser');
+    // Granted from the first apply, so it has propagated when the job appears (IAM changes propagate in typically 2, up to 7+ minutes: cloud.google.com/iam/docs/access-change-propagation).
+    this.secret.grantAccess(this.identity);
     if (props.secretPopulated === false) return;
     this.job = new ScheduledJob(this, 'job', {
       project: props.project,

@@ -9,8 +9,9 @@
  * A backend whose service waits for its secrets (config/workload-secrets.ts) is not routed yet, and
  * Cloud Armor answers 404 for its paths. While no backend is ready, the edge is only its reserved
  * address (and the output naming it): the operator can point DNS at it while filling the secrets,
- * so the managed certificate, which provisions only once DNS resolves to the load balancer
- * (cloud.google.com/load-balancing/docs/ssl-certificates/google-managed-certs), is not delayed.
+ * so the managed certificate, which provisions only once the hostname points at a load balancer
+ * that serves it (provider v6.50.0 website/docs/r/compute_managed_ssl_certificate.html.markdown),
+ * is not delayed further.
  * The address keeps its construct path, so it does not change when the rest of the edge appears.
  */
 import { createHash } from 'crypto';

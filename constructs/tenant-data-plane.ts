@@ -297,6 +297,8 @@ export class TenantDataPlane extends Construct {
       env.CONSENT_WITHDRAWALS_TOPIC = `projects/${project.projectId}/topics/${CONSENT_WITHDRAWALS_TOPIC}`;
     }
 
+    // Granted from the first apply, so they have propagated when the service appears (IAM changes propagate in typically 2, up to 7+ minutes: cloud.google.com/iam/docs/access-change-propagation).
+    for (const secret of Object.values(secrets)) secret.grantAccess(identity);
     if (!workloadRuns(tenant, WORKLOAD_ACCOUNT_IDS.ingestWebhook)) return { pipeline, conversion: built };
     const service = new RelayService(this, 'ingest', {
       project,

@@ -163,4 +163,18 @@ describe('SEC-3: each secret is readable by exactly the one workload that uses i
     secret.grantAccess({ member: 'serviceAccount:a@unit-test-project.iam.gserviceaccount.com' });
     expect(() => secret.grantAccess({ member: 'serviceAccount:b@unit-test-project.iam.gserviceaccount.com' })).toThrow(/exactly one reader \(SEC-3\)/);
   });
+  it('granting the same reader again returns its one grant (the data plane grants before the workload exists)', () => {
+    const { stack, project, rotationNotices } = unitSecretScope();
+    const secret = new IntegrationSecret(stack, 's', {
+      project,
+      jurisdiction: 'EEA',
+      secretId: 'integration-x',
+      purpose: 'unit',
+      replicaLocations: ['europe-west1'],
+      rotationNotices,
+    });
+    const reader = { member: 'serviceAccount:a@unit-test-project.iam.gserviceaccount.com' };
+    expect(secret.grantAccess(reader)).toBe(secret.grantAccess(reader));
+    expect(secret.accessorMember).toBe(reader.member);
+  });
 });

@@ -74,11 +74,22 @@ describe('a first apply with no secret value: the secrets exist, no workload mou
     expect(s.ofType('google_cloud_run_v2_service_iam_member')).toEqual([]);
   });
 
-  it('keeps the accounts and grants that need no secret value, but grants no secret yet', () => {
+  it('keeps the accounts, and grants each secret to the one account that will mount it, so the grant has propagated when the workload appears', () => {
     expect(s.ofType('google_service_account').map((r) => r.values.account_id)).toEqual(
       expect.arrayContaining(['ingest-webhook', 'conversion-relay', 'sync-mailchimp', 'sync-xero']),
     );
-    expect(s.ofType('google_secret_manager_secret_iam_member')).toEqual([]);
+    const readers = s.ofType('google_secret_manager_secret_iam_member').map((g) => [s.resolveReference(g.values.secret_id)?.values.secret_id, g.values.member]);
+    const sa = (id: string) => `serviceAccount:${id}@${tenant.projectId}.iam.gserviceaccount.com`;
+    expect(readers.sort()).toEqual(
+      [
+        ['conversion-google-ads', sa('conversion-relay')],
+        ['conversion-meta', sa('conversion-relay')],
+        ['integration-mailchimp', sa('sync-mailchimp')],
+        ['integration-xero', sa('sync-xero')],
+        ['source-revsport', sa('ingest-webhook')],
+        ['source-roller', sa('ingest-webhook')],
+      ].sort(),
+    );
   });
 
   it('passes the DPA rule pack', () => {
@@ -114,6 +125,10 @@ describe('once the secrets are recorded, the workloads appear', () => {
     expect(s.ofType('google_pubsub_subscription').filter((r) => r.values.push_config !== undefined)).toHaveLength(3);
     expect(s.ofType('google_compute_global_forwarding_rule')).toHaveLength(1);
     expect(dpaViolations(s, env)).toEqual([]);
+    // Recording the secrets only adds: every resource of the waiting stack keeps its address.
+    const waiting = synth(makeTenant({ ...EVERYTHING, populatedSecrets: [] })).synth;
+    const now = new Set(s.resources.map((r) => r.address));
+    expect(waiting.resources.map((r) => r.address).filter((a) => !now.has(a))).toEqual([]);
   });
 
   it('a workload waits until every secret it mounts is recorded: one source secret of two is not enough for the ingest', () => {
