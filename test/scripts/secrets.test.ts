@@ -142,3 +142,28 @@ describe('refusals: exit 2, the flag named, nothing written', () => {
     expect(treeHashes(envs.dir)).toEqual(before);
   });
 });
+
+describe('a synthesis failure is rolled back', () => {
+  it('restores the tenant file, exits 1 and leaves the environment and the output folder as they were', async () => {
+    const envs = copyEnvironment();
+    const out = tempDir('ss-secrets-fail-');
+    // A second, broken environment: the edit is valid, but `npm run synth` (which loads every
+    // environment) fails after the file has been written.
+    fs.mkdirSync(path.join(envs.dir, 'broken'));
+    fs.writeFileSync(path.join(envs.dir, 'broken', 'platform.yaml'), 'environment: broken\n');
+    try {
+      const before = treeHashes(envs.dir);
+      const r = await runScript('secrets', ['--env', 'example', '--tenant', ID, '--environments-dir', envs.dir, '--record', 'all'], {
+        CDKTF_OUTDIR: path.join(out.dir, 'cdktf.out'),
+      });
+      expect(r.code).toBe(1);
+      expect(r.errors).toEqual([`error: synthesis of ${STACK} and platform-example failed (output above)`]);
+      expect(r.stderr).toMatch(/lisboa-parque\.yaml was restored; nothing was changed/);
+      expect(treeHashes(envs.dir)).toEqual(before);
+      expect(fs.readdirSync(out.dir)).toEqual([]);
+    } finally {
+      envs.remove();
+      out.remove();
+    }
+  });
+});
