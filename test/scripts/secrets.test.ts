@@ -117,7 +117,7 @@ describe('refusals: exit 2, the flag named, nothing written', () => {
     ['a secret of a feature the tenant does not have', ['--tenant', ID, '--record', 'conversion-meta'], /^error: --record: "conversion-meta" is not a secret of tenant "lisboa-parque"/],
     ['all mixed with ids', ['--tenant', ID, '--record', 'all,source-roller'], /^error: --record: "all" cannot be combined with secret ids/],
     ['an empty list', ['--tenant', ID, '--record', ''], /^error: --record: names no secret/],
-    ['an unknown tenant', ['--tenant', 'nobody'], /^error: --tenant: environment "example" has no tenant "nobody"/],
+    ['an unknown tenant, listing the known ones', ['--tenant', 'nobody'], /^error: --tenant: environment "example" has no tenant "nobody" .*; known tenants: alpen-sport, brightwave-leisure, harbour-play, lisboa-parque, nordic-climb, thames-bowl$/],
     ['a malformed tenant id', ['--tenant', '../x'], /^error: --tenant: "..\/x" is not a tenant id/],
     ['an unknown flag', ['--tenant', ID, '--recrod', 'all'], /^error: unknown flag --recrod; allowed flags: --env, --tenant, --record/],
   ];
