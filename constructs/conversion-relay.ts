@@ -79,12 +79,14 @@ export interface ConversionRelayProps {
   /** Delete protection on the service and its secrets. Default true; lifted when offboarding or while conversion tracking retires. */
   readonly protectData?: boolean;
   /**
-   * Whether every destination secret has its value (the tenant's `populatedSecrets`). Until then the
-   * secrets and accounts exist but the service and its push subscriptions do not: the service mounts
-   * the secrets' latest versions and could not start without them (config/workload-secrets.ts).
-   * Nothing is forwarded meanwhile, so no consent promise can be broken (RET-2). Default true.
+   * The destinations whose credentials have their value (the tenant's `populatedSecrets`,
+   * config/workload-secrets.ts servedDestinations): the service mounts their secrets, forwards to
+   * them and has a route each. Every destination gets its secret regardless. While none is served
+   * the secrets and accounts exist but the service and its push subscriptions do not: it mounts
+   * latest versions and could not start without them. Nothing is forwarded meanwhile, so no consent
+   * promise can be broken (RET-2). Default: every destination.
    */
-  readonly secretsPopulated?: boolean;
+  readonly servedDestinations?: readonly ConversionDestination[];
   /** The tenant's keys; the destination secrets are encrypted with them (ENC-2). Default: Google-managed encryption. */
   readonly encryption?: TenantKeys;
 }
@@ -151,11 +153,12 @@ export class ConversionRelay extends Construct {
     props.state.grantReadWrite(this.identity);
     // Granted from the first apply, so they have propagated when the service appears (IAM changes propagate in typically 2, up to 7+ minutes: cloud.google.com/iam/docs/access-change-propagation).
     for (const secret of secrets.values()) secret.grantAccess(this.identity);
-    if (props.secretsPopulated === false) return;
+    const served = destinations.filter((d) => (props.servedDestinations ?? destinations).includes(d));
+    if (served.length === 0) return;
 
     const env: Record<string, string> = {
       TENANT_ID: props.tenantId,
-      DESTINATIONS: destinations.join(','),
+      DESTINATIONS: served.join(','),
       ROUTE_PATH_PREFIX,
       CONSENT_WITHDRAWAL_PATH: WITHDRAWAL_PATH,
       CONSENT_WITHDRAWAL_TOPIC: `projects/${props.project.projectId}/topics/${CONSENT_WITHDRAWALS_TOPIC}`,
@@ -163,7 +166,7 @@ export class ConversionRelay extends Construct {
       MAX_EVENT_AGE_SECONDS: String(props.pipeline.maxEventAgeSeconds),
       // Dead letters are kept for troubleshooting only and are never forwarded.
       DEAD_LETTER_REDRIVE: 'disabled',
-      ...consentPolicyEnv(destinations, props.googleDeniedConsent),
+      ...consentPolicyEnv(served, props.googleDeniedConsent),
       ...props.state.env,
     };
     const service = new RelayService(this, 'service', {
@@ -176,7 +179,7 @@ export class ConversionRelay extends Construct {
       identity: this.identity,
       exposure: 'internal',
       env,
-      secrets: Object.fromEntries(destinations.map((d) => [DESTINATION_SECRETS[d].env, secrets.get(d)!])),
+      secrets: Object.fromEntries(served.map((d) => [DESTINATION_SECRETS[d].env, secrets.get(d)!])),
       deletionProtection: protect,
     });
     this.service = service;
@@ -184,7 +187,7 @@ export class ConversionRelay extends Construct {
 
     // One route per activated destination: its own retries and dead letters, so one platform's
     // outage never delays or duplicates delivery to the other.
-    for (const destination of destinations) {
+    for (const destination of served) {
       props.pipeline.addRoute(destination, {
         endpoint: `${service.uri}${ROUTE_PATH_PREFIX}${destination}`,
         identity: this.pushIdentity,

@@ -20,7 +20,7 @@ import { integrationFeature, sourceFeature } from '../config/features';
 import { featureProtection, lifecycleProtection } from '../config/lifecycle';
 import type { ResolvedTenant } from '../config/loader';
 import { WORKLOAD_ACCOUNT_IDS, integrationAccountId, sourceSecretId } from '../config/naming';
-import { tenantWorkloads, workloadRuns } from '../config/workload-secrets';
+import { servedDestinations, servedSources, tenantWorkloads, workloadRuns } from '../config/workload-secrets';
 import type { PlatformConfig } from '../config/schema';
 import { CONSENT_WITHDRAWALS_TOPIC, CONVERSION_EVENTS_TOPIC, ConversionPipeline } from './conversion-pipeline';
 import { ConversionRelay } from './conversion-relay';
@@ -287,7 +287,7 @@ export class TenantDataPlane extends Construct {
         rotationNotices: this.rotationNotices,
         serviceAgents: this.serviceAgents,
         protectData: conversionProtect,
-        secretsPopulated: workloadRuns(tenant, WORKLOAD_ACCOUNT_IDS.conversionRelay),
+        servedDestinations: servedDestinations(tenant),
         encryption: this.keys,
       });
       conversionPipeline.grantPublish(identity);
@@ -299,7 +299,10 @@ export class TenantDataPlane extends Construct {
 
     // Granted from the first apply, so they have propagated when the service appears (IAM changes propagate in typically 2, up to 7+ minutes: cloud.google.com/iam/docs/access-change-propagation).
     for (const secret of Object.values(secrets)) secret.grantAccess(identity);
-    if (!workloadRuns(tenant, WORKLOAD_ACCOUNT_IDS.ingestWebhook)) return { pipeline, conversion: built };
+    // The ingest serves the sources whose signing secret is recorded, and waits while none is.
+    const served = servedSources(tenant);
+    if (served.length === 0) return { pipeline, conversion: built };
+    env.SOURCES = served.join(',');
     const service = new RelayService(this, 'ingest', {
       project,
       jurisdiction,
@@ -310,7 +313,7 @@ export class TenantDataPlane extends Construct {
       identity,
       exposure: 'public-webhook',
       env,
-      secrets,
+      secrets: Object.fromEntries(Object.entries(secrets).filter(([, s]) => (served.map(sourceSecretId) as string[]).includes(s.secretId))),
       deletionProtection: ingestProtection.protectWorkloads,
     });
     return { pipeline, service, conversion: built };

@@ -6,7 +6,7 @@
  */
 import type { ResolvedTenant } from '../../config/loader';
 import { tenantSecretIds } from '../../config/naming';
-import { tenantWorkloads, waitingWorkloads } from '../../config/workload-secrets';
+import { isDeclared, missingSecretIds, tenantWorkloads, waitingWorkloads } from '../../config/workload-secrets';
 import { listFlag, type CommandSpec } from './cli';
 import { ENVIRONMENTS_DIR_FLAG } from './paths';
 import { suggestion } from './tenant-change';
@@ -76,8 +76,16 @@ export function secretsReport(tenant: ResolvedTenant, env: string): string {
     lines.push('', 'Every secret is recorded as populated; every workload is declared.');
     return lines.join('\n');
   }
-  lines.push('', 'Waiting for their secrets (not declared until recorded):');
-  for (const w of waitingWorkloads(tenant)) lines.push(`  ${w.accountId} (${w.kind}): ${w.missing.join(', ')}`);
+  const waiting = waitingWorkloads(tenant);
+  if (waiting.length > 0) {
+    lines.push('', 'Waiting for their secrets (not declared until one is recorded):');
+    for (const w of waiting) lines.push(`  ${w.accountId} (${w.kind}): ${w.missing.join(', ')}`);
+  }
+  const partial = tenantWorkloads(tenant).filter((w) => isDeclared(tenant, w) && missingSecretIds(tenant, w).length > 0);
+  if (partial.length > 0) {
+    lines.push('', 'Running without some of their secrets (they serve only what is recorded):');
+    for (const w of partial) lines.push(`  ${w.accountId} (${w.kind}): not yet ${missingSecretIds(tenant, w).join(', ')}`);
+  }
   lines.push('', 'Add each missing value (VALUE holds it; the command reads it from standard input):');
   for (const id of missing) lines.push(`  ${addVersionCommand(tenant.projectId, id)}`);
   lines.push('', 'Then record them:', `  npm run secrets -- --env ${env} --tenant ${tenant.id} --record ${missing.length === ids.length ? 'all' : missing.join(',')}`);

@@ -18,7 +18,7 @@ import { runningAccountIds, tenantWorkloads } from '../../config/workload-secret
 import { TenantStack } from '../../stacks/tenant-stack';
 import { environmentWith } from '../compliance/support';
 import { makeTenant } from '../support/synth';
-import { example, runsAs } from './support';
+import { envOf, example, runsAs } from './support';
 
 /** Every feature: two sources, conversion to both destinations, MCP, two integrations. */
 const EVERYTHING: Partial<TenantInput> = {
@@ -131,10 +131,34 @@ describe('once the secrets are recorded, the workloads appear', () => {
     expect(waiting.resources.map((r) => r.address).filter((a) => !now.has(a))).toEqual([]);
   });
 
-  it('a workload waits until every secret it mounts is recorded: one source secret of two is not enough for the ingest', () => {
-    const tenant = makeTenant({ ...EVERYTHING, populatedSecrets: ['source-roller', 'integration-xero'] });
-    const { synth: s } = synth(tenant);
-    expect(workloadsOf(s).map((w) => String(w.values.name)).sort()).toEqual(['conversion-state-purge', 'mcp-endpoint', 'sync-xero']);
+  it('the ingest serves the sources whose secret is recorded, the relay the destinations whose credentials are', () => {
+    const tenant = makeTenant({ ...EVERYTHING, populatedSecrets: ['source-roller', 'conversion-meta', 'integration-xero'] });
+    const { synth: s, env } = synth(tenant);
+    expect(workloadsOf(s).map((w) => String(w.values.name)).sort()).toEqual(['conversion-relay', 'conversion-state-purge', 'ingest-webhook', 'mcp-endpoint', 'sync-xero']);
+    const mounts = (name: string) => mountedSecretsOf(s, workloadsOf(s).find((w) => w.values.name === name)!).map((r) => String(r.values.secret_id));
+    expect(mounts('ingest-webhook')).toEqual(['source-roller']);
+    expect(mounts('conversion-relay')).toEqual(['conversion-meta']);
+    expect(envOf(workloadsOf(s).find((w) => w.values.name === 'ingest-webhook')!).SOURCES.value).toBe('roller');
+    expect(envOf(workloadsOf(s).find((w) => w.values.name === 'conversion-relay')!).DESTINATIONS.value).toBe('meta');
+    // One route (meta) and the withdrawal channel.
+    expect(s.ofType('google_pubsub_subscription').filter((r) => r.values.push_config !== undefined)).toHaveLength(2);
+    expect(dpaViolations(s, env)).toEqual([]);
+  });
+
+  it('a new source or destination of a running workload never takes the workload away: it joins once its secret is recorded', () => {
+    const before = makeTenant({ id: 'growing', sources: ['roller'], conversionTracking: { enabled: true, destinations: ['meta'] } });
+    const grown = makeTenant({
+      id: 'growing',
+      sources: ['roller', 'revsport'],
+      conversionTracking: { enabled: true, destinations: ['meta', 'google-ads'], googleDeniedConsent: 'drop' },
+      populatedSecrets: before.populatedSecrets,
+    });
+    const a = synth(before).synth;
+    const b = synth(grown);
+    const addresses = new Set(b.synth.resources.map((r) => r.address));
+    expect(a.resources.map((r) => r.address).filter((x) => !addresses.has(x))).toEqual([]);
+    expect(b.synth.ofType('google_secret_manager_secret').map((r) => r.values.secret_id).sort()).toEqual(['conversion-google-ads', 'conversion-meta', 'source-revsport', 'source-roller']);
+    expect(dpaViolations(b.synth, b.env)).toEqual([]);
   });
 });
 
