@@ -1,9 +1,11 @@
 /**
  * What a tenant's lifecycle state means for protection of its data and its project. The one place
- * that decides when delete protection is lifted: only offboarding (deletion, DPA 10.1) and the
- * handover release (takeover, DPA 10.2) change it.
+ * that decides when delete protection is lifted: offboarding (deletion, DPA 10.1), the handover
+ * (takeover, DPA 10.2), and, for one feature's resources, turning that feature off
+ * (`retiringFeatures`, see config/features.ts).
  */
-import type { LifecycleState } from './schema';
+import { allRetiring, type FeatureKey } from './features';
+import type { LifecycleState, TenantConfig } from './schema';
 
 export interface LifecycleProtection {
   /** Delete protection on the stores of the customer's data (the warehouse dataset and its tables). */
@@ -33,4 +35,18 @@ export function lifecycleProtection(state: LifecycleState): LifecycleProtection 
     default:
       return { protectData: true, protectWorkloads: true, projectDeletionPolicy: 'PREVENT' };
   }
+}
+
+/**
+ * Delete protection of the resources that belong to `features` (all of them retire together, for
+ * example the ingest service with the last source): the lifecycle's protection, lifted once every
+ * one of those features is listed in `retiringFeatures`, so that the next change can remove them.
+ */
+export function featureProtection(
+  tenant: Pick<TenantConfig, 'lifecycle' | 'retiringFeatures'>,
+  features: readonly FeatureKey[],
+): Pick<LifecycleProtection, 'protectData' | 'protectWorkloads'> {
+  const base = lifecycleProtection(tenant.lifecycle.state);
+  const retiring = allRetiring(tenant, features);
+  return { protectData: base.protectData && !retiring, protectWorkloads: base.protectWorkloads && !retiring };
 }

@@ -2,7 +2,7 @@
 import type { Jurisdiction } from './jurisdictions';
 import type { PlatformConfig, TenantConfig } from './schema';
 import { JURISDICTIONS } from './jurisdictions';
-import type { Integration } from './catalog';
+import type { ConversionDestination, Integration, Source } from './catalog';
 
 /** The project holding a tenant: the customer's named project, or `<prefix>-<tenant id>`. */
 export function tenantProjectId(platform: Pick<PlatformConfig, 'projectPrefix'>, tenant: Pick<TenantConfig, 'id' | 'warehouse'>): string {
@@ -88,4 +88,33 @@ export function runtimeAccountIds(tenant: Pick<TenantConfig, 'sources' | 'integr
   if (tenant.mcp.enabled) ids.push(WORKLOAD_ACCOUNT_IDS.mcpEndpoint);
   for (const integration of tenant.integrations) ids.push(integrationAccountId(integration));
   return ids;
+}
+
+/**
+ * Secret Manager secret ids of a tenant. The constructs name their secrets with these, the schema
+ * checks `populatedSecrets` against them and the checks read them, so all agree on one derivation.
+ */
+export function sourceSecretId(source: Source): string {
+  return `source-${source}`;
+}
+
+export function conversionSecretId(destination: ConversionDestination): string {
+  return `conversion-${destination}`;
+}
+
+export function integrationSecretId(integration: Integration): string {
+  return `integration-${integration}`;
+}
+
+/**
+ * Every secret the tenant's config implies: a webhook signing secret per source, a credential per
+ * conversion destination (when conversion tracking is on) and per integration. Sorted.
+ */
+export function tenantSecretIds(tenant: Pick<TenantConfig, 'sources' | 'integrations' | 'conversionTracking'>): string[] {
+  const ids = [
+    ...tenant.sources.map(sourceSecretId),
+    ...(tenant.conversionTracking.enabled ? tenant.conversionTracking.destinations.map(conversionSecretId) : []),
+    ...tenant.integrations.map(integrationSecretId),
+  ];
+  return [...new Set(ids)].sort();
 }

@@ -12,6 +12,8 @@ import {
   LLM_SUPPORT,
   SOURCES,
 } from './catalog';
+import { FEATURE_KEY_FORMS, enabledFeatures, isFeatureKey } from './features';
+import { tenantSecretIds } from './naming';
 
 /** GCP project ids: 6-30 characters, lowercase letters, digits and hyphens, start with a letter, no trailing hyphen. */
 export const PROJECT_ID_PATTERN = /^[a-z][a-z0-9-]{4,28}[a-z0-9]$/;
@@ -214,6 +216,17 @@ export const tenantSchema = z
       /** Receives legal and privacy notices; defaults to the security contact. */
       privacy: email.optional(),
     }),
+    /**
+     * Secret Manager secret ids whose values an operator has added (`gcloud secrets versions add`)
+     * and recorded with `npm run secrets -- --record`. A workload that mounts a secret is declared
+     * only once all its secrets are listed here (config/workload-secrets.ts).
+     */
+    populatedSecrets: uniqueList(z.string()).default([]),
+    /**
+     * Features being turned off: still configured, their resources' delete protection lifted, so
+     * that the next change can remove them (`npm run feature`, config/features.ts).
+     */
+    retiringFeatures: uniqueList(z.string()).default([]),
   })
   .superRefine(
     (t, ctx) => {
@@ -262,6 +275,8 @@ export const tenantSchema = z
           message: 'destinations are listed but conversion tracking is not enabled; set enabled: true or remove the destinations',
         });
       }
+      checkPopulatedSecrets(t, ctx);
+      checkRetiringFeatures(t, ctx);
       const lc = t.lifecycle;
       if (lc && typeof lc.state === 'string') {
         if (lc.state.startsWith('handover') || lc.state === 'handed-over') {
@@ -300,6 +315,63 @@ export const tenantSchema = z
     },
     { when: () => true },
   );
+
+/** The feature fields as far as they parsed: enough to derive secret ids and feature keys. */
+function featureFieldsOf(t: Record<string, unknown>) {
+  const ct = t.conversionTracking as { enabled?: unknown; destinations?: unknown } | undefined;
+  const mcp = t.mcp as { enabled?: unknown } | undefined;
+  const list = (v: unknown) => (Array.isArray(v) ? v.filter((x): x is never => typeof x === 'string') : []);
+  return {
+    sources: list(t.sources),
+    integrations: list(t.integrations),
+    conversionTracking: { enabled: ct?.enabled === true, destinations: list(ct?.destinations) },
+    mcp: { enabled: mcp?.enabled === true },
+  };
+}
+
+function checkPopulatedSecrets(t: Record<string, unknown>, ctx: z.RefinementCtx): void {
+  if (!Array.isArray(t.populatedSecrets)) return;
+  const allowed = tenantSecretIds(featureFieldsOf(t));
+  t.populatedSecrets.forEach((id: unknown, i: number) => {
+    if (typeof id === 'string' && !allowed.includes(id)) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['populatedSecrets', i],
+        message: `"${id}" is not a secret this tenant's config implies; allowed: ${allowed.join(', ') || '(none: the tenant has no secret)'}. Record secrets with npm run secrets -- --record`,
+      });
+    }
+  });
+}
+
+function checkRetiringFeatures(t: Record<string, unknown>, ctx: z.RefinementCtx): void {
+  if (!Array.isArray(t.retiringFeatures)) return;
+  const fields = featureFieldsOf(t);
+  const enabled: string[] = enabledFeatures(fields);
+  t.retiringFeatures.forEach((feature: unknown, i: number) => {
+    if (typeof feature !== 'string') return;
+    if (!isFeatureKey(feature)) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['retiringFeatures', i],
+        message: `"${feature}" is not a feature key; the forms are ${FEATURE_KEY_FORMS.join(', ')}; this tenant's features: ${enabled.join(', ') || '(none)'}`,
+      });
+    } else if (!enabled.includes(feature)) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['retiringFeatures', i],
+        message: `"${feature}" is not enabled in this file, so there is nothing to retire: a feature stays configured while it retires. Remove it from retiringFeatures (if it was removed already, its resources left with it); this tenant's features: ${enabled.join(', ') || '(none)'}`,
+      });
+    }
+  });
+  // The ingest of the ROLLER checkout carries conversion tracking (DPA C.1): roller cannot leave first.
+  if (t.retiringFeatures.includes('source:roller') && fields.conversionTracking.enabled && !t.retiringFeatures.includes('conversion-tracking')) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['retiringFeatures'],
+      message: 'source:roller is retiring but conversion tracking, which relays events from the ROLLER checkout (DPA C.1), is not; retire conversion-tracking too, or keep roller',
+    });
+  }
+}
 
 export type TenantConfig = z.infer<typeof tenantSchema>;
 export type TenantInput = z.input<typeof tenantSchema>;

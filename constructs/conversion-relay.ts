@@ -10,7 +10,7 @@
 import { Construct } from 'constructs';
 import { CONVERSION_DESTINATIONS, type ConversionDestination, type GoogleDeniedConsent } from '../config/catalog';
 import type { Jurisdiction } from '../config/jurisdictions';
-import { WORKLOAD_ACCOUNT_IDS } from '../config/naming';
+import { WORKLOAD_ACCOUNT_IDS, conversionSecretId } from '../config/naming';
 import { CONSENT_WITHDRAWALS_TOPIC, type ConversionPipeline } from './conversion-pipeline';
 import type { ConversionState } from './conversion-state';
 import { IntegrationSecret } from './integration-secret';
@@ -76,8 +76,17 @@ export interface ConversionRelayProps {
   readonly googleDeniedConsent?: GoogleDeniedConsent;
   readonly rotationNotices: SecretRotationNotices;
   readonly serviceAgents: ServiceAgents;
-  /** Delete protection on the service and its secrets. Default true; lifted only when offboarding. */
+  /** Delete protection on the service and its secrets. Default true; lifted when offboarding or while conversion tracking retires. */
   readonly protectData?: boolean;
+  /**
+   * The destinations whose credentials have their value (the tenant's `populatedSecrets`,
+   * config/workload-secrets.ts servedDestinations): the service mounts their secrets, forwards to
+   * them and has a route each. Every destination gets its secret regardless. While none is served
+   * the secrets and accounts exist but the service and its push subscriptions do not: it mounts
+   * latest versions and could not start without them. Nothing is forwarded meanwhile, so no consent
+   * promise can be broken (RET-2). Default: every destination.
+   */
+  readonly servedDestinations?: readonly ConversionDestination[];
   /** The tenant's keys; the destination secrets are encrypted with them (ENC-2). Default: Google-managed encryption. */
   readonly encryption?: TenantKeys;
 }
@@ -85,7 +94,8 @@ export interface ConversionRelayProps {
 export class ConversionRelay extends Construct {
   readonly identity: WorkloadIdentity;
   readonly pushIdentity: WorkloadIdentity;
-  readonly service: RelayService;
+  /** The relay service; undefined while its secrets wait for their values. */
+  readonly service?: RelayService;
   readonly secrets: ReadonlyMap<ConversionDestination, IntegrationSecret>;
 
   constructor(scope: Construct, id: string, props: ConversionRelayProps) {
@@ -130,7 +140,7 @@ export class ConversionRelay extends Construct {
         new IntegrationSecret(this, `secret-${destination}`, {
           project: props.project,
           jurisdiction: props.jurisdiction,
-          secretId: `conversion-${destination}`,
+          secretId: conversionSecretId(destination),
           purpose: DESTINATION_SECRETS[destination].purpose,
           replicaLocations: [props.region],
           rotationNotices: props.rotationNotices,
@@ -141,10 +151,14 @@ export class ConversionRelay extends Construct {
     }
     this.secrets = secrets;
     props.state.grantReadWrite(this.identity);
+    // Granted from the first apply, so they have propagated when the service appears (IAM changes propagate in typically 2, up to 7+ minutes: cloud.google.com/iam/docs/access-change-propagation).
+    for (const secret of secrets.values()) secret.grantAccess(this.identity);
+    const served = destinations.filter((d) => (props.servedDestinations ?? destinations).includes(d));
+    if (served.length === 0) return;
 
     const env: Record<string, string> = {
       TENANT_ID: props.tenantId,
-      DESTINATIONS: destinations.join(','),
+      DESTINATIONS: served.join(','),
       ROUTE_PATH_PREFIX,
       CONSENT_WITHDRAWAL_PATH: WITHDRAWAL_PATH,
       CONSENT_WITHDRAWAL_TOPIC: `projects/${props.project.projectId}/topics/${CONSENT_WITHDRAWALS_TOPIC}`,
@@ -152,10 +166,10 @@ export class ConversionRelay extends Construct {
       MAX_EVENT_AGE_SECONDS: String(props.pipeline.maxEventAgeSeconds),
       // Dead letters are kept for troubleshooting only and are never forwarded.
       DEAD_LETTER_REDRIVE: 'disabled',
-      ...consentPolicyEnv(destinations, props.googleDeniedConsent),
+      ...consentPolicyEnv(served, props.googleDeniedConsent),
       ...props.state.env,
     };
-    this.service = new RelayService(this, 'service', {
+    const service = new RelayService(this, 'service', {
       project: props.project,
       jurisdiction: props.jurisdiction,
       region: props.region,
@@ -165,24 +179,25 @@ export class ConversionRelay extends Construct {
       identity: this.identity,
       exposure: 'internal',
       env,
-      secrets: Object.fromEntries(destinations.map((d) => [DESTINATION_SECRETS[d].env, secrets.get(d)!])),
+      secrets: Object.fromEntries(served.map((d) => [DESTINATION_SECRETS[d].env, secrets.get(d)!])),
       deletionProtection: protect,
     });
-    this.service.grantInvoke(this.pushIdentity);
+    this.service = service;
+    service.grantInvoke(this.pushIdentity);
 
     // One route per activated destination: its own retries and dead letters, so one platform's
     // outage never delays or duplicates delivery to the other.
-    for (const destination of destinations) {
+    for (const destination of served) {
       props.pipeline.addRoute(destination, {
-        endpoint: `${this.service.uri}${ROUTE_PATH_PREFIX}${destination}`,
+        endpoint: `${service.uri}${ROUTE_PATH_PREFIX}${destination}`,
         identity: this.pushIdentity,
-        audience: this.service.uri,
+        audience: service.uri,
       });
     }
     props.pipeline.setWithdrawalHandler({
-      endpoint: `${this.service.uri}${WITHDRAWAL_PATH}`,
+      endpoint: `${service.uri}${WITHDRAWAL_PATH}`,
       identity: this.pushIdentity,
-      audience: this.service.uri,
+      audience: service.uri,
     });
   }
 }

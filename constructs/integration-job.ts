@@ -7,7 +7,7 @@
 import { Construct } from 'constructs';
 import { INTEGRATION_INFO, type Integration, type IntegrationCategory } from '../config/catalog';
 import type { Jurisdiction } from '../config/jurisdictions';
-import { integrationAccountId, integrationSchedulerAccountId } from '../config/naming';
+import { integrationAccountId, integrationSchedulerAccountId, integrationSecretId } from '../config/naming';
 import { IntegrationSecret } from './integration-secret';
 import { ScheduledJob } from './scheduled-job';
 import type { SecretRotationNotices } from './secret-rotation-notices';
@@ -37,8 +37,14 @@ export interface IntegrationJobProps {
   readonly rotationNotices: SecretRotationNotices;
   /** unix-cron schedule. Default: DEFAULT_SYNC_SCHEDULE for the integration's category. */
   readonly schedule?: string;
-  /** Delete protection on the job and its secret. Default true; lifted only when offboarding. */
+  /** Delete protection on the job and its secret. Default true; lifted when offboarding or while the integration retires. */
   readonly protectData?: boolean;
+  /**
+   * Whether the secret's value has been added (the tenant's `populatedSecrets`). Until then only the
+   * secret, the account and its grants exist: the job mounts the secret's latest version and could
+   * not start without one (config/workload-secrets.ts). Default true.
+   */
+  readonly secretPopulated?: boolean;
   /** Encrypt the secret with the tenant's key (ENC-2). Default: Google-managed encryption. */
   readonly encryption?: StoreEncryption;
 }
@@ -46,7 +52,8 @@ export interface IntegrationJobProps {
 export class IntegrationJob extends Construct {
   readonly identity: WorkloadIdentity;
   readonly secret: IntegrationSecret;
-  readonly job: ScheduledJob;
+  /** The scheduled job; undefined while the secret waits for its value. */
+  readonly job?: ScheduledJob;
   readonly integration: Integration;
 
   constructor(scope: Construct, id: string, props: IntegrationJobProps) {
@@ -63,7 +70,7 @@ export class IntegrationJob extends Construct {
     this.secret = new IntegrationSecret(this, 'secret', {
       project: props.project,
       jurisdiction: props.jurisdiction,
-      secretId: `integration-${props.integration}`,
+      secretId: integrationSecretId(props.integration),
       purpose: `${info.displayName} API credentials (DPA ${info.dpaClause})`,
       replicaLocations: [props.region],
       rotationNotices: props.rotationNotices,
@@ -73,6 +80,9 @@ export class IntegrationJob extends Construct {
     props.warehouse.grantRead(this.identity);
     // IAM-2: project-level because BigQuery query jobs can only be created in a project.
     this.identity.grantProjectRole('roles/bigquery.jobUser');
+    // Granted from the first apply, so it has propagated when the job appears (IAM changes propagate in typically 2, up to 7+ minutes: cloud.google.com/iam/docs/access-change-propagation).
+    this.secret.grantAccess(this.identity);
+    if (props.secretPopulated === false) return;
     this.job = new ScheduledJob(this, 'job', {
       project: props.project,
       jurisdiction: props.jurisdiction,

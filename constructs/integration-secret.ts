@@ -48,7 +48,7 @@ export class IntegrationSecret extends Construct {
   readonly secretId: string;
   readonly rotationDays: number;
   readonly projectId: string;
-  private accessor?: string;
+  private accessor?: { readonly member: string; readonly grant: SecretManagerSecretIamMember };
 
   constructor(scope: Construct, id: string, props: IntegrationSecretProps) {
     super(scope, id);
@@ -113,29 +113,33 @@ export class IntegrationSecret extends Construct {
 
   /** The principal that may read the value, once granted. */
   get accessorMember(): string | undefined {
-    return this.accessor;
+    return this.accessor?.member;
   }
 
   /**
    * Lets `grantee` read the value (roles/secretmanager.secretAccessor on this secret). A secret has
-   * one reader (SEC-3); a second grant throws.
+   * one reader (SEC-3): granting the same reader again returns its grant; another reader throws.
+   * The data plane grants a workload's account before the workload exists (it waits for the value,
+   * config/workload-secrets.ts), so the grant has propagated when the workload is created.
    */
   grantAccess(grantee: IGrantee): SecretManagerSecretIamMember {
     const role = 'roles/secretmanager.secretAccessor';
     const resource = `google_secret_manager_secret ${this.secretId}`;
     if (this.accessor !== undefined) {
+      if (this.accessor.member === grantee.member) return this.accessor.grant;
       throw new Error(
-        `${resource}: already readable by ${this.accessor}; a secret has exactly one reader (SEC-3), so give ${grantee.member} its own secret`,
+        `${resource}: already readable by ${this.accessor.member}; a secret has exactly one reader (SEC-3), so give ${grantee.member} its own secret`,
       );
     }
     assertGrantable({ role, grantee, resource });
-    this.accessor = grantee.member;
-    return new SecretManagerSecretIamMember(this, `access-${grantKey(grantee)}`, {
+    const grant = new SecretManagerSecretIamMember(this, `access-${grantKey(grantee)}`, {
       project: this.projectId,
       secretId: this.secret.secretId,
       role,
       member: grantee.member,
       dependsOn: grantDependencies(grantee),
     });
+    this.accessor = { member: grantee.member, grant };
+    return grant;
   }
 }

@@ -5,6 +5,14 @@
  * per public Cloud Run service) sits behind a Cloud Armor policy that throttles each client IP and
  * answers 404 for any path no service owns. The services themselves accept only internal and
  * load-balancer ingress, so the run.app URL is closed.
+ *
+ * A backend whose service waits for its secrets (config/workload-secrets.ts) is not routed yet, and
+ * Cloud Armor answers 404 for its paths. While no backend is ready, the edge is only its reserved
+ * address (and the output naming it): the operator can point DNS at it while filling the secrets,
+ * so the managed certificate, which provisions only once the hostname points at a load balancer
+ * that serves it (provider v6.50.0 website/docs/r/compute_managed_ssl_certificate.html.markdown),
+ * is not delayed further.
+ * The address keeps its construct path, so it does not change when the rest of the edge appears.
  */
 import { createHash } from 'crypto';
 import { Construct } from 'constructs';
@@ -38,7 +46,11 @@ export interface PublicEdgeProps {
   readonly project: TenantProject;
   /** The served hostname, `<tenant>.<edge domain>`. */
   readonly hostname: string;
-  /** The public services, the first one also the URL map's default (Cloud Armor still refuses unknown paths). */
+  /**
+   * The public services that run, the first one also the URL map's default (Cloud Armor still
+   * refuses unknown paths). Empty while every public service waits for its secrets: then only the
+   * address is reserved.
+   */
   readonly backends: readonly EdgeBackend[];
   /** `MODERN` or `RESTRICTED`, both with minimum TLS 1.2 (ENC-1). Default `MODERN`. */
   readonly sslProfile?: 'MODERN' | 'RESTRICTED';
@@ -50,20 +62,22 @@ export interface PublicEdgeProps {
 
 export class PublicEdge extends Construct {
   readonly address: ComputeGlobalAddress;
-  readonly certificate: ComputeManagedSslCertificate;
-  readonly sslPolicy: ComputeSslPolicy;
-  readonly securityPolicy: ComputeSecurityPolicy;
-  readonly urlMap: ComputeUrlMap;
-  readonly proxy: ComputeTargetHttpsProxy;
-  readonly forwardingRule: ComputeGlobalForwardingRule;
-  readonly backendServices: ReadonlyMap<string, ComputeBackendService>;
+  /** The load balancer; undefined while no backend is ready (only the address is reserved). */
+  readonly balancer?: {
+    readonly certificate: ComputeManagedSslCertificate;
+    readonly sslPolicy: ComputeSslPolicy;
+    readonly securityPolicy: ComputeSecurityPolicy;
+    readonly urlMap: ComputeUrlMap;
+    readonly proxy: ComputeTargetHttpsProxy;
+    readonly forwardingRule: ComputeGlobalForwardingRule;
+    readonly backendServices: ReadonlyMap<string, ComputeBackendService>;
+  };
   readonly hostname: string;
 
   constructor(scope: Construct, id: string, props: PublicEdgeProps) {
     super(scope, id);
     const what = `PublicEdge ${this.node.path}`;
     if (!HOSTNAME.test(props.hostname)) throw new Error(`${what}: hostname "${props.hostname}" is not a DNS name such as acme.hooks.example.com`);
-    if (props.backends.length === 0) throw new Error(`${what}: backends is empty; an edge with no public service should not be built`);
     const prefixes = new Set<string>();
     for (const b of props.backends) {
       if (b.service.exposure === 'internal') {
@@ -100,10 +114,17 @@ export class PublicEdge extends Construct {
       ipVersion: 'IPV4',
       dependsOn,
     });
+    // The DNS record for the hostname (outside this stack) must point here before the certificate provisions.
+    new TerraformOutput(this, 'ip-address', {
+      value: this.address.address,
+      description: `A record for ${props.hostname}`,
+    });
+    if (props.backends.length === 0) return;
+
     // A managed certificate cannot change its domains in place: a new name per domain set lets the
     // replacement be created before the old one is released.
     const certHash = createHash('sha256').update(props.hostname).digest('hex').slice(0, 8);
-    this.certificate = new ComputeManagedSslCertificate(this, 'certificate', {
+    const certificate = new ComputeManagedSslCertificate(this, 'certificate', {
       project,
       name: `edge-${certHash}`,
       description: `Google-managed certificate for ${props.hostname}`,
@@ -111,7 +132,7 @@ export class PublicEdge extends Construct {
       lifecycle: { createBeforeDestroy: true },
       dependsOn,
     });
-    this.sslPolicy = new ComputeSslPolicy(this, 'ssl-policy', {
+    const sslPolicy = new ComputeSslPolicy(this, 'ssl-policy', {
       project,
       name: 'edge-tls',
       description: 'TLS 1.2 or higher with modern ciphers only (DPA Annex II 1, ENC-1)',
@@ -123,7 +144,7 @@ export class PublicEdge extends Construct {
     // Cloud Armor's expression language allows five subexpressions, so the owned paths are one
     // regex; prefixes hold only letters, digits, hyphens and slashes, none special in a regex.
     const pathRegex = `^(${[...prefixes].sort().join('|')})(/.*)?$`;
-    this.securityPolicy = new ComputeSecurityPolicy(this, 'security-policy', {
+    const securityPolicy = new ComputeSecurityPolicy(this, 'security-policy', {
       project,
       name: 'edge-rate-limit',
       description: 'Per-client-IP throttling and path allowlist for the public webhooks (NET-1)',
@@ -176,7 +197,7 @@ export class PublicEdge extends Construct {
           description: `Serverless backend ${b.service.name}`,
           loadBalancingScheme: 'EXTERNAL_MANAGED',
           protocol: 'HTTPS',
-          securityPolicy: this.securityPolicy.id,
+          securityPolicy: securityPolicy.id,
           backend: [{ group: neg.id }],
           // Request logs go to the project's 30-day log bucket (LOG-1) for abuse investigation.
           logConfig: { enable: true, sampleRate: 1 },
@@ -184,10 +205,9 @@ export class PublicEdge extends Construct {
         }),
       );
     }
-    this.backendServices = backends;
 
     const first = backends.get(props.backends[0].service.name)!;
-    this.urlMap = new ComputeUrlMap(this, 'url-map', {
+    const urlMap = new ComputeUrlMap(this, 'url-map', {
       project,
       name: 'edge',
       description: `Routes ${props.hostname} to the tenant's public services`,
@@ -205,29 +225,32 @@ export class PublicEdge extends Construct {
       ],
       dependsOn,
     });
-    this.proxy = new ComputeTargetHttpsProxy(this, 'https-proxy', {
+    const proxy = new ComputeTargetHttpsProxy(this, 'https-proxy', {
       project,
       name: 'edge',
-      urlMap: this.urlMap.id,
-      sslCertificates: [this.certificate.id],
-      sslPolicy: this.sslPolicy.id,
+      urlMap: urlMap.id,
+      sslCertificates: [certificate.id],
+      sslPolicy: sslPolicy.id,
       dependsOn,
     });
     // HTTPS only: no port-80 listener, so nothing is ever served in clear text.
-    this.forwardingRule = new ComputeGlobalForwardingRule(this, 'https', {
-      project,
-      name: 'edge-https',
-      loadBalancingScheme: 'EXTERNAL_MANAGED',
-      ipProtocol: 'TCP',
-      portRange: '443',
-      ipAddress: this.address.id,
-      target: this.proxy.id,
-      dependsOn,
-    });
-    // The DNS record for the hostname (outside this stack) must point here before the certificate provisions.
-    new TerraformOutput(this, 'ip-address', {
-      value: this.address.address,
-      description: `A record for ${props.hostname}`,
-    });
+    this.balancer = {
+      certificate,
+      sslPolicy,
+      securityPolicy,
+      urlMap,
+      proxy,
+      forwardingRule: new ComputeGlobalForwardingRule(this, 'https', {
+        project,
+        name: 'edge-https',
+        loadBalancingScheme: 'EXTERNAL_MANAGED',
+        ipProtocol: 'TCP',
+        portRange: '443',
+        ipAddress: this.address.id,
+        target: proxy.id,
+        dependsOn,
+      }),
+      backendServices: backends,
+    };
   }
 }

@@ -4,6 +4,11 @@
  * Each optional feature (sources, conversion tracking, MCP, integrations) adds its resources, secrets
  * and grants only when the config turns it on. In a customer-owned project (HAND-2) the same
  * resources go into that project and nothing project-wide is changed.
+ * A workload that mounts secrets is declared only once the tenant records them as populated
+ * (`populatedSecrets`, config/workload-secrets.ts); its secrets, account and grants exist from the
+ * first apply, so an operator can fill them. A feature listed in `retiringFeatures` keeps its
+ * resources with their delete protection lifted (config/lifecycle.ts featureProtection), so the
+ * next change can remove them.
  * In a project Smart Segments owns, every store of Customer Data (warehouse, source and conversion
  * topics, secrets, conversion state) is encrypted with the tenant's own keys (TenantKeys, ENC-2),
  * which offboarding destroys (crypto-shredding, DEL-2). A customer's own project gets no key ring
@@ -11,9 +16,11 @@
  */
 import { Construct } from 'constructs';
 import { SOURCE_INFO, type Source } from '../config/catalog';
-import { lifecycleProtection } from '../config/lifecycle';
+import { integrationFeature, sourceFeature } from '../config/features';
+import { featureProtection, lifecycleProtection } from '../config/lifecycle';
 import type { ResolvedTenant } from '../config/loader';
-import { WORKLOAD_ACCOUNT_IDS } from '../config/naming';
+import { WORKLOAD_ACCOUNT_IDS, integrationAccountId, sourceSecretId } from '../config/naming';
+import { servedDestinations, servedSources, tenantWorkloads, workloadRuns } from '../config/workload-secrets';
 import type { PlatformConfig } from '../config/schema';
 import { CONSENT_WITHDRAWALS_TOPIC, CONVERSION_EVENTS_TOPIC, ConversionPipeline } from './conversion-pipeline';
 import { ConversionRelay } from './conversion-relay';
@@ -70,6 +77,7 @@ export class TenantDataPlane extends Construct {
   readonly conversionRelay?: ConversionRelay;
   readonly mcp?: RelayService;
   readonly integrationJobs: readonly IntegrationJob[];
+  /** The public edge, when the config has a public service (sources or MCP); only its address while none runs yet. */
   readonly edge?: PublicEdge;
   readonly imagePull?: ImagePullAccess;
   private rotation?: SecretRotationNotices;
@@ -80,8 +88,6 @@ export class TenantDataPlane extends Construct {
     this.props = props;
     const { tenant, platform, project } = props;
     const protection = lifecycleProtection(tenant.lifecycle.state);
-    // Workloads and operational stores; the warehouse has its own flag (it passes to the customer on handover).
-    const protect = protection.protectWorkloads;
     const jurisdiction = tenant.jurisdiction;
     const region = tenant.region;
     this.serviceAgents = new ServiceAgents(this, 'service-agents', { project });
@@ -116,22 +122,25 @@ export class TenantDataPlane extends Construct {
     if (tenant.conversionTracking.enabled && !tenant.sources.includes('roller')) {
       throw new Error(`TenantDataPlane ${tenant.id}: conversion tracking relays events from the ROLLER checkout (DPA C.1); add "roller" to sources`);
     }
+    // Only running services are routed; the edge exists (its address at least) whenever the config has a public service.
     const backends: EdgeBackend[] = [];
     if (tenant.sources.length > 0) {
-      const ingest = this.buildIngest(protect);
+      const ingest = this.buildIngest();
       this.sourcePipeline = ingest.pipeline;
       this.ingest = ingest.service;
       this.conversionPipeline = ingest.conversion?.pipeline;
       this.conversionState = ingest.conversion?.state;
       this.conversionRelay = ingest.conversion?.relay;
-      backends.push({
-        service: this.ingest,
-        pathPrefixes: [EDGE_PATHS.sources, ...(tenant.conversionTracking.enabled ? [EDGE_PATHS.conversions, EDGE_PATHS.consent] : [])],
-      });
+      if (this.ingest) {
+        backends.push({
+          service: this.ingest,
+          pathPrefixes: [EDGE_PATHS.sources, ...(tenant.conversionTracking.enabled ? [EDGE_PATHS.conversions, EDGE_PATHS.consent] : [])],
+        });
+      }
     }
 
     if (tenant.mcp.enabled) {
-      this.mcp = this.buildMcp(protect);
+      this.mcp = this.buildMcp(featureProtection(tenant, ['mcp']).protectWorkloads);
       backends.push({ service: this.mcp, pathPrefixes: [EDGE_PATHS.mcp] });
     }
 
@@ -145,17 +154,19 @@ export class TenantDataPlane extends Construct {
           image: platform.images.integrationSync,
           warehouse: this.warehouse,
           rotationNotices: this.rotationNotices,
-          protectData: protect,
+          protectData: featureProtection(tenant, [integrationFeature(integration)]).protectWorkloads,
+          secretPopulated: workloadRuns(tenant, integrationAccountId(integration)),
           encryption: this.storeEncryption,
         }),
     );
 
-    if (backends.length > 0) {
+    if (tenant.sources.length > 0 || tenant.mcp.enabled) {
       this.edge = new PublicEdge(this, 'edge', { project, hostname: this.hostname, backends });
     }
 
-    // Every Cloud Run service or job here runs a platform image, pulled by the Cloud Run agent.
-    if (this.ingest || this.mcp || this.integrationJobs.length > 0) {
+    // Every Cloud Run service or job here runs a platform image, pulled by the Cloud Run agent; the
+    // grant comes with the first apply, before any workload waiting for its secrets appears.
+    if (tenantWorkloads(tenant).length > 0) {
       this.imagePull = new ImagePullAccess(this, 'image-pull', { serviceAgents: this.serviceAgents, platform });
     }
   }
@@ -182,14 +193,18 @@ export class TenantDataPlane extends Construct {
   }
 
   /** Ingest of source webhooks into the warehouse, and of checkout conversions into their pipeline. */
-  private buildIngest(protect: boolean): {
+  private buildIngest(): {
     pipeline: EventPipeline;
-    service: RelayService;
+    /** Undefined while a source's signing secret waits for its value. */
+    service?: RelayService;
     conversion?: { pipeline: ConversionPipeline; state: ConversionState; relay: ConversionRelay };
   } {
     const { tenant, platform, project } = this.props;
     const { jurisdiction, region } = tenant;
     const conversion = tenant.conversionTracking.enabled;
+    // The ingest, its landing table and its pipeline serve every source: they retire with the last one.
+    const ingestProtection = featureProtection(tenant, [...tenant.sources].map(sourceFeature));
+    const conversionProtect = featureProtection(tenant, ['conversion-tracking']).protectWorkloads;
 
     const pipeline = new EventPipeline(this, 'source-events', {
       project,
@@ -200,7 +215,9 @@ export class TenantDataPlane extends Construct {
       dataClass: 'customer-data',
       deadLetter: { retentionSeconds: SOURCE_EVENT_RETENTION_SECONDS },
     });
-    const table = this.warehouse.addLandingTable(SOURCE_EVENTS_TABLE, 'Source webhook events as received (ROLLER, Revsport), one row per Pub/Sub message');
+    const table = this.warehouse.addLandingTable(SOURCE_EVENTS_TABLE, 'Source webhook events as received (ROLLER, Revsport), one row per Pub/Sub message', {
+      protect: ingestProtection.protectData,
+    });
     // The Pub/Sub service agent writes the rows; it may edit this one table and nothing else.
     const tableGrant = this.warehouse.grantTableWrite(SOURCE_EVENTS_TABLE, this.serviceAgents.agent('pubsub'));
     pipeline.addSubscription('to-warehouse', {
@@ -224,11 +241,11 @@ export class TenantDataPlane extends Construct {
       secrets[`${source.toUpperCase()}_WEBHOOK_SECRET`] = new IntegrationSecret(this, `source-secret-${source}`, {
         project,
         jurisdiction,
-        secretId: `source-${source}`,
+        secretId: sourceSecretId(source),
         purpose: `${SOURCE_INFO[source].displayName} webhook signing secret, to verify each delivery`,
         replicaLocations: [region],
         rotationNotices: this.rotationNotices,
-        deletionProtection: protect,
+        deletionProtection: featureProtection(tenant, [sourceFeature(source)]).protectWorkloads,
         encryption: this.storeEncryption,
       });
     }
@@ -254,7 +271,7 @@ export class TenantDataPlane extends Construct {
         region,
         image: platform.images.conversionRelay,
         ttlSeconds: conversionPipeline.maxEventAgeSeconds,
-        protectData: protect,
+        protectData: conversionProtect,
         encryption: this.storeEncryption,
       });
       const relay = new ConversionRelay(this, 'conversion-relay', {
@@ -269,7 +286,8 @@ export class TenantDataPlane extends Construct {
         googleDeniedConsent: tenant.conversionTracking.googleDeniedConsent,
         rotationNotices: this.rotationNotices,
         serviceAgents: this.serviceAgents,
-        protectData: protect,
+        protectData: conversionProtect,
+        servedDestinations: servedDestinations(tenant),
         encryption: this.keys,
       });
       conversionPipeline.grantPublish(identity);
@@ -279,6 +297,12 @@ export class TenantDataPlane extends Construct {
       env.CONSENT_WITHDRAWALS_TOPIC = `projects/${project.projectId}/topics/${CONSENT_WITHDRAWALS_TOPIC}`;
     }
 
+    // Granted from the first apply, so they have propagated when the service appears (IAM changes propagate in typically 2, up to 7+ minutes: cloud.google.com/iam/docs/access-change-propagation).
+    for (const secret of Object.values(secrets)) secret.grantAccess(identity);
+    // The ingest serves the sources whose signing secret is recorded, and waits while none is.
+    const served = servedSources(tenant);
+    if (served.length === 0) return { pipeline, conversion: built };
+    env.SOURCES = served.join(',');
     const service = new RelayService(this, 'ingest', {
       project,
       jurisdiction,
@@ -289,8 +313,8 @@ export class TenantDataPlane extends Construct {
       identity,
       exposure: 'public-webhook',
       env,
-      secrets,
-      deletionProtection: protect,
+      secrets: Object.fromEntries(Object.entries(secrets).filter(([, s]) => (served.map(sourceSecretId) as string[]).includes(s.secretId))),
+      deletionProtection: ingestProtection.protectWorkloads,
     });
     return { pipeline, service, conversion: built };
   }

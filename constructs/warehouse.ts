@@ -105,8 +105,10 @@ export class Warehouse extends Construct {
   /**
    * The landing table a Pub/Sub BigQuery subscription writes to: one row per message with Pub/Sub's
    * metadata columns, partitioned by publish day. Returns `{project}.{dataset}.{table}`.
+   * `protect: false` lifts the table's delete protection while the dataset's stays (the feature that
+   * writes it is retiring, config/lifecycle.ts featureProtection). Default: the dataset's protection.
    */
-  addLandingTable(tableId: string, description: string): string {
+  addLandingTable(tableId: string, description: string, options: { readonly protect?: boolean } = {}): string {
     if (this.tables.has(tableId)) throw new Error(`Warehouse ${this.node.path}: table ${tableId} already exists`);
     const table = new BigqueryTable(this, `table-${tableId.replace(/_/g, '-')}`, {
       project: this.projectId,
@@ -114,7 +116,7 @@ export class Warehouse extends Construct {
       tableId,
       description,
       labels: { 'data-class': 'customer-data' },
-      deletionProtection: this.protectData,
+      deletionProtection: options.protect ?? this.protectData,
       timePartitioning: { type: 'DAY', field: 'publish_time' },
       schema: JSON.stringify([
         { name: 'subscription_name', type: 'STRING', mode: 'NULLABLE', description: 'Pub/Sub subscription that wrote the row' },

@@ -9,7 +9,7 @@ import * as path from 'path';
 import { platformStackName, tenantStackName } from '../config/naming';
 import { writeFileAtomic } from './lib/atomic-write';
 import { EXIT_FAILED, EXIT_OK, EXIT_USAGE, processIo, readCommandLine, reportProblems, runCli, stringFlag, type Io } from './lib/cli';
-import { ONBOARD_SPEC, planNewTenant } from './lib/onboarding';
+import { ONBOARD_SPEC, onboardingNextSteps, planNewTenant } from './lib/onboarding';
 import { displayPath, environmentsDirFrom, outdirFromEnv } from './lib/paths';
 import { installStack, makeStagingDir, synthesize } from './lib/synth';
 
@@ -73,12 +73,7 @@ export function main(argv: readonly string[], io: Io = processIo): number {
       `  stack:   ${stack} (synthesized to ${displayPath(path.join(outdir, 'stacks', stack, 'cdk.tf.json'))})`,
       `  project: ${tenant.projectId} (${tenant.jurisdiction}, ${tenant.region})`,
       '',
-      'Next: commit the file and open a change request. CI plans it and, after merge, deploys the platform',
-      "stack first, which admits the tenant's contact domains on its folder (where nothing changed for it,",
-      'this deploy changes nothing), and then the new stack:',
-      `  npx cdktf deploy ${platform}`,
-      `  npx cdktf deploy ${stack}`,
-      'Deploys run in CI: they need Terraform and Google Cloud credentials, which development machines do not have.',
+      ...onboardingNextSteps(environment.name, tenant, platform, stack),
     ].join('\n'),
   );
   return EXIT_OK;

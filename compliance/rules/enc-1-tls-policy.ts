@@ -4,6 +4,8 @@
  * Google's default policy admits TLS 1.0), and an HTTP proxy only redirects to HTTPS.
  */
 import { runsDataPlane } from '../scope';
+import { WORKLOAD_ACCOUNT_IDS } from '../../config/naming';
+import { workloadRuns } from '../../config/workload-secrets';
 import { findTarget } from '../grants';
 import { STACK_ADDRESS, compliant, defineRule, nonCompliant, notApplicable, type Finding } from '../rule';
 import type { SynthesizedResource } from '../synthesized-stack';
@@ -75,7 +77,8 @@ export const enc1TlsPolicy = defineRule({
         );
     }
     const tenant = ctx.tenant;
-    if (proxies.length === 0 && tenant && runsDataPlane(tenant) && tenant.sources.length > 0) {
+    // The ingest is declared once its sources' signing secrets are populated (populatedSecrets).
+    if (proxies.length === 0 && tenant && runsDataPlane(tenant) && workloadRuns(tenant, WORKLOAD_ACCOUNT_IDS.ingestWebhook)) {
       findings.push(
         nonCompliant(
           STACK_ADDRESS,

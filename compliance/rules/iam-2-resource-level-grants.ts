@@ -4,7 +4,7 @@
  * (PROJECT_LEVEL_ONLY_ROLES, the list the grant methods enforce, with its reasons), with the IAM
  * condition that role needs; tenant stacks grant nothing on folders or the organization.
  */
-import { runtimeAccountIds } from '../../config/naming';
+import { runningAccountIds } from '../../config/workload-secrets';
 import { PROJECT_LEVEL_ONLY_ROLES } from '../../constructs/grant-policy';
 import { deployerAccounts, grantsOf, isHandoverOwnerGrant } from '../grants';
 import { STACK_ADDRESS, compliant, defineRule, nonCompliant, notApplicable, type Finding } from '../rule';
@@ -114,11 +114,12 @@ export const iam2ResourceLevelGrants = defineRule({
             ),
           );
     }
-    if (ctx.tenant && runsDataPlane(ctx.tenant) && workloads.length === 0 && runtimeAccountIds(ctx.tenant).length > 0) {
+    // Workloads waiting for their secrets (populatedSecrets) are not declared yet, so not expected.
+    if (ctx.tenant && runsDataPlane(ctx.tenant) && workloads.length === 0 && runningAccountIds(ctx.tenant).length > 0) {
       findings.push(
         nonCompliant(
           STACK_ADDRESS,
-          `the tenant config implies workloads (${runtimeAccountIds(ctx.tenant).join(
+          `the tenant config implies workloads (${runningAccountIds(ctx.tenant).join(
             ', ',
           )}) but the stack runs none, each on its own account.`,
           'build the tenant data plane (TenantDataPlane).',

@@ -4,7 +4,7 @@
  * project).
  */
 import { runsDataPlane } from '../scope';
-import { runtimeAccountIds } from '../../config/naming';
+import { describeWaitingWorkloads, runningAccountIds } from '../../config/workload-secrets';
 import { grantsOf } from '../grants';
 import { STACK_ADDRESS, compliant, defineRule, nonCompliant, notApplicable, type Finding } from '../rule';
 import { runtimeIdentityOf, WORKLOAD_TYPES } from '../workloads';
@@ -16,10 +16,14 @@ export const iso2WorkloadIsolation = defineRule({
   appliesTo: ['tenant'],
   check(ctx) {
     const tenant = ctx.tenant!;
-    const expected = runtimeAccountIds(tenant);
+    // Workloads waiting for their secrets (populatedSecrets) are not declared yet, so not expected.
+    const expected = runningAccountIds(tenant);
     const workloads = ctx.stack.ofType(...WORKLOAD_TYPES);
     if (!runsDataPlane(tenant)) return [notApplicable('handed over: Smart Segments runs no workload in the project (HAND-1)')];
-    if (expected.length === 0 && workloads.length === 0) return [notApplicable('the tenant runs no workloads')];
+    if (expected.length === 0 && workloads.length === 0) {
+      const waiting = describeWaitingWorkloads(tenant);
+      return [notApplicable(waiting ? `no workload runs yet: ${waiting} (populatedSecrets)` : 'the tenant runs no workloads')];
+    }
     if (workloads.length === 0) {
       return [
         nonCompliant(

@@ -5,6 +5,7 @@
  */
 import { runsDataPlane } from '../scope';
 import { WORKLOAD_ACCOUNT_IDS } from '../../config/naming';
+import { workloadRuns } from '../../config/workload-secrets';
 import { findTarget, grantsOf } from '../grants';
 import { blocks } from '../json-blocks';
 import { STACK_ADDRESS, compliant, defineRule, nonCompliant, notApplicable, type Finding } from '../rule';
@@ -118,7 +119,8 @@ export const net1PublicEdge = defineRule({
     if (
       tenant &&
       runsDataPlane(tenant) &&
-      tenant.sources.length > 0 &&
+      // The ingest is declared once its sources' signing secrets are populated (populatedSecrets).
+      workloadRuns(tenant, WORKLOAD_ACCOUNT_IDS.ingestWebhook) &&
       !services.some((s) => ingressOf(s) === 'internal-and-cloud-load-balancing')
     ) {
       findings.push(

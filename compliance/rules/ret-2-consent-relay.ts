@@ -7,6 +7,8 @@
  */
 import { runsDataPlane } from '../scope';
 import { WORKLOAD_ACCOUNT_IDS } from '../../config/naming';
+import { conversionSecretId } from '../../config/naming';
+import { servedDestinations } from '../../config/workload-secrets';
 import { findTarget } from '../grants';
 import { STACK_ADDRESS, compliant, defineRule, nonCompliant, notApplicable, type Finding } from '../rule';
 import { runtimeIdentityOf } from '../workloads';
@@ -35,6 +37,15 @@ export const ret2ConsentRelay = defineRule({
     const ct = tenant.conversionTracking;
     if (!ct.enabled) return [notApplicable('conversion tracking is not enabled')];
     if (!runsDataPlane(tenant)) return [notApplicable('handed over: Smart Segments relays nothing for this project any more (HAND-1)')];
+    // The relay forwards only to destinations whose credentials are recorded (populatedSecrets).
+    const served = servedDestinations(tenant);
+    if (served.length === 0) {
+      return [
+        notApplicable(
+          `the conversion relay waits for its credentials (${ct.destinations.map(conversionSecretId).join(', ')} not in populatedSecrets), so nothing is forwarded yet`,
+        ),
+      ];
+    }
     const relayAccount = `${WORKLOAD_ACCOUNT_IDS.conversionRelay}@${tenant.projectId}.iam.gserviceaccount.com`;
     const relay = ctx.stack.ofType('google_cloud_run_v2_service').find((s) => runtimeIdentityOf(ctx.stack, s).email === relayAccount);
     if (!relay) {
@@ -65,13 +76,13 @@ export const ret2ConsentRelay = defineRule({
       REQUIRED_CONSENT_ENV.CONSENT_MISSING_OR_AMBIGUOUS,
       'missing or ambiguous consent forwards nothing',
     );
-    if (ct.destinations.includes('meta'))
+    if (served.includes('meta'))
       expect(
         'META_LIMITED_DATA_USE_IS_CONSENT',
         REQUIRED_CONSENT_ENV.META_LIMITED_DATA_USE_IS_CONSENT,
         "Meta's Limited Data Use is never consent",
       );
-    if (ct.destinations.includes('google-ads')) {
+    if (served.includes('google-ads')) {
       const election = ct.googleDeniedConsent ?? 'drop';
       expect(
         'GOOGLE_AD_USER_DATA_DENIED',
@@ -80,13 +91,13 @@ export const ret2ConsentRelay = defineRule({
       );
     }
     const configured = (env.get('DESTINATIONS') ?? '').split(',').filter(Boolean).sort();
-    const wanted = [...ct.destinations].sort();
+    const wanted = [...served].sort();
     if (configured.join(',') !== wanted.join(',')) {
       findings.push(
         nonCompliant(
           relay.address,
-          `the relay forwards to ${JSON.stringify(configured)}, but the tenant activated ${JSON.stringify(wanted)}.`,
-          'forward only to the destinations the tenant config names.',
+          `the relay forwards to ${JSON.stringify(configured)}, but the tenant activated ${JSON.stringify(wanted)} with recorded credentials.`,
+          'forward only to the destinations the tenant config names whose credentials are recorded (populatedSecrets).',
         ),
       );
     }

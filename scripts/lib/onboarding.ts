@@ -10,7 +10,9 @@ import { ConfigError, type ConfigProblem } from '../../config/config-error';
 import { CONVERSION_DESTINATIONS, GOOGLE_DENIED_CONSENT, INTEGRATIONS, LLM_SUPPORT, SOURCES } from '../../config/catalog';
 import { JURISDICTIONS, JURISDICTION_RULES, type Jurisdiction } from '../../config/jurisdictions';
 import { listEnvironments, loadEnvironment, validateTenantDocument, type EnvironmentConfig, type ResolvedTenant } from '../../config/loader';
+import { tenantSecretIds } from '../../config/naming';
 import { TENANT_ID_PATTERN } from '../../config/schema';
+import { waitingWorkloads } from '../../config/workload-secrets';
 import { listFlag, stringFlag, type CommandSpec, type FlagValues } from './cli';
 import { displayPath, ENVIRONMENTS_DIR_FLAG } from './paths';
 import { unknownEnvironmentProblem } from './tenant-target';
@@ -179,6 +181,8 @@ export function tenantDocumentFromFlags(values: FlagValues): { raw: Record<strin
     llmSupport: stringFlag(values, 'llm-support') ?? 'allowed',
     warehouse,
     contacts: { security: stringFlag(values, 'security-contact'), ...(privacy !== undefined ? { privacy } : {}) },
+    // No secret has a value yet: the first deploy creates the secrets, not the workloads that mount them.
+    populatedSecrets: [],
   };
   // Keep undefined out of the document (the schema then reports a missing field, not `undefined`).
   for (const [k, v] of Object.entries(raw)) if (v === undefined) delete raw[k];
@@ -285,4 +289,31 @@ export function planNewTenant(
   const tenant = environment.tenants.find((t) => t.id === id);
   if (!tenant) throw new Error(`internal error: tenant ${id} validated but did not load`);
   return { plan: { environment, tenant, file, text }, problems: [] };
+}
+
+/**
+ * What to do after onboarding: deploy (CI), then fill the secrets the tenant needs, after which its
+ * workloads that mount them appear (they are not declared before, config/workload-secrets.ts).
+ */
+export function onboardingNextSteps(envName: string, tenant: ResolvedTenant, platformStack: string, tenantStack: string): string[] {
+  const lines = [
+    'Next: commit the file and open a change request. CI plans it and, after merge, deploys the platform',
+    "stack first, which admits the tenant's contact domains on its folder (where nothing changed for it,",
+    'this deploy changes nothing), and then the new stack:',
+    `  npx cdktf deploy ${platformStack}`,
+    `  npx cdktf deploy ${tenantStack}`,
+    'Deploys run in CI: they need Terraform and Google Cloud credentials, which development machines do not have.',
+  ];
+  const secrets = tenantSecretIds(tenant);
+  if (secrets.length === 0) return lines;
+  const waiting = waitingWorkloads(tenant).map((w) => w.accountId);
+  return [
+    ...lines,
+    '',
+    `Then fill the tenant's secrets (${secrets.join(', ')}): the first deploy creates them empty, and the`,
+    `workloads that mount them (${waiting.join(', ')}) are created only once they are recorded as populated.`,
+    'This lists each secret with the exact command that adds its value, and records them afterwards:',
+    `  npm run secrets -- --env ${envName} --tenant ${tenant.id}`,
+    `  npm run secrets -- --env ${envName} --tenant ${tenant.id} --record all`,
+  ];
 }

@@ -27,7 +27,13 @@ export function existingTenantFile(environmentsDir: string, env: string, id: str
   const file = TENANT_ID_PATTERN.test(id) ? path.join(environmentsDir, env, 'tenants', `${id}.yaml`) : undefined;
   if (!file) problems.push(`--tenant: ${JSON.stringify(id)} is not a tenant id (lowercase letters, digits and single hyphens)`);
   else if (!envProblem && !fs.existsSync(file)) {
-    problems.push(`--tenant: environment ${JSON.stringify(env)} has no tenant ${JSON.stringify(id)} (${displayPath(file)} does not exist)`);
+    const tenantsDir = path.dirname(file);
+    const known = fs.existsSync(tenantsDir)
+      ? fs.readdirSync(tenantsDir).filter((f) => !f.startsWith('.') && f.endsWith('.yaml')).map((f) => f.slice(0, -'.yaml'.length)).sort()
+      : [];
+    problems.push(
+      `--tenant: environment ${JSON.stringify(env)} has no tenant ${JSON.stringify(id)} (${displayPath(file)} does not exist); known tenants: ${known.join(', ') || '(none)'}`,
+    );
   }
   return { file: problems.length === 0 ? file : undefined, problems };
 }

@@ -15,7 +15,7 @@ export interface CliResult {
 }
 
 /** Runs `node -r ts-node/register/transpile-only scripts/<script>.ts ...args`, the command of its npm script. */
-export function runScript(script: 'onboard' | 'offboard' | 'handover', args: readonly string[], env: Record<string, string> = {}): Promise<CliResult> {
+export function runScript(script: 'onboard' | 'offboard' | 'handover' | 'secrets' | 'feature', args: readonly string[], env: Record<string, string> = {}): Promise<CliResult> {
   return runCommand(process.execPath, ['-r', 'ts-node/register/transpile-only', `scripts/${script}.ts`, ...args], env);
 }
 

@@ -4,7 +4,7 @@ import { Testing, type TerraformStack } from 'cdktf';
 import { SynthesizedStack } from '../../compliance/synthesized-stack';
 import { loadEnvironment, type EnvironmentConfig, type ResolvedTenant } from '../../config/loader';
 import { tenantSchema, type TenantInput } from '../../config/schema';
-import { tenantProjectId } from '../../config/naming';
+import { tenantProjectId, tenantSecretIds } from '../../config/naming';
 import { TenantStack } from '../../stacks/tenant-stack';
 
 export const REPO_ROOT = path.resolve(__dirname, '..', '..');
@@ -21,7 +21,10 @@ export function synthStack(stack: TerraformStack): SynthesizedStack {
   return SynthesizedStack.parse(stack.node.id, Testing.synth(stack));
 }
 
-/** A valid tenant for tests: the fields given override a minimal EEA tenant. */
+/**
+ * A valid tenant for tests: the fields given override a minimal EEA tenant. Unless the overrides
+ * say otherwise, every secret the tenant implies is recorded as populated, so its workloads run.
+ */
 export function makeTenant(overrides: Partial<TenantInput> = {}, env: EnvironmentConfig = exampleEnvironment()): ResolvedTenant {
   const input: TenantInput = {
     id: 'test-tenant',
@@ -34,6 +37,7 @@ export function makeTenant(overrides: Partial<TenantInput> = {}, env: Environmen
     contacts: { security: 'security@test-tenant.example' },
     ...overrides,
   };
+  if (overrides.populatedSecrets === undefined) input.populatedSecrets = tenantSecretIds(tenantSchema.parse(input));
   const tenant = tenantSchema.parse(input);
   return { ...tenant, projectId: tenantProjectId(env.platform, tenant), sourceFile: `test/${tenant.id}.yaml` };
 }
