@@ -21,8 +21,7 @@ function ingestStack(populatedSecrets?: string[]) {
       ],
     },
   });
-  // The populatedSecrets field is being added to the tenant schema on another branch; the pack reads it through populatedSecretsOf.
-  const tenant = (populatedSecrets ? { ...bare.tenant, populatedSecrets } : bare.tenant) as ResolvedTenant;
+  const tenant: ResolvedTenant = { ...bare.tenant, populatedSecrets: populatedSecrets ?? [] };
   return { ...bare, tenant };
 }
 

@@ -13,7 +13,6 @@
 import { compliant, nonCompliant, type Finding } from '../../rule';
 import { referencesIn, walkStrings, type SynthesizedStack } from '../../synthesized-stack';
 import { defineCheck } from '../check';
-import { populatedSecretsOf } from '../populated-secrets';
 
 const WORKLOADS = ['google_cloud_run_v2_service', 'google_cloud_run_v2_job'];
 
@@ -46,7 +45,7 @@ export const depSecret = defineCheck({
   ],
   appliesTo: ['tenant'],
   check({ stack, tenant, environment }) {
-    const populated = populatedSecretsOf(tenant);
+    const populated = new Set(tenant?.populatedSecrets ?? []);
     const findings: Finding[] = [];
     for (const workload of stack.ofType(...WORKLOADS)) {
       for (const mount of mountedSecrets(workload.values)) {
