@@ -57,6 +57,8 @@ export class ProjectHandoff extends Construct {
       project: props.project.projectId,
       role: 'roles/owner',
       member: group(props.customerOwnerGroup).member,
+      // The project must exist before its allow policy can change (DEP-ORDER).
+      dependsOn: props.project.project ? [props.project.project] : [],
     });
   }
 }
