@@ -15,6 +15,7 @@ import { depTfVersion } from './checks/dep-tf-version';
 import { depLogLocation } from './checks/dep-log-location';
 import { depPerm } from './checks/dep-perm';
 import { depDrs } from './checks/dep-drs';
+import { depAuditService } from './checks/dep-audit-service';
 
 export const DEPLOY_CHECKS: readonly DeployCheck[] = [
   depOrder,
@@ -24,6 +25,7 @@ export const DEPLOY_CHECKS: readonly DeployCheck[] = [
   depLogLocation,
   depPerm,
   depDrs,
+  depAuditService,
 ];
 
 /** The check with this id; throws for an unknown id. */

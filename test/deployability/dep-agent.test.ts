@@ -9,6 +9,7 @@ import { PubsubTopicIamMember } from '@cdktf/provider-google/lib/pubsub-topic-ia
 import { PubsubTopicIamBinding } from '@cdktf/provider-google/lib/pubsub-topic-iam-binding';
 import { PubsubSubscriptionIamPolicy } from '@cdktf/provider-google/lib/pubsub-subscription-iam-policy';
 import { DataGoogleIamPolicy } from '@cdktf/provider-google/lib/data-google-iam-policy';
+import { DataGoogleProject } from '@cdktf/provider-google/lib/data-google-project';
 import type { TerraformStack } from 'cdktf';
 import { serviceAgentCheck } from '../../compliance/deployability/checks/dep-agent';
 import { SERVICE_AGENTS } from '../../compliance/deployability/data-tables';
@@ -132,5 +133,33 @@ describe('DEP-AGENT: grants to service agents wait for what creates the agent', 
     const outcome = checkStack('DEP-AGENT', stack, env, tenant);
     expectRejected(outcome, 'DEP-AGENT', stack.node.id, 'google_pubsub_topic_iam_binding.binding');
     expectRejected(outcome, 'DEP-AGENT', stack.node.id, 'google_pubsub_subscription_iam_policy.subscription-policy');
+  });
+
+  describe("in a customer's own project (HAND-2), where the stack creates nothing project-wide", () => {
+    const customer = { warehouse: { mode: 'customer' as const, projectId: 'acme-own-dwh', provisionedBy: 'customer' as const } };
+    const grantToPubsubAgentOf = (projectId: string) => {
+      const { stack, env, tenant } = bareTenantStack(customer);
+      const project = new DataGoogleProject(stack, 'customer-project', { projectId });
+      new PubsubTopicIamMember(stack, 'dead-letter-publish', {
+        project: projectId,
+        topic: 'dead-letters',
+        role: 'roles/pubsub.publisher',
+        member: `serviceAccount:service-${project.number}@gcp-sa-pubsub.iam.gserviceaccount.com`,
+      });
+      return { stack, env, tenant };
+    };
+
+    it("leaves the customer's agents to the customer's documented step, naming the command, instead of failing", () => {
+      const { stack, env, tenant } = grantToPubsubAgentOf('acme-own-dwh');
+      const outcome = checkStack('DEP-AGENT', stack, env, tenant);
+      expect(outcome.violations).toEqual([]);
+      const reasons = outcome.findings.flatMap((f) => (f.status === 'not-applicable' ? [f.reason] : []));
+      expect(reasons).toEqual([expect.stringContaining('gcloud beta services identity create --service=pubsub.googleapis.com --project=acme-own-dwh')]);
+    });
+
+    it('still rejects a grant to the agent of any other project the stack does not create', () => {
+      const { stack, env, tenant } = grantToPubsubAgentOf('someone-elses-project');
+      expectRejected(checkStack('DEP-AGENT', stack, env, tenant), 'DEP-AGENT', stack.node.id, /dead-letter-publish .*nothing in the stack creates it/);
+    });
   });
 });
