@@ -115,10 +115,11 @@ export class PublicEdge extends Construct {
       dependsOn,
     });
     // The DNS record for the hostname (outside this stack) must point here before the certificate provisions.
+    // A stable name operators read (`terraform output -raw edge_ip_address`), not a construct path.
     new TerraformOutput(this, 'ip-address', {
       value: this.address.address,
       description: `A record for ${props.hostname}`,
-    });
+    }).overrideLogicalId('edge_ip_address');
     if (props.backends.length === 0) return;
 
     // A managed certificate cannot change its domains in place: a new name per domain set lets the

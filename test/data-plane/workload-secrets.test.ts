@@ -110,7 +110,7 @@ describe('a first apply with no secret value: the secrets exist, no workload mou
     ]) {
       expect(lisboa.synth.ofType(type)).toEqual([]);
     }
-    expect(Object.keys(lisboa.synth.json.output ?? {}).some((k) => k.includes('ip-address'))).toBe(true);
+    expect(Object.keys(lisboa.synth.json.output ?? {})).toContain('edge_ip_address');
     expect(dpaViolations(lisboa.synth, environmentWith(lisboa.tenant))).toEqual([]);
   });
 });
