@@ -173,7 +173,7 @@ export class ComplianceError extends Error {
     const plural = (n: number) => `${n} violation${n === 1 ? '' : 's'}`;
     super(
       (deployability === 0
-        ? `Compliance check failed: ${plural(dpa)} of ../shared/CONTROLS.md; nothing was written.\n`
+        ? `Compliance check failed: ${plural(dpa)} of docs/controls.md; nothing was written.\n`
         : `Compliance check failed: ${plural(dpa)} of the DPA rule pack and ${plural(deployability)} of the deployability pack (docs/deployability.md); nothing was written.\n`) +
         violations.map((v) => `  - ${formatViolation(v)}`).join('\n') +
         (dpa > 0

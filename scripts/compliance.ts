@@ -14,7 +14,7 @@ import { REPO_ROOT } from './lib/synth';
 export const COMPLIANCE_SPEC: CommandSpec = {
   usage: ['npm run compliance -- --env <env> [--out-dir <dir>] [--environments-dir <dir>]'],
   summary:
-    'Checks every stack of an environment against the DPA control catalogue (../shared/CONTROLS.md) and writes\n' +
+    'Checks every stack of an environment against the DPA control catalogue (docs/controls.md) and writes\n' +
     'the compliance report: reports/compliance-<env>.md (for people) and .json (for tools).',
   flags: reportCommandFlags('the report'),
   footer:

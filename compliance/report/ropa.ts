@@ -466,7 +466,7 @@ export function renderRopaMarkdown(environment: string, records: readonly RopaRe
       `Customer's choice: **${r.llmSupport.choice}**. ${r.llmSupport.effect}. Recorded in: ${r.llmSupport.recordedIn.join('; ')}.`,
       '',
       '### Technical and organisational measures (Annex II)',
-      `Controls of ../shared/CONTROLS.md that apply to this tenant, with their status in the compliance report: ${r.measures
+      `Controls of docs/controls.md that apply to this tenant, with their status in the compliance report: ${r.measures
         .map((m) => `${m.control} (${m.status})`)
         .join(', ')}.`,
       '',
