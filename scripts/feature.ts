@@ -9,11 +9,16 @@ import { platformStackName, tenantStackName } from '../config/naming';
 import { EXIT_OK, EXIT_USAGE, processIo, readCommandLine, reportProblems, runCli, stringFlag, type Io } from './lib/cli';
 import { FEATURE_SPEC, featureFromFlag, removeRefusal, withFeatureRemoved, withRetiring } from './lib/feature';
 import { displayPath, environmentsDirFrom } from './lib/paths';
-import { applyTenantChange } from './lib/tenant-change';
+import { applyTenantChange, ONE_STEP, type TransitionCheck } from './lib/tenant-change';
 import { tenantTextProblems } from './lib/tenant-file';
 import { existingTenantFile, loadExistingTenant } from './lib/tenant-target';
 
-export function main(argv: readonly string[], io: Io = processIo): number {
+export interface FeatureOptions {
+  /** The transition check on the script's own change. Default: transitionProblems; tests inject a refusal. */
+  readonly transitionOf?: TransitionCheck;
+}
+
+export function main(argv: readonly string[], io: Io = processIo, options: FeatureOptions = {}): number {
   const commandLine = readCommandLine(argv, FEATURE_SPEC, io, 'feature');
   if ('exitCode' in commandLine) return commandLine.exitCode;
   const v = commandLine.values;
@@ -64,7 +69,7 @@ export function main(argv: readonly string[], io: Io = processIo): number {
     reportProblems(io, invalid.map((p) => `--${step} ${feature}: ${p}${hint}`));
     return EXIT_USAGE;
   }
-  const result = applyTenantChange(io, { file, before, after, environmentsDir, env, tenantId: id, command: 'feature' });
+  const result = applyTenantChange(io, { file, before, after, environmentsDir, env, tenantId: id, command: 'feature', transitionOf: options.transitionOf });
   if (result.exitCode !== EXIT_OK) return result.exitCode;
 
   const stack = tenantStackName(env, id);
@@ -74,6 +79,7 @@ export function main(argv: readonly string[], io: Io = processIo): number {
       [
         `${feature} of tenant "${id}" is retiring; ${displayPath(file)} was updated.`,
         `  stack: ${stack} (synthesized to ${result.stackOutput})`,
+        `  change: ${ONE_STEP}`,
         "  its resources stay, with delete protection lifted; nothing is removed yet.",
         '',
         'Next: commit the file and open a change request. After merge CI deploys it:',
@@ -88,6 +94,7 @@ export function main(argv: readonly string[], io: Io = processIo): number {
       [
         `${feature} was removed from tenant "${id}"; ${displayPath(file)} was updated.`,
         `  stack: ${stack} (synthesized to ${result.stackOutput})`,
+        `  change: ${ONE_STEP}`,
         ...(secrets.length > 0 ? [`  secrets leaving with it (and from populatedSecrets): ${secrets.join(', ')}`] : []),
         '',
         `Next: commit the file and open a change request; CI's transition check (npm run plan-check -- --base <revision>)`,
@@ -99,4 +106,4 @@ export function main(argv: readonly string[], io: Io = processIo): number {
   return EXIT_OK;
 }
 
-if (require.main === module) runCli(main);
+if (require.main === module) runCli((argv) => main(argv));

@@ -10,11 +10,16 @@ import { runningAccountIds } from '../config/workload-secrets';
 import { EXIT_OK, EXIT_USAGE, processIo, readCommandLine, reportProblems, runCli, stringFlag, type Io } from './lib/cli';
 import { displayPath, environmentsDirFrom } from './lib/paths';
 import { SECRETS_SPEC, secretsReport, secretsToRecord, withPopulatedSecrets } from './lib/secrets';
-import { applyTenantChange } from './lib/tenant-change';
+import { applyTenantChange, ONE_STEP, type TransitionCheck } from './lib/tenant-change';
 import { tenantTextProblems } from './lib/tenant-file';
 import { existingTenantFile, loadExistingTenant } from './lib/tenant-target';
 
-export function main(argv: readonly string[], io: Io = processIo): number {
+export interface SecretsOptions {
+  /** The transition check on the script's own change. Default: transitionProblems; tests inject a refusal. */
+  readonly transitionOf?: TransitionCheck;
+}
+
+export function main(argv: readonly string[], io: Io = processIo, options: SecretsOptions = {}): number {
   const commandLine = readCommandLine(argv, SECRETS_SPEC, io, 'secrets');
   if ('exitCode' in commandLine) return commandLine.exitCode;
   const v = commandLine.values;
@@ -52,7 +57,7 @@ export function main(argv: readonly string[], io: Io = processIo): number {
     reportProblems(io, invalid.map((p) => (p.startsWith('populatedSecrets') ? `--record: ${p}` : `${displayPath(file)}: ${p}`)));
     return EXIT_USAGE;
   }
-  const result = applyTenantChange(io, { file, before, after, environmentsDir, env, tenantId: id, command: 'secrets' });
+  const result = applyTenantChange(io, { file, before, after, environmentsDir, env, tenantId: id, command: 'secrets', transitionOf: options.transitionOf });
   if (result.exitCode !== EXIT_OK) return result.exitCode;
 
   const populated = [...tenant.populatedSecrets, ...fresh];
@@ -62,6 +67,7 @@ export function main(argv: readonly string[], io: Io = processIo): number {
     [
       `Recorded as populated for tenant "${id}": ${fresh.join(', ')}; ${displayPath(file)} was updated.`,
       `  stack: ${stack} (synthesized to ${result.stackOutput})`,
+      `  change: ${ONE_STEP}`,
       `  workloads declared by this change: ${nowRunning.join(', ') || '(none yet: other secrets are still missing)'}`,
       '',
       'Next: commit the file and open a change request. CI plans it and, after merge, deploys the stack;',
@@ -73,4 +79,4 @@ export function main(argv: readonly string[], io: Io = processIo): number {
   return EXIT_OK;
 }
 
-if (require.main === module) runCli(main);
+if (require.main === module) runCli((argv) => main(argv));

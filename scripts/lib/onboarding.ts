@@ -28,9 +28,11 @@ export const ONBOARD_SPEC: CommandSpec = {
     '    [--warehouse <mode>] [--mcp] [--llm-support <allowed|restricted>] [--environments-dir <dir>]',
   ],
   summary: [
-    'Adds a tenant: validates the flags with the config schema and loader the stacks use, writes',
-    'environments/<env>/tenants/<id>.yaml atomically, synthesizes only the tenant\'s stack',
-    '(tenant-<env>-<id>) and prints the command that deploys it. On any problem it writes nothing.',
+    'Adds a tenant: validates the flags with the config schema and loader the stacks use, synthesizes',
+    'only the tenant\'s stack (tenant-<env>-<id>) with the platform stack, checks that the change applies',
+    'in one step (the transition checks of npm run plan-check, against the platform stack as it is), then',
+    'writes environments/<env>/tenants/<id>.yaml atomically and prints the command that deploys it.',
+    'On any problem it writes nothing.',
     'Lists are comma-separated, for example --integrations mailchimp,xero.',
   ].join('\n'),
   flags: [
@@ -103,7 +105,7 @@ export const ONBOARD_SPEC: CommandSpec = {
     '  CDKTF_OUTDIR      synthesis output folder (default cdktf.out/ of this repository); only the new',
     '                    stack\'s folder and its manifest entry are added, other stacks are left as they are',
     '',
-    'Exit status: 0 onboarded; 1 synthesis or writing failed (the new file is removed again);',
+    'Exit status: 0 onboarded; 1 synthesis, the transition check or writing failed (nothing written);',
     '2 invalid flags or config (nothing written).',
     '',
     'Example:',

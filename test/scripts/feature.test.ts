@@ -49,6 +49,7 @@ describe('turning conversion tracking off: retire, deploy, remove', () => {
     expect(r.code).toBe(0);
     expect(r.stdout).toContain('conversion-tracking of tenant "thames-bowl" is retiring');
     expect(r.stdout).toContain('npm run feature -- --env example --tenant thames-bowl --remove conversion-tracking');
+    expect(r.stdout).toContain('change: applies in one step (plan-check');
     const after = treeHashes(envs.dir);
     expect([...after.keys()].filter((k) => before.get(k) !== after.get(k))).toEqual([`example/tenants/${ID}.yaml`]);
     expect(fs.readFileSync(file, 'utf8')).toMatch(/\nretiringFeatures: \[conversion-tracking\]\n$/);
@@ -78,6 +79,7 @@ describe('turning conversion tracking off: retire, deploy, remove', () => {
     expect(r.code).toBe(0);
     expect(r.stdout).toContain('secrets leaving with it (and from populatedSecrets): conversion-meta');
     expect(r.stdout).toContain('npm run plan-check -- --base <revision>');
+    expect(r.stdout).toContain('change: applies in one step (plan-check');
     const text = fs.readFileSync(file, 'utf8');
     expect(text).toContain('conversionTracking:\n  enabled: false\n');
     expect(text).not.toContain('retiringFeatures');

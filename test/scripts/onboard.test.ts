@@ -150,6 +150,7 @@ describe('onboarding a valid tenant', () => {
     expect(run.result.stdout).toContain(path.join(run.envs.envDir, 'tenants', `${id}.yaml`));
     expect(run.result.stdout).toContain(`npx cdktf deploy ${stack}`);
     expect(run.result.stdout).toMatch(/Deploys run in CI/);
+    expect(run.result.stdout).toContain('change:  applies in one step (plan-check');
 
     // The new file round-trips through the loader the stacks use, exactly as the flags said.
     const file = path.join(run.envs.envDir, 'tenants', `${id}.yaml`);
@@ -341,12 +342,12 @@ describe('bad input is refused with one message naming the flag, and changes not
   });
 });
 
-describe('a synthesis failure is rolled back', () => {
-  it('removes the new file again, exits 1 and leaves the environment and the output folder as they were', async () => {
+describe('a synthesis failure writes nothing', () => {
+  it('exits 1 and leaves the environment and the output folder as they were', async () => {
     const envs = copyEnvironment();
     const out = tempDir('ss-onboard-fail-');
-    // A second, broken environment: the tenant's own config is valid, but `npm run synth` (which
-    // loads every environment) fails, after the file has been written.
+    // A second, broken environment: the tenant's own config is valid, but the synthesis of the change
+    // (which loads every environment) fails, before anything is written.
     fs.mkdirSync(path.join(envs.dir, 'broken'));
     fs.writeFileSync(path.join(envs.dir, 'broken', 'platform.yaml'), 'environment: broken\n');
     try {
@@ -359,7 +360,7 @@ describe('a synthesis failure is rolled back', () => {
       expect(r.code).toBe(1);
       expect(r.stderr).toMatch(/broken\/platform\.yaml/);
       expect(r.errors).toEqual(['error: synthesis of tenant-example-rolled-back and platform-example failed (output above)']);
-      expect(r.stderr).toMatch(/rolled-back\.yaml was removed again; nothing was changed/);
+      expect(r.stderr).toMatch(/Nothing was written; .*rolled-back\.yaml was not created\./);
       expect(treeHashes(envs.dir)).toEqual(before);
       // Not even the output folder it created for staging is left.
       expect(fs.readdirSync(out.dir)).toEqual([]);

@@ -73,6 +73,7 @@ describe('recording', () => {
     expect(r.stdout).toContain('workloads declared by this change: ingest-webhook');
     expect(r.stdout).toContain(`npx cdktf deploy ${STACK}`);
     expect(r.stdout).toContain('Still missing');
+    expect(r.stdout).toContain('change: applies in one step (plan-check');
 
     // Only the tenant's file changed, by that one field, and it loads.
     const after = treeHashes(envs.dir);
@@ -143,12 +144,12 @@ describe('refusals: exit 2, the flag named, nothing written', () => {
   });
 });
 
-describe('a synthesis failure is rolled back', () => {
-  it('restores the tenant file, exits 1 and leaves the environment and the output folder as they were', async () => {
+describe('a synthesis failure writes nothing', () => {
+  it('exits 1 and leaves the tenant file, the environment and the output folder as they were', async () => {
     const envs = copyEnvironment();
     const out = tempDir('ss-secrets-fail-');
-    // A second, broken environment: the edit is valid, but `npm run synth` (which loads every
-    // environment) fails after the file has been written.
+    // A second, broken environment: the edit is valid, but the synthesis of the change (which loads
+    // every environment) fails, before anything is written.
     fs.mkdirSync(path.join(envs.dir, 'broken'));
     fs.writeFileSync(path.join(envs.dir, 'broken', 'platform.yaml'), 'environment: broken\n');
     try {
@@ -158,7 +159,7 @@ describe('a synthesis failure is rolled back', () => {
       });
       expect(r.code).toBe(1);
       expect(r.errors).toEqual([`error: synthesis of ${STACK} and platform-example failed (output above)`]);
-      expect(r.stderr).toMatch(/lisboa-parque\.yaml was restored; nothing was changed/);
+      expect(r.stderr).toMatch(/Nothing was written; .*lisboa-parque\.yaml is as it was\./);
       expect(treeHashes(envs.dir)).toEqual(before);
       expect(fs.readdirSync(out.dir)).toEqual([]);
     } finally {
