@@ -1,7 +1,8 @@
 /**
- * `terraform validate` on every synthesized stack, against the google provider's own schema. It needs
- * a Terraform binary and google provider 6.50.0, which `terraform init` downloads; offline machines
- * cannot, so there the test is skipped and prints why. The deploy workflow has both.
+ * `terraform validate` on every synthesized stack, against the providers' own schemas. It needs a
+ * Terraform binary and the google and google-beta providers 6.50.0 (tenant stacks create service
+ * agents with google-beta), which `terraform init` downloads; offline machines cannot, so there the
+ * test is skipped and prints why. The deploy workflow has both.
  */
 import { spawnSync } from 'child_process';
 import * as fs from 'fs';
@@ -13,16 +14,23 @@ import { buildApp } from '../stacks/build-app';
 function unavailableBecause(): string | undefined {
   const version = spawnSync('terraform', ['version'], { encoding: 'utf8' });
   if (version.status !== 0) return 'no Terraform binary on PATH';
-  // The binary alone is not enough: `terraform init` must also obtain google provider 6.50.0
+  // The binary alone is not enough: `terraform init` must also obtain both providers at 6.50.0
   // (from the registry, a mirror or a plugin cache). Probe it once in an empty configuration.
   const probe = fs.mkdtempSync(path.join(os.tmpdir(), 'ss-tf-probe-'));
   try {
     fs.writeFileSync(
       path.join(probe, 'main.tf.json'),
-      JSON.stringify({ terraform: { required_providers: { google: { source: 'hashicorp/google', version: '6.50.0' } } } }),
+      JSON.stringify({
+        terraform: {
+          required_providers: {
+            google: { source: 'hashicorp/google', version: '6.50.0' },
+            'google-beta': { source: 'hashicorp/google-beta', version: '6.50.0' },
+          },
+        },
+      }),
     );
     const init = spawnSync('terraform', ['init', '-backend=false', '-input=false', '-no-color'], { cwd: probe, encoding: 'utf8', timeout: 120000 });
-    if (init.status !== 0) return 'Terraform is installed but cannot obtain google provider 6.50.0 (no registry access and no local mirror)';
+    if (init.status !== 0) return 'Terraform is installed but cannot obtain the google and google-beta providers 6.50.0 (no registry access and no local mirror)';
     return undefined;
   } finally {
     fs.rmSync(probe, { recursive: true, force: true });
@@ -38,7 +46,7 @@ const hasTerraform = skipReason === undefined;
 const itWithTerraform = hasTerraform ? it : it.skip; // the one allowed skip: needs Terraform
 
 describe('terraform validate (needs a Terraform binary)', () => {
-  itWithTerraform('every example stack is valid Terraform for google provider 6.50', () => {
+  itWithTerraform('every example stack is valid Terraform for the google and google-beta providers 6.50', () => {
     const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'ss-validate-'));
     try {
       buildApp({ environment: 'example', outdir }).synth();
