@@ -249,7 +249,7 @@ describe('the deploy workflow (README, Deploying from CI)', () => {
 
   it('runs the transition checks on every change request, before the plans', () => {
     expect(jobs['plan-check'].if).toBe("github.event_name == 'pull_request'");
-    expect(runs('plan-check')).toMatch(/npm run plan-check -- --base "\$BASE_SHA"/);
+    expect(runs('plan-check')).toMatch(/npm run plan-check -- --base "\$BASE_SHA" --env "\$DEPLOY_ENV"/);
     expect(jobs.plan.needs).toEqual(expect.arrayContaining(['plan-check']));
   });
 
