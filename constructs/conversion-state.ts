@@ -118,7 +118,7 @@ export class ConversionState extends Construct {
     const api = props.project.enableApi('firestore.googleapis.com');
     const deps: ITerraformDependable[] = api ? [api] : [];
     if (props.encryption) {
-      this.encryptionKey = props.encryption.keys.keyFor('firestore', [this.location]);
+      this.encryptionKey = props.encryption.keys.keyFor('firestore', [this.location], { protect });
       deps.push(this.encryptionKey.grantEncryptDecrypt(props.encryption.serviceAgents.agent('firestore')));
     }
     this.database = new FirestoreDatabase(this, 'database', {

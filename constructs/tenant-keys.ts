@@ -79,12 +79,19 @@ export class EncryptionKey extends Construct {
   /** The KMS location of the key (a region or a KMS multi-region such as `europe`). */
   readonly location: string;
   private readonly grants = new Map<string, KmsCryptoKeyIamMember>();
+  private protectedByAStore = false;
 
   constructor(scope: Construct, id: string, props: { readonly purpose: KeyPurpose; readonly location: string; readonly config: ConstructorParameters<typeof KmsCryptoKey>[2] }) {
     super(scope, id);
     this.purpose = props.purpose;
     this.location = props.location;
     this.cryptoKey = new KmsCryptoKey(this, 'key', props.config);
+  }
+
+  /** A store that uses the key: the key is destroy-protected while any of its stores is. */
+  protectFor(protect: boolean): void {
+    this.protectedByAStore ||= protect;
+    this.cryptoKey.lifecycle = { ...this.cryptoKey.lifecycle, preventDestroy: this.protectedByAStore };
   }
 
   /** `projects/<p>/locations/<l>/keyRings/<r>/cryptoKeys/<k>`, the name stores take as `kms_key_name`. */
@@ -169,7 +176,7 @@ export class TenantKeys extends Construct {
    * Firestore location, a secret's replica regions or a topic's persistence regions). Created once
    * per purpose and location; throws when no single KMS location covers the data.
    */
-  keyFor(purpose: KeyPurpose, dataLocations: readonly string[]): EncryptionKey {
+  keyFor(purpose: KeyPurpose, dataLocations: readonly string[], options: { readonly protect?: boolean } = {}): EncryptionKey {
     const location = kmsLocationFor(this.jurisdiction, dataLocations);
     if (location === undefined) {
       throw new Error(
@@ -179,7 +186,6 @@ export class TenantKeys extends Construct {
     const id = `${purpose}-${location}`;
     let key = this.keyMap.get(id);
     if (!key) {
-      const protect = purpose === 'warehouse' ? this.protectData : this.protectWorkloads;
       key = new EncryptionKey(this, id, {
         purpose,
         location,
@@ -191,11 +197,11 @@ export class TenantKeys extends Construct {
           destroyScheduledDuration: `${this.destroyScheduledDays * SECONDS_PER_DAY}s`,
           versionTemplate: { algorithm: 'GOOGLE_SYMMETRIC_ENCRYPTION', protectionLevel: 'SOFTWARE' },
           labels: { 'data-class': purpose === 'secrets' ? 'credentials' : 'customer-data' },
-          lifecycle: { preventDestroy: protect },
         },
       });
       this.keyMap.set(id, key);
     }
+    key.protectFor(options.protect ?? (purpose === 'warehouse' ? this.protectData : this.protectWorkloads));
     return key;
   }
 
