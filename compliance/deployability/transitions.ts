@@ -10,8 +10,11 @@
  * resource_cloud_run_v2_job.go, resource_bigquery_table.go "cannot destroy ... without setting
  * deletion_protection=false"; resource_firestore_database.go "Delete Protection is enabled" when
  * deletion_policy is DELETE; resource_google_folder.go; resource_google_project.go "deletion_policy is
- * set to PREVENT"); `lifecycle.prevent_destroy` fails the plan
- * (https://developer.hashicorp.com/terraform/language/meta-arguments/lifecycle#prevent_destroy).
+ * set to PREVENT"). `lifecycle.prevent_destroy` lives in the configuration only: removing a resource
+ * block removes the protection with it, but `terraform destroy` of a whole stack runs with the
+ * configuration present and fails on it
+ * (https://developer.hashicorp.com/terraform/language/meta-arguments/lifecycle#prevent_destroy), so it
+ * counts only for a stack that disappears.
  * A stack that disappears removes all its resources: offboarding passes because it lifts protection
  * in the deploy before the destroy.
  *
@@ -36,11 +39,15 @@ const REMOVE_SOURCES = [
 ].join(', ');
 const MOVED_SOURCE = 'https://developer.hashicorp.com/terraform/language/modules/develop/refactoring';
 
-/** Why the provider (or Terraform) refuses to destroy `r` as it was, or undefined when it would not. */
-export function protectionOf(r: SynthesizedResource): string | undefined {
+/**
+ * Why the provider (or Terraform) refuses to destroy `r` as it was, or undefined when it would not.
+ * `wholeStack`: the stack itself is destroyed (with its configuration present), so Terraform's
+ * `prevent_destroy` applies too; a block removed from a stack that stays takes it along.
+ */
+export function protectionOf(r: SynthesizedResource, wholeStack = false): string | undefined {
   const v = r.values;
   const lifecycle = v.lifecycle as { prevent_destroy?: unknown } | undefined;
-  if (lifecycle?.prevent_destroy === true) return 'lifecycle.prevent_destroy is true';
+  if (wholeStack && lifecycle?.prevent_destroy === true) return 'lifecycle.prevent_destroy is true';
   switch (r.type) {
     case 'google_secret_manager_secret':
       // Default false (resource_secret_manager_secret.go:343).
@@ -160,7 +167,7 @@ export function checkTransition(before: ReadonlyMap<string, SynthesizedStack>, a
         });
         continue;
       }
-      const protection = protectionOf(r);
+      const protection = protectionOf(r, next === undefined);
       if (!protection) continue;
       violations.push({
         stack: name,

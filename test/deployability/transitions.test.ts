@@ -1,5 +1,6 @@
 import { BigqueryDataset } from '@cdktf/provider-google/lib/bigquery-dataset';
 import { BigqueryTable } from '@cdktf/provider-google/lib/bigquery-table';
+import { KmsCryptoKey } from '@cdktf/provider-google/lib/kms-crypto-key';
 import { Project } from '@cdktf/provider-google/lib/project';
 import { SecretManagerSecret } from '@cdktf/provider-google/lib/secret-manager-secret';
 import type { TerraformStack } from 'cdktf';
@@ -81,6 +82,17 @@ describe('DEP-REMOVE-PROTECTED: nothing protected leaves the configuration in on
     expect(messages(offboarding)).toEqual([]);
   });
 
+  it("lets a prevent_destroy key leave a stack that stays (the setting leaves with its block), but not a stack that is destroyed", () => {
+    const key = (stack: TerraformStack) =>
+      new KmsCryptoKey(stack, 'firestore-key', { name: 'firestore', keyRing: 'projects/p/locations/europe/keyRings/r', lifecycle: { preventDestroy: true } });
+    const withKey = synth((s) => {
+      project(s, 'DELETE');
+      key(s);
+    });
+    expect(messages(withKey, synth((s) => project(s, 'DELETE')))).toEqual([]);
+    expect(messages(withKey)).toEqual([expect.stringMatching(/google_kms_crypto_key\.firestore-key .*leaves with its whole stack .*prevent_destroy is true/)]);
+  });
+
   it('reads protection as the provider does, defaults included', () => {
     const r = (type: string, values: Record<string, unknown>) => ({ type, name: 'x', address: `${type}.x`, path: 'x', values });
     expect(protectionOf(r('google_cloud_run_v2_service', {}))).toMatch(/default true/);
@@ -89,7 +101,9 @@ describe('DEP-REMOVE-PROTECTED: nothing protected leaves the configuration in on
     expect(protectionOf(r('google_firestore_database', { deletion_policy: 'DELETE', delete_protection_state: 'DELETE_PROTECTION_ENABLED' }))).toBeDefined();
     expect(protectionOf(r('google_firestore_database', { delete_protection_state: 'DELETE_PROTECTION_ENABLED' }))).toBeUndefined();
     expect(protectionOf(r('google_project', { deletion_policy: 'ABANDON' }))).toBeUndefined();
-    expect(protectionOf(r('google_kms_crypto_key', { lifecycle: { prevent_destroy: true } }))).toMatch(/prevent_destroy/);
+    // prevent_destroy leaves with the block; it stops only the destroy of a whole stack.
+    expect(protectionOf(r('google_kms_crypto_key', { lifecycle: { prevent_destroy: true } }))).toBeUndefined();
+    expect(protectionOf(r('google_kms_crypto_key', { lifecycle: { prevent_destroy: true } }), true)).toMatch(/prevent_destroy/);
   });
 });
 
