@@ -9,7 +9,7 @@ import type { Document } from 'yaml';
 import { enabledFeatures, featureSecretIds, FEATURE_KEY_FORMS, isFeatureKey, allFeatureKeys, type FeatureKey } from '../../config/features';
 import type { ResolvedTenant } from '../../config/loader';
 import type { CommandSpec } from './cli';
-import { ENVIRONMENTS_DIR_FLAG } from './paths';
+import { ENVIRONMENTS_DIR_FLAG, ENV_FLAG, TENANT_FLAG } from './paths';
 import { suggestion } from './tenant-change';
 import { editTenantText } from './tenant-file';
 
@@ -35,8 +35,8 @@ export const FEATURE_SPEC: CommandSpec = {
     'problem nothing is written.',
   ].join('\n'),
   flags: [
-    { name: 'env', type: 'string', value: '<env>', required: true, description: 'Environment folder under environments/, for example example.' },
-    { name: 'tenant', type: 'string', value: '<id>', required: true, description: 'Tenant id (its file is environments/<env>/tenants/<id>.yaml).' },
+    ENV_FLAG,
+    TENANT_FLAG,
     { name: 'retire', type: 'string', value: '<feature>', description: 'Step 1: lift the delete protection of the feature\'s resources.' },
     { name: 'remove', type: 'string', value: '<feature>', description: 'Step 2, after step 1 is deployed: remove the feature.' },
     ENVIRONMENTS_DIR_FLAG,

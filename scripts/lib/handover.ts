@@ -4,6 +4,7 @@
  * ProjectHandoff and TenantStack from the lifecycle state this writes.
  */
 import { isScalar } from 'yaml';
+import { ENV_FLAG, TENANT_FLAG } from './paths';
 import type { LifecycleState, TenantConfig } from '../../config/schema';
 import type { CommandSpec } from './cli';
 import { editTenantText } from './tenant-file';
@@ -46,8 +47,8 @@ export const HANDOVER_SPEC: CommandSpec = {
     '            destroyed; the project, the owner grant and the warehouse leave Terraform state intact',
   ].join('\n'),
   flags: [
-    { name: 'env', type: 'string', value: '<env>', description: 'Environment folder under environments/.', required: true },
-    { name: 'tenant', type: 'string', value: '<id>', description: 'The tenant to hand over.', required: true },
+    ENV_FLAG,
+    TENANT_FLAG,
     { name: 'phase', type: 'string', value: '<phase>', description: `One of ${HANDOVER_PHASES.join(', ')}.`, required: true },
     { name: 'customer-org', type: 'string', value: '<org id>', description: "prepare: the customer's numeric organization id." },
     { name: 'customer-billing', type: 'string', value: '<billing>', description: "prepare: the customer's billing account (XXXXXX-XXXXXX-XXXXXX)." },

@@ -8,7 +8,7 @@ import type { LifecycleState } from '../../config/schema';
 import { editTenantText as editDocument } from './tenant-file';
 import { addDays, DELETION_DEADLINE_DAYS } from './deletion-certificate';
 import type { CommandSpec } from './cli';
-import { ENVIRONMENTS_DIR_FLAG } from './paths';
+import { ENVIRONMENTS_DIR_FLAG, ENV_FLAG, TENANT_FLAG } from './paths';
 
 export const OFFBOARD_SPEC: CommandSpec = {
   usage: [
@@ -28,8 +28,8 @@ export const OFFBOARD_SPEC: CommandSpec = {
     'Choose exactly one of --requested, --certificate and --confirm-removed. Dates are UTC.',
   ].join('\n'),
   flags: [
-    { name: 'env', type: 'string', value: '<env>', required: true, description: 'Environment folder under environments/.' },
-    { name: 'tenant', type: 'string', value: '<id>', required: true, description: 'The tenant id (its file is environments/<env>/tenants/<id>.yaml).' },
+    ENV_FLAG,
+    TENANT_FLAG,
     {
       name: 'requested',
       type: 'string',

@@ -14,7 +14,7 @@ import { tenantSecretIds } from '../../config/naming';
 import { TENANT_ID_PATTERN } from '../../config/schema';
 import { waitingWorkloads } from '../../config/workload-secrets';
 import { listFlag, stringFlag, type CommandSpec, type FlagValues } from './cli';
-import { displayPath, ENVIRONMENTS_DIR_FLAG } from './paths';
+import { displayPath, ENVIRONMENTS_DIR_FLAG, ENV_FLAG } from './paths';
 import { unknownEnvironmentProblem } from './tenant-target';
 
 /** `--warehouse` forms and the schema's warehouse they stand for (DPA A.7, HAND-2, DPA 10.2). */
@@ -36,7 +36,7 @@ export const ONBOARD_SPEC: CommandSpec = {
     'Lists are comma-separated, for example --integrations mailchimp,xero.',
   ].join('\n'),
   flags: [
-    { name: 'env', type: 'string', value: '<env>', required: true, description: 'Environment folder under environments/, for example example.' },
+    ENV_FLAG,
     {
       name: 'tenant',
       type: 'string',

@@ -4,6 +4,24 @@ import { DEFAULT_ENVIRONMENTS_DIR } from '../../config/loader';
 import type { FlagSpec } from './cli';
 import { REPO_ROOT } from './synth';
 
+/** The --env flag of every command that works on one environment. */
+export const ENV_FLAG: FlagSpec = {
+  name: 'env',
+  type: 'string',
+  value: '<env>',
+  required: true,
+  description: 'Environment folder under environments/, for example example.',
+};
+
+/** The --tenant flag of the lifecycle commands. */
+export const TENANT_FLAG: FlagSpec = {
+  name: 'tenant',
+  type: 'string',
+  value: '<id>',
+  required: true,
+  description: 'Tenant id (its file is environments/<env>/tenants/<id>.yaml).',
+};
+
 /** The --environments-dir flag of the lifecycle commands, read by environmentsDirFrom. */
 export const ENVIRONMENTS_DIR_FLAG: FlagSpec = {
   name: 'environments-dir',

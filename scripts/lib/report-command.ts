@@ -5,13 +5,13 @@
 import { ConfigError } from '../../config/config-error';
 import { evaluateEnvironment, type EnvironmentEvaluation } from '../../compliance/report/evaluate-environment';
 import { EXIT_USAGE, stringFlag, type FlagSpec, type FlagValues, type Io } from './cli';
-import { environmentsDirFrom } from './paths';
+import { environmentsDirFrom, ENV_FLAG } from './paths';
 import { reportsDirFrom } from './report-output';
 
 /** --env, --out-dir and --environments-dir; `what` names the output in --out-dir's help, for example "the report". */
 export function reportCommandFlags(what: string): FlagSpec[] {
   return [
-    { name: 'env', type: 'string', value: '<env>', description: 'Environment folder under environments/.', required: true },
+    ENV_FLAG,
     { name: 'out-dir', type: 'string', value: '<dir>', description: `Where to write ${what}. Default: reports/ of this repository.` },
     {
       name: 'environments-dir',

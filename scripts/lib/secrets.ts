@@ -8,7 +8,7 @@ import type { ResolvedTenant } from '../../config/loader';
 import { tenantSecretIds } from '../../config/naming';
 import { isDeclared, missingSecretIds, tenantWorkloads, waitingWorkloads } from '../../config/workload-secrets';
 import { listFlag, type CommandSpec } from './cli';
-import { ENVIRONMENTS_DIR_FLAG } from './paths';
+import { ENVIRONMENTS_DIR_FLAG, ENV_FLAG, TENANT_FLAG } from './paths';
 import { suggestion } from './tenant-change';
 import { editTenantText } from './tenant-file';
 
@@ -16,16 +16,16 @@ export const SECRETS_SPEC: CommandSpec = {
   usage: ['npm run secrets -- --env <env> --tenant <id> [--record <id,id|all>] [--environments-dir <dir>]'],
   summary: [
     "Lists the tenant's Secret Manager secrets, which are recorded as populated and which are missing,",
-    'with the command that adds each missing value. A workload that mounts a secret is declared only',
-    'once every secret it mounts is recorded, so the first apply never starts a service without its',
-    'values. --record records secrets as populated in environments/<env>/tenants/<id>.yaml (atomic',
-    "write, validated by the config schema) after synthesizing the tenant's stack with the DPA rule pack",
+    'with the command that adds each missing value. A workload mounts only the secrets recorded as',
+    'populated and is declared once it has one, so no apply starts a service without its values.',
+    '--record records secrets as populated in environments/<env>/tenants/<id>.yaml (atomic',
+    "write, validated by the config schema) after synthesizing the tenant's stack with both check packs",
     'and checking that the change applies in one step (the transition checks of npm run plan-check);',
     'on any problem nothing is written.',
   ].join('\n'),
   flags: [
-    { name: 'env', type: 'string', value: '<env>', required: true, description: 'Environment folder under environments/, for example example.' },
-    { name: 'tenant', type: 'string', value: '<id>', required: true, description: 'Tenant id (its file is environments/<env>/tenants/<id>.yaml).' },
+    ENV_FLAG,
+    TENANT_FLAG,
     {
       name: 'record',
       type: 'string',
