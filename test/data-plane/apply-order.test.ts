@@ -5,7 +5,7 @@
  * Asserted on the synthesized JSON, as Terraform reads it.
  */
 import { Testing, TerraformStack } from 'cdktf';
-import { SynthesizedStack, dependenciesOf, type SynthesizedResource } from '../../compliance/synthesized-stack';
+import { SynthesizedStack } from '../../compliance/synthesized-stack';
 import { labelAttribute } from '../../compliance/labelable';
 import { resolvePrincipal } from '../../compliance/principals';
 import { CUSTOMER_DATA_SERVICES } from '../../constructs/data-access-audit-logs';
@@ -14,149 +14,38 @@ import { TenantProject } from '../../constructs/tenant-project';
 import { PlatformStack } from '../../stacks/platform-stack';
 import { REQUIRED_TERRAFORM_VERSION } from '../../stacks/required-terraform';
 import { exampleEnvironment, makeTenant, synthStack, synthTenant } from '../support/synth';
+import { runDeployCheck } from '../deployability/support';
+import type { ResolvedTenant } from '../../config/loader';
 import { example, exampleTenants } from './support';
-
-/**
- * The API each resource type of the tenant stacks calls in the tenant project. Project IAM and
- * audit configs call the Resource Manager API, and project services and service identities the
- * Service Usage API, against the caller's project (the provider sends no user project for them,
- * google/transport/config.go), so they need only the project itself.
- */
-const API_OF: Readonly<Record<string, string | null>> = {
-  google_project_service: null,
-  google_project_service_identity: null, // waits for the API named in its `service` (asserted below)
-  google_project_iam_audit_config: null,
-  google_project_iam_member: null,
-  google_project_default_service_accounts: 'iam.googleapis.com',
-  google_service_account: 'iam.googleapis.com',
-  google_service_account_iam_member: 'iam.googleapis.com',
-  google_kms_key_ring: 'cloudkms.googleapis.com',
-  google_kms_crypto_key: 'cloudkms.googleapis.com',
-  google_kms_crypto_key_iam_member: 'cloudkms.googleapis.com',
-  google_pubsub_topic: 'pubsub.googleapis.com',
-  google_pubsub_topic_iam_member: 'pubsub.googleapis.com',
-  google_pubsub_subscription: 'pubsub.googleapis.com',
-  google_pubsub_subscription_iam_member: 'pubsub.googleapis.com',
-  google_secret_manager_secret: 'secretmanager.googleapis.com',
-  google_secret_manager_secret_iam_member: 'secretmanager.googleapis.com',
-  google_firestore_database: 'firestore.googleapis.com',
-  google_firestore_field: 'firestore.googleapis.com',
-  google_bigquery_dataset: 'bigquery.googleapis.com',
-  google_bigquery_dataset_iam_member: 'bigquery.googleapis.com',
-  google_bigquery_table: 'bigquery.googleapis.com',
-  google_bigquery_table_iam_member: 'bigquery.googleapis.com',
-  google_cloud_run_v2_service: 'run.googleapis.com',
-  google_cloud_run_v2_service_iam_member: 'run.googleapis.com',
-  google_cloud_run_v2_job: 'run.googleapis.com',
-  google_cloud_run_v2_job_iam_member: 'run.googleapis.com',
-  google_cloud_scheduler_job: 'cloudscheduler.googleapis.com',
-  google_logging_project_bucket_config: 'logging.googleapis.com',
-  google_essential_contacts_contact: 'essentialcontacts.googleapis.com',
-  google_compute_global_address: 'compute.googleapis.com',
-  google_compute_global_forwarding_rule: 'compute.googleapis.com',
-  google_compute_managed_ssl_certificate: 'compute.googleapis.com',
-  google_compute_region_network_endpoint_group: 'compute.googleapis.com',
-  google_compute_backend_service: 'compute.googleapis.com',
-  google_compute_security_policy: 'compute.googleapis.com',
-  google_compute_ssl_policy: 'compute.googleapis.com',
-  google_compute_target_https_proxy: 'compute.googleapis.com',
-  google_compute_url_map: 'compute.googleapis.com',
-  'data.google_bigquery_default_service_account': 'bigquery.googleapis.com',
-};
-
-interface Node {
-  readonly address: string;
-  readonly type: string;
-  readonly values: Record<string, unknown>;
-}
-
-/** Resources and data sources of the stack, by address (`data.` prefix for data sources). */
-function nodesOf(s: SynthesizedStack): Map<string, Node> {
-  const nodes = new Map<string, Node>();
-  for (const r of s.resources) nodes.set(r.address, { address: r.address, type: r.type, values: r.values as Record<string, unknown> });
-  for (const [type, byName] of Object.entries(s.json.data ?? {})) {
-    for (const [name, raw] of Object.entries(byName)) {
-      const { ['//']: _meta, ...values } = raw as Record<string, unknown>;
-      nodes.set(`data.${type}.${name}`, { address: `data.${type}.${name}`, type: `data.${type}`, values });
-    }
-  }
-  return nodes;
-}
-
-/** Every address `address` waits for, directly or through others (references and depends_on). */
-function reach(nodes: Map<string, Node>, address: string): Set<string> {
-  const seen = new Set<string>();
-  const visit = (a: string): void => {
-    const node = nodes.get(a);
-    if (!node) return;
-    for (const d of dependenciesOf(node as unknown as SynthesizedResource)) {
-      if (!seen.has(d)) {
-        seen.add(d);
-        visit(d);
-      }
-    }
-    // dependenciesOf reads resource references; data references need the `data.` prefix kept.
-    for (const m of JSON.stringify(node.values).matchAll(/\$\{data\.([a-z0-9_]+)\.([A-Za-z0-9_-]+)/g)) {
-      const d = `data.${m[1]}.${m[2]}`;
-      if (!seen.has(d)) {
-        seen.add(d);
-        visit(d);
-      }
-    }
-  };
-  visit(address);
-  return seen;
-}
-
-/**
- * What is wrong with the ordering of a stack that creates project `projectId`: each resource or
- * data source placed in that project that does not wait for the google_project, or for the
- * google_project_service of its API; and types the table above does not know.
- */
-function orderingProblems(s: SynthesizedStack, projectId: string): string[] {
-  const nodes = nodesOf(s);
-  const project = s.ofType('google_project').find((p) => p.values.project_id === projectId);
-  if (!project) return [`no google_project ${projectId}`];
-  const services = new Map(
-    s
-      .ofType('google_project_service')
-      .filter((x) => x.values.project === projectId)
-      .map((x) => [String(x.values.service), x.address] as const),
-  );
-  const problems: string[] = [];
-  for (const node of nodes.values()) {
-    if (node.type === 'google_project') continue;
-    const inProject = node.values.project === projectId || JSON.stringify(node.values).includes(`\${${project.address}.`);
-    const ownReference = [...dependenciesOf(node as unknown as SynthesizedResource)].some((d) => {
-      const target = nodes.get(d);
-      return target !== undefined && target.values.project === projectId && target.type !== 'google_project_service_identity';
-    });
-    if (!inProject && !ownReference) continue;
-    const waitsFor = reach(nodes, node.address);
-    if (!waitsFor.has(project.address)) problems.push(`${node.address}: does not wait for ${project.address}`);
-    if (!(node.type in API_OF)) {
-      problems.push(`${node.address}: no API known for ${node.type}`);
-      continue;
-    }
-    const api = node.type === 'google_project_service_identity' ? String(node.values.service) : API_OF[node.type];
-    if (api === null) continue;
-    const service = services.get(api);
-    if (!service) problems.push(`${node.address}: ${api} is not enabled by the stack`);
-    else if (!waitsFor.has(service)) problems.push(`${node.address}: does not wait for ${service} (${api})`);
-  }
-  return problems.sort();
-}
 
 const owned = exampleTenants().filter((b) => b.stack.project.isOwnedBySmartSegments);
 const AGENT_DOMAIN = /@(gcp-sa-[a-z0-9-]+|serverless-robot-prod|bigquery-encryption)\.iam\.gserviceaccount\.com$/;
+
+// The ordering itself is DEP-ORDER's (compliance/deployability/checks/dep-order.ts, with its
+// resource type -> API table); here it is asserted on the example tenants and on breakages of them.
+/** A resource (`type.name`) or data source (`data.type.name`) of the stack, by address. */
+function nodeAt(s: SynthesizedStack, address: string): { values: Record<string, unknown> } | undefined {
+  const data = /^data\.([a-z0-9_]+)\.(.+)$/.exec(address);
+  if (data) {
+    const block = s.json.data?.[data[1]]?.[data[2]];
+    return block ? { values: block as Record<string, unknown> } : undefined;
+  }
+  const r = s.resources.find((x) => x.address === address);
+  return r ? { values: r.values as Record<string, unknown> } : undefined;
+}
+
+const orderingViolations = (b: { synth: SynthesizedStack; tenant: ResolvedTenant }) =>
+  runDeployCheck('DEP-ORDER', b.synth, exampleEnvironment(), b.tenant).violations;
 
 describe('ordering: in a project the stack creates, everything waits for the project and its API', () => {
   it('the example has owned tenants to check', () => {
     expect(owned.map((b) => b.tenant.id).sort()).toEqual(['alpen-sport', 'brightwave-leisure', 'harbour-play', 'lisboa-parque', 'thames-bowl']);
   });
 
-  it.each(owned.map((b) => [b.tenant.id, b] as const))('%s: no resource can run before the project or its API', (_id, b) => {
-    expect(orderingProblems(b.synth, b.tenant.projectId)).toEqual([]);
+  it.each(owned.map((b) => [b.tenant.id, b] as const))('%s: no resource can run before the project or its API (DEP-ORDER)', (_id, b) => {
+    const outcome = runDeployCheck('DEP-ORDER', b.synth, exampleEnvironment(), b.tenant);
+    expect(outcome.violations).toEqual([]);
+    expect(outcome.compliant.length).toBeGreaterThan(20);
   });
 
   it.each(owned.map((b) => [b.tenant.id, b] as const))('%s: each Data Access audit config depends on the google_project itself', (_id, b) => {
@@ -166,27 +55,25 @@ describe('ordering: in a project the stack creates, everything waits for the pro
     for (const c of configs) expect(c.values.depends_on).toEqual([project.address]);
   });
 
-  it('the check fails on a stack whose audit config has lost its dependency (the first-apply race)', () => {
+  it('an audit config that has lost its dependency is refused (the first-apply race)', () => {
     const b = example('brightwave-leisure');
     const json = JSON.parse(JSON.stringify(b.synth.json));
     const configs = json.resource.google_project_iam_audit_config as Record<string, Record<string, unknown>>;
     const [name] = Object.keys(configs);
     delete configs[name].depends_on;
-    const broken = new SynthesizedStack(b.synth.name, json);
-    expect(orderingProblems(broken, b.tenant.projectId)).toEqual([
-      `google_project_iam_audit_config.${name}: does not wait for ${b.synth.ofType('google_project')[0].address}`,
-    ]);
+    const violations = orderingViolations({ synth: new SynthesizedStack(b.synth.name, json), tenant: b.tenant });
+    expect(violations).toEqual([expect.stringContaining(`google_project_iam_audit_config.${name}`)]);
+    expect(violations[0]).toMatch(/breaks DEP-ORDER .*nothing orders it after google_project\./);
   });
 
-  it('the check fails on a KMS key ring that does not wait for cloudkms.googleapis.com', () => {
+  it('a KMS key ring that does not wait for cloudkms.googleapis.com is refused, with what waits only through it', () => {
     const b = example('brightwave-leisure');
     const json = JSON.parse(JSON.stringify(b.synth.json));
     const rings = json.resource.google_kms_key_ring as Record<string, Record<string, unknown>>;
     for (const ring of Object.values(rings)) ring.depends_on = [b.synth.ofType('google_project')[0].address];
-    const problems = orderingProblems(new SynthesizedStack(b.synth.name, json), b.tenant.projectId);
-    // The rings, and the keys and grants that wait only through them.
-    expect(problems.filter((p) => p.startsWith('google_kms_key_ring.'))).toHaveLength(Object.keys(rings).length);
-    for (const p of problems) expect(p).toMatch(/^google_kms_(key_ring|crypto_key|crypto_key_iam_member)\..*: does not wait for google_project_service\.[^ ]+ \(cloudkms\.googleapis\.com\)$/);
+    const violations = orderingViolations({ synth: new SynthesizedStack(b.synth.name, json), tenant: b.tenant });
+    expect(violations.filter((v) => v.includes('google_kms_key_ring.'))).toHaveLength(Object.keys(rings).length);
+    for (const v of violations) expect(v).toMatch(/google_kms_(key_ring|crypto_key|crypto_key_iam_member)\..*needs cloudkms\.googleapis\.com/);
   });
 });
 
@@ -194,7 +81,6 @@ describe('service agents exist before any grant names them', () => {
   it.each(owned.map((b) => [b.tenant.id, b] as const))(
     '%s: every grant to a service agent takes its member from the resource that creates the agent',
     (_id, b) => {
-      const nodes = nodesOf(b.synth);
       const grants = b.synth.resources.filter((r) => r.type.endsWith('_iam_member'));
       const toAgents = grants.filter((g) => {
         const member = String(g.values.member);
@@ -206,7 +92,7 @@ describe('service agents exist before any grant names them', () => {
         const identity = /^\$\{(google_project_service_identity\.[A-Za-z0-9_-]+)\.member\}$/.exec(member);
         const bigquery = /^serviceAccount:\$\{(data\.google_bigquery_default_service_account\.[A-Za-z0-9_-]+)\.email\}$/.exec(member);
         expect([g.address, identity !== null || bigquery !== null]).toEqual([g.address, true]);
-        const source = nodes.get((identity ?? bigquery)![1])!;
+        const source = nodeAt(b.synth, (identity ?? bigquery)![1])!;
         expect(source).toBeDefined();
         if (identity) {
           // The identity is created in this project, by google-beta, after its API is enabled.
