@@ -9,7 +9,7 @@ import type { Document } from 'yaml';
 import { enabledFeatures, featureSecretIds, FEATURE_KEY_FORMS, isFeatureKey, allFeatureKeys, type FeatureKey } from '../../config/features';
 import type { ResolvedTenant } from '../../config/loader';
 import type { CommandSpec } from './cli';
-import { ENVIRONMENTS_DIR_FLAG, ENV_FLAG, TENANT_FLAG } from './paths';
+import { ENVIRONMENTS_DIR_FLAG, ENV_FLAG, TENANT_FLAG, TENANT_CHANGE_ENVIRONMENT_HELP } from './paths';
 import { suggestion } from './tenant-change';
 import { editTenantText } from './tenant-file';
 
@@ -42,9 +42,7 @@ export const FEATURE_SPEC: CommandSpec = {
     ENVIRONMENTS_DIR_FLAG,
   ],
   footer: [
-    'Environment:',
-    '  ENVIRONMENTS_DIR  default for --environments-dir',
-    "  CDKTF_OUTDIR      synthesis output folder (default cdktf.out/); only the tenant's stack is replaced",
+    ...TENANT_CHANGE_ENVIRONMENT_HELP,
     '',
     'Exit status: 0 done; 1 synthesis, the transition check or writing failed (nothing written);',
     '2 invalid flags or config, or a step out of order (nothing written).',

@@ -22,6 +22,13 @@ export const TENANT_FLAG: FlagSpec = {
   description: 'Tenant id (its file is environments/<env>/tenants/<id>.yaml).',
 };
 
+/** The help lines on the variables of the commands that change one tenant's file and stack. */
+export const TENANT_CHANGE_ENVIRONMENT_HELP = [
+  'Environment:',
+  '  ENVIRONMENTS_DIR  default for --environments-dir',
+  "  CDKTF_OUTDIR      synthesis output folder (default cdktf.out/); only the tenant's stack is replaced",
+] as const;
+
 /** The --environments-dir flag of the lifecycle commands, read by environmentsDirFrom. */
 export const ENVIRONMENTS_DIR_FLAG: FlagSpec = {
   name: 'environments-dir',

@@ -8,7 +8,7 @@ import type { ResolvedTenant } from '../../config/loader';
 import { tenantSecretIds } from '../../config/naming';
 import { isDeclared, missingSecretIds, tenantWorkloads, waitingWorkloads } from '../../config/workload-secrets';
 import { listFlag, type CommandSpec } from './cli';
-import { ENVIRONMENTS_DIR_FLAG, ENV_FLAG, TENANT_FLAG } from './paths';
+import { ENVIRONMENTS_DIR_FLAG, ENV_FLAG, TENANT_FLAG, TENANT_CHANGE_ENVIRONMENT_HELP } from './paths';
 import { suggestion } from './tenant-change';
 import { editTenantText } from './tenant-file';
 
@@ -35,9 +35,7 @@ export const SECRETS_SPEC: CommandSpec = {
     ENVIRONMENTS_DIR_FLAG,
   ],
   footer: [
-    'Environment:',
-    '  ENVIRONMENTS_DIR  default for --environments-dir',
-    "  CDKTF_OUTDIR      synthesis output folder (default cdktf.out/); only the tenant's stack is replaced",
+    ...TENANT_CHANGE_ENVIRONMENT_HELP,
     '',
     'Exit status: 0 listed or recorded; 1 synthesis, the transition check or writing failed (nothing',
     'written); 2 invalid flags or config (nothing written).',
