@@ -87,11 +87,11 @@ function listImages(projectPrefix: string | undefined, io: Io): number {
 
 function writeDocuments(dir: string, documents: CanaryDocuments): void {
   fs.mkdirSync(dir);
-  writeFileAtomic(path.join(dir, 'platform.yaml'), renderCanaryYaml(documents.platform, 'platform.yaml'), { overwrite: false });
+  writeFileAtomic(path.join(dir, 'platform.yaml'), renderCanaryYaml(documents.platform, 'platform.yaml', 'platform'), { overwrite: false });
   if (documents.tenants.length === 0) return;
   fs.mkdirSync(path.join(dir, 'tenants'));
   for (const { id, raw } of documents.tenants) {
-    writeFileAtomic(path.join(dir, 'tenants', `${id}.yaml`), renderCanaryYaml(raw, `Tenant ${id}`), { overwrite: false });
+    writeFileAtomic(path.join(dir, 'tenants', `${id}.yaml`), renderCanaryYaml(raw, `Tenant ${id}`, 'tenant'), { overwrite: false });
   }
 }
 

@@ -17,6 +17,7 @@ import { sharedProjectId } from '../../config/naming';
 import { CONTAINER_REPOSITORY_ID, containerRegistryLocation } from '../../constructs/container-registry';
 import type { CommandSpec, FlagValues } from './cli';
 import { listFlag, stringFlag } from './cli';
+import { schemaModeline, type ConfigFileKind } from './config-schema-files';
 
 /** The environment folder name, hence the stack names platform-canary and tenant-canary-<id>. */
 export const CANARY_ENVIRONMENT = 'canary';
@@ -250,8 +251,12 @@ export function problemAsFlagMessage(problem: ConfigProblem): string {
   return flag ? `${flag}: ${where}: ${problem.message}` : `${where}: ${problem.message}`;
 }
 
-/** A document as YAML under a header saying where it came from (block style, flow lists). */
-export function renderCanaryYaml(raw: Record<string, unknown>, what: string): string {
+/**
+ * A document as YAML (block style, flow lists) under a header that ties it to its JSON Schema for
+ * editors and says where it came from. The canary folder sits where an environment does
+ * (<out>/canary), so the schema's relative path is that of any environment.
+ */
+export function renderCanaryYaml(raw: Record<string, unknown>, what: string, kind: ConfigFileKind): string {
   const doc = new Document(raw);
   visit(doc, {
     Seq(_, node) {
@@ -259,6 +264,7 @@ export function renderCanaryYaml(raw: Record<string, unknown>, what: string): st
     },
   });
   doc.commentBefore = [
+    schemaModeline(kind),
     ` ${what} of the canary environment, written by \`npm run canary-environment\` for one run of the`,
     ' canary workflow (docs/canary.md). Generated: never edit or commit it.',
   ].join('\n');

@@ -14,6 +14,7 @@ import { tenantSecretIds } from '../../config/naming';
 import { TENANT_ID_PATTERN } from '../../config/schema';
 import { waitingWorkloads } from '../../config/workload-secrets';
 import { listFlag, stringFlag, type CommandSpec, type FlagValues } from './cli';
+import { schemaModeline } from './config-schema-files';
 import { displayPath, ENVIRONMENTS_DIR_FLAG, ENV_FLAG } from './paths';
 import { unknownEnvironmentProblem } from './tenant-target';
 
@@ -191,7 +192,10 @@ export function tenantDocumentFromFlags(values: FlagValues): { raw: Record<strin
   return { raw, problems };
 }
 
-/** The tenant file's text: the document in block style with flow lists, under a header comment. */
+/**
+ * The tenant file's text: the document in block style with flow lists, under a header comment
+ * whose first line ties the file to its JSON Schema for editors (docs/editor-support.md).
+ */
 export function renderTenantYaml(raw: Record<string, unknown>): string {
   const doc = new Document(raw);
   visit(doc, {
@@ -201,6 +205,7 @@ export function renderTenantYaml(raw: Record<string, unknown>): string {
   });
   const first = (doc.contents as { items?: Array<{ key: { commentBefore?: string } }> }).items?.[0];
   const header = [
+    schemaModeline('tenant'),
     ` ${String(raw.displayName)} (${String(raw.jurisdiction)}, ${String(raw.region)}): onboarded with \`npm run onboard\`.`,
     " The customer's documented instruction (DPA 2.3), validated by config/schema.ts; change it by change request.",
   ].join('\n');

@@ -89,7 +89,10 @@ describe('turning conversion tracking off: retire, deploy, remove', () => {
     expect(tenant.populatedSecrets).toEqual(['integration-klaviyo', 'source-roller']);
     expect(tenant.retiringFeatures).toEqual([]);
     // Comments and the other fields survive the edit.
-    expect(text.split('\n')[0]).toBe('# UK tenant: data stays in London (europe-west2) under the UK Addendum (DPA 6.3).');
+    expect(text.split('\n').slice(0, 2)).toEqual([
+      '# yaml-language-server: $schema=../../../schemas/tenant.schema.json',
+      '# UK tenant: data stays in London (europe-west2) under the UK Addendum (DPA 6.3).',
+    ]);
 
     const s = stackOf();
     expect(s.ofType('google_cloud_run_v2_service').map((x) => x.values.name)).toEqual(['ingest-webhook']);

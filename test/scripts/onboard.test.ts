@@ -155,7 +155,9 @@ describe('onboarding a valid tenant', () => {
     // The new file round-trips through the loader the stacks use, exactly as the flags said.
     const file = path.join(run.envs.envDir, 'tenants', `${id}.yaml`);
     const text = fs.readFileSync(file, 'utf8');
-    expect(text.split('\n')[0]).toMatch(/^# .*: onboarded with `npm run onboard`\.$/);
+    // First the schema line for editors (docs/editor-support.md), then the header.
+    expect(text.split('\n')[0]).toBe('# yaml-language-server: $schema=../../../schemas/tenant.schema.json');
+    expect(text.split('\n')[1]).toMatch(/^# .*: onboarded with `npm run onboard`\.$/);
     const tenant = loadEnvironment('example', { environmentsDir: run.envs.dir }).tenants.find((t) => t.id === id);
     expect(tenant).toMatchObject(c.expected);
 
