@@ -22,25 +22,14 @@ import {
 import { renderTenantYaml } from '../scripts/lib/onboarding';
 import { editTenantText } from '../scripts/lib/tenant-file';
 import { ENVIRONMENTS_DIR } from './support/synth';
+import Ajv, { type ValidateFunction } from 'ajv';
 
-// ajv (a JSON Schema validator, draft-07 by default like the editors) is required untyped and only
-// by the tests that validate, so this file type-checks, and its other tests run, before ajv is a
-// devDependency; the interfaces below are the part of its API used.
-interface SchemaError {
-  readonly instancePath: string;
-  readonly keyword: string;
-  readonly params: { readonly missingProperty?: string; readonly additionalProperty?: string };
-  readonly message?: string;
-}
-type Validate = ((data: unknown) => boolean) & { errors?: SchemaError[] | null };
-type AjvClass = new (options: Record<string, unknown>) => { compile(schema: unknown): Validate };
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const loadAjv = (): AjvClass => require('ajv').default;
+// ajv: a JSON Schema validator, draft-07 by default, like the editors.
+type Validate = ValidateFunction;
 
 /** The committed schema of a kind, compiled; formats off: zod also emits a `pattern` for emails. */
 function committedValidator(kind: ConfigFileKind): Validate {
   const schema = JSON.parse(fs.readFileSync(path.join(SCHEMAS_DIR, CONFIG_SCHEMA_FILES[kind].fileName), 'utf8'));
-  const Ajv = loadAjv();
   return new Ajv({ strict: true, allErrors: true, validateFormats: false }).compile(schema);
 }
 
