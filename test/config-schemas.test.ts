@@ -22,6 +22,7 @@ import {
 import { renderTenantYaml } from '../scripts/lib/onboarding';
 import { editTenantText } from '../scripts/lib/tenant-file';
 import { ENVIRONMENTS_DIR } from './support/synth';
+import { VALID_TENANT as validTenant } from './support/valid-tenant';
 import Ajv, { type ValidateFunction } from 'ajv';
 
 // ajv: a JSON Schema validator, draft-07 by default, like the editors.
@@ -128,20 +129,7 @@ describe('a JSON Schema validator with the committed schemas', () => {
     }
   });
 
-  // The same valid tenant and mutations as test/config.test.ts.
-  const validTenant = {
-    id: 'valid-tenant',
-    displayName: 'Valid Tenant',
-    jurisdiction: 'EEA',
-    region: 'europe-west1',
-    sources: ['roller'],
-    integrations: ['mailchimp'],
-    conversionTracking: { enabled: true, destinations: ['meta', 'google-ads'], googleDeniedConsent: 'drop' },
-    mcp: { enabled: true },
-    llmSupport: 'restricted',
-    warehouse: { mode: 'smart-segments' },
-    contacts: { security: 'security@valid.example', privacy: 'privacy@valid.example' },
-  };
+  // The same valid tenant (test/support/valid-tenant.ts) and mutations as test/config.test.ts.
   type Tenant = Record<string, any>;
 
   it('accepts the valid tenant, and a minimal one that leaves every defaulted field out', () => {

@@ -14,18 +14,12 @@ import { loadEnvironment, validateTenantDocument } from '../config/loader';
 import { tenantSecretIds } from '../config/naming';
 import { runningAccountIds, waitingWorkloads } from '../config/workload-secrets';
 import { copyEnvironment } from './support/temp-environment';
+import { VALID_TENANT } from './support/valid-tenant';
 
 const tenant = {
-  id: 'valid-tenant',
-  displayName: 'Valid Tenant',
-  jurisdiction: 'EEA',
-  region: 'europe-west1',
-  sources: ['roller'],
-  integrations: ['mailchimp'],
+  ...VALID_TENANT,
   conversionTracking: { enabled: true, destinations: ['meta'] },
-  mcp: { enabled: true },
   llmSupport: 'allowed',
-  warehouse: { mode: 'smart-segments' },
   contacts: { security: 'security@valid.example' },
 };
 

@@ -11,20 +11,8 @@ import { loadEnvironment } from '../config/loader';
 import { buildApp } from '../stacks/build-app';
 import { copyEnvironment } from './support/temp-environment';
 import { exampleEnvironment } from './support/synth';
+import { VALID_TENANT as validTenant } from './support/valid-tenant';
 
-const validTenant = {
-  id: 'valid-tenant',
-  displayName: 'Valid Tenant',
-  jurisdiction: 'EEA',
-  region: 'europe-west1',
-  sources: ['roller'],
-  integrations: ['mailchimp'],
-  conversionTracking: { enabled: true, destinations: ['meta', 'google-ads'], googleDeniedConsent: 'drop' },
-  mcp: { enabled: true },
-  llmSupport: 'restricted',
-  warehouse: { mode: 'smart-segments' },
-  contacts: { security: 'security@valid.example', privacy: 'privacy@valid.example' },
-};
 
 type Mutation = (t: Record<string, any>) => Record<string, any>;
 
