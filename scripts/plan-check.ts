@@ -39,7 +39,7 @@ export const PLAN_CHECK_SPEC: CommandSpec = {
 const SYNTH_ARGS = ['-r', 'ts-node/register/transpile-only', 'main.ts'];
 
 /** Runs main.ts in `root` into `outdir`; the error output when it fails. */
-function synthesizeTree(root: string, outdir: string): string | undefined {
+export function synthesizeTree(root: string, outdir: string): string | undefined {
   const env: NodeJS.ProcessEnv = { ...process.env, CDKTF_OUTDIR: outdir, CHECKPOINT_DISABLE: '1' };
   // Each tree reads its own environments/ and builds every stack.
   delete env.ENVIRONMENTS_DIR;
@@ -50,13 +50,13 @@ function synthesizeTree(root: string, outdir: string): string | undefined {
 }
 
 /** The commit a revision names, or undefined. */
-function resolveRevision(revision: string): string | undefined {
+export function resolveRevision(revision: string): string | undefined {
   const r = spawnSync('git', ['rev-parse', '--verify', '--quiet', `${revision}^{commit}`], { cwd: REPO_ROOT, encoding: 'utf8' });
   return r.status === 0 ? r.stdout.trim() : undefined;
 }
 
 /** Extracts `commit` into `dir` (git archive: no worktree metadata to clean up) and links node_modules. */
-function extractRevision(commit: string, dir: string): string | undefined {
+export function extractRevision(commit: string, dir: string): string | undefined {
   const archive = spawnSync('git', ['archive', '--format=tar', commit], { cwd: REPO_ROOT, maxBuffer: 512 * 1024 * 1024 });
   if (archive.status !== 0) return `git archive ${commit} failed: ${archive.stderr?.toString() ?? ''}`;
   const untar = spawnSync('tar', ['-x', '-C', dir], { input: archive.stdout });
