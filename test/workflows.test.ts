@@ -11,6 +11,7 @@ import * as path from 'path';
 import { parse } from 'yaml';
 import { REPO_ROOT } from './support/synth';
 import { tempDir } from './scripts/cli-harness';
+import { main as changedStacksMain } from '../scripts/changed-stacks';
 
 const WORKFLOWS_DIR = path.join(REPO_ROOT, '.github', 'workflows');
 const ACTIONLINT = path.join(REPO_ROOT, 'node_modules', '@tktco', 'node-actionlint', 'bin', 'node-actionlint.js');
@@ -69,10 +70,16 @@ interface Job {
   environment?: unknown;
   if?: string;
   needs?: string | string[];
+  uses?: string;
+  with?: Record<string, unknown>;
+  strategy?: { matrix?: Record<string, unknown>; 'max-parallel'?: number; 'fail-fast'?: boolean };
+  concurrency?: { group?: string; 'cancel-in-progress'?: boolean };
+  outputs?: Record<string, string>;
 }
 interface Workflow {
   on?: unknown;
   permissions?: unknown;
+  env?: Record<string, string>;
   jobs?: Record<string, Job>;
 }
 
@@ -228,45 +235,219 @@ describe('the canary workflow (docs/canary.md)', () => {
   });
 });
 
-describe('the deploy workflow (README, Deploying from CI)', () => {
-  const workflow = parse(fs.readFileSync(path.join(WORKFLOWS_DIR, 'deploy.yml'), 'utf8')) as Workflow;
-  const jobs = workflow.jobs!;
-  const runs = (job: string) => (jobs[job].steps ?? []).map((s) => (typeof s.run === 'string' ? s.run : '')).join('\n');
+const load = (file: string) => parse(fs.readFileSync(path.join(WORKFLOWS_DIR, file), 'utf8')) as Workflow;
+const runsOf = (job: Job) => (job.steps ?? []).map((s) => (typeof s.run === 'string' ? s.run : '')).join('\n');
+const permissionsOf = (job: Job) => (job.permissions ?? {}) as Record<string, string>;
+const isAuth = (s: Step) => s.uses?.startsWith('google-github-actions/auth@') === true;
 
-  it('grants nothing at the top; only the jobs that talk to Google Cloud may request an OIDC token', () => {
-    expect(workflow.permissions).toEqual({});
-    for (const [name, job] of Object.entries(jobs)) {
-      const wantsToken = (job.steps ?? []).some((s) => s.uses?.startsWith('google-github-actions/auth@'));
-      expect([name, (job.permissions as Record<string, string>)['id-token'] === 'write']).toEqual([name, wantsToken]);
+describe('every job of every workflow', () => {
+  const all = workflowFiles().flatMap((file) => Object.entries(load(file).jobs ?? {}).map(([name, job]) => ({ file, name, job })));
+  const stage = load('terraform-stage.yml');
+
+  it('grants nothing at the top; each job names its own permissions', () => {
+    for (const file of workflowFiles()) expect([file, load(file).permissions]).toEqual([file, {}]);
+    for (const { file, name, job } of all) expect([file, name, job.permissions !== undefined]).toEqual([file, name, true]);
+  });
+
+  it('only jobs that talk to Google Cloud may request an OIDC token', () => {
+    for (const { file, name, job } of all.filter(({ job }) => !job.uses)) {
+      expect([file, name, permissionsOf(job)['id-token'] === 'write']).toEqual([file, name, (job.steps ?? []).some(isAuth)]);
     }
   });
 
-  it('applies only on the main branch, behind the protected production environment', () => {
-    expect(jobs.apply.if).toBe("github.event_name == 'push' && github.ref == 'refs/heads/main'");
-    expect(jobs.apply.environment).toBe('production');
-    expect(jobs['destroy-offboarded-tenant'].environment).toBe('production');
+  it('writes to GitHub only where it must: the plan summary comments on the pull request, drift opens issues', () => {
+    const writers = all
+      .filter(({ job }) => !job.uses)
+      .flatMap(({ file, name, job }) => Object.entries(permissionsOf(job)).filter(([scope, level]) => level === 'write' && scope !== 'id-token').map(([scope]) => `${file} ${name} ${scope}`));
+    expect(writers.sort()).toEqual(['drift.yml issues issues', 'terraform-stage.yml summary pull-requests']);
+  });
+
+  it('a job calling the stage workflow grants exactly what the called jobs of its mode need', () => {
+    const callers = all.filter(({ job }) => job.uses === './.github/workflows/terraform-stage.yml');
+    expect(callers.map((c) => c.name).sort()).toEqual(['apply-production', 'apply-staging', 'plan-production', 'plan-staging']);
+    for (const { name, job } of callers) {
+      const mode = job.with!.mode as string;
+      const needed: Record<string, string> = {};
+      for (const called of Object.values(stage.jobs!).filter((j) => j.if?.includes(`inputs.mode == '${mode}'`))) {
+        for (const [scope, level] of Object.entries(permissionsOf(called))) if (needed[scope] !== 'write') needed[scope] = level;
+      }
+      expect([name, permissionsOf(job)]).toEqual([name, needed]);
+    }
+  });
+
+  it('installs dependencies without install scripts, and never after it authenticates', () => {
+    for (const { file, name, job } of all) {
+      const steps = job.steps ?? [];
+      const auth = steps.findIndex(isAuth);
+      if (auth < 0) continue;
+      const npmSteps = steps.map((s, i) => ({ s, i })).filter(({ s }) => typeof s.run === 'string' && /\bnpm\b/.test(s.run));
+      if (npmSteps.length === 0) continue;
+      const install = steps.findIndex((s) => typeof s.run === 'string' && s.run.includes('npm ci --ignore-scripts'));
+      expect([file, name, install >= 0 && install < auth]).toEqual([file, name, true]);
+      const lateInstall = steps.slice(auth).some((s) => typeof s.run === 'string' && /npm (ci|install)\b/.test(s.run));
+      expect([file, name, lateInstall]).toEqual([file, name, false]);
+    }
+  });
+
+  it('runs plain Terraform on the synthesized JSON, and every plan refreshes', () => {
+    for (const { file, name, job } of all.filter(({ file }) => file !== 'canary.yml')) {
+      const runs = runsOf(job);
+      if (!/(^|\s)terraform\s/m.test(runs)) continue;
+      expect([file, name, runs]).toEqual([file, name, expect.stringMatching(/terraform -chdir="(cdktf\.out\/stacks\/\$\w+|\$dir)" init/)]);
+      expect([file, name, /cdktf (deploy|diff|destroy)|-refresh=false/.test(runs)]).toEqual([file, name, false]);
+    }
+  });
+});
+
+describe('the deploy workflow (README, Deploying from CI; docs/ci.md)', () => {
+  const deploy = load('deploy.yml');
+  const stage = load('terraform-stage.yml');
+  const jobs = deploy.jobs!;
+  const called = stage.jobs!;
+  const ON_MAIN = "github.event_name == 'push' && github.ref == 'refs/heads/main'";
+
+  it('applies only on main: the apply callers and the reviewed lookup run on a push to main, the plans on pull requests', () => {
+    for (const name of ['reviewed', 'apply-staging', 'apply-production']) expect([name, jobs[name].if]).toEqual([name, expect.stringContaining(ON_MAIN)]);
+    for (const name of ['plan-staging', 'plan-production']) {
+      expect([name, jobs[name].if]).toEqual([name, expect.stringContaining("github.event_name == 'pull_request'")]);
+      expect(jobs[name].with!.mode).toBe('plan');
+    }
+    expect(jobs['apply-staging'].with!.mode).toBe('apply');
+    expect(jobs['apply-production'].with!.mode).toBe('apply');
+    expect(jobs['destroy-offboarded-tenant'].if).toBe("github.event_name == 'workflow_dispatch' && github.ref == 'refs/heads/main'");
+  });
+
+  it('every job that applies or destroys runs in the stage\'s protected environment; no plan job does', () => {
+    const appliers = Object.entries(called).filter(([, job]) => / (apply|destroy) /.test(runsOf(job)));
+    expect(appliers.map(([name]) => name).sort()).toEqual(['apply-platform', 'apply-tenants']);
+    for (const [name, job] of appliers) {
+      expect([name, job.environment, job.if]).toEqual([name, '${{ inputs.stage }}', expect.stringContaining("inputs.mode == 'apply'")]);
+    }
+    for (const [name, job] of Object.entries(called).filter(([n]) => ['changes', 'plan', 'summary'].includes(n))) {
+      expect([name, job.environment, job.if]).toEqual([name, undefined, expect.stringContaining("inputs.mode == 'plan'")]);
+    }
+    expect(jobs['destroy-offboarded-tenant'].environment).toBe('${{ inputs.stage }}');
+    expect(jobs['apply-staging'].with!.stage).toBe('staging');
+    expect(jobs['apply-production'].with!.stage).toBe('production');
+  });
+
+  it('the same commit is promoted: production applies after staging, the platform before the tenants', () => {
+    expect(jobs['apply-production'].needs).toEqual(expect.arrayContaining(['apply-staging', 'reviewed']));
+    expect(jobs['apply-production'].if).toMatch(/needs\.apply-staging\.result == 'success' \|\| \(needs\.apply-staging\.result == 'skipped' && vars\.STAGING_DEPLOY_ENV == ''\)/);
+    for (const name of ['apply-staging', 'apply-production']) expect(jobs[name].with!['head-sha']).toBe('${{ needs.reviewed.outputs.head-sha }}');
+    expect(called['apply-tenants'].needs).toEqual(expect.arrayContaining(['apply-platform']));
+    expect(called['apply-tenants'].if).toMatch(/needs\.apply-platform\.result == 'success' \|\| needs\.apply-platform\.result == 'skipped'/);
   });
 
   it('runs the transition checks on every change request, before the plans', () => {
     expect(jobs['plan-check'].if).toBe("github.event_name == 'pull_request'");
-    expect(runs('plan-check')).toMatch(/npm run plan-check -- --base "\$BASE_SHA" --env "\$DEPLOY_ENV"/);
-    expect(jobs.plan.needs).toEqual(expect.arrayContaining(['plan-check']));
+    expect(runsOf(jobs['plan-check'])).toMatch(/npm run plan-check -- --base "\$BASE_SHA"/);
+    for (const name of ['plan-staging', 'plan-production']) expect(jobs[name].needs).toEqual(expect.arrayContaining(['plan-check', 'verify']));
   });
 
-  it('runs plain Terraform on the synthesized JSON, and every plan refreshes', () => {
-    for (const job of ['plan', 'apply', 'destroy-offboarded-tenant']) {
-      expect(runs(job)).toMatch(/terraform -chdir="cdktf\.out\/stacks\/\$\w+" init/);
-      expect(runs(job)).not.toMatch(/cdktf (deploy|diff|destroy)|-refresh=false/);
+  it('plans only the changed stacks: the plan matrix is the changed-stacks output, one job per stack', () => {
+    const changes = runsOf(called.changes);
+    expect(changes).toMatch(/npm run -s changed-stacks -- --base "\$base" --synth-dir-head cdktf\.out --env "\$DEPLOY_ENV" --max-jobs "\$MAX_JOBS" >changes\/changes\.json/);
+    const program = /jq -c '([^']+)' changes\/changes\.json >changes\/plan-jobs\.json/.exec(changes)?.[1];
+    expect(program).toBe('.jobs.platform + .jobs.tenants');
+    expect(called.changes.outputs!['plan-jobs']).toBe('${{ steps.changes.outputs.plan-jobs }}');
+    expect(called.plan.strategy!.matrix).toEqual({ batch: '${{ fromJSON(needs.changes.outputs.plan-jobs) }}' });
+    expect(called.plan.strategy!['max-parallel']).toBeLessThanOrEqual(20);
+    expect(called.plan.if).toContain("needs.changes.outputs.any == 'true'");
+    expect(runsOf(called.plan)).toMatch(/for stack in \$STACKS; do[\s\S]*plan -input=false -lock-timeout=5m -detailed-exitcode -out=tfplan/);
+    expect(runsOf(called.plan)).not.toMatch(/list-stacks|cdktf\.out\/stacks\/\*/);
+    const env = (called.plan.steps ?? []).filter((s) => s.run?.includes('for stack in $STACKS')).map((s) => s.env?.STACKS);
+    expect(env).toEqual(['${{ matrix.batch.stacks }}', '${{ matrix.batch.stacks }}']);
+    expect(Number(stage.env!.MAX_JOBS)).toBeLessThanOrEqual(256);
+  });
+
+  it('the matrix the workflow builds from changed-stacks holds the platform first and never a removed stack', () => {
+    const dir = tempDir('ss-matrix-');
+    try {
+      const write = (side: string, stacks: Record<string, object>) => {
+        for (const [name, json] of Object.entries(stacks)) {
+          fs.mkdirSync(path.join(dir.dir, side, 'stacks', name), { recursive: true });
+          fs.writeFileSync(path.join(dir.dir, side, 'stacks', name, 'cdk.tf.json'), JSON.stringify(json));
+        }
+      };
+      write('base', { 'platform-prod': { a: 1 }, 'tenant-prod-gone': { b: 1 }, 'tenant-prod-same': { c: 1 } });
+      write('head', { 'platform-prod': { a: 2 }, 'tenant-prod-same': { c: 1 }, 'tenant-prod-fresh': { d: 1 } });
+      let out = '';
+      const code = changedStacksMain(['--synth-dir-base', path.join(dir.dir, 'base'), '--synth-dir-head', path.join(dir.dir, 'head'), '--env', 'prod', '--max-jobs', '200'], { out: (t) => (out += t), err: () => undefined });
+      expect(code).toBe(0);
+      const result = JSON.parse(out) as { jobs: { platform: unknown[]; tenants: unknown[] } };
+      // `.jobs.platform + .jobs.tenants`, the jq program of the changes job.
+      expect([...result.jobs.platform, ...result.jobs.tenants]).toEqual([
+        { key: 'platform-prod', stacks: 'platform-prod' },
+        { key: 'tenant-prod-fresh', stacks: 'tenant-prod-fresh' },
+      ]);
+    } finally {
+      dir.remove();
     }
   });
 
-  it('installs dependencies without install scripts before it authenticates', () => {
-    for (const [name, job] of Object.entries(jobs)) {
-      const steps = job.steps ?? [];
-      const auth = steps.findIndex((s) => s.uses?.startsWith('google-github-actions/auth@'));
-      if (auth < 0) continue;
-      const install = steps.findIndex((s) => typeof s.run === 'string' && s.run.includes('npm ci --ignore-scripts'));
-      expect([name, install >= 0 && install < auth]).toEqual([name, true]);
+  it('main applies the saved plans of the reviewed commit, never a new plan', () => {
+    const plan = called.plan.steps!.find((s) => s.uses?.startsWith('actions/upload-artifact@'))!;
+    expect(plan.with).toEqual(expect.objectContaining({ name: 'plan-${{ inputs.head-sha }}-${{ matrix.batch.key }}', path: 'plans/', 'include-hidden-files': true }));
+    expect(runsOf(called.plan)).toMatch(/cp "\$dir\/cdk\.tf\.json" "\$dir\/\.terraform\.lock\.hcl" "\$dir\/tfplan"/);
+    for (const name of ['plan-staging', 'plan-production']) expect(jobs[name].with!['head-sha']).toBe('${{ github.event.pull_request.head.sha }}');
+    for (const name of ['apply-platform', 'apply-tenants']) {
+      const job = called[name];
+      const download = job.steps!.find((s) => s.uses?.startsWith('actions/download-artifact@'))!;
+      expect([name, download.with]).toEqual([
+        name,
+        { name: 'plan-${{ inputs.head-sha }}-${{ matrix.batch.key }}', path: 'cdktf.out/stacks', 'run-id': '${{ inputs.plan-run-id }}', 'github-token': '${{ github.token }}' },
+      ]);
+      const runs = runsOf(job);
+      expect(runs).toMatch(/apply -input=false -lock-timeout=10m tfplan\n/);
+      expect([name, /-auto-approve|terraform[^\n]* plan|npm|synth/.test(runs)]).toEqual([name, false]);
+      expect([name, job.concurrency]).toEqual([name, { group: 'terraform-${{ inputs.stage }}-${{ matrix.batch.key }}', 'cancel-in-progress': false }]);
     }
+    const prepare = called.prepare.steps!.find((s) => s.uses?.startsWith('actions/download-artifact@'))!;
+    expect(prepare.with).toEqual(expect.objectContaining({ name: 'changes-${{ inputs.head-sha }}-${{ inputs.stage }}', 'run-id': '${{ inputs.plan-run-id }}' }));
+    const changesUpload = called.changes.steps!.find((s) => s.uses?.startsWith('actions/upload-artifact@'))!;
+    expect(changesUpload.with!.name).toBe('changes-${{ inputs.head-sha }}-${{ inputs.stage }}');
+  });
+
+  it('finds the reviewed commit: the merged pull request, the same tree, its successful plan run', () => {
+    const runs = runsOf(jobs.reviewed);
+    expect(runs).toMatch(/gh api "repos\/\$REPOSITORY\/commits\/\$MERGED_SHA\/pulls"/);
+    expect(runs).toMatch(/merged_tree=\$\(git rev-parse "\$MERGED_SHA\^\{tree\}"\)[\s\S]*reviewed_tree=\$\(git rev-parse "\$head\^\{tree\}"\)[\s\S]*if \[ "\$merged_tree" != "\$reviewed_tree" \]; then[\s\S]*exit 1/);
+    expect(runs).toMatch(/actions\/workflows\/deploy\.yml\/runs\?event=pull_request&status=success&head_sha=\$head/);
+    expect(jobs.reviewed.outputs).toEqual({ 'head-sha': '${{ steps.find.outputs.head-sha }}', 'run-id': '${{ steps.find.outputs.run-id }}' });
+    for (const name of ['apply-staging', 'apply-production']) expect(jobs[name].with!['plan-run-id']).toBe('${{ needs.reviewed.outputs.run-id }}');
+  });
+
+  it('the destroy path shares the apply jobs\' concurrency group of its stack and reads only its stage\'s variables', () => {
+    const destroy = jobs['destroy-offboarded-tenant'];
+    expect(destroy.concurrency).toEqual({ group: 'terraform-${{ inputs.stage }}-${{ inputs.destroy_stack }}', 'cancel-in-progress': false });
+    expect((destroy as { env?: Record<string, string> }).env?.DEPLOY_ENV).toBe(
+      "${{ inputs.stage == 'staging' && vars.STAGING_DEPLOY_ENV || inputs.stage == 'production' && vars.PRODUCTION_DEPLOY_ENV || '' }}",
+    );
+    expect(runsOf(destroy)).toMatch(/terraform -chdir="cdktf\.out\/stacks\/\$DESTROY_STACK" destroy/);
+  });
+});
+
+describe('the drift workflow (docs/ci.md, Drift)', () => {
+  const drift = load('drift.yml');
+  const plan = drift.jobs!.plan;
+
+  it('runs on a schedule over every stack of every stage, sharded by npm run synth --shard', () => {
+    expect(Object.keys(drift.on as object).sort()).toEqual(['schedule', 'workflow_dispatch']);
+    const shards = Number(drift.env!.SHARDS);
+    expect(plan.strategy!.matrix).toEqual({ stage: ['staging', 'production'], shard: Array.from({ length: shards }, (_, i) => i + 1) });
+    const runs = runsOf(plan);
+    expect(runs).toContain('npm run synth -- --shard "$SHARD/$SHARDS"');
+    expect(runs).toMatch(/for dir in cdktf\.out\/stacks\/\*\/; do[\s\S]*plan -input=false -lock=false -detailed-exitcode/);
+    expect(runs).toMatch(/2\) echo "\$stack: drifted"/);
+  });
+
+  it('plans with the plan identity only, and opens or updates one issue per drifted stack', () => {
+    const auth = plan.steps!.find(isAuth)!;
+    expect(JSON.stringify(auth.with)).not.toMatch(/APPLY/);
+    expect(drift.jobs!.issues.permissions).toEqual({ issues: 'write' });
+    const runs = runsOf(drift.jobs!.issues);
+    expect(runs).toContain('title="Drift: $stack"');
+    expect(runs).toMatch(/gh issue comment "\$issue"[\s\S]*gh issue create --title "\$title" --label drift/);
   });
 });
