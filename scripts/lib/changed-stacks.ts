@@ -130,7 +130,8 @@ export interface StackBatch {
 /**
  * The CI jobs for the stacks that exist in the head (new or changed; a removed stack has nothing
  * to plan): one job per stack, keyed by the stack's name, while they fit in `maxJobs`; beyond it
- * (a GitHub matrix runs at most 256 jobs) consecutive stacks share a job, keyed `batch-<i>-of-<n>`.
+ * (a GitHub matrix runs at most 256 jobs) consecutive stacks share a job, keyed
+ * `batch-<env>-<i>-of-<n>`.
  * `platform` is the platform stack's job alone, because main applies it before every tenant.
  */
 export function stackBatches(changes: ChangedStacks, maxJobs: number): { platform: StackBatch[]; tenants: StackBatch[] } {
@@ -141,9 +142,11 @@ export function stackBatches(changes: ChangedStacks, maxJobs: number): { platfor
   if (tenants.length <= maxJobs) return { platform, tenants: tenants.map((name) => ({ key: name, stacks: name })) };
   const size = Math.ceil(tenants.length / maxJobs);
   const count = Math.ceil(tenants.length / size);
+  // Artifact names and concurrency groups hold the key: the environment keeps two stages' batches apart.
+  const scope = changes.environment ?? 'all';
   const batches: StackBatch[] = [];
   for (let i = 0; i < count; i++) {
-    batches.push({ key: `batch-${i + 1}-of-${count}`, stacks: tenants.slice(i * size, (i + 1) * size).join(' ') });
+    batches.push({ key: `batch-${scope}-${i + 1}-of-${count}`, stacks: tenants.slice(i * size, (i + 1) * size).join(' ') });
   }
   return { platform, tenants: batches };
 }

@@ -139,9 +139,9 @@ describe('CI jobs beyond the matrix limit', () => {
     const { platform, tenants } = stackBatches(many, 3);
     expect(platform).toEqual([]);
     expect(tenants).toEqual([
-      { key: 'batch-1-of-3', stacks: 'tenant-prod-t0 tenant-prod-t1 tenant-prod-t2' },
-      { key: 'batch-2-of-3', stacks: 'tenant-prod-t3 tenant-prod-t4 tenant-prod-t5' },
-      { key: 'batch-3-of-3', stacks: 'tenant-prod-t6' },
+      { key: 'batch-prod-1-of-3', stacks: 'tenant-prod-t0 tenant-prod-t1 tenant-prod-t2' },
+      { key: 'batch-prod-2-of-3', stacks: 'tenant-prod-t3 tenant-prod-t4 tenant-prod-t5' },
+      { key: 'batch-prod-3-of-3', stacks: 'tenant-prod-t6' },
     ]);
     expect(stackBatches(many, 7).tenants.map((b) => b.key)).toEqual(many.stacks.map((s) => s.name));
   });
