@@ -428,6 +428,30 @@ describe('the deploy workflow (README, Deploying from CI; docs/ci.md)', () => {
   });
 });
 
+describe('the reconcile workflow (docs/ci.md, Reconcile)', () => {
+  const reconcile = load('reconcile.yml');
+  const jobs = reconcile.jobs!;
+
+  it('runs only when dispatched on main, and applies in the stage\'s protected environment', () => {
+    expect(Object.keys(reconcile.on as object)).toEqual(['workflow_dispatch']);
+    expect(jobs.plan.if).toBe("github.ref == 'refs/heads/main'");
+    expect(jobs.apply.if).toBe("github.ref == 'refs/heads/main' && needs.plan.outputs.changes == 'true'");
+    expect(jobs.apply.environment).toBe('${{ inputs.stage }}');
+    expect(jobs.plan.environment).toBeUndefined();
+  });
+
+  it('applies the saved plan of its own run, in the concurrency group the deploy applies use', () => {
+    const upload = jobs.plan.steps!.find((s) => s.uses?.startsWith('actions/upload-artifact@'))!;
+    const download = jobs.apply.steps!.find((s) => s.uses?.startsWith('actions/download-artifact@'))!;
+    expect(download.with!.name).toBe(upload.with!.name);
+    expect(download.with!['run-id']).toBeUndefined();
+    expect(runsOf(jobs.apply)).toMatch(/apply -input=false -lock-timeout=10m tfplan\n/);
+    expect(runsOf(jobs.apply)).not.toMatch(/-auto-approve|terraform[^\n]* plan/);
+    expect(jobs.apply.concurrency).toEqual({ group: 'terraform-${{ inputs.stage }}-${{ inputs.stack }}', 'cancel-in-progress': false });
+    expect(runsOf(jobs.plan)).toMatch(/list-stacks\.ts --env "\$DEPLOY_ENV" \| grep -qxF -- "\$STACK"/);
+  });
+});
+
 describe('the drift workflow (docs/ci.md, Drift)', () => {
   const drift = load('drift.yml');
   const plan = drift.jobs!.plan;
