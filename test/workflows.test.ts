@@ -475,3 +475,20 @@ describe('the drift workflow (docs/ci.md, Drift)', () => {
     expect(runs).toMatch(/gh issue comment "\$issue"[\s\S]*gh issue create --title "\$title" --label drift/);
   });
 });
+
+describe('docs/ci.md names every repository variable the deploy workflows read', () => {
+  const docs = fs.readFileSync(path.join(REPO_ROOT, 'docs', 'ci.md'), 'utf8');
+  const used = new Set(
+    ['deploy.yml', 'terraform-stage.yml', 'drift.yml', 'reconcile.yml'].flatMap((file) =>
+      [...fs.readFileSync(path.join(WORKFLOWS_DIR, file), 'utf8').matchAll(/vars\.([A-Z0-9_]+)/g)].map((m) => m[1]),
+    ),
+  );
+
+  it('each production variable by name, each staging one as its production twin', () => {
+    expect(used.size).toBeGreaterThan(0);
+    for (const name of used) {
+      const documented = name.startsWith('STAGING_') ? docs.includes(`\`${name.replace(/^STAGING_/, 'PRODUCTION_')}\``) && docs.includes('`STAGING_') : docs.includes(`\`${name}\``);
+      expect([name, documented]).toEqual([name, true]);
+    }
+  });
+});
