@@ -16,7 +16,7 @@ import { extractRevision, resolveRevision, synthesizeTree } from './plan-check';
 
 export const CHANGED_STACKS_SPEC: CommandSpec = {
   usage: [
-    'npm run -s changed-stacks -- --base <git revision> [--head <git revision>] [--env <env>] [--max-jobs <n>]',
+    'npm run -s changed-stacks -- --base <git revision> [--head <git revision>] [--env <env>] [--max-jobs <n>] [--save-base <dir>]',
     'npm run -s changed-stacks -- --synth-dir-base <dir> --synth-dir-head <dir> [--env <env>] [--max-jobs <n>]',
   ],
   summary: [
@@ -32,6 +32,12 @@ export const CHANGED_STACKS_SPEC: CommandSpec = {
     { name: 'synth-dir-base', type: 'string', value: '<dir>', description: 'An existing synthesized output of the base (instead of --base).' },
     { name: 'synth-dir-head', type: 'string', value: '<dir>', description: 'An existing synthesized output of the head (instead of --head).' },
     { name: 'env', type: 'string', value: '<env>', description: 'Only the stacks of this environment (platform-<env>, tenant-<env>-*).' },
+    {
+      name: 'save-base',
+      type: 'string',
+      value: '<dir>',
+      description: 'With --base: keep the base revision\'s synthesized output in this new folder (CI checks\nthat a removed stack holds no resources any more).',
+    },
     {
       name: 'max-jobs',
       type: 'string',
@@ -70,6 +76,19 @@ function outputOf(side: Side, name: string, scratch: string, io: Io): string {
   return outdir;
 }
 
+/** Copies an output folder to `target` whole or not at all (a staging copy beside it, then a rename). */
+function saveOutput(outdir: string, target: string): void {
+  fs.mkdirSync(path.dirname(target), { recursive: true });
+  const staging = fs.mkdtempSync(path.join(path.dirname(target), `.${path.basename(target)}-`));
+  try {
+    fs.cpSync(outdir, staging, { recursive: true });
+    fs.renameSync(staging, target);
+  } catch (e) {
+    fs.rmSync(staging, { recursive: true, force: true });
+    throw new Error(`--save-base: cannot write ${displayPath(target)}: ${(e as Error).message}`);
+  }
+}
+
 export function main(argv: readonly string[], io: Io = processIo): number {
   const commandLine = readCommandLine(argv, CHANGED_STACKS_SPEC, io, 'changed-stacks');
   if ('exitCode' in commandLine) return commandLine.exitCode;
@@ -95,6 +114,9 @@ export function main(argv: readonly string[], io: Io = processIo): number {
   for (const [flag, dir] of [['synth-dir-base', flags.baseDir], ['synth-dir-head', flags.headDir]] as const) {
     if (dir !== undefined && !fs.existsSync(path.join(dir, 'stacks'))) problems.push(`--${flag}: ${displayPath(path.resolve(dir))} holds no synthesized output (no stacks/ folder)`);
   }
+  const saveBase = stringFlag(v, 'save-base');
+  if (saveBase !== undefined && flags.base === undefined) problems.push('--save-base needs --base <git revision>: only a synthesized revision is saved');
+  if (saveBase !== undefined && fs.existsSync(saveBase)) problems.push(`--save-base: ${displayPath(path.resolve(saveBase))} exists already; name a new folder`);
   const sides: Partial<Record<'base' | 'head', Side>> = {};
   for (const side of ['base', 'head'] as const) {
     const revision = flags[side];
@@ -116,6 +138,7 @@ export function main(argv: readonly string[], io: Io = processIo): number {
     const baseOut = outputOf(sides.base!, 'base', scratch, io);
     const headOut = outputOf(sides.head!, 'head', scratch, io);
     const changes = changedStacks(baseOut, headOut, env);
+    if (saveBase !== undefined) saveOutput(baseOut, path.resolve(saveBase));
     const result = maxJobs === undefined ? changes : { ...changes, jobs: stackBatches(changes, maxJobs) };
     io.out(JSON.stringify(result, null, 2));
     io.err(`changed-stacks: ${label(sides.base!)} -> ${label(sides.head!)}: ${changes.stacks.length} stack(s) touched.`);

@@ -323,7 +323,7 @@ describe('the deploy workflow (README, Deploying from CI; docs/ci.md)', () => {
     for (const [name, job] of appliers) {
       expect([name, job.environment, job.if]).toEqual([name, '${{ inputs.stage }}', expect.stringContaining("inputs.mode == 'apply'")]);
     }
-    for (const [name, job] of Object.entries(called).filter(([n]) => ['changes', 'plan', 'summary'].includes(n))) {
+    for (const [name, job] of Object.entries(called).filter(([n]) => ['changes', 'plan', 'removed', 'summary'].includes(n))) {
       expect([name, job.environment, job.if]).toEqual([name, undefined, expect.stringContaining("inputs.mode == 'plan'")]);
     }
     expect(jobs['destroy-offboarded-tenant'].environment).toBe('${{ inputs.stage }}');
@@ -347,7 +347,7 @@ describe('the deploy workflow (README, Deploying from CI; docs/ci.md)', () => {
 
   it('plans only the changed stacks: the plan matrix is the changed-stacks output, one job per stack', () => {
     const changes = runsOf(called.changes);
-    expect(changes).toMatch(/npm run -s changed-stacks -- --base "\$base" --synth-dir-head cdktf\.out --env "\$DEPLOY_ENV" --max-jobs "\$MAX_JOBS" >changes\/changes\.json/);
+    expect(changes).toMatch(/npm run -s changed-stacks -- --base "\$base" --synth-dir-head cdktf\.out --env "\$DEPLOY_ENV" --max-jobs "\$MAX_JOBS" \\\n\s*--save-base "\$RUNNER_TEMP\/base\.out" >changes\/changes\.json/);
     const program = /jq -c '([^']+)' changes\/changes\.json >changes\/plan-jobs\.json/.exec(changes)?.[1];
     expect(program).toBe('.jobs.platform + .jobs.tenants');
     expect(called.changes.outputs!['plan-jobs']).toBe('${{ steps.changes.outputs.plan-jobs }}');
@@ -384,6 +384,18 @@ describe('the deploy workflow (README, Deploying from CI; docs/ci.md)', () => {
     } finally {
       dir.remove();
     }
+  });
+
+  it('refuses a removed stack whose state still holds resources: CI never leaves them unmanaged', () => {
+    expect(runsOf(called.changes)).toMatch(/--save-base "\$RUNNER_TEMP\/base\.out"/);
+    expect(runsOf(called.changes)).toMatch(/select\(\.change == "removed"\)[\s\S]*cp -R "\$RUNNER_TEMP\/base\.out\/stacks\/\$stack" "removed\/\$stack"/);
+    expect(called.removed.if).toBe("inputs.mode == 'plan' && needs.changes.outputs.any-removed == 'true'");
+    const runs = runsOf(called.removed);
+    expect(runs).toMatch(/count=\$\(terraform -chdir="\$dir" state list \| wc -l\)\n\s*if \[ "\$count" -gt 0 \]; then[\s\S]*left=1/);
+    expect(runs).toMatch(/exit "\$left"/);
+    expect(runs).not.toMatch(/ (apply|destroy) /);
+    expect(called.summary.needs).toEqual(expect.arrayContaining(['removed']));
+    expect(runsOf(called.summary)).toContain('[ "$REMOVED_RESULT" != failure ]');
   });
 
   it('main applies the saved plans of the reviewed commit, never a new plan', () => {

@@ -159,6 +159,8 @@ describe('changed-stacks refuses bad input', () => {
       [['--synth-dir-base', out, '--synth-dir-head', out, '--env', 'prdo'], /--env: neither .* has the stack platform-prdo/],
       [['--base', 'no-such-revision-of-this-repo', '--synth-dir-head', out], /--base: "no-such-revision-of-this-repo" is not a revision of this repository/],
       [['--synth-dir-base', out, '--synth-dir-head', out, '--bogus'], /unknown flag --bogus/],
+      [['--synth-dir-base', out, '--synth-dir-head', out, '--save-base', path.join(scratch, 'saved')], /--save-base needs --base <git revision>/],
+      [['--base', 'HEAD', '--synth-dir-head', out, '--save-base', out], /--save-base: .* exists already; name a new folder/],
     ];
     for (const [argv, message] of cases) {
       const { code, out: printed, err } = run(argv);
