@@ -12,7 +12,8 @@
 import { Construct } from 'constructs';
 import { EssentialContactsContact } from '@cdktf/provider-google/lib/essential-contacts-contact';
 import { OrgPolicyPolicy } from '@cdktf/provider-google/lib/org-policy-policy';
-import { allowedContactDomainValues, domainOfEmail } from './organization-policies';
+import { domainOfEmail } from '../config/contact-domains';
+import { allowedContactDomainValues } from './organization-policies';
 import type { TenantProject } from './tenant-project';
 
 export const CONTACT_DOMAINS_CONSTRAINT = 'essentialcontacts.allowedContactDomains';

@@ -68,11 +68,6 @@ export function allowedContactDomainValues(owner: string, domains: readonly stri
   return unique(domains).sort().map((d) => `@${d}`);
 }
 
-/** The DNS domain of an email address, lower case. */
-export function domainOfEmail(email: string): string {
-  return (email.split('@')[1] ?? '').toLowerCase();
-}
-
 /** `iam.managed.allowedPolicyMembers` parameters admitting these organizations' principal sets (IAM-7). */
 export function allowedMembersParameters(owner: string, organizationIds: readonly string[]): string {
   if (organizationIds.length === 0) {

@@ -19,12 +19,13 @@ import { GoogleProvider } from '@cdktf/provider-google/lib/provider';
 import type { EnvironmentConfig } from '../config/loader';
 import { JURISDICTIONS, jurisdictionRules, type Jurisdiction } from '../config/jurisdictions';
 import { auditLogProjectId, platformStackName, sharedProjectId } from '../config/naming';
+import { platformContactDomains } from '../config/contact-domains';
 import { RequiredLabels } from '../constructs/required-labels';
 import { TenantProject } from '../constructs/tenant-project';
 import { group } from '../constructs/principal';
 import type { IWorkloadGrantee } from '../constructs/grant-policy';
 import { JurisdictionFolders } from '../constructs/jurisdiction-folders';
-import { OrganizationPolicies, domainOfEmail } from '../constructs/organization-policies';
+import { OrganizationPolicies } from '../constructs/organization-policies';
 import { LoggingLocation } from '../constructs/logging-location';
 import { FolderEssentialContacts } from '../constructs/folder-essential-contacts';
 import { CentralAuditLog } from '../constructs/central-audit-log';
@@ -76,16 +77,6 @@ export interface PlatformStackProps {
  */
 export function servedJurisdictions(environment: PlatformEnvironment): Jurisdiction[] {
   return JURISDICTIONS.filter((j) => environment.platform.jurisdictions.includes(j));
-}
-
-/**
- * Essential-contact domains every managed folder admits: Smart Segments' own (organization domain,
- * security and legal contacts). A tenant's contacts' domains are admitted on its own project by its
- * own stack (EssentialContacts), so the folders never list tenants.
- */
-export function platformContactDomains(environment: PlatformEnvironment): string[] {
-  const p = environment.platform;
-  return [...new Set([p.organization.domain, domainOfEmail(p.contacts.security), domainOfEmail(p.contacts.legal)])].sort();
 }
 
 /**
@@ -153,7 +144,7 @@ export class PlatformStack extends TerraformStack {
           // IAM-7 and BRE-1 for Smart Segments' own identities and contacts; a tenant's handover
           // organization and contact domains are admitted on its project (tenant stack).
           organizationIds: [platform.organization.id],
-          contactDomains: platformContactDomains(environment),
+          contactDomains: platformContactDomains(platform),
         }),
       );
       loggingLocations.set(key, new LoggingLocation(this, `logging-location-${key}`, { folderId: folder.folderId, jurisdiction: j }));

@@ -9,7 +9,8 @@ import { auditLogProjectId, runtimeAccountIds } from '../config/naming';
 import { isBasicRole, roleExists, rolePermissions } from '../compliance/iam-roles';
 import { dependsTransitivelyOn, walkStrings, type SynthesizedResource, type SynthesizedStack } from '../compliance/synthesized-stack';
 import { buildApp, stackNamesOf } from '../stacks/build-app';
-import { PlatformStack, folderServiceAccounts, platformContactDomains, servedJurisdictions } from '../stacks/platform-stack';
+import { PlatformStack, folderServiceAccounts, servedJurisdictions } from '../stacks/platform-stack';
+import { platformContactDomains } from '../config/contact-domains';
 import { createsProject } from '../config/loader';
 import { GUARDRAIL_CONSTRAINTS, GITHUB_ACTIONS_ISSUER, OrganizationPolicies } from '../constructs/organization-policies';
 import { AUDIT_LOG_RETENTION_DAYS, CentralAuditLog } from '../constructs/central-audit-log';
@@ -162,7 +163,7 @@ describe('RES-2: the EEA folder allows only in:eu-locations', () => {
   it("essential contacts on every folder are limited to Smart Segments' domains; tenants' are admitted on their projects", () => {
     expect(allowedValues(policy(stack, tenantFolder('UK'), 'essentialcontacts.allowedContactDomains'))).toEqual(['@smartsegments.example']);
     expect(allowedValues(policy(stack, platformFolder(), 'essentialcontacts.allowedContactDomains'))).toEqual(['@smartsegments.example']);
-    expect(platformContactDomains(env)).toEqual(['smartsegments.example']);
+    expect(platformContactDomains(env.platform)).toEqual(['smartsegments.example']);
   });
 });
 
