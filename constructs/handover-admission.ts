@@ -12,7 +12,7 @@
  * handover-transfer; at release it is no longer declared, so the apply removes it.
  */
 import { Construct } from 'constructs';
-import type { TerraformResource } from 'cdktf';
+import { dependable, type TerraformResource } from 'cdktf';
 import { OrgPolicyPolicy } from '@cdktf/provider-google/lib/org-policy-policy';
 import { allowedMembersParameters } from './organization-policies';
 import type { TenantProject } from './tenant-project';
@@ -53,6 +53,6 @@ export class HandoverAdmission extends Construct {
 
   /** Makes a grant to the customer's identities wait until the project admits the customer's organization. */
   admit(grant: TerraformResource): void {
-    grant.dependsOn = [...(grant.dependsOn ?? []), this.policy.fqn];
+    grant.dependsOn = [...(grant.dependsOn ?? []), dependable(this.policy)];
   }
 }
