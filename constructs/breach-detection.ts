@@ -26,7 +26,7 @@ import type { CentralAuditLog } from './central-audit-log';
 /**
  * Cloud Logging's limit on a log-based metric filter. The filters here name no tenant, so their
  * length does not grow with the tenant list (https://cloud.google.com/logging/quotas, "Length of a
- * filter": 20,000 characters).
+ * Logging query language query": 20,000 characters).
  */
 export const MAX_METRIC_FILTER_LENGTH = 20000;
 
