@@ -14,7 +14,8 @@
 import { createsProject, type ResolvedTenant } from '../../config/loader';
 import { listParameter, orgPoliciesOf, type OrgPolicy } from '../org-policies';
 import { STACK_ADDRESS, compliant, defineRule, nonCompliant, notApplicable, type Finding } from '../rule';
-import { handoverDirectory, tenantFolderJurisdictions } from '../scope';
+import { handoverDirectory, handoverOwnerGroup, tenantFolderJurisdictions } from '../scope';
+import { dependsTransitivelyOn } from '../synthesized-stack';
 
 const LEGACY = 'iam.allowedPolicyMemberDomains';
 const MANAGED = 'iam.managed.allowedPolicyMembers';
@@ -136,6 +137,23 @@ export const iam7DomainRestrictedSharing = defineRule({
             `set ${MANAGED} on ${project} with allowedPrincipalSets ${requiredOnProject.join(', ')} (HandoverAdmission), never on the folder.`,
           ),
         );
+      }
+      // The customer's owner grant must wait for the project's admission, or the first apply can be refused.
+      const owner = handoverOwnerGroup(admitting);
+      const admission = managed.filter((p) => p.parent === project);
+      if (owner && admission.length > 0) {
+        for (const g of ctx.stack.resources.filter((r) => /_iam_(member|binding)$/.test(r.type) && [r.values.member, ...((r.values.members as unknown[]) ?? [])].includes(`group:${owner}`))) {
+          const missing = admission.filter((p) => !dependsTransitivelyOn(ctx.stack, g, p.address));
+          findings.push(
+            missing.length > 0
+              ? nonCompliant(
+                  g.address,
+                  `grants the customer's group ${owner} without waiting for ${missing.map((p) => p.address).join(', ')}, which admits its organization on ${project}; on the first apply the folder's policy may still refuse it.`,
+                  'make the grant depend on the project policy (HandoverAdmission.admit).',
+                )
+              : compliant(g.address, `the grant to ${owner} waits for ${project}'s admission of its organization`),
+          );
+        }
       }
       if (policies.length === 0 && findings.length === 0) return [notApplicable('domain-restricted sharing is set on the folders by the platform stack')];
       return [...findings, ...[...new Set(policies.map((p) => p.parent))].flatMap((parent) => judgeParent(parent, parent))];

@@ -133,6 +133,15 @@ describe("IAM-7: a handover's customer organization is admitted on its project o
     expectRejected(check('IAM-7', ownOnly, handoverEnv), 'IAM-7', ownOnly.node.id, `without ${customerSet}`);
   });
 
+  it("rejects a customer owner grant that does not wait for the project's admission", () => {
+    const stack = tenantStack(handoverEnv, 'bern-park');
+    const grant = findResource(stack, 'google_project_iam_member', inPath('handoff/customer-owner'));
+    // HandoverAdmission.admit appended the policy after the project: keep the project only.
+    expect(grant.dependsOn).toHaveLength(2);
+    grant.dependsOn = grant.dependsOn!.slice(0, 1);
+    expectRejected(check('IAM-7', stack, handoverEnv), 'IAM-7', stack.node.id, 'without waiting for');
+  });
+
   it('rejects a folder admitting the customer organization, even while its tenant is in handover', () => {
     const stack = new PlatformStack(Testing.app(), { environment: handoverEnv });
     expectAccepted(check('IAM-7', stack, handoverEnv));
