@@ -25,6 +25,8 @@ export interface OrgPolicy {
   readonly deniedValues: readonly string[];
   readonly allowAll: boolean;
   readonly denyAll: boolean;
+  /** A list policy merged with its parent's (`inherit_from_parent = true`); false when it replaces the parent's. */
+  readonly inheritFromParent: boolean;
   /** Rules with conditions apply only sometimes; a rule that needs certainty treats them as not set. */
   readonly conditional: boolean;
   /** A managed constraint's rule parameters (`spec.rules[].parameters`, JSON), merged over the rules; empty when none. */
@@ -105,6 +107,7 @@ export function orgPoliciesOf(ctx: Pick<RuleContext, 'stack' | 'environment'>): 
       deniedValues: rules.flatMap((x) => blocks(x.values).flatMap((v) => strings(v.denied_values))),
       allowAll: rules.some((x) => truthy(x.allow_all)),
       denyAll: rules.some((x) => truthy(x.deny_all)),
+      inheritFromParent: truthy(spec.inherit_from_parent),
       conditional: rules.some((x) => x.condition !== undefined),
       parameters,
       unreadableParameters: unreadable,
@@ -128,6 +131,7 @@ export function orgPoliciesOf(ctx: Pick<RuleContext, 'stack' | 'environment'>): 
       deniedValues: strings(deny?.values),
       allowAll: truthy(allow?.all),
       denyAll: truthy(deny?.all),
+      inheritFromParent: truthy(list?.inherit_from_parent),
       conditional: false,
       parameters: {},
       unreadableParameters: false,

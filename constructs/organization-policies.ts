@@ -3,8 +3,9 @@
  * make a non-compliant resource impossible to create under the folder, whoever creates it and
  * however: data only in the jurisdiction's locations (RES-2), no service account keys (IAM-3),
  * no automatic Editor grants to default service accounts (IAM-4), only Smart Segments' organization
- * (and a customer's, during its handover) in IAM policies (IAM-7), and the storage, network and
- * contact settings the controls rely on.
+ * in IAM policies (IAM-7), and the storage, network and contact settings the controls rely on.
+ * Nothing here depends on the tenant list: what one tenant needs beyond this (its contacts' domains,
+ * its customer's organization during a handover) is set on its own project by its own stack.
  *
  * Domain-restricted sharing uses the managed constraint `iam.managed.allowedPolicyMembers` with the
  * organization's principal set, which admits the Google service agents and sink writer identities of
@@ -55,6 +56,29 @@ export function organizationPrincipalSet(organizationId: string): string {
 }
 const DOMAIN = /^[a-z0-9-]+(\.[a-z0-9-]+)+$/;
 
+/**
+ * The values of `essentialcontacts.allowedContactDomains` admitting these DNS domains (`@<domain>`,
+ * sorted, once each). Refuses anything that is not a plain domain, naming `owner`.
+ */
+export function allowedContactDomainValues(owner: string, domains: readonly string[]): string[] {
+  if (domains.length === 0) throw new Error(`${owner}: contactDomains is empty; list at least Smart Segments' domain`);
+  for (const d of domains) {
+    if (!DOMAIN.test(d)) throw new Error(`${owner}: contact domain "${d}" is not a DNS domain such as smartsegments.ai`);
+  }
+  return unique(domains).sort().map((d) => `@${d}`);
+}
+
+/** `iam.managed.allowedPolicyMembers` parameters admitting these organizations' principal sets (IAM-7). */
+export function allowedMembersParameters(owner: string, organizationIds: readonly string[]): string {
+  if (organizationIds.length === 0) {
+    throw new Error(`${owner}: organizationIds is empty; list Smart Segments' organization id (IAM-7)`);
+  }
+  for (const o of organizationIds) {
+    if (!ORGANIZATION_ID.test(o)) throw new Error(`${owner}: "${o}" is not a numeric organization id such as "123456789012" (IAM-7)`);
+  }
+  return JSON.stringify({ allowedPrincipalSets: unique(organizationIds).map(organizationPrincipalSet) });
+}
+
 export interface OrganizationPoliciesProps {
   /** The folder's resource name, `folders/<id>` (usually `google_folder.name`). */
   readonly folderName: string;
@@ -62,10 +86,14 @@ export interface OrganizationPoliciesProps {
   readonly jurisdiction: Jurisdiction;
   /**
    * Numeric ids of the organizations whose identities may appear in IAM policies under the folder:
-   * Smart Segments' own first, then any customer's admitted for its handover (IAM-7). Required, never empty.
+   * Smart Segments' own (IAM-7). Required, never empty. A customer's organization is admitted on its
+   * one project during its handover (HandoverAdmission, tenant stack), never on the folder.
    */
   readonly organizationIds: readonly string[];
-  /** DNS domains essential contacts under the folder may use (Smart Segments' and its tenants'). Required, never empty. */
+  /**
+   * DNS domains essential contacts under the folder may use: Smart Segments' own. Required, never
+   * empty. A tenant's contacts' domains are added on its project (EssentialContacts, tenant stack).
+   */
   readonly contactDomains: readonly string[];
   /** OIDC issuers workload identity pool providers may trust. Default: GitHub Actions only. */
   readonly workloadIdentityIssuers?: readonly string[];
@@ -85,20 +113,8 @@ export class OrganizationPolicies extends Construct {
   constructor(scope: Construct, id: string, props: OrganizationPoliciesProps) {
     super(scope, id);
     this.folderName = props.folderName;
-    if (props.organizationIds.length === 0) {
-      throw new Error("OrganizationPolicies: organizationIds is empty; list Smart Segments' organization id (IAM-7)");
-    }
-    for (const o of props.organizationIds) {
-      if (!ORGANIZATION_ID.test(o)) {
-        throw new Error(`OrganizationPolicies: "${o}" is not a numeric organization id such as "123456789012" (IAM-7)`);
-      }
-    }
-    if (props.contactDomains.length === 0) {
-      throw new Error('OrganizationPolicies: contactDomains is empty; list at least Smart Segments\' domain');
-    }
-    for (const d of props.contactDomains) {
-      if (!DOMAIN.test(d)) throw new Error(`OrganizationPolicies: contact domain "${d}" is not a DNS domain such as smartsegments.ai`);
-    }
+    const members = allowedMembersParameters('OrganizationPolicies', props.organizationIds);
+    const contactDomains = allowedContactDomainValues('OrganizationPolicies', props.contactDomains);
     const issuers = props.workloadIdentityIssuers ?? [GITHUB_ACTIONS_ISSUER];
 
     // Allow lists replace the parent's (inheritFromParent false): a broader list set higher up must
@@ -109,22 +125,18 @@ export class OrganizationPolicies extends Construct {
     this.allow('iam.workloadIdentityPoolProviders', issuers);
     this.enforce('iam.automaticIamGrantsForDefaultServiceAccounts');
     // IAM-7: only identities of the admitted organizations (service agents included) may be granted roles.
-    const members = this.add('iam.managed.allowedPolicyMembers', {
-      rules: [{ enforce: 'TRUE', parameters: JSON.stringify({ allowedPrincipalSets: unique(props.organizationIds).map(organizationPrincipalSet) }) }],
-    });
+    const managed = this.add('iam.managed.allowedPolicyMembers', { rules: [{ enforce: 'TRUE', parameters: members }] });
     // The legacy constraint would refuse the organization's own service agents; lifted on this folder
     // only once the managed policy is in place, so the folder is never without a member restriction.
-    const legacy = this.add('iam.allowedPolicyMemberDomains', { inheritFromParent: false, rules: [{ allowAll: 'TRUE' }] }, [members]);
-    this.identityPolicies = [members, legacy];
+    const legacy = this.add('iam.allowedPolicyMemberDomains', { inheritFromParent: false, rules: [{ allowAll: 'TRUE' }] }, [managed]);
+    this.identityPolicies = [managed, legacy];
     this.enforce('storage.uniformBucketLevelAccess');
     this.enforce('storage.publicAccessPrevention');
     this.allow('run.allowedIngress', ALLOWED_RUN_INGRESS);
     this.denyAll('compute.vmExternalIpAccess');
     this.enforce('sql.restrictPublicIp');
-    this.allow(
-      'essentialcontacts.allowedContactDomains',
-      unique(props.contactDomains).sort().map((d) => `@${d}`),
-    );
+    // Replaces the parent's list; a tenant project adds its contacts' domains on top (inheritFromParent true there).
+    this.allow('essentialcontacts.allowedContactDomains', contactDomains);
   }
 
   /** The policy resource for `constraint`. */

@@ -8,13 +8,18 @@
  * Tenant stacks learn the folder ids from platform.yaml (`tenantFolders`, recorded from this stack's
  * `tenant_folders` output after its first deploy), never through a cross-stack reference, so a
  * tenant's plan never reads this stack's state.
+ *
+ * It reads the platform config only, never `environment.tenants`: given the same platform.yaml its
+ * JSON is byte-identical for 6 tenants or 10,000 (test/platform-independence), so onboarding,
+ * offboarding or handing over a tenant changes that tenant's stack and nothing else.
  */
 import { Construct } from 'constructs';
 import { Aspects, GcsBackend, LocalBackend, TerraformOutput, TerraformStack } from 'cdktf';
 import { GoogleProvider } from '@cdktf/provider-google/lib/provider';
-import { createsProject, type EnvironmentConfig, type ResolvedTenant } from '../config/loader';
+import type { EnvironmentConfig } from '../config/loader';
 import { JURISDICTIONS, jurisdictionRules, type Jurisdiction } from '../config/jurisdictions';
-import { auditLogProjectId, platformStackName, runtimeAccountIds, sharedProjectId } from '../config/naming';
+import { auditLogProjectId, platformStackName, sharedProjectId } from '../config/naming';
+import { platformContactDomains } from '../config/contact-domains';
 import { RequiredLabels } from '../constructs/required-labels';
 import { TenantProject } from '../constructs/tenant-project';
 import { group } from '../constructs/principal';
@@ -49,27 +54,19 @@ const SHARED_PROJECT_APIS = [
   'sts.googleapis.com',
 ] as const;
 
+/**
+ * What the platform stack may read of an environment: its name and platform.yaml, never its tenants.
+ * The type makes a read of `environment.tenants` here a compile error.
+ */
+export type PlatformEnvironment = Pick<EnvironmentConfig, 'name' | 'platform'>;
+
 export interface PlatformStackProps {
-  readonly environment: EnvironmentConfig;
+  readonly environment: PlatformEnvironment;
   /**
    * Where this stack's own state lives. `gcs` (default): the state bucket, prefix `stacks/platform-<env>`.
    * `local`: a local file, only for the first deployment, before the state bucket exists (docs/platform.md).
    */
   readonly stateBackend?: 'gcs' | 'local';
-}
-
-// ---------------------------------------------------------------------------------------------
-// Which tenants the platform serves, by purpose. Exported so the rules and tests use the same answer.
-// ---------------------------------------------------------------------------------------------
-
-/** Tenants whose project sits in one of our folders now: we created it, it is not handed over, and it is not removed. */
-export function tenantsInFolders(environment: EnvironmentConfig): ResolvedTenant[] {
-  return environment.tenants.filter(
-    (t) =>
-      createsProject(t) &&
-      t.lifecycle.state !== 'handed-over' &&
-      !(t.lifecycle.state === 'offboarding' && t.lifecycle.offboarding?.removalConfirmed),
-  );
 }
 
 /**
@@ -78,39 +75,8 @@ export function tenantsInFolders(environment: EnvironmentConfig): ResolvedTenant
  * sure EEA (RES-2) and the platform's own jurisdiction are among them, and the loader refuses a
  * tenant of any other; the tenant list never adds or removes a folder.
  */
-export function servedJurisdictions(environment: EnvironmentConfig): Jurisdiction[] {
+export function servedJurisdictions(environment: PlatformEnvironment): Jurisdiction[] {
   return JURISDICTIONS.filter((j) => environment.platform.jurisdictions.includes(j));
-}
-
-/**
- * Customer organizations admitted by domain-restricted sharing on a jurisdiction's folder (IAM-7):
- * those of its tenants in handover-prepare or handover-transfer, whose owner group must be granted
- * access to the project before it moves (HAND-1). Admission ends when the tenant is handed over.
- */
-export function handoverOrganizations(environment: EnvironmentConfig, jurisdiction: Jurisdiction): string[] {
-  const ids = environment.tenants
-    .filter((t) => t.jurisdiction === jurisdiction && createsProject(t))
-    .filter((t) => t.lifecycle.state === 'handover-prepare' || t.lifecycle.state === 'handover-transfer')
-    .map((t) => t.lifecycle.handover?.customerOrganizationId)
-    .filter((id): id is string => id !== undefined);
-  return [...new Set(ids)].sort();
-}
-
-function domainOf(email: string): string {
-  return email.split('@')[1].toLowerCase();
-}
-
-/** Essential-contact domains a folder admits: Smart Segments', and on a tenant folder its tenants' contacts'. */
-export function contactDomains(environment: EnvironmentConfig, jurisdiction?: Jurisdiction): string[] {
-  const p = environment.platform;
-  const domains = new Set([p.organization.domain, domainOf(p.contacts.security), domainOf(p.contacts.legal)]);
-  if (jurisdiction) {
-    for (const t of tenantsInFolders(environment).filter((x) => x.jurisdiction === jurisdiction)) {
-      domains.add(domainOf(t.contacts.security));
-      if (t.contacts.privacy) domains.add(domainOf(t.contacts.privacy));
-    }
-  }
-  return [...domains].sort();
 }
 
 /**
@@ -125,7 +91,7 @@ export function folderServiceAccounts(folderId: string): string {
 }
 
 export class PlatformStack extends TerraformStack {
-  readonly environment: EnvironmentConfig;
+  readonly environment: PlatformEnvironment;
   readonly folders: JurisdictionFolders;
   readonly sharedProject: TenantProject;
   readonly auditLogs: ReadonlyMap<Jurisdiction, CentralAuditLog>;
@@ -175,8 +141,10 @@ export class PlatformStack extends TerraformStack {
         new OrganizationPolicies(this, `policies-${key}`, {
           folderName: folder.name,
           jurisdiction: j,
-          organizationIds: [platform.organization.id, ...(jurisdiction ? handoverOrganizations(environment, jurisdiction) : [])],
-          contactDomains: contactDomains(environment, jurisdiction),
+          // IAM-7 and BRE-1 for Smart Segments' own identities and contacts; a tenant's handover
+          // organization and contact domains are admitted on its project (tenant stack).
+          organizationIds: [platform.organization.id],
+          contactDomains: platformContactDomains(platform),
         }),
       );
       loggingLocations.set(key, new LoggingLocation(this, `logging-location-${key}`, { folderId: folder.folderId, jurisdiction: j }));
@@ -240,9 +208,6 @@ export class PlatformStack extends TerraformStack {
         auditLog,
         securityEmail: platform.contacts.security,
         expectedIamChangers: [this.deployer.apply.email],
-        expectedSecretAccessors: tenantsInFolders(environment)
-          .filter((t) => t.jurisdiction === j)
-          .map((t) => ({ projectId: t.projectId, accountIds: runtimeAccountIds(t) })),
       });
       const labels = new RequiredLabels({ tenant: PLATFORM_TENANT_LABEL, environment: environment.name, 'data-residency': rules.residencyLabel });
       Aspects.of(auditLog).add(labels);

@@ -9,12 +9,14 @@ import { GoogleBetaProvider } from '@cdktf/provider-google-beta/lib/provider';
 import { createsProject, type EnvironmentConfig, type ResolvedTenant } from '../config/loader';
 import { jurisdictionRules } from '../config/jurisdictions';
 import { lifecycleProtection } from '../config/lifecycle';
-import { tenantStackName } from '../config/naming';
+import { runtimeAccountIds, tenantStackName } from '../config/naming';
 import { RequiredLabels } from '../constructs/required-labels';
 import { TenantProject } from '../constructs/tenant-project';
 import { LogRetention } from '../constructs/log-retention';
 import { DataAccessAuditLogs } from '../constructs/data-access-audit-logs';
 import { EssentialContacts } from '../constructs/essential-contacts';
+import { ProjectSecretAccessDetection } from '../constructs/project-secret-access-detection';
+import { HandoverAdmission } from '../constructs/handover-admission';
 import { TenantDataPlane } from '../constructs/tenant-data-plane';
 import { ProjectHandoff, handoffPhase } from '../constructs/project-handoff';
 import { releaseFromState } from '../constructs/state-release';
@@ -76,6 +78,14 @@ export class TenantStack extends TerraformStack {
       phase && handover
         ? new ProjectHandoff(this, 'handoff', { project: this.project, phase, customerOwnerGroup: handover.customerOwnerGroup })
         : undefined;
+    // IAM-7: the customer's organization is admitted on this project only, until release.
+    if (handoff && handover && phase !== 'release') {
+      new HandoverAdmission(this, 'handover-admission', {
+        project: this.project,
+        ownOrganizationId: platform.organization.id,
+        customerOrganizationId: handover.customerOrganizationId,
+      }).admit(handoff.customerOwnerGrant);
+    }
 
     // Project-wide settings only in a project we own; a customer's project keeps its own (HAND-2).
     const kept: Construct[] = [];
@@ -86,6 +96,12 @@ export class TenantStack extends TerraformStack {
         project: this.project,
         securityEmails: [tenant.contacts.security, platform.contacts.security],
         legalEmails: [tenant.contacts.privacy ?? tenant.contacts.security, platform.contacts.legal],
+      });
+      // BRE-1: another tenant's workload reading this project's secrets alerts the security contact.
+      new ProjectSecretAccessDetection(this, 'secret-access-detection', {
+        project: this.project,
+        accountIds: runtimeAccountIds(tenant),
+        securityEmail: platform.contacts.security,
       });
     }
 
@@ -107,6 +123,7 @@ export class TenantStack extends TerraformStack {
       ]);
       this.node.tryRemoveChild('data-plane');
       this.node.tryRemoveChild('essential-contacts');
+      this.node.tryRemoveChild('secret-access-detection');
     }
   }
 }

@@ -9,17 +9,12 @@ import { auditLogProjectId, runtimeAccountIds } from '../config/naming';
 import { isBasicRole, roleExists, rolePermissions } from '../compliance/iam-roles';
 import { dependsTransitivelyOn, walkStrings, type SynthesizedResource, type SynthesizedStack } from '../compliance/synthesized-stack';
 import { buildApp, stackNamesOf } from '../stacks/build-app';
-import {
-  PlatformStack,
-  contactDomains,
-  handoverOrganizations,
-  folderServiceAccounts,
-  servedJurisdictions,
-  tenantsInFolders,
-} from '../stacks/platform-stack';
+import { PlatformStack, folderServiceAccounts, servedJurisdictions } from '../stacks/platform-stack';
+import { platformContactDomains } from '../config/contact-domains';
+import { createsProject } from '../config/loader';
 import { GUARDRAIL_CONSTRAINTS, GITHUB_ACTIONS_ISSUER, OrganizationPolicies } from '../constructs/organization-policies';
 import { AUDIT_LOG_RETENTION_DAYS, CentralAuditLog } from '../constructs/central-audit-log';
-import { BreachDetection, MAX_METRIC_FILTER_LENGTH, breachFilters } from '../constructs/breach-detection';
+import { BreachDetection, MAX_METRIC_FILTER_LENGTH, TENANT_WORKLOAD_ACCOUNT_IDS, breachDetector, projectSecretAccessFilter, securityChannel } from '../constructs/breach-detection';
 import { APPLY_ROLES, CiDeployerIdentity, PLAN_ROLES } from '../constructs/ci-deployer-identity';
 import { TerraformStateBucket } from '../constructs/terraform-state-bucket';
 import { ContainerRegistry } from '../constructs/container-registry';
@@ -165,13 +160,10 @@ describe('RES-2: the EEA folder allows only in:eu-locations', () => {
     }
   });
 
-  it('essential contacts are limited to Smart Segments and the folder tenants domains', () => {
-    expect(allowedValues(policy(stack, tenantFolder('UK'), 'essentialcontacts.allowedContactDomains'))).toEqual([
-      '@smartsegments.example',
-      '@thamesbowl.example',
-    ]);
+  it("essential contacts on every folder are limited to Smart Segments' domains; tenants' are admitted on their projects", () => {
+    expect(allowedValues(policy(stack, tenantFolder('UK'), 'essentialcontacts.allowedContactDomains'))).toEqual(['@smartsegments.example']);
     expect(allowedValues(policy(stack, platformFolder(), 'essentialcontacts.allowedContactDomains'))).toEqual(['@smartsegments.example']);
-    expect(contactDomains(env, 'EEA')).toEqual(['brightwave.example', 'lisboaparque.example', 'smartsegments.example']);
+    expect(platformContactDomains(env.platform)).toEqual(['smartsegments.example']);
   });
 });
 
@@ -345,21 +337,12 @@ describe('IAM-7: domain-restricted sharing', () => {
       },
     });
 
-  it.each(['handover-prepare', 'handover-transfer'] as const)('during %s the tenant folder admits the customer organization too, and no other folder does', (state) => {
+  it.each(['handover-prepare', 'handover-transfer', 'handed-over'] as const)('during %s no folder admits the customer organization (its project does, in the tenant stack)', (state) => {
     const s = synthPlatform(withTenants([handover(state)]));
     const folderOf = (display: string) => `\${google_folder.${s.ofType('google_folder').find((f) => f.values.display_name === display)!.name}.name}`;
-    expect(principalSets(policy(s, folderOf('example-ch'), 'iam.managed.allowedPolicyMembers'))).toEqual([
-      ownOrganization,
-      '//cloudresourcemanager.googleapis.com/organizations/998877665544',
-    ]);
-    for (const other of ['example-eea', 'example-uk', 'example-au', 'example-platform']) {
-      expect(principalSets(policy(s, folderOf(other), 'iam.managed.allowedPolicyMembers'))).toEqual([ownOrganization]);
+    for (const folder of ['example-ch', 'example-eea', 'example-uk', 'example-au', 'example-platform']) {
+      expect(principalSets(policy(s, folderOf(folder), 'iam.managed.allowedPolicyMembers'))).toEqual([ownOrganization]);
     }
-  });
-
-  it('the admission ends once the project is handed over', () => {
-    expect(handoverOrganizations(withTenants([handover('handover-prepare')]), 'CH')).toEqual(['998877665544']);
-    expect(handoverOrganizations(withTenants([handover('handed-over')]), 'CH')).toEqual([]);
   });
 
   it('every member is a group, a service account, a sink writer identity, the accounts of a managed folder or this stack CI pool: never a person or the public', () => {
@@ -628,29 +611,26 @@ describe('BRE-1: breach detection reaches the security contact', () => {
     );
   });
 
-  it('a secret read alerts unless it is by a workload of the secret own tenant project', () => {
+  it('a secret read by a principal that is no tenant workload account alerts; the filter names no tenant', () => {
     const eea = filterOf('EEA', 'breach-unexpected-secret-access');
-    const brightwave = env.tenants.find((t) => t.id === 'brightwave-leisure')!;
-    expect(eea).toContain(
-      `(logName:"projects/ssx-brightwave-leisure/" AND protoPayload.authenticationInfo.principalEmail=~"^(${[...runtimeAccountIds(brightwave)].sort().join('|')})@ssx-brightwave-leisure[.]iam[.]gserviceaccount[.]com$")`,
+    expect(eea).toBe(
+      `protoPayload.serviceName="secretmanager.googleapis.com" AND protoPayload.methodName="google.cloud.secretmanager.v1.SecretManagerService.AccessSecretVersion" AND NOT protoPayload.authenticationInfo.principalEmail=~"^(${TENANT_WORKLOAD_ACCOUNT_IDS.join('|')})@[a-z0-9-]+[.]iam[.]gserviceaccount[.]com$"`,
     );
-    expect(eea).toContain('ssx-lisboa-parque');
-    // Other jurisdictions' tenants, and the customer's own project, are not expected readers here.
-    expect(eea).not.toContain('thames-bowl');
-    expect(eea).not.toContain('nordic-climb');
-    expect(filterOf('UK', 'breach-unexpected-secret-access')).toContain('ssx-thames-bowl');
-    expect(breachFilters({}).unexpectedSecretAccess).toBe(
-      'protoPayload.serviceName="secretmanager.googleapis.com" AND protoPayload.methodName="google.cloud.secretmanager.v1.SecretManagerService.AccessSecretVersion"',
-    );
+    for (const t of env.tenants) expect(eea).not.toContain(t.projectId);
+    for (const t of env.tenants) for (const id of runtimeAccountIds(t)) expect(TENANT_WORKLOAD_ACCOUNT_IDS).toContain(id);
+    expect(filterOf('UK', 'breach-unexpected-secret-access')).toBe(eea);
   });
 
-  it('refuses ids that would change the meaning of the filter, and filters over the Cloud Logging limit', () => {
+  it('refuses ids that would change the meaning of a tenant filter, and filters over the Cloud Logging limit', () => {
+    expect(() => projectSecretAccessFilter('p") OR ("', ['x'])).toThrow(/is not a project or service account id/);
+    expect(() => projectSecretAccessFilter('ssx-a', ['x|.*'])).toThrow(/is not a project or service account id/);
     const app = scratch();
+    const channel = securityChannel(app, 'p', 'security@smartsegments.example', []);
+    expect(() => breachDetector(app, 'long', 'x'.repeat(MAX_METRIC_FILTER_LENGTH + 1), { project: 'p', channel, dependsOn: [] }, { title: 't', what: 'w', check: 'c', entries: 'e' })).toThrow(
+      new RegExp(`over Cloud Logging's ${MAX_METRIC_FILTER_LENGTH}`),
+    );
     const auditLog = new CentralAuditLog(app, 'a', auditLogProps(app));
-    const base = { auditLog, securityEmail: 'security@smartsegments.example' };
-    expect(() => new BreachDetection(app, 'b1', { ...base, expectedSecretAccessors: [{ projectId: 'p") OR ("', accountIds: ['x'] }] })).toThrow(/is not a project or service account id/);
-    const many = Array.from({ length: 120 }, (_, i) => ({ projectId: `ssx-tenant-number-${i}`, accountIds: ['ingest-webhook', 'conversion-relay', 'mcp-endpoint'] }));
-    expect(() => new BreachDetection(app, 'b2', { ...base, expectedSecretAccessors: many })).toThrow(new RegExp(`over Cloud Logging's ${MAX_METRIC_FILTER_LENGTH}`));
+    expect(() => new BreachDetection(app, 'b1', { auditLog, securityEmail: 'not-an-email' })).toThrow(/is not an email address/);
   });
 
   it('security notices for every managed folder reach the security and legal contacts', () => {
@@ -676,7 +656,7 @@ describe('container registry', () => {
     expect(readers.every((r) => r.values.role === 'roles/artifactregistry.reader')).toBe(true);
     expect(readers.map((r) => r.values.member).sort()).toEqual(inUse.map((j) => folderServiceAccounts(tenantFolder(j, 'folder_id'))).sort());
     // Every runtime account of every tenant served lives in a project of one of those folders.
-    for (const t of tenantsInFolders(env)) {
+    for (const t of env.tenants.filter((x) => createsProject(x) && x.lifecycle.state !== 'handed-over')) {
       expect(runtimeAccountIds(t).length).toBeGreaterThan(0);
       expect(readers.map((r) => r.values.member)).toContain(folderServiceAccounts(tenantFolder(t.jurisdiction, 'folder_id')));
     }

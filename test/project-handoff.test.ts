@@ -30,7 +30,13 @@ describe('HAND-1: phased customer takeover', () => {
     const stack = synthTenant(takeoverTenant('handover-prepare'));
     const owners = stack.ofType('google_project_iam_member').filter((m) => m.values.role === 'roles/owner');
     expect(owners.map((o) => o.values)).toEqual([
-      { project: 'takeover-dwh', role: 'roles/owner', member: 'group:gcp-owners@customer.example', depends_on: ['google_project.project_22F52B9F'] },
+      {
+        project: 'takeover-dwh',
+        role: 'roles/owner',
+        member: 'group:gcp-owners@customer.example',
+        // The grant waits for the project and for the project's admission of the customer's organization (IAM-7).
+        depends_on: ['google_project.project_22F52B9F', 'google_org_policy_policy.handover-admission_allowed-policy-members_04D93AC1'],
+      },
     ]);
     expect(stack.ofType('google_project')[0].values).toMatchObject({
       folder_id: 'folders/100000000001',

@@ -1,7 +1,9 @@
 /**
  * IAM-7 (DPA Annex II 2): domain-restricted sharing. Every tenant jurisdiction folder (or the
- * organization) restricts who may be granted roles to Smart Segments' own organization and, for a
- * tenant in handover, that customer's, and nothing else. Two forms are accepted:
+ * organization) restricts who may be granted roles to Smart Segments' own organization, and nothing
+ * else, whatever the tenants. A tenant in handover-prepare or handover-transfer admits its customer's
+ * organization on its own project only (HandoverAdmission in the tenant stack): the project's policy
+ * must exist and name exactly both organizations. Two forms are accepted:
  *
  * - the managed constraint `iam.managed.allowedPolicyMembers`, enforced, whose `allowedPrincipalSets`
  *   are those organizations' principal sets and whose `allowedMemberSubjects` name only Google service
@@ -9,15 +11,18 @@
  *   the legacy constraint may then allow all on the same resource, since the managed one restricts;
  * - the legacy constraint `iam.allowedPolicyMemberDomains` listing exactly those directories.
  */
-import type { ResolvedTenant } from '../../config/loader';
+import { createsProject, type ResolvedTenant } from '../../config/loader';
 import { listParameter, orgPoliciesOf, type OrgPolicy } from '../org-policies';
 import { STACK_ADDRESS, compliant, defineRule, nonCompliant, notApplicable, type Finding } from '../rule';
-import { handoverDirectory, tenantFolderJurisdictions } from '../scope';
+import { handoverDirectory, handoverOwnerGroup, tenantFolderJurisdictions } from '../scope';
+import { dependsTransitivelyOn } from '../synthesized-stack';
 
 const LEGACY = 'iam.allowedPolicyMemberDomains';
 const MANAGED = 'iam.managed.allowedPolicyMembers';
 
 const HANDOVER_STATES = new Set(['handover-prepare', 'handover-transfer', 'handed-over']);
+/** While the project is still ours and the customer's owner group is being granted it (HAND-1). */
+const ADMITTING_STATES = new Set(['handover-prepare', 'handover-transfer']);
 
 /** The principal set of an organization's identities, as the managed constraint names it. */
 const organizationSet = (id: string) => `//cloudresourcemanager.googleapis.com/organizations/${id}`;
@@ -36,7 +41,8 @@ export const iam7DomainRestrictedSharing = defineRule({
     "Only Smart Segments' organization (and a customer's during its handover) may be granted roles, through iam.managed.allowedPolicyMembers or the legacy iam.allowedPolicyMemberDomains.",
   appliesTo: ['platform', 'tenant'],
   check(ctx) {
-    const scope = ctx.tenant ? [ctx.tenant] : ctx.tenants;
+    // The platform's folders admit no customer: a handover is admitted on the tenant's own project.
+    const scope = ctx.tenant ? [ctx.tenant] : [];
     const ownDirectory = ctx.environment.platform.organization.directoryCustomerId;
     const handoverDirectories = scope.map(handoverDirectory).filter((d): d is string => d !== undefined);
     const admittedDirectories = new Set([ownDirectory, ...handoverDirectories]);
@@ -49,6 +55,10 @@ export const iam7DomainRestrictedSharing = defineRule({
     const inHandover = handoverSets.length > 0 || handoverDirectories.length > 0;
     const whom = `Smart Segments' organization${inHandover ? ' and the organizations of customers in handover' : ''}`;
 
+    // A tenant in handover whose project is still ours must admit its customer's organization there.
+    const admitting = ctx.tenant && createsProject(ctx.tenant) && ADMITTING_STATES.has(ctx.tenant.lifecycle.state) ? ctx.tenant : undefined;
+    const requiredOnProject = admitting ? [ownSet, ...handoverSets] : [];
+
     const all = orgPoliciesOf(ctx);
     const managed = all.filter((p) => p.constraint === MANAGED);
     const legacy = all.filter((p) => p.constraint === LEGACY);
@@ -59,7 +69,16 @@ export const iam7DomainRestrictedSharing = defineRule({
       const unreadable = p.unreadableParameters;
       const extraSets = sets.filter((s) => !admittedSets.has(s));
       const extraSubjects = subjects.filter((s) => !SERVICE_AGENT.test(s));
-      if (p.enforced !== true || p.conditional || unreadable || !sets.includes(ownSet) || extraSets.length > 0 || extraSubjects.length > 0) {
+      const missingSets = p.parentKind === 'project' ? requiredOnProject.filter((x) => !sets.includes(x)) : [];
+      if (
+        p.enforced !== true ||
+        p.conditional ||
+        unreadable ||
+        !sets.includes(ownSet) ||
+        missingSets.length > 0 ||
+        extraSets.length > 0 ||
+        extraSubjects.length > 0
+      ) {
         const what =
           p.enforced !== true
             ? 'is not enforced'
@@ -67,7 +86,7 @@ export const iam7DomainRestrictedSharing = defineRule({
               ? 'is enforced only under a condition'
               : unreadable
                 ? 'has parameters that are not readable JSON'
-                : `admits principal sets ${JSON.stringify(sets)}${extraSubjects.length ? ` and members ${JSON.stringify(extraSubjects)}` : ''}`;
+                : `admits principal sets ${JSON.stringify(sets)}${missingSets.length ? `, without ${missingSets.join(', ')}` : ''}${extraSubjects.length ? ` and members ${JSON.stringify(extraSubjects)}` : ''}`;
         return nonCompliant(
           p.address,
           `${MANAGED} on ${where} ${what}.`,
@@ -108,8 +127,36 @@ export const iam7DomainRestrictedSharing = defineRule({
 
     const policies = [...managed, ...legacy];
     if (ctx.kind === 'tenant') {
-      if (policies.length === 0) return [notApplicable('domain-restricted sharing is set on the folders by the platform stack')];
-      return [...new Set(policies.map((p) => p.parent))].flatMap((parent) => judgeParent(parent, parent));
+      const findings: Finding[] = [];
+      const project = admitting ? `projects/${admitting.projectId}` : undefined;
+      if (project && !managed.some((p) => p.parent === project)) {
+        findings.push(
+          nonCompliant(
+            STACK_ADDRESS,
+            `${admitting!.id} is in ${admitting!.lifecycle.state}, but ${project} has no ${MANAGED} admitting its customer's organization; the folder admits only Smart Segments', so the customer's owner group is refused.`,
+            `set ${MANAGED} on ${project} with allowedPrincipalSets ${requiredOnProject.join(', ')} (HandoverAdmission), never on the folder.`,
+          ),
+        );
+      }
+      // The customer's owner grant must wait for the project's admission, or the first apply can be refused.
+      const owner = handoverOwnerGroup(admitting);
+      const admission = managed.filter((p) => p.parent === project);
+      if (owner && admission.length > 0) {
+        for (const g of ctx.stack.resources.filter((r) => /_iam_(member|binding)$/.test(r.type) && [r.values.member, ...((r.values.members as unknown[]) ?? [])].includes(`group:${owner}`))) {
+          const missing = admission.filter((p) => !dependsTransitivelyOn(ctx.stack, g, p.address));
+          findings.push(
+            missing.length > 0
+              ? nonCompliant(
+                  g.address,
+                  `grants the customer's group ${owner} without waiting for ${missing.map((p) => p.address).join(', ')}, which admits its organization on ${project}; on the first apply the folder's policy may still refuse it.`,
+                  'make the grant depend on the project policy (HandoverAdmission.admit).',
+                )
+              : compliant(g.address, `the grant to ${owner} waits for ${project}'s admission of its organization`),
+          );
+        }
+      }
+      if (policies.length === 0 && findings.length === 0) return [notApplicable('domain-restricted sharing is set on the folders by the platform stack')];
+      return [...findings, ...[...new Set(policies.map((p) => p.parent))].flatMap((parent) => judgeParent(parent, parent))];
     }
     const findings: Finding[] = [];
     const judged = new Set<string>();
