@@ -155,9 +155,15 @@ function runInWorkers(jobs: readonly SynthesisJob[], count: number, onResult: (r
       for (const c of children) c.kill();
       reject(e);
     };
+    const released = new Set<ChildProcess>();
+    const release = (child: ChildProcess) => {
+      if (released.has(child)) return;
+      released.add(child);
+      child.send({ done: true });
+    };
     const feed = (child: ChildProcess) => {
       if (next < jobs.length) child.send({ job: jobs[next++] });
-      else child.send({ done: true });
+      else release(child);
     };
     for (let i = 0; i < count; i++) {
       const child = fork(file, [], { execArgv, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
@@ -172,12 +178,12 @@ function runInWorkers(jobs: readonly SynthesisJob[], count: number, onResult: (r
         onResult(message.result!);
         finished++;
         if (finished === jobs.length) {
-          for (const c of children) c.send({ done: true });
+          for (const c of children) release(c);
           resolve();
         } else feed(child);
       });
       child.on('exit', (code, signal) => {
-        if (finished < jobs.length) fail(new Error(`synthesis worker stopped (${signal ?? `exit code ${code}`}) before finishing its stacks`));
+        if (!released.has(child)) fail(new Error(`synthesis worker stopped (${signal ?? `exit code ${code}`}) before finishing its stacks`));
       });
       feed(child);
     }
