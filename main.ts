@@ -6,6 +6,7 @@
  * scripts' tests use a temporary copy); `CDKTF_OUTDIR` names the output folder (the cdktf CLI sets it).
  * Invalid config, or a stack that breaks a control of either pack, stops here and nothing is written.
  */
+import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { ConfigError } from './config/config-error';
@@ -33,7 +34,8 @@ export const SYNTH_SPEC: CommandSpec = {
   ],
   footer:
     'Environment: STACKS (comma-separated stack names), ENVIRONMENTS_DIR (default environments/), CDKTF_OUTDIR\n' +
-    '(default cdktf.out), PLATFORM_STATE_BACKEND=local (first deployment of a platform stack only).\n' +
+    '(default cdktf.out), PLATFORM_STATE_BACKEND=local (first deployment of a platform stack only), SYNTH_USAGE_FILE\n' +
+    '(write CPU time, peak memory and stacks as JSON there; npm run bench uses it).\n' +
     'Exit status: 0 written; 1 invalid config or a violation (nothing written); 2 invalid flags.',
 };
 
@@ -67,6 +69,10 @@ export async function main(argv: readonly string[], io: Io = processIo): Promise
       workers,
       onStack: quiet ? undefined : (s) => io.out(`wrote ${s.name}: ${s.resources} resources, ${(s.bytes / 1024).toFixed(0)} KiB`),
     });
+    // npm run bench reads this process's and its workers' CPU time and peak memory from here.
+    if (process.env.SYNTH_USAGE_FILE) {
+      fs.writeFileSync(process.env.SYNTH_USAGE_FILE, JSON.stringify({ main: process.resourceUsage(), workers: summary.workerUsage, stacks: summary.stacks }));
+    }
     const resources = summary.stacks.reduce((n, s) => n + s.resources, 0);
     const bytes = summary.stacks.reduce((n, s) => n + s.bytes, 0);
     io.out(

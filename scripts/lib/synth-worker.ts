@@ -6,7 +6,8 @@ import { runJob, type SynthesisJob } from './synthesis';
 
 process.on('message', (message: { job?: SynthesisJob; done?: boolean }) => {
   if (message.done) {
-    process.disconnect();
+    // The parent adds this process's CPU time and peak memory to its own (npm run bench reports them).
+    process.send!({ usage: process.resourceUsage() }, () => process.disconnect());
     return;
   }
   try {

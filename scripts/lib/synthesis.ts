@@ -67,6 +67,8 @@ export interface SynthesisSummary {
   /** The stacks written, in the order they finished. */
   readonly stacks: readonly StackSummary[];
   readonly seconds: number;
+  /** Resource usage of each worker process at its exit (empty when everything ran in this process). */
+  readonly workerUsage: readonly NodeJS.ResourceUsage[];
 }
 
 /** One unit of work: some stacks synthesized by one App into their own folder, then checked. */
@@ -142,11 +144,17 @@ function workerCommand(): { file: string; execArgv: string[] } {
 }
 
 /** Runs jobs in `count` worker processes, handing each worker the next job when it finishes one. */
-function runInWorkers(jobs: readonly SynthesisJob[], count: number, onResult: (result: JobResult) => void): Promise<void> {
+function runInWorkers(
+  jobs: readonly SynthesisJob[],
+  count: number,
+  onResult: (result: JobResult) => void,
+  usage: NodeJS.ResourceUsage[],
+): Promise<void> {
   const { file, execArgv } = workerCommand();
   let next = 0;
   let finished = 0;
   const children: ChildProcess[] = [];
+  const exits: Promise<void>[] = [];
   return new Promise<void>((resolve, reject) => {
     let failed = false;
     const fail = (e: Error) => {
@@ -168,7 +176,13 @@ function runInWorkers(jobs: readonly SynthesisJob[], count: number, onResult: (r
     for (let i = 0; i < count; i++) {
       const child = fork(file, [], { execArgv, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
       children.push(child);
-      child.on('message', (message: { result?: JobResult; error?: { name: string; message: string; problems?: unknown } }) => {
+      const exited = new Promise<void>((done) => child.on('exit', () => done()));
+      exits.push(exited);
+      child.on('message', (message: { result?: JobResult; usage?: NodeJS.ResourceUsage; error?: { name: string; message: string } }) => {
+        if (message.usage) {
+          usage.push(message.usage);
+          return;
+        }
         if (message.error) {
           const e = new Error(message.error.message);
           e.name = message.error.name;
@@ -179,7 +193,7 @@ function runInWorkers(jobs: readonly SynthesisJob[], count: number, onResult: (r
         finished++;
         if (finished === jobs.length) {
           for (const c of children) release(c);
-          resolve();
+          void Promise.all(exits).then(() => resolve());
         } else feed(child);
       });
       child.on('exit', (code, signal) => {
@@ -234,6 +248,7 @@ export async function synthesizeStacks(options: SynthesisOptions = {}): Promise<
   try {
     const summaries: StackSummary[] = [];
     const violations: Violation[] = [];
+    const workerUsage: NodeJS.ResourceUsage[] = [];
     const collect = (result: JobResult) => {
       violations.push(...result.violations);
       for (const s of result.stacks) {
@@ -275,7 +290,7 @@ export async function synthesizeStacks(options: SynthesisOptions = {}): Promise<
     checkedJobs.push(...tenantJobs);
     const workers = options.customize ? 1 : Math.min(Math.max(1, options.workers ?? os.availableParallelism()), tenantJobs.length);
     if (workers <= 1) for (const job of tenantJobs) collect(runJob(job, options.customize));
-    else await runInWorkers(tenantJobs, workers, collect);
+    else await runInWorkers(tenantJobs, workers, collect, workerUsage);
 
     if (violations.length > 0) throw new ComplianceError(violations);
 
@@ -283,7 +298,7 @@ export async function synthesizeStacks(options: SynthesisOptions = {}): Promise<
     mergeParts(checkedJobs, final);
     if (partial) installStacks(final, outdir, selected);
     else replaceOutput(final, outdir);
-    return { outdir, stacks: summaries, seconds: Number(process.hrtime.bigint() - started) / 1e9 };
+    return { outdir, stacks: summaries, seconds: Number(process.hrtime.bigint() - started) / 1e9, workerUsage };
   } finally {
     fs.rmSync(staging, { recursive: true, force: true });
   }
