@@ -13,19 +13,21 @@
  * batches run in worker processes (scripts/lib/synth-worker.ts), each building and checking its own
  * stacks. Platform stacks are synthesized first in this process: the deployability pack checks every
  * tenant stack against its environment's platform stack, which is therefore synthesized (and read
- * from disk) even when STACKS or the shard names only tenants; it is then not promoted.
+ * from disk) even when STACKS or the shard names only tenants; it is then not promoted, and kept in a
+ * cache keyed by all its inputs (scripts/lib/platform-cache.ts) for the next such run.
  */
 import { fork, type ChildProcess } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import type { App } from 'cdktf';
-import type { EnvironmentConfig } from '../../config/loader';
+import { DEFAULT_ENVIRONMENTS_DIR, type EnvironmentConfig } from '../../config/loader';
 import { platformStackName } from '../../config/naming';
 import { ComplianceError, type Violation } from '../../compliance/engine';
 import { checkSynthesizedStacks } from '../../compliance/synth-gate';
 import type { SynthesizedStack } from '../../compliance/synthesized-stack';
 import { assertKnownStacks, buildApp, loadEnvironments, platformStateBackendFromEnv, stackNamesOf } from '../../stacks/build-app';
+import { cachedPlatformStack, platformCacheKey, storePlatformStack } from './platform-cache';
 import { stacksOfShard, type Shard } from './shard';
 import { installStacks, makeStagingDirFor, readManifest, readOutputStack, replaceOutput, stableJson, stackFile, type ManifestStackEntry } from './synth-output';
 import { withoutTokenStackTraces } from './token-stack-traces';
@@ -238,6 +240,7 @@ export async function synthesizeStacks(options: SynthesisOptions = {}): Promise<
   if (options.shard) selected = stacksOfShard(selected, options.shard, (n) => platformNames.has(n));
   const partial = wanted !== undefined || options.shard !== undefined;
   const chosen = new Set(selected);
+  const environmentsDir = options.environmentsDir ?? DEFAULT_ENVIRONMENTS_DIR;
   const base = {
     environmentsDir: options.environmentsDir,
     environment: options.environment,
@@ -270,12 +273,21 @@ export async function synthesizeStacks(options: SynthesisOptions = {}): Promise<
       collect(runJob(job, options.customize));
       checkedJobs.push(job);
     }
-    if (platformsForChecks.length > 0) {
-      const job: SynthesisJob = { ...base, stacks: platformsForChecks, outdir: path.join(staging, 'platform-for-checks'), platformFiles: {}, check: false };
+    // A platform stack only needed for the checks comes from the cache when its inputs are unchanged.
+    const cacheKeys = new Map(involved.map((e) => [e.name, platformCacheKey(path.join(environmentsDir, e.name), base.platformStateBackend)]));
+    const uncached: string[] = [];
+    for (const env of involved.filter((e) => platformsForChecks.includes(platformStackName(e.name)))) {
+      const cached = cachedPlatformStack(cacheKeys.get(env.name)!, platformStackName(env.name));
+      if (cached) platformFiles[env.name] = cached;
+      else uncached.push(platformStackName(env.name));
+    }
+    if (uncached.length > 0) {
+      const job: SynthesisJob = { ...base, stacks: uncached, outdir: path.join(staging, 'platform-for-checks'), platformFiles: {}, check: false };
       runJob(job);
-      for (const name of platformsForChecks) {
+      for (const name of uncached) {
         const env = involved.find((e) => platformStackName(e.name) === name)!;
         platformFiles[env.name] = stackFile(job.outdir, name);
+        storePlatformStack(cacheKeys.get(env.name)!, name, platformFiles[env.name]);
       }
     }
 
@@ -293,6 +305,10 @@ export async function synthesizeStacks(options: SynthesisOptions = {}): Promise<
     else await runInWorkers(tenantJobs, workers, collect, workerUsage);
 
     if (violations.length > 0) throw new ComplianceError(violations);
+    for (const name of platformsChecked) {
+      const env = involved.find((e) => platformStackName(e.name) === name)!;
+      storePlatformStack(cacheKeys.get(env.name)!, name, platformFiles[env.name]);
+    }
 
     const final = path.join(staging, 'out');
     mergeParts(checkedJobs, final);
