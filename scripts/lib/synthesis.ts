@@ -248,6 +248,8 @@ export async function synthesizeStacks(options: SynthesisOptions = {}): Promise<
   };
 
   const staging = makeStagingDirFor(outdir);
+  // Synthesis is synchronous, so a signal handler would only run after it: Ctrl-C keeps killing the
+  // process at once, and may leave this folder behind (git-ignored; the output itself is untouched).
   try {
     const summaries: StackSummary[] = [];
     const violations: Violation[] = [];
