@@ -9,6 +9,7 @@
  * reports that judge a construct tree without writing it; they run cdktf's own aspect invocation.
  */
 import { TerraformStack, type App } from 'cdktf';
+// cdktf's own aspect invocation, the one app.synth() runs (exported by its module, not by the package root).
 import { invokeAspects } from 'cdktf/lib/synthesize/synthesizer';
 import type { EnvironmentConfig } from '../config/loader';
 import { platformStackName } from '../config/naming';

@@ -25,7 +25,7 @@ import { DEFAULT_ENVIRONMENTS_DIR, type EnvironmentConfig } from '../../config/l
 import { platformStackName } from '../../config/naming';
 import { ComplianceError, type Violation } from '../../compliance/engine';
 import { checkSynthesizedStacks } from '../../compliance/synth-gate';
-import type { SynthesizedStack } from '../../compliance/synthesized-stack';
+import { SynthesizedStack } from '../../compliance/synthesized-stack';
 import { assertKnownStacks, buildApp, loadEnvironments, platformStateBackendFromEnv, stackNamesOf } from '../../stacks/build-app';
 import { cachedPlatformStack, platformCacheKey, storePlatformStack } from './platform-cache';
 import { stacksOfShard, type Shard } from './shard';
@@ -104,10 +104,11 @@ function environmentsOf(job: Pick<SynthesisJob, 'environmentsDir' | 'environment
 }
 
 const platformStacks = new Map<string, SynthesizedStack>();
+/** A platform stack's cdk.tf.json (`.../stacks/<name>/cdk.tf.json`), parsed once per process. */
 function platformStackFrom(file: string): SynthesizedStack {
   let stack = platformStacks.get(file);
   if (!stack) {
-    stack = readOutputStack(path.dirname(path.dirname(path.dirname(file))), path.basename(path.dirname(file))).stack;
+    stack = SynthesizedStack.parse(path.basename(path.dirname(file)), fs.readFileSync(file, 'utf8'));
     platformStacks.set(file, stack);
   }
   return stack;
