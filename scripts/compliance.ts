@@ -1,24 +1,28 @@
 /**
- * `npm run compliance -- --env <env>`: synthesizes the environment, runs the DPA rule pack on every
- * stack and writes reports/compliance-<env>.md and .json (both or neither). Exits 1 when a control
- * fails, 2 on bad flags or config (nothing written). See docs/compliance.md.
+ * `npm run compliance -- --env <env> [--synth-dir <dir>]`: synthesizes the environment in memory (or
+ * reads the output already synthesized in <dir>), runs the DPA rule pack and the deployability pack on
+ * every stack and writes reports/compliance-<env>.md and .json (both or neither). Exits 1 when a
+ * control or a deployability check fails, 2 on bad flags, config or synth dir (nothing written).
+ * See docs/compliance.md.
  */
 import { loadControlCatalogue } from '../compliance/controls';
+import { formatViolation } from '../compliance/engine';
 import { buildComplianceReport, renderComplianceJson, renderComplianceMarkdown } from '../compliance/report/compliance-report';
 import { indexTests } from '../compliance/report/test-index';
 import { EXIT_FAILED, EXIT_OK, processIo, readCommandLine, runCli, type CommandSpec, type Io } from './lib/cli';
-import { evaluateReportTarget, reportCommandFlags } from './lib/report-command';
+import { evaluateReportTarget, reportCommandFlags, SYNTH_DIR_FLAG } from './lib/report-command';
 import { writeReportPair } from './lib/report-output';
 import { REPO_ROOT } from './lib/synth';
 
 export const COMPLIANCE_SPEC: CommandSpec = {
-  usage: ['npm run compliance -- --env <env> [--out-dir <dir>] [--environments-dir <dir>]'],
+  usage: ['npm run compliance -- --env <env> [--synth-dir <dir>] [--out-dir <dir>] [--environments-dir <dir>]'],
   summary:
     'Checks every stack of an environment against the DPA control catalogue (docs/controls.md) and writes\n' +
     'the compliance report: reports/compliance-<env>.md (for people) and .json (for tools).',
-  flags: reportCommandFlags('the report'),
+  flags: [...reportCommandFlags('the report'), SYNTH_DIR_FLAG],
   footer:
-    'Exit status: 0 no control fails; 1 a control fails (the report says which and how to fix it); 2 invalid flags or config (nothing written).',
+    'Exit status: 0 no control fails; 1 a control or a deployability check fails (the report and the errors say which\n' +
+    'and how to fix it); 2 invalid flags, config or --synth-dir (nothing written).',
 };
 
 export function main(argv: readonly string[], io: Io = processIo): number {
@@ -26,7 +30,7 @@ export function main(argv: readonly string[], io: Io = processIo): number {
   if ('exitCode' in commandLine) return commandLine.exitCode;
   const target = evaluateReportTarget(commandLine.values, io);
   if (typeof target === 'number') return target;
-  const { env, outDir, evaluation } = target;
+  const { env, outDir, evaluation, deployEvaluations } = target;
   const catalogue = loadControlCatalogue();
   const report = buildComplianceReport({
     ...evaluation,
@@ -47,12 +51,16 @@ export function main(argv: readonly string[], io: Io = processIo): number {
   );
   if (!written) return EXIT_FAILED;
   const failed = report.controls.filter((x) => x.status === 'fail');
+  const deployViolations = deployEvaluations.flatMap((e) => e.violations);
   if (failed.length > 0) {
     io.err(`Failing controls: ${failed.map((x) => x.id).join(', ')}`);
     for (const v of report.violations) io.err(`  - [${v.stack}] ${v.address}: ${v.ruleId}: ${v.problem}`);
-    return EXIT_FAILED;
   }
-  return EXIT_OK;
+  if (deployViolations.length > 0) {
+    io.err(`Failing deployability checks (docs/deployability.md): ${[...new Set(deployViolations.map((v) => v.control))].join(', ')}`);
+    for (const v of deployViolations) io.err(`  - ${formatViolation(v)}`);
+  }
+  return failed.length > 0 || deployViolations.length > 0 ? EXIT_FAILED : EXIT_OK;
 }
 
 if (require.main === module) runCli((argv) => main(argv));

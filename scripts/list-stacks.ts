@@ -1,6 +1,6 @@
 /**
  * Prints the stack names of one environment, platform first, one per line, for CI to pass to
- * `cdktf diff` / `cdktf deploy`:  node -r ts-node/register/transpile-only scripts/list-stacks.ts --env prod
+ * `cdktf diff` / `cdktf deploy`:  node -r ./scripts/register.js scripts/list-stacks.ts --env prod
  */
 import { parseArgs } from 'util';
 import { ConfigError } from '../config/config-error';

@@ -1,7 +1,8 @@
 /**
  * Builds the one cdktf App from config: a PlatformStack per environment and a TenantStack per
  * tenant. `stacks` limits the build to the named stacks (the STACKS variable), so onboarding one
- * tenant does not synthesize all of them.
+ * tenant does not synthesize all of them. Building writes nothing but the empty output folder cdktf's
+ * App creates; synthesis, both check packs and promotion are scripts/lib/synthesis.ts.
  */
 import { App } from 'cdktf';
 import { ConfigError } from '../config/config-error';
@@ -9,8 +10,6 @@ import { loadAllEnvironments, loadEnvironment, type EnvironmentConfig } from '..
 import { platformStackName, tenantStackName } from '../config/naming';
 import { PlatformStack } from './platform-stack';
 import { TenantStack } from './tenant-stack';
-import { guardSynthesis, synthesizeStack, type PlatformStackSource } from '../compliance/synth-gate';
-import type { SynthesizedStack } from '../compliance/synthesized-stack';
 
 export interface BuildAppOptions {
   /** Folder holding one sub-folder per environment. Default: the repository's environments/. */
@@ -23,6 +22,35 @@ export interface BuildAppOptions {
   readonly outdir?: string;
   /** Where the platform stack keeps its state. Default: `local` when PLATFORM_STATE_BACKEND=local (first deployment only), else `gcs`. */
   readonly platformStateBackend?: 'gcs' | 'local';
+  /** Environments already loaded (the synthesis pipeline loads them once per process); otherwise read from environmentsDir. */
+  readonly loaded?: readonly EnvironmentConfig[];
+}
+
+/** The environments the options name: one (`environment`) or every one under `environmentsDir`. */
+export function loadEnvironments(options: Pick<BuildAppOptions, 'environmentsDir' | 'environment'> = {}): EnvironmentConfig[] {
+  return options.environment
+    ? [loadEnvironment(options.environment, { environmentsDir: options.environmentsDir })]
+    : loadAllEnvironments(options.environmentsDir);
+}
+
+/** Default for BuildAppOptions.platformStateBackend. */
+export function platformStateBackendFromEnv(): 'gcs' | 'local' {
+  return process.env.PLATFORM_STATE_BACKEND === 'local' ? 'local' : 'gcs';
+}
+
+/** Refuses stack names no environment synthesizes, naming the known ones (STACKS is the user's input). */
+export function assertKnownStacks(environments: readonly EnvironmentConfig[], wanted: Iterable<string>): void {
+  const known = new Set(stackNamesOf(environments));
+  const unknown = [...wanted].filter((s) => !known.has(s));
+  if (unknown.length > 0) {
+    throw new ConfigError([
+      {
+        file: 'STACKS',
+        field: unknown.join(', '),
+        message: `STACKS names unknown stack(s): ${unknown.join(', ')}; known stacks: ${[...known].sort().join(', ')}`,
+      },
+    ]);
+  }
 }
 
 /** Parses a comma-separated STACKS value into names; empty means every stack. */
@@ -44,25 +72,11 @@ export function stackNamesOf(environments: readonly EnvironmentConfig[]): string
 }
 
 export function buildApp(options: BuildAppOptions = {}): App {
-  const environments = options.environment
-    ? [loadEnvironment(options.environment, { environmentsDir: options.environmentsDir })]
-    : loadAllEnvironments(options.environmentsDir);
+  const environments = options.loaded ?? loadEnvironments(options);
   const wanted = options.stacks ? new Set(options.stacks) : undefined;
-  if (wanted) {
-    const known = new Set(stackNamesOf(environments));
-    const unknown = [...wanted].filter((s) => !known.has(s));
-    if (unknown.length > 0) {
-      throw new ConfigError([
-        {
-          file: 'STACKS',
-          field: unknown.join(', '),
-          message: `STACKS names unknown stack(s): ${unknown.join(', ')}; known stacks: ${[...known].sort().join(', ')}`,
-        },
-      ]);
-    }
-  }
+  if (wanted) assertKnownStacks(environments, wanted);
   const app = new App({ outdir: options.outdir, skipValidation: false });
-  const platformStateBackend = options.platformStateBackend ?? (process.env.PLATFORM_STATE_BACKEND === 'local' ? 'local' : 'gcs');
+  const platformStateBackend = options.platformStateBackend ?? platformStateBackendFromEnv();
   for (const environment of environments) {
     if (!wanted || wanted.has(platformStackName(environment.name))) {
       new PlatformStack(app, { environment, stateBackend: platformStateBackend });
@@ -72,26 +86,5 @@ export function buildApp(options: BuildAppOptions = {}): App {
       new TenantStack(app, { environment, tenant });
     }
   }
-  // Both check packs judge every stack before anything is written (compliance/synth-gate.ts).
-  guardSynthesis(app, environments, { platformStackOf: platformStackInMemory(app.outdir, platformStateBackend) });
   return app;
-}
-
-/**
- * The deployability pack reads the environment's platform stack (the identities that plan and apply
- * every stack) even when STACKS names only tenant stacks: build it in an App of its own, synthesized
- * in memory only (never written), once per environment and only when asked.
- */
-function platformStackInMemory(outdir: string, stateBackend: 'gcs' | 'local'): PlatformStackSource {
-  const built = new Map<string, SynthesizedStack>();
-  return (environment) => {
-    let stack = built.get(environment.name);
-    if (!stack) {
-      // Same outdir as the real app, which already exists: constructing an App writes nothing else.
-      const scratch = new App({ outdir, skipValidation: true });
-      stack = synthesizeStack(new PlatformStack(scratch, { environment, stateBackend }));
-      built.set(environment.name, stack);
-    }
-    return stack;
-  };
 }

@@ -4,7 +4,11 @@
  */
 import { ConfigError } from '../../config/config-error';
 import { evaluateEnvironment, type EnvironmentEvaluation } from '../../compliance/report/evaluate-environment';
+import type { DeployEvaluation } from '../../compliance/deployability/pack';
+import { evaluateDeployabilityOf } from '../../compliance/synth-gate';
 import { EXIT_USAGE, stringFlag, type FlagSpec, type FlagValues, type Io } from './cli';
+import { evaluateSynthesizedOutput, SYNTH_DIR_FLAG_NAME } from './evaluate-output';
+import { SynthOutputError } from './synth-output';
 import { environmentsDirFrom, ENV_FLAG } from './paths';
 import { reportsDirFrom } from './report-output';
 
@@ -22,21 +26,42 @@ export function reportCommandFlags(what: string): FlagSpec[] {
   ];
 }
 
+/** --synth-dir: judge an output already synthesized instead of synthesizing (the compliance command). */
+export const SYNTH_DIR_FLAG: FlagSpec = {
+  name: SYNTH_DIR_FLAG_NAME,
+  type: 'string',
+  value: '<dir>',
+  description:
+    'Check this already synthesized output (manifest.json and stacks/<stack>/cdk.tf.json, for example cdktf.out\nor the artifact CI applies) instead of synthesizing the environment.',
+};
+
 export interface EvaluatedReportTarget {
   readonly env: string;
   readonly outDir: string;
   readonly evaluation: EnvironmentEvaluation;
+  /** The deployability pack's evaluation of the same stacks. */
+  readonly deployEvaluations: readonly DeployEvaluation[];
 }
 
-/** The environment the flags name, evaluated; or the exit code after printing why it cannot be. */
+/**
+ * The environment the flags name, evaluated by both packs: synthesized in memory, or read from
+ * --synth-dir when given. Returns the exit code after printing why it cannot be.
+ */
 export function evaluateReportTarget(values: FlagValues, io: Io): EvaluatedReportTarget | number {
   const env = stringFlag(values, 'env')!;
   const outDir = reportsDirFrom(stringFlag(values, 'out-dir'));
+  const environmentsDir = environmentsDirFrom(stringFlag(values, 'environments-dir'));
+  const synthDir = stringFlag(values, SYNTH_DIR_FLAG_NAME);
   try {
-    return { env, outDir, evaluation: evaluateEnvironment(env, environmentsDirFrom(stringFlag(values, 'environments-dir'))) };
+    if (synthDir !== undefined) {
+      const evaluation = evaluateSynthesizedOutput(env, environmentsDir, synthDir);
+      return { env, outDir, evaluation, deployEvaluations: evaluation.deployEvaluations };
+    }
+    const evaluation = evaluateEnvironment(env, environmentsDir);
+    return { env, outDir, evaluation, deployEvaluations: evaluateDeployabilityOf(evaluation.stacks, [evaluation.environment]) };
   } catch (e) {
-    if (e instanceof ConfigError) {
-      io.err(e.message);
+    if (e instanceof ConfigError || e instanceof SynthOutputError) {
+      io.err(`${e.message}\nNothing was written.`);
       return EXIT_USAGE;
     }
     throw e;

@@ -8,14 +8,14 @@ import * as os from 'os';
 import * as path from 'path';
 import { BigqueryDataset } from '@cdktf/provider-google/lib/bigquery-dataset';
 import { StorageBucket } from '@cdktf/provider-google/lib/storage-bucket';
-import { TerraformResource, TerraformStack } from 'cdktf';
+import { TerraformResource, TerraformStack, type App } from 'cdktf';
 import { CONTROLS, CONTROLS_FILE, loadControlCatalogue, parseControlsMarkdown } from '../../compliance/controls';
 import { ComplianceError, contextFor, evaluateStack } from '../../compliance/engine';
 import { RULES } from '../../compliance/pack';
 import { suppress, SUPPRESSIONS_KEY } from '../../compliance/suppressions';
 import { tenantStackName } from '../../config/naming';
-import { buildApp } from '../../stacks/build-app';
 import { synthesizeStack } from '../../compliance/synth-gate';
+import { synthesizeStacks } from '../../scripts/lib/synthesis';
 import { REPO_ROOT } from '../support/synth';
 import { bareTenantStack, check, runRule } from './support';
 
@@ -129,18 +129,22 @@ describe('the synthesis gate', () => {
     expect(fs.existsSync(path.join(outdir, 'manifest.json'))).toBe(false);
     expect(fs.existsSync(path.join(outdir, 'stacks')) ? fs.readdirSync(path.join(outdir, 'stacks')) : []).toEqual([]);
   };
-  const stackOf = (app: ReturnType<typeof buildApp>, tenant: string) =>
-    app.node.findChild(tenantStackName('example', tenant)) as TerraformStack;
+  const stackOf = (app: App, tenant: string) => app.node.tryFindChild(tenantStackName('example', tenant)) as TerraformStack | undefined;
   const resourceOf = (stack: TerraformStack, type: string) =>
     stack.node.findAll().find((c): c is TerraformResource => c instanceof TerraformResource && c.terraformResourceType === type)!;
 
-  it('refuses to write anything when an escape hatch breaks a control, naming stack, resource, control, clause and fix', () => {
+  it('refuses to write anything when an escape hatch breaks a control, naming stack, resource, control, clause and fix', async () => {
     const outdir = tmp();
-    const app = buildApp({ environment: 'example', outdir });
-    resourceOf(stackOf(app, 'brightwave-leisure'), 'google_bigquery_dataset').addOverride('location', 'US');
     let error: unknown;
     try {
-      app.synth();
+      await synthesizeStacks({
+        environment: 'example',
+        outdir,
+        customize: (app) => {
+          const stack = stackOf(app, 'brightwave-leisure');
+          if (stack) resourceOf(stack, 'google_bigquery_dataset').addOverride('location', 'US');
+        },
+      });
     } catch (e) {
       error = e;
     }
@@ -152,18 +156,25 @@ describe('the synthesis gate', () => {
     expectNothingWritten(outdir);
   });
 
-  it('sees what aspects did: stripping a label the RequiredLabels aspect adds is caught', () => {
+  it('sees what aspects did: stripping a label the RequiredLabels aspect adds is caught', async () => {
     const outdir = tmp();
-    const app = buildApp({ environment: 'example', outdir, stacks: [tenantStackName('example', 'thames-bowl')] });
-    // The aspect runs after construction and sets the labels; the override removes one afterwards.
-    resourceOf(stackOf(app, 'thames-bowl'), 'google_pubsub_topic').addOverride('labels.data-residency', undefined);
-    expect(() => app.synth()).toThrow(/breaks ISO-3/);
+    const synthesis = synthesizeStacks({
+      environment: 'example',
+      outdir,
+      stacks: [tenantStackName('example', 'thames-bowl')],
+      // The aspect runs after construction and sets the labels; the override removes one afterwards.
+      customize: (app) => {
+        const stack = stackOf(app, 'thames-bowl');
+        if (stack) resourceOf(stack, 'google_pubsub_topic').addOverride('labels.data-residency', undefined);
+      },
+    });
+    await expect(synthesis).rejects.toThrow(/breaks ISO-3/);
     expectNothingWritten(outdir);
   });
 
-  it('writes a compliant app, exactly as checked', () => {
+  it('writes a compliant app, exactly as checked', async () => {
     const outdir = tmp();
-    buildApp({ environment: 'example', outdir, stacks: [tenantStackName('example', 'lisboa-parque')] }).synth();
+    await synthesizeStacks({ environment: 'example', outdir, stacks: [tenantStackName('example', 'lisboa-parque')] });
     const written = JSON.parse(fs.readFileSync(path.join(outdir, 'stacks', 'tenant-example-lisboa-parque', 'cdk.tf.json'), 'utf8'));
     expect(written.resource.google_project).toBeDefined();
   });
