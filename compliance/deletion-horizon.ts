@@ -9,7 +9,7 @@
  * certificate refuses to claim deletion until a rule is added: a new kind of store is never
  * skipped silently.
  */
-import { parseDurationSeconds } from './retention-budget';
+import { parseDurationSeconds } from '../policy/retention-budget';
 import { dependsTransitivelyOn, type SynthesizedResource, type SynthesizedStack } from './synthesized-stack';
 
 export const HOUR = 60 * 60;

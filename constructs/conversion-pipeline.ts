@@ -3,13 +3,14 @@
  * subscription) per destination the tenant activated, a dead-letter topic for troubleshooting, and
  * the consent-withdrawal channel the relay uses to suppress queued and retried events (RET-2).
  * Retention is a budget (RET-1): the worst-case lifetime of an event across the topic, a route and
- * the dead-letter subscription is computed with compliance/retention-budget and asserted when the
+ * the dead-letter subscription is computed with policy/retention-budget and asserted when the
  * pipeline is built and again whenever a route is added.
  */
 import { Construct } from 'constructs';
 import type { PubsubTopicIamMember } from '@cdktf/provider-google/lib/pubsub-topic-iam-member';
 import type { Jurisdiction } from '../config/jurisdictions';
-import { CONVERSION_EVENT_MAX_LIFETIME_SECONDS, worstCaseLifetimeSeconds } from '../compliance/retention-budget';
+import { CONVERSION_EVENT_MAX_LIFETIME_SECONDS } from '../policy/dpa';
+import { worstCaseLifetimeSeconds } from '../policy/retention-budget';
 import { EventPipeline, type EventSubscription, type PushDelivery } from './event-pipeline';
 import type { IGrantee } from './principal';
 import type { ServiceAgents } from './service-agents';

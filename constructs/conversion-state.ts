@@ -18,7 +18,7 @@ import { FirestoreDatabase } from '@cdktf/provider-google/lib/firestore-database
 import { FirestoreField } from '@cdktf/provider-google/lib/firestore-field';
 import { jurisdictionRules, type Jurisdiction } from '../config/jurisdictions';
 import { WORKLOAD_ACCOUNT_IDS } from '../config/naming';
-import { CONVERSION_EVENT_MAX_LIFETIME_SECONDS } from '../compliance/retention-budget';
+import { CONVERSION_EVENT_MAX_LIFETIME_SECONDS } from '../policy/dpa';
 import type { RecoveryPosture } from './recovery-posture';
 import type { EncryptionKey, StoreEncryption } from './tenant-keys';
 import { ScheduledJob } from './scheduled-job';

@@ -15,11 +15,8 @@ import { PubsubTopicIamMember } from '@cdktf/provider-google/lib/pubsub-topic-ia
 import { PubsubSubscription } from '@cdktf/provider-google/lib/pubsub-subscription';
 import { PubsubSubscriptionIamMember } from '@cdktf/provider-google/lib/pubsub-subscription-iam-member';
 import { jurisdictionRules, isLocationAllowed, type Jurisdiction } from '../config/jurisdictions';
-import {
-  CONVERSION_EVENT_MAX_LIFETIME_SECONDS,
-  formatDuration,
-  worstCaseLifetimeSeconds,
-} from '../compliance/retention-budget';
+import { CONVERSION_EVENT_MAX_LIFETIME_SECONDS } from '../policy/dpa';
+import { formatDuration, worstCaseLifetimeSeconds } from '../policy/retention-budget';
 import { assertGrantable, grantDependencies, grantKey, type IWorkloadGrantee } from './grant-policy';
 import type { IGrantee } from './principal';
 import type { ServiceAgents } from './service-agents';

@@ -7,6 +7,7 @@
 import {
   BIGQUERY_FAIL_SAFE,
   BIGQUERY_MIN_TIME_TRAVEL,
+  LOGGING_REQUIRED_BUCKET_RETENTION,
   SECONDS_PER_DAY,
   SECONDS_PER_HOUR,
   STORAGE_DEFAULT_SOFT_DELETE,
@@ -28,9 +29,12 @@ export const STANDARD_LOG_RETENTION = { days: 30, clause: 'Annex II 4' } as cons
 
 /**
  * DPA Annex II 4: logs "may be retained for longer periods where required for security or audit
- * purposes": the central audit logs are kept 400 days (LOG-2).
+ * purposes" (and the security exception of 10.3): the central audit logs are kept as long as
+ * Google keeps Admin Activity logs in every project's `_Required` bucket, so the central copy never
+ * ends before the local one; a full year of Data Access logs plus the time to investigate, notify
+ * (8.1) and answer the yearly questionnaire or audit (9.1, 9.2) (LOG-2).
  */
-export const AUDIT_LOG_RETENTION = { days: 400, clause: 'Annex II 4' } as const satisfies DpaPromise;
+export const AUDIT_LOG_RETENTION = { days: LOGGING_REQUIRED_BUCKET_RETENTION.days, clause: 'Annex II 4' } as const satisfies DpaPromise;
 
 /** DPA C.4: conversion event data is kept "a maximum of 24 hours from receipt" (RET-1). */
 export const CONVERSION_EVENT_MAX_LIFETIME = { hours: 24, clause: 'C.4' } as const satisfies DpaPromise;
@@ -108,3 +112,8 @@ export function withinDeletionPromise(copySeconds: number, dates?: { readonly re
 export function bigqueryRecoverySeconds(timeTravelHours: number): number {
   return timeTravelHours * SECONDS_PER_HOUR + secondsOf(BIGQUERY_FAIL_SAFE);
 }
+
+/** The promises' numbers as the constructs and rules use them (derived, never restated). */
+export const STANDARD_LOG_RETENTION_DAYS = STANDARD_LOG_RETENTION.days;
+export const AUDIT_LOG_RETENTION_DAYS = AUDIT_LOG_RETENTION.days;
+export const MAX_ROTATION_DAYS = MAX_ROTATION.days;

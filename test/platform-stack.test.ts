@@ -6,7 +6,7 @@ import { TerraformStack, Testing } from 'cdktf';
 import type { EnvironmentConfig, ResolvedTenant } from '../config/loader';
 import { JURISDICTION_RULES, type Jurisdiction } from '../config/jurisdictions';
 import { auditLogProjectId, runtimeAccountIds } from '../config/naming';
-import { isBasicRole, roleExists, rolePermissions } from '../compliance/iam-roles';
+import { isBasicRole, roleExists, rolePermissions } from '../policy/iam-roles';
 import { dependsTransitivelyOn, walkStrings, type SynthesizedResource, type SynthesizedStack } from '../compliance/synthesized-stack';
 import { buildApp, stackNamesOf } from '../stacks/build-app';
 import {
@@ -18,7 +18,8 @@ import {
   tenantsInFolders,
 } from '../stacks/platform-stack';
 import { GUARDRAIL_CONSTRAINTS, GITHUB_ACTIONS_ISSUER, OrganizationPolicies } from '../constructs/organization-policies';
-import { AUDIT_LOG_RETENTION_DAYS, CentralAuditLog } from '../constructs/central-audit-log';
+import { CentralAuditLog } from '../constructs/central-audit-log';
+import { AUDIT_LOG_RETENTION_DAYS } from '../policy/dpa';
 import { BreachDetection, MAX_METRIC_FILTER_LENGTH, breachFilters } from '../constructs/breach-detection';
 import { APPLY_ROLES, CiDeployerIdentity, PLAN_ROLES } from '../constructs/ci-deployer-identity';
 import { TerraformStateBucket } from '../constructs/terraform-state-bucket';

@@ -8,7 +8,7 @@ import type { EnvironmentConfig } from '../../config/loader';
 import type { ControlCatalogue } from '../controls';
 import { contextFor, type StackEvaluation, type SuppressionRecord, type Violation } from '../engine';
 import { ENVIRONMENT_CHECKS } from '../environment-checks';
-import { roleDatasetDate } from '../iam-roles';
+import { roleDatasetDate } from '../../policy/iam-roles';
 import { RULES } from '../pack';
 import type { SynthesizedStack } from '../synthesized-stack';
 import { buildAccessMap, type AccessMap } from './access-map';

@@ -12,7 +12,7 @@ import { createsProject } from '../../config/loader';
 import { DAY, inventoryDataStores } from '../deletion-horizon';
 import { customerDataStores, storeProtection, storesByKey } from '../encryption-keys';
 import { block } from '../json-blocks';
-import { parseDurationSeconds } from '../retention-budget';
+import { parseDurationSeconds } from '../../policy/retention-budget';
 import { STACK_ADDRESS, compliant, defineRule, nonCompliant, notApplicable, type Finding } from '../rule';
 
 /** The longest scheduled destruction that still shreds every copy within the 14 days of DPA 10.1. */

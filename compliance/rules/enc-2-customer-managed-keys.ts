@@ -13,7 +13,7 @@ import { kmsLocationFor, kmsLocationMatches } from '../../config/jurisdictions';
 import { customerDataStores, keyUseGrants } from '../encryption-keys';
 import { dependsTransitivelyOn } from '../synthesized-stack';
 import { isHandoverOwnerGrant } from '../grants';
-import { parseDurationSeconds } from '../retention-budget';
+import { parseDurationSeconds } from '../../policy/retention-budget';
 import { compliant, defineRule, nonCompliant, notApplicable, type Finding } from '../rule';
 import { handoverOwnerGroup, runsDataPlane } from '../scope';
 

@@ -3,7 +3,7 @@
  * bucket keeps logs exactly 30 days (the DPA's standard), and no log bucket anywhere is left without
  * a retention.
  */
-import { STANDARD_LOG_RETENTION_DAYS } from '../../constructs/log-retention';
+import { STANDARD_LOG_RETENTION_DAYS } from '../../policy/dpa';
 import { managesProject } from '../scope';
 import { STACK_ADDRESS, compliant, defineRule, nonCompliant, notApplicable, type Finding } from '../rule';
 

@@ -2,7 +2,7 @@
  * RET-1 (DPA C.4): conversion events live at most 24 hours from receipt. Every store labelled
  * `data-class: conversion-events` is checked, and retention is judged as a budget along each path
  * an event can take: topic -> subscription -> dead-letter topic -> its subscriptions, the clock
- * restarting at each dead-letter publish (compliance/retention-budget, the same function the
+ * restarting at each dead-letter publish (policy/retention-budget, the same function the
  * pipeline construct uses). Subscriptions that export to BigQuery or Cloud Storage are followed to
  * the table or bucket. Buckets need a lifecycle age of at most 1 day and no soft delete; tables
  * need partition expiration of at most 24 hours; Firestore conversion state needs TTL policies and no
@@ -12,9 +12,10 @@
  */
 import { WORKLOAD_ACCOUNT_IDS } from '../../config/naming';
 import { findTarget, grantsOf, isHandoverOwnerGrant } from '../grants';
-import { FORBIDDEN_FOR_CONVERSION_WORKLOADS, rolePermissions } from '../iam-roles';
+import { FORBIDDEN_FOR_CONVERSION_WORKLOADS, rolePermissions } from '../../policy/iam-roles';
 import { block, blocks } from '../json-blocks';
-import { CONVERSION_EVENT_MAX_LIFETIME_SECONDS, parseDurationSeconds, worstCaseLifetimeSeconds } from '../retention-budget';
+import { CONVERSION_EVENT_MAX_LIFETIME_SECONDS } from '../../policy/dpa';
+import { parseDurationSeconds, worstCaseLifetimeSeconds } from '../../policy/retention-budget';
 import { STACK_ADDRESS, compliant, defineRule, nonCompliant, notApplicable, type Finding, type RuleContext } from '../rule';
 import { handoverOwnerGroup, isConversionEventStore, runsDataPlane } from '../scope';
 import type { SynthesizedResource, SynthesizedStack } from '../synthesized-stack';

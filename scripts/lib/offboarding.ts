@@ -6,7 +6,7 @@
 import { isScalar } from 'yaml';
 import type { LifecycleState } from '../../config/schema';
 import { editTenantText as editDocument } from './tenant-file';
-import { addDays, DELETION_DEADLINE_DAYS } from './deletion-certificate';
+import { deletionDeadline } from '../../policy/dpa';
 import type { CommandSpec } from './cli';
 import { ENVIRONMENTS_DIR_FLAG, ENV_FLAG, TENANT_FLAG } from './paths';
 
@@ -100,10 +100,7 @@ export function withOffboardingRequested(text: string, requested: string): strin
     doc.setIn(['lifecycle', 'offboarding'], doc.createNode({ requested, removalConfirmed: false }));
     const lifecycle = doc.get('lifecycle', true) as { commentBefore?: string | null } | undefined;
     if (lifecycle) {
-      const note = ` Offboarding requested ${requested} (npm run offboard); Customer Data must be gone by ${addDays(
-        requested,
-        DELETION_DEADLINE_DAYS,
-      )} (DPA 10.1).`;
+      const note = ` Offboarding requested ${requested} (npm run offboard); Customer Data must be gone by ${deletionDeadline(requested)} (DPA 10.1).`;
       lifecycle.commentBefore = lifecycle.commentBefore ? `${lifecycle.commentBefore}\n${note}` : note;
     }
   });

@@ -1,6 +1,7 @@
 /** How long data lives and how it is recovered: RET-1, RET-2, RET-3, BAK-1. */
 import { Testing, TerraformStack } from 'cdktf';
-import { CONVERSION_EVENT_MAX_LIFETIME_SECONDS, worstCaseLifetimeSeconds } from '../../compliance/retention-budget';
+import { CONVERSION_EVENT_MAX_LIFETIME_SECONDS } from '../../policy/dpa';
+import { worstCaseLifetimeSeconds } from '../../policy/retention-budget';
 import { ConversionPipeline } from '../../constructs/conversion-pipeline';
 import { consentPolicyEnv } from '../../constructs/conversion-relay';
 import { ConversionState, stateWorstCaseLifetimeSeconds } from '../../constructs/conversion-state';

@@ -6,7 +6,7 @@
 import { Testing } from 'cdktf';
 import { SynthesizedStack, type TerraformJson } from '../../compliance/synthesized-stack';
 import type { Finding } from '../../compliance/rule';
-import { rolePermissions } from '../../compliance/iam-roles';
+import { rolePermissions } from '../../policy/iam-roles';
 import type { DeployContext } from '../../compliance/deployability/check';
 import { customerGrants, depPerm, deployerHoldings, isReadOnlyPermission, suggestRoles } from '../../compliance/deployability/checks/dep-perm';
 import { OPERATIONS, parsePermissionTable, permissionTable } from '../../compliance/deployability/data/permission-table';

@@ -18,8 +18,8 @@ import { DAY, HOUR, inventoryDataStores } from '../../compliance/deletion-horizo
 import { SynthesizedStack } from '../../compliance/synthesized-stack';
 import type { ResolvedTenant } from '../../config/loader';
 import { TenantStack } from '../../stacks/tenant-stack';
-import { addDays, buildDeletionCertificate, latestCopyDate, STANDARD_LOG_RETENTION_DAYS } from '../../scripts/lib/deletion-certificate';
-import { STANDARD_LOG_RETENTION_DAYS as LOG_RETENTION_CONSTRUCT_DEFAULT } from '../../constructs/log-retention';
+import { buildDeletionCertificate } from '../../scripts/lib/deletion-certificate';
+import { addDays, latestCopyDate } from '../../policy/dpa';
 import { exampleEnvironment, makeTenant } from '../support/synth';
 
 const REQUESTED = '2025-03-01';
@@ -100,10 +100,6 @@ describe('RET-3 / DEL-1: deletion horizons read from the synthesized stack', () 
     expect(stores.google_storage_bucket.components).toEqual([expect.objectContaining({ seconds: 7 * DAY, source: 'default' })]);
     expect(stores.google_bigquery_dataset.retentionSeconds).toBe(168 * HOUR + 7 * DAY);
     expect(stores.google_kms_crypto_key.retentionSeconds).toBe(30 * DAY);
-  });
-
-  it('holds system logs to the same 30-day Annex II standard the LogRetention construct applies', () => {
-    expect(STANDARD_LOG_RETENTION_DAYS).toBe(LOG_RETENTION_CONSTRUCT_DEFAULT);
   });
 
   it('rounds a copy that outlives the deletion day by part of a day up to the next day', () => {
