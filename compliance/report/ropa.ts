@@ -9,7 +9,7 @@ import { JURISDICTION_RULES, allowedLocations, type Jurisdiction } from '../../c
 import { createsProject, type ResolvedTenant } from '../../config/loader';
 import { WORKLOAD_ACCOUNT_IDS } from '../../config/naming';
 import { SUBPROCESSORS } from '../../config/subprocessors';
-import { DAY, inventoryDataStores } from '../deletion-horizon';
+import { DAY, HOUR, LOGGING_DEFAULT_RETENTION_DAYS, PUBSUB_SUBSCRIPTION_DEFAULT_RETENTION_SECONDS, inventoryDataStores } from '../deletion-horizon';
 import type { StackEvaluation } from '../engine';
 import { block, blocks } from '../json-blocks';
 import { isGrantType, locationsOf } from '../locations';
@@ -100,14 +100,14 @@ const ESTABLISHED: Readonly<Record<Jurisdiction, string>> = {
 };
 
 function hours(seconds: number): string {
-  return seconds % DAY === 0 ? `${seconds / DAY} day${seconds === DAY ? '' : 's'}` : `${+(seconds / 3600).toFixed(1)} hours`;
+  return seconds % DAY === 0 ? `${seconds / DAY} day${seconds === DAY ? '' : 's'}` : `${+(seconds / HOUR).toFixed(1)} hours`;
 }
 
 /** How long a store keeps data while the tenant is served, read from its settings. */
 function operationalRetention(stack: SynthesizedStack, r: SynthesizedResource): string {
   const v = r.values;
   const conversion = isConversionEventStore(r)
-    ? ` (conversion events: at most ${CONVERSION_EVENT_MAX_LIFETIME_SECONDS / 3600} hours end to end, RET-1)`
+    ? ` (conversion events: at most ${CONVERSION_EVENT_MAX_LIFETIME_SECONDS / HOUR} hours end to end, RET-1)`
     : '';
   switch (r.type) {
     case 'google_pubsub_topic': {
@@ -115,7 +115,7 @@ function operationalRetention(stack: SynthesizedStack, r: SynthesizedResource): 
       return (s ? `the topic keeps messages ${hours(s)}` : 'the topic keeps no copy; messages live in its subscriptions') + conversion;
     }
     case 'google_pubsub_subscription': {
-      const s = parseDurationSeconds(v.message_retention_duration) ?? 7 * DAY;
+      const s = parseDurationSeconds(v.message_retention_duration) ?? PUBSUB_SUBSCRIPTION_DEFAULT_RETENTION_SECONDS;
       return `unacknowledged messages up to ${hours(s)}; acknowledged messages ${
         v.retain_acked_messages === true ? 'kept' : 'deleted at once'
       }${conversion}`;
@@ -155,7 +155,7 @@ function operationalRetention(stack: SynthesizedStack, r: SynthesizedResource): 
         Number(String(block(v.rotation)?.rotation_period ?? '0').replace(/s$/, '')),
       )}`;
     case 'google_logging_project_bucket_config':
-      return `logs kept ${String(v.retention_days ?? 30)} days (Annex II 4)`;
+      return `logs kept ${String(v.retention_days ?? LOGGING_DEFAULT_RETENTION_DAYS)} days (Annex II 4)`;
     default:
       return 'see the resource';
   }

@@ -9,7 +9,7 @@
 import { DAY, inventoryDataStores } from '../deletion-horizon';
 import { compliant, defineRule, nonCompliant, notApplicable, type Finding } from '../rule';
 import { isConversionEventStore } from '../scope';
-import { DELETION_PROMISE_SECONDS } from './ret-3-deletion-horizon';
+import { DELETION_PROMISE, withinDeletionPromise } from '../../policy/dpa';
 
 export const bak1Recovery = defineRule({
   control: 'BAK-1',
@@ -22,7 +22,7 @@ export const bak1Recovery = defineRule({
     for (const s of inventoryDataStores(ctx.stack).stores.filter((x) => x.category === 'customer-data')) {
       const r = byAddress.get(s.address)!;
       const recovery = s.components.filter((c) => c.seconds > 0 && !c.what.startsWith('shut-down project'));
-      const over = s.retentionSeconds > DELETION_PROMISE_SECONDS;
+      const over = !withinDeletionPromise(s.retentionSeconds);
       const conversion = isConversionEventStore(r);
       let verdict: Finding;
       switch (s.type) {
@@ -80,7 +80,7 @@ export const bak1Recovery = defineRule({
       if (over && verdict.status === 'compliant') {
         verdict = nonCompliant(
           s.address,
-          `recovery copies last ${(s.retentionSeconds / DAY).toFixed(1)} days, past the 14-day deletion promise.`,
+          `recovery copies last ${(s.retentionSeconds / DAY).toFixed(1)} days, past the ${DELETION_PROMISE.days}-day deletion promise.`,
           'shorten the recovery window (RET-3).',
         );
       }

@@ -15,13 +15,14 @@ import { findTarget, grantsOf, isHandoverOwnerGrant } from '../grants';
 import { FORBIDDEN_FOR_CONVERSION_WORKLOADS, rolePermissions } from '../../policy/iam-roles';
 import { block, blocks } from '../json-blocks';
 import { CONVERSION_EVENT_MAX_LIFETIME_SECONDS } from '../../policy/dpa';
+import { PUBSUB_SUBSCRIPTION_DEFAULT_RETENTION, secondsOf } from '../../policy/gcp-defaults';
 import { parseDurationSeconds, worstCaseLifetimeSeconds } from '../../policy/retention-budget';
 import { STACK_ADDRESS, compliant, defineRule, nonCompliant, notApplicable, type Finding, type RuleContext } from '../rule';
 import { handoverOwnerGroup, isConversionEventStore, runsDataPlane } from '../scope';
 import type { SynthesizedResource, SynthesizedStack } from '../synthesized-stack';
 
 const MAX = CONVERSION_EVENT_MAX_LIFETIME_SECONDS;
-const DEFAULT_SUBSCRIPTION_SECONDS = 7 * 24 * 3600;
+const DEFAULT_SUBSCRIPTION_SECONDS = secondsOf(PUBSUB_SUBSCRIPTION_DEFAULT_RETENTION);
 const MAX_MS = MAX * 1000;
 
 function subscriptionsOf(stack: SynthesizedStack, topic: SynthesizedResource): SynthesizedResource[] {
