@@ -17,7 +17,8 @@ import { CONVERSION_EVENT_MAX_LIFETIME_SECONDS } from '../../policy/dpa';
 import { parseDurationSeconds } from '../../policy/retention-budget';
 import { isConversionEventStore } from '../scope';
 import type { SynthesizedResource, SynthesizedStack } from '../synthesized-stack';
-import { stackControlStatus, type ControlStatus } from './status';
+import type { RopaRecord } from './ropa-record';
+import { stackControlStatus } from './status';
 
 /** DPA Annex I, Part 1: the data importer. */
 export const PROCESSOR = {
@@ -25,58 +26,7 @@ export const PROCESSOR = {
   address: '81-83 Campbell Street, Surry Hills NSW 2010, Australia',
   contact: 'Jeroen Sijl, CEO, jeroen@smartsegments.ai',
   role: 'processor, DPA 2.2',
-} as const;
-
-export interface RopaStore {
-  readonly store: string;
-  readonly address: string;
-  /** How long the store keeps data while the tenant is served. */
-  readonly retention: string;
-  /** How long a copy can exist after the store is deleted (compliance/deletion-horizon). */
-  readonly afterDeletion: string;
-}
-
-export interface RopaRecord {
-  readonly tenant: string;
-  readonly stack: string;
-  readonly controller: {
-    readonly name: string;
-    readonly securityContact: string;
-    readonly privacyContact: string;
-    readonly establishedIn: string;
-  };
-  readonly processor: typeof PROCESSOR;
-  readonly lifecycle: string;
-  readonly warehouse: string;
-  readonly dataSubjects: readonly string[];
-  readonly dataCategories: readonly string[];
-  readonly specialCategories: string;
-  readonly purposes: readonly string[];
-  readonly natureOfProcessing: string;
-  readonly recipients: ReadonlyArray<{ readonly name: string; readonly role: string; readonly clause: string }>;
-  readonly subprocessors: ReadonlyArray<{
-    readonly name: string;
-    readonly purpose: string;
-    readonly location: string;
-    readonly mechanism: string;
-    readonly use: string;
-  }>;
-  readonly transfers: ReadonlyArray<{ readonly to: string; readonly location: string; readonly mechanism: string }>;
-  readonly location: {
-    readonly jurisdiction: string;
-    readonly region: string;
-    readonly allowed: readonly string[];
-    readonly inUse: readonly string[];
-    readonly note: string;
-    readonly project: string;
-  };
-  readonly supervisoryAuthority: string;
-  readonly retention: readonly RopaStore[];
-  readonly llmSupport: { readonly choice: string; readonly recordedIn: readonly string[]; readonly effect: string };
-  readonly measures: ReadonlyArray<{ readonly control: string; readonly status: ControlStatus }>;
-  readonly frequency: string;
-  readonly duration: string;
-}
+} as const satisfies RopaRecord['processor'];
 
 const MECHANISM: Readonly<Record<Jurisdiction, string>> = {
   EEA: 'Standard Contractual Clauses, Module Two (Commission Implementing Decision (EU) 2021/914), incorporated by DPA 6.2; Irish law and courts',

@@ -10,7 +10,7 @@ import * as path from 'path';
 import { CONTROL_IDS, loadControlCatalogue } from '../../compliance/controls';
 import { del1DeletionCertificate } from '../../compliance/environment-checks/del-1-deletion-certificate';
 import { buildComplianceReport, renderComplianceMarkdown, type ComplianceReport } from '../../compliance/report/compliance-report';
-import { evaluateEnvironment, type EnvironmentEvaluation } from '../../compliance/report/evaluate-environment';
+import { evaluateEnvironment, type EnvironmentEvaluation } from '../../scripts/lib/evaluate-environment';
 import { renderRopaMarkdown } from '../../compliance/report/ropa';
 import { describeTitles, indexTests } from '../../compliance/report/test-index';
 import { RULES } from '../../compliance/pack';
