@@ -17,7 +17,7 @@
 import { Construct } from 'constructs';
 import { SOURCE_INFO, type Source } from '../config/catalog';
 import { integrationFeature, sourceFeature } from '../config/features';
-import { featureProtection, lifecycleProtection } from '../config/lifecycle';
+import { featureProtection } from '../config/lifecycle';
 import type { ResolvedTenant } from '../config/loader';
 import { WORKLOAD_ACCOUNT_IDS, integrationAccountId, sourceSecretId } from '../config/naming';
 import { servedDestinations, servedSources, tenantWorkloads, workloadRuns } from '../config/workload-secrets';
@@ -87,7 +87,7 @@ export class TenantDataPlane extends Construct {
     super(scope, id);
     this.props = props;
     const { tenant, platform, project } = props;
-    const protection = lifecycleProtection(tenant.lifecycle.state);
+    const protection = tenant.lifecycleView.protection;
     const jurisdiction = tenant.jurisdiction;
     const region = tenant.region;
     this.serviceAgents = new ServiceAgents(this, 'service-agents', { project });

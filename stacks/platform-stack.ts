@@ -12,7 +12,7 @@
 import { Construct } from 'constructs';
 import { Aspects, GcsBackend, LocalBackend, TerraformOutput, TerraformStack } from 'cdktf';
 import { GoogleProvider } from '@cdktf/provider-google/lib/provider';
-import { createsProject, type EnvironmentConfig, type ResolvedTenant } from '../config/loader';
+import type { EnvironmentConfig, ResolvedTenant } from '../config/loader';
 import { JURISDICTIONS, jurisdictionRules, type Jurisdiction } from '../config/jurisdictions';
 import { auditLogProjectId, platformStackName, runtimeAccountIds, sharedProjectId } from '../config/naming';
 import { RequiredLabels } from '../constructs/required-labels';
@@ -64,12 +64,7 @@ export interface PlatformStackProps {
 
 /** Tenants whose project sits in one of our folders now: we created it, it is not handed over, and it is not removed. */
 export function tenantsInFolders(environment: EnvironmentConfig): ResolvedTenant[] {
-  return environment.tenants.filter(
-    (t) =>
-      createsProject(t) &&
-      t.lifecycle.state !== 'handed-over' &&
-      !(t.lifecycle.state === 'offboarding' && t.lifecycle.offboarding?.removalConfirmed),
-  );
+  return environment.tenants.filter((t) => t.lifecycleView.inTenantFolder);
 }
 
 /**
@@ -89,9 +84,8 @@ export function servedJurisdictions(environment: EnvironmentConfig): Jurisdictio
  */
 export function handoverOrganizations(environment: EnvironmentConfig, jurisdiction: Jurisdiction): string[] {
   const ids = environment.tenants
-    .filter((t) => t.jurisdiction === jurisdiction && createsProject(t))
-    .filter((t) => t.lifecycle.state === 'handover-prepare' || t.lifecycle.state === 'handover-transfer')
-    .map((t) => t.lifecycle.handover?.customerOrganizationId)
+    .filter((t) => t.jurisdiction === jurisdiction && t.lifecycleView.ownsProject)
+    .map((t) => t.lifecycleView.admittedOrganization)
     .filter((id): id is string => id !== undefined);
   return [...new Set(ids)].sort();
 }

@@ -9,26 +9,18 @@
  *   the legacy constraint may then allow all on the same resource, since the managed one restricts;
  * - the legacy constraint `iam.allowedPolicyMemberDomains` listing exactly those directories.
  */
-import type { ResolvedTenant } from '../../config/loader';
 import { listParameter, orgPoliciesOf, type OrgPolicy } from '../org-policies';
 import { STACK_ADDRESS, compliant, defineRule, nonCompliant, notApplicable, type Finding } from '../rule';
-import { handoverDirectory, tenantFolderJurisdictions } from '../scope';
+import { handoverDirectory, handoverOrganization, tenantFolderJurisdictions } from '../scope';
 
 const LEGACY = 'iam.allowedPolicyMemberDomains';
 const MANAGED = 'iam.managed.allowedPolicyMembers';
-
-const HANDOVER_STATES = new Set(['handover-prepare', 'handover-transfer', 'handed-over']);
 
 /** The principal set of an organization's identities, as the managed constraint names it. */
 const organizationSet = (id: string) => `//cloudresourcemanager.googleapis.com/organizations/${id}`;
 
 /** A Google-managed service agent (`service-<n>@gcp-sa-*`, `service-<n>@serverless-robot-prod`, `bq-<n>@bigquery-encryption`, ...). */
 const SERVICE_AGENT = /^serviceAccount:(service-(folder-|org-)?\d+|bq-\d+)@[a-z0-9-]+\.iam\.gserviceaccount\.com$/;
-
-function handoverOrganization(tenant: ResolvedTenant | undefined): string | undefined {
-  if (!tenant || !HANDOVER_STATES.has(tenant.lifecycle.state)) return undefined;
-  return tenant.lifecycle.handover?.customerOrganizationId;
-}
 
 export const iam7DomainRestrictedSharing = defineRule({
   control: 'IAM-7',

@@ -16,7 +16,7 @@ import { SecretManagerSecret } from '@cdktf/provider-google/lib/secret-manager-s
 import { StorageBucket } from '@cdktf/provider-google/lib/storage-bucket';
 import { DAY, HOUR, inventoryDataStores } from '../../compliance/deletion-horizon';
 import { SynthesizedStack } from '../../compliance/synthesized-stack';
-import type { ResolvedTenant } from '../../config/loader';
+import { withLifecycle, type ResolvedTenant } from '../../config/loader';
 import { TenantStack } from '../../stacks/tenant-stack';
 import { buildDeletionCertificate } from '../../scripts/lib/deletion-certificate';
 import { addDays, latestCopyDate } from '../../policy/dpa';
@@ -26,7 +26,7 @@ const REQUESTED = '2025-03-01';
 const offboarding = { state: 'offboarding' as const, offboarding: { requested: REQUESTED, removalConfirmed: false } };
 
 function offboardingTenant(base: ResolvedTenant): ResolvedTenant {
-  return { ...base, lifecycle: offboarding };
+  return withLifecycle(base, offboarding);
 }
 
 /** A real tenant stack in offboarding, with extra stores added by `extend`, synthesized. */
