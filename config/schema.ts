@@ -375,4 +375,3 @@ function checkRetiringFeatures(t: Record<string, unknown>, ctx: z.RefinementCtx)
 
 export type TenantConfig = z.infer<typeof tenantSchema>;
 export type TenantInput = z.input<typeof tenantSchema>;
-export type WarehouseConfig = TenantConfig['warehouse'];

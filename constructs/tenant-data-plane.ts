@@ -29,7 +29,7 @@ import { EventPipeline } from './event-pipeline';
 import { ImagePullAccess } from './image-pull-access';
 import { IntegrationJob } from './integration-job';
 import { IntegrationSecret } from './integration-secret';
-import { group, type IGrantee } from './principal';
+import { group } from './principal';
 import { PublicEdge, type EdgeBackend } from './public-edge';
 import { RelayService } from './relay-service';
 import { SecretRotationNotices } from './secret-rotation-notices';
@@ -56,12 +56,6 @@ export interface TenantDataPlaneProps {
   readonly tenant: ResolvedTenant;
   readonly platform: PlatformConfig;
   readonly project: TenantProject;
-  /**
-   * Principals allowed to call the MCP endpoint (run.invoker). Domain-restricted sharing admits only
-   * Smart Segments principals, so these are the application's own service accounts or groups.
-   * Default: none, so the endpoint answers nobody until one is named.
-   */
-  readonly mcpInvokers?: readonly IGrantee[];
 }
 
 export class TenantDataPlane extends Construct {
@@ -351,7 +345,7 @@ export class TenantDataPlane extends Construct {
       customAudiences: [`https://${this.hostname}${EDGE_PATHS.mcp}`],
       deletionProtection: protect,
     });
-    for (const invoker of this.props.mcpInvokers ?? []) service.grantInvoke(invoker);
+    // No invoker is granted: the endpoint answers nobody until the config names one (docs/data-plane.md).
     return service;
   }
 }

@@ -53,7 +53,7 @@ export const hand2CustomerProject = defineRule({
           nonCompliant(
             r.address,
             `${r.type} ${why} in the customer's own project ${tenant.projectId}.`,
-            'leave project-wide settings to the customer; list what the customer must do (TenantProject.apis) instead.',
+            'leave project-wide settings to the customer (it enables the APIs and creates the service agents itself, docs/data-plane.md).',
           ),
         );
     }
