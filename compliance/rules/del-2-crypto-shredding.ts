@@ -16,12 +16,13 @@ import { parseDurationSeconds } from '../../policy/retention-budget';
 import { STACK_ADDRESS, compliant, defineRule, nonCompliant, notApplicable, type Finding } from '../rule';
 
 import { DELETION_PROMISE, MAX_KMS_DESTROY_SCHEDULED } from '../../policy/dpa';
+import { KMS_DEFAULT_DESTROY_SCHEDULED } from '../../policy/gcp-defaults';
 const MAX_DESTROY_SCHEDULED_DAYS = MAX_KMS_DESTROY_SCHEDULED.days;
 
 export const del2CryptoShredding = defineRule({
   control: 'DEL-2',
   explanation:
-    "Offboarding destroys the tenant's keys, whose versions are gone within their scheduled-destruction period (at most 14 days), so every copy is unreadable.",
+    `Offboarding destroys the tenant's keys, whose versions are gone within their scheduled-destruction period (at most ${MAX_KMS_DESTROY_SCHEDULED.days} days), so every copy is unreadable.`,
   appliesTo: ['tenant'],
   check(ctx) {
     const tenant = ctx.tenant!;
@@ -57,7 +58,7 @@ export const del2CryptoShredding = defineRule({
         findings.push(
           nonCompliant(
             key.address,
-            'destroy_scheduled_duration is not set, so destroyed versions stay readable for the Cloud KMS default of 30 days, past the ${DELETION_PROMISE.days} days of DPA ${DELETION_PROMISE.clause} (and the setting cannot be changed once the key exists).',
+            `destroy_scheduled_duration is not set, so destroyed versions stay readable for the Cloud KMS default of ${KMS_DEFAULT_DESTROY_SCHEDULED.days} days, past the ${DELETION_PROMISE.days} days of DPA ${DELETION_PROMISE.clause} (and the setting cannot be changed once the key exists).`,
             `set destroy_scheduled_duration to at most ${MAX_DESTROY_SCHEDULED_DAYS * DAY}s (TenantKeys uses 7 days).`,
           ),
         );

@@ -16,7 +16,7 @@ const BUCKET_TYPES = [
 
 export const log1LogRetention = defineRule({
   control: 'LOG-1',
-  explanation: "Every log bucket states its retention; a tenant project's _Default bucket keeps logs 30 days.",
+  explanation: `Every log bucket states its retention; a tenant project's _Default bucket keeps logs ${STANDARD_LOG_RETENTION_DAYS} days.`,
   appliesTo: ['platform', 'tenant'],
   check(ctx) {
     const findings: Finding[] = [];

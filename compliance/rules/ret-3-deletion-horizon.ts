@@ -17,7 +17,7 @@ const MAX_SOFT_DELETE_SECONDS = promiseSeconds(MAX_SOFT_DELETE);
 export const ret3DeletionHorizon = defineRule({
   control: 'RET-3',
   explanation:
-    'Every Customer Data store is gone within 14 days of offboarding: short time travel and soft delete, deleted before the project.',
+    `Every Customer Data store is gone within ${DELETION_PROMISE.days} days of offboarding: short time travel and soft delete, deleted before the project.`,
   appliesTo: ['tenant'],
   check(ctx) {
     const tenant = ctx.tenant!;

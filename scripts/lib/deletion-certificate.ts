@@ -225,7 +225,7 @@ export function renderCertificateMarkdown(c: DeletionCertificate): string {
     `| Project | \`${c.tenant.projectId}\` (${c.tenant.projectOwner === 'customer' ? "the customer's own project" : 'created and owned by Smart Segments'}) |`,
     `| Deletion requested | ${c.requested} |`,
     `| Deleted (offboarding deploy and destroy) | ${c.deployed} |`,
-    `| Deadline (request + 14 days, DPA 10.1) | ${c.deadline} |`,
+    `| Deadline (request + ${DELETION_PROMISE.days} days, DPA ${DELETION_PROMISE.clause}) | ${c.deadline} |`,
     `| Latest copy of Customer Data in Google's live systems | ${c.latestCustomerDataCopy ?? 'none: the stack holds no Customer Data store'} |`,
     '',
     '## What was deleted',
