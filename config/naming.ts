@@ -91,6 +91,21 @@ export function runtimeAccountIds(tenant: FeatureFields): string[] {
 }
 
 /**
+ * Every service account id the config implies, sorted: the workloads that run images, the dbt
+ * account, the integrations' schedulers and the conversion push and purge-scheduler identities
+ * (HAND-2 allows exactly these in a customer's project).
+ */
+export function impliedAccountIds(tenant: FeatureFields): string[] {
+  const ids = new Set<string>([...runtimeAccountIds(tenant), WORKLOAD_ACCOUNT_IDS.dbt]);
+  for (const i of tenant.integrations) ids.add(integrationSchedulerAccountId(i));
+  if (tenant.conversionTracking.enabled) {
+    ids.add(WORKLOAD_ACCOUNT_IDS.conversionPush);
+    ids.add(WORKLOAD_ACCOUNT_IDS.conversionStatePurgeScheduler);
+  }
+  return [...ids].sort();
+}
+
+/**
  * Secret Manager secret ids of a tenant. The constructs name their secrets with these, the schema
  * checks `populatedSecrets` against them and the checks read them, so all agree on one derivation.
  */
