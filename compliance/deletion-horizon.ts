@@ -9,17 +9,33 @@
  * certificate refuses to claim deletion until a rule is added: a new kind of store is never
  * skipped silently.
  */
-import { parseDurationSeconds } from './retention-budget';
+import {
+  BIGQUERY_DEFAULT_TIME_TRAVEL,
+  BIGQUERY_FAIL_SAFE,
+  FIRESTORE_PITR_RETENTION,
+  FIRESTORE_VERSION_RETENTION,
+  KMS_DEFAULT_DESTROY_SCHEDULED,
+  LOGGING_DEFAULT_RETENTION,
+  PROJECT_PENDING_DELETION,
+  PUBSUB_SUBSCRIPTION_DEFAULT_RETENTION,
+  SECONDS_PER_DAY,
+  SECONDS_PER_HOUR,
+  STORAGE_DEFAULT_SOFT_DELETE,
+  secondsOf,
+} from '../policy/gcp-defaults';
+import { parseDurationSeconds } from '../policy/retention-budget';
+import { block } from './json-blocks';
 import { dependsTransitivelyOn, type SynthesizedResource, type SynthesizedStack } from './synthesized-stack';
 
-export const HOUR = 60 * 60;
-export const DAY = 24 * HOUR;
+/** Seconds per hour and per day (policy/gcp-defaults.ts), under the short names the rules use. */
+export const HOUR = SECONDS_PER_HOUR;
+export const DAY = SECONDS_PER_DAY;
 
 /**
  * What the DPA promises for a store's data:
- * - `customer-data`: deleted within 14 days of the request (DPA 10.1, RET-3);
- * - `system-logs`: personal data in system logs is kept for the Annex II period (30 days) and then
- *   deleted automatically (DPA 10.3, Annex II 4);
+ * - `customer-data`: deleted within DELETION_PROMISE of the request (policy/dpa.ts, RET-3);
+ * - `system-logs`: personal data in system logs is kept for STANDARD_LOG_RETENTION (policy/dpa.ts) and then
+ *   deleted automatically (DPA 10.3);
  * - `key-material`: key versions whose destruction makes every copy encrypted with them, backups
  *   included, unreadable (crypto-shredding, DEL-2).
  */
@@ -64,23 +80,16 @@ export interface StoreInventory {
   readonly project?: ProjectInfo;
 }
 
-/** BigQuery keeps deleted data for 7 days after the time travel window ("fail-safe"), not configurable. */
-export const BIGQUERY_FAIL_SAFE_SECONDS = 7 * DAY;
-/** BigQuery's time travel window when `max_time_travel_hours` is not set: 168 hours. */
-export const BIGQUERY_DEFAULT_TIME_TRAVEL_HOURS = 168;
-/** Cloud Storage soft delete when no policy is set: 7 days. */
-export const STORAGE_DEFAULT_SOFT_DELETE_SECONDS = 7 * DAY;
-/** Pub/Sub subscriptions keep unacknowledged messages 7 days unless configured. */
-export const PUBSUB_SUBSCRIPTION_DEFAULT_RETENTION_SECONDS = 7 * DAY;
-/** Firestore serves old versions for 1 hour, or 7 days with point-in-time recovery. */
-export const FIRESTORE_VERSION_RETENTION_SECONDS = HOUR;
-export const FIRESTORE_PITR_RETENTION_SECONDS = 7 * DAY;
-/** Cloud Logging buckets keep logs 30 days unless configured. */
-export const LOGGING_DEFAULT_RETENTION_DAYS = 30;
-/** Cloud KMS keeps a version scheduled for destruction 30 days unless configured. */
-export const KMS_DEFAULT_DESTROY_SCHEDULED_SECONDS = 30 * DAY;
-/** A shut-down project stays recoverable, with everything in it, for 30 days. */
-export const PROJECT_PENDING_DELETION_SECONDS = 30 * DAY;
+// Google's windows (policy/gcp-defaults.ts, with their docs) in the unit the inventory adds up.
+export const BIGQUERY_FAIL_SAFE_SECONDS = secondsOf(BIGQUERY_FAIL_SAFE);
+export const BIGQUERY_DEFAULT_TIME_TRAVEL_HOURS = BIGQUERY_DEFAULT_TIME_TRAVEL.hours;
+export const STORAGE_DEFAULT_SOFT_DELETE_SECONDS = secondsOf(STORAGE_DEFAULT_SOFT_DELETE);
+export const PUBSUB_SUBSCRIPTION_DEFAULT_RETENTION_SECONDS = secondsOf(PUBSUB_SUBSCRIPTION_DEFAULT_RETENTION);
+export const FIRESTORE_VERSION_RETENTION_SECONDS = secondsOf(FIRESTORE_VERSION_RETENTION);
+export const FIRESTORE_PITR_RETENTION_SECONDS = secondsOf(FIRESTORE_PITR_RETENTION);
+export const LOGGING_DEFAULT_RETENTION_DAYS = LOGGING_DEFAULT_RETENTION.days;
+export const KMS_DEFAULT_DESTROY_SCHEDULED_SECONDS = secondsOf(KMS_DEFAULT_DESTROY_SCHEDULED);
+export const PROJECT_PENDING_DELETION_SECONDS = secondsOf(PROJECT_PENDING_DELETION);
 
 interface StoreRule {
   readonly kind: string;
@@ -117,12 +126,6 @@ function readDuration(attribute: string, v: unknown): number | undefined {
   } catch {
     throw unreadable(attribute, v);
   }
-}
-
-/** A single nested block: cdktf writes it as an object, hand-written overrides sometimes as a one-element list. */
-function block(v: unknown): Record<string, unknown> | undefined {
-  const b = Array.isArray(v) ? v[0] : v;
-  return b && typeof b === 'object' ? (b as Record<string, unknown>) : undefined;
 }
 
 function setting(attribute: string, v: unknown): string {
@@ -203,7 +206,7 @@ const RULES: Readonly<Record<string, StoreRule>> = {
       return [
         configuredOrDefault('soft delete', attribute, raw, readInteger(attribute, raw), {
           seconds: STORAGE_DEFAULT_SOFT_DELETE_SECONDS,
-          setting: 'soft_delete_policy not set (604800 seconds)',
+          setting: `soft_delete_policy not set (${STORAGE_DEFAULT_SOFT_DELETE_SECONDS} seconds)`,
         }),
       ];
     },
@@ -232,7 +235,7 @@ const RULES: Readonly<Record<string, StoreRule>> = {
     category: 'customer-data',
     components: durationWindow('subscription message retention', 'message_retention_duration', {
       seconds: PUBSUB_SUBSCRIPTION_DEFAULT_RETENTION_SECONDS,
-      setting: 'message_retention_duration not set (7 days)',
+      setting: `message_retention_duration not set (${PUBSUB_SUBSCRIPTION_DEFAULT_RETENTION.days} days)`,
     }),
   },
   google_firestore_database: {
@@ -283,7 +286,7 @@ const RULES: Readonly<Record<string, StoreRule>> = {
       return [
         configuredOrDefault('log retention', 'retention_days', raw, days === undefined ? undefined : days * DAY, {
           seconds: LOGGING_DEFAULT_RETENTION_DAYS * DAY,
-          setting: 'retention_days not set (30 days)',
+          setting: `retention_days not set (${LOGGING_DEFAULT_RETENTION_DAYS} days)`,
         }),
       ];
     },
@@ -294,7 +297,7 @@ const RULES: Readonly<Record<string, StoreRule>> = {
     // Destroying the key schedules every version for destruction; copies stay readable until then.
     components: durationWindow('scheduled destruction of key versions', 'destroy_scheduled_duration', {
       seconds: KMS_DEFAULT_DESTROY_SCHEDULED_SECONDS,
-      setting: 'destroy_scheduled_duration not set (30 days)',
+      setting: `destroy_scheduled_duration not set (${KMS_DEFAULT_DESTROY_SCHEDULED.days} days)`,
     }),
   },
 };
@@ -426,12 +429,4 @@ export function inventoryDataStores(stack: SynthesizedStack): StoreInventory {
   stores.sort((a, b) => (a.address < b.address ? -1 : a.address > b.address ? 1 : 0));
   unclassified.sort((a, b) => (a.address < b.address ? -1 : a.address > b.address ? 1 : 0));
   return { stores, unclassified, project };
-}
-
-/** The resource types with a rule here, for documentation and tests. */
-export const STORE_TYPES: readonly string[] = Object.keys(RULES).sort();
-
-export function storeRuleOf(type: string): { kind: string; category: StoreCategory } | undefined {
-  const rule = RULES[type];
-  return rule ? { kind: rule.kind, category: rule.category } : undefined;
 }

@@ -6,7 +6,7 @@
  */
 import { grantsOf, type Grant } from './grants';
 import { blocks } from './json-blocks';
-import { rolePermissions } from './iam-roles';
+import { rolePermissions } from '../policy/iam-roles';
 import { labelsOf } from './scope';
 import type { SynthesizedResource, SynthesizedStack } from './synthesized-stack';
 

@@ -6,7 +6,7 @@
  * property (or `user_labels`, for the types whose `labels` mean something else). This is the same
  * test the RequiredLabels aspect applies to construct instances, so rule and aspect agree.
  */
-import { USER_LABELS_RESOURCES } from '../constructs/required-labels';
+import { USER_LABELS_RESOURCES } from '../policy/labels';
 
 /** The attribute holding a type's free-form labels in the synthesized JSON, or undefined when it has none. */
 const cache = new Map<string, string | undefined>();

@@ -4,7 +4,7 @@
  * service agents and default service accounts are recognised by their domains. Rules that judge a
  * principal (IAM-1, IAM-4, IAM-5, IAM-6, SUB-1, ISO-2) and the access map all read members here.
  */
-import { PUBLIC_PRINCIPALS } from './iam-roles';
+import { PUBLIC_PRINCIPALS } from '../policy/iam-roles';
 import { referencesIn, type SynthesizedStack } from './synthesized-stack';
 
 export type PrincipalKind =

@@ -5,18 +5,18 @@
  */
 import { JURISDICTIONS, jurisdictionForResidencyLabel, type Jurisdiction } from '../config/jurisdictions';
 import { auditLogProjectId, platformProjectIds } from '../config/naming';
-import { createsProject, type ResolvedTenant } from '../config/loader';
+import type { ResolvedTenant } from '../config/loader';
 import type { RuleContext } from './rule';
 import { labelAttribute } from './labelable';
 import type { SynthesizedResource, SynthesizedStack } from './synthesized-stack';
 import { referencesIn } from './synthesized-stack';
 
-const HANDOVER_STATES = new Set(['handover-prepare', 'handover-transfer', 'handed-over']);
+// The lifecycle questions are answered once, by config/lifecycle.ts (ResolvedTenant.lifecycleView);
+// these read that answer under the names the rules use.
 
-/** The customer's owner group while a handover is under way or done (IAM-1's one exception). */
+/** The customer's owner group in every handover phase (IAM-1's one exception). */
 export function handoverOwnerGroup(tenant: ResolvedTenant | undefined): string | undefined {
-  if (!tenant || !HANDOVER_STATES.has(tenant.lifecycle.state)) return undefined;
-  return tenant.lifecycle.handover?.customerOwnerGroup;
+  return tenant?.lifecycleView.customerOwnerGroup;
 }
 
 /**
@@ -25,7 +25,7 @@ export function handoverOwnerGroup(tenant: ResolvedTenant | undefined): string |
  * project-wide settings are no longer ours to keep.
  */
 export function managesProject(tenant: ResolvedTenant): boolean {
-  return createsProject(tenant) && tenant.lifecycle.state !== 'handed-over';
+  return tenant.lifecycleView.managesProject;
 }
 
 /**
@@ -33,7 +33,7 @@ export function managesProject(tenant: ResolvedTenant): boolean {
  * the handover's release phase: the project and its data are the customer's, our resources are gone.
  */
 export function runsDataPlane(tenant: ResolvedTenant): boolean {
-  return tenant.lifecycle.state !== 'handed-over';
+  return tenant.lifecycleView.runsDataPlane;
 }
 
 /** Whether the tenant's activated integrations or conversion destinations need credentials (SEC-1..3) in a data plane we run. */
@@ -41,10 +41,17 @@ export function needsCredentials(tenant: ResolvedTenant): boolean {
   return runsDataPlane(tenant) && (tenant.integrations.length > 0 || tenant.conversionTracking.enabled);
 }
 
-/** The customer's directory, admitted by domain-restricted sharing during a handover (IAM-7). */
+/**
+ * The customer's directory, admitted by domain-restricted sharing while the handover prepares and
+ * transfers (IAM-7); not after the release, when the platform no longer admits it either.
+ */
 export function handoverDirectory(tenant: ResolvedTenant | undefined): string | undefined {
-  if (!tenant || !HANDOVER_STATES.has(tenant.lifecycle.state)) return undefined;
-  return tenant.lifecycle.handover?.customerDirectoryCustomerId;
+  return tenant?.lifecycleView.admittedDirectory;
+}
+
+/** The customer's organization, admitted by domain-restricted sharing in the same phases (IAM-7). */
+export function handoverOrganization(tenant: ResolvedTenant | undefined): string | undefined {
+  return tenant?.lifecycleView.admittedOrganization;
 }
 
 function domainOf(email: string | undefined): string | undefined {

@@ -82,4 +82,3 @@ export const GOOGLE_DENIED_CONSENT = ['drop', 'modeled'] as const;
 export type GoogleDeniedConsent = (typeof GOOGLE_DENIED_CONSENT)[number];
 
 export const LLM_SUPPORT = ['allowed', 'restricted'] as const;
-export type LlmSupport = (typeof LLM_SUPPORT)[number];

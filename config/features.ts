@@ -9,14 +9,13 @@
  */
 import { INTEGRATIONS, SOURCES, type Integration, type Source } from './catalog';
 import { conversionSecretId, integrationSecretId, sourceSecretId } from './naming';
-import type { TenantConfig } from './schema';
+import type { FeatureFields, RetiringFeaturesField } from './tenant-fields';
 
 export type FeatureKey = 'conversion-tracking' | 'mcp' | `source:${Source}` | `integration:${Integration}`;
 
 /** The forms a feature key takes, for messages. */
 export const FEATURE_KEY_FORMS = ['source:<name>', 'conversion-tracking', 'mcp', 'integration:<name>'] as const;
 
-export type FeatureFields = Pick<TenantConfig, 'sources' | 'integrations' | 'conversionTracking' | 'mcp'>;
 
 export function sourceFeature(source: Source): FeatureKey {
   return `source:${source}`;
@@ -54,6 +53,6 @@ export function featureSecretIds(tenant: FeatureFields, feature: FeatureKey): st
 }
 
 /** Whether every one of `features` is listed in `retiringFeatures` (a resource shared by several features retires with the last of them). */
-export function allRetiring(tenant: Pick<TenantConfig, 'retiringFeatures'>, features: readonly FeatureKey[]): boolean {
+export function allRetiring(tenant: RetiringFeaturesField, features: readonly FeatureKey[]): boolean {
   return features.length > 0 && features.every((f) => tenant.retiringFeatures.includes(f));
 }

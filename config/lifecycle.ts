@@ -1,11 +1,57 @@
 /**
- * What a tenant's lifecycle state means for protection of its data and its project. The one place
- * that decides when delete protection is lifted: offboarding (deletion, DPA 10.1), the handover
- * (takeover, DPA 10.2), and, for one feature's resources, turning that feature off
- * (`retiringFeatures`, see config/features.ts).
+ * What a tenant's lifecycle means for every layer, decided here once: who owns and manages the
+ * project, whether Smart Segments still runs the data plane, which handover phase builds what,
+ * whose directory the platform admits, whether the stack is synthesized at all, and when delete
+ * protection is lifted: offboarding (deletion, DPA 10.1), the handover (takeover, DPA 10.2), and,
+ * for one feature's resources, turning that feature off (`retiringFeatures`, config/features.ts).
+ *
+ * The loader computes a `TenantLifecycle` for every tenant (ResolvedTenant.lifecycleView); the
+ * stacks, the constructs, the rule pack and the scripts read that value instead of interpreting
+ * lifecycle states themselves, so they cannot disagree.
  */
 import { allRetiring, type FeatureKey } from './features';
-import type { LifecycleState, TenantConfig } from './schema';
+import { handoverPhaseOf, type HandoverPhase, type LifecycleState } from './lifecycle-states';
+import type { TenantConfig } from './schema';
+
+export { handoverPhaseOf, type HandoverPhase };
+
+/** Whether this code creates (and so owns) the tenant's project; false for a customer's own project (HAND-2). */
+export function createsProject(tenant: Pick<TenantConfig, 'warehouse'>): boolean {
+  return !(tenant.warehouse.mode === 'customer' && tenant.warehouse.provisionedBy === 'customer');
+}
+
+export interface TenantLifecycle {
+  readonly state: LifecycleState;
+  /** Smart Segments created the project (false: the customer's own project, HAND-2). */
+  readonly ownsProject: boolean;
+  /** The handover phase (HAND-1); undefined outside a handover. `handed-over` is the release. */
+  readonly handoverPhase?: HandoverPhase;
+  /** The project sits in the customer's organization and billing (transfer and release). */
+  readonly transferred: boolean;
+  /** The handover is released: the project and its data are the customer's, our state forgot them. */
+  readonly released: boolean;
+  /** Smart Segments manages the project's own settings (log bucket, audit configs, contacts): it owns the project and has not released it. */
+  readonly managesProject: boolean;
+  /** Smart Segments runs the tenant's data plane (workloads, pipelines, secrets, edge): until the release. */
+  readonly runsDataPlane: boolean;
+  /**
+   * The platform's tenant folder serves the project (essential-contact domains, secret accessors):
+   * we own it, have not released it, and the stack is still synthesized. During the transfer the
+   * project is leaving the folder, and the platform keeps serving it until the release.
+   */
+  readonly inTenantFolder: boolean;
+  /** The customer's organization that domain-restricted sharing admits (IAM-7): while the handover prepares and transfers, never after the release. */
+  readonly admittedOrganization?: string;
+  /** The customer's directory (customer id) admitted alongside the organization, in the same phases. */
+  readonly admittedDirectory?: string;
+  /** The customer's owner group, the one basic-role grant IAM-1 allows: in every handover phase. */
+  readonly customerOwnerGroup?: string;
+  /** The tenant is offboarding and its removal is not yet confirmed: its stack deletes the data. */
+  readonly offboarding: boolean;
+  /** The stack is synthesized: not once the removal after offboarding is confirmed. */
+  readonly synthesized: boolean;
+  readonly protection: LifecycleProtection;
+}
 
 export interface LifecycleProtection {
   /** Delete protection on the stores of the customer's data (the warehouse dataset and its tables). */
@@ -49,4 +95,30 @@ export function featureProtection(
   const base = lifecycleProtection(tenant.lifecycle.state);
   const retiring = allRetiring(tenant, features);
   return { protectData: base.protectData && !retiring, protectWorkloads: base.protectWorkloads && !retiring };
+}
+
+/** The tenant's lifecycle, computed once (the loader attaches it to every ResolvedTenant). */
+export function tenantLifecycle(tenant: Pick<TenantConfig, 'warehouse' | 'lifecycle'>): TenantLifecycle {
+  const { state, handover, offboarding } = tenant.lifecycle;
+  const ownsProject = createsProject(tenant);
+  const handoverPhase = handoverPhaseOf(state);
+  const released = handoverPhase === 'release';
+  const admits = handoverPhase === 'prepare' || handoverPhase === 'transfer';
+  const removalConfirmed = state === 'offboarding' && offboarding?.removalConfirmed === true;
+  const synthesized = !removalConfirmed;
+  return {
+    state,
+    ownsProject,
+    ...(handoverPhase ? { handoverPhase } : {}),
+    transferred: handoverPhase === 'transfer' || released,
+    released,
+    managesProject: ownsProject && !released,
+    runsDataPlane: !released,
+    inTenantFolder: ownsProject && !released && synthesized,
+    ...(admits && handover ? { admittedOrganization: handover.customerOrganizationId, admittedDirectory: handover.customerDirectoryCustomerId } : {}),
+    ...(handoverPhase && handover ? { customerOwnerGroup: handover.customerOwnerGroup } : {}),
+    offboarding: state === 'offboarding' && !removalConfirmed,
+    synthesized,
+    protection: lifecycleProtection(state),
+  };
 }

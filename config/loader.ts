@@ -19,12 +19,27 @@ import {
   type TenantConfig,
 } from './schema';
 import { tenantProjectId, platformProjectIds } from './naming';
+import { createsProject, tenantLifecycle, type TenantLifecycle } from './lifecycle';
+
+export { createsProject };
 
 export interface ResolvedTenant extends TenantConfig {
   /** The GCP project that holds this tenant's resources. */
   readonly projectId: string;
   /** The file it came from, relative to the project root when possible. */
   readonly sourceFile: string;
+  /** What the lifecycle state means for every layer, computed once (config/lifecycle.ts). */
+  readonly lifecycleView: TenantLifecycle;
+}
+
+/** The tenant in another lifecycle, its lifecycle view recomputed (spreading a new `lifecycle` alone would keep the old view). */
+export function withLifecycle(tenant: ResolvedTenant, lifecycle: TenantConfig['lifecycle']): ResolvedTenant {
+  return { ...tenant, lifecycle, lifecycleView: tenantLifecycle({ ...tenant, lifecycle }) };
+}
+
+/** A validated tenant with what the loader derives for it: project id, source file, lifecycle. */
+export function resolveTenant(platform: Pick<PlatformConfig, 'projectPrefix'>, tenant: TenantConfig, sourceFile: string): ResolvedTenant {
+  return { ...tenant, projectId: tenantProjectId(platform, tenant), sourceFile, lifecycleView: tenantLifecycle(tenant) };
 }
 
 export interface EnvironmentConfig {
@@ -191,7 +206,7 @@ export function loadEnvironment(
         message: `is missing, but tenant "${tenant.id}" needs its ${tenant.jurisdiction} folder; deploy platform-${platform.environment} and record the folder id here from its tenant_folders output`,
       });
     }
-    tenants.push({ ...tenant, projectId, sourceFile: displayPath(file) });
+    tenants.push(resolveTenant(platform, tenant, displayPath(file)));
   }
   const seen = new Set<string>();
   for (const t of tenants) {
@@ -228,9 +243,4 @@ export function loadAllEnvironments(environmentsDir: string = DEFAULT_ENVIRONMEN
   }
   if (problems.length > 0) throw new ConfigError(problems);
   return envs;
-}
-
-/** Whether this code creates (and so owns) the tenant's project; false for a customer's own project (HAND-2). */
-export function createsProject(tenant: TenantConfig): boolean {
-  return !(tenant.warehouse.mode === 'customer' && tenant.warehouse.provisionedBy === 'customer');
 }

@@ -1,11 +1,11 @@
 /** Deterministic names derived from config: project ids and stack names (never random suffixes). */
 import type { Jurisdiction } from './jurisdictions';
-import type { PlatformConfig, TenantConfig } from './schema';
+import type { FeatureFields, ProjectPrefixField, TenantProjectFields } from './tenant-fields';
 import { JURISDICTIONS } from './jurisdictions';
 import type { ConversionDestination, Integration, Source } from './catalog';
 
 /** The project holding a tenant: the customer's named project, or `<prefix>-<tenant id>`. */
-export function tenantProjectId(platform: Pick<PlatformConfig, 'projectPrefix'>, tenant: Pick<TenantConfig, 'id' | 'warehouse'>): string {
+export function tenantProjectId(platform: ProjectPrefixField, tenant: TenantProjectFields): string {
   return tenant.warehouse.mode === 'customer' ? tenant.warehouse.projectId : `${platform.projectPrefix}-${tenant.id}`;
 }
 
@@ -18,17 +18,17 @@ export function platformStackName(environment: string): string {
 }
 
 /** The platform's own project for a jurisdiction's central audit logs (LOG-2). */
-export function auditLogProjectId(platform: Pick<PlatformConfig, 'projectPrefix'>, jurisdiction: Jurisdiction): string {
+export function auditLogProjectId(platform: ProjectPrefixField, jurisdiction: Jurisdiction): string {
   return `${platform.projectPrefix}-audit-${jurisdiction.toLowerCase()}`;
 }
 
 /** The platform's shared project (state bucket, artifact registry, CI identity, monitoring). */
-export function sharedProjectId(platform: Pick<PlatformConfig, 'projectPrefix'>): string {
+export function sharedProjectId(platform: ProjectPrefixField): string {
   return `${platform.projectPrefix}-platform`;
 }
 
 /** Project ids the platform reserves, so no tenant can collide with them. */
-export function platformProjectIds(platform: Pick<PlatformConfig, 'projectPrefix'>): string[] {
+export function platformProjectIds(platform: ProjectPrefixField): string[] {
   return [sharedProjectId(platform), ...JURISDICTIONS.map((j) => auditLogProjectId(platform, j))];
 }
 
@@ -81,13 +81,28 @@ export function serviceAccountEmail(projectId: string, accountId: string): strin
 }
 
 /** Account ids of the tenant workloads that run container images (Cloud Run services and jobs). */
-export function runtimeAccountIds(tenant: Pick<TenantConfig, 'sources' | 'integrations' | 'conversionTracking' | 'mcp'>): string[] {
+export function runtimeAccountIds(tenant: FeatureFields): string[] {
   const ids: string[] = [];
   if (tenant.sources.length > 0) ids.push(WORKLOAD_ACCOUNT_IDS.ingestWebhook);
   if (tenant.conversionTracking.enabled) ids.push(WORKLOAD_ACCOUNT_IDS.conversionRelay, WORKLOAD_ACCOUNT_IDS.conversionStatePurge);
   if (tenant.mcp.enabled) ids.push(WORKLOAD_ACCOUNT_IDS.mcpEndpoint);
   for (const integration of tenant.integrations) ids.push(integrationAccountId(integration));
   return ids;
+}
+
+/**
+ * Every service account id the config implies, sorted: the workloads that run images, the dbt
+ * account, the integrations' schedulers and the conversion push and purge-scheduler identities
+ * (HAND-2 allows exactly these in a customer's project).
+ */
+export function impliedAccountIds(tenant: FeatureFields): string[] {
+  const ids = new Set<string>([...runtimeAccountIds(tenant), WORKLOAD_ACCOUNT_IDS.dbt]);
+  for (const i of tenant.integrations) ids.add(integrationSchedulerAccountId(i));
+  if (tenant.conversionTracking.enabled) {
+    ids.add(WORKLOAD_ACCOUNT_IDS.conversionPush);
+    ids.add(WORKLOAD_ACCOUNT_IDS.conversionStatePurgeScheduler);
+  }
+  return [...ids].sort();
 }
 
 /**
@@ -110,7 +125,7 @@ export function integrationSecretId(integration: Integration): string {
  * Every secret the tenant's config implies: a webhook signing secret per source, a credential per
  * conversion destination (when conversion tracking is on) and per integration. Sorted.
  */
-export function tenantSecretIds(tenant: Pick<TenantConfig, 'sources' | 'integrations' | 'conversionTracking'>): string[] {
+export function tenantSecretIds(tenant: Pick<FeatureFields, 'sources' | 'integrations' | 'conversionTracking'>): string[] {
   const ids = [
     ...tenant.sources.map(sourceSecretId),
     ...(tenant.conversionTracking.enabled ? tenant.conversionTracking.destinations.map(conversionSecretId) : []),

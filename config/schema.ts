@@ -14,6 +14,7 @@ import {
 } from './catalog';
 import { FEATURE_KEY_FORMS, enabledFeatures, isFeatureKey } from './features';
 import { tenantSecretIds } from './naming';
+import { LIFECYCLE_STATES, handoverPhaseOf, type LifecycleState } from './lifecycle-states';
 
 /** GCP project ids: 6-30 characters, lowercase letters, digits and hyphens, start with a letter, no trailing hyphen. */
 export const PROJECT_ID_PATTERN = /^[a-z][a-z0-9-]{4,28}[a-z0-9]$/;
@@ -180,8 +181,7 @@ const offboardingSchema = z.strictObject({
   removalConfirmed: z.boolean().default(false),
 });
 
-export const LIFECYCLE_STATES = ['active', 'handover-prepare', 'handover-transfer', 'handed-over', 'offboarding'] as const;
-export type LifecycleState = (typeof LIFECYCLE_STATES)[number];
+export { LIFECYCLE_STATES, type LifecycleState };
 
 export const tenantSchema = z
   .strictObject({
@@ -279,7 +279,7 @@ export const tenantSchema = z
       checkRetiringFeatures(t, ctx);
       const lc = t.lifecycle;
       if (lc && typeof lc.state === 'string') {
-        if (lc.state.startsWith('handover') || lc.state === 'handed-over') {
+        if ((LIFECYCLE_STATES as readonly string[]).includes(lc.state) && handoverPhaseOf(lc.state as LifecycleState) !== undefined) {
           if (!lc.handover) {
             ctx.addIssue({
               code: 'custom',
@@ -375,4 +375,3 @@ function checkRetiringFeatures(t: Record<string, unknown>, ctx: z.RefinementCtx)
 
 export type TenantConfig = z.infer<typeof tenantSchema>;
 export type TenantInput = z.input<typeof tenantSchema>;
-export type WarehouseConfig = TenantConfig['warehouse'];

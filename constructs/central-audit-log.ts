@@ -16,19 +16,9 @@ import { assertGrantable, grantKey, roleKey } from './grant-policy';
 import type { IGrantee } from './principal';
 import { TenantProject } from './tenant-project';
 import type { LoggingLocation } from './logging-location';
+import { AUDIT_LOG_RETENTION_DAYS, STANDARD_LOG_RETENTION_DAYS } from '../policy/dpa';
 
-/**
- * 400 days: the retention Google applies to Admin Activity logs in every project's `_Required`
- * bucket. Matching it means the central copy never ends before the local one, and it covers a full
- * year of Data Access logs (which projects keep only 30 days) plus the time to investigate and
- * notify (DPA 8.1) and to answer the once-a-year security questionnaire or audit (DPA 9.1, 9.2).
- * Audit logs are kept past the 30-day standard under Annex II 4 ("longer periods where required for
- * security or audit purposes") and the security exception of DPA 10.3.
- */
-export const AUDIT_LOG_RETENTION_DAYS = 400;
 
-/** The DPA's standard log retention (Annex II 4); a central audit log must keep logs longer. */
-export const STANDARD_RETENTION_DAYS = 30;
 
 /** Cloud Logging's maximum bucket retention. */
 const MAX_RETENTION_DAYS = 3650;
@@ -61,7 +51,7 @@ export interface CentralAuditLogProps {
   readonly billingAccount: string;
   /** Whose logs these are; the bucket is created in this jurisdiction's log location. */
   readonly jurisdiction: Jurisdiction;
-  /** Days to keep audit logs. Default AUDIT_LOG_RETENTION_DAYS (400); must be an integer from 31 to 3650. */
+  /** Days to keep audit logs. Default AUDIT_LOG_RETENTION_DAYS (policy/dpa.ts); must be an integer from 31 to 3650. */
   readonly retentionDays?: number;
   /** Log bucket id. Default `central-audit`. */
   readonly bucketId?: string;
@@ -83,9 +73,9 @@ export class CentralAuditLog extends Construct {
   constructor(scope: Construct, id: string, props: CentralAuditLogProps) {
     super(scope, id);
     this.retentionDays = props.retentionDays ?? AUDIT_LOG_RETENTION_DAYS;
-    if (!Number.isInteger(this.retentionDays) || this.retentionDays <= STANDARD_RETENTION_DAYS || this.retentionDays > MAX_RETENTION_DAYS) {
+    if (!Number.isInteger(this.retentionDays) || this.retentionDays <= STANDARD_LOG_RETENTION_DAYS || this.retentionDays > MAX_RETENTION_DAYS) {
       throw new Error(
-        `CentralAuditLog ${props.projectId}: retentionDays must be an integer above the ${STANDARD_RETENTION_DAYS}-day standard and at most ${MAX_RETENTION_DAYS} (LOG-2), got ${this.retentionDays}`,
+        `CentralAuditLog ${props.projectId}: retentionDays must be an integer above the ${STANDARD_LOG_RETENTION_DAYS}-day standard and at most ${MAX_RETENTION_DAYS} (LOG-2), got ${this.retentionDays}`,
       );
     }
     this.bucketId = props.bucketId ?? 'central-audit';

@@ -3,13 +3,14 @@
  * subscription) per destination the tenant activated, a dead-letter topic for troubleshooting, and
  * the consent-withdrawal channel the relay uses to suppress queued and retried events (RET-2).
  * Retention is a budget (RET-1): the worst-case lifetime of an event across the topic, a route and
- * the dead-letter subscription is computed with compliance/retention-budget and asserted when the
+ * the dead-letter subscription is computed with policy/retention-budget and asserted when the
  * pipeline is built and again whenever a route is added.
  */
 import { Construct } from 'constructs';
 import type { PubsubTopicIamMember } from '@cdktf/provider-google/lib/pubsub-topic-iam-member';
 import type { Jurisdiction } from '../config/jurisdictions';
-import { CONVERSION_EVENT_MAX_LIFETIME_SECONDS, worstCaseLifetimeSeconds } from '../compliance/retention-budget';
+import { CONVERSION_EVENT_MAX_LIFETIME, CONVERSION_EVENT_MAX_LIFETIME_SECONDS } from '../policy/dpa';
+import { worstCaseLifetimeSeconds } from '../policy/retention-budget';
 import { EventPipeline, type EventSubscription, type PushDelivery } from './event-pipeline';
 import type { IGrantee } from './principal';
 import type { ServiceAgents } from './service-agents';
@@ -71,7 +72,7 @@ export class ConversionPipeline extends Construct {
       throw new Error(
         `ConversionPipeline ${this.node.path}: google_pubsub_subscription ${CONVERSION_EVENTS_TOPIC}-<destination> (routeRetentionSeconds ${this.routeRetentionSeconds}) plus google_pubsub_subscription ${CONVERSION_EVENTS_TOPIC}-dead-letter (deadLetterRetentionSeconds ${this.deadLetterRetentionSeconds})${
           topicSeconds ? ` and google_pubsub_topic ${CONVERSION_EVENTS_TOPIC} (topicRetentionSeconds ${topicSeconds})` : ''
-        } give a worst-case conversion event lifetime of ${planned}s, over the ${CONVERSION_EVENT_MAX_LIFETIME_SECONDS}s RET-1 allows (DPA C.4: at most 24 hours from receipt); lower routeRetentionSeconds or deadLetterRetentionSeconds`,
+        } give a worst-case conversion event lifetime of ${planned}s, over the ${CONVERSION_EVENT_MAX_LIFETIME_SECONDS}s RET-1 allows (DPA ${CONVERSION_EVENT_MAX_LIFETIME.clause}: at most ${CONVERSION_EVENT_MAX_LIFETIME.hours} hours from receipt); lower routeRetentionSeconds or deadLetterRetentionSeconds`,
       );
     }
 

@@ -18,8 +18,7 @@ import { FirestoreDatabase } from '@cdktf/provider-google/lib/firestore-database
 import { FirestoreField } from '@cdktf/provider-google/lib/firestore-field';
 import { jurisdictionRules, type Jurisdiction } from '../config/jurisdictions';
 import { WORKLOAD_ACCOUNT_IDS } from '../config/naming';
-import { CONVERSION_EVENT_MAX_LIFETIME_SECONDS } from '../compliance/retention-budget';
-import type { RecoveryPosture } from './recovery-posture';
+import { CONVERSION_EVENT_MAX_LIFETIME_SECONDS } from '../policy/dpa';
 import type { EncryptionKey, StoreEncryption } from './tenant-keys';
 import { ScheduledJob } from './scheduled-job';
 import type { TenantProject } from './tenant-project';
@@ -186,16 +185,6 @@ export class ConversionState extends Construct {
 
   get worstCaseLifetimeSeconds(): number {
     return stateWorstCaseLifetimeSeconds(this.budget);
-  }
-
-  /** Backup and recovery of this store (BAK-1): none by design; the last copy is gone within the budget. */
-  get recovery(): RecoveryPosture {
-    return {
-      store: `google_firestore_database ${CONVERSION_STATE_DATABASE}`,
-      mechanism: 'none by design: no point-in-time recovery and no backups, because the state is transient and rebuilt from new events',
-      recoveryWindowSeconds: 0,
-      lastCopyGoneSeconds: this.worstCaseLifetimeSeconds,
-    };
   }
 
   /**

@@ -4,20 +4,8 @@
  */
 import { Construct } from 'constructs';
 import { ProjectIamAuditConfig } from '@cdktf/provider-google/lib/project-iam-audit-config';
+import { CUSTOMER_DATA_SERVICES, DATA_ACCESS_LOG_TYPES } from '../policy/audit-logs';
 import type { TenantProject } from './tenant-project';
-
-/**
- * The services that store or carry Customer Data, as audit configs name them. Firestore is
- * configured as `datastore.googleapis.com`, which covers both datastore.googleapis.com and
- * firestore.googleapis.com (cloud.google.com/firestore/docs/audit-logging, Notes).
- */
-export const CUSTOMER_DATA_SERVICES = [
-  'bigquery.googleapis.com',
-  'datastore.googleapis.com',
-  'pubsub.googleapis.com',
-  'secretmanager.googleapis.com',
-  'storage.googleapis.com',
-] as const;
 
 export interface DataAccessAuditLogsProps {
   readonly project: TenantProject;
@@ -35,7 +23,7 @@ export class DataAccessAuditLogs extends Construct {
       new ProjectIamAuditConfig(this, service.split('.')[0], {
         project: props.project.projectId,
         service,
-        auditLogConfig: [{ logType: 'ADMIN_READ' }, { logType: 'DATA_READ' }, { logType: 'DATA_WRITE' }],
+        auditLogConfig: DATA_ACCESS_LOG_TYPES.map((logType) => ({ logType })),
         // The project's IAM policy exists only once the project does. The Resource Manager API it
         // calls is billed to the caller's project (the provider sends no user project for it,
         // google/transport/config.go NewResourceManagerClient), so no API of this project is needed.

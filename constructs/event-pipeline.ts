@@ -15,11 +15,8 @@ import { PubsubTopicIamMember } from '@cdktf/provider-google/lib/pubsub-topic-ia
 import { PubsubSubscription } from '@cdktf/provider-google/lib/pubsub-subscription';
 import { PubsubSubscriptionIamMember } from '@cdktf/provider-google/lib/pubsub-subscription-iam-member';
 import { jurisdictionRules, isLocationAllowed, type Jurisdiction } from '../config/jurisdictions';
-import {
-  CONVERSION_EVENT_MAX_LIFETIME_SECONDS,
-  formatDuration,
-  worstCaseLifetimeSeconds,
-} from '../compliance/retention-budget';
+import { CONVERSION_EVENT_MAX_LIFETIME, CONVERSION_EVENT_MAX_LIFETIME_SECONDS } from '../policy/dpa';
+import { formatDuration, worstCaseLifetimeSeconds } from '../policy/retention-budget';
 import { assertGrantable, grantDependencies, grantKey, type IWorkloadGrantee } from './grant-policy';
 import type { IGrantee } from './principal';
 import type { ServiceAgents } from './service-agents';
@@ -329,7 +326,7 @@ export class EventPipeline extends Construct {
       throw new Error(
         `${resource}: a ${this.dataClass} message could live ${worst}s (${(worst / 3600).toFixed(1)}h) in pipeline ${this.name} [${parts.join(
           ', ',
-        )}], over its budget of ${this.maxLifetimeSeconds}s (RET-1, DPA C.4: at most 24 hours from receipt). Lower the subscription or dead-letter retention so that subscription + dead-letter retention fits.`,
+        )}], over its budget of ${this.maxLifetimeSeconds}s (RET-1, DPA ${CONVERSION_EVENT_MAX_LIFETIME.clause}: at most ${CONVERSION_EVENT_MAX_LIFETIME.hours} hours from receipt). Lower the subscription or dead-letter retention so that subscription + dead-letter retention fits.`,
       );
     }
   }

@@ -11,7 +11,8 @@ import {
   isCustomRole,
   roleExists,
   roleGrantsPermission,
-} from '../compliance/iam-roles';
+} from '../policy/iam-roles';
+import { CONVERSION_EVENT_MAX_LIFETIME, describePromise } from '../policy/dpa';
 import type { IGrantee } from './principal';
 
 /** A grantee that can tell grant methods more than its member string. */
@@ -32,34 +33,6 @@ export interface GrantRequest {
   /** The resource stores conversion events (RET-1). */
   readonly conversionEvents?: boolean;
 }
-
-/**
- * Roles that have no resource-level form, so a project-level binding is the narrowest possible
- * (IAM-2). Every project-level grant must use one of these, and the reason is written on the binding.
- */
-export const PROJECT_LEVEL_ONLY_ROLES: Readonly<Record<string, { readonly reason: string; readonly conditionRequired: boolean }>> = {
-  // A service agent's own role: Google grants it on the project when it creates the agent, and not
-  // when the agent is created on request (cloud.google.com/iam/docs/create-service-agents).
-  'roles/pubsub.serviceAgent': { reason: "the Pub/Sub service agent's own role, granted only on the project", conditionRequired: false },
-  'roles/firestore.serviceAgent': { reason: "the Firestore service agent's own role, granted only on the project", conditionRequired: false },
-  'roles/run.serviceAgent': { reason: "the Cloud Run service agent's own role, granted only on the project", conditionRequired: false },
-  'roles/bigquery.jobUser': {
-    reason: 'BigQuery creates query jobs in a project; bigquery.jobs.create cannot be bound on a dataset',
-    conditionRequired: false,
-  },
-  'roles/datastore.user': {
-    reason: 'Firestore databases have no IAM policy of their own; an IAM condition on resource.name limits the binding to one database',
-    conditionRequired: true,
-  },
-  'roles/logging.logWriter': {
-    reason: 'log entries are written to a project; logging.logEntries.create has no narrower resource',
-    conditionRequired: false,
-  },
-  'roles/monitoring.metricWriter': {
-    reason: 'metrics are written to a project; monitoring.timeSeries.create has no narrower resource',
-    conditionRequired: false,
-  },
-};
 
 export function handlesConversionEvents(grantee: IGrantee): boolean {
   return (grantee as IWorkloadGrantee).handlesConversionEvents === true;
@@ -100,13 +73,13 @@ export function assertGrantable(req: GrantRequest): void {
     throw new Error(`${resource}: basic role ${role} may not be granted to ${member} (IAM-1); use the predefined role for the task`);
   }
   if (!roleExists(role) && !isCustomRole(role)) {
-    throw new Error(`${resource}: role ${role} is not a predefined Google Cloud role (see compliance/data); check its spelling`);
+    throw new Error(`${resource}: role ${role} is not a predefined Google Cloud role (see policy/data); check its spelling`);
   }
   if (req.conversionEvents || handlesConversionEvents(grantee)) {
     const forbidden = FORBIDDEN_FOR_CONVERSION_WORKLOADS.filter((p) => roleGrantsPermission(role, p));
     if (forbidden.length > 0) {
       throw new Error(
-        `${resource}: ${role} carries ${forbidden.join(', ')}, which would let ${member} keep conversion events in a snapshot for up to 7 days, past the 24-hour promise (RET-1, DPA C.4); grant a role without it, such as roles/pubsub.subscriber`,
+        `${resource}: ${role} carries ${forbidden.join(', ')}, which would let ${member} keep conversion events in a snapshot for up to 7 days, past the ${describePromise(CONVERSION_EVENT_MAX_LIFETIME)} (RET-1); grant a role without it, such as roles/pubsub.subscriber`,
       );
     }
   }

@@ -18,9 +18,11 @@ import type { IGrantee } from './principal';
 import type { SecretRotationNotices } from './secret-rotation-notices';
 import type { StoreEncryption } from './tenant-keys';
 import type { TenantProject } from './tenant-project';
+import { MAX_ROTATION } from '../policy/dpa';
+import { SECONDS_PER_HOUR } from '../policy/gcp-defaults';
 
-/** Credentials rotate every 90 days unless the integration's own policy is stricter. */
-export const DEFAULT_ROTATION_DAYS = 90;
+/** Credentials rotate as often as the rotation policy allows at most (policy/dpa.ts MAX_ROTATION), unless the integration's own policy is stricter. */
+export const DEFAULT_ROTATION_DAYS = MAX_ROTATION.days;
 
 /** Secret ids: letters, digits, hyphens and underscores, at most 255. */
 const SECRET_ID = /^[a-zA-Z0-9_-]{1,255}$/;
@@ -35,7 +37,7 @@ export interface IntegrationSecretProps {
   /** Regions holding replicas; each must be a region of the jurisdiction (SEC-1, RES-1). */
   readonly replicaLocations: readonly string[];
   readonly rotationNotices: SecretRotationNotices;
-  /** Days between rotation notices (1-36500). Default 90. */
+  /** Days between rotation notices (1-36500). Default DEFAULT_ROTATION_DAYS. */
   readonly rotationDays?: number;
   /** Terraform may not destroy the secret. Default true; lifted only when offboarding. */
   readonly deletionProtection?: boolean;
@@ -90,7 +92,7 @@ export class IntegrationSecret extends Construct {
         userManaged: { replicas },
       },
       rotation: {
-        rotationPeriod: `${rotationHours * 3600}s`,
+        rotationPeriod: `${rotationHours * SECONDS_PER_HOUR}s`,
         // The API needs the first rotation in the future when the secret is created. Terraform's
         // plan time gives that without making the synthesized JSON depend on the clock; afterwards
         // Secret Manager advances it itself, so Terraform ignores the field (see lifecycle below).

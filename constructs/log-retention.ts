@@ -5,15 +5,14 @@
 import { Construct } from 'constructs';
 import { LoggingProjectBucketConfig } from '@cdktf/provider-google/lib/logging-project-bucket-config';
 import { type Jurisdiction, jurisdictionRules } from '../config/jurisdictions';
+import { STANDARD_LOG_RETENTION_DAYS } from '../policy/dpa';
 import type { TenantProject } from './tenant-project';
 
-/** DPA Annex II 4: "Standard log retention is 30 days". */
-export const STANDARD_LOG_RETENTION_DAYS = 30;
 
 export interface LogRetentionProps {
   readonly project: TenantProject;
   readonly jurisdiction: Jurisdiction;
-  /** Days to keep logs. Default 30 (the DPA's standard); must be 1-3650. */
+  /** Days to keep logs. Default STANDARD_LOG_RETENTION_DAYS (the DPA's standard); must be 1-3650. */
   readonly retentionDays?: number;
 }
 

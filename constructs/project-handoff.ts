@@ -12,25 +12,12 @@
  */
 import { Construct } from 'constructs';
 import { ProjectIamMember } from '@cdktf/provider-google/lib/project-iam-member';
-import type { LifecycleState } from '../config/schema';
+import type { HandoverPhase } from '../config/lifecycle';
 import { group } from './principal';
 import type { TenantProject } from './tenant-project';
 
-export type HandoffPhase = 'prepare' | 'transfer' | 'release';
-
-/** The handoff phase a lifecycle state is in, if any. */
-export function handoffPhase(state: LifecycleState): HandoffPhase | undefined {
-  switch (state) {
-    case 'handover-prepare':
-      return 'prepare';
-    case 'handover-transfer':
-      return 'transfer';
-    case 'handed-over':
-      return 'release';
-    default:
-      return undefined;
-  }
-}
+/** The phase comes from the tenant's lifecycle (config/lifecycle.ts handoverPhase). */
+export type HandoffPhase = HandoverPhase;
 
 export interface ProjectHandoffProps {
   readonly project: TenantProject;

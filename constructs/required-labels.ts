@@ -6,10 +6,9 @@
 import { IConstruct } from 'constructs';
 import { IAspect, TerraformResource } from 'cdktf';
 
-/** Resources whose `labels` field means something else; their free-form labels are `user_labels`. */
-export const USER_LABELS_RESOURCES: ReadonlySet<string> = new Set(['google_monitoring_notification_channel', 'google_monitoring_alert_policy']);
+import { USER_LABELS_RESOURCES, type RequiredLabelKey } from '../policy/labels';
 
-export type LabelMap = Readonly<Record<string, string>>;
+export type LabelMap = Readonly<Record<RequiredLabelKey, string>>;
 
 /** GCP label values: at most 63 lowercase letters, digits, underscores and hyphens. */
 const LABEL_VALUE = /^[a-z0-9_-]{0,63}$/;

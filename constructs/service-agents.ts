@@ -25,7 +25,7 @@
  *
  * In a customer's own project (HAND-2) nothing is created on request. The stack creates there only
  * what the tenant config names and nothing project-wide: it enables no API (the customer does,
- * TenantProject.apis), so an identity could not even wait for its API, and a service agent is an
+ * before the first apply), so an identity could not even wait for its API, and a service agent is an
  * identity of the whole project that the stack could never remove again (the resource's destroy is
  * a no-op), the same reason it creates no key ring there. The agents' addresses are derived from the
  * project number instead, and the customer creates the agents listed in

@@ -17,7 +17,7 @@
 import { Construct } from 'constructs';
 import { SOURCE_INFO, type Source } from '../config/catalog';
 import { integrationFeature, sourceFeature } from '../config/features';
-import { featureProtection, lifecycleProtection } from '../config/lifecycle';
+import { featureProtection } from '../config/lifecycle';
 import type { ResolvedTenant } from '../config/loader';
 import { WORKLOAD_ACCOUNT_IDS, integrationAccountId, sourceSecretId } from '../config/naming';
 import { servedDestinations, servedSources, tenantWorkloads, workloadRuns } from '../config/workload-secrets';
@@ -29,7 +29,7 @@ import { EventPipeline } from './event-pipeline';
 import { ImagePullAccess } from './image-pull-access';
 import { IntegrationJob } from './integration-job';
 import { IntegrationSecret } from './integration-secret';
-import { group, type IGrantee } from './principal';
+import { group } from './principal';
 import { PublicEdge, type EdgeBackend } from './public-edge';
 import { RelayService } from './relay-service';
 import { SecretRotationNotices } from './secret-rotation-notices';
@@ -56,12 +56,6 @@ export interface TenantDataPlaneProps {
   readonly tenant: ResolvedTenant;
   readonly platform: PlatformConfig;
   readonly project: TenantProject;
-  /**
-   * Principals allowed to call the MCP endpoint (run.invoker). Domain-restricted sharing admits only
-   * Smart Segments principals, so these are the application's own service accounts or groups.
-   * Default: none, so the endpoint answers nobody until one is named.
-   */
-  readonly mcpInvokers?: readonly IGrantee[];
 }
 
 export class TenantDataPlane extends Construct {
@@ -87,7 +81,7 @@ export class TenantDataPlane extends Construct {
     super(scope, id);
     this.props = props;
     const { tenant, platform, project } = props;
-    const protection = lifecycleProtection(tenant.lifecycle.state);
+    const protection = tenant.lifecycleView.protection;
     const jurisdiction = tenant.jurisdiction;
     const region = tenant.region;
     this.serviceAgents = new ServiceAgents(this, 'service-agents', { project });
@@ -351,7 +345,7 @@ export class TenantDataPlane extends Construct {
       customAudiences: [`https://${this.hostname}${EDGE_PATHS.mcp}`],
       deletionProtection: protect,
     });
-    for (const invoker of this.props.mcpInvokers ?? []) service.grantInvoke(invoker);
+    // No invoker is granted: the endpoint answers nobody until the config names one (docs/data-plane.md).
     return service;
   }
 }

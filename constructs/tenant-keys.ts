@@ -33,13 +33,16 @@ import { assertGrantable, grantDependencies, grantKey } from './grant-policy';
 import type { IGrantee } from './principal';
 import type { ServiceAgents } from './service-agents';
 import type { TenantProject } from './tenant-project';
+import { DELETION_PROMISE, MAX_KMS_DESTROY_SCHEDULED, MAX_ROTATION } from '../policy/dpa';
+import { SECONDS_PER_DAY } from '../policy/gcp-defaults';
 
-/** Keys get a new primary version every 90 days. */
-export const KEY_ROTATION_DAYS = 90;
+/** Keys get a new primary version as often as the rotation policy allows at most (policy/dpa.ts MAX_ROTATION). */
+export const KEY_ROTATION_DAYS = MAX_ROTATION.days;
 /**
  * Days a destroyed key's versions stay recoverable before they are gone (Cloud KMS allows 1-120,
- * default 30). 7 keeps the crypto-shredding date inside the 14 days of DPA 10.1 when offboarding is
- * deployed within a week of the request. Immutable once a key exists.
+ * default KMS_DEFAULT_DESTROY_SCHEDULED). 7 keeps the crypto-shredding date inside the deletion
+ * promise (policy/dpa.ts) when offboarding is deployed within a week of the request. Immutable once
+ * a key exists.
  */
 export const KEY_DESTROY_SCHEDULED_DAYS = 7;
 export const ENCRYPT_DECRYPT_ROLE = 'roles/cloudkms.cryptoKeyEncrypterDecrypter';
@@ -48,7 +51,6 @@ export const ENCRYPT_DECRYPT_ROLE = 'roles/cloudkms.cryptoKeyEncrypterDecrypter'
 export type KeyPurpose = 'warehouse' | 'pubsub' | 'secrets' | 'firestore';
 const KEY_PURPOSES: readonly KeyPurpose[] = ['warehouse', 'pubsub', 'secrets', 'firestore'];
 
-const SECONDS_PER_DAY = 24 * 60 * 60;
 
 export interface TenantKeysProps {
   readonly project: TenantProject;
@@ -59,9 +61,9 @@ export interface TenantKeysProps {
   readonly protectData?: boolean;
   /** Destroy protection on the other keys. Default true; lifted from the handover transfer on and when offboarding. */
   readonly protectWorkloads?: boolean;
-  /** Days between rotations (1-365). Default 90. */
+  /** Days between rotations (2 to MAX_ROTATION). Default KEY_ROTATION_DAYS. */
   readonly rotationDays?: number;
-  /** Days destroyed versions stay scheduled (1-14). Default 7. */
+  /** Days destroyed versions stay scheduled (1 to MAX_KMS_DESTROY_SCHEDULED). Default 7. */
   readonly destroyScheduledDays?: number;
 }
 
@@ -144,13 +146,15 @@ export class TenantKeys extends Construct {
       throw new Error(`${what}: region "${props.region}" is not in jurisdiction ${props.jurisdiction} (RES-1)`);
     }
     this.rotationDays = props.rotationDays ?? KEY_ROTATION_DAYS;
-    if (!Number.isInteger(this.rotationDays) || this.rotationDays < 2 || this.rotationDays > 365) {
-      throw new Error(`${what}: rotationDays must be a whole number from 2 to 365 (ENC-2: keys rotate), got ${this.rotationDays}`);
+    if (!Number.isInteger(this.rotationDays) || this.rotationDays < 2 || this.rotationDays > MAX_ROTATION.days) {
+      throw new Error(
+        `${what}: rotationDays must be a whole number from 2 to ${MAX_ROTATION.days} (ENC-2: keys rotate at least every ${MAX_ROTATION.days} days), got ${this.rotationDays}`,
+      );
     }
     this.destroyScheduledDays = props.destroyScheduledDays ?? KEY_DESTROY_SCHEDULED_DAYS;
-    if (!Number.isInteger(this.destroyScheduledDays) || this.destroyScheduledDays < 1 || this.destroyScheduledDays > 14) {
+    if (!Number.isInteger(this.destroyScheduledDays) || this.destroyScheduledDays < 1 || this.destroyScheduledDays > MAX_KMS_DESTROY_SCHEDULED.days) {
       throw new Error(
-        `${what}: destroyScheduledDays must be a whole number from 1 to 14, so crypto-shredding completes inside the 14 days of DPA 10.1 (DEL-2), got ${this.destroyScheduledDays}`,
+        `${what}: destroyScheduledDays must be a whole number from 1 to ${MAX_KMS_DESTROY_SCHEDULED.days}, so crypto-shredding completes inside the ${DELETION_PROMISE.days} days of DPA ${DELETION_PROMISE.clause} (DEL-2), got ${this.destroyScheduledDays}`,
       );
     }
     this.project = props.project;

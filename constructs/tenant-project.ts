@@ -49,7 +49,6 @@ export class TenantProject extends Construct {
   /** The google-beta provider for resources only it has (service identities), when the stack has one. */
   readonly betaProvider?: TerraformProvider;
   private readonly services = new Map<string, ProjectService>();
-  private readonly requiredApis = new Set<string>();
 
   constructor(scope: Construct, id: string, props: TenantProjectProps) {
     super(scope, id);
@@ -92,11 +91,10 @@ export class TenantProject extends Construct {
 
   /**
    * Enables an API on the project (once, however many constructs ask) and returns the resource
-   * to depend on. In a customer's project it enables nothing and records the API in
-   * `apisTheCustomerMustEnable`, because we do not change a project we do not own (HAND-2).
+   * to depend on. In a customer's project it enables nothing, because we do not change a project we
+   * do not own (HAND-2): the customer enables the APIs before the first apply (README, warehouse modes).
    */
   enableApi(api: string): ProjectService | undefined {
-    this.requiredApis.add(api);
     if (!this.project) return undefined;
     let service = this.services.get(api);
     if (!service) {
@@ -111,10 +109,5 @@ export class TenantProject extends Construct {
       this.services.set(api, service);
     }
     return service;
-  }
-
-  /** Every API the stack needs, sorted; for a customer's project, the ones the customer must enable. */
-  get apis(): string[] {
-    return [...this.requiredApis].sort();
   }
 }

@@ -18,14 +18,10 @@ import { BigqueryTableIamMember } from '@cdktf/provider-google/lib/bigquery-tabl
 import { jurisdictionRules, type Jurisdiction } from '../config/jurisdictions';
 import { assertGrantable, grantDependencies, grantKey, roleKey } from './grant-policy';
 import type { IGrantee } from './principal';
-import type { RecoveryPosture } from './recovery-posture';
 import type { EncryptionKey, StoreEncryption } from './tenant-keys';
 import type { TenantProject } from './tenant-project';
+import { MAX_TIME_TRAVEL } from '../policy/dpa';
 
-/** BigQuery's minimum time-travel window; the shortest recovery that still exists (RET-3, BAK-1). */
-export const MAX_TIME_TRAVEL_HOURS = 48;
-/** BigQuery keeps deleted data a further 7 days in fail-safe storage, recoverable only by Google support. */
-export const FAIL_SAFE_DAYS = 7;
 
 const DATASET_ID = /^[A-Za-z_][A-Za-z0-9_]{0,1023}$/;
 
@@ -77,7 +73,8 @@ export class Warehouse extends Construct {
       friendlyName: 'Smart Segments warehouse',
       description: 'Customer Data processed for the tenant (DPA Annex I A.5-A.7)',
       location: this.location,
-      maxTimeTravelHours: String(MAX_TIME_TRAVEL_HOURS),
+      // BigQuery's shortest time travel, the longest that keeps the deletion promise with fail-safe (RET-3, BAK-1).
+      maxTimeTravelHours: String(MAX_TIME_TRAVEL.hours),
       // Offboarding destroys the dataset with its tables; while served, destroy is refused twice over.
       deleteContentsOnDestroy: !this.protectData,
       labels: { 'data-class': 'customer-data' },
@@ -90,16 +87,6 @@ export class Warehouse extends Construct {
   /** The resources that hold the customer's data (the dataset and its tables), without any grant. */
   get storageResources(): Construct[] {
     return [this.dataset, ...this.tables.values()];
-  }
-
-    /** Backup and recovery of this store (BAK-1): time travel, then fail-safe, then gone. */
-  get recovery(): RecoveryPosture {
-    return {
-      store: `google_bigquery_dataset ${this.datasetId}`,
-      mechanism: `BigQuery time travel (${MAX_TIME_TRAVEL_HOURS}h, self-service) then fail-safe (${FAIL_SAFE_DAYS} days, Google support)`,
-      recoveryWindowSeconds: (MAX_TIME_TRAVEL_HOURS + FAIL_SAFE_DAYS * 24) * 3600,
-      lastCopyGoneSeconds: (MAX_TIME_TRAVEL_HOURS + FAIL_SAFE_DAYS * 24) * 3600,
-    };
   }
 
   /**

@@ -10,7 +10,8 @@ import { ServiceAccount } from '@cdktf/provider-google/lib/service-account';
 import { ProjectIamMember } from '@cdktf/provider-google/lib/project-iam-member';
 import { ServiceAccountIamMember } from '@cdktf/provider-google/lib/service-account-iam-member';
 import { serviceAccountEmail } from '../config/naming';
-import { PROJECT_LEVEL_ONLY_ROLES, assertGrantable, grantDependencies, grantKey, roleKey, type IWorkloadGrantee } from './grant-policy';
+import { PROJECT_LEVEL_ONLY_ROLES } from '../policy/iam-roles';
+import { assertGrantable, grantDependencies, grantKey, roleKey, type IWorkloadGrantee } from './grant-policy';
 import type { IGrantee } from './principal';
 import type { TenantProject } from './tenant-project';
 

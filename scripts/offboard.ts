@@ -10,13 +10,12 @@ import * as path from 'path';
 import type { ResolvedTenant } from '../config/loader';
 import { platformStackName, tenantStackName } from '../config/naming';
 import { isoDate } from '../config/schema';
+import { deletionDeadline } from '../policy/dpa';
 import type { SynthesizedStack } from '../compliance/synthesized-stack';
 import { writeFileAtomic, writeFilesAtomic } from './lib/atomic-write';
 import { EXIT_FAILED, EXIT_OK, EXIT_USAGE, processIo, readCommandLine, reportProblems, runCli, stringFlag, type Io } from './lib/cli';
 import {
-  addDays,
   buildDeletionCertificate,
-  DELETION_DEADLINE_DAYS,
   renderCertificateJson,
   renderCertificateMarkdown,
   todayUtc,
@@ -162,7 +161,7 @@ function requestOffboarding(
     return EXIT_FAILED;
   }
   writeFileAtomic(file, after);
-  const deadline = addDays(requested, DELETION_DEADLINE_DAYS);
+  const deadline = deletionDeadline(requested);
   io.out(
     [
       `Tenant "${tenant.id}" is now offboarding (requested ${requested}); ${displayPath(file)} was updated.`,

@@ -64,7 +64,7 @@ export function parseStackList(value: string | undefined): string[] | undefined 
 
 /** Tenants whose removal was confirmed after offboarding are no longer synthesized. */
 export function synthesizedTenants(environment: EnvironmentConfig) {
-  return environment.tenants.filter((t) => !(t.lifecycle.state === 'offboarding' && t.lifecycle.offboarding?.removalConfirmed));
+  return environment.tenants.filter((t) => t.lifecycleView.synthesized);
 }
 
 export function stackNamesOf(environments: readonly EnvironmentConfig[]): string[] {

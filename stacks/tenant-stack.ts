@@ -6,9 +6,8 @@ import { Construct } from 'constructs';
 import { Aspects, GcsBackend, TerraformStack } from 'cdktf';
 import { GoogleProvider } from '@cdktf/provider-google/lib/provider';
 import { GoogleBetaProvider } from '@cdktf/provider-google-beta/lib/provider';
-import { createsProject, type EnvironmentConfig, type ResolvedTenant } from '../config/loader';
+import type { EnvironmentConfig, ResolvedTenant } from '../config/loader';
 import { jurisdictionRules } from '../config/jurisdictions';
-import { lifecycleProtection } from '../config/lifecycle';
 import { runtimeAccountIds, tenantStackName } from '../config/naming';
 import { RequiredLabels } from '../constructs/required-labels';
 import { TenantProject } from '../constructs/tenant-project';
@@ -18,7 +17,7 @@ import { EssentialContacts } from '../constructs/essential-contacts';
 import { ProjectSecretAccessDetection } from '../constructs/project-secret-access-detection';
 import { HandoverAdmission } from '../constructs/handover-admission';
 import { TenantDataPlane } from '../constructs/tenant-data-plane';
-import { ProjectHandoff, handoffPhase } from '../constructs/project-handoff';
+import { ProjectHandoff } from '../constructs/project-handoff';
 import { releaseFromState } from '../constructs/state-release';
 import { requireTerraformVersion } from './required-terraform';
 
@@ -41,7 +40,9 @@ export class TenantStack extends TerraformStack {
     this.environment = environment;
     const platform = environment.platform;
     const residency = jurisdictionRules(tenant.jurisdiction);
-    const protection = lifecycleProtection(tenant.lifecycle.state);
+    // Every lifecycle decision below is read from the one view the loader computed (config/lifecycle.ts).
+    const lifecycle = tenant.lifecycleView;
+    const protection = lifecycle.protection;
 
     // CI-1: remote state per stack, in the versioned platform state bucket.
     new GcsBackend(this, { bucket: platform.stateBucket.name, prefix: `stacks/${name}` });
@@ -53,14 +54,14 @@ export class TenantStack extends TerraformStack {
       new RequiredLabels({ tenant: tenant.id, environment: environment.name, 'data-residency': residency.residencyLabel }),
     );
 
-    const ownsProject = createsProject(tenant);
+    const ownsProject = lifecycle.ownsProject;
     // In a project we create, service agents are created on request, which only google-beta can
     // (google_project_service_identity, see ServiceAgents); same region as the GA provider.
     const beta = ownsProject ? new GoogleBetaProvider(this, 'google-beta', { region: tenant.region }) : undefined;
     // HAND-1: from the transfer phase on, the project sits in the customer's organization and billing.
     const handover = tenant.lifecycle.handover;
-    const phase = handoffPhase(tenant.lifecycle.state);
-    const transferred = handover !== undefined && (phase === 'transfer' || phase === 'release');
+    const phase = lifecycle.handoverPhase;
+    const transferred = handover !== undefined && lifecycle.transferred;
     this.project = new TenantProject(this, 'project', {
       projectId: tenant.projectId,
       displayName: tenant.displayName,
@@ -89,7 +90,7 @@ export class TenantStack extends TerraformStack {
 
     // Project-wide settings only in a project we own; a customer's project keeps its own (HAND-2).
     const kept: Construct[] = [];
-    if (this.project.isOwnedBySmartSegments) {
+    if (ownsProject) {
       kept.push(new LogRetention(this, 'log-retention', { project: this.project, jurisdiction: tenant.jurisdiction }));
       kept.push(new DataAccessAuditLogs(this, 'data-access-audit-logs', { project: this.project }));
       new EssentialContacts(this, 'essential-contacts', {
@@ -108,7 +109,7 @@ export class TenantStack extends TerraformStack {
     // The services that carry the tenant's data (DPA Annex I A.5-A.10, Section C).
     this.dataPlane = new TenantDataPlane(this, 'data-plane', { tenant, platform, project: this.project });
 
-    if (phase === 'release' && handoff) {
+    if (lifecycle.released && handoff) {
       // HAND-1 release: the project, the customer's ownership, its settings and the warehouse data
       // leave our state without being destroyed; our workloads, grants, secrets and contacts are
       // no longer declared, so the apply destroys them (their protection was lifted at transfer).

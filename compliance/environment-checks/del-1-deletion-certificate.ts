@@ -13,9 +13,7 @@ export const del1DeletionCertificate: EnvironmentCheck = {
   explanation: "Every offboarding tenant's stores are all known to the deletion inventory, so the deletion certificate can be issued.",
   check(ctx) {
     const evidence = ['scripts/offboard.ts', 'scripts/lib/deletion-certificate.ts', 'compliance/deletion-horizon.ts'];
-    const offboarding = ctx.environment.tenants.filter(
-      (t) => t.lifecycle.state === 'offboarding' && !t.lifecycle.offboarding?.removalConfirmed,
-    );
+    const offboarding = ctx.environment.tenants.filter((t) => t.lifecycleView.offboarding);
     if (offboarding.length === 0)
       return {
         status: 'not applicable',

@@ -7,8 +7,8 @@ import type { ControlCatalogue } from '../controls';
 import type { StackEvaluation } from '../engine';
 import type { EnvironmentConfig } from '../../config/loader';
 import type { SynthesizedStack } from '../synthesized-stack';
-import type { RopaRecord } from '../report/ropa';
-import type { ControlStatus } from '../report/status';
+import type { RopaRecord } from '../report/ropa-record';
+import type { ControlStatus } from '../report/control-status';
 
 export interface EnvironmentCheckContext {
   readonly environment: EnvironmentConfig;

@@ -8,12 +8,13 @@ import type { EnvironmentConfig } from '../../config/loader';
 import type { ControlCatalogue } from '../controls';
 import { contextFor, type StackEvaluation, type SuppressionRecord, type Violation } from '../engine';
 import { ENVIRONMENT_CHECKS } from '../environment-checks';
-import { roleDatasetDate } from '../iam-roles';
+import { roleDatasetDate } from '../../policy/iam-roles';
 import { RULES } from '../pack';
 import type { SynthesizedStack } from '../synthesized-stack';
 import { buildAccessMap, type AccessMap } from './access-map';
-import type { RopaRecord } from './ropa';
-import { STATUS_ORDER, stackControlStatus, worst, type ControlStatus, type StackControlStatus } from './status';
+import type { RopaRecord } from './ropa-record';
+import { STATUS_ORDER, worst, type ControlStatus } from './control-status';
+import { stackControlStatus, type StackControlStatus } from './status';
 
 export interface ControlReport {
   readonly id: string;

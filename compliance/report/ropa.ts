@@ -9,14 +9,16 @@ import { JURISDICTION_RULES, allowedLocations, type Jurisdiction } from '../../c
 import { createsProject, type ResolvedTenant } from '../../config/loader';
 import { WORKLOAD_ACCOUNT_IDS } from '../../config/naming';
 import { SUBPROCESSORS } from '../../config/subprocessors';
-import { DAY, inventoryDataStores } from '../deletion-horizon';
+import { DAY, HOUR, LOGGING_DEFAULT_RETENTION_DAYS, PUBSUB_SUBSCRIPTION_DEFAULT_RETENTION_SECONDS, inventoryDataStores } from '../deletion-horizon';
 import type { StackEvaluation } from '../engine';
 import { block, blocks } from '../json-blocks';
 import { isGrantType, locationsOf } from '../locations';
-import { CONVERSION_EVENT_MAX_LIFETIME_SECONDS, parseDurationSeconds } from '../retention-budget';
+import { CONVERSION_EVENT_MAX_LIFETIME_SECONDS } from '../../policy/dpa';
+import { parseDurationSeconds } from '../../policy/retention-budget';
 import { isConversionEventStore } from '../scope';
 import type { SynthesizedResource, SynthesizedStack } from '../synthesized-stack';
-import { stackControlStatus, type ControlStatus } from './status';
+import type { RopaRecord } from './ropa-record';
+import { stackControlStatus } from './status';
 
 /** DPA Annex I, Part 1: the data importer. */
 export const PROCESSOR = {
@@ -24,58 +26,7 @@ export const PROCESSOR = {
   address: '81-83 Campbell Street, Surry Hills NSW 2010, Australia',
   contact: 'Jeroen Sijl, CEO, jeroen@smartsegments.ai',
   role: 'processor, DPA 2.2',
-} as const;
-
-export interface RopaStore {
-  readonly store: string;
-  readonly address: string;
-  /** How long the store keeps data while the tenant is served. */
-  readonly retention: string;
-  /** How long a copy can exist after the store is deleted (compliance/deletion-horizon). */
-  readonly afterDeletion: string;
-}
-
-export interface RopaRecord {
-  readonly tenant: string;
-  readonly stack: string;
-  readonly controller: {
-    readonly name: string;
-    readonly securityContact: string;
-    readonly privacyContact: string;
-    readonly establishedIn: string;
-  };
-  readonly processor: typeof PROCESSOR;
-  readonly lifecycle: string;
-  readonly warehouse: string;
-  readonly dataSubjects: readonly string[];
-  readonly dataCategories: readonly string[];
-  readonly specialCategories: string;
-  readonly purposes: readonly string[];
-  readonly natureOfProcessing: string;
-  readonly recipients: ReadonlyArray<{ readonly name: string; readonly role: string; readonly clause: string }>;
-  readonly subprocessors: ReadonlyArray<{
-    readonly name: string;
-    readonly purpose: string;
-    readonly location: string;
-    readonly mechanism: string;
-    readonly use: string;
-  }>;
-  readonly transfers: ReadonlyArray<{ readonly to: string; readonly location: string; readonly mechanism: string }>;
-  readonly location: {
-    readonly jurisdiction: string;
-    readonly region: string;
-    readonly allowed: readonly string[];
-    readonly inUse: readonly string[];
-    readonly note: string;
-    readonly project: string;
-  };
-  readonly supervisoryAuthority: string;
-  readonly retention: readonly RopaStore[];
-  readonly llmSupport: { readonly choice: string; readonly recordedIn: readonly string[]; readonly effect: string };
-  readonly measures: ReadonlyArray<{ readonly control: string; readonly status: ControlStatus }>;
-  readonly frequency: string;
-  readonly duration: string;
-}
+} as const satisfies RopaRecord['processor'];
 
 const MECHANISM: Readonly<Record<Jurisdiction, string>> = {
   EEA: 'Standard Contractual Clauses, Module Two (Commission Implementing Decision (EU) 2021/914), incorporated by DPA 6.2; Irish law and courts',
@@ -99,14 +50,14 @@ const ESTABLISHED: Readonly<Record<Jurisdiction, string>> = {
 };
 
 function hours(seconds: number): string {
-  return seconds % DAY === 0 ? `${seconds / DAY} day${seconds === DAY ? '' : 's'}` : `${+(seconds / 3600).toFixed(1)} hours`;
+  return seconds % DAY === 0 ? `${seconds / DAY} day${seconds === DAY ? '' : 's'}` : `${+(seconds / HOUR).toFixed(1)} hours`;
 }
 
 /** How long a store keeps data while the tenant is served, read from its settings. */
 function operationalRetention(stack: SynthesizedStack, r: SynthesizedResource): string {
   const v = r.values;
   const conversion = isConversionEventStore(r)
-    ? ` (conversion events: at most ${CONVERSION_EVENT_MAX_LIFETIME_SECONDS / 3600} hours end to end, RET-1)`
+    ? ` (conversion events: at most ${CONVERSION_EVENT_MAX_LIFETIME_SECONDS / HOUR} hours end to end, RET-1)`
     : '';
   switch (r.type) {
     case 'google_pubsub_topic': {
@@ -114,7 +65,7 @@ function operationalRetention(stack: SynthesizedStack, r: SynthesizedResource): 
       return (s ? `the topic keeps messages ${hours(s)}` : 'the topic keeps no copy; messages live in its subscriptions') + conversion;
     }
     case 'google_pubsub_subscription': {
-      const s = parseDurationSeconds(v.message_retention_duration) ?? 7 * DAY;
+      const s = parseDurationSeconds(v.message_retention_duration) ?? PUBSUB_SUBSCRIPTION_DEFAULT_RETENTION_SECONDS;
       return `unacknowledged messages up to ${hours(s)}; acknowledged messages ${
         v.retain_acked_messages === true ? 'kept' : 'deleted at once'
       }${conversion}`;
@@ -154,7 +105,7 @@ function operationalRetention(stack: SynthesizedStack, r: SynthesizedResource): 
         Number(String(block(v.rotation)?.rotation_period ?? '0').replace(/s$/, '')),
       )}`;
     case 'google_logging_project_bucket_config':
-      return `logs kept ${String(v.retention_days ?? 30)} days (Annex II 4)`;
+      return `logs kept ${String(v.retention_days ?? LOGGING_DEFAULT_RETENTION_DAYS)} days (Annex II 4)`;
     default:
       return 'see the resource';
   }

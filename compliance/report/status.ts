@@ -1,16 +1,13 @@
 /**
- * From findings to statuses: a control's status on one stack, and across an environment. The order
- * of precedence is fail, not yet implemented, suppressed, pass, not applicable: a control is only
- * "pass" when nothing fails, nothing it needs is missing, and something proves it.
+ * From findings to statuses: a control's status on one stack (the precedence of statuses is in
+ * ./control-status.ts).
  */
 import { CONTROL_IDS } from '../controls';
 import type { StackEvaluation } from '../engine';
 import { ENVIRONMENT_CHECKS } from '../environment-checks';
 import { RULES } from '../pack';
+import { worst, type ControlStatus } from './control-status';
 
-export type ControlStatus = 'pass' | 'fail' | 'suppressed' | 'not applicable' | 'not yet implemented';
-
-export const STATUS_ORDER: readonly ControlStatus[] = ['fail', 'not yet implemented', 'suppressed', 'pass', 'not applicable'];
 
 export interface StackControlStatus {
   readonly control: string;
@@ -21,11 +18,6 @@ export interface StackControlStatus {
   /** Addresses of the resources that implement the control (compliant findings). */
   readonly evidence: readonly string[];
   readonly suppressed: ReadonlyArray<{ readonly address: string; readonly rule: string; readonly reason: string }>;
-}
-
-export function worst(statuses: readonly ControlStatus[]): ControlStatus {
-  for (const s of STATUS_ORDER) if (statuses.includes(s)) return s;
-  return 'not applicable';
 }
 
 /** Every control's status on one stack (controls without a rule: not yet implemented). */

@@ -9,12 +9,11 @@
 import { DAY, inventoryDataStores } from '../deletion-horizon';
 import { compliant, defineRule, nonCompliant, notApplicable, type Finding } from '../rule';
 import { isConversionEventStore } from '../scope';
-import { DELETION_PROMISE_SECONDS } from './ret-3-deletion-horizon';
-
+import { CONVERSION_EVENT_MAX_LIFETIME, DELETION_PROMISE, withinDeletionPromise } from '../../policy/dpa';
 export const bak1Recovery = defineRule({
   control: 'BAK-1',
   explanation:
-    'Each Customer Data store has recovery suited to its content (time travel, soft delete, PITR), and recovery copies end within the 14-day deletion promise.',
+    `Each Customer Data store has recovery suited to its content (time travel, soft delete, PITR), and recovery copies end within the ${DELETION_PROMISE.days}-day deletion promise.`,
   appliesTo: ['tenant'],
   check(ctx) {
     const findings: Finding[] = [];
@@ -22,7 +21,7 @@ export const bak1Recovery = defineRule({
     for (const s of inventoryDataStores(ctx.stack).stores.filter((x) => x.category === 'customer-data')) {
       const r = byAddress.get(s.address)!;
       const recovery = s.components.filter((c) => c.seconds > 0 && !c.what.startsWith('shut-down project'));
-      const over = s.retentionSeconds > DELETION_PROMISE_SECONDS;
+      const over = !withinDeletionPromise(s.retentionSeconds);
       const conversion = isConversionEventStore(r);
       let verdict: Finding;
       switch (s.type) {
@@ -31,7 +30,7 @@ export const bak1Recovery = defineRule({
           verdict = compliant(
             s.address,
             `${s.kind}: a transient queue; unacknowledged messages are redelivered within its retention${
-              conversion ? ' (conversion events: at most 24 hours, RET-1)' : ''
+              conversion ? ` (conversion events: at most ${CONVERSION_EVENT_MAX_LIFETIME.hours} hours, RET-1)` : ''
             }`,
           );
           break;
@@ -58,7 +57,7 @@ export const bak1Recovery = defineRule({
               : nonCompliant(
                   s.address,
                   'the database has neither point-in-time recovery nor a TTL that makes its content disposable.',
-                  'enable point_in_time_recovery_enablement, or schedule backups with retention inside 14 days.',
+                  `enable point_in_time_recovery_enablement, or schedule backups with retention inside ${DELETION_PROMISE.days} days.`,
                 );
           break;
         }
@@ -74,13 +73,13 @@ export const bak1Recovery = defineRule({
               : nonCompliant(
                   s.address,
                   `${s.kind} has no recovery window (${s.components.map((c) => c.setting ?? c.what).join('; ')}).`,
-                  "keep the service's recovery on (time travel, soft delete, PITR) within the 14-day deletion promise.",
+                  `keep the service's recovery on (time travel, soft delete, PITR) within the ${DELETION_PROMISE.days}-day deletion promise.`,
                 );
       }
       if (over && verdict.status === 'compliant') {
         verdict = nonCompliant(
           s.address,
-          `recovery copies last ${(s.retentionSeconds / DAY).toFixed(1)} days, past the 14-day deletion promise.`,
+          `recovery copies last ${(s.retentionSeconds / DAY).toFixed(1)} days, past the ${DELETION_PROMISE.days}-day deletion promise.`,
           'shorten the recovery window (RET-3).',
         );
       }

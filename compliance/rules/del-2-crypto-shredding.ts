@@ -12,16 +12,17 @@ import { createsProject } from '../../config/loader';
 import { DAY, inventoryDataStores } from '../deletion-horizon';
 import { customerDataStores, storeProtection, storesByKey } from '../encryption-keys';
 import { block } from '../json-blocks';
-import { parseDurationSeconds } from '../retention-budget';
+import { parseDurationSeconds } from '../../policy/retention-budget';
 import { STACK_ADDRESS, compliant, defineRule, nonCompliant, notApplicable, type Finding } from '../rule';
 
-/** The longest scheduled destruction that still shreds every copy within the 14 days of DPA 10.1. */
-export const MAX_DESTROY_SCHEDULED_DAYS = 14;
+import { DELETION_PROMISE, MAX_KMS_DESTROY_SCHEDULED } from '../../policy/dpa';
+import { KMS_DEFAULT_DESTROY_SCHEDULED } from '../../policy/gcp-defaults';
+const MAX_DESTROY_SCHEDULED_DAYS = MAX_KMS_DESTROY_SCHEDULED.days;
 
 export const del2CryptoShredding = defineRule({
   control: 'DEL-2',
   explanation:
-    "Offboarding destroys the tenant's keys, whose versions are gone within their scheduled-destruction period (at most 14 days), so every copy is unreadable.",
+    `Offboarding destroys the tenant's keys, whose versions are gone within their scheduled-destruction period (at most ${MAX_KMS_DESTROY_SCHEDULED.days} days), so every copy is unreadable.`,
   appliesTo: ['tenant'],
   check(ctx) {
     const tenant = ctx.tenant!;
@@ -57,7 +58,7 @@ export const del2CryptoShredding = defineRule({
         findings.push(
           nonCompliant(
             key.address,
-            'destroy_scheduled_duration is not set, so destroyed versions stay readable for the Cloud KMS default of 30 days, past the 14 days of DPA 10.1 (and the setting cannot be changed once the key exists).',
+            `destroy_scheduled_duration is not set, so destroyed versions stay readable for the Cloud KMS default of ${KMS_DEFAULT_DESTROY_SCHEDULED.days} days, past the ${DELETION_PROMISE.days} days of DPA ${DELETION_PROMISE.clause} (and the setting cannot be changed once the key exists).`,
             `set destroy_scheduled_duration to at most ${MAX_DESTROY_SCHEDULED_DAYS * DAY}s (TenantKeys uses 7 days).`,
           ),
         );
@@ -67,7 +68,7 @@ export const del2CryptoShredding = defineRule({
         findings.push(
           nonCompliant(
             key.address,
-            `destroyed versions stay scheduled ${(seconds / DAY).toFixed(1)} days, so copies stay readable past the 14 days of DPA 10.1.`,
+            `destroyed versions stay scheduled ${(seconds / DAY).toFixed(1)} days, so copies stay readable past the ${DELETION_PROMISE.days} days of DPA ${DELETION_PROMISE.clause}.`,
             `set destroy_scheduled_duration to at most ${MAX_DESTROY_SCHEDULED_DAYS * DAY}s.`,
           ),
         );

@@ -13,12 +13,12 @@ import { kmsLocationFor, kmsLocationMatches } from '../../config/jurisdictions';
 import { customerDataStores, keyUseGrants } from '../encryption-keys';
 import { dependsTransitivelyOn } from '../synthesized-stack';
 import { isHandoverOwnerGrant } from '../grants';
-import { parseDurationSeconds } from '../retention-budget';
+import { parseDurationSeconds } from '../../policy/retention-budget';
 import { compliant, defineRule, nonCompliant, notApplicable, type Finding } from '../rule';
 import { handoverOwnerGroup, runsDataPlane } from '../scope';
 
-export const MAX_KEY_ROTATION_DAYS = 90;
-const DAY = 24 * 60 * 60;
+import { MAX_ROTATION_DAYS as MAX_KEY_ROTATION_DAYS } from '../../policy/dpa';
+import { SECONDS_PER_DAY as DAY } from '../../policy/gcp-defaults';
 
 export const enc2CustomerManagedKeys = defineRule({
   control: 'ENC-2',

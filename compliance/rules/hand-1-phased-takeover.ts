@@ -5,7 +5,7 @@
  * grant kept. release: the project, the owner grant and the data leave Terraform state through
  * `removed` blocks that do not destroy. In no phase is the project's deletion policy DELETE.
  */
-import { handoffPhase } from '../../constructs/project-handoff';
+import { handoverPhaseOf as handoffPhase } from '../../config/lifecycle';
 import { grantsOf, isHandoverOwnerGrant } from '../grants';
 import { STACK_ADDRESS, compliant, defineRule, nonCompliant, notApplicable, type Finding } from '../rule';
 

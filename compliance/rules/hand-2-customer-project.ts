@@ -4,9 +4,8 @@
  * authoritative IAM); it creates only the service accounts the tenant config implies, with additive
  * grants.
  */
-import { WORKLOAD_ACCOUNT_IDS, integrationSchedulerAccountId, runtimeAccountIds } from '../../config/naming';
+import { impliedAccountIds } from '../../config/naming';
 import { createsProject } from '../../config/loader';
-import type { ResolvedTenant } from '../../config/loader';
 import { STACK_ADDRESS, compliant, defineRule, nonCompliant, notApplicable, type Finding } from '../rule';
 
 /** Resource types that change a project as a whole, which only the project's owner may do. */
@@ -27,17 +26,6 @@ export const PROJECT_WIDE_TYPES: Readonly<Record<string, string>> = {
   google_logging_project_exclusion: "drops the project's logs",
 };
 
-/** The service account ids the config implies (the data plane's workloads, the dbt account, schedulers, push identities). */
-export function impliedAccountIds(tenant: ResolvedTenant): string[] {
-  const ids = new Set<string>([...runtimeAccountIds(tenant), WORKLOAD_ACCOUNT_IDS.dbt]);
-  for (const i of tenant.integrations) ids.add(integrationSchedulerAccountId(i));
-  if (tenant.conversionTracking.enabled) {
-    ids.add(WORKLOAD_ACCOUNT_IDS.conversionPush);
-    ids.add(WORKLOAD_ACCOUNT_IDS.conversionStatePurgeScheduler);
-  }
-  return [...ids].sort();
-}
-
 export const hand2CustomerProject = defineRule({
   control: 'HAND-2',
   explanation: "In a customer's own project, nothing project-wide is created or changed; only what the tenant config names.",
@@ -53,7 +41,7 @@ export const hand2CustomerProject = defineRule({
           nonCompliant(
             r.address,
             `${r.type} ${why} in the customer's own project ${tenant.projectId}.`,
-            'leave project-wide settings to the customer; list what the customer must do (TenantProject.apis) instead.',
+            'leave project-wide settings to the customer (it enables the APIs and creates the service agents itself, docs/data-plane.md).',
           ),
         );
     }

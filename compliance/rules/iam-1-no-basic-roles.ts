@@ -4,7 +4,7 @@
  * handover (DPA 10.2).
  */
 import { grantsOf, isHandoverOwnerGrant } from '../grants';
-import { isBasicRole } from '../iam-roles';
+import { isBasicRole } from '../../policy/iam-roles';
 import { STACK_ADDRESS, compliant, defineRule, nonCompliant, notApplicable, type Finding } from '../rule';
 import { handoverOwnerGroup } from '../scope';
 

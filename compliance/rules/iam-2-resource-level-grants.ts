@@ -5,7 +5,7 @@
  * condition that role needs; tenant stacks grant nothing on folders or the organization.
  */
 import { runningAccountIds } from '../../config/workload-secrets';
-import { PROJECT_LEVEL_ONLY_ROLES } from '../../constructs/grant-policy';
+import { PROJECT_LEVEL_ONLY_ROLES } from '../../policy/iam-roles';
 import { deployerAccounts, grantsOf, isHandoverOwnerGrant } from '../grants';
 import { STACK_ADDRESS, compliant, defineRule, nonCompliant, notApplicable, type Finding } from '../rule';
 import { handoverOwnerGroup, runsDataPlane } from '../scope';

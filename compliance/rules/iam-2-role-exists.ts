@@ -1,11 +1,11 @@
 /**
  * IAM-2/role-exists (DPA Annex II 2): a supplementary check of IAM-2. Every granted role is a
- * predefined Google Cloud role of the vendored dataset (compliance/data) or a custom role declared
+ * predefined Google Cloud role of the vendored dataset (policy/data) or a custom role declared
  * in the same stack, so the permissions a grant carries are known and reviewable; a misspelt role
  * fails here, not halfway through an apply.
  */
 import { grantsOf } from '../grants';
-import { isCustomRole, roleDatasetDate, roleExists } from '../iam-roles';
+import { isCustomRole, roleDatasetDate, roleExists } from '../../policy/iam-roles';
 import { compliant, defineRule, nonCompliant, notApplicable, type Finding } from '../rule';
 
 export const iam2RoleExists = defineRule({

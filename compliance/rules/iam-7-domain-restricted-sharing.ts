@@ -11,29 +11,19 @@
  *   the legacy constraint may then allow all on the same resource, since the managed one restricts;
  * - the legacy constraint `iam.allowedPolicyMemberDomains` listing exactly those directories.
  */
-import { createsProject, type ResolvedTenant } from '../../config/loader';
 import { listParameter, orgPoliciesOf, type OrgPolicy } from '../org-policies';
 import { STACK_ADDRESS, compliant, defineRule, nonCompliant, notApplicable, type Finding } from '../rule';
-import { handoverDirectory, handoverOwnerGroup, tenantFolderJurisdictions } from '../scope';
+import { handoverDirectory, handoverOrganization, handoverOwnerGroup, tenantFolderJurisdictions } from '../scope';
 import { dependsTransitivelyOn } from '../synthesized-stack';
 
 const LEGACY = 'iam.allowedPolicyMemberDomains';
 const MANAGED = 'iam.managed.allowedPolicyMembers';
-
-const HANDOVER_STATES = new Set(['handover-prepare', 'handover-transfer', 'handed-over']);
-/** While the project is still ours and the customer's owner group is being granted it (HAND-1). */
-const ADMITTING_STATES = new Set(['handover-prepare', 'handover-transfer']);
 
 /** The principal set of an organization's identities, as the managed constraint names it. */
 const organizationSet = (id: string) => `//cloudresourcemanager.googleapis.com/organizations/${id}`;
 
 /** A Google-managed service agent (`service-<n>@gcp-sa-*`, `service-<n>@serverless-robot-prod`, `bq-<n>@bigquery-encryption`, ...). */
 const SERVICE_AGENT = /^serviceAccount:(service-(folder-|org-)?\d+|bq-\d+)@[a-z0-9-]+\.iam\.gserviceaccount\.com$/;
-
-function handoverOrganization(tenant: ResolvedTenant | undefined): string | undefined {
-  if (!tenant || !HANDOVER_STATES.has(tenant.lifecycle.state)) return undefined;
-  return tenant.lifecycle.handover?.customerOrganizationId;
-}
 
 export const iam7DomainRestrictedSharing = defineRule({
   control: 'IAM-7',
@@ -56,7 +46,7 @@ export const iam7DomainRestrictedSharing = defineRule({
     const whom = `Smart Segments' organization${inHandover ? ' and the organizations of customers in handover' : ''}`;
 
     // A tenant in handover whose project is still ours must admit its customer's organization there.
-    const admitting = ctx.tenant && createsProject(ctx.tenant) && ADMITTING_STATES.has(ctx.tenant.lifecycle.state) ? ctx.tenant : undefined;
+    const admitting = ctx.tenant && ctx.tenant.lifecycleView.ownsProject && handoverOrganization(ctx.tenant) !== undefined ? ctx.tenant : undefined;
     const requiredOnProject = admitting ? [ownSet, ...handoverSets] : [];
 
     const all = orgPoliciesOf(ctx);

@@ -8,7 +8,7 @@ import { JURISDICTIONS, JURISDICTION_RULES } from '../../config/jurisdictions';
 import { labelAttribute } from '../labelable';
 import { compliant, defineRule, nonCompliant, type Finding } from '../rule';
 
-export const REQUIRED_LABEL_KEYS = ['tenant', 'environment', 'data-residency'] as const;
+import { REQUIRED_LABEL_KEYS } from '../../policy/labels';
 
 export const iso3RequiredLabels = defineRule({
   control: 'ISO-3',

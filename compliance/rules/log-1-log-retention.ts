@@ -3,7 +3,7 @@
  * bucket keeps logs exactly 30 days (the DPA's standard), and no log bucket anywhere is left without
  * a retention.
  */
-import { STANDARD_LOG_RETENTION_DAYS } from '../../constructs/log-retention';
+import { STANDARD_LOG_RETENTION_DAYS } from '../../policy/dpa';
 import { managesProject } from '../scope';
 import { STACK_ADDRESS, compliant, defineRule, nonCompliant, notApplicable, type Finding } from '../rule';
 
@@ -16,7 +16,7 @@ const BUCKET_TYPES = [
 
 export const log1LogRetention = defineRule({
   control: 'LOG-1',
-  explanation: "Every log bucket states its retention; a tenant project's _Default bucket keeps logs 30 days.",
+  explanation: `Every log bucket states its retention; a tenant project's _Default bucket keeps logs ${STANDARD_LOG_RETENTION_DAYS} days.`,
   appliesTo: ['platform', 'tenant'],
   check(ctx) {
     const findings: Finding[] = [];

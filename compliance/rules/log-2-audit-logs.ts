@@ -6,13 +6,13 @@
  */
 import { JURISDICTIONS, JURISDICTION_RULES } from '../../config/jurisdictions';
 import { auditLogProjectId } from '../../config/naming';
-import { CUSTOMER_DATA_SERVICES } from '../../constructs/data-access-audit-logs';
-import { STANDARD_LOG_RETENTION_DAYS } from '../../constructs/log-retention';
+import { CUSTOMER_DATA_SERVICES, DATA_ACCESS_LOG_TYPES } from '../../policy/audit-logs';
+import { STANDARD_LOG_RETENTION_DAYS } from '../../policy/dpa';
 import { findTarget } from '../grants';
 import { STACK_ADDRESS, compliant, defineRule, nonCompliant, notApplicable, type Finding } from '../rule';
 import { jurisdictionOfFolder, jurisdictionOfFolderResource, managesProject } from '../scope';
 
-const LOG_TYPES = ['ADMIN_READ', 'DATA_READ', 'DATA_WRITE'];
+const LOG_TYPES: readonly string[] = DATA_ACCESS_LOG_TYPES;
 
 export const log2AuditLogs = defineRule({
   control: 'LOG-2',

@@ -22,7 +22,7 @@ export const res2FolderLocationPolicy = defineRule({
   check(ctx) {
     if (ctx.kind === 'tenant') {
       const tenant = ctx.tenant!;
-      if (!managesProject(tenant) || tenant.lifecycle.state === 'handover-transfer') {
+      if (!managesProject(tenant) || tenant.lifecycleView.transferred) {
         return [
           notApplicable(
             "the customer's own project, or one moving to or handed over to the customer, lives in the customer's organization (HAND-1, HAND-2)",

@@ -2,7 +2,7 @@
  * RET-1 (DPA C.4): conversion events live at most 24 hours from receipt. Every store labelled
  * `data-class: conversion-events` is checked, and retention is judged as a budget along each path
  * an event can take: topic -> subscription -> dead-letter topic -> its subscriptions, the clock
- * restarting at each dead-letter publish (compliance/retention-budget, the same function the
+ * restarting at each dead-letter publish (policy/retention-budget, the same function the
  * pipeline construct uses). Subscriptions that export to BigQuery or Cloud Storage are followed to
  * the table or bucket. Buckets need a lifecycle age of at most 1 day and no soft delete; tables
  * need partition expiration of at most 24 hours; Firestore conversion state needs TTL policies and no
@@ -12,15 +12,17 @@
  */
 import { WORKLOAD_ACCOUNT_IDS } from '../../config/naming';
 import { findTarget, grantsOf, isHandoverOwnerGrant } from '../grants';
-import { FORBIDDEN_FOR_CONVERSION_WORKLOADS, rolePermissions } from '../iam-roles';
+import { FORBIDDEN_FOR_CONVERSION_WORKLOADS, rolePermissions } from '../../policy/iam-roles';
 import { block, blocks } from '../json-blocks';
-import { CONVERSION_EVENT_MAX_LIFETIME_SECONDS, parseDurationSeconds, worstCaseLifetimeSeconds } from '../retention-budget';
+import { CONVERSION_EVENT_MAX_LIFETIME, CONVERSION_EVENT_MAX_LIFETIME_SECONDS } from '../../policy/dpa';
+import { PUBSUB_SUBSCRIPTION_DEFAULT_RETENTION, secondsOf } from '../../policy/gcp-defaults';
+import { parseDurationSeconds, worstCaseLifetimeSeconds } from '../../policy/retention-budget';
 import { STACK_ADDRESS, compliant, defineRule, nonCompliant, notApplicable, type Finding, type RuleContext } from '../rule';
 import { handoverOwnerGroup, isConversionEventStore, runsDataPlane } from '../scope';
 import type { SynthesizedResource, SynthesizedStack } from '../synthesized-stack';
 
 const MAX = CONVERSION_EVENT_MAX_LIFETIME_SECONDS;
-const DEFAULT_SUBSCRIPTION_SECONDS = 7 * 24 * 3600;
+const DEFAULT_SUBSCRIPTION_SECONDS = secondsOf(PUBSUB_SUBSCRIPTION_DEFAULT_RETENTION);
 const MAX_MS = MAX * 1000;
 
 function subscriptionsOf(stack: SynthesizedStack, topic: SynthesizedResource): SynthesizedResource[] {
@@ -100,7 +102,7 @@ function tableProblems(stack: SynthesizedStack, t: SynthesizedResource): string[
   const dataset = findTarget(stack, 'google_bigquery_dataset', String(t.values.dataset_id ?? ''));
   const datasetMs = Number(dataset?.values.default_partition_expiration_ms);
   if (block(t.values.time_partitioning) && Number.isFinite(datasetMs) && datasetMs <= MAX_MS) return [];
-  return [`rows never expire within 24 hours (time_partitioning.expiration_ms ${Number.isFinite(partitionMs) ? partitionMs : 'not set'})`];
+  return [`rows never expire within ${CONVERSION_EVENT_MAX_LIFETIME.hours} hours (time_partitioning.expiration_ms ${Number.isFinite(partitionMs) ? partitionMs : 'not set'})`];
 }
 
 function datasetProblems(d: SynthesizedResource): string[] {
@@ -108,7 +110,7 @@ function datasetProblems(d: SynthesizedResource): string[] {
   const partition = Number(d.values.default_partition_expiration_ms);
   return (Number.isFinite(table) && table <= MAX_MS) || (Number.isFinite(partition) && partition <= MAX_MS)
     ? []
-    : ['neither default_table_expiration_ms nor default_partition_expiration_ms is at most 86400000 (24 hours)'];
+    : [`neither default_table_expiration_ms nor default_partition_expiration_ms is at most ${CONVERSION_EVENT_MAX_LIFETIME_SECONDS * 1000} (${CONVERSION_EVENT_MAX_LIFETIME.hours} hours)`];
 }
 
 /** Stores a subscription writes into: a BigQuery table or a bucket, which must then hold events <= 24h too. */
@@ -167,7 +169,7 @@ function snapshotGrants(ctx: RuleContext, conversionAddresses: Set<string>): Fin
 export const ret1ConversionRetention = defineRule({
   control: 'RET-1',
   explanation:
-    'Every store of conversion events keeps them at most 24 hours, judged as a budget across topic, subscription and dead-letter hops.',
+    `Every store of conversion events keeps them at most ${CONVERSION_EVENT_MAX_LIFETIME.hours} hours, judged as a budget across topic, subscription and dead-letter hops.`,
   appliesTo: ['platform', 'tenant'],
   check(ctx) {
     const stack = ctx.stack;
@@ -226,7 +228,7 @@ export const ret1ConversionRetention = defineRule({
               nonCompliant(
                 t.resource.address,
                 `receives conversion events from ${sub.address}, but ${problems.join('; ')}.`,
-                'expire what it holds within 24 hours.',
+                `expire what it holds within ${CONVERSION_EVENT_MAX_LIFETIME.hours} hours.`,
               ),
             );
         }
@@ -266,7 +268,7 @@ export const ret1ConversionRetention = defineRule({
               `${problems.join('; ')}.`,
               'partition the table and set time_partitioning.expiration_ms to at most 86400000.',
             )
-          : compliant(t.address, 'partitions expire within 24 hours'),
+          : compliant(t.address, `partitions expire within ${CONVERSION_EVENT_MAX_LIFETIME.hours} hours`),
       );
     }
     for (const d of labelled.filter((r) => r.type === 'google_bigquery_dataset')) {
@@ -278,7 +280,7 @@ export const ret1ConversionRetention = defineRule({
               `${problems.join('; ')}.`,
               'set default_partition_expiration_ms (or default_table_expiration_ms) to at most 86400000.',
             )
-          : compliant(d.address, 'tables expire within 24 hours'),
+          : compliant(d.address, `tables expire within ${CONVERSION_EVENT_MAX_LIFETIME.hours} hours`),
       );
     }
     // Firestore takes no labels: a database named for conversion state (or holding a collection named

@@ -8,16 +8,16 @@
  */
 import { BIGQUERY_DEFAULT_TIME_TRAVEL_HOURS, DAY, inventoryDataStores } from '../deletion-horizon';
 import { block } from '../json-blocks';
+import { DELETION_PROMISE, MAX_SOFT_DELETE, MAX_TIME_TRAVEL, promiseSeconds, withinDeletionPromise } from '../../policy/dpa';
 import { compliant, defineRule, nonCompliant, notApplicable, type Finding } from '../rule';
 
-export const DELETION_PROMISE_SECONDS = 14 * DAY;
-const MAX_TIME_TRAVEL_HOURS = 48;
-const MAX_SOFT_DELETE_SECONDS = 7 * DAY;
+const MAX_TIME_TRAVEL_HOURS = MAX_TIME_TRAVEL.hours;
+const MAX_SOFT_DELETE_SECONDS = promiseSeconds(MAX_SOFT_DELETE);
 
 export const ret3DeletionHorizon = defineRule({
   control: 'RET-3',
   explanation:
-    'Every Customer Data store is gone within 14 days of offboarding: short time travel and soft delete, deleted before the project.',
+    `Every Customer Data store is gone within ${DELETION_PROMISE.days} days of offboarding: short time travel and soft delete, deleted before the project.`,
   appliesTo: ['tenant'],
   check(ctx) {
     const tenant = ctx.tenant!;
@@ -60,11 +60,11 @@ export const ret3DeletionHorizon = defineRule({
     const offboarding = tenant.lifecycle.state === 'offboarding';
     for (const s of inventory.stores.filter((x) => x.category === 'customer-data')) {
       const parts = s.components.map((c) => `${c.what} ${(c.seconds / DAY).toFixed(1)}d`).join(' + ');
-      if (s.retentionSeconds > DELETION_PROMISE_SECONDS) {
+      if (!withinDeletionPromise(s.retentionSeconds)) {
         findings.push(
           nonCompliant(
             s.address,
-            `a copy can exist ${(s.retentionSeconds / DAY).toFixed(1)} days after deletion (${parts}), over the 14 days of DPA 10.1.`,
+            `a copy can exist ${(s.retentionSeconds / DAY).toFixed(1)} days after deletion (${parts}), over the ${DELETION_PROMISE.days} days of DPA ${DELETION_PROMISE.clause}.`,
             'shorten the recovery windows, and make the store depend on the project so destroy deletes it first.',
           ),
         );

@@ -4,7 +4,7 @@
  * folder or organization (the customer's own owner during a handover excepted).
  */
 import { grantsOf, isHandoverOwnerGrant } from '../grants';
-import { rolePermissions } from '../iam-roles';
+import { rolePermissions } from '../../policy/iam-roles';
 import { STACK_ADDRESS, compliant, defineRule, nonCompliant, notApplicable, type Finding } from '../rule';
 import { handoverOwnerGroup, needsCredentials } from '../scope';
 import { WORKLOAD_TYPES, mountedSecretsOf, runtimeIdentityOf } from '../workloads';

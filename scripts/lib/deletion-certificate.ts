@@ -5,42 +5,28 @@
  * Customer Data gone within 14 days of the request (DPA 10.1, RET-3), system logs within the
  * Annex II retention (DPA 10.3).
  */
-import { DAY, inventoryDataStores, type HorizonComponent, type StoreCategory } from '../../compliance/deletion-horizon';
+import { inventoryDataStores, type HorizonComponent, type StoreCategory } from '../../compliance/deletion-horizon';
 import type { SynthesizedStack } from '../../compliance/synthesized-stack';
 import type { ResolvedTenant } from '../../config/loader';
-
-/**
- * DPA Annex II 4: "Standard log retention is 30 days" (the LogRetention construct's default; a test
- * keeps the two equal, without this module loading the provider classes that construct needs).
- */
-export const STANDARD_LOG_RETENTION_DAYS = 30;
-/** DPA 10.1: Customer Data is deleted within 14 days of the customer's instruction. */
-export const DELETION_DEADLINE_DAYS = 14;
-/** Google: data can remain in its backup systems for up to about 180 days after deletion. */
-export const GOOGLE_BACKUP_EXPIRY_DAYS = 180;
-/** Cloud Logging keeps the _Required bucket (admin activity and system event audit logs) 400 days. */
-export const REQUIRED_LOG_BUCKET_DAYS = 400;
-/** Google purges a shut-down project 30 days after the shut-down. */
-export const PROJECT_PURGE_DAYS = 30;
-
-/** `date` plus `days` calendar days, both YYYY-MM-DD (UTC). */
-export function addDays(date: string, days: number): string {
-  const d = new Date(`${date}T00:00:00Z`);
-  d.setUTCDate(d.getUTCDate() + days);
-  return d.toISOString().slice(0, 10);
-}
+import {
+  DELETION_PROMISE,
+  STANDARD_LOG_RETENTION,
+  addDays,
+  deletionDeadline,
+  latestCopyDate,
+  withinDeletionPromise,
+} from '../../policy/dpa';
+import {
+  GOOGLE_BACKUP_EXPIRY,
+  LOGGING_REQUIRED_BUCKET_RETENTION,
+  PROJECT_PENDING_DELETION,
+  SECONDS_PER_DAY,
+  SECONDS_PER_HOUR,
+} from '../../policy/gcp-defaults';
 
 /** Today's date in UTC, YYYY-MM-DD. */
 export function todayUtc(now: Date = new Date()): string {
   return now.toISOString().slice(0, 10);
-}
-
-/**
- * The last calendar day a copy can exist when the store was deleted at some time on `deployed` and
- * copies last `seconds` longer: deleted at 23:59, a copy kept one hour lives into the next day.
- */
-export function latestCopyDate(deployed: string, seconds: number): string {
-  return addDays(deployed, Math.ceil(seconds / DAY));
 }
 
 export interface CertificateStore {
@@ -111,8 +97,8 @@ function describe(components: readonly HorizonComponent[]): string {
 
 export function formatSeconds(seconds: number): string {
   if (seconds === 0) return '0';
-  if (seconds % DAY === 0) return `${seconds / DAY} day${seconds === DAY ? '' : 's'}`;
-  if (seconds % 3600 === 0) return `${seconds / 3600} hour${seconds === 3600 ? '' : 's'}`;
+  if (seconds % SECONDS_PER_DAY === 0) return `${seconds / SECONDS_PER_DAY} day${seconds === SECONDS_PER_DAY ? '' : 's'}`;
+  if (seconds % SECONDS_PER_HOUR === 0) return `${seconds / SECONDS_PER_HOUR} hour${seconds === SECONDS_PER_HOUR ? '' : 's'}`;
   return `${seconds} seconds`;
 }
 
@@ -124,18 +110,24 @@ export function formatSeconds(seconds: number): string {
 export function buildDeletionCertificate(input: CertificateInput): { certificate: DeletionCertificate; problems: string[] } {
   const { tenant, requested, deployed } = input;
   const inventory = inventoryDataStores(input.stack);
-  const deadline = addDays(requested, DELETION_DEADLINE_DAYS);
+  const deadline = deletionDeadline(requested);
   const problems: string[] = [];
 
   const stores: CertificateStore[] = inventory.stores.map((s) => {
     const latest = latestCopyDate(deployed, s.retentionSeconds);
     const limit =
       s.category === 'customer-data'
-        ? { date: deadline, rule: `${DELETION_DEADLINE_DAYS} days after the request (DPA 10.1, RET-3)` }
+        ? { date: deadline, rule: `${DELETION_PROMISE.days} days after the request (DPA ${DELETION_PROMISE.clause}, RET-3)` }
         : s.category === 'system-logs'
-          ? { date: addDays(deployed, STANDARD_LOG_RETENTION_DAYS), rule: `${STANDARD_LOG_RETENTION_DAYS}-day standard log retention (DPA 10.3, Annex II 4)` }
+          ? {
+              date: addDays(deployed, STANDARD_LOG_RETENTION.days),
+              rule: `${STANDARD_LOG_RETENTION.days}-day standard log retention (DPA 10.3, ${STANDARD_LOG_RETENTION.clause})`,
+            }
           : undefined;
-    const withinLimit = !limit || latest <= limit.date;
+    const withinLimit =
+      s.category === 'customer-data'
+        ? withinDeletionPromise(s.retentionSeconds, { requested, deleted: deployed })
+        : !limit || latest <= limit.date;
     for (const b of s.blockers) problems.push(`${s.address} (${s.kind}): ${b}`);
     if (!withinLimit && limit) {
       problems.push(
@@ -170,15 +162,15 @@ export function buildDeletionCertificate(input: CertificateInput): { certificate
   const customerData = stores.filter((s) => s.category === 'customer-data').map((s) => s.latestCopyDate);
   const keys = stores.filter((s) => s.category === 'key-material');
   const project = inventory.project
-    ? { address: inventory.project.address, projectId: inventory.project.projectId, shutDown: deployed, purgedBy: addDays(deployed, PROJECT_PURGE_DAYS) }
+    ? { address: inventory.project.address, projectId: inventory.project.projectId, shutDown: deployed, purgedBy: addDays(deployed, PROJECT_PENDING_DELETION.days) }
     : null;
 
   const statements: string[] = [
     `Dates are calendar days (UTC). "Latest copy" is the last day a copy of the store's data can still exist in Google's live systems after the deletion on ${deployed}: each store's recovery windows as the synthesized configuration sets them, added up.`,
-    `Google's backups may keep data longer: after deletion from live systems, Google removes data from its backup systems on its own cycle, which takes up to about ${GOOGLE_BACKUP_EXPIRY_DAYS} days (Google Cloud, "Data deletion on Google Cloud"). Those backups are not accessible to Smart Segments or to the customer and expire on Google's schedule (DPA 10.3).`,
-    `Cloud Logging's _Required bucket keeps admin activity and system event audit logs for ${REQUIRED_LOG_BUCKET_DAYS} days; its retention cannot be shortened. These records of operations on the project are kept for security and legal compliance (DPA 10.3).`,
+    `Google's backups may keep data longer: after deletion from live systems, Google removes data from its backup systems on its own cycle, which takes up to about ${GOOGLE_BACKUP_EXPIRY.days} days (Google Cloud, "Data deletion on Google Cloud"). Those backups are not accessible to Smart Segments or to the customer and expire on Google's schedule (DPA 10.3).`,
+    `Cloud Logging's _Required bucket keeps admin activity and system event audit logs for ${LOGGING_REQUIRED_BUCKET_RETENTION.days} days; its retention cannot be shortened. These records of operations on the project are kept for security and legal compliance (DPA 10.3).`,
     project
-      ? `Project ${project.projectId} is shut down by the destroy on ${deployed}; Google keeps a shut-down project recoverable for ${PROJECT_PURGE_DAYS} days and deletes it by ${project.purgedBy}. Every Customer Data store above depends on the project in the stack, so destroy deletes it before the project shuts down; no date above relies on the project's deletion.`
+      ? `Project ${project.projectId} is shut down by the destroy on ${deployed}; Google keeps a shut-down project recoverable for ${PROJECT_PENDING_DELETION.days} days and deletes it by ${project.purgedBy}. Every Customer Data store above depends on the project in the stack, so destroy deletes it before the project shuts down; no date above relies on the project's deletion.`
       : `Project ${tenant.projectId} belongs to the customer (DPA A.7, HAND-2) and is not deleted; the stores above, which Smart Segments created in it, were deleted.`,
     keys.length > 0
       ? `Crypto-shredding (DEL-2): the versions of ${keys.map((k) => k.address).join(', ')} are destroyed by ${keys
@@ -233,7 +225,7 @@ export function renderCertificateMarkdown(c: DeletionCertificate): string {
     `| Project | \`${c.tenant.projectId}\` (${c.tenant.projectOwner === 'customer' ? "the customer's own project" : 'created and owned by Smart Segments'}) |`,
     `| Deletion requested | ${c.requested} |`,
     `| Deleted (offboarding deploy and destroy) | ${c.deployed} |`,
-    `| Deadline (request + 14 days, DPA 10.1) | ${c.deadline} |`,
+    `| Deadline (request + ${DELETION_PROMISE.days} days, DPA ${DELETION_PROMISE.clause}) | ${c.deadline} |`,
     `| Latest copy of Customer Data in Google's live systems | ${c.latestCustomerDataCopy ?? 'none: the stack holds no Customer Data store'} |`,
     '',
     '## What was deleted',

@@ -5,7 +5,7 @@
  */
 import { loadEnvironment } from '../../config/loader';
 import { tenantStackName } from '../../config/naming';
-import type { EnvironmentEvaluation } from '../../compliance/report/evaluate-environment';
+import type { EnvironmentEvaluation } from './evaluate-environment';
 import { buildRopaRecord } from '../../compliance/report/ropa';
 import type { DeployEvaluation } from '../../compliance/deployability/pack';
 import { checkSynthesizedStacks } from '../../compliance/synth-gate';

@@ -9,8 +9,9 @@ import type { LifecycleState, TenantConfig } from '../../config/schema';
 import type { CommandSpec } from './cli';
 import { editTenantText } from './tenant-file';
 
-export const HANDOVER_PHASES = ['prepare', 'transfer', 'release'] as const;
-export type HandoverPhase = (typeof HANDOVER_PHASES)[number];
+import { HANDOVER_PHASES, type HandoverPhase } from '../../config/lifecycle-states';
+
+export { HANDOVER_PHASES, type HandoverPhase };
 
 /** The lifecycle state each phase moves to, and the state it must come from. */
 export const PHASE_TRANSITIONS: Readonly<Record<HandoverPhase, { from: LifecycleState; to: LifecycleState }>> = {

@@ -6,7 +6,7 @@
 import { isScalar } from 'yaml';
 import type { LifecycleState } from '../../config/schema';
 import { editTenantText as editDocument } from './tenant-file';
-import { addDays, DELETION_DEADLINE_DAYS } from './deletion-certificate';
+import { DELETION_PROMISE, deletionDeadline } from '../../policy/dpa';
 import type { CommandSpec } from './cli';
 import { ENVIRONMENTS_DIR_FLAG, ENV_FLAG, TENANT_FLAG } from './paths';
 
@@ -17,13 +17,13 @@ export const OFFBOARD_SPEC: CommandSpec = {
     'npm run offboard -- --env <env> --tenant <id> --confirm-removed [--reports-dir <dir>]',
   ],
   summary: [
-    'Deletes a tenant\'s data within the DPA\'s 14 days and proves it, in three steps:',
+    `Deletes a tenant's data within the DPA's ${DELETION_PROMISE.days} days and proves it, in three steps:`,
     '  1. --requested moves the tenant to lifecycle state "offboarding": its stack then lifts delete',
     '     protection and lets destroy shut the project down. CI deploys and then destroys the stack.',
     '  2. --certificate writes reports/deletion-<env>-<id>.md and .json (DEL-1): every data store, the',
     '     request and deletion dates, and the latest date a copy can exist, computed from the',
     '     synthesized stack. It fails, writing nothing, if a copy of Customer Data can outlive the',
-    '     request by more than 14 days.',
+    `     request by more than ${DELETION_PROMISE.days} days.`,
     '  3. --confirm-removed records that the stack is gone, so `npm run synth` stops producing it.',
     'Choose exactly one of --requested, --certificate and --confirm-removed. Dates are UTC.',
   ].join('\n'),
@@ -35,7 +35,7 @@ export const OFFBOARD_SPEC: CommandSpec = {
       type: 'string',
       value: '<YYYY-MM-DD>',
       description:
-        "Step 1: the date the customer asked for deletion; the 14 days run from it.\nNot in the future. Refused for a tenant that is mid-handover, handed over or already offboarding.",
+        `Step 1: the date the customer asked for deletion; the ${DELETION_PROMISE.days} days run from it.\nNot in the future. Refused for a tenant that is mid-handover, handed over or already offboarding.`,
     },
     {
       name: 'certificate',
@@ -100,10 +100,7 @@ export function withOffboardingRequested(text: string, requested: string): strin
     doc.setIn(['lifecycle', 'offboarding'], doc.createNode({ requested, removalConfirmed: false }));
     const lifecycle = doc.get('lifecycle', true) as { commentBefore?: string | null } | undefined;
     if (lifecycle) {
-      const note = ` Offboarding requested ${requested} (npm run offboard); Customer Data must be gone by ${addDays(
-        requested,
-        DELETION_DEADLINE_DAYS,
-      )} (DPA 10.1).`;
+      const note = ` Offboarding requested ${requested} (npm run offboard); Customer Data must be gone by ${deletionDeadline(requested)} (DPA 10.1).`;
       lifecycle.commentBefore = lifecycle.commentBefore ? `${lifecycle.commentBefore}\n${note}` : note;
     }
   });

@@ -3,7 +3,7 @@
  * environment they name, where a config error is a usage error and nothing is written.
  */
 import { ConfigError } from '../../config/config-error';
-import { evaluateEnvironment, type EnvironmentEvaluation } from '../../compliance/report/evaluate-environment';
+import { evaluateEnvironment, type EnvironmentEvaluation } from './evaluate-environment';
 import type { DeployEvaluation } from '../../compliance/deployability/pack';
 import { evaluateDeployabilityOf } from '../../compliance/synth-gate';
 import { EXIT_USAGE, stringFlag, type FlagSpec, type FlagValues, type Io } from './cli';

@@ -9,8 +9,7 @@ import { contextFor, evaluateStack, formatViolation } from '../../compliance/eng
 import { CONVERSION_DESTINATIONS, INTEGRATIONS, SOURCES, type ConversionDestination } from '../../config/catalog';
 import { JURISDICTIONS, JURISDICTION_RULES } from '../../config/jurisdictions';
 import { tenantSchema, type TenantInput } from '../../config/schema';
-import { tenantProjectId } from '../../config/naming';
-import type { ResolvedTenant } from '../../config/loader';
+import { resolveTenant, type ResolvedTenant } from '../../config/loader';
 import { PlatformStack } from '../../stacks/platform-stack';
 import { TenantStack } from '../../stacks/tenant-stack';
 import { synthesizeStack } from '../../compliance/synth-gate';
@@ -81,7 +80,7 @@ const tenantInput: fc.Arbitrary<TenantInput> = fc
 function resolve(input: TenantInput) {
   const base = exampleEnvironment();
   const parsed = tenantSchema.parse(input);
-  const tenant: ResolvedTenant = { ...parsed, projectId: tenantProjectId(base.platform, parsed), sourceFile: `test/${parsed.id}.yaml` };
+  const tenant: ResolvedTenant = resolveTenant(base.platform, parsed, `test/${parsed.id}.yaml`);
   if (base.tenants.some((t) => t.id === tenant.id || t.projectId === tenant.projectId)) return undefined;
   return { tenant, env: { ...base, tenants: [...base.tenants, tenant].sort((a, b) => a.id.localeCompare(b.id)) } };
 }

@@ -10,7 +10,8 @@ import * as path from 'path';
 import { CONTROL_IDS, loadControlCatalogue } from '../../compliance/controls';
 import { del1DeletionCertificate } from '../../compliance/environment-checks/del-1-deletion-certificate';
 import { buildComplianceReport, renderComplianceMarkdown, type ComplianceReport } from '../../compliance/report/compliance-report';
-import { evaluateEnvironment, type EnvironmentEvaluation } from '../../compliance/report/evaluate-environment';
+import { evaluateEnvironment, type EnvironmentEvaluation } from '../../scripts/lib/evaluate-environment';
+import { withLifecycle } from '../../config/loader';
 import { renderRopaMarkdown } from '../../compliance/report/ropa';
 import { describeTitles, indexTests } from '../../compliance/report/test-index';
 import { RULES } from '../../compliance/pack';
@@ -196,7 +197,7 @@ describe('DEL-1: the deletion certificate can account for every store of an offb
     const env = exampleEnvironment();
     const tenants = env.tenants.map((t) =>
       offboard && t.id === 'lisboa-parque'
-        ? { ...t, lifecycle: { state: 'offboarding' as const, offboarding: { requested: '2026-11-01', removalConfirmed: false } } }
+        ? withLifecycle(t, { state: 'offboarding' as const, offboarding: { requested: '2026-11-01', removalConfirmed: false } })
         : t,
     );
     return {

@@ -8,7 +8,7 @@ import { Testing, TerraformStack } from 'cdktf';
 import { SynthesizedStack } from '../../compliance/synthesized-stack';
 import { labelAttribute } from '../../compliance/labelable';
 import { resolvePrincipal } from '../../compliance/principals';
-import { CUSTOMER_DATA_SERVICES } from '../../constructs/data-access-audit-logs';
+import { CUSTOMER_DATA_SERVICES } from '../../policy/audit-logs';
 import { SERVICE_AGENT_DOMAINS, ServiceAgents } from '../../constructs/service-agents';
 import { TenantProject } from '../../constructs/tenant-project';
 import { PlatformStack } from '../../stacks/platform-stack';

@@ -9,9 +9,10 @@ import {
   isBasicRole,
   roleExists,
   roleGrantsPermission,
-} from '../../compliance/iam-roles';
+} from '../../policy/iam-roles';
 import { WORKLOAD_ACCOUNT_IDS, integrationAccountId, serviceAccountEmail } from '../../config/naming';
-import { assertGrantable, PROJECT_LEVEL_ONLY_ROLES } from '../../constructs/grant-policy';
+import { assertGrantable } from '../../constructs/grant-policy';
+import { PROJECT_LEVEL_ONLY_ROLES } from '../../policy/iam-roles';
 import { TenantProject } from '../../constructs/tenant-project';
 import { WorkloadIdentity } from '../../constructs/workload-identity';
 import { exampleEnvironment } from '../support/synth';

@@ -1,6 +1,7 @@
 /** How long data lives and how it is recovered: RET-1, RET-2, RET-3, BAK-1. */
 import { Testing, TerraformStack } from 'cdktf';
-import { CONVERSION_EVENT_MAX_LIFETIME_SECONDS, worstCaseLifetimeSeconds } from '../../compliance/retention-budget';
+import { CONVERSION_EVENT_MAX_LIFETIME_SECONDS } from '../../policy/dpa';
+import { worstCaseLifetimeSeconds } from '../../policy/retention-budget';
 import { ConversionPipeline } from '../../constructs/conversion-pipeline';
 import { consentPolicyEnv } from '../../constructs/conversion-relay';
 import { ConversionState, stateWorstCaseLifetimeSeconds } from '../../constructs/conversion-state';
@@ -10,6 +11,7 @@ import { TenantProject } from '../../constructs/tenant-project';
 import { makeTenant } from '../support/synth';
 import { buildTenant, envOf, exampleTenants, iamGrants, labels, mustFind, referenced, seconds, type BuiltTenant } from './support';
 import type { SynthesizedResource, SynthesizedStack } from '../../compliance/synthesized-stack';
+import { inventoryDataStores } from '../../compliance/deletion-horizon';
 
 const built = exampleTenants();
 const cases = built.map((b) => [b.tenant.id, b] as const);
@@ -242,16 +244,19 @@ describe('RET-3: deleted warehouse data is gone within 14 days; only offboarding
 });
 
 describe('BAK-1: every store has recovery fitting its content, inside the deletion promise', () => {
-  it.each(cases)('%s recovers the warehouse by time travel and fail-safe, all gone within 14 days', (_id, b) => {
-    const recovery = b.stack.dataPlane.warehouse.recovery;
-    expect(recovery.recoveryWindowSeconds).toBe((48 + 7 * 24) * 3600);
-    expect(recovery.lastCopyGoneSeconds).toBeLessThanOrEqual(PROMISE_DAYS * DAY);
+  it.each(cases)('%s recovers the warehouse by 48 hours of time travel and 7 days of fail-safe, all gone within 14 days', (_id, b) => {
+    const dataset = b.synth.ofType('google_bigquery_dataset')[0];
+    expect(dataset.values.max_time_travel_hours).toBe('48');
+    const horizon = inventoryDataStores(b.synth).stores.find((s) => s.address === dataset.address)!;
+    expect(horizon.retentionSeconds).toBe((48 + 7 * 24) * 3600);
+    expect(horizon.retentionSeconds).toBeLessThanOrEqual(PROMISE_DAYS * DAY);
   });
 
   it.each(converting)('%s keeps no backup of conversion state, which must be gone within 24 hours', (_id, b) => {
-    const recovery = b.stack.dataPlane.conversionState!.recovery;
-    expect(recovery.recoveryWindowSeconds).toBe(0);
-    expect(recovery.lastCopyGoneSeconds).toBeLessThanOrEqual(CONVERSION_EVENT_MAX_LIFETIME_SECONDS);
+    expect(b.stack.dataPlane.conversionState!.worstCaseLifetimeSeconds).toBeLessThanOrEqual(CONVERSION_EVENT_MAX_LIFETIME_SECONDS);
+    expect(mustFind(b.synth, 'google_firestore_database', 'name', 'conversion-state').values.point_in_time_recovery_enablement).toBe(
+      'POINT_IN_TIME_RECOVERY_DISABLED',
+    );
     expect(b.synth.ofType('google_firestore_backup_schedule')).toEqual([]);
   });
 

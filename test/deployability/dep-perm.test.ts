@@ -6,12 +6,12 @@
 import { Testing } from 'cdktf';
 import { SynthesizedStack, type TerraformJson } from '../../compliance/synthesized-stack';
 import type { Finding } from '../../compliance/rule';
-import { rolePermissions } from '../../compliance/iam-roles';
+import { rolePermissions } from '../../policy/iam-roles';
 import type { DeployContext } from '../../compliance/deployability/check';
 import { customerGrants, depPerm, deployerHoldings, isReadOnlyPermission, suggestRoles } from '../../compliance/deployability/checks/dep-perm';
 import { OPERATIONS, parsePermissionTable, permissionTable } from '../../compliance/deployability/data/permission-table';
 import { APPLY_CUSTOM_ROLE, PLAN_CUSTOM_ROLE, PLAN_ROLES } from '../../constructs/ci-deployer-identity';
-import type { ResolvedTenant } from '../../config/loader';
+import { withLifecycle, type ResolvedTenant } from '../../config/loader';
 import { PlatformStack } from '../../stacks/platform-stack';
 import { exampleEnvironment, makeTenant, synthExampleTenants, synthStack, synthTenant } from '../support/synth';
 
@@ -132,18 +132,15 @@ describe('DEP-PERM on the real stacks', () => {
   });
   it("lists the customer's billing account and organization as the customer's to grant on during a handover transfer (M5)", () => {
     const alpen = env.tenants.find((t) => t.warehouse.mode === 'customer' && t.warehouse.provisionedBy === 'smart-segments')!;
-    const tenant: ResolvedTenant = {
-      ...alpen,
-      lifecycle: {
-        state: 'handover-transfer',
-        handover: {
-          customerOrganizationId: '998877665544',
-          customerBillingAccount: '0A0A0A-1B1B1B-2C2C2C',
-          customerOwnerGroup: 'gcp-owners@alpensport.example',
-          customerDirectoryCustomerId: 'C09alpen1',
-        },
+    const tenant: ResolvedTenant = withLifecycle(alpen, {
+      state: 'handover-transfer',
+      handover: {
+        customerOrganizationId: '998877665544',
+        customerBillingAccount: '0A0A0A-1B1B1B-2C2C2C',
+        customerOwnerGroup: 'gcp-owners@alpensport.example',
+        customerDirectoryCustomerId: 'C09alpen1',
       },
-    } as ResolvedTenant;
+    });
     const stack = synthTenant(tenant);
     const findings = depPerm.check(context(stack, tenant));
     expect(violations(findings)).toEqual([]);

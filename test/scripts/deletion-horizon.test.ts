@@ -16,17 +16,17 @@ import { SecretManagerSecret } from '@cdktf/provider-google/lib/secret-manager-s
 import { StorageBucket } from '@cdktf/provider-google/lib/storage-bucket';
 import { DAY, HOUR, inventoryDataStores } from '../../compliance/deletion-horizon';
 import { SynthesizedStack } from '../../compliance/synthesized-stack';
-import type { ResolvedTenant } from '../../config/loader';
+import { withLifecycle, type ResolvedTenant } from '../../config/loader';
 import { TenantStack } from '../../stacks/tenant-stack';
-import { addDays, buildDeletionCertificate, latestCopyDate, STANDARD_LOG_RETENTION_DAYS } from '../../scripts/lib/deletion-certificate';
-import { STANDARD_LOG_RETENTION_DAYS as LOG_RETENTION_CONSTRUCT_DEFAULT } from '../../constructs/log-retention';
+import { buildDeletionCertificate } from '../../scripts/lib/deletion-certificate';
+import { addDays, latestCopyDate } from '../../policy/dpa';
 import { exampleEnvironment, makeTenant } from '../support/synth';
 
 const REQUESTED = '2025-03-01';
 const offboarding = { state: 'offboarding' as const, offboarding: { requested: REQUESTED, removalConfirmed: false } };
 
 function offboardingTenant(base: ResolvedTenant): ResolvedTenant {
-  return { ...base, lifecycle: offboarding };
+  return withLifecycle(base, offboarding);
 }
 
 /** A real tenant stack in offboarding, with extra stores added by `extend`, synthesized. */
@@ -100,10 +100,6 @@ describe('RET-3 / DEL-1: deletion horizons read from the synthesized stack', () 
     expect(stores.google_storage_bucket.components).toEqual([expect.objectContaining({ seconds: 7 * DAY, source: 'default' })]);
     expect(stores.google_bigquery_dataset.retentionSeconds).toBe(168 * HOUR + 7 * DAY);
     expect(stores.google_kms_crypto_key.retentionSeconds).toBe(30 * DAY);
-  });
-
-  it('holds system logs to the same 30-day Annex II standard the LogRetention construct applies', () => {
-    expect(STANDARD_LOG_RETENTION_DAYS).toBe(LOG_RETENTION_CONSTRUCT_DEFAULT);
   });
 
   it('rounds a copy that outlives the deletion day by part of a day up to the next day', () => {

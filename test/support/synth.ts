@@ -2,9 +2,9 @@
 import * as path from 'path';
 import { Testing, type TerraformStack } from 'cdktf';
 import { SynthesizedStack } from '../../compliance/synthesized-stack';
-import { loadEnvironment, type EnvironmentConfig, type ResolvedTenant } from '../../config/loader';
+import { loadEnvironment, resolveTenant, type EnvironmentConfig, type ResolvedTenant } from '../../config/loader';
 import { tenantSchema, type TenantInput } from '../../config/schema';
-import { tenantProjectId, tenantSecretIds } from '../../config/naming';
+import { tenantSecretIds } from '../../config/naming';
 import { TenantStack } from '../../stacks/tenant-stack';
 
 export const REPO_ROOT = path.resolve(__dirname, '..', '..');
@@ -39,7 +39,7 @@ export function makeTenant(overrides: Partial<TenantInput> = {}, env: Environmen
   };
   if (overrides.populatedSecrets === undefined) input.populatedSecrets = tenantSecretIds(tenantSchema.parse(input));
   const tenant = tenantSchema.parse(input);
-  return { ...tenant, projectId: tenantProjectId(env.platform, tenant), sourceFile: `test/${tenant.id}.yaml` };
+  return resolveTenant(env.platform, tenant, `test/${tenant.id}.yaml`);
 }
 
 /** Builds and synthesizes a TenantStack for a tenant made in the test. */

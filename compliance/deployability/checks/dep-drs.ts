@@ -17,7 +17,6 @@
  * (a customer's own project, HAND-2) are outside what a folder policy can decide here; see
  * docs/domain-restricted-sharing.md.
  */
-import { createsProject } from '../../../config/loader';
 import { listParameter, orgPoliciesOf, type OrgPolicy } from '../../org-policies';
 import { compliant, nonCompliant, notApplicable, type Finding } from '../../rule';
 import { jurisdictionOfFolderResource } from '../../scope';
@@ -96,7 +95,7 @@ export const depDrs = defineCheck({
       // service agents of its tenant projects; every tenant stack grants to its Cloud Run agent on the
       // platform's registry, so the platform folder receives those.
       const here = grants.filter((g) => folderOf(stack, g) === folder);
-      const tenants = environment.tenants.filter((t) => createsProject(t) && t.lifecycle.state !== 'handed-over');
+      const tenants = environment.tenants.filter((t) => t.lifecycleView.managesProject);
       const tenantAgents = jurisdiction
         ? tenants.filter((t) => t.jurisdiction === jurisdiction).map((t) => `the service agents of ${t.projectId}`)
         : tenants.length > 0

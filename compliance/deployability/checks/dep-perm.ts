@@ -25,11 +25,10 @@
  *   (`customerGrants`), reported as a not-applicable finding and documented in docs/deployability.md.
  */
 import * as fs from 'fs';
-import * as path from 'path';
 import * as zlib from 'zlib';
 import { sharedProjectId } from '../../../config/naming';
 import { grantsOf, type Grant } from '../../grants';
-import { isBasicRole, rolePermissions } from '../../iam-roles';
+import { ROLE_DATASET_FILE, isBasicRole, rolePermissions } from '../../../policy/iam-roles';
 import { STACK_ADDRESS, compliant, nonCompliant, notApplicable, type Finding } from '../../rule';
 import { referencesIn, type SynthesizedStack } from '../../synthesized-stack';
 import { defineCheck, type DeployContext } from '../check';
@@ -37,8 +36,6 @@ import { OPERATIONS, permissionTable, type Operation, type PermissionRow, type R
 
 const TABLE = 'compliance/deployability/data/permissions.json';
 const DEPLOYER_FILE = 'constructs/ci-deployer-identity.ts';
-/** The role dataset compliance/iam-roles.ts reads; read here too to find the roles that carry a permission. */
-const ROLE_DATASET = path.join(__dirname, '..', '..', 'data', 'gcp-iam-roles.json.gz');
 
 /** The two deployers, by the service account id constructs/ci-deployer-identity.ts gives them. */
 export const DEPLOYERS = [
@@ -332,7 +329,7 @@ let roleIndex: Map<string, ReadonlySet<string>> | undefined;
 /** Every predefined role of the dataset with its permissions, service agent roles left out (they are Google's, not ours to grant). */
 function predefinedRoles(): Map<string, ReadonlySet<string>> {
   if (!roleIndex) {
-    const raw = JSON.parse(zlib.gunzipSync(fs.readFileSync(ROLE_DATASET)).toString('utf8')) as { roles: Record<string, string[]> };
+    const raw = JSON.parse(zlib.gunzipSync(fs.readFileSync(ROLE_DATASET_FILE)).toString('utf8')) as { roles: Record<string, string[]> };
     roleIndex = new Map();
     for (const [role, perms] of Object.entries(raw.roles)) {
       if (!isBasicRole(role) && !/serviceAgent/i.test(role)) roleIndex.set(role, new Set(perms));

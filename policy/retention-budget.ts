@@ -1,19 +1,18 @@
 /**
- * The retention budget of a conversion-event pipeline (RET-1, DPA C.4: "a maximum of 24 hours
- * from receipt"). Retention is a budget, not a setting: an event's worst-case lifetime runs across
+ * The retention budget of a conversion-event pipeline (RET-1, CONVERSION_EVENT_MAX_LIFETIME of
+ * policy/dpa.ts). Retention is a budget, not a setting: an event's worst-case lifetime runs across
  * the topic, the subscription and, once dead-lettered, the dead-letter topic and its subscription,
  * where the clock restarts because dead-lettering is a new publish.
  *
- * The one function here is used both by the construct (which refuses to build a pipeline over
- * budget) and by the rule that checks the synthesized JSON, so they cannot disagree.
+ * How the budget adds up is policy, so it lives here: the pipeline construct refuses to build a
+ * pipeline over budget, and RET-1 judges the synthesized JSON (retention as Terraform will read it,
+ * overrides included) with the same arithmetic.
  */
-
-export const CONVERSION_EVENT_MAX_LIFETIME_SECONDS = 24 * 60 * 60;
 
 export interface PipelineRetention {
   /** Topic `message_retention_duration` in seconds; 0 when the topic keeps no messages. */
   readonly topicSeconds: number;
-  /** Subscription `message_retention_duration` in seconds (the provider defaults it to 7 days). */
+  /** Subscription `message_retention_duration` in seconds (Pub/Sub defaults it, PUBSUB_SUBSCRIPTION_DEFAULT_RETENTION). */
   readonly subscriptionSeconds: number;
   /** Dead-letter topic retention in seconds; 0 when unset or when there is no dead-letter topic. */
   readonly deadLetterTopicSeconds: number;

@@ -2,6 +2,7 @@
  * Synthesizes one environment in memory, exactly as `npm run synth` would (buildApp, aspects,
  * overrides), and runs the rule pack on every stack without failing on violations, so the reports
  * can show them. Also builds the records of processing, which the report's AUD-1 check reads.
+ * It lives with the scripts because it builds the stacks: the rule pack itself never imports them.
  */
 import * as fs from 'fs';
 import * as os from 'os';
@@ -9,10 +10,11 @@ import * as path from 'path';
 import { loadEnvironment, type EnvironmentConfig } from '../../config/loader';
 import { tenantStackName } from '../../config/naming';
 import { buildApp } from '../../stacks/build-app';
-import type { StackEvaluation } from '../engine';
-import { evaluateApp } from '../synth-gate';
-import type { SynthesizedStack } from '../synthesized-stack';
-import { buildRopaRecord, type RopaRecord } from './ropa';
+import type { StackEvaluation } from '../../compliance/engine';
+import { evaluateApp } from '../../compliance/synth-gate';
+import type { SynthesizedStack } from '../../compliance/synthesized-stack';
+import { buildRopaRecord } from '../../compliance/report/ropa';
+import type { RopaRecord } from '../../compliance/report/ropa-record';
 
 export interface EnvironmentEvaluation {
   readonly environment: EnvironmentConfig;

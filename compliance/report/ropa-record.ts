@@ -1,0 +1,57 @@
+/**
+ * The shape of a record of processing (DPA Annex I, AUD-1), apart from how it is built
+ * (compliance/report/ropa.ts), so that the environment checks can read records without importing
+ * the builder.
+ */
+import type { ControlStatus } from './control-status';
+
+export interface RopaStore {
+  readonly store: string;
+  readonly address: string;
+  /** How long the store keeps data while the tenant is served. */
+  readonly retention: string;
+  /** How long a copy can exist after the store is deleted (compliance/deletion-horizon). */
+  readonly afterDeletion: string;
+}
+
+export interface RopaRecord {
+  readonly tenant: string;
+  readonly stack: string;
+  readonly controller: {
+    readonly name: string;
+    readonly securityContact: string;
+    readonly privacyContact: string;
+    readonly establishedIn: string;
+  };
+  readonly processor: { readonly name: string; readonly address: string; readonly contact: string; readonly role: string };
+  readonly lifecycle: string;
+  readonly warehouse: string;
+  readonly dataSubjects: readonly string[];
+  readonly dataCategories: readonly string[];
+  readonly specialCategories: string;
+  readonly purposes: readonly string[];
+  readonly natureOfProcessing: string;
+  readonly recipients: ReadonlyArray<{ readonly name: string; readonly role: string; readonly clause: string }>;
+  readonly subprocessors: ReadonlyArray<{
+    readonly name: string;
+    readonly purpose: string;
+    readonly location: string;
+    readonly mechanism: string;
+    readonly use: string;
+  }>;
+  readonly transfers: ReadonlyArray<{ readonly to: string; readonly location: string; readonly mechanism: string }>;
+  readonly location: {
+    readonly jurisdiction: string;
+    readonly region: string;
+    readonly allowed: readonly string[];
+    readonly inUse: readonly string[];
+    readonly note: string;
+    readonly project: string;
+  };
+  readonly supervisoryAuthority: string;
+  readonly retention: readonly RopaStore[];
+  readonly llmSupport: { readonly choice: string; readonly recordedIn: readonly string[]; readonly effect: string };
+  readonly measures: ReadonlyArray<{ readonly control: string; readonly status: ControlStatus }>;
+  readonly frequency: string;
+  readonly duration: string;
+}
