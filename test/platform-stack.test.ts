@@ -26,10 +26,10 @@ import { ContainerRegistry } from '../constructs/container-registry';
 import { JurisdictionFolders } from '../constructs/jurisdiction-folders';
 import { LoggingLocation } from '../constructs/logging-location';
 import { serviceAccount } from '../constructs/principal';
-import { exampleEnvironment, makeTenant, synthStack } from './support/synth';
+import { FIXTURE_ENVIRONMENTS_DIR, fixtureEnvironment, makeTenant, synthStack } from './support/synth';
 import { labelAttribute } from '../compliance/labelable';
 
-const env = exampleEnvironment();
+const env = fixtureEnvironment();
 
 /** A fresh stack to build one construct in, for the negative tests. */
 const scratch = () => new TerraformStack(Testing.app(), 'scratch');
@@ -61,7 +61,7 @@ function folderRef(displayName: string, attr: 'name' | 'folder_id' = 'name'): st
   return `\${google_folder.${folder.name}.${attr}}`;
 }
 const tenantFolder = (j: Jurisdiction, attr: 'name' | 'folder_id' = 'name') => folderRef(`example-${j.toLowerCase()}`, attr);
-const platformFolder = (attr: 'name' | 'folder_id' = 'name') => folderRef('example-platform', attr);
+const platformFolder = (attr: 'name' | 'folder_id' = 'name') => folderRef('fixture-platform', attr);
 const managedFolders = () => [platformFolder(), ...inUse.map((j) => tenantFolder(j))];
 
 function policy(s: SynthesizedStack, folder: string, constraint: string): Record<string, any> {
@@ -83,8 +83,8 @@ function grants(s: SynthesizedStack): SynthesizedResource[] {
 
 describe('stack layout', () => {
   it('is named platform-<env> and keeps its state under its own prefix of the state bucket', () => {
-    expect(stack.name).toBe('platform-example');
-    expect((stack.json.terraform as any).backend).toEqual({ gcs: { bucket: 'ssx-example-tfstate', prefix: 'stacks/platform-example' } });
+    expect(stack.name).toBe('platform-fixture');
+    expect((stack.json.terraform as any).backend).toEqual({ gcs: { bucket: 'ssx-fixture-tfstate', prefix: 'stacks/platform-fixture' } });
   });
 
   it('uses local state only when asked to, for the first deployment before the bucket exists', () => {
@@ -97,9 +97,9 @@ describe('stack layout', () => {
   });
 
   it('is part of the app: listed by stackNamesOf and selectable with STACKS', () => {
-    expect(stackNamesOf([env])[0]).toBe('platform-example');
-    const app = buildApp({ environment: 'example', stacks: ['platform-example'] });
-    expect(app.node.children.map((c) => c.node.id)).toEqual(['platform-example']);
+    expect(stackNamesOf([env])[0]).toBe('platform-fixture');
+    const app = buildApp({ environmentsDir: FIXTURE_ENVIRONMENTS_DIR, environment: 'fixture', stacks: ['platform-fixture'] });
+    expect(app.node.children.map((c) => c.node.id)).toEqual(['platform-fixture']);
   });
 
   it('synthesizes the same JSON twice', () => {
@@ -110,7 +110,7 @@ describe('stack layout', () => {
     expect(inUse).toEqual(['EEA', 'UK', 'CH', 'AU']);
     const folders = stack.ofType('google_folder').map((f) => [f.values.display_name, f.values.parent, f.values.deletion_protection]);
     expect(folders.sort()).toEqual(
-      ['example-au', 'example-ch', 'example-eea', 'example-platform', 'example-uk'].map((n) => [n, 'organizations/123456789012', true]),
+      ['fixture-au', 'fixture-ch', 'fixture-eea', 'fixture-platform', 'fixture-uk'].map((n) => [n, 'organizations/123456789012', true]),
     );
   });
 
@@ -118,11 +118,11 @@ describe('stack layout', () => {
     const bare: EnvironmentConfig = { ...env, tenants: [], platform: { ...env.platform, jurisdictions: ['AU', 'EEA'], platformJurisdiction: 'AU', tenantFolders: {} } };
     expect(servedJurisdictions(bare)).toEqual(['EEA', 'AU']);
     const displayNames = synthPlatform(bare).ofType('google_folder').map((f) => f.values.display_name).sort();
-    expect(displayNames).toEqual(['example-au', 'example-eea', 'example-platform']);
+    expect(displayNames).toEqual(['fixture-au', 'fixture-eea', 'fixture-platform']);
   });
 
   it('fails the plan when a folder id recorded in platform.yaml is not the folder it manages', () => {
-    const eea = stack.ofType('google_folder').find((f) => f.values.display_name === 'example-eea')!;
+    const eea = stack.ofType('google_folder').find((f) => f.values.display_name === 'fixture-eea')!;
     expect((eea.values.lifecycle as any).postcondition[0].condition).toBe('${self.name == "folders/100000000001"}');
   });
 
@@ -348,11 +348,11 @@ describe('IAM-7: domain-restricted sharing', () => {
   it.each(['handover-prepare', 'handover-transfer'] as const)('during %s the tenant folder admits the customer organization too, and no other folder does', (state) => {
     const s = synthPlatform(withTenants([handover(state)]));
     const folderOf = (display: string) => `\${google_folder.${s.ofType('google_folder').find((f) => f.values.display_name === display)!.name}.name}`;
-    expect(principalSets(policy(s, folderOf('example-ch'), 'iam.managed.allowedPolicyMembers'))).toEqual([
+    expect(principalSets(policy(s, folderOf('fixture-ch'), 'iam.managed.allowedPolicyMembers'))).toEqual([
       ownOrganization,
       '//cloudresourcemanager.googleapis.com/organizations/998877665544',
     ]);
-    for (const other of ['example-eea', 'example-uk', 'example-au', 'example-platform']) {
+    for (const other of ['fixture-eea', 'fixture-uk', 'fixture-au', 'fixture-platform']) {
       expect(principalSets(policy(s, folderOf(other), 'iam.managed.allowedPolicyMembers'))).toEqual([ownOrganization]);
     }
   });
@@ -485,7 +485,7 @@ describe('LOG-2: central audit logs with a longer, documented retention', () => 
 });
 
 describe('CI-1: versioned remote state in the jurisdiction; plan on change requests, apply on main', () => {
-  const bucket = stack.ofType('google_storage_bucket').find((b) => b.values.name === 'ssx-example-tfstate')!;
+  const bucket = stack.ofType('google_storage_bucket').find((b) => b.values.name === 'ssx-fixture-tfstate')!;
 
   it('the state bucket is versioned, uniform, never public, soft-deletes and is protected from destroy', () => {
     expect(bucket.values).toMatchObject({
@@ -699,7 +699,7 @@ describe('ISO-3: labels', () => {
       const labels = r.values[labelAttribute(r.type)!] as Record<string, string>;
       const auditJurisdiction = inUse.find((j) => r.values.project === auditLogProjectId(env.platform, j) || r.values.project_id === auditLogProjectId(env.platform, j));
       const residency = JURISDICTION_RULES[auditJurisdiction ?? 'EEA'].residencyLabel;
-      expect({ address: r.address, labels }).toEqual({ address: r.address, labels: expect.objectContaining({ tenant: 'platform', environment: 'example', 'data-residency': residency }) });
+      expect({ address: r.address, labels }).toEqual({ address: r.address, labels: expect.objectContaining({ tenant: 'platform', environment: 'fixture', 'data-residency': residency }) });
     }
   });
 });

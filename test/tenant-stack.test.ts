@@ -4,24 +4,24 @@
  */
 import { JURISDICTION_RULES, isLocationAllowed } from '../config/jurisdictions';
 import type { SynthesizedStack } from '../compliance/synthesized-stack';
-import { exampleEnvironment, makeTenant, synthExampleTenants, synthTenant } from './support/synth';
+import { fixtureEnvironment, makeTenant, fixtureTenantStacks, synthTenant } from './support/synth';
 import { labelAttribute } from '../compliance/labelable';
 import { isPlatformImagePull } from './data-plane/support';
 
-const stacks = synthExampleTenants();
-const env = exampleEnvironment();
-const tenantOf = (stackName: string) => env.tenants.find((t) => `tenant-example-${t.id}` === stackName)!;
+const stacks = fixtureTenantStacks();
+const env = fixtureEnvironment();
+const tenantOf = (stackName: string) => env.tenants.find((t) => `tenant-fixture-${t.id}` === stackName)!;
 const ownedStacks = [...stacks.entries()].filter(([name]) => tenantOf(name).warehouse.mode !== 'customer' || (tenantOf(name).warehouse as { provisionedBy: string }).provisionedBy === 'smart-segments');
-const customerProjectStack = stacks.get('tenant-example-nordic-climb')!;
+const customerProjectStack = stacks.get('tenant-fixture-nordic-climb')!;
 
 describe('stack layout', () => {
   it('has one stack per example tenant, named tenant-<env>-<tenant>', () => {
-    expect([...stacks.keys()].sort()).toEqual(env.tenants.map((t) => `tenant-example-${t.id}`).sort());
+    expect([...stacks.keys()].sort()).toEqual(env.tenants.map((t) => `tenant-fixture-${t.id}`).sort());
   });
 
   it.each([...stacks.keys()])('%s has its own GCS backend prefix', (name) => {
     const backend = (stacks.get(name)!.json.terraform as any).backend.gcs;
-    expect(backend).toEqual({ bucket: 'ssx-example-tfstate', prefix: `stacks/${name}` });
+    expect(backend).toEqual({ bucket: 'ssx-fixture-tfstate', prefix: `stacks/${name}` });
   });
 
   it.each([...stacks.keys()])('%s matches its snapshot', (name) => {
@@ -42,7 +42,7 @@ describe('ISO-1: one project per tenant', () => {
   });
 
   it('a provisioned-for-takeover project is created like any other tenant project, with the id the config names', () => {
-    const project = stacks.get('tenant-example-alpen-sport')!.ofType('google_project')[0];
+    const project = stacks.get('tenant-fixture-alpen-sport')!.ofType('google_project')[0];
     expect(project.values.project_id).toBe('alpensport-warehouse');
   });
 });
@@ -183,7 +183,7 @@ describe('ISO-3: every labelable resource carries tenant, environment and data-r
     );
     const expected = {
       tenant: tenant.id,
-      environment: 'example',
+      environment: 'fixture',
       'data-residency': JURISDICTION_RULES[tenant.jurisdiction].residencyLabel,
     };
     const checked = stack.resources.filter((r) => labelable.has(r.type));
@@ -204,7 +204,7 @@ describe('ISO-3: every labelable resource carries tenant, environment and data-r
     const project = stack.ofType('google_project')[0];
     expect(project.values.labels).toEqual({
       tenant: 'label-probe',
-      environment: 'example',
+      environment: 'fixture',
       'data-residency': 'eu',
       'llm-support': 'allowed',
     });

@@ -16,10 +16,10 @@ import { suppress, SUPPRESSIONS_KEY } from '../../compliance/suppressions';
 import { tenantStackName } from '../../config/naming';
 import { buildApp } from '../../stacks/build-app';
 import { synthesizeStack } from '../../compliance/synth-gate';
-import { REPO_ROOT } from '../support/synth';
+import { FIXTURE_ENVIRONMENTS_DIR, REPO_ROOT } from '../support/synth';
 import { bareTenantStack, check, runRule } from './support';
 
-const labels = { tenant: 'rule-test', environment: 'example', 'data-residency': 'eu' };
+const labels = { tenant: 'rule-test', environment: 'fixture', 'data-residency': 'eu' };
 
 describe('the control catalogue', () => {
   it('is docs/controls.md, in the repository: every row with an id, a clause and a requirement', () => {
@@ -130,13 +130,13 @@ describe('the synthesis gate', () => {
     expect(fs.existsSync(path.join(outdir, 'stacks')) ? fs.readdirSync(path.join(outdir, 'stacks')) : []).toEqual([]);
   };
   const stackOf = (app: ReturnType<typeof buildApp>, tenant: string) =>
-    app.node.findChild(tenantStackName('example', tenant)) as TerraformStack;
+    app.node.findChild(tenantStackName('fixture', tenant)) as TerraformStack;
   const resourceOf = (stack: TerraformStack, type: string) =>
     stack.node.findAll().find((c): c is TerraformResource => c instanceof TerraformResource && c.terraformResourceType === type)!;
 
   it('refuses to write anything when an escape hatch breaks a control, naming stack, resource, control, clause and fix', () => {
     const outdir = tmp();
-    const app = buildApp({ environment: 'example', outdir });
+    const app = buildApp({ environmentsDir: FIXTURE_ENVIRONMENTS_DIR, environment: 'fixture', outdir });
     resourceOf(stackOf(app, 'brightwave-leisure'), 'google_bigquery_dataset').addOverride('location', 'US');
     let error: unknown;
     try {
@@ -147,14 +147,14 @@ describe('the synthesis gate', () => {
     expect(error).toBeInstanceOf(ComplianceError);
     const message = (error as Error).message;
     expect(message).toMatch(
-      /\[tenant-example-brightwave-leisure\] google_bigquery_dataset\.data-plane_warehouse_dataset_\w+ \(tenant-example-brightwave-leisure\/data-plane\/warehouse\/dataset\) breaks RES-1, DPA 6\.5, Annex II 13: .*"US".* Fix: /,
+      /\[tenant-fixture-brightwave-leisure\] google_bigquery_dataset\.data-plane_warehouse_dataset_\w+ \(tenant-fixture-brightwave-leisure\/data-plane\/warehouse\/dataset\) breaks RES-1, DPA 6\.5, Annex II 13: .*"US".* Fix: /,
     );
     expectNothingWritten(outdir);
   });
 
   it('sees what aspects did: stripping a label the RequiredLabels aspect adds is caught', () => {
     const outdir = tmp();
-    const app = buildApp({ environment: 'example', outdir, stacks: [tenantStackName('example', 'thames-bowl')] });
+    const app = buildApp({ environmentsDir: FIXTURE_ENVIRONMENTS_DIR, environment: 'fixture', outdir, stacks: [tenantStackName('fixture', 'thames-bowl')] });
     // The aspect runs after construction and sets the labels; the override removes one afterwards.
     resourceOf(stackOf(app, 'thames-bowl'), 'google_pubsub_topic').addOverride('labels.data-residency', undefined);
     expect(() => app.synth()).toThrow(/breaks ISO-3/);
@@ -163,8 +163,8 @@ describe('the synthesis gate', () => {
 
   it('writes a compliant app, exactly as checked', () => {
     const outdir = tmp();
-    buildApp({ environment: 'example', outdir, stacks: [tenantStackName('example', 'lisboa-parque')] }).synth();
-    const written = JSON.parse(fs.readFileSync(path.join(outdir, 'stacks', 'tenant-example-lisboa-parque', 'cdk.tf.json'), 'utf8'));
+    buildApp({ environmentsDir: FIXTURE_ENVIRONMENTS_DIR, environment: 'fixture', outdir, stacks: [tenantStackName('fixture', 'lisboa-parque')] }).synth();
+    const written = JSON.parse(fs.readFileSync(path.join(outdir, 'stacks', 'tenant-fixture-lisboa-parque', 'cdk.tf.json'), 'utf8'));
     expect(written.resource.google_project).toBeDefined();
   });
 });

@@ -188,7 +188,7 @@ describe('the DPA rules still expect the workloads whose secrets are recorded', 
   ] as const)('%s rejects it when the config records the secrets but the workloads are missing', (rule, judged) => {
     const violations = judged.asRecorded.filter((v) => v.includes(rule));
     expect(violations.length).toBeGreaterThan(0);
-    for (const v of violations) expect(v).toContain('[tenant-example-rule-test]');
+    for (const v of violations) expect(v).toContain('[tenant-fixture-rule-test]');
   });
 });
 

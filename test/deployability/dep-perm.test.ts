@@ -13,11 +13,11 @@ import { OPERATIONS, parsePermissionTable, permissionTable } from '../../complia
 import { APPLY_CUSTOM_ROLE, PLAN_CUSTOM_ROLE, PLAN_ROLES } from '../../constructs/ci-deployer-identity';
 import type { ResolvedTenant } from '../../config/loader';
 import { PlatformStack } from '../../stacks/platform-stack';
-import { exampleEnvironment, makeTenant, synthExampleTenants, synthStack, synthTenant } from '../support/synth';
+import { fixtureEnvironment, makeTenant, fixtureTenantStacks, synthStack, synthTenant } from '../support/synth';
 
-const env = exampleEnvironment();
+const env = fixtureEnvironment();
 const platform = synthStack(new PlatformStack(Testing.app(), { environment: env }));
-const exampleTenants = synthExampleTenants();
+const exampleTenants = fixtureTenantStacks();
 const tenantOf = (stack: SynthesizedStack): ResolvedTenant => env.tenants.find((t) => stack.name.endsWith(`-${t.id}`))!;
 
 function context(stack: SynthesizedStack, tenant?: ResolvedTenant, platformStack: SynthesizedStack = platform): DeployContext {
@@ -159,7 +159,7 @@ describe('DEP-PERM on a platform whose deployers lack a role', () => {
     const found = violations(depPerm.check(context(stack, tenant, withoutCustomRole(PLAN_CUSTOM_ROLE.idSuffix))));
     const bq = found.find((f) => f.address.startsWith('data.google_bigquery_default_service_account.'));
     expect(bq).toBeDefined();
-    expect(bq!.problem).toMatch(/stack tenant-example-perm-cmek: ci-plan \(serviceAccount:ci-plan@ssx-platform\.iam\.gserviceaccount\.com\) cannot refresh it in terraform plan: it lacks bigquery\.jobs\.create on folder example-eea/);
+    expect(bq!.problem).toMatch(/stack tenant-fixture-perm-cmek: ci-plan \(serviceAccount:ci-plan@ssx-platform\.iam\.gserviceaccount\.com\) cannot refresh it in terraform plan: it lacks bigquery\.jobs\.create on folder fixture-eea/);
     expect(bq!.fix).toMatch(/constructs\/ci-deployer-identity\.ts, PLAN_ROLES\.tenantFolders/);
     // Only ci-plan lost a role: ci-apply is still fine.
     expect(found.every((f) => f.problem.includes('ci-plan'))).toBe(true);
@@ -169,7 +169,7 @@ describe('DEP-PERM on a platform whose deployers lack a role', () => {
     const found = violations(depPerm.check(context(platform, undefined, withoutCustomRole(PLAN_CUSTOM_ROLE.idSuffix))));
     const settings = found.filter((f) => f.address.startsWith('google_logging_folder_settings.'));
     expect(settings).toHaveLength(platform.ofType('google_logging_folder_settings').length);
-    expect(settings[0].problem).toMatch(/stack platform-example: ci-plan .* lacks logging\.settings\.get on folder example-/);
+    expect(settings[0].problem).toMatch(/stack platform-fixture: ci-plan .* lacks logging\.settings\.get on folder example-/);
     expect(found.some((f) => /PLAN_ROLES\.platformFolder/.test(f.fix))).toBe(true);
   });
 

@@ -130,7 +130,7 @@ describe('onboarding a valid tenant', () => {
     base.remove();
     baseOut.remove();
     const results = await inBatches(prepared, 2, (p) =>
-      runScript('onboard', ['--env', 'example', ...p.c.args, '--environments-dir', p.envs.dir], { CDKTF_OUTDIR: p.out.dir }),
+      runScript('onboard', ['--env', 'fixture', ...p.c.args, '--environments-dir', p.envs.dir], { CDKTF_OUTDIR: p.out.dir }),
     );
     prepared.forEach((p, i) => runs.push({ ...p, result: results[i] }));
   });
@@ -145,7 +145,7 @@ describe('onboarding a valid tenant', () => {
   it.each(VALID.map((c) => [c.title, c] as const))('%s', (_title, c) => {
     const run = runs.find((r) => r.c === c)!;
     const id = c.expected.id as string;
-    const stack = tenantStackName('example', id);
+    const stack = tenantStackName('fixture', id);
     expect({ code: run.result.code, stderr: run.result.stderr }).toEqual({ code: 0, stderr: '' });
     expect(run.result.stdout).toContain(path.join(run.envs.envDir, 'tenants', `${id}.yaml`));
     expect(run.result.stdout).toContain(`npx cdktf deploy ${stack}`);
@@ -158,12 +158,12 @@ describe('onboarding a valid tenant', () => {
     // First the schema line for editors (docs/editor-support.md), then the header.
     expect(text.split('\n')[0]).toBe('# yaml-language-server: $schema=../../../schemas/tenant.schema.json');
     expect(text.split('\n')[1]).toMatch(/^# .*: onboarded with `npm run onboard`\.$/);
-    const tenant = loadEnvironment('example', { environmentsDir: run.envs.dir }).tenants.find((t) => t.id === id);
+    const tenant = loadEnvironment('fixture', { environmentsDir: run.envs.dir }).tenants.find((t) => t.id === id);
     expect(tenant).toMatchObject(c.expected);
 
     // Only the new file was added; no other tenant's file changed and no temporary file is left.
     const after = treeHashes(run.envs.dir);
-    expect([...after.keys()].filter((k) => !run.before.has(k))).toEqual([`example/tenants/${id}.yaml`]);
+    expect([...after.keys()].filter((k) => !run.before.has(k))).toEqual([`fixture/tenants/${id}.yaml`]);
     for (const [k, h] of run.before) expect({ k, h: after.get(k) }).toEqual({ k, h });
 
     // The other stacks' output is untouched; the new stack and its manifest entry were added.
@@ -189,11 +189,11 @@ describe('onboarding a valid tenant', () => {
     const fresh = tempDir('ss-onboard-fresh-');
     try {
       fullSynth(run.envs.dir, fresh.dir);
-      const platformFile = 'stacks/platform-example/cdk.tf.json';
+      const platformFile = 'stacks/platform-fixture/cdk.tf.json';
       const expected = treeHashes(fresh.dir);
       expected.set(platformFile, run.outBefore.get(platformFile)!);
       expect(treeHashes(run.out.dir)).toEqual(expected);
-      expect(run.result.stdout).toContain('npx cdktf deploy platform-example');
+      expect(run.result.stdout).toContain('npx cdktf deploy platform-fixture');
     } finally {
       fresh.remove();
     }
@@ -213,7 +213,7 @@ interface BadCase {
 }
 
 const BASELINE: Record<string, string | true> = {
-  env: 'example',
+  env: 'fixture',
   tenant: 'new-tenant',
   name: 'New Tenant Ltd',
   jurisdiction: 'EEA',
@@ -223,7 +223,7 @@ const BASELINE: Record<string, string | true> = {
 
 const BAD: readonly BadCase[] = [
   { title: 'tenant id with capitals and an underscore', change: { tenant: 'Bad_Id' }, error: /^error: --tenant: expected a tenant id: .*; got "Bad_Id"$/ },
-  { child: true, title: 'duplicate tenant id', change: { tenant: 'thames-bowl' }, error: /^error: --tenant: tenant "thames-bowl" already exists in environment "example"/ },
+  { child: true, title: 'duplicate tenant id', change: { tenant: 'thames-bowl' }, error: /^error: --tenant: tenant "thames-bowl" already exists in environment "fixture"/ },
   {
     title: 'tenant id that makes the project id longer than 30 characters',
     change: { tenant: 'an-extremely-long-tenant-name' },
@@ -231,8 +231,8 @@ const BAD: readonly BadCase[] = [
   },
   { child: true, title: 'path-like tenant id ../x', change: { tenant: '../x' }, error: /^error: --tenant: expected a tenant id: .*; got "\.\.\/x"$/ },
   { title: 'path-like tenant id x/../../y', change: { tenant: 'x/../../y' }, error: /^error: --tenant: .*got "x\/\.\.\/\.\.\/y"$/ },
-  { title: 'unknown environment', change: { env: 'staging' }, error: /^error: --env: environment "staging" does not exist in .*; known environments: example$/ },
-  { title: 'path-like environment', change: { env: '../example' }, error: /^error: --env: environment "\.\.\/example" does not exist/ },
+  { title: 'unknown environment', change: { env: 'staging' }, error: /^error: --env: environment "staging" does not exist in .*; known environments: fixture$/ },
+  { title: 'path-like environment', change: { env: '../fixture' }, error: /^error: --env: environment "\.\.\/fixture" does not exist/ },
   { child: true, title: 'EEA tenant in London', change: { region: 'europe-west2' }, error: /^error: --region: region "europe-west2" is outside jurisdiction EEA \(RES-3\); allowed: europe-west1,/ },
   { title: 'EEA tenant in Zurich', change: { region: 'europe-west6' }, error: /^error: --region: region "europe-west6" is outside jurisdiction EEA \(RES-3\); allowed: / },
   { title: 'UK tenant in Belgium', change: { jurisdiction: 'UK', region: 'europe-west1' }, error: /^error: --region: region "europe-west1" is outside jurisdiction UK \(RES-3\); allowed: europe-west2$/ },
@@ -333,7 +333,7 @@ describe('bad input is refused with one message naming the flag, and changes not
     const envs = copyEnvironment();
     try {
       const r = runInProcess(onboardMain, [
-        '--env', 'example', '--tenant', 'several-problems', '--name', 'X', '--jurisdiction', 'EEA', '--region', 'europe-west2',
+        '--env', 'fixture', '--tenant', 'several-problems', '--name', 'X', '--jurisdiction', 'EEA', '--region', 'europe-west2',
         '--security-contact', 'nope', '--integrations', 'myspace', '--environments-dir', envs.dir,
       ]);
       expect(r.code).toBe(2);
@@ -356,12 +356,12 @@ describe('a synthesis failure writes nothing', () => {
       const before = treeHashes(envs.dir);
       const r = await runScript(
         'onboard',
-        ['--env', 'example', '--tenant', 'rolled-back', '--name', 'Rolled Back', '--jurisdiction', 'EEA', '--security-contact', 's@r.example', '--environments-dir', envs.dir],
+        ['--env', 'fixture', '--tenant', 'rolled-back', '--name', 'Rolled Back', '--jurisdiction', 'EEA', '--security-contact', 's@r.example', '--environments-dir', envs.dir],
         { CDKTF_OUTDIR: path.join(out.dir, 'cdktf.out') },
       );
       expect(r.code).toBe(1);
       expect(r.stderr).toMatch(/broken\/platform\.yaml/);
-      expect(r.errors).toEqual(['error: synthesis of tenant-example-rolled-back and platform-example failed (output above)']);
+      expect(r.errors).toEqual(['error: synthesis of tenant-fixture-rolled-back and platform-fixture failed (output above)']);
       expect(r.stderr).toMatch(/Nothing was written; .*rolled-back\.yaml was not created\./);
       expect(treeHashes(envs.dir)).toEqual(before);
       // Not even the output folder it created for staging is left.
@@ -391,6 +391,6 @@ describe('--help', () => {
       expect(parseFlags([flag === '--mcp' ? flag : `${flag}=x`], ONBOARD_SPEC).problems.filter((p) => p.startsWith('unknown flag'))).toEqual([]);
     }
     expect(parseFlags(['--outdir=x'], ONBOARD_SPEC).problems[0]).toMatch(/^unknown flag --outdir=x/);
-    expect(r.stdout).toMatch(/npm run onboard -- --env example --tenant acme-leisure/);
+    expect(r.stdout).toMatch(/npm run onboard -- --env fixture --tenant acme-leisure/);
   });
 });

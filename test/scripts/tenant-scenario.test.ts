@@ -16,12 +16,12 @@ import { copyEnvironment, type TempEnvironments } from '../support/temp-environm
 import { runInProcess, runScript, tempDir } from './cli-harness';
 
 const ID = 'scenario-park';
-const STACK = `tenant-example-${ID}`;
+const STACK = `tenant-fixture-${ID}`;
 
 describe('onboard, fill the secrets, turn conversion tracking off', () => {
   let envs: TempEnvironments;
   let out: { dir: string; remove: () => void };
-  const common = () => ['--env', 'example', '--tenant', ID, '--environments-dir', envs.dir];
+  const common = () => ['--env', 'fixture', '--tenant', ID, '--environments-dir', envs.dir];
   const run = (script: 'onboard' | 'secrets' | 'feature', args: string[]) => runScript(script, [...common(), ...args], { CDKTF_OUTDIR: out.dir });
   const stack = () => SynthesizedStack.parse(STACK, fs.readFileSync(path.join(out.dir, 'stacks', STACK, 'cdk.tf.json'), 'utf8'));
   const mounting = (s: SynthesizedStack) => s.ofType(...WORKLOAD_TYPES).filter((w) => mountedSecretsOf(s, w).length > 0).map((w) => String(w.values.name)).sort();
@@ -56,7 +56,7 @@ describe('onboard, fill the secrets, turn conversion tracking off', () => {
     ]);
     expect(r.errors).toEqual([]);
     expect(r.code).toBe(0);
-    expect(r.stdout).toContain(`npm run secrets -- --env example --tenant ${ID}`);
+    expect(r.stdout).toContain(`npm run secrets -- --env fixture --tenant ${ID}`);
     const s = stack();
     expect(s.ofType('google_secret_manager_secret').map((x) => x.values.secret_id).sort()).toEqual(['conversion-meta', 'integration-mailchimp', 'source-roller']);
     expect(mounting(s)).toEqual([]);
