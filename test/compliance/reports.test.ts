@@ -1,6 +1,6 @@
 /**
  * The compliance report (AUD-2), the records of processing (AUD-1, LLM-1), the deletion-certificate
- * check (DEL-1) and the access maps, built from the example environment; and the two scripts run as
+ * check (DEL-1) and the access maps, built from the fixture environment; and the two scripts run as
  * the CI runs them, writing into a temporary folder.
  */
 import { spawnSync } from 'child_process';
@@ -47,7 +47,7 @@ describe('AUD-2: the compliance report', () => {
     for (const c of report.controls.filter((x) => !checked.has(x.id))) expect(c.status).toBe('not yet implemented');
   });
 
-  it('has no failing control in the example environment, with evidence and a test for each passing control', () => {
+  it('has no failing control in the fixture environment, with evidence and a test for each passing control', () => {
     expect(report.violations).toEqual([]);
     expect(report.controls.filter((c) => c.status === 'fail').map((c) => `${c.id}: ${c.summary}`)).toEqual([]);
     for (const c of report.controls.filter((x) => x.status === 'pass')) {
@@ -180,7 +180,7 @@ describe('LLM-1: the LLM-support restriction is in the records of processing', (
     const alpen = evaluation.records.find((r) => r.tenant === 'alpen-sport')!;
     expect(alpen.llmSupport.choice).toBe('restricted');
     expect(alpen.llmSupport.recordedIn).toEqual([
-      'environments/example/tenants/alpen-sport.yaml',
+      'test/fixtures/environments/fixture/tenants/alpen-sport.yaml',
       'label llm-support=restricted on project alpensport-warehouse',
       'this record',
     ]);
@@ -236,7 +236,7 @@ describe('AUD-2: npm run compliance and npm run ropa, as CI runs them', () => {
   const run = (script: string, outDir: string) =>
     spawnSync(
       process.execPath,
-      ['-r', 'ts-node/register/transpile-only', `scripts/${script}.ts`, '--env', 'fixture', '--out-dir', outDir],
+      ['-r', 'ts-node/register/transpile-only', `scripts/${script}.ts`, '--env', 'fixture', '--environments-dir', FIXTURE_ENVIRONMENTS_DIR, '--out-dir', outDir],
       {
         cwd: REPO_ROOT,
         encoding: 'utf8',
@@ -255,7 +255,7 @@ describe('AUD-2: npm run compliance and npm run ropa, as CI runs them', () => {
     for (const id of catalogue.controls.map((c) => c.id)) expect(md.match(new RegExp(`^\\| \\[${id}\\]`, 'gm'))).toHaveLength(1);
   });
 
-  it('ropa writes one record per example tenant', () => {
+  it('ropa writes one record per fixture tenant', () => {
     const outDir = tmp('ropa-');
     const result = run('ropa', outDir);
     expect(result.status).toBe(0);
@@ -267,7 +267,7 @@ describe('AUD-2: npm run compliance and npm run ropa, as CI runs them', () => {
     const outDir = tmp('compliance-bad-');
     const result = spawnSync(
       process.execPath,
-      ['-r', 'ts-node/register/transpile-only', 'scripts/compliance.ts', '--env', 'nowhere', '--out-dir', outDir],
+      ['-r', 'ts-node/register/transpile-only', 'scripts/compliance.ts', '--env', 'nowhere', '--environments-dir', FIXTURE_ENVIRONMENTS_DIR, '--out-dir', outDir],
       { cwd: REPO_ROOT, encoding: 'utf8' },
     );
     expect(result.status).toBe(2);

@@ -17,7 +17,7 @@ import { fixtureEnvironment, makeTenant, fixtureTenantStacks, synthStack, synthT
 
 const env = fixtureEnvironment();
 const platform = synthStack(new PlatformStack(Testing.app(), { environment: env }));
-const exampleTenants = fixtureTenantStacks();
+const fixtureTenants = fixtureTenantStacks();
 const tenantOf = (stack: SynthesizedStack): ResolvedTenant => env.tenants.find((t) => stack.name.endsWith(`-${t.id}`))!;
 
 function context(stack: SynthesizedStack, tenant?: ResolvedTenant, platformStack: SynthesizedStack = platform): DeployContext {
@@ -47,8 +47,8 @@ function typesOf(stack: SynthesizedStack): string[] {
 describe('the permission table (compliance/deployability/data/permissions.json)', () => {
   const table = permissionTable();
 
-  it('has a row for every resource type and data source the example stacks synthesize', () => {
-    const synthesized = new Set([platform, ...exampleTenants.values()].flatMap(typesOf));
+  it('has a row for every resource type and data source the fixture stacks synthesize', () => {
+    const synthesized = new Set([platform, ...fixtureTenants.values()].flatMap(typesOf));
     // Added by the tenant branch (service agents), declared here so the merge needs no new row.
     synthesized.add('resource:google_project_service_identity');
     const missing = [...synthesized].filter((key) => {
@@ -104,8 +104,8 @@ describe('DEP-PERM on the real stacks', () => {
     expect(findings.some((f) => f.status === 'compliant' && /organization administrator: .*google_organization_iam_member/.test(f.detail))).toBe(true);
   });
 
-  it('passes every example tenant stack', () => {
-    for (const stack of exampleTenants.values()) expect([stack.name, violations(depPerm.check(context(stack, tenantOf(stack))))]).toEqual([stack.name, []]);
+  it('passes every fixture tenant stack', () => {
+    for (const stack of fixtureTenants.values()) expect([stack.name, violations(depPerm.check(context(stack, tenantOf(stack))))]).toEqual([stack.name, []]);
   });
 
   it('passes a new tenant made in the test, with conversion tracking (Firestore)', () => {
@@ -116,7 +116,7 @@ describe('DEP-PERM on the real stacks', () => {
   });
 
   it("lists what the customer must grant in a customer-owned project (HAND-2) instead of failing", () => {
-    const stack = [...exampleTenants.values()].find((s) => !s.has('google_project'))!;
+    const stack = [...fixtureTenants.values()].find((s) => !s.has('google_project'))!;
     const tenant = tenantOf(stack);
     const findings = depPerm.check(context(stack, tenant));
     expect(violations(findings)).toEqual([]);
