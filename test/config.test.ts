@@ -10,7 +10,7 @@ import { ConfigError } from '../config/config-error';
 import { loadEnvironment } from '../config/loader';
 import { buildApp } from '../stacks/build-app';
 import { copyEnvironment } from './support/temp-environment';
-import { fixtureEnvironment } from './support/synth';
+import { FIXTURE_ENVIRONMENTS_DIR, fixtureEnvironment } from './support/synth';
 import { VALID_TENANT as validTenant } from './support/valid-tenant';
 
 
@@ -319,7 +319,7 @@ describe('invalid platform files are rejected with file and field', () => {
   });
 
   it('names the unknown environment and the known ones', () => {
-    expect(() => loadEnvironment('staging')).toThrow(/environment "staging" does not exist; known environments: fixture/);
+    expect(() => loadEnvironment('staging', { environmentsDir: FIXTURE_ENVIRONMENTS_DIR })).toThrow(/environment "staging" does not exist; known environments: fixture/);
   });
 });
 

@@ -169,7 +169,7 @@ describe('DEP-PERM on a platform whose deployers lack a role', () => {
     const found = violations(depPerm.check(context(platform, undefined, withoutCustomRole(PLAN_CUSTOM_ROLE.idSuffix))));
     const settings = found.filter((f) => f.address.startsWith('google_logging_folder_settings.'));
     expect(settings).toHaveLength(platform.ofType('google_logging_folder_settings').length);
-    expect(settings[0].problem).toMatch(/stack platform-fixture: ci-plan .* lacks logging\.settings\.get on folder example-/);
+    expect(settings[0].problem).toMatch(/stack platform-fixture: ci-plan .* lacks logging\.settings\.get on folder fixture-/);
     expect(found.some((f) => /PLAN_ROLES\.platformFolder/.test(f.fix))).toBe(true);
   });
 

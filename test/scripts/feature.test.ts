@@ -10,7 +10,7 @@ import { SynthesizedStack } from '../../compliance/synthesized-stack';
 import { loadEnvironment } from '../../config/loader';
 import { main as featureMain } from '../../scripts/feature';
 import { copyEnvironment, type TempEnvironments } from '../support/temp-environment';
-import { runInProcess, runScript, tempDir, treeHashes } from './cli-harness';
+import { runInProcess, runScript, tempDir, treeHashes, withEnv } from './cli-harness';
 
 const ID = 'thames-bowl';
 const STACK = `tenant-fixture-${ID}`;
@@ -71,10 +71,11 @@ describe('turning conversion tracking off: retire, deploy, remove', () => {
     expect(treeHashes(envs.dir)).toEqual(before);
   });
 
-  it('--remove then turns the feature off, drops its secret from populatedSecrets and its resources from the stack', async () => {
-    const r = await runScript('feature', ['--env', 'fixture', '--tenant', ID, '--environments-dir', envs.dir, '--remove', 'conversion-tracking'], {
-      CDKTF_OUTDIR: out.dir,
-    });
+  // --retire ran as a user runs it (a child process); --remove calls the same main here.
+  it('--remove then turns the feature off, drops its secret from populatedSecrets and its resources from the stack', () => {
+    const r = withEnv({ CDKTF_OUTDIR: out.dir }, () =>
+      runInProcess(featureMain, ['--env', 'fixture', '--tenant', ID, '--environments-dir', envs.dir, '--remove', 'conversion-tracking']),
+    );
     expect(r.errors).toEqual([]);
     expect(r.code).toBe(0);
     expect(r.stdout).toContain('secrets leaving with it (and from populatedSecrets): conversion-meta');
@@ -90,7 +91,7 @@ describe('turning conversion tracking off: retire, deploy, remove', () => {
     expect(tenant.retiringFeatures).toEqual([]);
     // Comments and the other fields survive the edit.
     expect(text.split('\n').slice(0, 2)).toEqual([
-      '# yaml-language-server: $schema=../../../schemas/tenant.schema.json',
+      '# yaml-language-server: $schema=../../../../../schemas/tenant.schema.json',
       '# UK tenant: data stays in London (europe-west2) under the UK Addendum (DPA 6.3).',
     ]);
 

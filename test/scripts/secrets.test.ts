@@ -10,7 +10,7 @@ import { SynthesizedStack } from '../../compliance/synthesized-stack';
 import { loadEnvironment } from '../../config/loader';
 import { main as secretsMain } from '../../scripts/secrets';
 import { copyEnvironment, type TempEnvironments } from '../support/temp-environment';
-import { runInProcess, runScript, tempDir, treeHashes } from './cli-harness';
+import { runInProcess, runScript, tempDir, treeHashes, withEnv } from './cli-harness';
 
 const ID = 'lisboa-parque';
 const STACK = `tenant-fixture-${ID}`;
@@ -87,8 +87,9 @@ describe('recording', () => {
     expect(s.ofType('google_compute_global_forwarding_rule')).toHaveLength(1);
   });
 
-  it('records the rest with all, and every workload appears', async () => {
-    const r = await runScript('secrets', ['--env', 'fixture', '--tenant', ID, '--environments-dir', envs.dir, '--record', 'all'], { CDKTF_OUTDIR: out.dir });
+  // The first recording ran as a user runs it (a child process); this one calls the same main here.
+  it('records the rest with all, and every workload appears', () => {
+    const r = withEnv({ CDKTF_OUTDIR: out.dir }, () => runInProcess(secretsMain, ['--env', 'fixture', '--tenant', ID, '--environments-dir', envs.dir, '--record', 'all']));
     expect(r.code).toBe(0);
     expect(r.stdout).toContain('Recorded as populated for tenant "lisboa-parque": integration-brevo, integration-vendus');
     expect(r.stdout).not.toContain('Still missing');
@@ -145,7 +146,7 @@ describe('refusals: exit 2, the flag named, nothing written', () => {
 });
 
 describe('a synthesis failure writes nothing', () => {
-  it('exits 1 and leaves the tenant file, the environment and the output folder as they were', async () => {
+  it('exits 1 and leaves the tenant file, the environment and the output folder as they were', () => {
     const envs = copyEnvironment();
     const out = tempDir('ss-secrets-fail-');
     // A second, broken environment: the edit is valid, but the synthesis of the change (which loads
@@ -154,9 +155,9 @@ describe('a synthesis failure writes nothing', () => {
     fs.writeFileSync(path.join(envs.dir, 'broken', 'platform.yaml'), 'environment: broken\n');
     try {
       const before = treeHashes(envs.dir);
-      const r = await runScript('secrets', ['--env', 'fixture', '--tenant', ID, '--environments-dir', envs.dir, '--record', 'all'], {
-        CDKTF_OUTDIR: path.join(out.dir, 'cdktf.out'),
-      });
+      const r = withEnv({ CDKTF_OUTDIR: path.join(out.dir, 'cdktf.out') }, () =>
+        runInProcess(secretsMain, ['--env', 'fixture', '--tenant', ID, '--environments-dir', envs.dir, '--record', 'all']),
+      );
       expect(r.code).toBe(1);
       expect(r.errors).toEqual([`error: synthesis of ${STACK} and platform-fixture failed (output above)`]);
       expect(r.stderr).toMatch(/Nothing was written; .*lisboa-parque\.yaml is as it was\./);
