@@ -221,7 +221,7 @@ describe('the yaml-language-server line', () => {
   it('heads the tenant file onboarding writes', () => {
     const text = renderTenantYaml({ id: 'acme', displayName: 'Acme', jurisdiction: 'EEA', region: 'europe-west1' });
     expect(text.split('\n')[0]).toBe(lineFor('tenant'));
-    expect(schemaNamedBy(path.join(ENVIRONMENTS_DIR, 'example', 'tenants', 'acme.yaml'), text)).toBe(path.join(SCHEMAS_DIR, 'tenant.schema.json'));
+    expect(schemaNamedBy(path.join(ENVIRONMENTS_DIR, 'any-environment', 'tenants', 'acme.yaml'), text)).toBe(path.join(SCHEMAS_DIR, 'tenant.schema.json'));
   });
 
   it('heads the canary platform.yaml and tenant files, which sit where an environment does', () => {
