@@ -11,7 +11,7 @@ import { writeFilesAtomic } from './lib/atomic-write';
 import { EXIT_FAILED, EXIT_OK, processIo, readCommandLine, reportProblems, runCli, type CommandSpec, type Io } from './lib/cli';
 import { inventoryDifferences, inventoryOf, parseInventory, renderInventory } from './lib/inventory';
 import { displayPath } from './lib/paths';
-import { REPO_ROOT, synthesizeFixtures } from '../test/support/fixture-synthesis';
+import { REPO_ROOT, fixtureStackFile, synthesizeFixtures } from '../test/support/fixture-synthesis';
 
 export const INVENTORIES_DIR = path.join(REPO_ROOT, 'test', 'inventories');
 export const WRITE_COMMAND = 'npm run inventories -- --write';
@@ -38,7 +38,7 @@ export const inventoryFile = (stackName: string, dir = INVENTORIES_DIR): string 
 export function fixtureStacks(): SynthesizedStack[] {
   const dir = synthesizeFixtures();
   const names = JSON.parse(fs.readFileSync(path.join(dir, 'stacks.json'), 'utf8')) as string[];
-  return names.map((name) => SynthesizedStack.parse(name, fs.readFileSync(path.join(dir, `${name}.json`), 'utf8')));
+  return names.map((name) => SynthesizedStack.parse(name, fs.readFileSync(fixtureStackFile(name, dir), 'utf8')));
 }
 
 /** Every difference between the stacks and the inventories in `dir`, each line naming its file. */

@@ -29,9 +29,16 @@ const EVERYTHING: Partial<TenantInput> = {
   mcp: { enabled: true },
 };
 
+const synthesized = new Map<string, { synth: SynthesizedStack; env: EnvironmentConfig }>();
+/** Synthesizes a test tenant's stack, once per distinct tenant in this file (several tests read the same one). */
 function synth(tenant: ResolvedTenant): { synth: SynthesizedStack; env: EnvironmentConfig } {
+  const key = JSON.stringify(tenant);
+  const found = synthesized.get(key);
+  if (found) return found;
   const env = environmentWith(tenant);
-  return { synth: synthesizeStack(new TenantStack(Testing.app(), { environment: env, tenant })), env };
+  const built = { synth: synthesizeStack(new TenantStack(Testing.app(), { environment: env, tenant })), env };
+  synthesized.set(key, built);
+  return built;
 }
 
 function dpaViolations(s: SynthesizedStack, env: EnvironmentConfig): string[] {

@@ -13,6 +13,7 @@ import { SynthesizedStack } from '../../compliance/synthesized-stack';
 import { buildApp } from '../../stacks/build-app';
 import { ONBOARD_SPEC } from '../../scripts/lib/onboarding';
 import { parseFlags } from '../../scripts/lib/cli';
+import { fixtureSynthOutput } from '../support/synth';
 import { copyEnvironment } from '../support/temp-environment';
 import { runCommand, runInProcess, runScript, tempDir, treeHashes, withEnv } from './cli-harness';
 import { main as onboardMain } from '../../scripts/onboard';
@@ -118,23 +119,20 @@ describe('onboarding a valid tenant', () => {
   const runs: Array<{ c: ValidCase; result: Awaited<ReturnType<typeof runScript>>; envs: ReturnType<typeof copyEnvironment>; out: ReturnType<typeof tempDir>; before: Map<string, string>; outBefore: Map<string, string> }> = [];
 
   beforeAll(async () => {
-    // The output folder already holds the other stacks, as after an earlier `npm run synth`.
-    const base = copyEnvironment();
-    const baseOut = tempDir('ss-onboard-base-');
-    fullSynth(base.dir, baseOut.dir);
+    // The output folder already holds the other stacks, as after an earlier `npm run synth` (the
+    // run's one synthesis of the fixture environment, copied).
     const prepared = VALID.map((c) => {
       const envs = copyEnvironment();
       const out = tempDir('ss-onboard-out-');
-      fs.cpSync(baseOut.dir, out.dir, { recursive: true });
+      fs.cpSync(fixtureSynthOutput(), out.dir, { recursive: true });
       return { c, envs, out, before: treeHashes(envs.dir), outBefore: treeHashes(out.dir) };
     });
-    base.remove();
-    baseOut.remove();
     const argsOf = (p: (typeof prepared)[number]) => ['--env', 'fixture', ...p.c.args, '--environments-dir', p.envs.dir];
     const [first, ...others] = prepared;
     runs.push({ ...first, result: await runScript('onboard', argsOf(first), { CDKTF_OUTDIR: first.out.dir }) });
     for (const p of others) runs.push({ ...p, result: withEnv({ CDKTF_OUTDIR: p.out.dir }, () => runInProcess(onboardMain, argsOf(p))) });
-  });
+    // Four onboardings, each synthesizing two stacks: longer than one test's budget on a busy machine.
+  }, 600_000);
 
   afterAll(() => {
     for (const r of runs) {

@@ -43,27 +43,33 @@ export function fixtureSynthDir(): string {
   return process.env.SS_FIXTURE_SYNTH_DIR || path.join(os.tmpdir(), `ss-test-fixtures-${fixtureSourcesHash()}`);
 }
 
+/** The run's full synthesis of the fixture environment, as `npm run synth` writes it (`stacks/<stack>/cdk.tf.json`, manifest.json). */
+export const fixtureOutdir = (dir: string = fixtureSynthDir()): string => path.join(dir, 'cdktf.out');
+
+/** Where the run's synthesis keeps one stack's JSON. */
+export const fixtureStackFile = (name: string, dir: string = fixtureSynthDir()): string => path.join(fixtureOutdir(dir), 'stacks', name, 'cdk.tf.json');
+
 /**
- * Synthesizes every stack of the fixture environment into `dir` as `<stack>.json`, unless it is
- * already there. Writes a staging folder and renames it, so a reader never sees half a synthesis.
+ * Synthesizes the fixture environment as the app does (both check packs included) into
+ * `dir/cdktf.out`, unless it is already there, and lists its stacks in `dir/stacks.json`. Writes a
+ * staging folder and renames it, so a reader never sees half a synthesis.
  */
 export function synthesizeFixtures(dir: string = fixtureSynthDir()): string {
   if (fs.existsSync(path.join(dir, 'stacks.json'))) return dir;
   // Required here, not at the top: test files that only read the JSON never load cdktf or the stacks.
-  /* eslint-disable @typescript-eslint/no-require-imports */
-  const { Testing } = require('cdktf') as typeof import('cdktf');
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { buildApp, stackNamesOf } = require('../../stacks/build-app') as typeof import('../../stacks/build-app');
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
   const { loadEnvironment } = require('../../config/loader') as typeof import('../../config/loader');
-  const { PlatformStack } = require('../../stacks/platform-stack') as typeof import('../../stacks/platform-stack');
-  const { TenantStack } = require('../../stacks/tenant-stack') as typeof import('../../stacks/tenant-stack');
-  /* eslint-enable @typescript-eslint/no-require-imports */
-  const environment = loadEnvironment(FIXTURE_ENV, { environmentsDir: FIXTURE_ENVIRONMENTS_DIR });
   const staging = `${dir}.staging-${process.pid}-${Date.now()}`;
   fs.mkdirSync(staging, { recursive: true });
   try {
-    const app = Testing.app();
-    const stacks = [new PlatformStack(app, { environment }), ...environment.tenants.map((tenant) => new TenantStack(app, { environment, tenant }))];
-    for (const stack of stacks) fs.writeFileSync(path.join(staging, `${stack.node.id}.json`), Testing.synth(stack));
-    fs.writeFileSync(path.join(staging, 'stacks.json'), `${JSON.stringify(stacks.map((s) => s.node.id))}\n`);
+    buildApp({ environmentsDir: FIXTURE_ENVIRONMENTS_DIR, environment: FIXTURE_ENV, outdir: fixtureOutdir(staging) }).synth();
+    const names = stackNamesOf([loadEnvironment(FIXTURE_ENV, { environmentsDir: FIXTURE_ENVIRONMENTS_DIR })]);
+    for (const name of names) {
+      if (!fs.existsSync(fixtureStackFile(name, staging))) throw new Error(`fixture synthesis: ${fixtureStackFile(name, staging)} was not written`);
+    }
+    fs.writeFileSync(path.join(staging, 'stacks.json'), `${JSON.stringify(names)}\n`);
     try {
       fs.renameSync(staging, dir);
     } catch (e) {

@@ -7,9 +7,12 @@ import { loadEnvironment, type EnvironmentConfig, type ResolvedTenant } from '..
 import { tenantSchema, type TenantInput } from '../../config/schema';
 import { platformStackName, tenantProjectId, tenantSecretIds, tenantStackName } from '../../config/naming';
 import { TenantStack } from '../../stacks/tenant-stack';
-import { FIXTURE_ENV, FIXTURE_ENVIRONMENTS_DIR, REPO_ROOT, fixtureSynthDir, synthesizeFixtures } from './fixture-synthesis';
+import { FIXTURE_ENV, FIXTURE_ENVIRONMENTS_DIR, REPO_ROOT, fixtureOutdir, fixtureStackFile, fixtureSynthDir, synthesizeFixtures } from './fixture-synthesis';
 
 export { FIXTURE_ENV, FIXTURE_ENVIRONMENTS_DIR, REPO_ROOT };
+
+/** The run's `npm run synth` output of the fixture environment (read-only: copy it before changing anything). */
+export const fixtureSynthOutput = (): string => fixtureOutdir(synthesizeFixtures(fixtureSynthDir()));
 
 let fixtureCache: EnvironmentConfig | undefined;
 /** The fixture environment (test/fixtures/environments/fixture), loaded once per test file. */
@@ -32,7 +35,7 @@ export function fixtureStack(name: string): SynthesizedStack {
   const cached = stackCache.get(name);
   if (cached) return cached;
   const dir = synthesizeFixtures(fixtureSynthDir());
-  const file = path.join(dir, `${name}.json`);
+  const file = fixtureStackFile(name, dir);
   if (!fs.existsSync(file)) {
     throw new Error(`fixtureStack: no stack "${name}" in the fixture environment; known: ${fixtureStackNames().join(', ')}`);
   }
