@@ -100,8 +100,10 @@ describe('stack layout', () => {
     expect(app.node.children.map((c) => c.node.id)).toEqual(['platform-fixture']);
   });
 
-  it('is what a fresh synthesis in this process builds (the shared fixture synthesis is not stale)', () => {
-    expect(JSON.stringify(synthPlatform().json)).toEqual(JSON.stringify(stack.json));
+  it('has the resources a fresh synthesis in this process builds (the shared fixture synthesis is not stale)', () => {
+    // The run's synthesis is the app's (cdktf.out); compared here by resource address and attributes.
+    const resources = (s: SynthesizedStack) => JSON.stringify(s.resources.map((r) => [r.address, r.values]));
+    expect(resources(synthPlatform())).toEqual(resources(stack));
   });
 
   it('has a folder for the platform and one per jurisdiction in use, under the organization', () => {
