@@ -61,7 +61,8 @@ describe('turning conversion tracking off: retire, deploy, remove', () => {
     ]);
     expect(s.ofType('google_firestore_database').map((x) => x.values.delete_protection_state)).toEqual(['DELETE_PROTECTION_DISABLED']);
     expect(s.ofType('google_secret_manager_secret').filter((x) => x.values.secret_id === 'conversion-meta').map((x) => x.values.deletion_protection)).toEqual([false]);
-  });
+    // A child process that itself spawns the synthesis: slower than one test's budget on a busy machine.
+  }, 600_000);
 
   it('--retire again writes nothing', () => {
     const before = treeHashes(envs.dir);

@@ -155,7 +155,8 @@ describe('DEL-1: offboarding from request to certificate to confirmed removal', 
     );
     const tenant = loadEnvironment('fixture', { environmentsDir: envs.dir }).tenants.find((t) => t.id === ID)!;
     expect(tenant.lifecycle).toEqual({ state: 'offboarding', offboarding: { requested: REQUESTED, removalConfirmed: false } });
-  });
+    // A child process that itself spawns the synthesis: slower than one test's budget on a busy machine.
+  }, 600_000);
 
   it('refuses a second request, a removal without certificate, and impossible deploy dates', () => {
     const before = envHash();

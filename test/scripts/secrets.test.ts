@@ -85,7 +85,8 @@ describe('recording', () => {
     expect(s.ofType('google_cloud_run_v2_service').map((w) => w.values.name)).toEqual(['ingest-webhook']);
     expect(s.ofType('google_cloud_run_v2_job')).toEqual([]);
     expect(s.ofType('google_compute_global_forwarding_rule')).toHaveLength(1);
-  });
+    // A child process that itself spawns the synthesis: slower than one test's budget on a busy machine.
+  }, 600_000);
 
   // The first recording ran as a user runs it (a child process); this one calls the same main here.
   it('records the rest with all, and every workload appears', () => {
