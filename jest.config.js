@@ -7,6 +7,8 @@ module.exports = {
     '^.+\\.ts$': ['@swc/jest', { jsc: { parser: { syntax: 'typescript' }, target: 'es2022' }, module: { type: 'commonjs' } }],
   },
   moduleFileExtensions: ['ts', 'js', 'json'],
+  // The fixture environment's stacks, synthesized once per run and read by many test files.
+  globalSetup: '<rootDir>/test/support/global-setup.ts',
   testTimeout: 120000,
   // Synthesis is CPU-bound; two cores, so two workers.
   maxWorkers: 2,

@@ -5,11 +5,11 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { buildApp, parseStackList } from '../stacks/build-app';
-import { REPO_ROOT } from './support/synth';
+import { FIXTURE_ENVIRONMENTS_DIR, REPO_ROOT } from './support/synth';
 
 function synthTo(options: Parameters<typeof buildApp>[0] = {}): string {
   const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'ss-synth-'));
-  buildApp({ ...options, outdir }).synth();
+  buildApp({ environmentsDir: FIXTURE_ENVIRONMENTS_DIR, ...options, outdir }).synth();
   return outdir;
 }
 
@@ -28,8 +28,8 @@ function readTree(dir: string): Map<string, Buffer> {
 
 describe('deterministic output', () => {
   it('synthesizing the same config twice gives identical bytes', () => {
-    const a = synthTo({ environment: 'example' });
-    const b = synthTo({ environment: 'example' });
+    const a = synthTo({ environment: 'fixture' });
+    const b = synthTo({ environment: 'fixture' });
     try {
       const ta = readTree(a);
       const tb = readTree(b);
@@ -51,13 +51,13 @@ describe('STACKS limits synthesis to the named stacks', () => {
   });
 
   it('builds only the named stack', () => {
-    const app = buildApp({ stacks: ['tenant-example-thames-bowl'] });
-    expect(app.node.children.map((c) => c.node.id)).toEqual(['tenant-example-thames-bowl']);
+    const app = buildApp({ environmentsDir: FIXTURE_ENVIRONMENTS_DIR, stacks: ['tenant-fixture-thames-bowl'] });
+    expect(app.node.children.map((c) => c.node.id)).toEqual(['tenant-fixture-thames-bowl']);
   });
 
   it('rejects an unknown stack name, listing the known ones', () => {
-    expect(() => buildApp({ stacks: ['tenant-example-nobody'] })).toThrow(
-      /STACKS names unknown stack\(s\): tenant-example-nobody; known stacks: .*tenant-example-thames-bowl/,
+    expect(() => buildApp({ environmentsDir: FIXTURE_ENVIRONMENTS_DIR, stacks: ['tenant-fixture-nobody'] })).toThrow(
+      /STACKS names unknown stack\(s\): tenant-fixture-nobody; known stacks: .*tenant-fixture-thames-bowl/,
     );
   });
 });

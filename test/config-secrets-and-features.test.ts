@@ -28,7 +28,7 @@ function problemsOf(doc: Record<string, unknown>): string[] {
   const tmp = copyEnvironment();
   try {
     fs.writeFileSync(path.join(tmp.envDir, 'tenants', 'valid-tenant.yaml'), stringify(doc));
-    loadEnvironment('example', { environmentsDir: tmp.dir });
+    loadEnvironment('fixture', { environmentsDir: tmp.dir });
     return [];
   } catch (e) {
     if (!(e instanceof ConfigError)) throw e;

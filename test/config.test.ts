@@ -10,7 +10,7 @@ import { ConfigError } from '../config/config-error';
 import { loadEnvironment } from '../config/loader';
 import { buildApp } from '../stacks/build-app';
 import { copyEnvironment } from './support/temp-environment';
-import { exampleEnvironment } from './support/synth';
+import { FIXTURE_ENVIRONMENTS_DIR, fixtureEnvironment } from './support/synth';
 import { VALID_TENANT as validTenant } from './support/valid-tenant';
 
 
@@ -21,7 +21,7 @@ function loadWithTenant(tenant: Record<string, any>, fileName = `${tenant.id}.ya
   const tmp = copyEnvironment();
   try {
     fs.writeFileSync(path.join(tmp.envDir, 'tenants', fileName), stringify(tenant));
-    return { env: loadEnvironment('example', { environmentsDir: tmp.dir }), dir: tmp.dir };
+    return { env: loadEnvironment('fixture', { environmentsDir: tmp.dir }), dir: tmp.dir };
   } finally {
     tmp.remove();
   }
@@ -39,7 +39,7 @@ function problemsFor(tenant: Record<string, any>, fileName?: string): ConfigErro
 
 describe('example environment', () => {
   it('loads six tenants covering every jurisdiction and warehouse mode', () => {
-    const env = exampleEnvironment();
+    const env = fixtureEnvironment();
     expect(env.tenants.map((t) => t.id)).toEqual([
       'alpen-sport',
       'brightwave-leisure',
@@ -54,7 +54,7 @@ describe('example environment', () => {
   });
 
   it('covers conversion tracking to Meta and Google Ads with a marketing integration, and a POS integration', () => {
-    const env = exampleEnvironment();
+    const env = fixtureEnvironment();
     expect(
       env.tenants.some(
         (t) =>
@@ -187,7 +187,7 @@ describe('invalid tenant files are rejected with file and field', () => {
     const tmp = copyEnvironment();
     try {
       fs.writeFileSync(path.join(tmp.envDir, 'tenants', 'broken.yaml'), 'id: [unclosed\n');
-      expect(() => loadEnvironment('example', { environmentsDir: tmp.dir })).toThrow(/broken\.yaml: \(file\): is not valid YAML/);
+      expect(() => loadEnvironment('fixture', { environmentsDir: tmp.dir })).toThrow(/broken\.yaml: \(file\): is not valid YAML/);
     } finally {
       tmp.remove();
     }
@@ -204,7 +204,7 @@ function platformProblems(mutate: (p: string) => string, tenants: Record<string,
     if (after === before && Object.keys(tenants).length === 0) throw new Error('the mutation changed nothing');
     fs.writeFileSync(file, after);
     for (const [name, t] of Object.entries(tenants)) fs.writeFileSync(path.join(tmp.envDir, 'tenants', name), stringify(t));
-    loadEnvironment('example', { environmentsDir: tmp.dir });
+    loadEnvironment('fixture', { environmentsDir: tmp.dir });
   } catch (e) {
     if (e instanceof ConfigError) return e;
     throw e;
@@ -224,7 +224,7 @@ describe('served jurisdictions: a tenant only where the platform serves and has 
     expect(problem).toMatchObject({
       field: 'jurisdiction',
       message: expect.stringMatching(
-        /is AU, which this environment does not serve; add AU to jurisdictions in .*platform\.yaml, deploy platform-example, record tenantFolders\.AU/,
+        /is AU, which this environment does not serve; add AU to jurisdictions in .*platform\.yaml, deploy platform-fixture, record tenantFolders\.AU/,
       ),
     });
     // The other tenants are served and keep loading: only the AU tenant is refused.
@@ -237,7 +237,7 @@ describe('served jurisdictions: a tenant only where the platform serves and has 
       expect.objectContaining({
         file: expect.stringMatching(/platform\.yaml$/),
         field: 'tenantFolders.AU',
-        message: expect.stringMatching(/is missing, but tenant "harbour-play" needs its AU folder; deploy platform-example and record the folder id here/),
+        message: expect.stringMatching(/is missing, but tenant "harbour-play" needs its AU folder; deploy platform-fixture and record the folder id here/),
       }),
     ]);
   });
@@ -248,7 +248,7 @@ describe('served jurisdictions: a tenant only where the platform serves and has 
       const file = path.join(tmp.envDir, 'platform.yaml');
       fs.writeFileSync(file, fs.readFileSync(file, 'utf8').replace('  AU: folders/100000000004\n', ''));
       fs.rmSync(path.join(tmp.envDir, 'tenants', 'harbour-play.yaml'));
-      const env = loadEnvironment('example', { environmentsDir: tmp.dir });
+      const env = loadEnvironment('fixture', { environmentsDir: tmp.dir });
       expect(env.platform.jurisdictions).toEqual(['EEA', 'UK', 'CH', 'AU']);
       expect(env.platform.tenantFolders.AU).toBeUndefined();
     } finally {
@@ -261,7 +261,7 @@ describe('invalid platform files are rejected with file and field', () => {
   const cases: Array<[string, (p: string) => string, string, RegExp]> = [
     ['bad billing account', (p) => p.replace('billingAccount: 01ABCD-23EF45-6789AB', 'billingAccount: ABC-123'), 'billingAccount', /billing account id/],
     ['organization id read as a number', (p) => p.replace('id: "123456789012"', 'id: 123456789012'), 'organization.id', /put it in quotes: "123456789012"/],
-    ['environment name mismatch', (p) => p.replace('environment: example', 'environment: prod'), 'environment', /must match/],
+    ['environment name mismatch', (p) => p.replace('environment: fixture', 'environment: prod'), 'environment', /must match/],
     ['image not pinned by digest', (p) => p.replace(/ingest-webhook@sha256:1+/, 'ingest-webhook:latest'), 'images.ingestWebhook', /pinned by digest/],
     ['missing folder for a jurisdiction in use', (p) => p.replace('  UK: folders/100000000002\n', ''), 'tenantFolders.UK', /needs its UK folder/],
     ['unknown jurisdiction folder', (p) => p.replace('  AU: folders/100000000004', '  US: folders/100000000004'), 'tenantFolders', /unknown key "US".*allowed keys: EEA, UK, CH, AU/],
@@ -277,7 +277,7 @@ describe('invalid platform files are rejected with file and field', () => {
       fs.writeFileSync(file, after);
       let err: ConfigError | undefined;
       try {
-        loadEnvironment('example', { environmentsDir: tmp.dir });
+        loadEnvironment('fixture', { environmentsDir: tmp.dir });
       } catch (e) {
         err = e as ConfigError;
       }
@@ -319,7 +319,7 @@ describe('invalid platform files are rejected with file and field', () => {
   });
 
   it('names the unknown environment and the known ones', () => {
-    expect(() => loadEnvironment('staging')).toThrow(/environment "staging" does not exist; known environments: example/);
+    expect(() => loadEnvironment('staging', { environmentsDir: FIXTURE_ENVIRONMENTS_DIR })).toThrow(/environment "staging" does not exist; known environments: fixture/);
   });
 });
 

@@ -9,6 +9,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { buildApp } from '../stacks/build-app';
+import { FIXTURE_ENVIRONMENTS_DIR } from './support/synth';
 
 /** Why the test cannot run here, or undefined when Terraform and the google provider are available. */
 function unavailableBecause(): string | undefined {
@@ -46,10 +47,10 @@ const hasTerraform = skipReason === undefined;
 const itWithTerraform = hasTerraform ? it : it.skip; // the one allowed skip: needs Terraform
 
 describe('terraform validate (needs a Terraform binary)', () => {
-  itWithTerraform('every example stack is valid Terraform for the google and google-beta providers 6.50', () => {
+  itWithTerraform('every fixture stack is valid Terraform for the google and google-beta providers 6.50', () => {
     const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'ss-validate-'));
     try {
-      buildApp({ environment: 'example', outdir }).synth();
+      buildApp({ environmentsDir: FIXTURE_ENVIRONMENTS_DIR, environment: 'fixture', outdir }).synth();
       for (const stack of fs.readdirSync(path.join(outdir, 'stacks'))) {
         const dir = path.join(outdir, 'stacks', stack);
         const init = spawnSync('terraform', ['init', '-backend=false', '-input=false'], { cwd: dir, encoding: 'utf8' });

@@ -16,10 +16,10 @@ import { suppress, SUPPRESSIONS_KEY } from '../../compliance/suppressions';
 import { tenantStackName } from '../../config/naming';
 import { synthesizeStack } from '../../compliance/synth-gate';
 import { synthesizeStacks } from '../../scripts/lib/synthesis';
-import { REPO_ROOT } from '../support/synth';
+import { FIXTURE_ENVIRONMENTS_DIR, REPO_ROOT } from '../support/synth';
 import { bareTenantStack, check, runRule } from './support';
 
-const labels = { tenant: 'rule-test', environment: 'example', 'data-residency': 'eu' };
+const labels = { tenant: 'rule-test', environment: 'fixture', 'data-residency': 'eu' };
 
 describe('the control catalogue', () => {
   it('is docs/controls.md, in the repository: every row with an id, a clause and a requirement', () => {
@@ -129,7 +129,7 @@ describe('the synthesis gate', () => {
     expect(fs.existsSync(path.join(outdir, 'manifest.json'))).toBe(false);
     expect(fs.existsSync(path.join(outdir, 'stacks')) ? fs.readdirSync(path.join(outdir, 'stacks')) : []).toEqual([]);
   };
-  const stackOf = (app: App, tenant: string) => app.node.tryFindChild(tenantStackName('example', tenant)) as TerraformStack | undefined;
+  const stackOf = (app: App, tenant: string) => app.node.tryFindChild(tenantStackName('fixture', tenant)) as TerraformStack | undefined;
   const resourceOf = (stack: TerraformStack, type: string) =>
     stack.node.findAll().find((c): c is TerraformResource => c instanceof TerraformResource && c.terraformResourceType === type)!;
 
@@ -138,7 +138,8 @@ describe('the synthesis gate', () => {
     let error: unknown;
     try {
       await synthesizeStacks({
-        environment: 'example',
+        environmentsDir: FIXTURE_ENVIRONMENTS_DIR,
+        environment: 'fixture',
         outdir,
         customize: (app) => {
           const stack = stackOf(app, 'brightwave-leisure');
@@ -151,7 +152,7 @@ describe('the synthesis gate', () => {
     expect(error).toBeInstanceOf(ComplianceError);
     const message = (error as Error).message;
     expect(message).toMatch(
-      /\[tenant-example-brightwave-leisure\] google_bigquery_dataset\.data-plane_warehouse_dataset_\w+ \(tenant-example-brightwave-leisure\/data-plane\/warehouse\/dataset\) breaks RES-1, DPA 6\.5, Annex II 13: .*"US".* Fix: /,
+      /\[tenant-fixture-brightwave-leisure\] google_bigquery_dataset\.data-plane_warehouse_dataset_\w+ \(tenant-fixture-brightwave-leisure\/data-plane\/warehouse\/dataset\) breaks RES-1, DPA 6\.5, Annex II 13: .*"US".* Fix: /,
     );
     expectNothingWritten(outdir);
   });
@@ -159,9 +160,10 @@ describe('the synthesis gate', () => {
   it('sees what aspects did: stripping a label the RequiredLabels aspect adds is caught', async () => {
     const outdir = tmp();
     const synthesis = synthesizeStacks({
-      environment: 'example',
+      environmentsDir: FIXTURE_ENVIRONMENTS_DIR,
+        environment: 'fixture',
       outdir,
-      stacks: [tenantStackName('example', 'thames-bowl')],
+      stacks: [tenantStackName('fixture', 'thames-bowl')],
       // The aspect runs after construction and sets the labels; the override removes one afterwards.
       customize: (app) => {
         const stack = stackOf(app, 'thames-bowl');
@@ -174,8 +176,8 @@ describe('the synthesis gate', () => {
 
   it('writes a compliant app, exactly as checked', async () => {
     const outdir = tmp();
-    await synthesizeStacks({ environment: 'example', outdir, stacks: [tenantStackName('example', 'lisboa-parque')] });
-    const written = JSON.parse(fs.readFileSync(path.join(outdir, 'stacks', 'tenant-example-lisboa-parque', 'cdk.tf.json'), 'utf8'));
+    await synthesizeStacks({ environmentsDir: FIXTURE_ENVIRONMENTS_DIR, environment: 'fixture', outdir, stacks: [tenantStackName('fixture', 'lisboa-parque')] });
+    const written = JSON.parse(fs.readFileSync(path.join(outdir, 'stacks', 'tenant-fixture-lisboa-parque', 'cdk.tf.json'), 'utf8'));
     expect(written.resource.google_project).toBeDefined();
   });
 });

@@ -15,7 +15,7 @@ import { TerraformResource } from 'cdktf';
 import type { OrganizationPolicies } from '../../constructs/organization-policies';
 import { bareTenantStack, barePlatformStack, check, expectAccepted, expectRejected, realPlatformStack, realTenantStack } from './support';
 
-const labels = { tenant: 'rule-test', environment: 'example', 'data-residency': 'eu' };
+const labels = { tenant: 'rule-test', environment: 'fixture', 'data-residency': 'eu' };
 const region = { allowedPersistenceRegions: ['europe-west1'] };
 const handover = {
   customerOrganizationId: '998877665544',

@@ -6,15 +6,15 @@ import { ServiceAccount } from '@cdktf/provider-google/lib/service-account';
 import { StorageBucket } from '@cdktf/provider-google/lib/storage-bucket';
 import { TerraformResource } from 'cdktf';
 import { labelAttribute } from '../../compliance/labelable';
-import { exampleEnvironment } from '../support/synth';
+import { fixtureEnvironment } from '../support/synth';
 import { bareTenantStack, check, expectAccepted, expectRejected, realPlatformStack, realTenantStack } from './support';
 
-const labels = { tenant: 'rule-test', environment: 'example', 'data-residency': 'eu' };
+const labels = { tenant: 'rule-test', environment: 'fixture', 'data-residency': 'eu' };
 const region = { allowedPersistenceRegions: ['europe-west1'] };
 
 describe("ISO-1: a tenant stack references no other tenant's project", () => {
   it("rejects a grant on another tenant's topic and a resource in a foreign project; accepts its own", () => {
-    const other = exampleEnvironment().tenants.find((t) => t.id === 'brightwave-leisure')!;
+    const other = fixtureEnvironment().tenants.find((t) => t.id === 'brightwave-leisure')!;
     const broken = bareTenantStack();
     new PubsubTopicIamMember(broken.stack, 'peek', {
       topic: `projects/${other.projectId}/topics/conversion-events`,

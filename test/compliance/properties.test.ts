@@ -13,7 +13,7 @@ import { resolveTenant, type ResolvedTenant } from '../../config/loader';
 import { PlatformStack } from '../../stacks/platform-stack';
 import { TenantStack } from '../../stacks/tenant-stack';
 import { synthesizeStack } from '../../compliance/synth-gate';
-import { exampleEnvironment } from '../support/synth';
+import { fixtureEnvironment } from '../support/synth';
 
 const handover = {
   customerOrganizationId: '998877665544',
@@ -78,14 +78,14 @@ const tenantInput: fc.Arbitrary<TenantInput> = fc
 
 /** The tenant as the loader resolves it, in the example environment; undefined when it collides with an example tenant. */
 function resolve(input: TenantInput) {
-  const base = exampleEnvironment();
+  const base = fixtureEnvironment();
   const parsed = tenantSchema.parse(input);
   const tenant: ResolvedTenant = resolveTenant(base.platform, parsed, `test/${parsed.id}.yaml`);
   if (base.tenants.some((t) => t.id === tenant.id || t.projectId === tenant.projectId)) return undefined;
   return { tenant, env: { ...base, tenants: [...base.tenants, tenant].sort((a, b) => a.id.localeCompare(b.id)) } };
 }
 
-function violationsOf(stack: TenantStack | PlatformStack, env: ReturnType<typeof exampleEnvironment>): string[] {
+function violationsOf(stack: TenantStack | PlatformStack, env: ReturnType<typeof fixtureEnvironment>): string[] {
   return evaluateStack(contextFor(synthesizeStack(stack), [env])).violations.map(formatViolation);
 }
 

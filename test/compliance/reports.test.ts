@@ -1,6 +1,6 @@
 /**
  * The compliance report (AUD-2), the records of processing (AUD-1, LLM-1), the deletion-certificate
- * check (DEL-1) and the access maps, built from the example environment; and the two scripts run as
+ * check (DEL-1) and the access maps, built from the fixture environment; and the two scripts run as
  * the CI runs them, writing into a temporary folder.
  */
 import { spawnSync } from 'child_process';
@@ -16,14 +16,14 @@ import { renderRopaMarkdown } from '../../compliance/report/ropa';
 import { describeTitles, indexTests } from '../../compliance/report/test-index';
 import { RULES } from '../../compliance/pack';
 import type { SynthesizedStack } from '../../compliance/synthesized-stack';
-import { REPO_ROOT, exampleEnvironment } from '../support/synth';
+import { FIXTURE_ENVIRONMENTS_DIR, REPO_ROOT, fixtureEnvironment } from '../support/synth';
 
 let evaluation: EnvironmentEvaluation;
 let report: ComplianceReport;
 const catalogue = loadControlCatalogue();
 
 beforeAll(() => {
-  evaluation = evaluateEnvironment('example');
+  evaluation = evaluateEnvironment('fixture', FIXTURE_ENVIRONMENTS_DIR);
   report = buildComplianceReport({
     ...evaluation,
     catalogue,
@@ -48,7 +48,7 @@ describe('AUD-2: the compliance report', () => {
     for (const c of report.controls.filter((x) => !checked.has(x.id))) expect(c.status).toBe('not yet implemented');
   });
 
-  it('has no failing control in the example environment, with evidence and a test for each passing control', () => {
+  it('has no failing control in the fixture environment, with evidence and a test for each passing control', () => {
     expect(report.violations).toEqual([]);
     expect(report.controls.filter((c) => c.status === 'fail').map((c) => `${c.id}: ${c.summary}`)).toEqual([]);
     for (const c of report.controls.filter((x) => x.status === 'pass')) {
@@ -68,7 +68,7 @@ describe('AUD-2: the compliance report', () => {
   });
 
   it('is deterministic', () => {
-    const again = buildComplianceReport({ ...evaluateEnvironment('example'), catalogue, tests: indexTests(REPO_ROOT, CONTROL_IDS) });
+    const again = buildComplianceReport({ ...evaluateEnvironment('fixture', FIXTURE_ENVIRONMENTS_DIR), catalogue, tests: indexTests(REPO_ROOT, CONTROL_IDS) });
     expect(renderComplianceMarkdown(again)).toBe(renderComplianceMarkdown(report));
   });
 });
@@ -110,7 +110,7 @@ function mermaidEdges(mermaid: string): string[] {
 
 describe('access maps (AUD-2): exactly the grants of each tenant stack', () => {
   it('lists every grant of the synthesized stack once, and nothing else, in the table and in the diagram', () => {
-    const tenants = exampleEnvironment().tenants.map((t) => `tenant-example-${t.id}`);
+    const tenants = fixtureEnvironment().tenants.map((t) => `tenant-fixture-${t.id}`);
     expect(report.accessMaps.map((m) => m.stack).sort()).toEqual(tenants.sort());
     for (const map of report.accessMaps) {
       const stack = evaluation.stacks.find((s) => s.name === map.stack)!;
@@ -140,10 +140,10 @@ describe('AUD-1: records of processing for every tenant', () => {
   const record = (id: string) => evaluation.records.find((r) => r.tenant === id)!;
 
   it('has one record per example tenant, rendered under its name', () => {
-    const ids = exampleEnvironment().tenants.map((t) => t.id);
+    const ids = fixtureEnvironment().tenants.map((t) => t.id);
     expect(evaluation.records.map((r) => r.tenant)).toEqual(ids);
-    const md = renderRopaMarkdown('example', evaluation.records);
-    for (const t of exampleEnvironment().tenants) expect(md).toContain(`## ${t.displayName} (\`${t.id}\`)`);
+    const md = renderRopaMarkdown('fixture', evaluation.records);
+    for (const t of fixtureEnvironment().tenants) expect(md).toContain(`## ${t.displayName} (\`${t.id}\`)`);
   });
 
   it('records minors, the NIF where Vendus is active, and conversion data where conversion tracking is', () => {
@@ -181,7 +181,7 @@ describe('LLM-1: the LLM-support restriction is in the records of processing', (
     const alpen = evaluation.records.find((r) => r.tenant === 'alpen-sport')!;
     expect(alpen.llmSupport.choice).toBe('restricted');
     expect(alpen.llmSupport.recordedIn).toEqual([
-      'environments/example/tenants/alpen-sport.yaml',
+      'test/fixtures/environments/fixture/tenants/alpen-sport.yaml',
       'label llm-support=restricted on project alpensport-warehouse',
       'this record',
     ]);
@@ -194,7 +194,7 @@ describe('LLM-1: the LLM-support restriction is in the records of processing', (
 
 describe('DEL-1: the deletion certificate can account for every store of an offboarding tenant', () => {
   const context = (stacks: readonly SynthesizedStack[], offboard: boolean) => {
-    const env = exampleEnvironment();
+    const env = fixtureEnvironment();
     const tenants = env.tenants.map((t) =>
       offboard && t.id === 'lisboa-parque'
         ? withLifecycle(t, { state: 'offboarding' as const, offboarding: { requested: '2026-11-01', removalConfirmed: false } })
@@ -214,7 +214,7 @@ describe('DEL-1: the deletion certificate can account for every store of an offb
     expect(del1DeletionCertificate.check(context(evaluation.stacks, false)).status).toBe('not applicable');
     expect(del1DeletionCertificate.check(context(evaluation.stacks, true)).status).toBe('pass');
     const withUnknown = evaluation.stacks.map((s) =>
-      s.name === 'tenant-example-lisboa-parque'
+      s.name === 'tenant-fixture-lisboa-parque'
         ? new (s.constructor as typeof SynthesizedStack)(s.name, {
             ...s.json,
             resource: { ...s.json.resource, google_spanner_database: { mystery: { name: 'm' } } },
@@ -237,7 +237,7 @@ describe('AUD-2: npm run compliance and npm run ropa, as CI runs them', () => {
   const run = (script: string, outDir: string) =>
     spawnSync(
       process.execPath,
-      ['-r', 'ts-node/register/transpile-only', `scripts/${script}.ts`, '--env', 'example', '--out-dir', outDir],
+      ['-r', 'ts-node/register/transpile-only', `scripts/${script}.ts`, '--env', 'fixture', '--environments-dir', FIXTURE_ENVIRONMENTS_DIR, '--out-dir', outDir],
       {
         cwd: REPO_ROOT,
         encoding: 'utf8',
@@ -249,26 +249,26 @@ describe('AUD-2: npm run compliance and npm run ropa, as CI runs them', () => {
     const outDir = tmp('compliance-');
     const result = run('compliance', outDir);
     expect([result.status, result.stderr]).toEqual([0, '']);
-    expect(fs.readdirSync(outDir).sort()).toEqual(['compliance-example.json', 'compliance-example.md']);
-    const json = JSON.parse(fs.readFileSync(path.join(outDir, 'compliance-example.json'), 'utf8')) as ComplianceReport;
+    expect(fs.readdirSync(outDir).sort()).toEqual(['compliance-fixture.json', 'compliance-fixture.md']);
+    const json = JSON.parse(fs.readFileSync(path.join(outDir, 'compliance-fixture.json'), 'utf8')) as ComplianceReport;
     expect(json.controls.map((c) => c.id)).toEqual(catalogue.controls.map((c) => c.id));
-    const md = fs.readFileSync(path.join(outDir, 'compliance-example.md'), 'utf8');
+    const md = fs.readFileSync(path.join(outDir, 'compliance-fixture.md'), 'utf8');
     for (const id of catalogue.controls.map((c) => c.id)) expect(md.match(new RegExp(`^\\| \\[${id}\\]`, 'gm'))).toHaveLength(1);
   });
 
-  it('ropa writes one record per example tenant', () => {
+  it('ropa writes one record per fixture tenant', () => {
     const outDir = tmp('ropa-');
     const result = run('ropa', outDir);
     expect(result.status).toBe(0);
-    const json = JSON.parse(fs.readFileSync(path.join(outDir, 'ropa-example.json'), 'utf8')) as { records: Array<{ tenant: string }> };
-    expect(json.records.map((r) => r.tenant)).toEqual(exampleEnvironment().tenants.map((t) => t.id));
+    const json = JSON.parse(fs.readFileSync(path.join(outDir, 'ropa-fixture.json'), 'utf8')) as { records: Array<{ tenant: string }> };
+    expect(json.records.map((r) => r.tenant)).toEqual(fixtureEnvironment().tenants.map((t) => t.id));
   });
 
   it('rejects an unknown environment without writing anything', () => {
     const outDir = tmp('compliance-bad-');
     const result = spawnSync(
       process.execPath,
-      ['-r', 'ts-node/register/transpile-only', 'scripts/compliance.ts', '--env', 'nowhere', '--out-dir', outDir],
+      ['-r', 'ts-node/register/transpile-only', 'scripts/compliance.ts', '--env', 'nowhere', '--environments-dir', FIXTURE_ENVIRONMENTS_DIR, '--out-dir', outDir],
       { cwd: REPO_ROOT, encoding: 'utf8' },
     );
     expect(result.status).toBe(2);

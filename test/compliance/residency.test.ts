@@ -14,7 +14,7 @@ import type { OrganizationPolicies } from '../../constructs/organization-policie
 import type { LoggingLocation } from '../../constructs/logging-location';
 import { bareTenantStack, check, expectAccepted, expectRejected, realPlatformStack, realTenantStack } from './support';
 
-const labels = { tenant: 'rule-test', environment: 'example', 'data-residency': 'eu' };
+const labels = { tenant: 'rule-test', environment: 'fixture', 'data-residency': 'eu' };
 
 describe('RES-1: every location-bearing resource is in the jurisdiction', () => {
   it('rejects a BigQuery dataset in London and a Cloud Run service in Zurich for an EEA tenant; accepts EU and Belgium', () => {

@@ -12,7 +12,7 @@ import type { TerraformStack } from 'cdktf';
 import { consentPolicyEnv } from '../../constructs/conversion-relay';
 import { bareTenantStack, check, expectAccepted, expectRejected, realTenantStack, findResource } from './support';
 
-const base = { tenant: 'rule-test', environment: 'example', 'data-residency': 'eu' };
+const base = { tenant: 'rule-test', environment: 'fixture', 'data-residency': 'eu' };
 const conversion = { ...base, 'data-class': 'conversion-events' };
 const storage = { allowedPersistenceRegions: ['europe-west1'] };
 const conversionTenant = { sources: ['roller' as const], conversionTracking: { enabled: true, destinations: ['meta' as const] } };

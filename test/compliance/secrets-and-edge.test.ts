@@ -15,7 +15,7 @@ import { SecretManagerSecretVersion } from '@cdktf/provider-google/lib/secret-ma
 import type { TerraformStack } from 'cdktf';
 import { bareTenantStack, check, expectAccepted, expectRejected, realTenantStack, findResource } from './support';
 
-const labels = { tenant: 'rule-test', environment: 'example', 'data-residency': 'eu' };
+const labels = { tenant: 'rule-test', environment: 'fixture', 'data-residency': 'eu' };
 const sa = (project: string, id: string) => `${id}@${project}.iam.gserviceaccount.com`;
 
 function secret(

@@ -14,7 +14,7 @@ import type { TenantInput } from '../../config/schema';
 import { PlatformStack } from '../../stacks/platform-stack';
 import { TenantStack } from '../../stacks/tenant-stack';
 import { synthesizeStack } from '../../compliance/synth-gate';
-import { exampleEnvironment, makeTenant } from '../support/synth';
+import { fixtureEnvironment, makeTenant } from '../support/synth';
 
 export interface RuleOutcome {
   readonly findings: readonly EvaluatedFinding[];
@@ -26,7 +26,7 @@ export interface RuleOutcome {
 
 /** The example environment with `tenant` added (so the rules see it as one of the environment's tenants). */
 export function environmentWith(tenant?: ResolvedTenant): EnvironmentConfig {
-  const env = exampleEnvironment();
+  const env = fixtureEnvironment();
   if (!tenant || env.tenants.some((t) => t.id === tenant.id)) return env;
   return { ...env, tenants: [...env.tenants, tenant].sort((a, b) => a.id.localeCompare(b.id)) };
 }
@@ -62,7 +62,7 @@ export function bareTenantStack(overrides: Partial<TenantInput> = {}): {
 
 /** A bare platform stack of the example environment, for raw platform resources. */
 export function barePlatformStack(): { stack: TerraformStack; env: EnvironmentConfig } {
-  const env = exampleEnvironment();
+  const env = fixtureEnvironment();
   const stack = new TerraformStack(Testing.app(), platformStackName(env.name));
   new GcsBackend(stack, { bucket: env.platform.stateBucket.name, prefix: `stacks/${platformStackName(env.name)}` });
   new GoogleProvider(stack, 'google', { region: 'europe-west1' });
@@ -82,7 +82,7 @@ export function realTenantStack(overrides: Partial<TenantInput> = {}): {
 
 /** The real PlatformStack of the example environment, to break with escape-hatch overrides. */
 export function realPlatformStack(): { stack: PlatformStack; env: EnvironmentConfig } {
-  const env = exampleEnvironment();
+  const env = fixtureEnvironment();
   return { stack: new PlatformStack(Testing.app(), { environment: env }), env };
 }
 

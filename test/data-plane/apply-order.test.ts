@@ -13,7 +13,7 @@ import { SERVICE_AGENT_DOMAINS, ServiceAgents } from '../../constructs/service-a
 import { TenantProject } from '../../constructs/tenant-project';
 import { PlatformStack } from '../../stacks/platform-stack';
 import { REQUIRED_TERRAFORM_VERSION } from '../../stacks/required-terraform';
-import { exampleEnvironment, makeTenant, synthStack, synthTenant } from '../support/synth';
+import { fixtureEnvironment, makeTenant, synthStack, synthTenant } from '../support/synth';
 import { runDeployCheck } from '../deployability/support';
 import type { ResolvedTenant } from '../../config/loader';
 import { example, exampleTenants } from './support';
@@ -35,7 +35,7 @@ function nodeAt(s: SynthesizedStack, address: string): { values: Record<string, 
 }
 
 const orderingViolations = (b: { synth: SynthesizedStack; tenant: ResolvedTenant }) =>
-  runDeployCheck('DEP-ORDER', b.synth, exampleEnvironment(), b.tenant).violations;
+  runDeployCheck('DEP-ORDER', b.synth, fixtureEnvironment(), b.tenant).violations;
 
 describe('ordering: in a project the stack creates, everything waits for the project and its API', () => {
   it('the example has owned tenants to check', () => {
@@ -43,7 +43,7 @@ describe('ordering: in a project the stack creates, everything waits for the pro
   });
 
   it.each(owned.map((b) => [b.tenant.id, b] as const))('%s: no resource can run before the project or its API (DEP-ORDER)', (_id, b) => {
-    const outcome = runDeployCheck('DEP-ORDER', b.synth, exampleEnvironment(), b.tenant);
+    const outcome = runDeployCheck('DEP-ORDER', b.synth, fixtureEnvironment(), b.tenant);
     expect(outcome.violations).toEqual([]);
     expect(outcome.compliant.length).toBeGreaterThan(20);
   });
@@ -204,7 +204,7 @@ describe('every stack declares the Terraform version its removed blocks need', (
           },
         }),
       )],
-    ['the platform', () => synthStack(new PlatformStack(Testing.app(), { environment: exampleEnvironment() }))],
+    ['the platform', () => synthStack(new PlatformStack(Testing.app(), { environment: fixtureEnvironment() }))],
   ])('%s', (_what, synth) => {
     const s = synth();
     expect((s.json.terraform as { required_version?: string }).required_version).toBe(REQUIRED_TERRAFORM_VERSION);

@@ -165,7 +165,7 @@ describe('DEL-2: offboarding destroys the keys; the certificate states when ever
   it('the deletion certificate dates the crypto-shredding: deploy day + 7 days, inside the 14-day deadline', () => {
     const s = synthTenant(offboarding);
     const { certificate, problems } = buildDeletionCertificate({
-      environment: 'example',
+      environment: 'fixture',
       tenant: offboarding,
       stack: s,
       stackSha256: '0'.repeat(64),

@@ -15,12 +15,12 @@ import { assertGrantable } from '../../constructs/grant-policy';
 import { PROJECT_LEVEL_ONLY_ROLES } from '../../policy/iam-roles';
 import { TenantProject } from '../../constructs/tenant-project';
 import { WorkloadIdentity } from '../../constructs/workload-identity';
-import { exampleEnvironment } from '../support/synth';
+import { fixtureEnvironment } from '../support/synth';
 import { allStrings, dataPlane, exampleTenants, iamGrants, isPlatformImagePull, labels, referenced, runsAs, type BuiltTenant } from './support';
 
 // Tenants whose workloads all run; lisboa-parque's wait for their secrets (test/data-plane/workload-secrets.test.ts).
 const built = exampleTenants().filter((b) => waitingWorkloads(b.tenant).length === 0);
-const env = exampleEnvironment();
+const env = fixtureEnvironment();
 
 function customerProject(): TenantProject {
   const stack = new TerraformStack(Testing.app(), 'unit');

@@ -5,7 +5,7 @@
 import { Testing } from 'cdktf';
 import { SynthesizedStack, type SynthesizedResource } from '../../compliance/synthesized-stack';
 import { TenantStack } from '../../stacks/tenant-stack';
-import { exampleEnvironment, makeTenant } from '../support/synth';
+import { fixtureEnvironment, makeTenant } from '../support/synth';
 import { allStrings, buildTenant, dataPlane, example, iamGrants, isPlatformImagePull } from './support';
 
 const EVERYTHING_ON = {
@@ -155,8 +155,8 @@ describe('every API a construct uses is enabled and depended on in a project we 
 
 describe('deterministic output', () => {
   it('synthesizes byte-identical JSON from the same config', () => {
-    const tenant = exampleEnvironment().tenants.find((t) => t.id === 'brightwave-leisure')!;
-    const once = () => Testing.synth(new TenantStack(Testing.app(), { environment: exampleEnvironment(), tenant }));
+    const tenant = fixtureEnvironment().tenants.find((t) => t.id === 'brightwave-leisure')!;
+    const once = () => Testing.synth(new TenantStack(Testing.app(), { environment: fixtureEnvironment(), tenant }));
     const first = once();
     expect(once()).toBe(first);
     expect(SynthesizedStack.parse('x', first).resources.length).toBeGreaterThan(50);

@@ -5,7 +5,7 @@ import { PublicEdge } from '../../constructs/public-edge';
 import { RelayService, type RelayExposure } from '../../constructs/relay-service';
 import { TenantProject } from '../../constructs/tenant-project';
 import { WorkloadIdentity } from '../../constructs/workload-identity';
-import { exampleEnvironment } from '../support/synth';
+import { fixtureEnvironment } from '../support/synth';
 import { exampleTenants, iamGrants, mustFind, referenced } from './support';
 
 // Tenants whose workloads all run; lisboa-parque's wait for their secrets (test/data-plane/workload-secrets.test.ts).
@@ -40,7 +40,7 @@ describe('ENC-1: public HTTPS endpoints require TLS 1.2 or higher', () => {
       expect(['MODERN', 'RESTRICTED']).toContain(policy?.values.profile);
       const certs = (p.values.ssl_certificates as string[]).map((c) => referenced(b.synth, c));
       expect(certs.map((c) => (c?.values.managed as { domains: string[] }).domains)).toEqual([
-        [`${b.tenant.id}.${exampleEnvironment().platform.edgeDomain}`],
+        [`${b.tenant.id}.${fixtureEnvironment().platform.edgeDomain}`],
       ]);
     }
     expect(b.synth.ofType('google_compute_target_http_proxy')).toEqual([]);

@@ -6,7 +6,7 @@ import { sharedProjectId } from '../../config/naming';
 import { CONTAINER_REPOSITORY_ID } from '../../constructs/container-registry';
 import { SERVICE_AGENT_DOMAINS } from '../../constructs/service-agents';
 import { TenantStack } from '../../stacks/tenant-stack';
-import { exampleEnvironment } from '../support/synth';
+import { fixtureEnvironment } from '../support/synth';
 
 export interface BuiltTenant {
   readonly tenant: ResolvedTenant;
@@ -17,14 +17,14 @@ export interface BuiltTenant {
 /** Builds and synthesizes a tenant's stack, keeping the construct tree for construct-level facts. */
 export function buildTenant(tenant: ResolvedTenant): BuiltTenant {
   const app = Testing.app();
-  const stack = new TenantStack(app, { environment: exampleEnvironment(), tenant });
+  const stack = new TenantStack(app, { environment: fixtureEnvironment(), tenant });
   return { tenant, stack, synth: SynthesizedStack.parse(stack.node.id, Testing.synth(stack)) };
 }
 
 let examples: BuiltTenant[] | undefined;
 /** Every example tenant, built once per test file. */
 export function exampleTenants(): BuiltTenant[] {
-  examples ??= exampleEnvironment().tenants.map(buildTenant);
+  examples ??= fixtureEnvironment().tenants.map(buildTenant);
   return examples;
 }
 
@@ -42,7 +42,7 @@ export function example(id: string): BuiltTenant {
 export function isPlatformImagePull(r: SynthesizedResource, s: SynthesizedStack): boolean {
   return (
     r.type === 'google_artifact_registry_repository_iam_member' &&
-    r.values.project === sharedProjectId(exampleEnvironment().platform) &&
+    r.values.project === sharedProjectId(fixtureEnvironment().platform) &&
     r.values.repository === CONTAINER_REPOSITORY_ID &&
     r.values.role === 'roles/artifactregistry.reader' &&
     /^serviceAccount:service-\$\{[^}]+\}@serverless-robot-prod\.iam\.gserviceaccount\.com$/.test(agentAddress(s, String(r.values.member)))

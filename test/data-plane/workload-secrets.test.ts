@@ -29,9 +29,16 @@ const EVERYTHING: Partial<TenantInput> = {
   mcp: { enabled: true },
 };
 
+const synthesized = new Map<string, { synth: SynthesizedStack; env: EnvironmentConfig }>();
+/** Synthesizes a test tenant's stack, once per distinct tenant in this file (several tests read the same one). */
 function synth(tenant: ResolvedTenant): { synth: SynthesizedStack; env: EnvironmentConfig } {
+  const key = JSON.stringify(tenant);
+  const found = synthesized.get(key);
+  if (found) return found;
   const env = environmentWith(tenant);
-  return { synth: synthesizeStack(new TenantStack(Testing.app(), { environment: env, tenant })), env };
+  const built = { synth: synthesizeStack(new TenantStack(Testing.app(), { environment: env, tenant })), env };
+  synthesized.set(key, built);
+  return built;
 }
 
 function dpaViolations(s: SynthesizedStack, env: EnvironmentConfig): string[] {
@@ -188,7 +195,7 @@ describe('the DPA rules still expect the workloads whose secrets are recorded', 
   ] as const)('%s rejects it when the config records the secrets but the workloads are missing', (rule, judged) => {
     const violations = judged.asRecorded.filter((v) => v.includes(rule));
     expect(violations.length).toBeGreaterThan(0);
-    for (const v of violations) expect(v).toContain('[tenant-example-rule-test]');
+    for (const v of violations) expect(v).toContain('[tenant-fixture-rule-test]');
   });
 });
 

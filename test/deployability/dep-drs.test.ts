@@ -16,7 +16,7 @@ import { synthesizeStack } from '../../compliance/synth-gate';
 import type { EnvironmentConfig } from '../../config/loader';
 import { PlatformStack } from '../../stacks/platform-stack';
 import { barePlatformStack } from '../compliance/support';
-import { exampleEnvironment } from '../support/synth';
+import { fixtureEnvironment } from '../support/synth';
 
 function run(stack: TerraformStack, environment: EnvironmentConfig): Finding[] {
   const synthesized = synthesizeStack(stack);
@@ -29,7 +29,7 @@ const violations = (findings: Finding[]) => findings.flatMap((f) => (f.status ==
 /** A folder with a logging project and one folder sink whose writer identity is granted in it, with the folder's policies as given. */
 function sinkUnderFolder(policies: 'legacy-restricting' | 'managed-ordered' | 'managed-unordered' | 'none') {
   const { stack, env } = barePlatformStack();
-  const folder = new Folder(stack, 'eea', { parent: 'organizations/123456789012', displayName: 'example-eea', deletionProtection: true });
+  const folder = new Folder(stack, 'eea', { parent: 'organizations/123456789012', displayName: 'fixture-eea', deletionProtection: true });
   const project = new Project(stack, 'audit', { projectId: 'ssx-audit-eea', name: 'Audit logs EEA', folderId: folder.folderId, billingAccount: env.platform.billingAccount });
   const sink = new LoggingFolderSink(stack, 'sink', {
     name: 'central-audit-log',
@@ -69,7 +69,7 @@ function sinkUnderFolder(policies: 'legacy-restricting' | 'managed-ordered' | 'm
 
 describe('DEP-DRS: domain-restricted sharing admits the Google-managed identities granted under it', () => {
   it('accepts the real platform stack of the example environment', () => {
-    const env = exampleEnvironment();
+    const env = fixtureEnvironment();
     const findings = run(new PlatformStack(Testing.app(), { environment: env }), env);
     expect(violations(findings)).toEqual([]);
     // Every sink writer grant is judged, and found to wait for its folder's policies.

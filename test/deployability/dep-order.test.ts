@@ -108,7 +108,7 @@ describe('DEP-ORDER placement through the provider', () => {
         google_pubsub_topic: { late: { name: 'events' }, ordered: { name: 'ordered', depends_on: ['google_project_service.pubsub'] } },
       },
     };
-    const outcome = runDeployCheck('DEP-ORDER', new SynthesizedStack('tenant-example-rule-test', json), env, tenant);
+    const outcome = runDeployCheck('DEP-ORDER', new SynthesizedStack('tenant-fixture-rule-test', json), env, tenant);
     expect(outcome.violations.filter((v) => v.includes('google_pubsub_topic.late '))).toHaveLength(1);
     expect(outcome.violations.some((v) => v.includes('google_pubsub_topic.ordered '))).toBe(false);
     expect(outcome.compliant.some((c) => c.startsWith('google_pubsub_topic.ordered:'))).toBe(true);

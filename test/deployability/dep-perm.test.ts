@@ -13,11 +13,11 @@ import { OPERATIONS, parsePermissionTable, permissionTable } from '../../complia
 import { APPLY_CUSTOM_ROLE, PLAN_CUSTOM_ROLE, PLAN_ROLES } from '../../constructs/ci-deployer-identity';
 import { withLifecycle, type ResolvedTenant } from '../../config/loader';
 import { PlatformStack } from '../../stacks/platform-stack';
-import { exampleEnvironment, makeTenant, synthExampleTenants, synthStack, synthTenant } from '../support/synth';
+import { fixtureEnvironment, makeTenant, fixtureTenantStacks, synthStack, synthTenant } from '../support/synth';
 
-const env = exampleEnvironment();
+const env = fixtureEnvironment();
 const platform = synthStack(new PlatformStack(Testing.app(), { environment: env }));
-const exampleTenants = synthExampleTenants();
+const fixtureTenants = fixtureTenantStacks();
 const tenantOf = (stack: SynthesizedStack): ResolvedTenant => env.tenants.find((t) => stack.name.endsWith(`-${t.id}`))!;
 
 function context(stack: SynthesizedStack, tenant?: ResolvedTenant, platformStack: SynthesizedStack = platform): DeployContext {
@@ -47,8 +47,8 @@ function typesOf(stack: SynthesizedStack): string[] {
 describe('the permission table (compliance/deployability/data/permissions.json)', () => {
   const table = permissionTable();
 
-  it('has a row for every resource type and data source the example stacks synthesize', () => {
-    const synthesized = new Set([platform, ...exampleTenants.values()].flatMap(typesOf));
+  it('has a row for every resource type and data source the fixture stacks synthesize', () => {
+    const synthesized = new Set([platform, ...fixtureTenants.values()].flatMap(typesOf));
     // Added by the tenant branch (service agents), declared here so the merge needs no new row.
     synthesized.add('resource:google_project_service_identity');
     const missing = [...synthesized].filter((key) => {
@@ -104,8 +104,8 @@ describe('DEP-PERM on the real stacks', () => {
     expect(findings.some((f) => f.status === 'compliant' && /organization administrator: .*google_organization_iam_member/.test(f.detail))).toBe(true);
   });
 
-  it('passes every example tenant stack', () => {
-    for (const stack of exampleTenants.values()) expect([stack.name, violations(depPerm.check(context(stack, tenantOf(stack))))]).toEqual([stack.name, []]);
+  it('passes every fixture tenant stack', () => {
+    for (const stack of fixtureTenants.values()) expect([stack.name, violations(depPerm.check(context(stack, tenantOf(stack))))]).toEqual([stack.name, []]);
   });
 
   it('passes a new tenant made in the test, with conversion tracking (Firestore)', () => {
@@ -116,7 +116,7 @@ describe('DEP-PERM on the real stacks', () => {
   });
 
   it("lists what the customer must grant in a customer-owned project (HAND-2) instead of failing", () => {
-    const stack = [...exampleTenants.values()].find((s) => !s.has('google_project'))!;
+    const stack = [...fixtureTenants.values()].find((s) => !s.has('google_project'))!;
     const tenant = tenantOf(stack);
     const findings = depPerm.check(context(stack, tenant));
     expect(violations(findings)).toEqual([]);
@@ -156,7 +156,7 @@ describe('DEP-PERM on a platform whose deployers lack a role', () => {
     const found = violations(depPerm.check(context(stack, tenant, withoutCustomRole(PLAN_CUSTOM_ROLE.idSuffix))));
     const bq = found.find((f) => f.address.startsWith('data.google_bigquery_default_service_account.'));
     expect(bq).toBeDefined();
-    expect(bq!.problem).toMatch(/stack tenant-example-perm-cmek: ci-plan \(serviceAccount:ci-plan@ssx-platform\.iam\.gserviceaccount\.com\) cannot refresh it in terraform plan: it lacks bigquery\.jobs\.create on folder example-eea/);
+    expect(bq!.problem).toMatch(/stack tenant-fixture-perm-cmek: ci-plan \(serviceAccount:ci-plan@ssx-platform\.iam\.gserviceaccount\.com\) cannot refresh it in terraform plan: it lacks bigquery\.jobs\.create on folder fixture-eea/);
     expect(bq!.fix).toMatch(/constructs\/ci-deployer-identity\.ts, PLAN_ROLES\.tenantFolders/);
     // Only ci-plan lost a role: ci-apply is still fine.
     expect(found.every((f) => f.problem.includes('ci-plan'))).toBe(true);
@@ -166,7 +166,7 @@ describe('DEP-PERM on a platform whose deployers lack a role', () => {
     const found = violations(depPerm.check(context(platform, undefined, withoutCustomRole(PLAN_CUSTOM_ROLE.idSuffix))));
     const settings = found.filter((f) => f.address.startsWith('google_logging_folder_settings.'));
     expect(settings).toHaveLength(platform.ofType('google_logging_folder_settings').length);
-    expect(settings[0].problem).toMatch(/stack platform-example: ci-plan .* lacks logging\.settings\.get on folder example-/);
+    expect(settings[0].problem).toMatch(/stack platform-fixture: ci-plan .* lacks logging\.settings\.get on folder fixture-/);
     expect(found.some((f) => /PLAN_ROLES\.platformFolder/.test(f.fix))).toBe(true);
   });
 

@@ -28,20 +28,20 @@ describe('offboard --requested checks its own transition', () => {
   afterEach(() => envs.remove());
 
   const run = (transitionOf: NonNullable<OffboardOptions['transitionOf']>) =>
-    runInProcess((a, io) => offboardMain(a, { io, transitionOf }), ['--env', 'example', '--tenant', ID, '--requested', '2025-01-10', '--environments-dir', envs.dir]);
+    runInProcess((a, io) => offboardMain(a, { io, transitionOf }), ['--env', 'fixture', '--tenant', ID, '--requested', '2025-01-10', '--environments-dir', envs.dir]);
 
   it('refuses (exit 1, file unchanged) when the change would remove something protected', () => {
     const before = fs.readFileSync(file, 'utf8');
     const seen: { stacks: readonly string[]; newText: string }[] = [];
     const r = run((request) => {
       seen.push(request);
-      return ['[tenant-example-brightwave-leisure] google_secret_manager_secret.x breaks DEP-REMOVE-PROTECTED (src): leaves ... Fix: retire first.'];
+      return ['[tenant-fixture-brightwave-leisure] google_secret_manager_secret.x breaks DEP-REMOVE-PROTECTED (src): leaves ... Fix: retire first.'];
     });
     expect(r.code).toBe(1);
     expect(r.stderr).toContain('breaks DEP-REMOVE-PROTECTED');
     expect(r.stderr).toContain('cannot be applied in one step');
     expect(fs.readFileSync(file, 'utf8')).toBe(before);
-    expect(seen[0].stacks).toEqual(['tenant-example-brightwave-leisure', 'platform-example']);
+    expect(seen[0].stacks).toEqual(['tenant-fixture-brightwave-leisure', 'platform-fixture']);
     expect(seen[0].newText).toContain('state: offboarding');
   });
 
@@ -59,7 +59,7 @@ describe('offboard --requested checks its own transition', () => {
  * leaves the environment folder and the output folder byte-identical.
  */
 describe('onboard, secrets --record and feature check their own transition before writing', () => {
-  const REFUSAL = '[tenant-example-x] google_cloud_run_v2_service.relay breaks DEP-REMOVE-PROTECTED (src): leaves the configuration ... Fix: retire the feature first.';
+  const REFUSAL = '[tenant-fixture-x] google_cloud_run_v2_service.relay breaks DEP-REMOVE-PROTECTED (src): leaves the configuration ... Fix: retire the feature first.';
   let envs: ReturnType<typeof copyEnvironment>;
   let out: ReturnType<typeof tempDir>;
   beforeEach(() => {
@@ -90,7 +90,7 @@ describe('onboard, secrets --record and feature check their own transition befor
   const expectRefused = (r: ReturnType<typeof runInProcess>, before: Map<string, string>, file: string) => {
     expect(r.code).toBe(1);
     expect(r.errors[0]).toBe(`error: ${REFUSAL}`);
-    expect(r.errors[1]).toMatch(/^error: this change to tenant-example-[a-z-]+ cannot be applied in one step \(npm run plan-check\)$/);
+    expect(r.errors[1]).toMatch(/^error: this change to tenant-fixture-[a-z-]+ cannot be applied in one step \(npm run plan-check\)$/);
     expect(r.stderr).toContain(`Nothing was written; ${file}`);
     expect(r.stdout).toBe('');
     expect(treeHashes(envs.dir)).toEqual(before);
@@ -103,22 +103,22 @@ describe('onboard, secrets --record and feature check their own transition befor
     const seen: Seen[] = [];
     const r = withOutdir(() =>
       runInProcess((a, io) => onboardMain(a, io, { transitionOf: checker(seen) }), [
-        '--env', 'example', '--tenant', 'refused-park', '--name', 'Refused Park', '--jurisdiction', 'EEA',
+        '--env', 'fixture', '--tenant', 'refused-park', '--name', 'Refused Park', '--jurisdiction', 'EEA',
         '--security-contact', 'security@refused.example', '--environments-dir', envs.dir,
       ]),
     );
     expectRefused(r, before, path.join(envs.envDir, 'tenants', 'refused-park.yaml'));
     expect(r.stderr).toContain('refused-park.yaml was not created');
-    expect(seen).toEqual([{ before: ['platform-example'], after: ['platform-example', 'tenant-example-refused-park'] }]);
+    expect(seen).toEqual([{ before: ['platform-fixture'], after: ['platform-fixture', 'tenant-fixture-refused-park'] }]);
   });
 
   it('secrets --record: a refusal leaves the tenant file as it was; a pass writes it', () => {
     const before = treeHashes(envs.dir);
-    const args = ['--env', 'example', '--tenant', 'lisboa-parque', '--environments-dir', envs.dir, '--record', 'source-roller'];
+    const args = ['--env', 'fixture', '--tenant', 'lisboa-parque', '--environments-dir', envs.dir, '--record', 'source-roller'];
     const seen: Seen[] = [];
     const refused = withOutdir(() => runInProcess((a, io) => secretsMain(a, io, { transitionOf: checker(seen) }), args));
     expectRefused(refused, before, path.join(envs.envDir, 'tenants', 'lisboa-parque.yaml'));
-    expect(seen).toEqual([{ before: ['platform-example', 'tenant-example-lisboa-parque'], after: ['platform-example', 'tenant-example-lisboa-parque'] }]);
+    expect(seen).toEqual([{ before: ['platform-fixture', 'tenant-fixture-lisboa-parque'], after: ['platform-fixture', 'tenant-fixture-lisboa-parque'] }]);
 
     const passed = withOutdir(() => runInProcess((a, io) => secretsMain(a, io, { transitionOf: checker(seen, false) }), args));
     expect(passed.code).toBe(0);
@@ -131,7 +131,7 @@ describe('onboard, secrets --record and feature check their own transition befor
     const seen: Seen[] = [];
     const run = (step: string) =>
       withOutdir(() =>
-        runInProcess((a, io) => featureMain(a, io, { transitionOf: checker(seen) }), ['--env', 'example', '--tenant', 'thames-bowl', '--environments-dir', envs.dir, step, 'conversion-tracking']),
+        runInProcess((a, io) => featureMain(a, io, { transitionOf: checker(seen) }), ['--env', 'fixture', '--tenant', 'thames-bowl', '--environments-dir', envs.dir, step, 'conversion-tracking']),
       );
     const before = treeHashes(envs.dir);
     expectRefused(run('--retire'), before, file);
@@ -156,11 +156,11 @@ describe('dropping a protected feature by hand, in one step, is refused by the t
       .replace('conversionTracking:\n  enabled: true\n  destinations: [meta]\n', 'conversionTracking:\n  enabled: false\n')
       .replace('populatedSecrets: [conversion-meta, integration-klaviyo, source-roller]', 'populatedSecrets: [integration-klaviyo, source-roller]');
     expect(handEdited).not.toBe(text);
-    const problems = transitionOfEdit({ environmentsDir: envs.dir, stacks: ['tenant-example-thames-bowl', 'platform-example'], file, newText: handEdited });
+    const problems = transitionOfEdit({ environmentsDir: envs.dir, stacks: ['tenant-fixture-thames-bowl', 'platform-fixture'], file, newText: handEdited });
     expect(fs.readFileSync(file, 'utf8')).toBe(text);
     const removed = problems.filter((p) => p.includes('breaks DEP-REMOVE-PROTECTED'));
     // The relay service, the conversion Firestore database and the conversion secret, each named with the fix.
-    expect(removed.some((p) => p.startsWith('[tenant-example-thames-bowl] google_cloud_run_v2_service.'))).toBe(true);
+    expect(removed.some((p) => p.startsWith('[tenant-fixture-thames-bowl] google_cloud_run_v2_service.'))).toBe(true);
     expect(removed.some((p) => p.includes('google_secret_manager_secret.'))).toBe(true);
     for (const p of removed) expect(p).toContain(`Fix: ${RETIRE_FIX}.`);
     expect(problems).toEqual(removed);

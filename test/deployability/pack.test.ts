@@ -11,7 +11,7 @@ import { ComplianceError } from '../../compliance/engine';
 import { checkSynthesizedStacks, synthesizeStack } from '../../compliance/synth-gate';
 import { synthesizeStacks } from '../../scripts/lib/synthesis';
 import { bareTenantStack, barePlatformStack, realPlatformStack } from '../compliance/support';
-import { synthExampleTenants } from '../support/synth';
+import { FIXTURE_ENVIRONMENTS_DIR, fixtureTenantStacks } from '../support/synth';
 import { createdProject, PROJECT_ID } from './fixtures';
 import { checkStack } from './support';
 
@@ -42,12 +42,12 @@ describe('the deployability pack', () => {
     const { stack, env, tenant } = bareTenantStack();
     const outcome = checkStack(throwing, stack, env, tenant);
     expect(outcome.violations).toEqual([
-      expect.stringMatching(/^\[tenant-example-rule-test\] \(stack\) breaks DEP-THROWS \(https:\/\/example\.test\/source\): the check could not read this stack: cannot read Fix: /),
+      expect.stringMatching(/^\[tenant-fixture-rule-test\] \(stack\) breaks DEP-THROWS \(https:\/\/example\.test\/source\): the check could not read this stack: cannot read Fix: /),
     ]);
   });
 
   it('has an API row, with a source, for every type the example stacks use', () => {
-    const stacks = [synthesizeStack(realPlatformStack().stack), ...synthExampleTenants().values()];
+    const stacks = [synthesizeStack(realPlatformStack().stack), ...fixtureTenantStacks().values()];
     const missing = new Set<string>();
     for (const stack of stacks) {
       for (const type of Object.keys(stack.json.resource ?? {})) if (!RESOURCE_APIS.has(type)) missing.add(type);
@@ -83,7 +83,7 @@ describe('the synthesis gate runs both packs', () => {
     });
     const message = new ComplianceError(violations).message;
     expect(message).toMatch(/of the DPA rule pack and \d+ violations? of the deployability pack/);
-    expect(message).toMatch(/\[tenant-example-rule-test\] google_project_iam_audit_config\.audit-pubsub \(tenant-example-rule-test\/audit-pubsub\) breaks DEP-ORDER \(/);
+    expect(message).toMatch(/\[tenant-fixture-rule-test\] google_project_iam_audit_config\.audit-pubsub \(tenant-fixture-rule-test\/audit-pubsub\) breaks DEP-ORDER \(/);
     expect(message).toMatch(/breaks DEP-TF-VERSION \(/);
     expect(message).toMatch(/DPA /);
     expect(asked).toBe(1);
@@ -92,9 +92,10 @@ describe('the synthesis gate runs both packs', () => {
   it('checks a tenant stack synthesized alone (STACKS): the pipeline gives the gate the platform stack, and nothing is written', async () => {
     const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'dep-gate-'));
     dirs.push(outdir);
-    const name = tenantStackName('example', 'thames-bowl');
+    const name = tenantStackName('fixture', 'thames-bowl');
     const synthesis = synthesizeStacks({
-      environment: 'example',
+      environmentsDir: FIXTURE_ENVIRONMENTS_DIR,
+      environment: 'fixture',
       outdir,
       stacks: [name],
       customize: (app) => {
@@ -102,7 +103,7 @@ describe('the synthesis gate runs both packs', () => {
         if (stack) new ProjectIamAuditConfig(stack, 'late-audit', { project: 'ssx-thames-bowl', service: 'run.googleapis.com', auditLogConfig: [{ logType: 'DATA_READ' }] });
       },
     });
-    await expect(synthesis).rejects.toThrow(/\[tenant-example-thames-bowl\] google_project_iam_audit_config\.late-audit \(tenant-example-thames-bowl\/late-audit\) breaks DEP-ORDER/);
+    await expect(synthesis).rejects.toThrow(/\[tenant-fixture-thames-bowl\] google_project_iam_audit_config\.late-audit \(tenant-fixture-thames-bowl\/late-audit\) breaks DEP-ORDER/);
     expect(fs.existsSync(path.join(outdir, 'manifest.json'))).toBe(false);
     expect(fs.existsSync(path.join(outdir, 'stacks')) ? fs.readdirSync(path.join(outdir, 'stacks')) : []).toEqual([]);
   }, 120_000);

@@ -21,7 +21,7 @@ function run(argv: string[]) {
 }
 
 const secret = (protect: boolean) => ({
-  '//': { metadata: { path: 'tenant-example-acme/conversion-relay/secret-meta/secret' } },
+  '//': { metadata: { path: 'tenant-fixture-acme/conversion-relay/secret-meta/secret' } },
   project: 'ssx-acme',
   secret_id: 'meta-capi',
   deletion_protection: protect,
@@ -40,28 +40,28 @@ describe('npm run plan-check -- --before <dir> --after <dir>', () => {
   afterAll(() => dirs.forEach((d) => fs.rmSync(d, { recursive: true, force: true })));
 
   it('exits 1 naming the stack, the resource, the check and the fix when a protected secret is removed', () => {
-    const before = folder({ 'tenant-example-acme': stack({ google_secret_manager_secret: { meta: secret(true) } }) });
-    const after = folder({ 'tenant-example-acme': stack({}) });
+    const before = folder({ 'tenant-fixture-acme': stack({ google_secret_manager_secret: { meta: secret(true) } }) });
+    const after = folder({ 'tenant-fixture-acme': stack({}) });
     const r = run(['--before', before, '--after', after]);
     expect(r.code).toBe(1);
     expect(r.err).toMatch(
-      /\[tenant-example-acme\] google_secret_manager_secret\.meta \(tenant-example-acme\/conversion-relay\/secret-meta\/secret\) breaks DEP-REMOVE-PROTECTED .* Fix: retire the feature first/,
+      /\[tenant-fixture-acme\] google_secret_manager_secret\.meta \(tenant-fixture-acme\/conversion-relay\/secret-meta\/secret\) breaks DEP-REMOVE-PROTECTED .* Fix: retire the feature first/,
     );
   });
 
   it('exits 0 once the protection was lifted in the earlier output', () => {
-    const before = folder({ 'tenant-example-acme': stack({ google_secret_manager_secret: { meta: secret(false) } }) });
-    const after = folder({ 'tenant-example-acme': stack({}) });
+    const before = folder({ 'tenant-fixture-acme': stack({ google_secret_manager_secret: { meta: secret(false) } }) });
+    const after = folder({ 'tenant-fixture-acme': stack({}) });
     const r = run(['--before', before, '--after', after]);
     expect(r.code).toBe(0);
     expect(r.out).toContain('no protected resource leaves');
   });
 
   it('exits 1 for a renamed dataset without moved, 0 with it; --env limits the stacks compared', () => {
-    const before = folder({ 'tenant-example-acme': stack({ google_bigquery_dataset: { warehouse: dataset } }) });
-    const renamed = folder({ 'tenant-example-acme': stack({ google_bigquery_dataset: { 'warehouse-v2': dataset } }) });
+    const before = folder({ 'tenant-fixture-acme': stack({ google_bigquery_dataset: { warehouse: dataset } }) });
+    const renamed = folder({ 'tenant-fixture-acme': stack({ google_bigquery_dataset: { 'warehouse-v2': dataset } }) });
     const moved = folder({
-      'tenant-example-acme': stack({ google_bigquery_dataset: { 'warehouse-v2': dataset } }, { moved: [{ from: 'google_bigquery_dataset.warehouse', to: 'google_bigquery_dataset.warehouse-v2' }] }),
+      'tenant-fixture-acme': stack({ google_bigquery_dataset: { 'warehouse-v2': dataset } }, { moved: [{ from: 'google_bigquery_dataset.warehouse', to: 'google_bigquery_dataset.warehouse-v2' }] }),
     });
     expect(run(['--before', before, '--after', renamed]).err).toMatch(/google_bigquery_dataset\.warehouse breaks DEP-MOVED/);
     expect(run(['--before', before, '--after', renamed]).code).toBe(1);
@@ -70,7 +70,7 @@ describe('npm run plan-check -- --before <dir> --after <dir>', () => {
   });
 
   it('exits 2 naming the flag for bad command lines', () => {
-    const ok = folder({ 'tenant-example-acme': stack({}) });
+    const ok = folder({ 'tenant-fixture-acme': stack({}) });
     const cases: [string[], RegExp][] = [
       [[], /give --base <git revision>, or --before <dir> and --after <dir>/],
       [['--before', ok], /--after <dir> is required with --before/],

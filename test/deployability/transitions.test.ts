@@ -36,7 +36,7 @@ describe('DEP-REMOVE-PROTECTED: nothing protected leaves the configuration in on
     const found = messages(before, after);
     expect(found).toHaveLength(1);
     expect(found[0]).toMatch(
-      /^\[tenant-example-rule-test\] google_secret_manager_secret\.meta-secret \(tenant-example-rule-test\/meta-secret\) breaks DEP-REMOVE-PROTECTED \(.*resource_secret_manager_secret\.go.*\): leaves the configuration while deletion_protection is true/,
+      /^\[tenant-fixture-rule-test\] google_secret_manager_secret\.meta-secret \(tenant-fixture-rule-test\/meta-secret\) breaks DEP-REMOVE-PROTECTED \(.*resource_secret_manager_secret\.go.*\): leaves the configuration while deletion_protection is true/,
     );
     expect(found[0]).toContain('Fix: retire the feature first (`npm run feature -- --retire ...`');
   });

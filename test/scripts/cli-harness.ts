@@ -89,3 +89,17 @@ export function runInProcess(main: (argv: readonly string[], io: { out(t: string
   const code = main(args, io);
   return { code, stdout, stderr, errors: stderr.split('\n').filter((l) => l.startsWith('error: ')) };
 }
+
+/** Runs `fn` with environment variables set (CDKTF_OUTDIR for an in-process script run), restoring them after. */
+export function withEnv<T>(vars: Record<string, string>, fn: () => T): T {
+  const saved = Object.fromEntries(Object.keys(vars).map((k) => [k, process.env[k]]));
+  Object.assign(process.env, vars);
+  try {
+    return fn();
+  } finally {
+    for (const [k, v] of Object.entries(saved)) {
+      if (v === undefined) delete process.env[k];
+      else process.env[k] = v;
+    }
+  }
+}

@@ -20,7 +20,7 @@ import { withLifecycle, type ResolvedTenant } from '../../config/loader';
 import { TenantStack } from '../../stacks/tenant-stack';
 import { buildDeletionCertificate } from '../../scripts/lib/deletion-certificate';
 import { addDays, latestCopyDate } from '../../policy/dpa';
-import { exampleEnvironment, makeTenant } from '../support/synth';
+import { fixtureEnvironment, makeTenant } from '../support/synth';
 
 const REQUESTED = '2025-03-01';
 const offboarding = { state: 'offboarding' as const, offboarding: { requested: REQUESTED, removalConfirmed: false } };
@@ -31,13 +31,13 @@ function offboardingTenant(base: ResolvedTenant): ResolvedTenant {
 
 /** A real tenant stack in offboarding, with extra stores added by `extend`, synthesized. */
 function synthWith(extend: (stack: TenantStack) => void, tenant: ResolvedTenant = offboardingTenant(makeTenant({ id: 'horizon-test' }))): SynthesizedStack {
-  const stack = new TenantStack(Testing.app(), { environment: exampleEnvironment(), tenant });
+  const stack = new TenantStack(Testing.app(), { environment: fixtureEnvironment(), tenant });
   extend(stack);
   return SynthesizedStack.parse(stack.node.id, Testing.synth(stack as TerraformStack));
 }
 
 function certify(stack: SynthesizedStack, deployed: string, tenant: ResolvedTenant = offboardingTenant(makeTenant({ id: 'horizon-test' }))) {
-  return buildDeletionCertificate({ environment: 'example', tenant, stack, stackSha256: '0'.repeat(64), requested: REQUESTED, deployed });
+  return buildDeletionCertificate({ environment: 'fixture', tenant, stack, stackSha256: '0'.repeat(64), requested: REQUESTED, deployed });
 }
 
 /** A full set of stores with compliant settings, each depending on the project through its API. */
@@ -185,7 +185,7 @@ describe('the certificate is refused when data can outlive the 14 days', () => {
 
   it('a tenant that is not offboarding keeps its project protected, which is refused', () => {
     const active = makeTenant({ id: 'horizon-test' });
-    const s = SynthesizedStack.parse('t', Testing.synth(new TenantStack(Testing.app(), { environment: exampleEnvironment(), tenant: active }) as TerraformStack));
+    const s = SynthesizedStack.parse('t', Testing.synth(new TenantStack(Testing.app(), { environment: fixtureEnvironment(), tenant: active }) as TerraformStack));
     expect(certify(s, '2025-03-02', active).problems).toEqual(
       expect.arrayContaining([expect.stringMatching(/^google_project\.\S+: deletion_policy is PREVENT/)]),
     );
@@ -199,7 +199,7 @@ describe('the certificate is refused when data can outlive the 14 days', () => {
 describe('the tenant data plane as built keeps RET-3', () => {
   // Whatever stores the tenant stacks hold today: every example tenant in offboarding, deleted two
   // days after the request, must be certifiable.
-  const env = exampleEnvironment();
+  const env = fixtureEnvironment();
   it.each(env.tenants.map((t) => [t.id, t] as const))('%s', (_id, t) => {
     const tenant = offboardingTenant(t);
     const s = synthWith(() => undefined, tenant);

@@ -28,12 +28,12 @@ describe('HAND-1: npm run handover', () => {
     try {
       const file = path.join(tmp.envDir, 'tenants', 'alpen-sport.yaml');
       const original = fs.readFileSync(file, 'utf8');
-      const base = ['--env', 'example', '--tenant', 'alpen-sport', '--environments-dir', tmp.dir];
+      const base = ['--env', 'fixture', '--tenant', 'alpen-sport', '--environments-dir', tmp.dir];
 
       const prepare = runInProcess(handoverMain, [...base, '--phase', 'prepare', ...PREPARE]);
       expect({ code: prepare.code, stderr: prepare.stderr }).toEqual({ code: 0, stderr: '' });
-      expect(prepare.stdout).toMatch(/npx cdktf deploy platform-example[\s\S]*npx cdktf deploy tenant-example-alpen-sport/);
-      let tenant = loadEnvironment('example', { environmentsDir: tmp.dir }).tenants.find((t) => t.id === 'alpen-sport')!;
+      expect(prepare.stdout).toMatch(/npx cdktf deploy platform-fixture[\s\S]*npx cdktf deploy tenant-fixture-alpen-sport/);
+      let tenant = loadEnvironment('fixture', { environmentsDir: tmp.dir }).tenants.find((t) => t.id === 'alpen-sport')!;
       expect(tenant.lifecycle).toEqual({
         state: 'handover-prepare',
         handover: {
@@ -50,13 +50,13 @@ describe('HAND-1: npm run handover', () => {
       expect(rest).toEqual(originalRest);
 
       expect(runInProcess(handoverMain, [...base, '--phase', 'transfer']).code).toBe(0);
-      tenant = loadEnvironment('example', { environmentsDir: tmp.dir }).tenants.find((t) => t.id === 'alpen-sport')!;
+      tenant = loadEnvironment('fixture', { environmentsDir: tmp.dir }).tenants.find((t) => t.id === 'alpen-sport')!;
       expect(tenant.lifecycle.state).toBe('handover-transfer');
 
       const release = runInProcess(handoverMain, [...base, '--phase', 'release']);
       expect(release.code).toBe(0);
       expect(release.stdout).toMatch(/releases the[\s\S]*project, the owner grant and the warehouse/);
-      tenant = loadEnvironment('example', { environmentsDir: tmp.dir }).tenants.find((t) => t.id === 'alpen-sport')!;
+      tenant = loadEnvironment('fixture', { environmentsDir: tmp.dir }).tenants.find((t) => t.id === 'alpen-sport')!;
       expect(tenant.lifecycle.state).toBe('handed-over');
       expect(tenant.lifecycle.handover?.customerOwnerGroup).toBe('gcp-owners@alpensport.example');
     } finally {
@@ -81,7 +81,7 @@ describe('HAND-1: npm run handover', () => {
     const tmp = copyEnvironment();
     try {
       const before = treeHashes(tmp.dir);
-      const result = runInProcess(handoverMain, ['--env', 'example', '--environments-dir', tmp.dir, ...args]);
+      const result = runInProcess(handoverMain, ['--env', 'fixture', '--environments-dir', tmp.dir, ...args]);
       expect(result.code).toBe(2);
       expect(result.errors.join('\n')).toMatch(message);
       expect(treeHashes(tmp.dir)).toEqual(before);

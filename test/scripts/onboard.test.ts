@@ -1,7 +1,8 @@
 /**
- * `npm run onboard`, run as a user would (a child process) against temporary copies of the example
- * environment: valid onboardings in every jurisdiction, bad input that changes nothing, --help, and
- * a synthesis failure that is rolled back.
+ * `npm run onboard` against temporary copies of the fixture environment: valid onboardings in every
+ * jurisdiction, bad input that changes nothing, --help, and a synthesis failure that is rolled back.
+ * The first valid case and one refusal run as a user would (a child process); the others call the
+ * script's main in this process, which runs the same code (and the same synthesis child) faster.
  */
 import * as fs from 'fs';
 import * as path from 'path';
@@ -12,8 +13,9 @@ import { SynthesizedStack } from '../../compliance/synthesized-stack';
 import { buildApp } from '../../stacks/build-app';
 import { ONBOARD_SPEC } from '../../scripts/lib/onboarding';
 import { parseFlags } from '../../scripts/lib/cli';
+import { fixtureSynthOutput } from '../support/synth';
 import { copyEnvironment } from '../support/temp-environment';
-import { inBatches, runCommand, runInProcess, runScript, tempDir, treeHashes } from './cli-harness';
+import { runCommand, runInProcess, runScript, tempDir, treeHashes, withEnv } from './cli-harness';
 import { main as onboardMain } from '../../scripts/onboard';
 
 interface ValidCase {
@@ -117,23 +119,20 @@ describe('onboarding a valid tenant', () => {
   const runs: Array<{ c: ValidCase; result: Awaited<ReturnType<typeof runScript>>; envs: ReturnType<typeof copyEnvironment>; out: ReturnType<typeof tempDir>; before: Map<string, string>; outBefore: Map<string, string> }> = [];
 
   beforeAll(async () => {
-    // The output folder already holds the other stacks, as after an earlier `npm run synth`.
-    const base = copyEnvironment();
-    const baseOut = tempDir('ss-onboard-base-');
-    fullSynth(base.dir, baseOut.dir);
+    // The output folder already holds the other stacks, as after an earlier `npm run synth` (the
+    // run's one synthesis of the fixture environment, copied).
     const prepared = VALID.map((c) => {
       const envs = copyEnvironment();
       const out = tempDir('ss-onboard-out-');
-      fs.cpSync(baseOut.dir, out.dir, { recursive: true });
+      fs.cpSync(fixtureSynthOutput(), out.dir, { recursive: true });
       return { c, envs, out, before: treeHashes(envs.dir), outBefore: treeHashes(out.dir) };
     });
-    base.remove();
-    baseOut.remove();
-    const results = await inBatches(prepared, 2, (p) =>
-      runScript('onboard', ['--env', 'example', ...p.c.args, '--environments-dir', p.envs.dir], { CDKTF_OUTDIR: p.out.dir }),
-    );
-    prepared.forEach((p, i) => runs.push({ ...p, result: results[i] }));
-  });
+    const argsOf = (p: (typeof prepared)[number]) => ['--env', 'fixture', ...p.c.args, '--environments-dir', p.envs.dir];
+    const [first, ...others] = prepared;
+    runs.push({ ...first, result: await runScript('onboard', argsOf(first), { CDKTF_OUTDIR: first.out.dir }) });
+    for (const p of others) runs.push({ ...p, result: withEnv({ CDKTF_OUTDIR: p.out.dir }, () => runInProcess(onboardMain, argsOf(p))) });
+    // Four onboardings, each synthesizing two stacks: longer than one test's budget on a busy machine.
+  }, 600_000);
 
   afterAll(() => {
     for (const r of runs) {
@@ -145,7 +144,7 @@ describe('onboarding a valid tenant', () => {
   it.each(VALID.map((c) => [c.title, c] as const))('%s', (_title, c) => {
     const run = runs.find((r) => r.c === c)!;
     const id = c.expected.id as string;
-    const stack = tenantStackName('example', id);
+    const stack = tenantStackName('fixture', id);
     expect({ code: run.result.code, stderr: run.result.stderr }).toEqual({ code: 0, stderr: '' });
     expect(run.result.stdout).toContain(path.join(run.envs.envDir, 'tenants', `${id}.yaml`));
     expect(run.result.stdout).toContain(`npx cdktf deploy ${stack}`);
@@ -158,12 +157,12 @@ describe('onboarding a valid tenant', () => {
     // First the schema line for editors (docs/editor-support.md), then the header.
     expect(text.split('\n')[0]).toBe('# yaml-language-server: $schema=../../../schemas/tenant.schema.json');
     expect(text.split('\n')[1]).toMatch(/^# .*: onboarded with `npm run onboard`\.$/);
-    const tenant = loadEnvironment('example', { environmentsDir: run.envs.dir }).tenants.find((t) => t.id === id);
+    const tenant = loadEnvironment('fixture', { environmentsDir: run.envs.dir }).tenants.find((t) => t.id === id);
     expect(tenant).toMatchObject(c.expected);
 
     // Only the new file was added; no other tenant's file changed and no temporary file is left.
     const after = treeHashes(run.envs.dir);
-    expect([...after.keys()].filter((k) => !run.before.has(k))).toEqual([`example/tenants/${id}.yaml`]);
+    expect([...after.keys()].filter((k) => !run.before.has(k))).toEqual([`fixture/tenants/${id}.yaml`]);
     for (const [k, h] of run.before) expect({ k, h: after.get(k) }).toEqual({ k, h });
 
     // The other stacks' output is untouched; the new stack and its manifest entry were added.
@@ -189,11 +188,11 @@ describe('onboarding a valid tenant', () => {
     const fresh = tempDir('ss-onboard-fresh-');
     try {
       fullSynth(run.envs.dir, fresh.dir);
-      const platformFile = 'stacks/platform-example/cdk.tf.json';
+      const platformFile = 'stacks/platform-fixture/cdk.tf.json';
       const expected = treeHashes(fresh.dir);
       expected.set(platformFile, run.outBefore.get(platformFile)!);
       expect(treeHashes(run.out.dir)).toEqual(expected);
-      expect(run.result.stdout).toContain('npx cdktf deploy platform-example');
+      expect(run.result.stdout).toContain('npx cdktf deploy platform-fixture');
     } finally {
       fresh.remove();
     }
@@ -202,7 +201,7 @@ describe('onboarding a valid tenant', () => {
 
 interface BadCase {
   readonly title: string;
-  /** Also run as a child process (every case runs in process; these prove the process plumbing). */
+  /** Also run as a child process (every case runs in process; one proves the process plumbing: exit code, stderr). */
   readonly child?: true;
   /** Flags replacing or removing (value null) the valid baseline's. */
   readonly change: Record<string, string | null | true>;
@@ -213,7 +212,7 @@ interface BadCase {
 }
 
 const BASELINE: Record<string, string | true> = {
-  env: 'example',
+  env: 'fixture',
   tenant: 'new-tenant',
   name: 'New Tenant Ltd',
   jurisdiction: 'EEA',
@@ -223,24 +222,24 @@ const BASELINE: Record<string, string | true> = {
 
 const BAD: readonly BadCase[] = [
   { title: 'tenant id with capitals and an underscore', change: { tenant: 'Bad_Id' }, error: /^error: --tenant: expected a tenant id: .*; got "Bad_Id"$/ },
-  { child: true, title: 'duplicate tenant id', change: { tenant: 'thames-bowl' }, error: /^error: --tenant: tenant "thames-bowl" already exists in environment "example"/ },
+  { child: true, title: 'duplicate tenant id', change: { tenant: 'thames-bowl' }, error: /^error: --tenant: tenant "thames-bowl" already exists in environment "fixture"/ },
   {
     title: 'tenant id that makes the project id longer than 30 characters',
     change: { tenant: 'an-extremely-long-tenant-name' },
     error: /^error: --tenant: gives project id "ssx-an-extremely-long-tenant-name" \(33 characters\), which is not a valid GCP project id/,
   },
-  { child: true, title: 'path-like tenant id ../x', change: { tenant: '../x' }, error: /^error: --tenant: expected a tenant id: .*; got "\.\.\/x"$/ },
+  { title: 'path-like tenant id ../x', change: { tenant: '../x' }, error: /^error: --tenant: expected a tenant id: .*; got "\.\.\/x"$/ },
   { title: 'path-like tenant id x/../../y', change: { tenant: 'x/../../y' }, error: /^error: --tenant: .*got "x\/\.\.\/\.\.\/y"$/ },
-  { title: 'unknown environment', change: { env: 'staging' }, error: /^error: --env: environment "staging" does not exist in .*; known environments: example$/ },
-  { title: 'path-like environment', change: { env: '../example' }, error: /^error: --env: environment "\.\.\/example" does not exist/ },
-  { child: true, title: 'EEA tenant in London', change: { region: 'europe-west2' }, error: /^error: --region: region "europe-west2" is outside jurisdiction EEA \(RES-3\); allowed: europe-west1,/ },
+  { title: 'unknown environment', change: { env: 'staging' }, error: /^error: --env: environment "staging" does not exist in .*; known environments: fixture$/ },
+  { title: 'path-like environment', change: { env: '../fixture' }, error: /^error: --env: environment "\.\.\/fixture" does not exist/ },
+  { title: 'EEA tenant in London', change: { region: 'europe-west2' }, error: /^error: --region: region "europe-west2" is outside jurisdiction EEA \(RES-3\); allowed: europe-west1,/ },
   { title: 'EEA tenant in Zurich', change: { region: 'europe-west6' }, error: /^error: --region: region "europe-west6" is outside jurisdiction EEA \(RES-3\); allowed: / },
   { title: 'UK tenant in Belgium', change: { jurisdiction: 'UK', region: 'europe-west1' }, error: /^error: --region: region "europe-west1" is outside jurisdiction UK \(RES-3\); allowed: europe-west2$/ },
   { title: 'unknown jurisdiction', change: { jurisdiction: 'EU' }, error: /^error: --jurisdiction: got "EU"; allowed: EEA, UK, CH, AU$/ },
   { title: 'unknown integration', change: { integrations: 'mailchimp,myspace' }, error: /^error: --integrations: got "myspace"; allowed: mailchimp, klaviyo, / },
   { title: 'unknown conversion destination', change: { conversion: 'meta,tiktok' }, error: /^error: --conversion: got "tiktok"; allowed: meta, google-ads$/ },
   { title: 'conversion tracking without the ROLLER source', change: { sources: 'revsport', conversion: 'meta' }, error: /^error: --sources: conversion tracking relays events from the ROLLER checkout/ },
-  { child: true, title: 'bad security contact email', change: { 'security-contact': 'not-an-email' }, error: /^error: --security-contact: expected an email address .*; got "not-an-email"$/ },
+  { title: 'bad security contact email', change: { 'security-contact': 'not-an-email' }, error: /^error: --security-contact: expected an email address .*; got "not-an-email"$/ },
   { title: 'bad --google-denied', change: { conversion: 'google-ads', 'google-denied': 'maybe' }, error: /^error: --google-denied: got "maybe"; allowed: drop, modeled$/ },
   { title: 'Google Ads without the Google-denied election', change: { conversion: 'google-ads' }, error: /^error: --google-denied: the tenant's election for Google-denied consent is required/ },
   { title: '--google-denied without Google Ads', change: { conversion: 'meta', 'google-denied': 'drop' }, error: /^error: --google-denied "drop": applies only to the google-ads destination/ },
@@ -248,8 +247,8 @@ const BAD: readonly BadCase[] = [
   { title: 'customer warehouse with a project id already in use', change: { warehouse: 'customer:nordic-climb-dwh' }, error: /^error: --warehouse: gives project id "nordic-climb-dwh", already used by tenant "nordic-climb"/ },
   { title: 'unknown warehouse form', change: { warehouse: 'bigquery' }, error: /^error: --warehouse: got "bigquery"; allowed: smart-segments, customer:<gcp-project-id>, handover:<gcp-project-id>$/ },
   { title: 'bad --llm-support', change: { 'llm-support': 'never' }, error: /^error: --llm-support: got "never"; allowed: allowed, restricted$/ },
-  { child: true, title: 'unknown flag', change: {}, extra: ['--colour', 'blue'], error: /^error: unknown flag --colour; allowed flags: --env, --tenant, / },
-  { child: true, title: 'missing required flag', change: { 'security-contact': null }, error: /^error: --security-contact is required: --security-contact <email>$/ },
+  { title: 'unknown flag', change: {}, extra: ['--colour', 'blue'], error: /^error: unknown flag --colour; allowed flags: --env, --tenant, / },
+  { title: 'missing required flag', change: { 'security-contact': null }, error: /^error: --security-contact is required: --security-contact <email>$/ },
   { title: 'flag without its value', change: {}, extra: ['--region'], error: /^error: --region needs a value: --region <region>$/ },
   { title: 'a value for a switch', change: { mcp: 'yes' }, error: /^error: --mcp takes no value; got --mcp=yes$/ },
 ];
@@ -306,9 +305,7 @@ describe('bad input is refused with one message naming the flag, and changes not
       if (savedOutdir === undefined) delete process.env.CDKTF_OUTDIR;
       else process.env.CDKTF_OUTDIR = savedOutdir;
     }
-    const children = BAD.filter((c) => c.child);
-    const outcomes = await inBatches(children, 2, (c) => attempt(c, 'child'));
-    children.forEach((c, i) => results.get(c)!.push(outcomes[i]));
+    for (const c of BAD.filter((x) => x.child)) results.get(c)!.push(await attempt(c, 'child'));
   });
 
   it(`covers at least fifteen cases (${BAD.length})`, () => {
@@ -333,7 +330,7 @@ describe('bad input is refused with one message naming the flag, and changes not
     const envs = copyEnvironment();
     try {
       const r = runInProcess(onboardMain, [
-        '--env', 'example', '--tenant', 'several-problems', '--name', 'X', '--jurisdiction', 'EEA', '--region', 'europe-west2',
+        '--env', 'fixture', '--tenant', 'several-problems', '--name', 'X', '--jurisdiction', 'EEA', '--region', 'europe-west2',
         '--security-contact', 'nope', '--integrations', 'myspace', '--environments-dir', envs.dir,
       ]);
       expect(r.code).toBe(2);
@@ -345,7 +342,7 @@ describe('bad input is refused with one message naming the flag, and changes not
 });
 
 describe('a synthesis failure writes nothing', () => {
-  it('exits 1 and leaves the environment and the output folder as they were', async () => {
+  it('exits 1 and leaves the environment and the output folder as they were', () => {
     const envs = copyEnvironment();
     const out = tempDir('ss-onboard-fail-');
     // A second, broken environment: the tenant's own config is valid, but the synthesis of the change
@@ -354,14 +351,14 @@ describe('a synthesis failure writes nothing', () => {
     fs.writeFileSync(path.join(envs.dir, 'broken', 'platform.yaml'), 'environment: broken\n');
     try {
       const before = treeHashes(envs.dir);
-      const r = await runScript(
-        'onboard',
-        ['--env', 'example', '--tenant', 'rolled-back', '--name', 'Rolled Back', '--jurisdiction', 'EEA', '--security-contact', 's@r.example', '--environments-dir', envs.dir],
-        { CDKTF_OUTDIR: path.join(out.dir, 'cdktf.out') },
+      const r = withEnv({ CDKTF_OUTDIR: path.join(out.dir, 'cdktf.out') }, () =>
+        runInProcess(onboardMain, [
+          '--env', 'fixture', '--tenant', 'rolled-back', '--name', 'Rolled Back', '--jurisdiction', 'EEA', '--security-contact', 's@r.example', '--environments-dir', envs.dir,
+        ]),
       );
       expect(r.code).toBe(1);
       expect(r.stderr).toMatch(/broken\/platform\.yaml/);
-      expect(r.errors).toEqual(['error: synthesis of tenant-example-rolled-back and platform-example failed (output above)']);
+      expect(r.errors).toEqual(['error: synthesis of tenant-fixture-rolled-back and platform-fixture failed (output above)']);
       expect(r.stderr).toMatch(/Nothing was written; .*rolled-back\.yaml was not created\./);
       expect(treeHashes(envs.dir)).toEqual(before);
       // Not even the output folder it created for staging is left.
@@ -391,6 +388,6 @@ describe('--help', () => {
       expect(parseFlags([flag === '--mcp' ? flag : `${flag}=x`], ONBOARD_SPEC).problems.filter((p) => p.startsWith('unknown flag'))).toEqual([]);
     }
     expect(parseFlags(['--outdir=x'], ONBOARD_SPEC).problems[0]).toMatch(/^unknown flag --outdir=x/);
-    expect(r.stdout).toMatch(/npm run onboard -- --env example --tenant acme-leisure/);
+    expect(r.stdout).toMatch(/npm run onboard -- --env example --tenant acme-leisure/); // the help text's own example
   });
 });

@@ -1,5 +1,5 @@
 /**
- * The issue's scenario through the scripts, on a temporary copy of the example environment: onboard
+ * The issue's scenario through the scripts, on a temporary copy of the fixture environment: onboard
  * a tenant whose first stack mounts no secret; record its secrets, and its workloads appear; turn
  * conversion tracking off in two steps, and the one-step removal is refused. Each script checks its
  * own transition before writing; here the synthesized output of every step is also kept in its own
@@ -11,18 +11,23 @@ import * as path from 'path';
 import { RETIRE_FIX } from '../../compliance/deployability/transitions';
 import { SynthesizedStack } from '../../compliance/synthesized-stack';
 import { mountedSecretsOf, WORKLOAD_TYPES } from '../../compliance/workloads';
+import { main as featureMain } from '../../scripts/feature';
+import { main as onboardMain } from '../../scripts/onboard';
 import { main as planCheckMain } from '../../scripts/plan-check';
+import { main as secretsMain } from '../../scripts/secrets';
 import { copyEnvironment, type TempEnvironments } from '../support/temp-environment';
-import { runInProcess, runScript, tempDir } from './cli-harness';
+import { runInProcess, tempDir, withEnv } from './cli-harness';
 
 const ID = 'scenario-park';
-const STACK = `tenant-example-${ID}`;
+const STACK = `tenant-fixture-${ID}`;
 
 describe('onboard, fill the secrets, turn conversion tracking off', () => {
   let envs: TempEnvironments;
   let out: { dir: string; remove: () => void };
-  const common = () => ['--env', 'example', '--tenant', ID, '--environments-dir', envs.dir];
-  const run = (script: 'onboard' | 'secrets' | 'feature', args: string[]) => runScript(script, [...common(), ...args], { CDKTF_OUTDIR: out.dir });
+  const common = () => ['--env', 'fixture', '--tenant', ID, '--environments-dir', envs.dir];
+  // Each script's main in this process (each has its own end-to-end child-process test in its file).
+  const mains = { onboard: onboardMain, secrets: secretsMain, feature: featureMain };
+  const run = (script: keyof typeof mains, args: string[]) => withEnv({ CDKTF_OUTDIR: out.dir }, () => runInProcess(mains[script], [...common(), ...args]));
   const stack = () => SynthesizedStack.parse(STACK, fs.readFileSync(path.join(out.dir, 'stacks', STACK, 'cdk.tf.json'), 'utf8'));
   const mounting = (s: SynthesizedStack) => s.ofType(...WORKLOAD_TYPES).filter((w) => mountedSecretsOf(s, w).length > 0).map((w) => String(w.values.name)).sort();
 
@@ -49,14 +54,14 @@ describe('onboard, fill the secrets, turn conversion tracking off', () => {
     steps.remove();
   });
 
-  it('1. onboarding: the first stack has the secrets, and no workload that mounts one', async () => {
-    const r = await run('onboard', [
+  it('1. onboarding: the first stack has the secrets, and no workload that mounts one', () => {
+    const r = run('onboard', [
       '--name', 'Scenario Park GmbH', '--jurisdiction', 'EEA', '--security-contact', 'security@scenario.example',
       '--sources', 'roller', '--integrations', 'mailchimp', '--conversion', 'meta',
     ]);
     expect(r.errors).toEqual([]);
     expect(r.code).toBe(0);
-    expect(r.stdout).toContain(`npm run secrets -- --env example --tenant ${ID}`);
+    expect(r.stdout).toContain(`npm run secrets -- --env fixture --tenant ${ID}`);
     const s = stack();
     expect(s.ofType('google_secret_manager_secret').map((x) => x.values.secret_id).sort()).toEqual(['conversion-meta', 'integration-mailchimp', 'source-roller']);
     expect(mounting(s)).toEqual([]);
@@ -65,8 +70,8 @@ describe('onboard, fill the secrets, turn conversion tracking off', () => {
     expectOneStep('0-before', '1-onboarded');
   });
 
-  it('2. recording the secrets: the workloads appear', async () => {
-    const r = await run('secrets', ['--record', 'all']);
+  it('2. recording the secrets: the workloads appear', () => {
+    const r = run('secrets', ['--record', 'all']);
     expect(r.errors).toEqual([]);
     expect(r.code).toBe(0);
     expect(mounting(stack())).toEqual(['conversion-relay', 'ingest-webhook', 'sync-mailchimp']);
@@ -75,18 +80,18 @@ describe('onboard, fill the secrets, turn conversion tracking off', () => {
     expectOneStep('1-onboarded', '2-recorded');
   });
 
-  it('3. turning conversion tracking off: one step is refused, two steps remove it', async () => {
-    const refused = await run('feature', ['--remove', 'conversion-tracking']);
+  it('3. turning conversion tracking off: one step is refused, two steps remove it', () => {
+    const refused = run('feature', ['--remove', 'conversion-tracking']);
     expect(refused.code).toBe(2);
     expect(refused.errors[0]).toMatch(/^error: --remove: conversion-tracking is not retiring/);
 
-    const retire = await run('feature', ['--retire', 'conversion-tracking']);
+    const retire = run('feature', ['--retire', 'conversion-tracking']);
     expect(retire.code).toBe(0);
     expect(stack().ofType('google_cloud_run_v2_service').find((x) => x.values.name === 'conversion-relay')?.values.deletion_protection).toBe(false);
     keep('3-retiring');
     expectOneStep('2-recorded', '3-retiring');
 
-    const remove = await run('feature', ['--remove', 'conversion-tracking']);
+    const remove = run('feature', ['--remove', 'conversion-tracking']);
     expect(remove.code).toBe(0);
     const s = stack();
     expect(mounting(s)).toEqual(['ingest-webhook', 'sync-mailchimp']);
