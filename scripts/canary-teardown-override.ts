@@ -13,7 +13,7 @@
  * empty" (https://cloud.google.com/logging/docs/reference/v2/rest/v2/locations.buckets), so the
  * teardown removes them from state and leaves them to the deletion of their project.
  *
- *   node -r ts-node/register/transpile-only scripts/canary-teardown-override.ts <synthesized stack dir>
+ *   node -r ./scripts/register.js scripts/canary-teardown-override.ts <synthesized stack dir>
  *
  * The override is applied once (so the lifted values reach the state, which the provider's delete
  * reads); then the locked buckets leave the state and the stack is destroyed. It is never committed and never used outside the canary workflow.

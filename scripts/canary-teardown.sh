@@ -29,7 +29,7 @@ has_state() {
 # would try to create them again), and destroy plans only what the state holds.
 destroy_with_override() {
   local stack="$1" locked
-  locked=$(node -r ts-node/register/transpile-only scripts/canary-teardown-override.ts "cdktf.out/stacks/$stack") || return 1
+  locked=$(node -r ./scripts/register.js scripts/canary-teardown-override.ts "cdktf.out/stacks/$stack") || return 1
   scripts/canary-stack.sh apply "$stack" lift-protection || return 1
   if [ -n "$locked" ]; then
     # shellcheck disable=SC2086 # one address a line

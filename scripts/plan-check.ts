@@ -36,6 +36,7 @@ export const PLAN_CHECK_SPEC: CommandSpec = {
   footer: 'Exit status: 0 the change passes, 1 it is refused (or a synthesis failed), 2 invalid flags.',
 };
 
+// ts-node, not scripts/register.js: a base revision may predate register.js, and ts-node runs every revision.
 const SYNTH_ARGS = ['-r', 'ts-node/register/transpile-only', 'main.ts'];
 
 /** Runs main.ts in `root` into `outdir`; the error output when it fails. */

@@ -237,7 +237,7 @@ describe('AUD-2: npm run compliance and npm run ropa, as CI runs them', () => {
   const run = (script: string, outDir: string) =>
     spawnSync(
       process.execPath,
-      ['-r', 'ts-node/register/transpile-only', `scripts/${script}.ts`, '--env', 'fixture', '--environments-dir', FIXTURE_ENVIRONMENTS_DIR, '--out-dir', outDir],
+      ['-r', './scripts/register.js', `scripts/${script}.ts`, '--env', 'fixture', '--environments-dir', FIXTURE_ENVIRONMENTS_DIR, '--out-dir', outDir],
       {
         cwd: REPO_ROOT,
         encoding: 'utf8',
@@ -268,7 +268,7 @@ describe('AUD-2: npm run compliance and npm run ropa, as CI runs them', () => {
     const outDir = tmp('compliance-bad-');
     const result = spawnSync(
       process.execPath,
-      ['-r', 'ts-node/register/transpile-only', 'scripts/compliance.ts', '--env', 'nowhere', '--environments-dir', FIXTURE_ENVIRONMENTS_DIR, '--out-dir', outDir],
+      ['-r', './scripts/register.js', 'scripts/compliance.ts', '--env', 'nowhere', '--environments-dir', FIXTURE_ENVIRONMENTS_DIR, '--out-dir', outDir],
       { cwd: REPO_ROOT, encoding: 'utf8' },
     );
     expect(result.status).toBe(2);

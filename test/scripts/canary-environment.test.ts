@@ -70,7 +70,7 @@ describe('npm run canary-environment', () => {
       expect(runInProcess(canaryMain, ['--out', out.dir, ...flags()]).code).toBe(0);
       // As the workflow runs it: the npm script's command, in a child process.
       const result = await runCommand(process.execPath, [
-        '-r', 'ts-node/register/transpile-only', 'scripts/canary-environment.ts', '--out', out.dir, ...flags({ ...WITH_TENANTS, region: 'europe-west3' }),
+        '-r', './scripts/register.js', 'scripts/canary-environment.ts', '--out', out.dir, ...flags({ ...WITH_TENANTS, region: 'europe-west3' }),
       ]);
       expect(result.errors).toEqual([]);
       expect(result.code).toBe(0);
@@ -129,7 +129,7 @@ describe('npm run canary-environment', () => {
   });
 
   it('--help documents every flag', async () => {
-    const result = await runCommand(process.execPath, ['-r', 'ts-node/register/transpile-only', 'scripts/canary-environment.ts', '--help']);
+    const result = await runCommand(process.execPath, ['-r', './scripts/register.js', 'scripts/canary-environment.ts', '--help']);
     expect(result.code).toBe(0);
     for (const flag of ['--out', '--organization', '--customer-project', '--tenant-folders', '--image-digest', '--list-images']) {
       expect(result.stdout).toContain(flag);

@@ -14,9 +14,9 @@ export interface CliResult {
   readonly errors: string[];
 }
 
-/** Runs `node -r ts-node/register/transpile-only scripts/<script>.ts ...args`, the command of its npm script. */
+/** Runs `node -r ./scripts/register.js scripts/<script>.ts ...args`, the command of its npm script. */
 export function runScript(script: 'onboard' | 'offboard' | 'handover' | 'secrets' | 'feature', args: readonly string[], env: Record<string, string> = {}): Promise<CliResult> {
-  return runCommand(process.execPath, ['-r', 'ts-node/register/transpile-only', `scripts/${script}.ts`, ...args], env);
+  return runCommand(process.execPath, ['-r', './scripts/register.js', `scripts/${script}.ts`, ...args], env);
 }
 
 export function runCommand(command: string, args: readonly string[], env: Record<string, string> = {}): Promise<CliResult> {
