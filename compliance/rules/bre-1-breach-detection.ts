@@ -8,7 +8,7 @@ import { JURISDICTIONS } from '../../config/jurisdictions';
 import { auditLogProjectId } from '../../config/naming';
 import { findTarget } from '../grants';
 import { blocks } from '../json-blocks';
-import { STACK_ADDRESS, compliant, defineRule, nonCompliant, notApplicable, type Finding } from '../rule';
+import { STACK_ADDRESS, compliant, defineCheck, nonCompliant, notApplicable, type Finding } from '../rule';
 import { jurisdictionOfFolderResource, managesProject } from '../scope';
 import { referencesIn, type SynthesizedResource } from '../synthesized-stack';
 
@@ -19,8 +19,8 @@ export const BREACH_SIGNALS = [
   { name: 'unexpected secret access', needle: 'AccessSecretVersion' },
 ] as const;
 
-export const bre1BreachDetection = defineRule({
-  control: 'BRE-1',
+export const bre1BreachDetection = defineCheck({
+  id: 'BRE-1/breach-detection',
   explanation:
     'Security contacts receive security notices, and alerts fire on IAM changes, key creation attempts and unexpected secret access.',
   appliesTo: ['platform', 'tenant'],
@@ -108,3 +108,6 @@ export const bre1BreachDetection = defineRule({
     return findings.length > 0 ? findings : [notApplicable('no tenant jurisdiction folder')];
   },
 });
+
+/** The checks of BRE-1, in the order the report lists them. */
+export const bre1BreachDetectionChecks = [bre1BreachDetection] as const;

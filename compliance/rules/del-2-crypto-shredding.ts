@@ -13,13 +13,13 @@ import { DAY, inventoryDataStores } from '../deletion-horizon';
 import { customerDataStores, storeProtection, storesByKey } from '../encryption-keys';
 import { block } from '../json-blocks';
 import { parseDurationSeconds } from '../retention-budget';
-import { STACK_ADDRESS, compliant, defineRule, nonCompliant, notApplicable, type Finding } from '../rule';
+import { STACK_ADDRESS, compliant, defineCheck, nonCompliant, notApplicable, type Finding } from '../rule';
 
 /** The longest scheduled destruction that still shreds every copy within the 14 days of DPA 10.1. */
 export const MAX_DESTROY_SCHEDULED_DAYS = 14;
 
-export const del2CryptoShredding = defineRule({
-  control: 'DEL-2',
+export const del2CryptoShredding = defineCheck({
+  id: 'DEL-2/crypto-shredding',
   explanation:
     "Offboarding destroys the tenant's keys, whose versions are gone within their scheduled-destruction period (at most 14 days), so every copy is unreadable.",
   appliesTo: ['tenant'],
@@ -119,3 +119,6 @@ export const del2CryptoShredding = defineRule({
     return findings;
   },
 });
+
+/** The checks of DEL-2, in the order the report lists them. */
+export const del2CryptoShreddingChecks = [del2CryptoShredding] as const;

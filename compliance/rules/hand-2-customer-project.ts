@@ -7,7 +7,7 @@
 import { WORKLOAD_ACCOUNT_IDS, integrationSchedulerAccountId, runtimeAccountIds } from '../../config/naming';
 import { createsProject } from '../../config/loader';
 import type { ResolvedTenant } from '../../config/loader';
-import { STACK_ADDRESS, compliant, defineRule, nonCompliant, notApplicable, type Finding } from '../rule';
+import { STACK_ADDRESS, compliant, defineCheck, nonCompliant, notApplicable, type Finding } from '../rule';
 
 /** Resource types that change a project as a whole, which only the project's owner may do. */
 export const PROJECT_WIDE_TYPES: Readonly<Record<string, string>> = {
@@ -38,8 +38,8 @@ export function impliedAccountIds(tenant: ResolvedTenant): string[] {
   return [...ids].sort();
 }
 
-export const hand2CustomerProject = defineRule({
-  control: 'HAND-2',
+export const hand2CustomerProject = defineCheck({
+  id: 'HAND-2/customer-project',
   explanation: "In a customer's own project, nothing project-wide is created or changed; only what the tenant config names.",
   appliesTo: ['tenant'],
   check(ctx) {
@@ -75,3 +75,6 @@ export const hand2CustomerProject = defineRule({
     return findings;
   },
 });
+
+/** The checks of HAND-2, in the order the report lists them. */
+export const hand2CustomerProjectChecks = [hand2CustomerProject] as const;

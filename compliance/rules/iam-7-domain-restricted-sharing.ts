@@ -11,7 +11,7 @@
  */
 import type { ResolvedTenant } from '../../config/loader';
 import { listParameter, orgPoliciesOf, type OrgPolicy } from '../org-policies';
-import { STACK_ADDRESS, compliant, defineRule, nonCompliant, notApplicable, type Finding } from '../rule';
+import { STACK_ADDRESS, compliant, defineCheck, nonCompliant, notApplicable, type Finding } from '../rule';
 import { handoverDirectory, tenantFolderJurisdictions } from '../scope';
 
 const LEGACY = 'iam.allowedPolicyMemberDomains';
@@ -30,8 +30,8 @@ function handoverOrganization(tenant: ResolvedTenant | undefined): string | unde
   return tenant.lifecycle.handover?.customerOrganizationId;
 }
 
-export const iam7DomainRestrictedSharing = defineRule({
-  control: 'IAM-7',
+export const iam7DomainRestrictedSharing = defineCheck({
+  id: 'IAM-7/domain-restricted-sharing',
   explanation:
     "Only Smart Segments' organization (and a customer's during its handover) may be granted roles, through iam.managed.allowedPolicyMembers or the legacy iam.allowedPolicyMemberDomains.",
   appliesTo: ['platform', 'tenant'],
@@ -141,3 +141,6 @@ export const iam7DomainRestrictedSharing = defineRule({
     return findings;
   },
 });
+
+/** The checks of IAM-7, in the order the report lists them. */
+export const iam7DomainRestrictedSharingChecks = [iam7DomainRestrictedSharing] as const;

@@ -5,7 +5,7 @@
  * tenant's own project or one of the platform's.
  */
 import { walkStrings } from '../synthesized-stack';
-import { STACK_ADDRESS, compliant, defineRule, nonCompliant, type Finding } from '../rule';
+import { STACK_ADDRESS, compliant, defineCheck, nonCompliant, type Finding } from '../rule';
 import { platformProjects } from '../scope';
 
 /** True when `id` occurs in `text` as a whole project id (not inside a longer id). */
@@ -21,8 +21,8 @@ function mentions(text: string, id: string): boolean {
   }
 }
 
-export const iso1ProjectIsolation = defineRule({
-  control: 'ISO-1',
+export const iso1ProjectIsolation = defineCheck({
+  id: 'ISO-1/project-isolation',
   explanation: "A tenant stack references only its own project (and the platform's), never another tenant's.",
   appliesTo: ['tenant'],
   check(ctx) {
@@ -84,3 +84,6 @@ export const iso1ProjectIsolation = defineRule({
     return findings;
   },
 });
+
+/** The checks of ISO-1, in the order the report lists them. */
+export const iso1ProjectIsolationChecks = [iso1ProjectIsolation] as const;

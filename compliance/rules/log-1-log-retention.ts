@@ -5,7 +5,7 @@
  */
 import { STANDARD_LOG_RETENTION_DAYS } from '../../constructs/log-retention';
 import { managesProject } from '../scope';
-import { STACK_ADDRESS, compliant, defineRule, nonCompliant, notApplicable, type Finding } from '../rule';
+import { STACK_ADDRESS, compliant, defineCheck, nonCompliant, notApplicable, type Finding } from '../rule';
 
 const BUCKET_TYPES = [
   'google_logging_project_bucket_config',
@@ -14,8 +14,8 @@ const BUCKET_TYPES = [
   'google_logging_billing_account_bucket_config',
 ];
 
-export const log1LogRetention = defineRule({
-  control: 'LOG-1',
+export const log1LogRetention = defineCheck({
+  id: 'LOG-1/log-retention',
   explanation: "Every log bucket states its retention; a tenant project's _Default bucket keeps logs 30 days.",
   appliesTo: ['platform', 'tenant'],
   check(ctx) {
@@ -65,3 +65,6 @@ export const log1LogRetention = defineRule({
     return findings;
   },
 });
+
+/** The checks of LOG-1, in the order the report lists them. */
+export const log1LogRetentionChecks = [log1LogRetention] as const;

@@ -5,11 +5,11 @@
  * allows, and the stack's `data-residency` labels name the tenant's jurisdiction.
  */
 import { JURISDICTION_RULES } from '../../config/jurisdictions';
-import { STACK_ADDRESS, compliant, defineRule, nonCompliant, type Finding } from '../rule';
+import { STACK_ADDRESS, compliant, defineCheck, nonCompliant, type Finding } from '../rule';
 import { googleProviders, labelsOf } from '../scope';
 
-export const res3JurisdictionRegion = defineRule({
-  control: 'RES-3',
+export const res3JurisdictionRegion = defineCheck({
+  id: 'RES-3/jurisdiction-region',
   explanation: "The tenant stack's default region is the tenant's configured region, and the jurisdiction table allows it.",
   appliesTo: ['tenant'],
   check(ctx) {
@@ -62,3 +62,6 @@ export const res3JurisdictionRegion = defineRule({
     return findings;
   },
 });
+
+/** The checks of RES-3, in the order the report lists them. */
+export const res3JurisdictionRegionChecks = [res3JurisdictionRegion] as const;
