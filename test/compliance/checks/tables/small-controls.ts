@@ -1,0 +1,63 @@
+/** Tables of the controls still judged by one check each: IAM-1, IAM-5, LLM-1, SEC-2. */
+import { iam1NoBasicRoles } from '../../../../compliance/rules/iam-1-no-basic-roles';
+import { iam5GroupsNotUsers } from '../../../../compliance/rules/iam-5-groups-not-users';
+import { llm1LlmSupportLabel } from '../../../../compliance/rules/llm-1-llm-support-label';
+import { sec2SecretRotation } from '../../../../compliance/rules/sec-2-secret-rotation';
+import { ACME, stackJson, tableTenant, type CheckTable } from '../table';
+
+const grant = (role: string, member: string) =>
+  stackJson({ google_project_iam_member: { g: { project: ACME.projectId, role, member } } });
+const project = (labels?: Record<string, unknown>) => stackJson({ google_project: { p: { project_id: ACME.projectId, ...(labels ? { labels } : {}) } } });
+const secret = (values: Record<string, unknown>, withTopic = true) =>
+  stackJson({
+    google_secret_manager_secret: { s: { secret_id: 's', ...values } },
+    ...(withTopic ? { google_pubsub_topic: { rot: { name: 'rot' } } } : {}),
+  });
+const rotation = { rotation_period: '7776000s' };
+const topics = [{ name: '${google_pubsub_topic.rot.id}' }];
+
+export const SMALL_CONTROL_TABLES: CheckTable[] = [
+  {
+    check: iam1NoBasicRoles,
+    violating: [
+      { name: 'roles/editor to a group', json: grant('roles/editor', 'group:ops@smartsegments.example'), address: 'google_project_iam_member.g' },
+      { name: 'roles/owner outside a handover', json: grant('roles/owner', 'group:owners@acme.example') },
+    ],
+    compliant: [{ name: 'a predefined role', json: grant('roles/pubsub.subscriber', 'group:ops@smartsegments.example') }],
+  },
+  {
+    check: iam5GroupsNotUsers,
+    violating: [{ name: 'a grant to a person', json: grant('roles/pubsub.subscriber', 'user:alice@smartsegments.example'), address: 'google_project_iam_member.g' }],
+    compliant: [
+      { name: 'a grant to a group', json: grant('roles/pubsub.subscriber', 'group:ops@smartsegments.example') },
+      { name: 'the support group, with an expiry', json: stackJson({ google_project_iam_member: { g: { project: ACME.projectId, role: 'roles/viewer', member: 'group:support-engineers@smartsegments.example', condition: { title: 't', expression: 'request.time < timestamp("2027-01-01T00:00:00Z")' } } } }) },
+    ],
+  },
+  {
+    check: llm1LlmSupportLabel,
+    violating: [
+      { name: 'the label missing', json: project({}), address: 'google_project.p' },
+      { name: 'no labels at all', json: project() },
+      { name: 'the label says restricted, the config allowed', json: project({ 'llm-support': 'restricted' }) },
+      { name: 'no tenant project in the stack', json: stackJson({ google_pubsub_topic: { t: { name: 't' } } }), address: '(stack)' },
+    ],
+    compliant: [
+      { name: 'the label matches allowed', json: project({ 'llm-support': 'allowed' }) },
+      { name: 'the label matches restricted', tenant: tableTenant({ llmSupport: 'restricted' }), json: project({ 'llm-support': 'restricted' }) },
+    ],
+  },
+  {
+    check: sec2SecretRotation,
+    violating: [
+      { name: 'no rotation period', json: secret({ topics }), address: 'google_secret_manager_secret.s' },
+      { name: 'a rotation period not in seconds', json: secret({ rotation: { rotation_period: '90d' }, topics }) },
+      { name: 'no rotation topic', json: secret({ rotation }) },
+      { name: 'a rotation topic outside the stack', json: secret({ rotation, topics }, false) },
+      { name: 'credentials needed, no secret', tenant: tableTenant({ integrations: ['mailchimp'] }), json: stackJson({ google_pubsub_topic: { t: { name: 't' } } }), address: '(stack)' },
+    ],
+    compliant: [
+      { name: 'a rotation period and a topic of the stack', json: secret({ rotation, topics }) },
+      { name: 'a regional secret', json: stackJson({ google_secret_manager_regional_secret: { s: { secret_id: 's', rotation, topics } }, google_pubsub_topic: { rot: { name: 'rot' } } }) },
+    ],
+  },
+];
