@@ -59,6 +59,13 @@ describe('check tables (every control of the pack: RES, ISO, IAM, SEC, ENC, NET,
     expect(new Set(TABLES.map((t) => t.check.id)).size).toBe(TABLES.length);
   });
 
+  it('every check explains itself in a sentence and applies to some stack kind', () => {
+    for (const check of CHECKS) {
+      expect([check.id, check.explanation]).toEqual([check.id, expect.stringMatching(/^[A-Z].{29,}\.$/s)]);
+      expect([check.id, check.appliesTo.length > 0, check.severity]).toEqual([check.id, true, 'error']);
+    }
+  });
+
   for (const table of TABLES) {
     describe(table.check.id, () => {
       for (const f of table.violating) it(`rejects: ${f.name}`, () => expectRejected(table.check, f));

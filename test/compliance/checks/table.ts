@@ -74,6 +74,10 @@ export interface Fixture {
   readonly others?: readonly ResolvedTenant[];
   /** For a violating case: an address the violation must name. */
   readonly address?: string;
+  /** For a violating case: what one violation's problem must say (a number, a setting), beyond naming the check. */
+  readonly problem?: RegExp;
+  /** For a compliant case: what one piece of evidence must say. */
+  readonly evidence?: RegExp;
 }
 
 export interface CheckTable {
@@ -84,6 +88,7 @@ export interface CheckTable {
 
 export interface TableOutcome {
   readonly violations: readonly string[];
+  readonly problems: ReadonlyArray<{ readonly problem: string; readonly fix: string }>;
   readonly compliant: readonly string[];
   readonly statuses: readonly string[];
 }
@@ -106,6 +111,7 @@ export function runCheck(check: Check, f: Fixture): TableOutcome {
   const findings = evaluation.outcomes.flatMap((o) => o.findings);
   return {
     violations: evaluation.violations.map(formatViolation),
+    problems: evaluation.violations.map((v) => ({ problem: v.problem, fix: v.fix })),
     compliant: findings.flatMap((x) => (x.status === 'compliant' ? [`${x.address}: ${x.detail}`] : [])),
     statuses: findings.map((x) => x.status),
   };
@@ -121,7 +127,13 @@ export function expectRejected(check: Check, f: Fixture): void {
     expect(v).toContain(`DPA ${check.dpaClause}`);
     expect(v).toContain('Fix: ');
   }
+  // A message a developer can act on: a sentence saying what is wrong and one saying what to change.
+  for (const p of outcome.problems) {
+    expect(p.problem).toMatch(/^\S.{14,}/s);
+    expect(p.fix).toMatch(/^\S.{9,}/s);
+  }
   if (f.address !== undefined) expect(outcome.violations.filter((v) => v.includes(` ${f.address} `))).not.toEqual([]);
+  if (f.problem !== undefined) expect(outcome.problems.map((p) => p.problem).filter((p) => f.problem!.test(p))).not.toEqual([]);
 }
 
 /** The check accepts the fixture having found evidence (not a vacuous "not applicable"). */
@@ -129,5 +141,7 @@ export function expectAccepted(check: Check, f: Fixture): void {
   const outcome = runCheck(check, f);
   expect(outcome.violations).toEqual([]);
   expect(outcome.compliant.length).toBeGreaterThan(0);
+  for (const c of outcome.compliant) expect(c).toMatch(/: \S.{4,}/);
   expect(outcome.statuses).not.toContain('not-implemented');
+  if (f.evidence !== undefined) expect(outcome.compliant.filter((c) => f.evidence!.test(c))).not.toEqual([]);
 }
