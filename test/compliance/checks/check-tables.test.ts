@@ -4,7 +4,7 @@
  * evidence. The structural test keeps every check covered by at least one case of each kind.
  */
 import { CHECKS } from '../../../compliance/pack';
-import { expectAccepted, expectRejected, type CheckTable } from './table';
+import { expectAccepted, expectNotApplicable, expectRejected, type CheckTable } from './table';
 import { ISO_1_TABLES } from './tables/iso-1';
 import { LOG_1_TABLES } from './tables/log-1';
 import { RET_1_TABLES } from './tables/ret-1';
@@ -70,6 +70,7 @@ describe('check tables (every control of the pack: RES, ISO, IAM, SEC, ENC, NET,
     describe(table.check.id, () => {
       for (const f of table.violating) it(`rejects: ${f.name}`, () => expectRejected(table.check, f));
       for (const f of table.compliant) it(`accepts: ${f.name}`, () => expectAccepted(table.check, f));
+      for (const f of table.inapplicable ?? []) it(`finds nothing to judge: ${f.name}`, () => expectNotApplicable(table.check, f));
     });
   }
 });

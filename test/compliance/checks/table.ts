@@ -84,6 +84,8 @@ export interface CheckTable {
   readonly check: Check;
   readonly violating: readonly Fixture[];
   readonly compliant: readonly Fixture[];
+  /** Stacks the check has nothing to judge in: no violation and no evidence, only "not applicable". */
+  readonly inapplicable?: readonly Fixture[];
 }
 
 export interface TableOutcome {
@@ -134,6 +136,14 @@ export function expectRejected(check: Check, f: Fixture): void {
   }
   if (f.address !== undefined) expect(outcome.violations.filter((v) => v.includes(` ${f.address} `))).not.toEqual([]);
   if (f.problem !== undefined) expect(outcome.problems.map((p) => p.problem).filter((p) => f.problem!.test(p))).not.toEqual([]);
+}
+
+/** The check finds nothing to judge: neither a violation nor evidence. */
+export function expectNotApplicable(check: Check, f: Fixture): void {
+  const outcome = runCheck(check, f);
+  expect(outcome.violations).toEqual([]);
+  expect(outcome.compliant).toEqual([]);
+  expect(outcome.statuses).toContain('not-applicable');
 }
 
 /** The check accepts the fixture having found evidence (not a vacuous "not applicable"). */

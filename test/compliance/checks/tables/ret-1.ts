@@ -52,7 +52,7 @@ export const RET_1_TABLES: CheckTable[] = [
   {
     check: ret1SubscriptionBudget,
     violating: [
-      { name: 'subscription without retention (7-day default)', json: stackJson({ google_pubsub_topic: { events: topic() }, google_pubsub_subscription: { relay: sub({ message_retention_duration: undefined }) } }), address: 'google_pubsub_subscription.relay' },
+      { name: 'subscription without retention (7-day default)', json: stackJson({ google_pubsub_topic: { events: topic() }, google_pubsub_subscription: { relay: sub({ message_retention_duration: undefined }) } }), address: 'google_pubsub_subscription.relay', problem: /604800s \(provider default\)/ },
       { name: 'one second over the budget', json: stackJson({ google_pubsub_topic: { events: topic() }, google_pubsub_subscription: { relay: sub({ message_retention_duration: '86401s' }) } }) },
       {
         name: 'dead-letter hop pushes the path over 24 hours',
@@ -64,6 +64,7 @@ export const RET_1_TABLES: CheckTable[] = [
           },
         }),
         address: 'google_pubsub_subscription.relay',
+        problem: /google_pubsub_subscription\.relay 43200s -> dead letter google_pubsub_subscription\.dead 50000s/,
       },
       {
         name: 'dead-letter cycle',
@@ -125,6 +126,19 @@ export const RET_1_TABLES: CheckTable[] = [
         }),
       },
       {
+        name: 'BigQuery export picks the named table among several',
+        json: stackJson({
+          google_pubsub_topic: { events: topic() },
+          google_pubsub_subscription: { relay: sub({ bigquery_config: { table: 'proj:conv.events' } }) },
+          google_bigquery_table: {
+            other: { dataset_id: 'conv', table_id: 'other' },
+            elsewhere: { dataset_id: 'raw', table_id: 'events' },
+            events: { dataset_id: 'conv', table_id: 'events', time_partitioning: { expiration_ms: 3600000 } },
+          },
+        }),
+        evidence: /google_bigquery_table\.events: receives conversion events/,
+      },
+      {
         name: 'Cloud Storage export to a 1-day bucket',
         json: stackJson({
           google_pubsub_topic: { events: topic() },
@@ -140,8 +154,8 @@ export const RET_1_TABLES: CheckTable[] = [
       { name: 'lifecycle deletes at age 2', json: labelledBucket({ lifecycle_rule: [{ action: { type: 'Delete' }, condition: { age: 2 } }] }), address: 'google_storage_bucket.conv' },
       { name: 'lifecycle rule only changes storage class', json: labelledBucket({ lifecycle_rule: [{ action: { type: 'SetStorageClass' }, condition: { age: 1 } }] }) },
       { name: 'no lifecycle rule', json: labelledBucket({ lifecycle_rule: undefined }) },
-      { name: 'soft delete left at the 7-day default', json: labelledBucket({ soft_delete_policy: undefined }) },
-      { name: 'soft delete of one second', json: labelledBucket({ soft_delete_policy: { retention_duration_seconds: 1 } }) },
+      { name: 'soft delete left at the 7-day default', json: labelledBucket({ soft_delete_policy: undefined }), problem: /soft delete keeps deleted objects 7 days \(default\)/ },
+      { name: 'soft delete of one second', json: labelledBucket({ soft_delete_policy: { retention_duration_seconds: 1 } }), problem: /soft delete keeps deleted objects 1s/ },
       { name: 'versioning on', json: labelledBucket({ versioning: { enabled: true } }) },
       { name: 'retention lock over 24 hours', json: labelledBucket({ retention_policy: { retention_period: 86401 } }) },
     ],
@@ -155,6 +169,7 @@ export const RET_1_TABLES: CheckTable[] = [
     violating: [
       { name: 'table without partitioning', json: stackJson({ google_bigquery_table: { events: { table_id: 'events', labels: conversion } } }), address: 'google_bigquery_table.events' },
       { name: 'partitions kept 24 hours and 1 ms', json: stackJson({ google_bigquery_table: { events: { table_id: 'events', labels: conversion, time_partitioning: { expiration_ms: 86400001 } } } }) },
+      { name: 'unpartitioned table under a 24-hour dataset default', json: stackJson({ google_bigquery_dataset: { conv: { dataset_id: 'conv', default_partition_expiration_ms: 86400000 } }, google_bigquery_table: { events: { dataset_id: 'conv', table_id: 'events', labels: conversion } } }), problem: /expiration_ms not set/ },
       { name: 'partitioned table, dataset default too long', json: stackJson({ google_bigquery_dataset: { conv: { dataset_id: 'conv', default_partition_expiration_ms: 86400001 } }, google_bigquery_table: { events: { dataset_id: 'conv', table_id: 'events', labels: conversion, time_partitioning: { type: 'DAY' } } } }) },
       { name: 'dataset without default expirations', json: stackJson({ google_bigquery_dataset: { conv: { dataset_id: 'conv', labels: conversion } } }), address: 'google_bigquery_dataset.conv' },
       { name: 'dataset defaults of 24 hours and 1 ms', json: stackJson({ google_bigquery_dataset: { conv: { dataset_id: 'conv', labels: conversion, default_table_expiration_ms: 86400001, default_partition_expiration_ms: 86400001 } } }) },
@@ -198,6 +213,9 @@ export const RET_1_TABLES: CheckTable[] = [
       { name: 'pubsub.editor project-wide while conversion stores exist', json: stackJson({ google_pubsub_topic: { events: topic() }, google_project_iam_member: { ed: { project: ACME.projectId, role: 'roles/pubsub.editor', member: 'group:ops@smartsegments.example' } } }) },
       { name: 'pubsub.editor to the relay on an unlabelled topic', json: stackJson({ google_pubsub_topic: { events: topic(), other: { name: 'other' } }, google_pubsub_topic_iam_member: { ed: { topic: '${google_pubsub_topic.other.name}', role: 'roles/pubsub.editor', member: relay } } }) },
     ],
+    inapplicable: [
+      { name: 'pubsub.editor project-wide, but no conversion store', json: stackJson({ google_pubsub_topic: { other: { name: 'other' } }, google_project_iam_member: { ed: { project: ACME.projectId, role: 'roles/pubsub.editor', member: 'group:ops@smartsegments.example' } } }) },
+    ],
     compliant: [
       { name: 'subscriber on the subscription only', json: stackJson({ google_pubsub_topic: { events: topic() }, google_pubsub_subscription: { relay: sub() }, google_pubsub_subscription_iam_member: { sub: { subscription: '${google_pubsub_subscription.relay.name}', role: 'roles/pubsub.subscriber', member: relay } } }) },
       { name: 'pubsub.editor on an unrelated topic to another account', json: stackJson({ google_pubsub_topic: { events: topic(), other: { name: 'other' } }, google_pubsub_topic_iam_member: { ed: { topic: '${google_pubsub_topic.other.name}', role: 'roles/pubsub.editor', member: 'group:ops@smartsegments.example' } } }) },
@@ -205,7 +223,11 @@ export const RET_1_TABLES: CheckTable[] = [
   },
   {
     check: ret1LabelledStores,
-    violating: [{ name: 'conversion tracking on, nothing labelled', tenant: tracking, json: stackJson({ google_pubsub_topic: { events: { name: 'events' } } }) }],
-    compliant: [{ name: 'conversion tracking on, topic labelled', tenant: tracking, json: stackJson({ google_pubsub_topic: { events: topic() } }) }],
+    violating: [{ name: 'conversion tracking on, nothing labelled', tenant: tracking, json: stackJson({ google_pubsub_topic: { events: { name: 'events' } } }), address: '(stack)' }],
+    compliant: [{ name: 'conversion tracking on, topic labelled', tenant: tracking, json: stackJson({ google_pubsub_topic: { events: topic() } }), evidence: /1 stores labelled/ }],
+    inapplicable: [
+      { name: 'no conversion tracking', json: stackJson({ google_pubsub_topic: { events: { name: 'events' } } }) },
+      { name: 'conversion tracking, but the project is handed over', tenant: { ...tracking, lifecycle: { ...tracking.lifecycle, state: 'handed-over' } } as typeof tracking, json: stackJson({ google_pubsub_topic: { events: { name: 'events' } } }) },
+    ],
   },
 ];
