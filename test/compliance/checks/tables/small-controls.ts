@@ -16,6 +16,8 @@ const secret = (values: Record<string, unknown>, withTopic = true) =>
 const rotation = { rotation_period: '7776000s' };
 const topics = [{ name: '${google_pubsub_topic.rot.id}' }];
 
+const customerProject = tableTenant({ warehouse: { mode: 'customer', projectId: 'acme-own-warehouse', provisionedBy: 'customer' } });
+
 export const SMALL_CONTROL_TABLES: CheckTable[] = [
   {
     check: iam1NoBasicRoles,
@@ -23,14 +25,21 @@ export const SMALL_CONTROL_TABLES: CheckTable[] = [
       { name: 'roles/editor to a group', json: grant('roles/editor', 'group:ops@smartsegments.example'), address: 'google_project_iam_member.g' },
       { name: 'roles/owner outside a handover', json: grant('roles/owner', 'group:owners@acme.example') },
     ],
-    compliant: [{ name: 'a predefined role', json: grant('roles/pubsub.subscriber', 'group:ops@smartsegments.example') }],
+    compliant: [
+      { name: 'a predefined role', json: grant('roles/pubsub.subscriber', 'group:ops@smartsegments.example'), evidence: /1 grant of predefined or custom roles, none basic/ },
+      { name: 'two predefined roles', json: stackJson({ google_project_iam_member: { a: { project: ACME.projectId, role: 'roles/pubsub.subscriber', member: 'group:a@smartsegments.example' }, b: { project: ACME.projectId, role: 'roles/pubsub.publisher', member: 'group:b@smartsegments.example' } } }), evidence: /2 grants of predefined/ },
+    ],
+    inapplicable: [{ name: 'no grant', json: stackJson({ google_pubsub_topic: { t: { name: 't' } } }) }],
   },
   {
     check: iam5GroupsNotUsers,
-    violating: [{ name: 'a grant to a person', json: grant('roles/pubsub.subscriber', 'user:alice@smartsegments.example'), address: 'google_project_iam_member.g' }],
+    violating: [{ name: 'a grant to a person', json: grant('roles/pubsub.subscriber', 'user:alice@smartsegments.example'), address: 'google_project_iam_member.g', problem: /roles\/pubsub\.subscriber is granted to the person user:alice@smartsegments\.example/ }],
+    inapplicable: [{ name: 'no grant', json: stackJson({ google_pubsub_topic: { t: { name: 't' } } }) }],
     compliant: [
-      { name: 'a grant to a group', json: grant('roles/pubsub.subscriber', 'group:ops@smartsegments.example') },
-      { name: 'the support group, with an expiry', json: stackJson({ google_project_iam_member: { g: { project: ACME.projectId, role: 'roles/viewer', member: 'group:support-engineers@smartsegments.example', condition: { title: 't', expression: 'request.time < timestamp("2027-01-01T00:00:00Z")' } } } }) },
+      { name: 'a grant to a group', json: grant('roles/pubsub.subscriber', 'group:ops@smartsegments.example'), evidence: /1 grants, none to a person; people through group:ops@smartsegments\.example/ },
+      { name: 'a grant to a service account', json: grant('roles/pubsub.subscriber', `serviceAccount:relay@${ACME.projectId}.iam.gserviceaccount.com`), evidence: /1 grants, none to a person$/ },
+      { name: 'the support group, no expiry', json: grant('roles/viewer', 'group:Support-Engineers@smartsegments.example'), evidence: /support group support-engineers@smartsegments\.example: roles\/viewer, no expiry/ },
+      { name: 'the support group, with an expiry', evidence: /expires 2027-01-01T00:00:00Z/, json: stackJson({ google_project_iam_member: { g: { project: ACME.projectId, role: 'roles/viewer', member: 'group:support-engineers@smartsegments.example', condition: { title: 't', expression: 'request.time < timestamp("2027-01-01T00:00:00Z")' } } } }) },
     ],
   },
   {
@@ -43,8 +52,9 @@ export const SMALL_CONTROL_TABLES: CheckTable[] = [
     ],
     compliant: [
       { name: 'the label matches allowed', json: project({ 'llm-support': 'allowed' }) },
-      { name: 'the label matches restricted', tenant: tableTenant({ llmSupport: 'restricted' }), json: project({ 'llm-support': 'restricted' }) },
+      { name: 'the label matches restricted', tenant: tableTenant({ llmSupport: 'restricted' }), json: project({ 'llm-support': 'restricted' }), evidence: /llm-support=restricted, as test\/acme\.yaml records/ },
     ],
+    inapplicable: [{ name: "the customer's own project", tenant: customerProject, json: stackJson({ google_project: { p: { project_id: 'acme-own-warehouse' } } }) }],
   },
   {
     check: sec2SecretRotation,
@@ -56,8 +66,9 @@ export const SMALL_CONTROL_TABLES: CheckTable[] = [
       { name: 'credentials needed, no secret', tenant: tableTenant({ integrations: ['mailchimp'] }), json: stackJson({ google_pubsub_topic: { t: { name: 't' } } }), address: '(stack)' },
     ],
     compliant: [
-      { name: 'a rotation period and a topic of the stack', json: secret({ rotation, topics }) },
-      { name: 'a regional secret', json: stackJson({ google_secret_manager_regional_secret: { s: { secret_id: 's', rotation, topics } }, google_pubsub_topic: { rot: { name: 'rot' } } }) },
+      { name: 'a rotation period and a topic of the stack', json: secret({ rotation, topics }), evidence: /rotates every 90 days; notices to google_pubsub_topic\.rot/ },
+      { name: 'a regional secret', evidence: /google_secret_manager_regional_secret\.s: rotates/, json: stackJson({ google_secret_manager_regional_secret: { s: { secret_id: 's', rotation, topics } }, google_pubsub_topic: { rot: { name: 'rot' } } }) },
     ],
+    inapplicable: [{ name: 'no secret and no credential needed', json: stackJson({ google_pubsub_topic: { t: { name: 't' } } }) }],
   },
 ];
