@@ -7,10 +7,11 @@ import { CHECKS } from '../../../compliance/pack';
 import { expectAccepted, expectNotApplicable, expectRejected, type CheckTable } from './table';
 import { ISO_1_TABLES } from './tables/iso-1';
 import { LOG_1_TABLES } from './tables/log-1';
+import { RES_3_TABLES } from './tables/res-3';
 import { RET_1_TABLES } from './tables/ret-1';
 import { SMALL_CONTROL_TABLES } from './tables/small-controls';
 
-const TABLES: readonly CheckTable[] = [...ISO_1_TABLES, ...LOG_1_TABLES, ...RET_1_TABLES, ...SMALL_CONTROL_TABLES];
+const TABLES: readonly CheckTable[] = [...ISO_1_TABLES, ...LOG_1_TABLES, ...RES_3_TABLES, ...RET_1_TABLES, ...SMALL_CONTROL_TABLES];
 
 /**
  * Checks still judged only by the end-to-end rule tests (test/compliance/*.test.ts), not yet split
@@ -38,7 +39,6 @@ const NOT_YET_TABLED: readonly string[] = [
   'NET-1/public-edge',
   'RES-1/data-location',
   'RES-2/folder-location-policy',
-  'RES-3/jurisdiction-region',
   'RES-4/log-storage-location',
   'RET-2/consent-relay',
   'RET-3/deletion-horizon',
