@@ -9,6 +9,7 @@ export const ISO_1_TABLES: CheckTable[] = [
     check: iso1NoOtherTenantReference,
     violating: [
       { name: "a resource attribute names the other tenant's project", json: topic(GLOBEX.projectId), address: 'google_pubsub_topic.t', problem: /^project names project ssx-globex of tenant "globex" \("ssx-globex"\)/ },
+      { name: 'the name after a slash, twice in one string', json: stackJson({ google_pubsub_topic: { t: { name: `x${GLOBEX.projectId} projects/${GLOBEX.projectId}` } } }) },
       { name: 'the name at the start of a path', json: stackJson({ google_pubsub_topic: { t: { name: `${GLOBEX.projectId}/topics/x` } } }) },
       { name: 'a data source', json: stackJson({ google_pubsub_topic: { t: { name: 't' } } }, { data: { google_project: { p: { project_id: GLOBEX.projectId } } } }) },
       { name: 'the provider', json: stackJson({ google_pubsub_topic: { t: { name: 't' } } }, { provider: { google: [{ project: GLOBEX.projectId }] } }), address: '(stack)' },
@@ -18,6 +19,7 @@ export const ISO_1_TABLES: CheckTable[] = [
       { name: 'only its own project', json: topic(ACME.projectId), evidence: /names none of the 1 other tenants' projects/ },
       { name: 'a longer id that contains the other project id is not it', json: topic(`${GLOBEX.projectId}-2`) },
       { name: 'a prefix of the other id is not it', json: topic(`x${GLOBEX.projectId}`) },
+      { name: 'nor with a digit or a dash before or after it', json: stackJson({ google_pubsub_topic: { a: { name: `9${GLOBEX.projectId}` }, b: { name: `${GLOBEX.projectId}7` }, c: { name: `-${GLOBEX.projectId}` } } }) },
       { name: 'a tenant with the same project id is not another tenant', others: [{ ...GLOBEX, projectId: ACME.projectId }], json: topic(ACME.projectId) },
     ],
   },

@@ -16,6 +16,14 @@ const secret = (values: Record<string, unknown>, withTopic = true) =>
 const rotation = { rotation_period: '7776000s' };
 const topics = [{ name: '${google_pubsub_topic.rot.id}' }];
 
+const handover = tableTenant({
+  warehouse: { mode: 'customer', projectId: 'acme-handover', provisionedBy: 'smart-segments' },
+  lifecycle: {
+    state: 'handover-prepare',
+    handover: { customerOrganizationId: '987654321', customerBillingAccount: '01ABCD-23EF45-6789AC', customerOwnerGroup: 'owners@acme.example', customerDirectoryCustomerId: 'C02acme12' },
+  },
+});
+const ownerGrant = (role: string, project: string) => stackJson({ google_project_iam_member: { g: { project, role, member: 'group:Owners@acme.example' } } });
 const customerProject = tableTenant({ warehouse: { mode: 'customer', projectId: 'acme-own-warehouse', provisionedBy: 'customer' } });
 
 export const SMALL_CONTROL_TABLES: CheckTable[] = [
@@ -24,9 +32,12 @@ export const SMALL_CONTROL_TABLES: CheckTable[] = [
     violating: [
       { name: 'roles/editor to a group', json: grant('roles/editor', 'group:ops@smartsegments.example'), address: 'google_project_iam_member.g' },
       { name: 'roles/owner outside a handover', json: grant('roles/owner', 'group:owners@acme.example') },
+      { name: "the owner group's roles/owner on another project during a handover", tenant: handover, json: ownerGrant('roles/owner', 'ssx-platform') },
+      { name: 'roles/editor to the owner group during a handover', tenant: handover, json: ownerGrant('roles/editor', 'acme-handover') },
     ],
     compliant: [
       { name: 'a predefined role', json: grant('roles/pubsub.subscriber', 'group:ops@smartsegments.example'), evidence: /1 grant of predefined or custom roles, none basic/ },
+      { name: "roles/owner to the customer's owner group during a handover", tenant: handover, json: ownerGrant('roles/owner', 'acme-handover'), evidence: /roles\/owner to the customer's owner group owners@acme\.example/ },
       { name: 'two predefined roles', json: stackJson({ google_project_iam_member: { a: { project: ACME.projectId, role: 'roles/pubsub.subscriber', member: 'group:a@smartsegments.example' }, b: { project: ACME.projectId, role: 'roles/pubsub.publisher', member: 'group:b@smartsegments.example' } } }), evidence: /2 grants of predefined/ },
     ],
     inapplicable: [{ name: 'no grant', json: stackJson({ google_pubsub_topic: { t: { name: 't' } } }) }],
