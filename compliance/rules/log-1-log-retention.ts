@@ -5,7 +5,8 @@
  */
 import { STANDARD_LOG_RETENTION_DAYS } from '../../constructs/log-retention';
 import { managesProject } from '../scope';
-import { STACK_ADDRESS, compliant, defineCheck, nonCompliant, notApplicable, type RuleContext } from '../rule';
+import type { ResolvedTenant } from '../../config/loader';
+import { STACK_ADDRESS, compliant, defineCheck, nonCompliant, notApplicable } from '../rule';
 import type { SynthesizedResource } from '../synthesized-stack';
 
 const BUCKET_TYPES = [
@@ -15,8 +16,8 @@ const BUCKET_TYPES = [
   'google_logging_billing_account_bucket_config',
 ];
 
-const isTenantDefault = (ctx: RuleContext, b: SynthesizedResource) =>
-  ctx.tenant !== undefined && b.values.bucket_id === '_Default' && b.values.project === ctx.tenant.projectId;
+const isTenantDefault = (tenant: ResolvedTenant, b: SynthesizedResource) =>
+  b.values.bucket_id === '_Default' && b.values.project === tenant.projectId;
 
 export const log1RetentionStated = defineCheck({
   id: 'LOG-1/retention-stated',
@@ -43,7 +44,7 @@ export const log1TenantDefaultBucket = defineCheck({
   check(ctx) {
     const tenant = ctx.tenant!;
     if (!managesProject(tenant)) return [notApplicable("the customer's own project: its log buckets are the customer's (HAND-2)")];
-    const defaults = ctx.stack.ofType('google_logging_project_bucket_config').filter((b) => isTenantDefault(ctx, b));
+    const defaults = ctx.stack.ofType('google_logging_project_bucket_config').filter((b) => isTenantDefault(tenant, b));
     if (defaults.length === 0)
       return [
         nonCompliant(STACK_ADDRESS, "the tenant project's _Default log bucket has no retention set by this stack.", 'add LogRetention for the tenant project.'),
