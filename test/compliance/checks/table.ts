@@ -78,6 +78,8 @@ export interface Fixture {
   readonly problem?: RegExp;
   /** For a compliant case: what one piece of evidence must say. */
   readonly evidence?: RegExp;
+  /** For an inapplicable case: what the not-applicable reason must say (the check's own, not the engine's default). */
+  readonly reason?: RegExp;
 }
 
 export interface CheckTable {
@@ -93,6 +95,7 @@ export interface TableOutcome {
   readonly problems: ReadonlyArray<{ readonly problem: string; readonly fix: string }>;
   readonly compliant: readonly string[];
   readonly statuses: readonly string[];
+  readonly reasons: readonly string[];
 }
 
 function environmentOf(f: Fixture): EnvironmentConfig {
@@ -116,6 +119,7 @@ export function runCheck(check: Check, f: Fixture): TableOutcome {
     problems: evaluation.violations.map((v) => ({ problem: v.problem, fix: v.fix })),
     compliant: findings.flatMap((x) => (x.status === 'compliant' ? [`${x.address}: ${x.detail}`] : [])),
     statuses: findings.map((x) => x.status),
+    reasons: findings.flatMap((x) => (x.status === 'not-applicable' ? [x.reason] : [])),
   };
 }
 
@@ -146,6 +150,7 @@ export function expectNotApplicable(check: Check, f: Fixture): void {
   expect(outcome.violations).toEqual([]);
   expect(outcome.compliant).toEqual([]);
   expect(outcome.statuses).toContain('not-applicable');
+  if (f.reason !== undefined) expect(outcome.reasons.filter((r) => f.reason!.test(r))).not.toEqual([]);
 }
 
 /** The check accepts the fixture having found evidence (not a vacuous "not applicable"). */

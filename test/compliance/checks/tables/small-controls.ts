@@ -45,8 +45,9 @@ export const SMALL_CONTROL_TABLES: CheckTable[] = [
   {
     check: iam5GroupsNotUsers,
     violating: [{ name: 'a grant to a person', json: grant('roles/pubsub.subscriber', 'user:alice@smartsegments.example'), address: 'google_project_iam_member.g', problem: /roles\/pubsub\.subscriber is granted to the person user:alice@smartsegments\.example/ }],
-    inapplicable: [{ name: 'no grant', json: stackJson({ google_pubsub_topic: { t: { name: 't' } } }) }],
+    inapplicable: [{ name: 'no grant', json: stackJson({ google_pubsub_topic: { t: { name: 't' } } }), reason: /the stack grants nothing/ }],
     compliant: [
+      { name: 'the support group, expiry written without spaces', evidence: /expires 2027-02-01T00:00:00Z/, json: stackJson({ google_project_iam_member: { g: { project: ACME.projectId, role: 'roles/viewer', member: 'group:support-engineers@smartsegments.example', condition: { title: 't', expression: 'request.time<timestamp("2027-02-01T00:00:00Z")' } } } }) },
       { name: 'a grant to a group', json: grant('roles/pubsub.subscriber', 'group:ops@smartsegments.example'), evidence: /1 grants, none to a person; people through group:ops@smartsegments\.example/ },
       { name: 'a grant to a service account', json: grant('roles/pubsub.subscriber', `serviceAccount:relay@${ACME.projectId}.iam.gserviceaccount.com`), evidence: /1 grants, none to a person$/ },
       { name: 'the support group, no expiry', json: grant('roles/viewer', 'group:Support-Engineers@smartsegments.example'), evidence: /support group support-engineers@smartsegments\.example: roles\/viewer, no expiry/ },
@@ -56,16 +57,16 @@ export const SMALL_CONTROL_TABLES: CheckTable[] = [
   {
     check: llm1LlmSupportLabel,
     violating: [
-      { name: 'the label missing', json: project({}), address: 'google_project.p' },
+      { name: 'the label missing', json: project({}), address: 'google_project.p', problem: /the llm-support label is missing, but test\/acme\.yaml records "allowed"/ },
       { name: 'no labels at all', json: project() },
-      { name: 'the label says restricted, the config allowed', json: project({ 'llm-support': 'restricted' }) },
+      { name: 'the label says restricted, the config allowed', json: project({ 'llm-support': 'restricted' }), problem: /label is "restricted"/ },
       { name: 'no tenant project in the stack', json: stackJson({ google_pubsub_topic: { t: { name: 't' } } }), address: '(stack)' },
     ],
     compliant: [
       { name: 'the label matches allowed', json: project({ 'llm-support': 'allowed' }) },
       { name: 'the label matches restricted', tenant: tableTenant({ llmSupport: 'restricted' }), json: project({ 'llm-support': 'restricted' }), evidence: /llm-support=restricted, as test\/acme\.yaml records/ },
     ],
-    inapplicable: [{ name: "the customer's own project", tenant: customerProject, json: stackJson({ google_project: { p: { project_id: 'acme-own-warehouse' } } }) }],
+    inapplicable: [{ name: "the customer's own project", reason: /cannot carry our label \(HAND-2\); the choice "allowed" is recorded in test\/acme\.yaml/, tenant: customerProject, json: stackJson({ google_project: { p: { project_id: 'acme-own-warehouse' } } }) }],
   },
   {
     check: sec2SecretRotation,
