@@ -94,12 +94,12 @@ export function evaluateStack(ctx: RuleContext, rules: readonly Rule[] = RULES):
   const stackName = ctx.stack.name;
   const pathOf = (address: string) => ctx.stack.resources.find((r) => r.address === address)?.path;
   const written = suppressionsIn(ctx.stack);
-  const knownRules = RULES.map((r) => r.id);
+
   const violations: Violation[] = [];
   const valid = new Map<string, Map<string, string>>();
   for (const [address, list] of written) {
     for (const s of list) {
-      const problems = suppressionProblems(s, knownRules);
+      const problems = suppressionProblems(s, RULES);
       if (problems.length > 0) {
         violations.push({
           stack: stackName,
@@ -109,7 +109,7 @@ export function evaluateStack(ctx: RuleContext, rules: readonly Rule[] = RULES):
           control: typeof s.rule === 'string' ? s.rule.split('/')[0] : '(suppression)',
           dpaClause: '-',
           problem: `a suppression on this resource ${problems.join(' and ')}`,
-          fix: 'use suppress(resource, ruleId, reason) with a rule of the pack and a written reason',
+          fix: 'use suppress(resource, checkId, reason) with a check of the pack (<CONTROL>/<concern>) and a written reason',
         });
         continue;
       }
@@ -160,7 +160,8 @@ export function evaluateStack(ctx: RuleContext, rules: readonly Rule[] = RULES):
 export function formatViolation(v: Violation): string {
   const where = v.path && v.path !== v.address ? `${v.address} (${v.path})` : v.address;
   if (v.source !== undefined) return `[${v.stack}] ${where} breaks ${v.ruleId} (${v.source}): ${v.problem} Fix: ${v.fix}`;
-  const rule = v.ruleId === v.control ? v.control : `${v.ruleId} (control ${v.control})`;
+  // A check id names its control (`RET-1/bucket-lifecycle`); anything else names the control beside it.
+  const rule = v.ruleId === v.control || v.ruleId.startsWith(`${v.control}/`) ? v.ruleId : `${v.ruleId} (control ${v.control})`;
   return `[${v.stack}] ${where} breaks ${rule}, DPA ${v.dpaClause}: ${v.problem} Fix: ${v.fix}`;
 }
 
@@ -177,7 +178,7 @@ export class ComplianceError extends Error {
         : `Compliance check failed: ${plural(dpa)} of the DPA rule pack and ${plural(deployability)} of the deployability pack (docs/deployability.md); nothing was written.\n`) +
         violations.map((v) => `  - ${formatViolation(v)}`).join('\n') +
         (dpa > 0
-          ? '\nFix the resource, or, only where the control truly does not apply, suppress(resource, ruleId, reason) with a written reason (docs/compliance.md).'
+          ? '\nFix the resource, or, only where the control truly does not apply, suppress(resource, checkId, reason) with a written reason (docs/compliance.md).'
           : '') +
         (deployability > 0 ? '\nDeployability findings cannot be suppressed: change the stack so Google Cloud can apply it (docs/deployability.md).' : ''),
     );

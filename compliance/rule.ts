@@ -1,7 +1,7 @@
 /**
- * The rule interface of the compliance pack, in the manner of cdk-nag: each rule keeps one control
- * of CONTROLS.md, names its DPA clause, explains itself in one line and checks one synthesized stack,
- * returning compliant, non-compliant or not-applicable findings (or not-implemented, when the
+ * The check interface of the compliance pack, in the manner of cdk-nag: each check keeps one concern
+ * of a control of docs/controls.md, names its DPA clause, explains itself in one line and checks one
+ * synthesized stack, returning compliant, non-compliant or not-applicable findings (or not-implemented, when the
  * infrastructure the control needs has not been built yet: never shown as passing).
  */
 import type { EnvironmentConfig, ResolvedTenant } from '../config/loader';
@@ -42,30 +42,60 @@ export type Finding =
 
 export type Severity = 'error' | 'warning';
 
-export interface Rule {
-  /** The rule id: the control id for a control's main rule, `<control>/<name>` for a supplementary check. */
+/**
+ * One check: one concern of one or more controls (cdk-nag style, N:M), with a stable id
+ * `<CONTROL>/<concern>`. A control's rule is the set of its checks; the report aggregates them per
+ * control, and a suppression names one check on one resource.
+ */
+export interface Check {
+  /** The stable check id, `<CONTROL>/<concern>` (for example `RET-1/bucket-lifecycle`). */
   readonly id: string;
-  /** The control of CONTROLS.md this rule checks. */
+  /** The primary control (the id's prefix): the one the report files the check under. */
   readonly control: string;
-  /** The DPA clause, as CONTROLS.md gives it for the control. */
+  /** Every control the check gives evidence for, the primary one first. */
+  readonly controls: readonly string[];
+  /** The DPA clause, as the catalogue gives it for the primary control. */
   readonly dpaClause: string;
-  /** One line: what the rule checks and why. */
+  /** One line: what the check checks and why. */
   readonly explanation: string;
   /** `error` fails synthesis; `warning` is reported only. */
   readonly severity: Severity;
-  /** The stack kinds the rule checks; other stacks get no findings from it. */
+  /** The stack kinds the check checks; other stacks get no findings from it. */
   readonly appliesTo: readonly StackKind[];
   check(context: RuleContext): Finding[];
 }
 
-/** Builds a rule, taking the DPA clause from the control catalogue so rule and catalogue cannot disagree. */
-export function defineRule(spec: Omit<Rule, 'dpaClause' | 'severity' | 'id'> & { id?: string; severity?: Severity }): Rule {
-  const control = controlById(spec.control);
+/** A control's rule is its checks; `Rule` stays as the name the report and older callers use. */
+export type Rule = Check;
+
+/** `<CONTROL>/<concern>`: upper-case control id, a slash, a lower-case kebab concern. */
+export const CHECK_ID = /^([A-Z]+-\d+)\/([a-z0-9]+(?:-[a-z0-9]+)*)$/;
+
+export interface CheckSpec {
+  readonly id: string;
+  /** Further controls the check gives evidence for, besides the id's own. */
+  readonly alsoControls?: readonly string[];
+  readonly explanation: string;
+  readonly severity?: Severity;
+  readonly appliesTo: readonly StackKind[];
+  check(context: RuleContext): Finding[];
+}
+
+/** Builds a check, taking the DPA clause from the control catalogue so check and catalogue cannot disagree. */
+export function defineCheck(spec: CheckSpec): Check {
+  const m = CHECK_ID.exec(spec.id);
+  if (!m) throw new Error(`check id "${spec.id}" is not <CONTROL>/<concern> (for example RET-1/bucket-lifecycle)`);
+  const control = controlById(m[1]);
+  for (const other of spec.alsoControls ?? []) controlById(other);
   return {
-    ...spec,
-    id: spec.id ?? spec.control,
+    id: spec.id,
+    control: control.id,
+    controls: [control.id, ...(spec.alsoControls ?? [])],
     dpaClause: control.dpaClause,
+    explanation: spec.explanation,
     severity: spec.severity ?? 'error',
+    appliesTo: spec.appliesTo,
+    check: spec.check,
   };
 }
 

@@ -1,5 +1,5 @@
 /**
- * Suppressions (cdk-nag style): one resource, one rule, a written reason. `suppress()` records the
+ * Suppressions (cdk-nag style): one resource, one check, a written reason. `suppress()` records the
  * suppression in the resource's `//` metadata, which cdktf writes into cdk.tf.json and Terraform
  * ignores, so it travels with the resource and the rule engine reads it from the same JSON it
  * checks. The report lists every suppression with its reason.
@@ -7,10 +7,12 @@
 import { IConstruct } from 'constructs';
 import { TerraformResource } from 'cdktf';
 import { CONTROL_IDS } from './controls';
+import { CHECKS } from './pack';
+import { CHECK_ID } from './rule';
 import { rawResourceBlock, type SynthesizedStack } from './synthesized-stack';
 
 export interface Suppression {
-  /** The rule id, for example `RES-1` or `IAM-2/role-exists`. */
+  /** The check id, for example `RET-1/bucket-lifecycle` or `IAM-2/role-exists` (never a bare control id). */
   readonly rule: string;
   readonly reason: string;
 }
@@ -21,14 +23,26 @@ export const SUPPRESSIONS_KEY = 'compliance_suppressions';
 /** A reason must say something: at least this many characters. */
 export const MIN_REASON_LENGTH = 20;
 
-const RULE_ID = /^([A-Z]+-\d+)(\/[a-z0-9-]+)?$/;
+/**
+ * Why `id` names no check of `checks`, or undefined when it does. A control id is refused with the
+ * list of its checks: muting a whole control would also mute the concerns nobody looked at.
+ */
+export function checkIdProblem(id: unknown, checks: ReadonlyArray<{ readonly id: string; readonly control: string }>): string | undefined {
+  if (typeof id === 'string' && checks.some((c) => c.id === id)) return undefined;
+  const ofControl = checks.filter((c) => c.control === id).map((c) => c.id);
+  if (ofControl.length > 0)
+    return `names control ${String(id)} as a whole; a suppression names one check of it: ${ofControl.join(', ')}`;
+  return `names check ${JSON.stringify(id)}, which is not a check of the pack (known: ${checks.map((c) => c.id).join(', ')})`;
+}
 
 /** Problems with a suppression as written; empty when it is well formed. */
-export function suppressionProblems(s: { rule?: unknown; reason?: unknown }, knownRules: readonly string[]): string[] {
+export function suppressionProblems(
+  s: { rule?: unknown; reason?: unknown },
+  checks: ReadonlyArray<{ readonly id: string; readonly control: string }>,
+): string[] {
   const problems: string[] = [];
-  if (typeof s.rule !== 'string' || !knownRules.includes(s.rule)) {
-    problems.push(`names rule ${JSON.stringify(s.rule)}, which is not a rule of the pack (known: ${knownRules.join(', ')})`);
-  }
+  const idProblem = checkIdProblem(s.rule, checks);
+  if (idProblem !== undefined) problems.push(idProblem);
   if (typeof s.reason !== 'string' || s.reason.trim().length < MIN_REASON_LENGTH) {
     problems.push(`has no written reason (at least ${MIN_REASON_LENGTH} characters saying why the control does not apply here)`);
   }
@@ -50,14 +64,17 @@ function resourceOf(construct: IConstruct): TerraformResource {
 }
 
 /**
- * Suppresses `ruleId` on one resource, with a written reason that the compliance report shows.
- * Throws for an unknown control or a missing reason, so a suppression is never silent.
+ * Suppresses the check `ruleId` (`<CONTROL>/<concern>`) on one resource, with a written reason that
+ * the compliance report shows. Throws for a control id, an unknown check or a missing reason, so a
+ * suppression is never silent and never wider than one concern.
  */
 export function suppress(construct: IConstruct, ruleId: string, reason: string): void {
-  const m = RULE_ID.exec(ruleId);
-  if (!m || !CONTROL_IDS.includes(m[1])) {
-    throw new Error(`suppress(${construct.node.path}): "${ruleId}" is not a rule id (a control id of CONTROLS.md, optionally /<check>)`);
+  const m = CHECK_ID.exec(ruleId);
+  if (!m && !CONTROL_IDS.includes(ruleId)) {
+    throw new Error(`suppress(${construct.node.path}): "${ruleId}" is not a check id (<CONTROL>/<concern>, for example RET-1/bucket-lifecycle)`);
   }
+  const problem = checkIdProblem(ruleId, CHECKS);
+  if (problem !== undefined) throw new Error(`suppress(${construct.node.path}): the suppression ${problem}`);
   if (reason.trim().length < MIN_REASON_LENGTH) {
     throw new Error(
       `suppress(${construct.node.path}, ${ruleId}): give a written reason of at least ${MIN_REASON_LENGTH} characters; it is shown in the compliance report`,

@@ -7,11 +7,12 @@
  * inventory's (compliance/deletion-horizon), judged against 14 days (RET-3).
  */
 import { DAY, inventoryDataStores } from '../deletion-horizon';
-import { compliant, defineRule, nonCompliant, notApplicable, type Finding } from '../rule';
+import { compliant, defineCheck, nonCompliant, notApplicable, type Finding } from '../rule';
 import { isConversionEventStore } from '../scope';
 import { CONVERSION_EVENT_MAX_LIFETIME, DELETION_PROMISE, withinDeletionPromise } from '../../policy/dpa';
-export const bak1Recovery = defineRule({
-  control: 'BAK-1',
+
+export const bak1Recovery = defineCheck({
+  id: 'BAK-1/recovery',
   explanation:
     `Each Customer Data store has recovery suited to its content (time travel, soft delete, PITR), and recovery copies end within the ${DELETION_PROMISE.days}-day deletion promise.`,
   appliesTo: ['tenant'],
@@ -88,3 +89,6 @@ export const bak1Recovery = defineRule({
     return findings.length > 0 ? findings : [notApplicable('the stack holds no Customer Data store')];
   },
 });
+
+/** The checks of BAK-1, in the order the report lists them. */
+export const bak1RecoveryChecks = [bak1Recovery] as const;

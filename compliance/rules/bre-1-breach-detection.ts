@@ -18,7 +18,7 @@ import { auditLogProjectId, runtimeAccountIds } from '../../config/naming';
 import { findTarget } from '../grants';
 import { blocks } from '../json-blocks';
 import { orgPoliciesOf } from '../org-policies';
-import { STACK_ADDRESS, compliant, defineRule, nonCompliant, notApplicable, type Finding, type RuleContext } from '../rule';
+import { STACK_ADDRESS, compliant, defineCheck, nonCompliant, notApplicable, type Finding, type RuleContext } from '../rule';
 import { jurisdictionOfFolderResource, managesProject } from '../scope';
 import { dependsTransitivelyOn, referencesIn, type SynthesizedResource } from '../synthesized-stack';
 
@@ -218,8 +218,8 @@ function platformFindings(ctx: RuleContext, platformSecurity: string): Finding[]
   return findings.length > 0 ? findings : [notApplicable('no tenant jurisdiction folder')];
 }
 
-export const bre1BreachDetection = defineRule({
-  control: 'BRE-1',
+export const bre1BreachDetection = defineCheck({
+  id: 'BRE-1/breach-detection',
   explanation:
     "Security contacts receive security notices, their domains are admitted where they are registered, and alerts reach the security contact on IAM changes, key creation attempts and unexpected secret access (centrally, and in each tenant's project).",
   appliesTo: ['platform', 'tenant'],
@@ -236,3 +236,6 @@ export const bre1BreachDetection = defineRule({
     return platformFindings(ctx, platformSecurity);
   },
 });
+
+/** The checks of BRE-1, in the order the report lists them. */
+export const bre1BreachDetectionChecks = [bre1BreachDetection] as const;

@@ -6,11 +6,11 @@
  * main branch. (That plans run on change requests and applies on main is the CI workflow's job.)
  */
 import { isLocationAllowed } from '../../config/jurisdictions';
-import { STACK_ADDRESS, compliant, defineRule, nonCompliant, notApplicable, type Finding } from '../rule';
+import { STACK_ADDRESS, compliant, defineCheck, nonCompliant, notApplicable, type Finding } from '../rule';
 import { admitsOnlyRepository } from './iam-3-no-service-account-keys';
 
-export const ci1RemoteState = defineRule({
-  control: 'CI-1',
+export const ci1RemoteState = defineCheck({
+  id: 'CI-1/remote-state',
   explanation: 'Each stack keeps remote state under its own prefix in the versioned EU state bucket; CI applies only from the main branch.',
   appliesTo: ['platform', 'tenant'],
   check(ctx) {
@@ -84,3 +84,6 @@ export const ci1RemoteState = defineRule({
     return findings;
   },
 });
+
+/** The checks of CI-1, in the order the report lists them. */
+export const ci1RemoteStateChecks = [ci1RemoteState] as const;

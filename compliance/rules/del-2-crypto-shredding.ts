@@ -13,14 +13,14 @@ import { DAY, inventoryDataStores } from '../deletion-horizon';
 import { customerDataStores, storeProtection, storesByKey } from '../encryption-keys';
 import { block } from '../json-blocks';
 import { parseDurationSeconds } from '../../policy/retention-budget';
-import { STACK_ADDRESS, compliant, defineRule, nonCompliant, notApplicable, type Finding } from '../rule';
+import { STACK_ADDRESS, compliant, defineCheck, nonCompliant, notApplicable, type Finding } from '../rule';
 
 import { DELETION_PROMISE, MAX_KMS_DESTROY_SCHEDULED } from '../../policy/dpa';
 import { KMS_DEFAULT_DESTROY_SCHEDULED } from '../../policy/gcp-defaults';
 const MAX_DESTROY_SCHEDULED_DAYS = MAX_KMS_DESTROY_SCHEDULED.days;
 
-export const del2CryptoShredding = defineRule({
-  control: 'DEL-2',
+export const del2CryptoShredding = defineCheck({
+  id: 'DEL-2/crypto-shredding',
   explanation:
     `Offboarding destroys the tenant's keys, whose versions are gone within their scheduled-destruction period (at most ${MAX_KMS_DESTROY_SCHEDULED.days} days), so every copy is unreadable.`,
   appliesTo: ['tenant'],
@@ -120,3 +120,6 @@ export const del2CryptoShredding = defineRule({
     return findings;
   },
 });
+
+/** The checks of DEL-2, in the order the report lists them. */
+export const del2CryptoShreddingChecks = [del2CryptoShredding] as const;

@@ -7,7 +7,7 @@ import { runsDataPlane } from '../scope';
 import { WORKLOAD_ACCOUNT_IDS } from '../../config/naming';
 import { workloadRuns } from '../../config/workload-secrets';
 import { findTarget } from '../grants';
-import { STACK_ADDRESS, compliant, defineRule, nonCompliant, notApplicable, type Finding } from '../rule';
+import { STACK_ADDRESS, compliant, defineCheck, nonCompliant, notApplicable, type Finding } from '../rule';
 import type { SynthesizedResource } from '../synthesized-stack';
 
 const GOOD_PROFILES = ['MODERN', 'RESTRICTED'];
@@ -23,8 +23,8 @@ function policyProblem(p: SynthesizedResource): string | undefined {
   return undefined;
 }
 
-export const enc1TlsPolicy = defineRule({
-  control: 'ENC-1',
+export const enc1TlsPolicy = defineCheck({
+  id: 'ENC-1/tls-policy',
   explanation:
     'Every public HTTPS endpoint uses an SSL policy with minimum TLS 1.2 and profile MODERN or RESTRICTED; plain HTTP only redirects.',
   appliesTo: ['platform', 'tenant'],
@@ -90,3 +90,6 @@ export const enc1TlsPolicy = defineRule({
     return findings.length > 0 ? findings : [notApplicable('the stack has no public endpoint')];
   },
 });
+
+/** The checks of ENC-1, in the order the report lists them. */
+export const enc1TlsPolicyChecks = [enc1TlsPolicy] as const;

@@ -14,14 +14,14 @@ import { customerDataStores, keyUseGrants } from '../encryption-keys';
 import { dependsTransitivelyOn } from '../synthesized-stack';
 import { isHandoverOwnerGrant } from '../grants';
 import { parseDurationSeconds } from '../../policy/retention-budget';
-import { compliant, defineRule, nonCompliant, notApplicable, type Finding } from '../rule';
+import { compliant, defineCheck, nonCompliant, notApplicable, type Finding } from '../rule';
 import { handoverOwnerGroup, runsDataPlane } from '../scope';
 
 import { MAX_ROTATION_DAYS as MAX_KEY_ROTATION_DAYS } from '../../policy/dpa';
 import { SECONDS_PER_DAY as DAY } from '../../policy/gcp-defaults';
 
-export const enc2CustomerManagedKeys = defineRule({
-  control: 'ENC-2',
+export const enc2CustomerManagedKeys = defineCheck({
+  id: 'ENC-2/customer-managed-keys',
   explanation:
     "Every Customer Data store is encrypted with a rotating key of the tenant's own key ring in the data's location, usable only by the store's service agent.",
   appliesTo: ['tenant'],
@@ -143,3 +143,6 @@ export const enc2CustomerManagedKeys = defineRule({
     return findings.length > 0 ? findings : [notApplicable('the stack holds no Customer Data store and no key')];
   },
 });
+
+/** The checks of ENC-2, in the order the report lists them. */
+export const enc2CustomerManagedKeysChecks = [enc2CustomerManagedKeys] as const;

@@ -7,10 +7,10 @@
  */
 import { handoverPhaseOf as handoffPhase } from '../../config/lifecycle';
 import { grantsOf, isHandoverOwnerGrant } from '../grants';
-import { STACK_ADDRESS, compliant, defineRule, nonCompliant, notApplicable, type Finding } from '../rule';
+import { STACK_ADDRESS, compliant, defineCheck, nonCompliant, notApplicable, type Finding } from '../rule';
 
-export const hand1PhasedTakeover = defineRule({
-  control: 'HAND-1',
+export const hand1PhasedTakeover = defineCheck({
+  id: 'HAND-1/phased-takeover',
   explanation:
     'A handover keeps the customer owner grant in every phase, moves the project to the customer, and releases it from state without deleting anything.',
   appliesTo: ['tenant'],
@@ -105,3 +105,6 @@ export const hand1PhasedTakeover = defineRule({
     return findings;
   },
 });
+
+/** The checks of HAND-1, in the order the report lists them. */
+export const hand1PhasedTakeoverChecks = [hand1PhasedTakeover] as const;

@@ -6,7 +6,7 @@
  */
 import { impliedAccountIds } from '../../config/naming';
 import { createsProject } from '../../config/loader';
-import { STACK_ADDRESS, compliant, defineRule, nonCompliant, notApplicable, type Finding } from '../rule';
+import { STACK_ADDRESS, compliant, defineCheck, nonCompliant, notApplicable, type Finding } from '../rule';
 
 /** Resource types that change a project as a whole, which only the project's owner may do. */
 export const PROJECT_WIDE_TYPES: Readonly<Record<string, string>> = {
@@ -26,8 +26,8 @@ export const PROJECT_WIDE_TYPES: Readonly<Record<string, string>> = {
   google_logging_project_exclusion: "drops the project's logs",
 };
 
-export const hand2CustomerProject = defineRule({
-  control: 'HAND-2',
+export const hand2CustomerProject = defineCheck({
+  id: 'HAND-2/customer-project',
   explanation: "In a customer's own project, nothing project-wide is created or changed; only what the tenant config names.",
   appliesTo: ['tenant'],
   check(ctx) {
@@ -63,3 +63,6 @@ export const hand2CustomerProject = defineRule({
     return findings;
   },
 });
+
+/** The checks of HAND-2, in the order the report lists them. */
+export const hand2CustomerProjectChecks = [hand2CustomerProject] as const;

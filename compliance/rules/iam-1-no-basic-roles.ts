@@ -5,11 +5,11 @@
  */
 import { grantsOf, isHandoverOwnerGrant } from '../grants';
 import { isBasicRole } from '../../policy/iam-roles';
-import { STACK_ADDRESS, compliant, defineRule, nonCompliant, notApplicable, type Finding } from '../rule';
+import { STACK_ADDRESS, compliant, defineCheck, nonCompliant, notApplicable, type Finding } from '../rule';
 import { handoverOwnerGroup } from '../scope';
 
-export const iam1NoBasicRoles = defineRule({
-  control: 'IAM-1',
+export const iam1NoBasicRoles = defineCheck({
+  id: 'IAM-1/no-basic-roles',
   explanation: "No basic role is granted, except ownership to the customer's own group during a handover.",
   appliesTo: ['platform', 'tenant'],
   check(ctx) {
@@ -43,3 +43,6 @@ export const iam1NoBasicRoles = defineRule({
     return findings;
   },
 });
+
+/** The checks of IAM-1, in the order the report lists them. */
+export const iam1NoBasicRolesChecks = [iam1NoBasicRoles] as const;

@@ -7,12 +7,12 @@
 import { runningAccountIds } from '../../config/workload-secrets';
 import { PROJECT_LEVEL_ONLY_ROLES } from '../../policy/iam-roles';
 import { deployerAccounts, grantsOf, isHandoverOwnerGrant } from '../grants';
-import { STACK_ADDRESS, compliant, defineRule, nonCompliant, notApplicable, type Finding } from '../rule';
+import { STACK_ADDRESS, compliant, defineCheck, nonCompliant, notApplicable, type Finding } from '../rule';
 import { handoverOwnerGroup, runsDataPlane } from '../scope';
 import { WORKLOAD_TYPES, runtimeIdentityOf } from '../workloads';
 
-export const iam2ResourceLevelGrants = defineRule({
-  control: 'IAM-2',
+export const iam2ResourceLevelGrants = defineCheck({
+  id: 'IAM-2/resource-level-grants',
   explanation:
     'Each workload has its own service account; roles are bound on resources, on the project only when no resource-level form exists.',
   appliesTo: ['platform', 'tenant'],
@@ -129,3 +129,6 @@ export const iam2ResourceLevelGrants = defineRule({
     return findings.length > 0 ? findings : [notApplicable('the stack grants nothing and runs no workload')];
   },
 });
+
+/** The checks of IAM-2, in the order the report lists them. */
+export const iam2ResourceLevelGrantsChecks = [iam2ResourceLevelGrants] as const;

@@ -6,11 +6,10 @@
  */
 import { grantsOf } from '../grants';
 import { isCustomRole, roleDatasetDate, roleExists } from '../../policy/iam-roles';
-import { compliant, defineRule, nonCompliant, notApplicable, type Finding } from '../rule';
+import { compliant, defineCheck, nonCompliant, notApplicable, type Finding } from '../rule';
 
-export const iam2RoleExists = defineRule({
+export const iam2RoleExists = defineCheck({
   id: 'IAM-2/role-exists',
-  control: 'IAM-2',
   explanation: 'Every granted role exists: a predefined role of the IAM role dataset, or a custom role the stack declares.',
   appliesTo: ['platform', 'tenant'],
   check(ctx) {
@@ -42,3 +41,6 @@ export const iam2RoleExists = defineRule({
     return findings;
   },
 });
+
+/** The checks of IAM-2, in the order the report lists them. */
+export const iam2RoleExistsChecks = [iam2RoleExists] as const;

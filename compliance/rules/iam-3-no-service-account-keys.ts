@@ -5,7 +5,7 @@
  * this repository.
  */
 import { enforcedConstraintFindings } from '../enforced-constraint';
-import { STACK_ADDRESS, compliant, defineRule, nonCompliant, type Finding } from '../rule';
+import { STACK_ADDRESS, compliant, defineCheck, nonCompliant, type Finding } from '../rule';
 
 const CONSTRAINT = 'iam.disableServiceAccountKeyCreation';
 
@@ -17,8 +17,8 @@ export function admitsOnlyRepository(condition: unknown, repository: string): bo
   return eq.test(condition) && !condition.includes('||');
 }
 
-export const iam3NoServiceAccountKeys = defineRule({
-  control: 'IAM-3',
+export const iam3NoServiceAccountKeys = defineCheck({
+  id: 'IAM-3/no-service-account-keys',
   explanation:
     'No service account keys exist or can be created; CI deploys through workload identity federation restricted to this repository.',
   appliesTo: ['platform', 'tenant'],
@@ -64,3 +64,6 @@ export const iam3NoServiceAccountKeys = defineRule({
     return findings;
   },
 });
+
+/** The checks of IAM-3, in the order the report lists them. */
+export const iam3NoServiceAccountKeysChecks = [iam3NoServiceAccountKeys] as const;

@@ -6,13 +6,13 @@
 import { createsProject } from '../../config/loader';
 import { enforcedConstraintFindings } from '../enforced-constraint';
 import { grantsOf } from '../grants';
-import { STACK_ADDRESS, compliant, defineRule, nonCompliant, type Finding } from '../rule';
+import { STACK_ADDRESS, compliant, defineCheck, nonCompliant, type Finding } from '../rule';
 
 const CONSTRAINT = 'iam.automaticIamGrantsForDefaultServiceAccounts';
 const DEPRIVILEGING_ACTIONS = ['DEPRIVILEGE', 'DELETE', 'DISABLE'];
 
-export const iam4DefaultServiceAccounts = defineRule({
-  control: 'IAM-4',
+export const iam4DefaultServiceAccounts = defineCheck({
+  id: 'IAM-4/default-service-accounts',
   explanation: 'Default service accounts are deprivileged and granted nothing; automatic Editor grants to them are disabled by org policy.',
   appliesTo: ['platform', 'tenant'],
   check(ctx) {
@@ -58,3 +58,6 @@ export const iam4DefaultServiceAccounts = defineRule({
     return findings;
   },
 });
+
+/** The checks of IAM-4, in the order the report lists them. */
+export const iam4DefaultServiceAccountsChecks = [iam4DefaultServiceAccounts] as const;

@@ -4,10 +4,10 @@
  * Grants to the support group are shown with their IAM condition, so time-bound access is visible.
  */
 import { grantsOf } from '../grants';
-import { STACK_ADDRESS, compliant, defineRule, nonCompliant, notApplicable, type Finding } from '../rule';
+import { STACK_ADDRESS, compliant, defineCheck, nonCompliant, notApplicable, type Finding } from '../rule';
 
-export const iam5GroupsNotUsers = defineRule({
-  control: 'IAM-5',
+export const iam5GroupsNotUsers = defineCheck({
+  id: 'IAM-5/groups-not-users',
   explanation: 'No grant names an individual user; people get access through groups.',
   appliesTo: ['platform', 'tenant'],
   check(ctx) {
@@ -41,3 +41,6 @@ export const iam5GroupsNotUsers = defineRule({
     return findings;
   },
 });
+
+/** The checks of IAM-5, in the order the report lists them. */
+export const iam5GroupsNotUsersChecks = [iam5GroupsNotUsers] as const;

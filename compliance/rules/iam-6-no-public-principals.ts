@@ -4,11 +4,11 @@
  * roles/run.invoker on a Cloud Run service whose ingress admits only the load balancer.
  */
 import { grantsOf } from '../grants';
-import { STACK_ADDRESS, compliant, defineRule, nonCompliant, notApplicable, type Finding } from '../rule';
+import { STACK_ADDRESS, compliant, defineCheck, nonCompliant, notApplicable, type Finding } from '../rule';
 import { cloudRunServiceNamed, ingressOf } from '../workloads';
 
-export const iam6NoPublicPrincipals = defineRule({
-  control: 'IAM-6',
+export const iam6NoPublicPrincipals = defineCheck({
+  id: 'IAM-6/no-public-principals',
   explanation:
     'Nothing is granted to allUsers or allAuthenticatedUsers, except run.invoker on a service reachable only through the load balancer.',
   appliesTo: ['platform', 'tenant'],
@@ -53,3 +53,6 @@ export const iam6NoPublicPrincipals = defineRule({
     return findings;
   },
 });
+
+/** The checks of IAM-6, in the order the report lists them. */
+export const iam6NoPublicPrincipalsChecks = [iam6NoPublicPrincipals] as const;

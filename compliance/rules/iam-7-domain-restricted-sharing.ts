@@ -12,7 +12,7 @@
  * - the legacy constraint `iam.allowedPolicyMemberDomains` listing exactly those directories.
  */
 import { listParameter, orgPoliciesOf, type OrgPolicy } from '../org-policies';
-import { STACK_ADDRESS, compliant, defineRule, nonCompliant, notApplicable, type Finding } from '../rule';
+import { STACK_ADDRESS, compliant, defineCheck, nonCompliant, notApplicable, type Finding } from '../rule';
 import { handoverDirectory, handoverOrganization, handoverOwnerGroup, tenantFolderJurisdictions } from '../scope';
 import { dependsTransitivelyOn } from '../synthesized-stack';
 
@@ -25,8 +25,8 @@ const organizationSet = (id: string) => `//cloudresourcemanager.googleapis.com/o
 /** A Google-managed service agent (`service-<n>@gcp-sa-*`, `service-<n>@serverless-robot-prod`, `bq-<n>@bigquery-encryption`, ...). */
 const SERVICE_AGENT = /^serviceAccount:(service-(folder-|org-)?\d+|bq-\d+)@[a-z0-9-]+\.iam\.gserviceaccount\.com$/;
 
-export const iam7DomainRestrictedSharing = defineRule({
-  control: 'IAM-7',
+export const iam7DomainRestrictedSharing = defineCheck({
+  id: 'IAM-7/domain-restricted-sharing',
   explanation:
     "Only Smart Segments' organization (and a customer's during its handover) may be granted roles, through iam.managed.allowedPolicyMembers or the legacy iam.allowedPolicyMemberDomains.",
   appliesTo: ['platform', 'tenant'],
@@ -178,3 +178,6 @@ export const iam7DomainRestrictedSharing = defineRule({
     return findings;
   },
 });
+
+/** The checks of IAM-7, in the order the report lists them. */
+export const iam7DomainRestrictedSharingChecks = [iam7DomainRestrictedSharing] as const;

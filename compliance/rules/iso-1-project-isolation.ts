@@ -5,7 +5,7 @@
  * tenant's own project or one of the platform's.
  */
 import { walkStrings } from '../synthesized-stack';
-import { STACK_ADDRESS, compliant, defineRule, nonCompliant, type Finding } from '../rule';
+import { STACK_ADDRESS, compliant, defineCheck, nonCompliant, type Finding, type RuleContext } from '../rule';
 import { platformProjects } from '../scope';
 
 /** True when `id` occurs in `text` as a whole project id (not inside a longer id). */
@@ -21,16 +21,20 @@ function mentions(text: string, id: string): boolean {
   }
 }
 
-export const iso1ProjectIsolation = defineRule({
-  control: 'ISO-1',
-  explanation: "A tenant stack references only its own project (and the platform's), never another tenant's.",
+/** The environment's other tenants, whose projects this stack must never name. */
+function otherTenants(ctx: RuleContext) {
+  const tenant = ctx.tenant!;
+  return ctx.tenants.filter((t) => t.id !== tenant.id && t.projectId !== tenant.projectId);
+}
+
+export const iso1NoOtherTenantReference = defineCheck({
+  id: 'ISO-1/no-other-tenant-reference',
+  explanation: "No string of a tenant stack (resources, data sources, providers, backend) names another tenant's project.",
   appliesTo: ['tenant'],
   check(ctx) {
     const tenant = ctx.tenant!;
-    const others = ctx.tenants.filter((t) => t.id !== tenant.id && t.projectId !== tenant.projectId);
-    const allowedProjects = new Set([tenant.projectId, ...platformProjects(ctx)]);
+    const others = otherTenants(ctx);
     const findings: Finding[] = [];
-
     const sections: Array<[string, unknown]> = [
       ...ctx.stack.resources.map((r): [string, unknown] => [r.address, r.values]),
       ...Object.entries(ctx.stack.json.data ?? {}).flatMap(([type, byName]) =>
@@ -41,46 +45,63 @@ export const iso1ProjectIsolation = defineRule({
     ];
     for (const [address, value] of sections) {
       for (const { path, value: text } of walkStrings(value)) {
-        for (const other of others) {
-          if (mentions(text, other.projectId)) {
-            findings.push(
-              nonCompliant(
-                address === 'provider' || address === 'terraform' ? STACK_ADDRESS : address,
-                `${path} names project ${other.projectId} of tenant "${other.id}" ("${text}").`,
-                `reference only ${tenant.projectId}; data and grants of tenant "${other.id}" belong in its own stack.`,
-              ),
-            );
-          }
+        for (const other of others.filter((o) => mentions(text, o.projectId))) {
+          findings.push(
+            nonCompliant(
+              address === 'provider' || address === 'terraform' ? STACK_ADDRESS : address,
+              `${path} names project ${other.projectId} of tenant "${other.id}" ("${text}").`,
+              `reference only ${tenant.projectId}; data and grants of tenant "${other.id}" belong in its own stack.`,
+            ),
+          );
         }
       }
     }
+    if (findings.length === 0) findings.push(compliant(STACK_ADDRESS, `names none of the ${others.length} other tenants' projects`));
+    return findings;
+  },
+});
+
+export const iso1OnlyOwnProject = defineCheck({
+  id: 'ISO-1/only-own-project',
+  explanation: "Every literal `project` of a tenant stack is the tenant's own project or a platform project.",
+  appliesTo: ['tenant'],
+  check(ctx) {
+    const tenant = ctx.tenant!;
+    const allowed = new Set([tenant.projectId, ...platformProjects(ctx)]);
+    const others = otherTenants(ctx);
+    const findings: Finding[] = [];
     for (const r of ctx.stack.resources) {
       const project = r.values.project;
       if (typeof project !== 'string' || project.includes('${')) continue;
       const id = project.replace(/^projects\//, '');
-      if (allowedProjects.has(id)) findings.push(compliant(r.address, `in project ${id}`));
-      else if (!others.some((o) => o.projectId === id)) {
+      if (allowed.has(id)) findings.push(compliant(r.address, `in project ${id}`));
+      // Another tenant's project is ISO-1/no-other-tenant-reference's finding; one finding per cause.
+      else if (!others.some((o) => o.projectId === id))
         findings.push(
-          nonCompliant(
-            r.address,
-            `project is "${project}", which is neither this tenant's project nor a platform project.`,
-            `use ${tenant.projectId}.`,
-          ),
+          nonCompliant(r.address, `project is "${project}", which is neither this tenant's project nor a platform project.`, `use ${tenant.projectId}.`),
         );
-      }
-    }
-    const projects = ctx.stack.ofType('google_project');
-    for (const p of projects) {
-      if (p.values.project_id !== tenant.projectId) {
-        findings.push(
-          nonCompliant(
-            p.address,
-            `the stack creates project ${String(p.values.project_id)}; a tenant stack creates only its tenant's project.`,
-            `remove it or move it to the stack that owns it.`,
-          ),
-        );
-      }
     }
     return findings;
   },
 });
+
+export const iso1NoForeignProject = defineCheck({
+  id: 'ISO-1/no-foreign-project',
+  explanation: "A tenant stack creates only its tenant's own project.",
+  appliesTo: ['tenant'],
+  check(ctx) {
+    const tenant = ctx.tenant!;
+    return ctx.stack.ofType('google_project').map((p) =>
+      p.values.project_id === tenant.projectId
+        ? compliant(p.address, `creates the tenant's project ${tenant.projectId}`)
+        : nonCompliant(
+            p.address,
+            `the stack creates project ${String(p.values.project_id)}; a tenant stack creates only its tenant's project.`,
+            `remove it or move it to the stack that owns it.`,
+          ),
+    );
+  },
+});
+
+/** The checks of ISO-1, in the order the report lists them. */
+export const iso1ProjectIsolationChecks = [iso1NoOtherTenantReference, iso1OnlyOwnProject, iso1NoForeignProject] as const;

@@ -6,11 +6,11 @@
 import { runsDataPlane } from '../scope';
 import { describeWaitingWorkloads, runningAccountIds } from '../../config/workload-secrets';
 import { grantsOf } from '../grants';
-import { STACK_ADDRESS, compliant, defineRule, nonCompliant, notApplicable, type Finding } from '../rule';
+import { STACK_ADDRESS, compliant, defineCheck, nonCompliant, notApplicable, type Finding } from '../rule';
 import { runtimeIdentityOf, WORKLOAD_TYPES } from '../workloads';
 
-export const iso2WorkloadIsolation = defineRule({
-  control: 'ISO-2',
+export const iso2WorkloadIsolation = defineCheck({
+  id: 'ISO-2/workload-isolation',
   explanation:
     "Workloads run as the tenant's own service accounts, which hold grants only on the tenant's own topics, secrets and datasets.",
   appliesTo: ['tenant'],
@@ -67,3 +67,6 @@ export const iso2WorkloadIsolation = defineRule({
     return findings;
   },
 });
+
+/** The checks of ISO-2, in the order the report lists them. */
+export const iso2WorkloadIsolationChecks = [iso2WorkloadIsolation] as const;

@@ -6,12 +6,12 @@
  */
 import { JURISDICTIONS, JURISDICTION_RULES } from '../../config/jurisdictions';
 import { labelAttribute } from '../labelable';
-import { compliant, defineRule, nonCompliant, type Finding } from '../rule';
+import { compliant, defineCheck, nonCompliant, type Finding } from '../rule';
 
 import { REQUIRED_LABEL_KEYS } from '../../policy/labels';
 
-export const iso3RequiredLabels = defineRule({
-  control: 'ISO-3',
+export const iso3RequiredLabels = defineCheck({
+  id: 'ISO-3/required-labels',
   explanation: 'Every labelable resource carries the tenant, environment and data-residency labels of its stack.',
   appliesTo: ['platform', 'tenant'],
   check(ctx) {
@@ -54,3 +54,6 @@ export const iso3RequiredLabels = defineRule({
     return findings;
   },
 });
+
+/** The checks of ISO-3, in the order the report lists them. */
+export const iso3RequiredLabelsChecks = [iso3RequiredLabels] as const;

@@ -4,12 +4,12 @@
  * records of processing (scripts/ropa.ts). This rule checks the label against the config.
  */
 import { managesProject } from '../scope';
-import { STACK_ADDRESS, compliant, defineRule, nonCompliant, notApplicable } from '../rule';
+import { STACK_ADDRESS, compliant, defineCheck, nonCompliant, notApplicable } from '../rule';
 
 export const LLM_SUPPORT_LABEL = 'llm-support';
 
-export const llm1LlmSupportLabel = defineRule({
-  control: 'LLM-1',
+export const llm1LlmSupportLabel = defineCheck({
+  id: 'LLM-1/llm-support-label',
   explanation: "The tenant project's llm-support label equals the customer's recorded choice (allowed or restricted).",
   appliesTo: ['tenant'],
   check(ctx) {
@@ -44,3 +44,6 @@ export const llm1LlmSupportLabel = defineRule({
     ];
   },
 });
+
+/** The checks of LLM-1, in the order the report lists them. */
+export const llm1LlmSupportLabelChecks = [llm1LlmSupportLabel] as const;

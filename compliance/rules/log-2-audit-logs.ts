@@ -9,13 +9,13 @@ import { auditLogProjectId } from '../../config/naming';
 import { CUSTOMER_DATA_SERVICES, DATA_ACCESS_LOG_TYPES } from '../../policy/audit-logs';
 import { STANDARD_LOG_RETENTION_DAYS } from '../../policy/dpa';
 import { findTarget } from '../grants';
-import { STACK_ADDRESS, compliant, defineRule, nonCompliant, notApplicable, type Finding } from '../rule';
+import { STACK_ADDRESS, compliant, defineCheck, nonCompliant, notApplicable, type Finding } from '../rule';
 import { jurisdictionOfFolder, jurisdictionOfFolderResource, managesProject } from '../scope';
 
 const LOG_TYPES: readonly string[] = DATA_ACCESS_LOG_TYPES;
 
-export const log2AuditLogs = defineRule({
-  control: 'LOG-2',
+export const log2AuditLogs = defineCheck({
+  id: 'LOG-2/audit-logs',
   explanation:
     "Data Access audit logs are on for Customer Data services, and audit logs go to the jurisdiction's central audit bucket with a longer retention.",
   appliesTo: ['platform', 'tenant'],
@@ -105,3 +105,6 @@ export const log2AuditLogs = defineRule({
     return findings.length > 0 ? findings : [notApplicable('no tenant jurisdiction folder')];
   },
 });
+
+/** The checks of LOG-2, in the order the report lists them. */
+export const log2AuditLogsChecks = [log2AuditLogs] as const;

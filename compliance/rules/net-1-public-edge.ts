@@ -8,7 +8,7 @@ import { WORKLOAD_ACCOUNT_IDS } from '../../config/naming';
 import { workloadRuns } from '../../config/workload-secrets';
 import { findTarget, grantsOf } from '../grants';
 import { blocks } from '../json-blocks';
-import { STACK_ADDRESS, compliant, defineRule, nonCompliant, notApplicable, type Finding } from '../rule';
+import { STACK_ADDRESS, compliant, defineCheck, nonCompliant, notApplicable, type Finding } from '../rule';
 import type { SynthesizedResource, SynthesizedStack } from '../synthesized-stack';
 import { cloudRunServiceNamed, ingressOf, runtimeIdentityOf } from '../workloads';
 
@@ -29,8 +29,8 @@ function rateLimits(policy: SynthesizedResource | undefined): boolean {
   return blocks(policy?.values.rule).some((r) => RATE_LIMIT_ACTIONS.includes(String(r.action)) && r.rate_limit_options !== undefined);
 }
 
-export const net1PublicEdge = defineRule({
-  control: 'NET-1',
+export const net1PublicEdge = defineCheck({
+  id: 'NET-1/public-edge',
   explanation:
     'Cloud Run takes only internal and load-balancer traffic; the load balancer has a rate-limiting Cloud Armor policy; the MCP endpoint needs IAM.',
   appliesTo: ['platform', 'tenant'],
@@ -134,3 +134,6 @@ export const net1PublicEdge = defineRule({
     return findings.length > 0 ? findings : [notApplicable('the stack runs no Cloud Run service')];
   },
 });
+
+/** The checks of NET-1, in the order the report lists them. */
+export const net1PublicEdgeChecks = [net1PublicEdge] as const;

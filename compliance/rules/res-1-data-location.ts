@@ -5,7 +5,7 @@
  */
 import { allowedLocations, isLocationAllowed, type Jurisdiction } from '../../config/jurisdictions';
 import { GLOBAL_ONLY_TYPES, LOCATION_REQUIRED, isGrantType, isLocationReference, locationsOf } from '../locations';
-import { compliant, defineRule, nonCompliant, type Finding } from '../rule';
+import { compliant, defineCheck, nonCompliant, type Finding } from '../rule';
 import { googleProviders, jurisdictionOf } from '../scope';
 
 /** The jurisdiction's locations, from the one table, for fix messages. */
@@ -23,8 +23,8 @@ function hasPath(values: Readonly<Record<string, unknown>>, path: string): boole
   return Array.isArray(cur) ? cur.length > 0 : cur !== undefined && cur !== null && cur !== '';
 }
 
-export const res1DataLocation = defineRule({
-  control: 'RES-1',
+export const res1DataLocation = defineCheck({
+  id: 'RES-1/data-location',
   explanation: "Every location-bearing resource (and the provider's default region) is inside the jurisdiction of the data it holds.",
   appliesTo: ['platform', 'tenant'],
   check(ctx) {
@@ -96,3 +96,6 @@ export const res1DataLocation = defineRule({
     return findings;
   },
 });
+
+/** The checks of RES-1, in the order the report lists them. */
+export const res1DataLocationChecks = [res1DataLocation] as const;

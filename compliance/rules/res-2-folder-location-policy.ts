@@ -5,7 +5,7 @@
  */
 import { JURISDICTIONS, JURISDICTION_RULES } from '../../config/jurisdictions';
 import { orgPoliciesOf } from '../org-policies';
-import { STACK_ADDRESS, compliant, defineRule, nonCompliant, notApplicable, type Finding } from '../rule';
+import { STACK_ADDRESS, compliant, defineCheck, nonCompliant, notApplicable, type Finding } from '../rule';
 import { managesProject, tenantFolderJurisdictions } from '../scope';
 
 const CONSTRAINT = 'gcp.resourceLocations';
@@ -14,8 +14,8 @@ function sameSet(a: readonly string[], b: readonly string[]): boolean {
   return a.length === b.length && a.every((x) => b.includes(x));
 }
 
-export const res2FolderLocationPolicy = defineRule({
-  control: 'RES-2',
+export const res2FolderLocationPolicy = defineCheck({
+  id: 'RES-2/folder-location-policy',
   explanation:
     "Each jurisdiction folder allows only its jurisdiction's locations (gcp.resourceLocations), and tenant projects sit in their folder.",
   appliesTo: ['platform', 'tenant'],
@@ -100,3 +100,6 @@ export const res2FolderLocationPolicy = defineRule({
     return findings;
   },
 });
+
+/** The checks of RES-2, in the order the report lists them. */
+export const res2FolderLocationPolicyChecks = [res2FolderLocationPolicy] as const;

@@ -6,7 +6,7 @@
  */
 import { JURISDICTIONS, JURISDICTION_RULES, isLocationAllowed, type Jurisdiction } from '../../config/jurisdictions';
 import { findTarget } from '../grants';
-import { STACK_ADDRESS, compliant, defineRule, nonCompliant, type Finding, type RuleContext } from '../rule';
+import { STACK_ADDRESS, compliant, defineCheck, nonCompliant, type Finding, type RuleContext } from '../rule';
 import { jurisdictionOf, jurisdictionOfFolder, jurisdictionOfFolderResource, managesProject } from '../scope';
 import type { SynthesizedResource } from '../synthesized-stack';
 
@@ -46,8 +46,8 @@ function sinkJurisdiction(ctx: RuleContext, r: SynthesizedResource): Jurisdictio
   return jurisdictionOfFolder(ctx, r.values.folder) ?? jurisdictionOf(ctx, r);
 }
 
-export const res4LogStorageLocation = defineRule({
-  control: 'RES-4',
+export const res4LogStorageLocation = defineCheck({
+  id: 'RES-4/log-storage-location',
   explanation: "Log buckets, sink destinations and folder logging settings of tenant projects are in the tenant's jurisdiction.",
   appliesTo: ['platform', 'tenant'],
   check(ctx) {
@@ -164,3 +164,6 @@ export const res4LogStorageLocation = defineRule({
     return findings;
   },
 });
+
+/** The checks of RES-4, in the order the report lists them. */
+export const res4LogStorageLocationChecks = [res4LogStorageLocation] as const;

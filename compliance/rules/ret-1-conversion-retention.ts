@@ -17,13 +17,14 @@ import { block, blocks } from '../json-blocks';
 import { CONVERSION_EVENT_MAX_LIFETIME, CONVERSION_EVENT_MAX_LIFETIME_SECONDS } from '../../policy/dpa';
 import { PUBSUB_SUBSCRIPTION_DEFAULT_RETENTION, secondsOf } from '../../policy/gcp-defaults';
 import { parseDurationSeconds, worstCaseLifetimeSeconds } from '../../policy/retention-budget';
-import { STACK_ADDRESS, compliant, defineRule, nonCompliant, notApplicable, type Finding, type RuleContext } from '../rule';
+import { STACK_ADDRESS, compliant, defineCheck, nonCompliant, notApplicable, type Finding, type RuleContext } from '../rule';
 import { handoverOwnerGroup, isConversionEventStore, runsDataPlane } from '../scope';
 import type { SynthesizedResource, SynthesizedStack } from '../synthesized-stack';
 
 const MAX = CONVERSION_EVENT_MAX_LIFETIME_SECONDS;
 const DEFAULT_SUBSCRIPTION_SECONDS = secondsOf(PUBSUB_SUBSCRIPTION_DEFAULT_RETENTION);
 const MAX_MS = MAX * 1000;
+const H = CONVERSION_EVENT_MAX_LIFETIME.hours;
 
 function subscriptionsOf(stack: SynthesizedStack, topic: SynthesizedResource): SynthesizedResource[] {
   return stack
@@ -102,7 +103,7 @@ function tableProblems(stack: SynthesizedStack, t: SynthesizedResource): string[
   const dataset = findTarget(stack, 'google_bigquery_dataset', String(t.values.dataset_id ?? ''));
   const datasetMs = Number(dataset?.values.default_partition_expiration_ms);
   if (block(t.values.time_partitioning) && Number.isFinite(datasetMs) && datasetMs <= MAX_MS) return [];
-  return [`rows never expire within ${CONVERSION_EVENT_MAX_LIFETIME.hours} hours (time_partitioning.expiration_ms ${Number.isFinite(partitionMs) ? partitionMs : 'not set'})`];
+  return [`rows never expire within ${H} hours (time_partitioning.expiration_ms ${Number.isFinite(partitionMs) ? partitionMs : 'not set'})`];
 }
 
 function datasetProblems(d: SynthesizedResource): string[] {
@@ -110,7 +111,7 @@ function datasetProblems(d: SynthesizedResource): string[] {
   const partition = Number(d.values.default_partition_expiration_ms);
   return (Number.isFinite(table) && table <= MAX_MS) || (Number.isFinite(partition) && partition <= MAX_MS)
     ? []
-    : [`neither default_table_expiration_ms nor default_partition_expiration_ms is at most ${CONVERSION_EVENT_MAX_LIFETIME_SECONDS * 1000} (${CONVERSION_EVENT_MAX_LIFETIME.hours} hours)`];
+    : [`neither default_table_expiration_ms nor default_partition_expiration_ms is at most ${MAX_MS} (${H} hours)`];
 }
 
 /** Stores a subscription writes into: a BigQuery table or a bucket, which must then hold events <= 24h too. */
@@ -166,183 +167,250 @@ function snapshotGrants(ctx: RuleContext, conversionAddresses: Set<string>): Fin
   return findings;
 }
 
-export const ret1ConversionRetention = defineRule({
-  control: 'RET-1',
-  explanation:
-    `Every store of conversion events keeps them at most ${CONVERSION_EVENT_MAX_LIFETIME.hours} hours, judged as a budget across topic, subscription and dead-letter hops.`,
+const fix24h = `expire what it holds within ${H} hours.`;
+
+/** Subscriptions of labelled conversion topics: they hold conversion events, labelled or not. */
+function conversionSubscriptions(stack: SynthesizedStack): Array<{ topic: SynthesizedResource; sub: SynthesizedResource }> {
+  return stack.resources
+    .filter((r) => r.type === 'google_pubsub_topic' && isConversionEventStore(r))
+    .flatMap((topic) => subscriptionsOf(stack, topic).map((sub) => ({ topic, sub })));
+}
+
+/** Firestore takes no labels: a database named for conversion state, or holding a collection named so, is a conversion store. */
+function conversionFirestores(stack: SynthesizedStack): SynthesizedResource[] {
+  const fields = stack.ofType('google_firestore_field');
+  return stack
+    .ofType('google_firestore_database')
+    .filter(
+      (d) =>
+        /conversion/i.test(String(d.values.name ?? '')) ||
+        fields.some((f) => /conversion/i.test(String(f.values.collection ?? '')) && firestoreOf(stack, f) === d),
+    );
+}
+
+function firestoreOf(stack: SynthesizedStack, f: SynthesizedResource): SynthesizedResource | undefined {
+  return findTarget(stack, 'google_firestore_database', String(f.values.database ?? '(default)'));
+}
+
+/** Every store of the stack that holds conversion events: labelled, reached from a conversion topic, or Firestore state. */
+function conversionStores(stack: SynthesizedStack): Set<string> {
+  const out = new Set(stack.resources.filter(isConversionEventStore).map((r) => r.address));
+  for (const { sub } of conversionSubscriptions(stack)) {
+    out.add(sub.address);
+    for (const t of exportTargets(stack, sub)) if (t.resource) out.add(t.resource.address);
+  }
+  for (const d of conversionFirestores(stack)) out.add(d.address);
+  return out;
+}
+
+const labelled = (ctx: RuleContext, type: string) => ctx.stack.ofType(type).filter(isConversionEventStore);
+const hours = (seconds: number) => (Number.isFinite(seconds) ? `${seconds}s (${(seconds / 3600).toFixed(1)}h)` : 'forever');
+
+export const ret1TopicRetention = defineCheck({
+  id: 'RET-1/topic-retention',
+  explanation: `A conversion topic keeps its own copy of every event at most ${H} hours.`,
+  appliesTo: ['platform', 'tenant'],
+  check(ctx) {
+    return labelled(ctx, 'google_pubsub_topic').map((topic) =>
+      topicSeconds(topic) > MAX
+        ? nonCompliant(
+            topic.address,
+            `the topic keeps every event ${topicSeconds(topic)}s, over ${MAX}s.`,
+            `lower message_retention_duration to at most ${MAX}s, or leave it unset.`,
+          )
+        : compliant(topic.address, `keeps events ${topicSeconds(topic)}s`),
+    );
+  },
+});
+
+export const ret1SubscriptionBudget = defineCheck({
+  id: 'RET-1/subscription-budget',
+  explanation: `An event lives at most ${H} hours along topic, subscription and dead-letter hops (policy/retention-budget.ts).`,
   appliesTo: ['platform', 'tenant'],
   check(ctx) {
     const stack = ctx.stack;
     const findings: Finding[] = [];
-    const labelled = stack.resources.filter(isConversionEventStore);
-    const conversion = new Set(labelled.map((r) => r.address));
-    const topics = labelled.filter((r) => r.type === 'google_pubsub_topic');
-    // Every subscription reached from a conversion topic holds conversion events, labelled or not.
     const judged = new Set<string>();
-    for (const topic of topics) {
-      const own = topicSeconds(topic);
-      if (own > MAX)
-        findings.push(
-          nonCompliant(
-            topic.address,
-            `the topic keeps every event ${own}s, over ${MAX}s.`,
-            `lower message_retention_duration to at most ${MAX}s, or leave it unset.`,
-          ),
-        );
-      const subs = subscriptionsOf(stack, topic);
-      if (subs.length === 0 && own <= MAX) findings.push(compliant(topic.address, `keeps events ${own}s (no subscription)`));
-      for (const sub of subs) {
-        judged.add(sub.address);
-        conversion.add(sub.address);
-        const p = subscriptionLifetime(stack, topic, sub, new Set([topic.address]));
-        if (p.seconds > MAX) {
+    for (const { topic, sub } of conversionSubscriptions(stack)) {
+      judged.add(sub.address);
+      const p = subscriptionLifetime(stack, topic, sub, new Set([topic.address]));
+      findings.push(
+        p.seconds > MAX
+          ? nonCompliant(
+              sub.address,
+              `an event can live ${hours(p.seconds)} along ${topic.address} -> ${p.route}, over the ${MAX}s budget.`,
+              `lower the subscription and dead-letter retentions so that together they fit in ${MAX}s (ConversionPipeline checks this when built).`,
+            )
+          : compliant(sub.address, `worst case ${hours(p.seconds)} along ${topic.address} -> ${p.route}`),
+      );
+    }
+    for (const sub of labelled(ctx, 'google_pubsub_subscription').filter((r) => !judged.has(r.address))) {
+      const topic = findTarget(stack, 'google_pubsub_topic', String(sub.values.topic ?? ''));
+      const seconds = topic ? subscriptionLifetime(stack, topic, sub, new Set([topic.address])).seconds : subscriptionSeconds(sub);
+      findings.push(
+        seconds > MAX
+          ? nonCompliant(sub.address, `a conversion event can live ${hours(seconds)} in this subscription and its dead-letter path.`, `keep it within ${MAX}s.`)
+          : compliant(sub.address, `worst case ${hours(seconds)}`),
+      );
+    }
+    return findings;
+  },
+});
+
+export const ret1ExportTargets = defineCheck({
+  id: 'RET-1/export-targets',
+  explanation: `A table or bucket a conversion subscription writes into is in the stack and expires what it holds within ${H} hours.`,
+  appliesTo: ['platform', 'tenant'],
+  check(ctx) {
+    const stack = ctx.stack;
+    const findings: Finding[] = [];
+    for (const { sub } of conversionSubscriptions(stack)) {
+      for (const t of exportTargets(stack, sub)) {
+        if (!t.resource) {
           findings.push(
             nonCompliant(
               sub.address,
-              `an event can live ${Number.isFinite(p.seconds) ? `${p.seconds}s (${(p.seconds / 3600).toFixed(1)}h)` : 'forever'} along ${
-                topic.address
-              } -> ${p.route}, over the ${MAX}s budget.`,
-              'lower the subscription and dead-letter retentions so that together they fit in 86400s (ConversionPipeline checks this when built).',
+              `the subscription writes conversion events to ${t.what}, which is not in this stack, so its retention cannot be checked.`,
+              'write to a table or bucket of this stack with a 24-hour expiry.',
             ),
           );
-        } else {
-          findings.push(
-            compliant(sub.address, `worst case ${p.seconds}s (${(p.seconds / 3600).toFixed(1)}h) along ${topic.address} -> ${p.route}`),
-          );
+          continue;
         }
-        for (const t of exportTargets(stack, sub)) {
-          if (!t.resource) {
-            findings.push(
-              nonCompliant(
-                sub.address,
-                `the subscription writes conversion events to ${t.what}, which is not in this stack, so its retention cannot be checked.`,
-                'write to a table or bucket of this stack with a 24-hour expiry.',
-              ),
-            );
-            continue;
-          }
-          conversion.add(t.resource.address);
-          const problems = t.type === 'google_bigquery_table' ? tableProblems(stack, t.resource) : bucketProblems(t.resource);
-          if (problems.length > 0)
-            findings.push(
-              nonCompliant(
-                t.resource.address,
-                `receives conversion events from ${sub.address}, but ${problems.join('; ')}.`,
-                `expire what it holds within ${CONVERSION_EVENT_MAX_LIFETIME.hours} hours.`,
-              ),
-            );
-        }
+        const problems = t.type === 'google_bigquery_table' ? tableProblems(stack, t.resource) : bucketProblems(t.resource);
+        findings.push(
+          problems.length > 0
+            ? nonCompliant(t.resource.address, `receives conversion events from ${sub.address}, but ${problems.join('; ')}.`, fix24h)
+            : compliant(t.resource.address, `receives conversion events from ${sub.address} and expires them within ${H} hours`),
+        );
       }
     }
-    for (const sub of labelled.filter((r) => r.type === 'google_pubsub_subscription' && !judged.has(r.address))) {
-      const topic = findTarget(stack, 'google_pubsub_topic', String(sub.values.topic ?? ''));
-      const seconds = topic ? subscriptionLifetime(stack, topic, sub, new Set([topic.address])).seconds : subscriptionSeconds(sub);
-      if (seconds > MAX)
-        findings.push(
-          nonCompliant(
-            sub.address,
-            `a conversion event can live ${seconds}s in this subscription and its dead-letter path.`,
-            `keep it within ${MAX}s.`,
-          ),
-        );
-      else findings.push(compliant(sub.address, `worst case ${seconds}s`));
-    }
-    for (const b of labelled.filter((r) => r.type === 'google_storage_bucket')) {
-      const problems = bucketProblems(b);
-      findings.push(
-        problems.length
-          ? nonCompliant(
-              b.address,
-              `${problems.join('; ')}.`,
-              'add a lifecycle rule deleting objects at age 1, set soft_delete_policy.retention_duration_seconds to 0, and keep versioning off.',
-            )
-          : compliant(b.address, 'objects deleted at age <= 1 day, no soft delete'),
-      );
-    }
-    for (const t of labelled.filter((r) => r.type === 'google_bigquery_table')) {
-      const problems = tableProblems(stack, t);
-      findings.push(
-        problems.length
-          ? nonCompliant(
-              t.address,
-              `${problems.join('; ')}.`,
-              'partition the table and set time_partitioning.expiration_ms to at most 86400000.',
-            )
-          : compliant(t.address, `partitions expire within ${CONVERSION_EVENT_MAX_LIFETIME.hours} hours`),
-      );
-    }
-    for (const d of labelled.filter((r) => r.type === 'google_bigquery_dataset')) {
-      const problems = datasetProblems(d);
-      findings.push(
-        problems.length
-          ? nonCompliant(
-              d.address,
-              `${problems.join('; ')}.`,
-              'set default_partition_expiration_ms (or default_table_expiration_ms) to at most 86400000.',
-            )
-          : compliant(d.address, `tables expire within ${CONVERSION_EVENT_MAX_LIFETIME.hours} hours`),
-      );
-    }
-    // Firestore takes no labels: a database named for conversion state (or holding a collection named
-    // for conversion events) is a conversion store. It needs TTL policies and may keep no 7-day PITR history.
-    const fields = stack.ofType('google_firestore_field');
-    const databaseOf = (f: SynthesizedResource) => findTarget(stack, 'google_firestore_database', String(f.values.database ?? '(default)'));
-    const firestores = stack
-      .ofType('google_firestore_database')
-      .filter(
-        (d) =>
-          /conversion/i.test(String(d.values.name ?? '')) ||
-          fields.some((f) => /conversion/i.test(String(f.values.collection ?? '')) && databaseOf(f) === d),
-      );
-    for (const d of firestores) {
-      conversion.add(d.address);
-      const ttl = fields.filter((f) => databaseOf(f) === d && f.values.ttl_config !== undefined);
-      if (d.values.point_in_time_recovery_enablement === 'POINT_IN_TIME_RECOVERY_ENABLED')
-        findings.push(
-          nonCompliant(
-            d.address,
-            'point-in-time recovery keeps 7 days of versions of conversion events.',
-            'set point_in_time_recovery_enablement to POINT_IN_TIME_RECOVERY_DISABLED.',
-          ),
-        );
-      else if (ttl.length === 0)
-        findings.push(
-          nonCompliant(
-            d.address,
-            'no TTL policy expires its documents, so conversion state never expires.',
-            'add a TTL policy (google_firestore_field ttl_config) on each collection and a purge job (ConversionState).',
-          ),
-        );
-      else
-        findings.push(
-          compliant(
-            d.address,
-            `TTL on ${ttl.map((f) => `${String(f.values.collection)}.${String(f.values.field)}`).join(', ')}; no point-in-time recovery`,
-          ),
-        );
-    }
-    for (const b of stack
-      .ofType('google_firestore_backup_schedule')
-      .filter((x) => firestores.some((d) => findTarget(stack, 'google_firestore_database', String(x.values.database ?? '')) === d))) {
-      findings.push(
-        nonCompliant(
-          b.address,
-          'backs up conversion state, and backups outlive the 24-hour promise.',
-          'remove the backup schedule from the conversion state database.',
-        ),
-      );
-    }
-    findings.push(...snapshotGrants(ctx, conversion));
-    if (ctx.tenant?.conversionTracking.enabled && runsDataPlane(ctx.tenant) && labelled.length === 0) {
-      return [
-        ...findings,
-        nonCompliant(
-          STACK_ADDRESS,
-          'conversion tracking is enabled but no store is labelled data-class: conversion-events, so its 24-hour budget cannot be checked.',
-          'build conversion events with ConversionPipeline, which labels its stores.',
-        ),
-      ];
-    }
-    return findings.length > 0 ? findings : [notApplicable('the stack holds no conversion events')];
+    return findings;
   },
 });
+
+export const ret1BucketLifecycle = defineCheck({
+  id: 'RET-1/bucket-lifecycle',
+  explanation: 'A conversion bucket deletes objects at age <= 1 day, with no soft delete, versioning or longer lock.',
+  appliesTo: ['platform', 'tenant'],
+  check(ctx) {
+    return labelled(ctx, 'google_storage_bucket').map((b) => {
+      const problems = bucketProblems(b);
+      return problems.length
+        ? nonCompliant(
+            b.address,
+            `${problems.join('; ')}.`,
+            'add a lifecycle rule deleting objects at age 1, set soft_delete_policy.retention_duration_seconds to 0, and keep versioning off.',
+          )
+        : compliant(b.address, 'objects deleted at age <= 1 day, no soft delete');
+    });
+  },
+});
+
+export const ret1TableExpiration = defineCheck({
+  id: 'RET-1/table-expiration',
+  explanation: `A conversion table or dataset expires its partitions or tables within ${H} hours.`,
+  appliesTo: ['platform', 'tenant'],
+  check(ctx) {
+    const tables = labelled(ctx, 'google_bigquery_table').map((t) => {
+      const problems = tableProblems(ctx.stack, t);
+      return problems.length
+        ? nonCompliant(t.address, `${problems.join('; ')}.`, `partition the table and set time_partitioning.expiration_ms to at most ${MAX_MS}.`)
+        : compliant(t.address, `partitions expire within ${H} hours`);
+    });
+    const datasets = labelled(ctx, 'google_bigquery_dataset').map((d) => {
+      const problems = datasetProblems(d);
+      return problems.length
+        ? nonCompliant(d.address, `${problems.join('; ')}.`, `set default_partition_expiration_ms (or default_table_expiration_ms) to at most ${MAX_MS}.`)
+        : compliant(d.address, `tables expire within ${H} hours`);
+    });
+    return [...tables, ...datasets];
+  },
+});
+
+export const ret1FirestoreTtl = defineCheck({
+  id: 'RET-1/firestore-ttl',
+  explanation: 'Firestore conversion state has TTL policies and no point-in-time recovery (7 days of versions).',
+  appliesTo: ['platform', 'tenant'],
+  check(ctx) {
+    const stack = ctx.stack;
+    return conversionFirestores(stack).map((d) => {
+      const ttl = stack.ofType('google_firestore_field').filter((f) => firestoreOf(stack, f) === d && f.values.ttl_config !== undefined);
+      if (d.values.point_in_time_recovery_enablement === 'POINT_IN_TIME_RECOVERY_ENABLED')
+        return nonCompliant(
+          d.address,
+          'point-in-time recovery keeps 7 days of versions of conversion events.',
+          'set point_in_time_recovery_enablement to POINT_IN_TIME_RECOVERY_DISABLED.',
+        );
+      if (ttl.length === 0)
+        return nonCompliant(
+          d.address,
+          'no TTL policy expires its documents, so conversion state never expires.',
+          'add a TTL policy (google_firestore_field ttl_config) on each collection and a purge job (ConversionState).',
+        );
+      return compliant(d.address, `TTL on ${ttl.map((f) => `${String(f.values.collection)}.${String(f.values.field)}`).join(', ')}; no point-in-time recovery`);
+    });
+  },
+});
+
+export const ret1FirestoreBackups = defineCheck({
+  id: 'RET-1/firestore-backups',
+  explanation: 'No backup schedule copies Firestore conversion state: backups outlive the 24-hour promise.',
+  appliesTo: ['platform', 'tenant'],
+  check(ctx) {
+    const stack = ctx.stack;
+    const firestores = conversionFirestores(stack);
+    const backups = stack
+      .ofType('google_firestore_backup_schedule')
+      .filter((x) => firestores.includes(findTarget(stack, 'google_firestore_database', String(x.values.database ?? ''))!));
+    return [
+      ...backups.map((b) =>
+        nonCompliant(b.address, 'backs up conversion state, and backups outlive the 24-hour promise.', 'remove the backup schedule from the conversion state database.'),
+      ),
+      ...firestores.filter((d) => !backups.some((b) => findTarget(stack, 'google_firestore_database', String(b.values.database ?? '')) === d))
+        .map((d) => compliant(d.address, 'no backup schedule')),
+    ];
+  },
+});
+
+export const ret1NoSnapshotRoles = defineCheck({
+  id: 'RET-1/no-snapshot-roles',
+  explanation: 'No role that can snapshot a subscription (keeping events 7 days) is granted on a conversion store or to the relay.',
+  appliesTo: ['platform', 'tenant'],
+  check(ctx) {
+    const stores = conversionStores(ctx.stack);
+    const violations = snapshotGrants(ctx, stores);
+    if (violations.length > 0 || stores.size === 0) return violations;
+    return [compliant(STACK_ADDRESS, `no snapshot-capable role on the ${stores.size} conversion stores or to the relay`)];
+  },
+});
+
+export const ret1LabelledStores = defineCheck({
+  id: 'RET-1/labelled-stores',
+  explanation: 'A tenant with conversion tracking has its conversion stores labelled data-class: conversion-events, so the budget can be judged.',
+  appliesTo: ['tenant'],
+  check(ctx) {
+    if (!ctx.tenant?.conversionTracking.enabled || !runsDataPlane(ctx.tenant)) return [notApplicable('the tenant tracks no conversions here')];
+    const stores = ctx.stack.resources.filter(isConversionEventStore);
+    if (stores.length > 0) return [compliant(stores[0].address, `${stores.length} stores labelled data-class: conversion-events`)];
+    return [
+      nonCompliant(
+        STACK_ADDRESS,
+        'conversion tracking is enabled but no store is labelled data-class: conversion-events, so its 24-hour budget cannot be checked.',
+        'build conversion events with ConversionPipeline, which labels its stores.',
+      ),
+    ];
+  },
+});
+
+/** The checks of RET-1, in the order the report lists them. */
+export const ret1ConversionRetentionChecks = [
+  ret1TopicRetention,
+  ret1SubscriptionBudget,
+  ret1ExportTargets,
+  ret1BucketLifecycle,
+  ret1TableExpiration,
+  ret1FirestoreTtl,
+  ret1FirestoreBackups,
+  ret1NoSnapshotRoles,
+  ret1LabelledStores,
+] as const;

@@ -10,7 +10,7 @@ import { WORKLOAD_ACCOUNT_IDS } from '../../config/naming';
 import { conversionSecretId } from '../../config/naming';
 import { servedDestinations } from '../../config/workload-secrets';
 import { findTarget } from '../grants';
-import { STACK_ADDRESS, compliant, defineRule, nonCompliant, notApplicable, type Finding } from '../rule';
+import { STACK_ADDRESS, compliant, defineCheck, nonCompliant, notApplicable, type Finding } from '../rule';
 import { runtimeIdentityOf } from '../workloads';
 
 /** The relay's consent settings the DPA fixes, and the one the tenant elects. */
@@ -27,8 +27,8 @@ function envOf(service: { values: Readonly<Record<string, unknown>> }): Map<stri
   return out;
 }
 
-export const ret2ConsentRelay = defineRule({
-  control: 'RET-2',
+export const ret2ConsentRelay = defineCheck({
+  id: 'RET-2/consent-relay',
   explanation:
     "The conversion relay forwards nothing without clear consent, ignores Limited Data Use as consent, applies the tenant's Google election and has a withdrawal channel.",
   appliesTo: ['tenant'],
@@ -124,3 +124,6 @@ export const ret2ConsentRelay = defineRule({
     return findings;
   },
 });
+
+/** The checks of RET-2, in the order the report lists them. */
+export const ret2ConsentRelayChecks = [ret2ConsentRelay] as const;

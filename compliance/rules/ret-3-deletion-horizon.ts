@@ -9,13 +9,13 @@
 import { BIGQUERY_DEFAULT_TIME_TRAVEL_HOURS, DAY, inventoryDataStores } from '../deletion-horizon';
 import { block } from '../json-blocks';
 import { DELETION_PROMISE, MAX_SOFT_DELETE, MAX_TIME_TRAVEL, promiseSeconds, withinDeletionPromise } from '../../policy/dpa';
-import { compliant, defineRule, nonCompliant, notApplicable, type Finding } from '../rule';
+import { compliant, defineCheck, nonCompliant, notApplicable, type Finding } from '../rule';
 
 const MAX_TIME_TRAVEL_HOURS = MAX_TIME_TRAVEL.hours;
 const MAX_SOFT_DELETE_SECONDS = promiseSeconds(MAX_SOFT_DELETE);
 
-export const ret3DeletionHorizon = defineRule({
-  control: 'RET-3',
+export const ret3DeletionHorizon = defineCheck({
+  id: 'RET-3/deletion-horizon',
   explanation:
     `Every Customer Data store is gone within ${DELETION_PROMISE.days} days of offboarding: short time travel and soft delete, deleted before the project.`,
   appliesTo: ['tenant'],
@@ -85,3 +85,6 @@ export const ret3DeletionHorizon = defineRule({
     return findings.length > 0 ? findings : [notApplicable('the stack holds no Customer Data store')];
   },
 });
+
+/** The checks of RET-3, in the order the report lists them. */
+export const ret3DeletionHorizonChecks = [ret3DeletionHorizon] as const;

@@ -4,13 +4,13 @@
  * google_secret_manager_secret_version carrying data, write-only or not).
  */
 import { isLocationAllowed } from '../../config/jurisdictions';
-import { STACK_ADDRESS, compliant, defineRule, nonCompliant, notApplicable, type Finding } from '../rule';
+import { STACK_ADDRESS, compliant, defineCheck, nonCompliant, notApplicable, type Finding } from '../rule';
 import { jurisdictionOf, needsCredentials } from '../scope';
 
 const VERSION_DATA_KEYS = ['secret_data', 'secret_data_wo', 'payload'];
 
-export const sec1SecretStorage = defineRule({
-  control: 'SEC-1',
+export const sec1SecretStorage = defineCheck({
+  id: 'SEC-1/secret-storage',
   explanation:
     'Credentials live in Secret Manager with user-managed replicas in the jurisdiction; no secret value is in the Terraform config.',
   appliesTo: ['platform', 'tenant'],
@@ -82,3 +82,6 @@ export const sec1SecretStorage = defineRule({
     return findings;
   },
 });
+
+/** The checks of SEC-1, in the order the report lists them. */
+export const sec1SecretStorageChecks = [sec1SecretStorage] as const;

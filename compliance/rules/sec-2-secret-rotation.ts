@@ -5,10 +5,10 @@
 import { needsCredentials } from '../scope';
 import { findTarget } from '../grants';
 import { block, blocks } from '../json-blocks';
-import { STACK_ADDRESS, compliant, defineRule, nonCompliant, notApplicable, type Finding } from '../rule';
+import { STACK_ADDRESS, compliant, defineCheck, nonCompliant, notApplicable, type Finding } from '../rule';
 
-export const sec2SecretRotation = defineRule({
-  control: 'SEC-2',
+export const sec2SecretRotation = defineCheck({
+  id: 'SEC-2/secret-rotation',
   explanation: 'Every secret has a rotation period and a Pub/Sub topic for its rotation notices.',
   appliesTo: ['platform', 'tenant'],
   check(ctx) {
@@ -60,3 +60,6 @@ export const sec2SecretRotation = defineRule({
     return findings;
   },
 });
+
+/** The checks of SEC-2, in the order the report lists them. */
+export const sec2SecretRotationChecks = [sec2SecretRotation] as const;

@@ -5,7 +5,7 @@
  */
 import { grantsOf, isHandoverOwnerGrant } from '../grants';
 import { rolePermissions } from '../../policy/iam-roles';
-import { STACK_ADDRESS, compliant, defineRule, nonCompliant, notApplicable, type Finding } from '../rule';
+import { STACK_ADDRESS, compliant, defineCheck, nonCompliant, notApplicable, type Finding } from '../rule';
 import { handoverOwnerGroup, needsCredentials } from '../scope';
 import { WORKLOAD_TYPES, mountedSecretsOf, runtimeIdentityOf } from '../workloads';
 
@@ -15,8 +15,8 @@ function readsSecrets(role: string): boolean {
   return role === 'roles/secretmanager.secretAccessor' || rolePermissions(role).includes(READ_PERMISSION);
 }
 
-export const sec3SecretAccessorPerSecret = defineRule({
-  control: 'SEC-3',
+export const sec3SecretAccessorPerSecret = defineCheck({
+  id: 'SEC-3/secret-accessor-per-secret',
   explanation: 'Each secret is readable by exactly one service account, the workload that mounts it; never through a project-wide role.',
   appliesTo: ['platform', 'tenant'],
   check(ctx) {
@@ -88,3 +88,6 @@ export const sec3SecretAccessorPerSecret = defineRule({
     return findings;
   },
 });
+
+/** The checks of SEC-3, in the order the report lists them. */
+export const sec3SecretAccessorPerSecretChecks = [sec3SecretAccessorPerSecret] as const;

@@ -8,7 +8,7 @@ import { SUBPROCESSORS } from '../../config/subprocessors';
 import { WORKLOAD_ACCOUNT_IDS } from '../../config/naming';
 import { grantsOf } from '../grants';
 import { partyOf } from '../parties';
-import { compliant, defineRule, nonCompliant, notApplicable, type Finding } from '../rule';
+import { compliant, defineCheck, nonCompliant, notApplicable, type Finding } from '../rule';
 
 /** What dbt Labs' account may hold: BigQuery jobs in the project, edit on datasets and tables. */
 export const DBT_ALLOWED = [
@@ -16,8 +16,8 @@ export const DBT_ALLOWED = [
   { role: 'roles/bigquery.dataEditor', level: 'resource' },
 ] as const;
 
-export const sub1AdmittedPrincipals = defineRule({
-  control: 'SUB-1',
+export const sub1AdmittedPrincipals = defineCheck({
+  id: 'SUB-1/admitted-principals',
   explanation:
     'Only Smart Segments, the customer and listed subprocessors are granted anything; dbt Labs only runs jobs and edits the dataset.',
   appliesTo: ['platform', 'tenant'],
@@ -64,3 +64,6 @@ export const sub1AdmittedPrincipals = defineRule({
     return findings;
   },
 });
+
+/** The checks of SUB-1, in the order the report lists them. */
+export const sub1AdmittedPrincipalsChecks = [sub1AdmittedPrincipals] as const;

@@ -48,7 +48,7 @@ describe('LOG-1: the _Default bucket keeps logs 30 days; no log bucket without r
     const missing = bareTenantStack();
     expectRejected(check('LOG-1', missing.stack, missing.env), 'LOG-1', missing.stack.node.id, '(stack)');
     const customer = realTenantStack(ownProject);
-    expect(check('LOG-1', customer.stack, customer.env).statuses).toEqual(['not-applicable']);
+    expect(new Set(check('LOG-1', customer.stack, customer.env).statuses)).toEqual(new Set(['not-applicable']));
   });
 });
 

@@ -6,7 +6,8 @@
 import { GcsBackend, Testing, TerraformResource, TerraformStack, type App } from 'cdktf';
 import { GoogleProvider } from '@cdktf/provider-google/lib/provider';
 import { contextFor, evaluateStack, formatViolation, type EvaluatedFinding } from '../../compliance/engine';
-import { ruleById } from '../../compliance/pack';
+import { CHECKS, checksOfControl } from '../../compliance/pack';
+import type { Check } from '../../compliance/rule';
 import type { SynthesizedStack } from '../../compliance/synthesized-stack';
 import type { EnvironmentConfig, ResolvedTenant } from '../../config/loader';
 import { platformStackName, tenantStackName } from '../../config/naming';
@@ -31,9 +32,17 @@ export function environmentWith(tenant?: ResolvedTenant): EnvironmentConfig {
   return { ...env, tenants: [...env.tenants, tenant].sort((a, b) => a.id.localeCompare(b.id)) };
 }
 
-/** Runs one rule on a synthesized stack of `env`. */
+/** The checks an id names: the one check `<CONTROL>/<concern>`, or every check of a control id. */
+export function checksFor(id: string): Check[] {
+  const one = CHECKS.filter((c) => c.id === id);
+  const checks = one.length > 0 ? one : checksOfControl(id);
+  if (checks.length === 0) throw new Error(`no check or control "${id}" in the pack`);
+  return checks;
+}
+
+/** Runs one check, or every check of a control, on a synthesized stack of `env`. */
 export function runRule(ruleId: string, stack: SynthesizedStack, env: EnvironmentConfig): RuleOutcome {
-  const evaluation = evaluateStack(contextFor(stack, [env]), [ruleById(ruleId)]);
+  const evaluation = evaluateStack(contextFor(stack, [env]), checksFor(ruleId));
   const findings = evaluation.outcomes.flatMap((o) => o.findings);
   return {
     findings,
@@ -97,7 +106,7 @@ export function check(ruleId: string, stack: TerraformStack, env: EnvironmentCon
  */
 export function expectRejected(outcome: RuleOutcome, ruleId: string, stackName: string, address?: string | RegExp): void {
   expect(outcome.violations.length).toBeGreaterThan(0);
-  const rule = ruleById(ruleId);
+  const rule = checksFor(ruleId)[0];
   for (const v of outcome.violations) {
     expect(v).toContain(`[${stackName}]`);
     expect(v).toContain(ruleId);

@@ -1,0 +1,164 @@
+/**
+ * Table-driven check tests: each check gets `{ check, violating, compliant }`, a list of small
+ * hand-written Terraform JSON stacks that it must reject (naming the check) or accept (with
+ * evidence). No cdktf synthesis: the fixtures are plain JSON and the config is built in memory, so
+ * a table runs in milliseconds and Stryker can run it for every mutant.
+ */
+import { contextFor, evaluateStack, formatViolation } from '../../../compliance/engine';
+import type { Check } from '../../../compliance/rule';
+import { SynthesizedStack, type TerraformJson } from '../../../compliance/synthesized-stack';
+import { resolveTenant, type EnvironmentConfig, type ResolvedTenant } from '../../../config/loader';
+import { platformStackName, tenantStackName } from '../../../config/naming';
+import { platformSchema, tenantSchema, type TenantInput } from '../../../config/schema';
+
+/** A platform config like the example's, built in memory (tests never read environments/example). */
+export const TABLE_PLATFORM = platformSchema.parse({
+  environment: 'tables',
+  organization: { id: '123456789012', domain: 'smartsegments.example', directoryCustomerId: 'C01exmpl2' },
+  billingAccount: '01ABCD-23EF45-6789AB',
+  projectPrefix: 'ssx',
+  platformJurisdiction: 'EEA',
+  jurisdictions: ['EEA', 'UK', 'CH', 'AU'],
+  tenantFolders: { EEA: 'folders/100000000001', UK: 'folders/100000000002', CH: 'folders/100000000003', AU: 'folders/100000000004' },
+  stateBucket: { name: 'ssx-tables-tfstate' },
+  ci: { provider: 'github', repository: 'smart-segments/platform', mainBranch: 'main' },
+  groups: {
+    platformAdmins: 'platform-admins@smartsegments.example',
+    securityResponders: 'security-responders@smartsegments.example',
+    support: 'support-engineers@smartsegments.example',
+  },
+  contacts: { security: 'security@smartsegments.example', legal: 'legal@smartsegments.example' },
+  images: {
+    ingestWebhook: `europe-west1-docker.pkg.dev/ssx-platform/relay/ingest-webhook@sha256:${'1'.repeat(64)}`,
+    conversionRelay: `europe-west1-docker.pkg.dev/ssx-platform/relay/conversion-relay@sha256:${'2'.repeat(64)}`,
+    mcpEndpoint: `europe-west1-docker.pkg.dev/ssx-platform/relay/mcp-endpoint@sha256:${'3'.repeat(64)}`,
+    integrationSync: `europe-west1-docker.pkg.dev/ssx-platform/relay/integration-sync@sha256:${'4'.repeat(64)}`,
+  },
+  edgeDomain: 'hooks.smartsegments.example',
+});
+
+/** A tenant of the table environment: the fields given override a minimal EEA tenant. */
+export function tableTenant(overrides: Partial<TenantInput> = {}): ResolvedTenant {
+  const tenant = tenantSchema.parse({
+    id: 'acme',
+    displayName: 'Acme',
+    jurisdiction: 'EEA',
+    region: 'europe-west1',
+    sources: ['roller'],
+    llmSupport: 'allowed',
+    warehouse: { mode: 'smart-segments' },
+    contacts: { security: 'security@acme.example' },
+    ...overrides,
+  });
+  return resolveTenant(TABLE_PLATFORM, tenant, `test/${tenant.id}.yaml`);
+}
+
+/** The tenant the fixtures are written for (project ssx-acme-...) and a neighbour for isolation checks. */
+export const ACME = tableTenant();
+export const GLOBEX = tableTenant({ id: 'globex', displayName: 'Globex' });
+
+/** A Terraform JSON document holding `resource` (and anything else given, such as `data` or `provider`). */
+export function stackJson(resource: Record<string, Record<string, Record<string, unknown>>>, rest: Omit<TerraformJson, 'resource'> = {}): TerraformJson {
+  return { ...rest, resource };
+}
+
+export interface Fixture {
+  /** What the case shows, for the test title. */
+  readonly name: string;
+  readonly json: TerraformJson;
+  /** Default: a tenant stack of `tenant`. */
+  readonly kind?: 'tenant' | 'platform';
+  /** The tenant of a tenant stack; default ACME. */
+  readonly tenant?: ResolvedTenant;
+  /** Further tenants of the environment besides the stack's own; default GLOBEX. */
+  readonly others?: readonly ResolvedTenant[];
+  /** For a violating case: an address the violation must name. */
+  readonly address?: string;
+  /** For a violating case: what one violation's problem must say (a number, a setting), beyond naming the check. */
+  readonly problem?: RegExp;
+  /** For a compliant case: what one piece of evidence must say. */
+  readonly evidence?: RegExp;
+  /** For an inapplicable case: what the not-applicable reason must say (the check's own, not the engine's default). */
+  readonly reason?: RegExp;
+}
+
+export interface CheckTable {
+  readonly check: Check;
+  readonly violating: readonly Fixture[];
+  readonly compliant: readonly Fixture[];
+  /** Stacks the check has nothing to judge in: no violation and no evidence, only "not applicable". */
+  readonly inapplicable?: readonly Fixture[];
+}
+
+export interface TableOutcome {
+  readonly violations: readonly string[];
+  readonly problems: ReadonlyArray<{ readonly problem: string; readonly fix: string }>;
+  readonly compliant: readonly string[];
+  readonly statuses: readonly string[];
+  readonly reasons: readonly string[];
+}
+
+function environmentOf(f: Fixture): EnvironmentConfig {
+  const tenant = f.tenant ?? ACME;
+  const tenants = [tenant, ...(f.others ?? [GLOBEX]).filter((t) => t.id !== tenant.id)].sort((a, b) => a.id.localeCompare(b.id));
+  return { name: TABLE_PLATFORM.environment, dir: '(in memory)', platform: TABLE_PLATFORM, tenants };
+}
+
+/** The stack name of a fixture, as contextFor places it. */
+export function stackNameOf(f: Fixture): string {
+  return f.kind === 'platform' ? platformStackName(TABLE_PLATFORM.environment) : tenantStackName(TABLE_PLATFORM.environment, (f.tenant ?? ACME).id);
+}
+
+/** Runs one check on one fixture through the engine, as the synthesis gate would. */
+export function runCheck(check: Check, f: Fixture): TableOutcome {
+  const stack = new SynthesizedStack(stackNameOf(f), f.json);
+  const evaluation = evaluateStack(contextFor(stack, [environmentOf(f)]), [check]);
+  const findings = evaluation.outcomes.flatMap((o) => o.findings);
+  return {
+    violations: evaluation.violations.map(formatViolation),
+    problems: evaluation.violations.map((v) => ({ problem: v.problem, fix: v.fix })),
+    compliant: findings.flatMap((x) => (x.status === 'compliant' ? [`${x.address}: ${x.detail}`] : [])),
+    statuses: findings.map((x) => x.status),
+    reasons: findings.flatMap((x) => (x.status === 'not-applicable' ? [x.reason] : [])),
+  };
+}
+
+/** The check rejects the fixture: every violation names the stack, the check, its DPA clause and a fix. */
+export function expectRejected(check: Check, f: Fixture): void {
+  const outcome = runCheck(check, f);
+  expect(outcome.violations.length).toBeGreaterThan(0);
+  for (const v of outcome.violations) {
+    expect(v).toContain(`[${stackNameOf(f)}]`);
+    expect(v).toContain(check.id);
+    expect(v).toContain(`DPA ${check.dpaClause}`);
+    expect(v).toContain('Fix: ');
+  }
+  // A message a developer can act on: a sentence saying what is wrong and one saying what to change.
+  for (const p of outcome.problems) {
+    // Rejected for what the check judges, not because it crashed on the fixture (the engine fails closed).
+    expect(p.problem).not.toMatch(/^the rule could not check this stack/);
+    expect(p.problem).toMatch(/^\S.{14,}/s);
+    expect(p.fix).toMatch(/^\S.{9,}/s);
+  }
+  if (f.address !== undefined) expect(outcome.violations.filter((v) => v.includes(` ${f.address} `))).not.toEqual([]);
+  if (f.problem !== undefined) expect(outcome.problems.map((p) => p.problem).filter((p) => f.problem!.test(p))).not.toEqual([]);
+}
+
+/** The check finds nothing to judge: neither a violation nor evidence. */
+export function expectNotApplicable(check: Check, f: Fixture): void {
+  const outcome = runCheck(check, f);
+  expect(outcome.violations).toEqual([]);
+  expect(outcome.compliant).toEqual([]);
+  expect(outcome.statuses).toContain('not-applicable');
+  if (f.reason !== undefined) expect(outcome.reasons.filter((r) => f.reason!.test(r))).not.toEqual([]);
+}
+
+/** The check accepts the fixture having found evidence (not a vacuous "not applicable"). */
+export function expectAccepted(check: Check, f: Fixture): void {
+  const outcome = runCheck(check, f);
+  expect(outcome.violations).toEqual([]);
+  expect(outcome.compliant.length).toBeGreaterThan(0);
+  for (const c of outcome.compliant) expect(c).toMatch(/: \S.{4,}/);
+  expect(outcome.statuses).not.toContain('not-implemented');
+  if (f.evidence !== undefined) expect(outcome.compliant.filter((c) => f.evidence!.test(c))).not.toEqual([]);
+}
