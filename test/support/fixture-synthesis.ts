@@ -61,14 +61,25 @@ export function synthesizeFixtures(dir: string = fixtureSynthDir()): string {
   const { buildApp, stackNamesOf } = require('../../stacks/build-app') as typeof import('../../stacks/build-app');
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const { loadEnvironment } = require('../../config/loader') as typeof import('../../config/loader');
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { checkSynthesizedStacks } = require('../../compliance/synth-gate') as typeof import('../../compliance/synth-gate');
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { ComplianceError } = require('../../compliance/engine') as typeof import('../../compliance/engine');
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { SynthesizedStack } = require('../../compliance/synthesized-stack') as typeof import('../../compliance/synthesized-stack');
   const staging = `${dir}.staging-${process.pid}-${Date.now()}`;
   fs.mkdirSync(staging, { recursive: true });
   try {
     buildApp({ environmentsDir: FIXTURE_ENVIRONMENTS_DIR, environment: FIXTURE_ENV, outdir: fixtureOutdir(staging) }).synth();
-    const names = stackNamesOf([loadEnvironment(FIXTURE_ENV, { environmentsDir: FIXTURE_ENVIRONMENTS_DIR })]);
+    const environment = loadEnvironment(FIXTURE_ENV, { environmentsDir: FIXTURE_ENVIRONMENTS_DIR });
+    const names = stackNamesOf([environment]);
     for (const name of names) {
       if (!fs.existsSync(fixtureStackFile(name, staging))) throw new Error(`fixture synthesis: ${fixtureStackFile(name, staging)} was not written`);
     }
+    // Both packs judge the files written, as `npm run synth` does: the tests' fixture is a compliant, deployable environment.
+    const written = names.map((name) => SynthesizedStack.parse(name, fs.readFileSync(fixtureStackFile(name, staging), 'utf8')));
+    const { violations } = checkSynthesizedStacks(written, [environment]);
+    if (violations.length > 0) throw new ComplianceError(violations);
     fs.writeFileSync(path.join(staging, 'stacks.json'), `${JSON.stringify(names)}\n`);
     try {
       fs.renameSync(staging, dir);
