@@ -11,7 +11,7 @@ import { resolveTenant, type EnvironmentConfig, type ResolvedTenant } from '../.
 import { platformStackName, tenantStackName } from '../../../config/naming';
 import { platformSchema, tenantSchema, type TenantInput } from '../../../config/schema';
 
-/** A platform config like the example's, built in memory (tests never read environments/example). */
+/** A platform config like the example's, built in memory (tests never read the users' example environment). */
 export const TABLE_PLATFORM = platformSchema.parse({
   environment: 'tables',
   organization: { id: '123456789012', domain: 'smartsegments.example', directoryCustomerId: 'C01exmpl2' },

@@ -10,6 +10,7 @@ import {
   ret1TableExpiration,
   ret1TopicRetention,
 } from '../../../../compliance/rules/ret-1-conversion-retention';
+import { withLifecycle } from '../../../../config/loader';
 import { ACME, stackJson, tableTenant, type CheckTable } from '../table';
 
 const conversion = { 'data-class': 'conversion-events' };
@@ -227,7 +228,7 @@ export const RET_1_TABLES: CheckTable[] = [
     compliant: [{ name: 'conversion tracking on, topic labelled', tenant: tracking, json: stackJson({ google_pubsub_topic: { events: topic() } }), evidence: /1 stores labelled/ }],
     inapplicable: [
       { name: 'no conversion tracking', json: stackJson({ google_pubsub_topic: { events: { name: 'events' } } }) },
-      { name: 'conversion tracking, but the project is handed over', tenant: { ...tracking, lifecycle: { ...tracking.lifecycle, state: 'handed-over' } } as typeof tracking, json: stackJson({ google_pubsub_topic: { events: { name: 'events' } } }) },
+      { name: 'conversion tracking, but the project is handed over', tenant: withLifecycle(tracking, { ...tracking.lifecycle, state: 'handed-over' }), json: stackJson({ google_pubsub_topic: { events: { name: 'events' } } }) },
     ],
   },
 ];
