@@ -50,7 +50,7 @@ describe('compliance --synth-dir', () => {
     const r = run(copy);
     expect(r.code).toBe(1);
     expect(r.err).toMatch(/Failing controls: .*RES-1/);
-    expect(r.err).toMatch(/\[platform-synthtest\] google_storage_bucket\.\S+: RES-1: .*US/);
+    expect(r.err).toMatch(/\[platform-synthtest\] google_storage_bucket\.\S+: RES-1\/data-location: .*US/);
   });
 
   it('fails a copy whose log bucket keeps logs for 400 days, naming LOG-1', () => {
