@@ -286,7 +286,21 @@ function permissionsOfRole(platform: SynthesizedStack, role: string): readonly s
 }
 
 /** The deployers the platform stack declares and the permissions their unconditional grants carry, by scope. */
-export function deployerHoldings(context: DeployContext): DeployerHoldings[] {
+// The holdings depend only on the platform stack and the environment, which every tenant stack of an
+// environment shares: computed once per pair instead of once per tenant stack (docs/performance.md).
+const holdingsCache = new WeakMap<SynthesizedStack, WeakMap<DeployContext['environment'], readonly DeployerHoldings[]>>();
+
+export function deployerHoldings(context: DeployContext): readonly DeployerHoldings[] {
+  const byEnvironment = holdingsCache.get(context.platform) ?? new WeakMap<DeployContext['environment'], readonly DeployerHoldings[]>();
+  holdingsCache.set(context.platform, byEnvironment);
+  const cached = byEnvironment.get(context.environment);
+  if (cached) return cached;
+  const computed = computeDeployerHoldings(context);
+  byEnvironment.set(context.environment, computed);
+  return computed;
+}
+
+function computeDeployerHoldings(context: DeployContext): DeployerHoldings[] {
   const out: DeployerHoldings[] = [];
   for (const d of DEPLOYERS) {
     const account = context.platform.ofType('google_service_account').find((r) => r.values.account_id === d.id);
