@@ -21,6 +21,7 @@ import { MonitoringNotificationChannel } from '@cdktf/provider-google/lib/monito
 import { INTEGRATIONS, SOURCES } from '../config/catalog';
 import { runtimeAccountIds } from '../config/naming';
 import type { TenantConfig } from '../config/schema';
+import { BREACH_NOTICE } from '../policy/dpa';
 import type { CentralAuditLog } from './central-audit-log';
 
 /**
@@ -229,7 +230,7 @@ export function breachDetector(scope: Construct, name: string, filter: string, a
         '',
         `Check: ${text.check} The entries are in ${text.entries}.`,
         '',
-        'If Customer Data was or may have been accessed, this is a suspected Personal Data Breach: notify the affected customers without undue delay and within 48 hours of becoming aware (DPA 8.1), with what DPA 8.2 lists as far as it is known.',
+        `If Customer Data was or may have been accessed, this is a suspected Personal Data Breach: notify the affected customers without undue delay and within ${BREACH_NOTICE.hours} hours of becoming aware (DPA ${BREACH_NOTICE.clause}), with what DPA 8.2 lists as far as it is known.`,
       ].join('\n'),
     },
   });

@@ -271,7 +271,7 @@ export const ret1ExportTargets = defineCheck({
             nonCompliant(
               sub.address,
               `the subscription writes conversion events to ${t.what}, which is not in this stack, so its retention cannot be checked.`,
-              'write to a table or bucket of this stack with a 24-hour expiry.',
+              `write to a table or bucket of this stack with a ${H}-hour expiry.`,
             ),
           );
           continue;
@@ -354,7 +354,7 @@ export const ret1FirestoreTtl = defineCheck({
 
 export const ret1FirestoreBackups = defineCheck({
   id: 'RET-1/firestore-backups',
-  explanation: 'No backup schedule copies Firestore conversion state: backups outlive the 24-hour promise.',
+  explanation: `No backup schedule copies Firestore conversion state: backups outlive the ${H}-hour promise.`,
   appliesTo: ['platform', 'tenant'],
   check(ctx) {
     const stack = ctx.stack;
@@ -364,7 +364,7 @@ export const ret1FirestoreBackups = defineCheck({
       .filter((x) => firestores.includes(findTarget(stack, 'google_firestore_database', String(x.values.database ?? ''))!));
     return [
       ...backups.map((b) =>
-        nonCompliant(b.address, 'backs up conversion state, and backups outlive the 24-hour promise.', 'remove the backup schedule from the conversion state database.'),
+        nonCompliant(b.address, `backs up conversion state, and backups outlive the ${H}-hour promise.`, 'remove the backup schedule from the conversion state database.'),
       ),
       ...firestores.filter((d) => !backups.some((b) => findTarget(stack, 'google_firestore_database', String(b.values.database ?? '')) === d))
         .map((d) => compliant(d.address, 'no backup schedule')),
@@ -395,7 +395,7 @@ export const ret1LabelledStores = defineCheck({
     return [
       nonCompliant(
         STACK_ADDRESS,
-        'conversion tracking is enabled but no store is labelled data-class: conversion-events, so its 24-hour budget cannot be checked.',
+        `conversion tracking is enabled but no store is labelled data-class: conversion-events, so its ${H}-hour budget cannot be checked.`,
         'build conversion events with ConversionPipeline, which labels its stores.',
       ),
     ];
