@@ -6,12 +6,13 @@
 import { CHECKS } from '../../../compliance/pack';
 import { expectAccepted, expectNotApplicable, expectRejected, type CheckTable } from './table';
 import { ISO_1_TABLES } from './tables/iso-1';
+import { ISO_3_TABLES } from './tables/iso-3';
 import { LOG_1_TABLES } from './tables/log-1';
 import { RES_3_TABLES } from './tables/res-3';
 import { RET_1_TABLES } from './tables/ret-1';
 import { SMALL_CONTROL_TABLES } from './tables/small-controls';
 
-const TABLES: readonly CheckTable[] = [...ISO_1_TABLES, ...LOG_1_TABLES, ...RES_3_TABLES, ...RET_1_TABLES, ...SMALL_CONTROL_TABLES];
+const TABLES: readonly CheckTable[] = [...ISO_1_TABLES, ...ISO_3_TABLES, ...LOG_1_TABLES, ...RES_3_TABLES, ...RET_1_TABLES, ...SMALL_CONTROL_TABLES];
 
 /**
  * Checks still judged only by the end-to-end rule tests (test/compliance/*.test.ts), not yet split
@@ -34,7 +35,6 @@ const NOT_YET_TABLED: readonly string[] = [
   'IAM-6/no-public-principals',
   'IAM-7/domain-restricted-sharing',
   'ISO-2/workload-isolation',
-  'ISO-3/required-labels',
   'LOG-2/audit-logs',
   'NET-1/public-edge',
   'RES-1/data-location',
