@@ -33,6 +33,7 @@ export const ISO_2_TABLES: CheckTable[] = [
     ],
     inapplicable: [
       { name: 'the workload waits for its secret', json: stackJson({ google_pubsub_topic: { t: { name: 't' } } }), reason: /^no workload runs yet: ingest-webhook waits for source-roller \(populatedSecrets\)$/ },
+      { name: 'no source, no feature: nothing to run', tenant: tableTenant({ sources: [] }), json: stackJson({ google_pubsub_topic: { t: { name: 't' } } }), reason: /^the tenant runs no workloads$/ },
       { name: 'handed over', tenant: HANDED_OVER, json: service({ service_account: OWN_SA }), reason: /^handed over: Smart Segments runs no workload in the project \(HAND-1\)$/ },
     ],
   },

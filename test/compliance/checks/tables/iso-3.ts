@@ -11,6 +11,7 @@ export const ISO_3_TABLES: CheckTable[] = [
     violating: [
       { name: 'no labels at all', json: topic(), address: 'google_pubsub_topic.t', problem: /^labels lack tenant and lack environment and lack data-residency\.$/ },
       { name: 'labels that are not an object', json: topic('tenant=acme'), problem: /lack tenant/ },
+      { name: 'labels null', json: topic(null), problem: /lack tenant/ },
       { name: "another tenant's name", json: topic({ ...good, tenant: 'globex' }), problem: /^labels have tenant="globex"\.$/ },
       { name: 'another environment', json: topic({ ...good, environment: 'prod' }), problem: /have environment="prod"/ },
       { name: 'the residency of another jurisdiction', json: topic({ ...good, 'data-residency': 'uk' }), problem: /have data-residency="uk"/ },
