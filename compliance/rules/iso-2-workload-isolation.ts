@@ -9,6 +9,8 @@ import { grantsOf } from '../grants';
 import { STACK_ADDRESS, compliant, defineCheck, nonCompliant, notApplicable, type Finding } from '../rule';
 import { runtimeIdentityOf, WORKLOAD_TYPES } from '../workloads';
 
+const HANDED_OVER = 'handed over: Smart Segments runs no workload in the project (HAND-1)';
+
 export const iso2WorkloadIdentity = defineCheck({
   id: 'ISO-2/workload-identity',
   explanation: "Every workload of a tenant stack runs as a service account of the tenant's own project.",
@@ -77,8 +79,6 @@ export const iso2GrantsOnOwnResources = defineCheck({
     return findings;
   },
 });
-
-const HANDED_OVER = 'handed over: Smart Segments runs no workload in the project (HAND-1)';
 
 /** The checks of ISO-2, in the order the report lists them. */
 export const iso2WorkloadIsolationChecks = [iso2WorkloadIdentity, iso2GrantsOnOwnResources] as const;
