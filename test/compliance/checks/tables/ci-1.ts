@@ -27,6 +27,7 @@ export const CI_1_TABLES: CheckTable[] = [
       { name: 'a tenant stack with a local backend (only the platform bootstraps so)', json: stackJson(topic, LOCAL), problem: /\(backend: local\)/ },
       { name: 'another bucket', json: stackJson(topic, gcs('other-tfstate', tenantPrefix)), problem: /^state is in gs:\/\/other-tfstate\/stacks\/tenant-tables-acme, not gs:\/\/ssx-tables-tfstate\/stacks\/tenant-tables-acme\.$/ },
       { name: "another stack's prefix", json: stackJson(topic, gcs(BUCKET, platformPrefix)), problem: /not gs:\/\/ssx-tables-tfstate\/stacks\/tenant-tables-acme/ },
+      { name: 'platform: no backend at all', kind: 'platform', json: stackJson({}), problem: /\(backend: local default\)/ },
       { name: 'platform: the shared prefix', kind: 'platform', json: platform({}, gcs(BUCKET, 'stacks')) },
     ],
     compliant: [

@@ -41,6 +41,7 @@ export const ISO_2_TABLES: CheckTable[] = [
     check: iso2GrantsOnOwnResources,
     violating: [
       { name: "a grant on the other tenant's project", json: grants({ g: projectGrant(GLOBEX.projectId) }), address: 'google_project_iam_member.g', problem: /^relay@ssx-acme\.iam\.gserviceaccount\.com holds roles\/pubsub\.subscriber on google_project ssx-globex, which is not one of this tenant's resources\.$/ },
+      { name: "a grant on a project whose id only begins with the tenant's", json: grants({ g: projectGrant(`${ACME.projectId}-other`) }), problem: /on google_project ssx-acme-other/ },
       { name: 'a grant on the platform project', json: grants({ g: projectGrant('ssx-platform') }) },
       { name: 'a grant on a topic outside the stack and project', json: stackJson({ google_pubsub_topic_iam_member: { g: { topic: 'projects/ssx-globex/topics/t', role: 'roles/pubsub.publisher', member: `serviceAccount:${OWN_SA}` } } }), address: 'google_pubsub_topic_iam_member.g' },
       { name: 'a grant on a folder', json: stackJson({ google_folder_iam_member: { g: { folder: 'folders/100000000001', role: 'roles/viewer', member: `serviceAccount:${OWN_SA}` } } }), problem: /on google_folder folders\/100000000001/ },
