@@ -18,6 +18,7 @@ export const ISO_3_TABLES: CheckTable[] = [
       { name: 'a UK tenant labelled eu', tenant: tableTenant({ jurisdiction: 'UK', region: 'europe-west2' }), json: topic(good), problem: /data-residency="eu"/ },
       { name: 'platform: an empty tenant label', kind: 'platform', json: topic({ ...good, tenant: '' }), problem: /have tenant=""/ },
       { name: 'platform: a tenant label that is not a string', kind: 'platform', json: topic({ ...good, tenant: 7 }), problem: /have tenant=7/ },
+      { name: 'platform: a tenant label that is a list', kind: 'platform', json: topic({ ...good, tenant: ['platform'] }), problem: /have tenant=\["platform"\]/ },
       { name: 'platform: an unknown residency', kind: 'platform', json: topic({ ...good, tenant: 'platform', 'data-residency': 'us' }), problem: /have data-residency="us"/ },
       { name: 'platform: a residency that is not a string', kind: 'platform', json: topic({ ...good, tenant: 'platform', 'data-residency': ['eu'] }) },
       { name: 'platform: another environment', kind: 'platform', json: topic({ ...good, tenant: 'platform', environment: 'prod' }) },
