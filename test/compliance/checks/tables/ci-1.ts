@@ -24,8 +24,9 @@ export const CI_1_TABLES: CheckTable[] = [
     violating: [
       { name: 'no backend (local default)', json: stackJson(topic), address: 'terraform.backend', problem: /^the stack's state is not in the state bucket \(backend: local default\)\.$/ },
       { name: 'another backend', json: stackJson(topic, { terraform: { backend: { s3: { bucket: BUCKET } } } }), problem: /\(backend: s3\)/ },
+      { name: 'two backends, neither gcs', json: stackJson(topic, { terraform: { backend: { s3: {}, local: {} } } }), problem: /\(backend: s3, local\)/ },
       { name: 'a tenant stack with a local backend (only the platform bootstraps so)', json: stackJson(topic, LOCAL), problem: /\(backend: local\)/ },
-      { name: 'another bucket', json: stackJson(topic, gcs('other-tfstate', tenantPrefix)), problem: /^state is in gs:\/\/other-tfstate\/stacks\/tenant-tables-acme, not gs:\/\/ssx-tables-tfstate\/stacks\/tenant-tables-acme\.$/ },
+      { name: 'another bucket', json: stackJson(topic, gcs('other-tfstate', tenantPrefix)), address: 'terraform.backend', problem: /^state is in gs:\/\/other-tfstate\/stacks\/tenant-tables-acme, not gs:\/\/ssx-tables-tfstate\/stacks\/tenant-tables-acme\.$/ },
       { name: "another stack's prefix", json: stackJson(topic, gcs(BUCKET, platformPrefix)), problem: /not gs:\/\/ssx-tables-tfstate\/stacks\/tenant-tables-acme/ },
       { name: 'platform: no backend at all', kind: 'platform', json: stackJson({}), problem: /\(backend: local default\)/ },
       { name: 'platform: the shared prefix', kind: 'platform', json: platform({}, gcs(BUCKET, 'stacks')) },
