@@ -45,6 +45,7 @@ export const IAM_3_TABLES: CheckTable[] = [
       { name: 'no provider', kind: 'platform', json: stackJson({}), address: '(stack)', problem: /^no workload identity pool provider exists for CI/ },
       { name: 'a provider with no condition', kind: 'platform', json: provider(), address: 'google_iam_workload_identity_pool_provider.plan', problem: /^attribute_condition null does not restrict the provider to smart-segments\/platform\.$/ },
       { name: 'a condition that is not a string', kind: 'platform', json: provider(['x']) },
+      { name: 'the right condition, but in a list rather than a string', kind: 'platform', json: provider([`assertion.repository == '${REPO}'`]) },
       { name: 'another repository', kind: 'platform', json: provider(`assertion.repository == 'smart-segments/other'`), problem: /attribute_condition "assertion\.repository == 'smart-segments\/other'"/ },
       { name: 'a longer repository name', kind: 'platform', json: provider(`assertion.repository == '${REPO}-fork'`) },
       { name: 'a repository with any character for the dot or slash', kind: 'platform', json: provider(`assertion.repository == 'smart-segmentsXplatform'`) },
