@@ -23,9 +23,9 @@ function hasPath(values: Readonly<Record<string, unknown>>, path: string): boole
   return Array.isArray(cur) ? cur.length > 0 : cur !== undefined && cur !== null && cur !== '';
 }
 
-export const res1DataLocation = defineCheck({
-  id: 'RES-1/data-location',
-  explanation: "Every location-bearing resource (and the provider's default region) is inside the jurisdiction of the data it holds.",
+export const res1ProviderDefaultLocation = defineCheck({
+  id: 'RES-1/provider-default-location',
+  explanation: "The provider's default region and zone are inside the stack's jurisdiction, where resources naming no location land.",
   appliesTo: ['platform', 'tenant'],
   check(ctx) {
     const findings: Finding[] = [];
@@ -48,6 +48,16 @@ export const res1DataLocation = defineCheck({
         }
       }
     }
+    return findings;
+  },
+});
+
+export const res1DataLocation = defineCheck({
+  id: 'RES-1/data-location',
+  explanation: 'Every location-bearing resource names a location inside the jurisdiction of the data it holds.',
+  appliesTo: ['platform', 'tenant'],
+  check(ctx) {
+    const findings: Finding[] = [];
     for (const r of ctx.stack.resources) {
       if (isGrantType(r.type)) continue;
       const j = jurisdictionOf(ctx, r);
@@ -98,4 +108,4 @@ export const res1DataLocation = defineCheck({
 });
 
 /** The checks of RES-1, in the order the report lists them. */
-export const res1DataLocationChecks = [res1DataLocation] as const;
+export const res1DataLocationChecks = [res1ProviderDefaultLocation, res1DataLocation] as const;

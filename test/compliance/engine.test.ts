@@ -152,7 +152,7 @@ describe('suppressions: one resource, one rule, a written reason', () => {
     ]);
     const evaluation = evaluateStack(contextFor(synthesizeStack(stack), [env]));
     expect(evaluation.violations.find((v) => v.address === 'google_storage_bucket.b')?.problem).toMatch(
-      /names control RES-1 as a whole; a suppression names one check of it: RES-1\/data-location/,
+      /names control RES-1 as a whole; a suppression names one check of it: RES-1\/provider-default-location, RES-1\/data-location/,
     );
   });
 
