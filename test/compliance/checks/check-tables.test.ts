@@ -10,10 +10,12 @@ import { ISO_1_TABLES } from './tables/iso-1';
 import { LOG_1_TABLES } from './tables/log-1';
 import { RES_3_TABLES } from './tables/res-3';
 import { RET_1_TABLES } from './tables/ret-1';
+import { SEC_1_TABLES } from './tables/sec-1';
 import { SMALL_CONTROL_TABLES } from './tables/small-controls';
 
 const TABLES: readonly CheckTable[] = [
   ...HAND_2_SUB_1_TABLES,
+  ...SEC_1_TABLES,
  ...ISO_1_TABLES, ...LOG_1_TABLES, ...RES_3_TABLES, ...RET_1_TABLES, ...SMALL_CONTROL_TABLES];
 
 /**
@@ -44,7 +46,6 @@ const NOT_YET_TABLED: readonly string[] = [
   'RES-4/log-storage-location',
   'RET-2/consent-relay',
   'RET-3/deletion-horizon',
-  'SEC-1/secret-storage',
   'SEC-3/secret-accessor-per-secret',
 ];
 
