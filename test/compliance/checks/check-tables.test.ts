@@ -5,6 +5,7 @@
  */
 import { CHECKS } from '../../../compliance/pack';
 import { expectAccepted, expectNotApplicable, expectRejected, type CheckTable } from './table';
+import { ENC_1_TABLES } from './tables/enc-1';
 import { HAND_2_SUB_1_TABLES } from './tables/hand-2-sub-1';
 import { ISO_1_TABLES } from './tables/iso-1';
 import { LOG_1_TABLES } from './tables/log-1';
@@ -14,6 +15,7 @@ import { SEC_1_TABLES } from './tables/sec-1';
 import { SMALL_CONTROL_TABLES } from './tables/small-controls';
 
 const TABLES: readonly CheckTable[] = [
+  ...ENC_1_TABLES,
   ...HAND_2_SUB_1_TABLES,
   ...SEC_1_TABLES,
  ...ISO_1_TABLES, ...LOG_1_TABLES, ...RES_3_TABLES, ...RET_1_TABLES, ...SMALL_CONTROL_TABLES];
@@ -28,7 +30,6 @@ const NOT_YET_TABLED: readonly string[] = [
   'BRE-1/breach-detection',
   'CI-1/remote-state',
   'DEL-2/crypto-shredding',
-  'ENC-1/tls-policy',
   'ENC-2/customer-managed-keys',
   'HAND-1/phased-takeover',
   'IAM-2/resource-level-grants',
