@@ -7,7 +7,7 @@ import { runsDataPlane } from '../scope';
 import { WORKLOAD_ACCOUNT_IDS } from '../../config/naming';
 import { workloadRuns } from '../../config/workload-secrets';
 import { findTarget } from '../grants';
-import { STACK_ADDRESS, compliant, defineCheck, nonCompliant, notApplicable} from '../rule';
+import { STACK_ADDRESS, compliant, defineCheck, nonCompliant, notApplicable } from '../rule';
 import type { SynthesizedResource } from '../synthesized-stack';
 
 const GOOD_PROFILES = ['MODERN', 'RESTRICTED'];
