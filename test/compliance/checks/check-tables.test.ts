@@ -9,6 +9,7 @@ import { ENC_1_TABLES } from './tables/enc-1';
 import { HAND_2_SUB_1_TABLES } from './tables/hand-2-sub-1';
 import { ISO_1_TABLES } from './tables/iso-1';
 import { LOG_1_TABLES } from './tables/log-1';
+import { LOG_2_TABLES } from './tables/log-2';
 import { RES_3_TABLES } from './tables/res-3';
 import { RET_1_TABLES } from './tables/ret-1';
 import { SEC_1_TABLES } from './tables/sec-1';
@@ -17,6 +18,7 @@ import { SMALL_CONTROL_TABLES } from './tables/small-controls';
 const TABLES: readonly CheckTable[] = [
   ...ENC_1_TABLES,
   ...HAND_2_SUB_1_TABLES,
+  ...LOG_2_TABLES,
   ...SEC_1_TABLES,
  ...ISO_1_TABLES, ...LOG_1_TABLES, ...RES_3_TABLES, ...RET_1_TABLES, ...SMALL_CONTROL_TABLES];
 
@@ -40,7 +42,6 @@ const NOT_YET_TABLED: readonly string[] = [
   'IAM-7/domain-restricted-sharing',
   'ISO-2/workload-isolation',
   'ISO-3/required-labels',
-  'LOG-2/audit-logs',
   'NET-1/public-edge',
   'RES-1/data-location',
   'RES-2/folder-location-policy',
