@@ -12,6 +12,7 @@ import { LOG_1_TABLES } from './tables/log-1';
 import { LOG_2_TABLES } from './tables/log-2';
 import { RES_3_TABLES } from './tables/res-3';
 import { RET_1_TABLES } from './tables/ret-1';
+import { RET_2_TABLES } from './tables/ret-2';
 import { SEC_1_TABLES } from './tables/sec-1';
 import { SMALL_CONTROL_TABLES } from './tables/small-controls';
 
@@ -19,6 +20,7 @@ const TABLES: readonly CheckTable[] = [
   ...ENC_1_TABLES,
   ...HAND_2_SUB_1_TABLES,
   ...LOG_2_TABLES,
+  ...RET_2_TABLES,
   ...SEC_1_TABLES,
  ...ISO_1_TABLES, ...LOG_1_TABLES, ...RES_3_TABLES, ...RET_1_TABLES, ...SMALL_CONTROL_TABLES];
 
@@ -46,7 +48,6 @@ const NOT_YET_TABLED: readonly string[] = [
   'RES-1/data-location',
   'RES-2/folder-location-policy',
   'RES-4/log-storage-location',
-  'RET-2/consent-relay',
   'RET-3/deletion-horizon',
   'SEC-3/secret-accessor-per-secret',
 ];
