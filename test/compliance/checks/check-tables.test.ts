@@ -14,6 +14,7 @@ import { RES_3_TABLES } from './tables/res-3';
 import { RET_1_TABLES } from './tables/ret-1';
 import { RET_2_TABLES } from './tables/ret-2';
 import { SEC_1_TABLES } from './tables/sec-1';
+import { SEC_3_TABLES } from './tables/sec-3';
 import { SMALL_CONTROL_TABLES } from './tables/small-controls';
 
 const TABLES: readonly CheckTable[] = [
@@ -22,6 +23,7 @@ const TABLES: readonly CheckTable[] = [
   ...LOG_2_TABLES,
   ...RET_2_TABLES,
   ...SEC_1_TABLES,
+  ...SEC_3_TABLES,
  ...ISO_1_TABLES, ...LOG_1_TABLES, ...RES_3_TABLES, ...RET_1_TABLES, ...SMALL_CONTROL_TABLES];
 
 /**
@@ -49,7 +51,6 @@ const NOT_YET_TABLED: readonly string[] = [
   'RES-2/folder-location-policy',
   'RES-4/log-storage-location',
   'RET-3/deletion-horizon',
-  'SEC-3/secret-accessor-per-secret',
 ];
 
 describe('check tables (every control of the pack: RES, ISO, IAM, SEC, ENC, NET, LOG, RET, DEL, HAND, SUB, LLM, BRE, BAK, CI)', () => {
