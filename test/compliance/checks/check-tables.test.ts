@@ -10,6 +10,7 @@ import { HAND_2_SUB_1_TABLES } from './tables/hand-2-sub-1';
 import { ISO_1_TABLES } from './tables/iso-1';
 import { LOG_1_TABLES } from './tables/log-1';
 import { LOG_2_TABLES } from './tables/log-2';
+import { NET_1_TABLES } from './tables/net-1';
 import { RES_3_TABLES } from './tables/res-3';
 import { RET_1_TABLES } from './tables/ret-1';
 import { RET_2_TABLES } from './tables/ret-2';
@@ -21,6 +22,7 @@ const TABLES: readonly CheckTable[] = [
   ...ENC_1_TABLES,
   ...HAND_2_SUB_1_TABLES,
   ...LOG_2_TABLES,
+  ...NET_1_TABLES,
   ...RET_2_TABLES,
   ...SEC_1_TABLES,
   ...SEC_3_TABLES,
@@ -46,7 +48,6 @@ const NOT_YET_TABLED: readonly string[] = [
   'IAM-7/domain-restricted-sharing',
   'ISO-2/workload-isolation',
   'ISO-3/required-labels',
-  'NET-1/public-edge',
   'RES-1/data-location',
   'RES-2/folder-location-policy',
   'RES-4/log-storage-location',
