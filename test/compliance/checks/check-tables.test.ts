@@ -6,6 +6,7 @@
 import { CHECKS } from '../../../compliance/pack';
 import { expectAccepted, expectNotApplicable, expectRejected, type CheckTable } from './table';
 import { ENC_1_TABLES } from './tables/enc-1';
+import { ENC_2_TABLES } from './tables/enc-2';
 import { HAND_2_SUB_1_TABLES } from './tables/hand-2-sub-1';
 import { ISO_1_TABLES } from './tables/iso-1';
 import { LOG_1_TABLES } from './tables/log-1';
@@ -20,6 +21,7 @@ import { SMALL_CONTROL_TABLES } from './tables/small-controls';
 
 const TABLES: readonly CheckTable[] = [
   ...ENC_1_TABLES,
+  ...ENC_2_TABLES,
   ...HAND_2_SUB_1_TABLES,
   ...LOG_2_TABLES,
   ...NET_1_TABLES,
@@ -38,7 +40,6 @@ const NOT_YET_TABLED: readonly string[] = [
   'BRE-1/breach-detection',
   'CI-1/remote-state',
   'DEL-2/crypto-shredding',
-  'ENC-2/customer-managed-keys',
   'HAND-1/phased-takeover',
   'IAM-2/resource-level-grants',
   'IAM-2/role-exists',
