@@ -1,4 +1,5 @@
 /** ENC-1 (DPA Annex II 1): public HTTPS endpoints accept TLS 1.2 or newer only; plain HTTP only redirects. */
+import { withLifecycle } from '../../../../config/loader';
 import { enc1HttpRedirect, enc1HttpsEdge, enc1SslPolicy, enc1TlsPolicy } from '../../../../compliance/rules/enc-1-tls-policy';
 import { stackJson, tableTenant, type CheckTable } from '../table';
 
@@ -62,7 +63,7 @@ export const ENC_1_TABLES: CheckTable[] = [
     ],
     inapplicable: [
       { name: 'no webhook runs yet (no signing secret)', json: stackJson({}), reason: /runs no source webhook/ },
-      { name: 'handed over', tenant: { ...ingesting, lifecycleView: { ...ingesting.lifecycleView, runsDataPlane: false } } as typeof ingesting, json: stackJson({}) },
+      { name: 'handed over', tenant: withLifecycle(ingesting, { ...ingesting.lifecycle, state: 'handed-over' }), json: stackJson({}) },
     ],
   },
 ];

@@ -1,4 +1,5 @@
 /** ENC-2 (DPA Annex II 1, 10.1): Customer Data stores under the tenant's own rotating keys, usable only by service agents. */
+import { withLifecycle } from '../../../../config/loader';
 import { enc2CustomerManagedKeys, enc2KeyRotation, enc2KeyUseGrants } from '../../../../compliance/rules/enc-2-customer-managed-keys';
 import { ACME, stackJson, tableTenant, type CheckTable } from '../table';
 
@@ -19,7 +20,7 @@ const dataset = (values: Record<string, unknown> = {}) => ({
   google_bigquery_dataset: { ds: { dataset_id: 'ds', location: 'europe-west1', default_encryption_configuration: { kms_key_name: KEY }, depends_on: ['google_kms_crypto_key_iam_member.bq'], ...values } },
 });
 const customerProject = tableTenant({ warehouse: { mode: 'customer', projectId: 'acme-own-warehouse', provisionedBy: 'customer' } });
-const handedOver = { ...ACME, lifecycleView: { ...ACME.lifecycleView, runsDataPlane: false } } as typeof ACME;
+const handedOver = withLifecycle(ACME, { ...ACME.lifecycle, state: 'handed-over' });
 const notOurs = [
   { name: "the customer's own project", tenant: customerProject, json: keyed(dataset()), reason: /is the customer's own \(HAND-2\)/ },
   { name: 'handed over', tenant: handedOver, json: keyed(dataset()), reason: /handed to the customer \(HAND-1\)/ },

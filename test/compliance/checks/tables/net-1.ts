@@ -1,4 +1,5 @@
 /** NET-1 (DPA Annex II 3): Cloud Run behind a managed, rate-limited load balancer; the MCP endpoint needs IAM. */
+import { withLifecycle } from '../../../../config/loader';
 import { net1Ingress, net1LoadBalancer, net1McpAuthenticated, net1PublicEdge } from '../../../../compliance/rules/net-1-public-edge';
 import { ACME, stackJson, tableTenant, type CheckTable } from '../table';
 
@@ -79,7 +80,7 @@ export const NET_1_TABLES: CheckTable[] = [
     compliant: [{ name: 'webhooks behind the load balancer', tenant: ingesting, json: edge(), evidence: /^\(stack\): source webhooks reach google_cloud_run_v2_service\.svc through the load balancer$/ }],
     inapplicable: [
       { name: 'no webhook runs', json: stackJson({}), reason: /runs no source webhook/ },
-      { name: 'handed over', tenant: { ...ingesting, lifecycleView: { ...ingesting.lifecycleView, runsDataPlane: false } } as typeof ingesting, json: stackJson({}) },
+      { name: 'handed over', tenant: withLifecycle(ingesting, { ...ingesting.lifecycle, state: 'handed-over' }), json: stackJson({}) },
     ],
   },
 ];

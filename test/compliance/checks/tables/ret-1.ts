@@ -11,6 +11,7 @@ import {
   ret1TopicRetention,
 } from '../../../../compliance/rules/ret-1-conversion-retention';
 import { ACME, stackJson, tableTenant, type CheckTable } from '../table';
+import { withLifecycle } from '../../../../config/loader';
 
 const conversion = { 'data-class': 'conversion-events' };
 const topic = (extra: Record<string, unknown> = {}) => ({ name: 'events', labels: conversion, ...extra });
@@ -227,7 +228,7 @@ export const RET_1_TABLES: CheckTable[] = [
     compliant: [{ name: 'conversion tracking on, topic labelled', tenant: tracking, json: stackJson({ google_pubsub_topic: { events: topic() } }), evidence: /1 stores labelled/ }],
     inapplicable: [
       { name: 'no conversion tracking', json: stackJson({ google_pubsub_topic: { events: { name: 'events' } } }) },
-      { name: 'conversion tracking, but the project is handed over', tenant: { ...tracking, lifecycle: { ...tracking.lifecycle, state: 'handed-over' } } as typeof tracking, json: stackJson({ google_pubsub_topic: { events: { name: 'events' } } }) },
+      { name: 'conversion tracking, but the project is handed over', tenant: withLifecycle(tracking, { ...tracking.lifecycle, state: 'handed-over' }), json: stackJson({ google_pubsub_topic: { events: { name: 'events' } } }) },
     ],
   },
 ];

@@ -1,4 +1,5 @@
 /** RET-2 (DPA C.4): the conversion relay keeps the consent promises, read from its environment. */
+import { withLifecycle } from '../../../../config/loader';
 import { ret2ConsentRelay, ret2Destinations, ret2WithdrawalChannel } from '../../../../compliance/rules/ret-2-consent-relay';
 import { ACME, stackJson, tableTenant, type CheckTable } from '../table';
 
@@ -28,7 +29,7 @@ const both = tracking(['meta', 'google-ads'], ['conversion-meta', 'conversion-go
 const googleDrop = tracking(['google-ads'], ['conversion-google-ads'], 'drop');
 const waiting = tracking(['meta', 'google-ads'], ['conversion-google-ads'], 'drop');
 const noCredentials = tracking(['meta'], []);
-const handedOver = { ...meta, lifecycleView: { ...meta.lifecycleView, runsDataPlane: false } } as typeof meta;
+const handedOver = withLifecycle(meta, { ...meta.lifecycle, state: 'handed-over' });
 const noRelay = stackJson({ google_cloud_run_v2_service: { other: relay({}, `ingest-webhook@${ACME.projectId}.iam.gserviceaccount.com`) } });
 
 const notApplicableEverywhere = [

@@ -1,4 +1,5 @@
 /** SEC-1 (DPA Annex II 2): credentials in Secret Manager, replicated in the jurisdiction, never in the config. */
+import { withLifecycle } from '../../../../config/loader';
 import { sec1NoValueInConfig, sec1ReplicaLocation, sec1SecretStorage } from '../../../../compliance/rules/sec-1-secret-storage';
 import { stackJson, tableTenant, type CheckTable } from '../table';
 
@@ -53,7 +54,7 @@ export const SEC_1_TABLES: CheckTable[] = [
     ],
     inapplicable: [
       { name: 'nothing needs a credential', json: stackJson({ google_pubsub_topic: { t: { name: 't' } } }), reason: /activates nothing that needs a credential/ },
-      { name: 'handed over', tenant: { ...withIntegration, lifecycleView: { ...withIntegration.lifecycleView, runsDataPlane: false } } as typeof withIntegration, json: stackJson({}) },
+      { name: 'handed over', tenant: withLifecycle(withIntegration, { ...withIntegration.lifecycle, state: 'handed-over' }), json: stackJson({}) },
     ],
   },
 ];
