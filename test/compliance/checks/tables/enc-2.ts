@@ -21,6 +21,13 @@ const dataset = (values: Record<string, unknown> = {}) => ({
 });
 const customerProject = tableTenant({ warehouse: { mode: 'customer', projectId: 'acme-own-warehouse', provisionedBy: 'customer' } });
 const handedOver = withLifecycle(ACME, { ...ACME.lifecycle, state: 'handed-over' });
+const handover = tableTenant({
+  warehouse: { mode: 'customer', projectId: 'acme-handover', provisionedBy: 'smart-segments' },
+  lifecycle: {
+    state: 'handover-prepare',
+    handover: { customerOrganizationId: '987654321', customerBillingAccount: '01ABCD-23EF45-6789AC', customerOwnerGroup: 'owners@acme.example', customerDirectoryCustomerId: 'C02acme12' },
+  },
+});
 const notOurs = [
   { name: "the customer's own project", tenant: customerProject, json: keyed(dataset()), reason: /is the customer's own \(HAND-2\)/ },
   { name: 'handed over', tenant: handedOver, json: keyed(dataset()), reason: /handed to the customer \(HAND-1\)/ },
@@ -72,7 +79,10 @@ export const ENC_2_TABLES: CheckTable[] = [
       { name: 'encrypt/decrypt on the project', json: keyed({ google_project_iam_member: { p: { project: ACME.projectId, role: ENC_DEC, member: BQ_AGENT } } }), address: 'google_project_iam_member.p', problem: /use every key of project ssx-acme/ },
       { name: 'a workload on the key', json: keyed({}, {}, {}, { member: `serviceAccount:relay@${ACME.projectId}.iam.gserviceaccount.com` }), address: 'google_kms_crypto_key_iam_member.bq', problem: /which is not a Google service agent/ },
     ],
-    compliant: [{ name: "the BigQuery agent on the key", json: keyed(), evidence: /^google_kms_crypto_key_iam_member\.bq: roles\/cloudkms\.cryptoKeyEncrypterDecrypter on key google_kms_crypto_key\.key for service agent/ }],
+    compliant: [
+      { name: "the customer's owner group on the project during a handover is left to IAM-1", tenant: handover, json: keyed({ google_project_iam_member: { o: { project: 'acme-handover', role: ENC_DEC, member: 'group:owners@acme.example' } } }, { project: 'acme-handover' }) },
+      { name: "the BigQuery agent on the key", json: keyed(), evidence: /^google_kms_crypto_key_iam_member\.bq: roles\/cloudkms\.cryptoKeyEncrypterDecrypter on key google_kms_crypto_key\.key for service agent/ },
+    ],
     inapplicable: [...notOurs, { name: 'no key use granted', json: stackJson(dataset()), reason: /grants no key use/ }],
   },
 ];

@@ -70,6 +70,7 @@ export const LOG_2_TABLES: CheckTable[] = [
       { name: 'the CH sink to another project', kind: 'platform', json: platform(undefined, onlyFor('CH', (j) => sink(j, { destination: 'logging.googleapis.com/projects/ssx-other/locations/x/buckets/y' }), sink)), problem: /the CH folder's/ },
       { name: 'the AU sink filtering other logs', kind: 'platform', json: platform(undefined, onlyFor('AU', (j) => sink(j, { filter: 'severity>=ERROR' }), sink)), problem: /the AU folder's/ },
       { name: "the AU sink on the UK folder", kind: 'platform', json: platform(undefined, onlyFor('AU', (j) => sink(j, { folder: folders.UK }), sink)), problem: /the AU folder's/ },
+      { name: 'no buckets, the CH sink to another project', kind: 'platform', json: platform(() => null, onlyFor('CH', (j) => sink(j, { destination: 'logging.googleapis.com/projects/ssx-other/locations/x/buckets/y' }), (j) => sink(j, { destination: `logging.googleapis.com/projects/ssx-audit-${j.toLowerCase()}/locations/x/buckets/audit` }))), problem: /the CH folder's/ },
       { name: 'an organization sink does not count', kind: 'platform', json: stackJson({ google_logging_project_bucket_config: { eea: bucket('EEA') }, google_logging_organization_sink: { eea: sink('EEA') } }), problem: /the EEA folder's/ },
     ],
     compliant: [

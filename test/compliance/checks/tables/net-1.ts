@@ -44,6 +44,7 @@ export const NET_1_TABLES: CheckTable[] = [
     violating: [
       { name: 'a public invoker on the MCP endpoint', json: mcp(true), address: 'google_cloud_run_v2_service.mcp', problem: /^the MCP endpoint is invocable without authentication\./ },
       { name: 'a public invoker by service name', json: stackJson({ google_cloud_run_v2_service: { mcp: { ...run(LB, sa('mcp-endpoint')), name: 'mcp' } }, google_cloud_run_v2_service_iam_member: { pub: { name: 'projects/ssx-acme/locations/europe-west1/services/mcp', role: 'roles/run.invoker', member: 'allAuthenticatedUsers' } } }) },
+      { name: 'a v1-style public grant naming the v2 MCP service', json: stackJson({ google_cloud_run_v2_service: { mcp: { ...run(LB, sa('mcp-endpoint')), name: 'mcp' } }, google_cloud_run_service_iam_member: { pub: { service: 'mcp', location: 'europe-west1', role: 'roles/run.invoker', member: 'allUsers' } } }) },
     ],
     compliant: [
       { name: 'no public invoker', json: mcp(false), evidence: /requires IAM/ },
