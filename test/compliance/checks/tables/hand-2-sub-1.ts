@@ -1,5 +1,5 @@
 /** HAND-2 (DPA A.7) and SUB-1 (DPA 5, Annex III): a customer's own project, and who may be granted anything. */
-import { hand2ImpliedServiceAccounts, hand2NoProjectWideChange } from '../../../../compliance/rules/hand-2-customer-project';
+import { PROJECT_WIDE_TYPES, hand2ImpliedServiceAccounts, hand2NoProjectWideChange } from '../../../../compliance/rules/hand-2-customer-project';
 import { sub1AdmittedPrincipals, sub1DbtScope } from '../../../../compliance/rules/sub-1-admitted-principals';
 import { ACME, stackJson, tableTenant, type CheckTable } from '../table';
 
@@ -17,6 +17,14 @@ export const HAND_2_SUB_1_TABLES: CheckTable[] = [
     violating: [
       { name: 'enables an API in the customer project', tenant: customerProject, json: stackJson({ google_project_service: { bq: { service: 'bigquery.googleapis.com' } } }), address: 'google_project_service.bq', problem: /^google_project_service enables or disables an API for the whole project in the customer's own project acme-own-warehouse\./ },
       { name: 'creates the project', tenant: customerProject, json: stackJson({ google_project: { p: { project_id: 'acme-own-warehouse' } } }), address: 'google_project.p' },
+      // Every project-wide type, each with its own reason (the list is the check's knowledge).
+      ...Object.entries(PROJECT_WIDE_TYPES).map(([type, why]) => ({
+        name: `${type} ${why}`,
+        tenant: customerProject,
+        json: stackJson({ [type]: { x: {} } }),
+        address: `${type}.x`,
+        problem: new RegExp(`^${type} ${why.replace(/[()]/g, '\\$&')} in the customer's own project acme-own-warehouse\\.`),
+      })),
       { name: 'an authoritative binding beside a harmless topic', tenant: customerProject, json: stackJson({ google_pubsub_topic: { t: { name: 't' } }, google_project_iam_binding: { b: { role: 'roles/viewer', members: [] } } }), address: 'google_project_iam_binding.b' },
     ],
     compliant: [

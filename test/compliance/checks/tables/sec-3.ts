@@ -50,6 +50,7 @@ export const SEC_3_TABLES: CheckTable[] = [
       { name: 'a service agent reads it', json: secretStack({ a: reader(`serviceAccount:service-123456789012@gcp-sa-pubsub.iam.gserviceaccount.com`) }), problem: /is not a workload's service account/ },
       { name: 'two workloads mount it', json: secretStack({ a: reader(`serviceAccount:${sa('sync-mailchimp')}`) }, { one: service(sa('sync-mailchimp')), two: service(sa('ingest-webhook')) }), problem: /2 workloads mount it/ },
       { name: 'mounted by one account, readable by another', json: secretStack({ a: reader(`serviceAccount:${sa('ingest-webhook')}`) }, { one: service(sa('sync-mailchimp')) }), problem: /it is mounted by sync-mailchimp@ssx-acme\.iam\.gserviceaccount\.com but readable by ingest-webhook@/ },
+      { name: 'mounted by a workload on the default account, readable by another', json: secretStack({ a: reader(`serviceAccount:${sa('sync-mailchimp')}`) }, { one: service(undefined) }), problem: /it is mounted by \(default account\) but readable by sync-mailchimp@/ },
       { name: 'an integration but no secret', tenant: tableTenant({ integrations: ['mailchimp'] }), json: stackJson({ google_pubsub_topic: { t: { name: 't' } } }), address: '(stack)', problem: /not Secret Manager secrets of the stack/ },
     ],
     compliant: [
