@@ -41,7 +41,7 @@ export const enc1SslPolicy = defineCheck({
 
 export const enc1TlsPolicy = defineCheck({
   id: 'ENC-1/tls-policy',
-  explanation: "Every HTTPS or SSL proxy names one of the stack's SSL policies, one of minimum TLS 1.2 and profile MODERN or RESTRICTED.",
+  explanation: "Every HTTPS or SSL proxy names an SSL policy of the stack with minimum TLS 1.2 and profile MODERN or RESTRICTED.",
   appliesTo: ['platform', 'tenant'],
   check(ctx) {
     const proxies = ctx.stack.ofType(...TLS_PROXIES);
