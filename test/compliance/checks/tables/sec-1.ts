@@ -16,6 +16,7 @@ export const SEC_1_TABLES: CheckTable[] = [
     violating: [
       { name: 'secret_data in config and state', json: version({ secret_data: 'x' }), address: 'google_secret_manager_secret_version.v', problem: /in secret_data, so the credential is in the Terraform config and state\.$/ },
       { name: 'write-only data is still in the config, not the state', json: version({ secret_data_wo: 'x' }), problem: /in secret_data_wo, so the credential is in the Terraform config\.$/ },
+      { name: 'both data keys, listed comma-separated', json: version({ secret_data: 'x', secret_data_wo: 'y' }), problem: /in secret_data, secret_data_wo, so the credential is in the Terraform config and state\.$/ },
       { name: 'a regional version with a payload', json: stackJson({ google_secret_manager_regional_secret_version: { v: { secret: 'r', payload: 'x' } } }), problem: /in payload,/ },
     ],
     compliant: [{ name: 'a version without data', json: version({ enabled: true }), evidence: /secret version without data in the config/ }],
@@ -27,7 +28,7 @@ export const SEC_1_TABLES: CheckTable[] = [
       { name: 'automatic replication', json: secret({ auto: {} }), address: 'google_secret_manager_secret.s', problem: /^replication is automatic/ },
       { name: 'automatic beside user-managed', json: secret({ auto: {}, ...replicas('europe-west1') }) },
       { name: 'no replication block', json: stackJson({ google_secret_manager_secret: { s: { secret_id: 's' } } }) },
-      { name: 'user-managed without replicas', json: secret({ user_managed: {} }) },
+      { name: 'user-managed without replicas', json: secret({ user_managed: {} }), problem: /^replication is automatic \(or names no replica\)/ },
       { name: 'user-managed with an empty replica list', json: secret(replicas()) },
       { name: 'a replica outside the EEA', json: secret(replicas('europe-west1', 'us-central1')), problem: /^replicas \["us-central1"\] are outside EEA\./ },
       { name: 'a replica without a location', json: secret(replicas(undefined)) },
