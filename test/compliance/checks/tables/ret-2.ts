@@ -35,6 +35,7 @@ const noRelay = stackJson({ google_cloud_run_v2_service: { other: relay({}, `ing
 const notApplicableEverywhere = [
   { name: 'conversion tracking off', json: stack(), reason: /conversion tracking is not enabled/ },
   { name: 'handed over', tenant: handedOver, json: stack(), reason: /handed over/ },
+  { name: 'no credential of two recorded yet', tenant: tracking(['meta', 'google-ads'], [], 'drop'), json: stack(), reason: /\(conversion-meta, conversion-google-ads not in populatedSecrets\)/ },
   { name: 'no credentials recorded yet', tenant: noCredentials, json: stack(), reason: /waits for its credentials \(conversion-meta not in populatedSecrets\)/ },
 ];
 
@@ -49,10 +50,10 @@ export const RET_2_TABLES: CheckTable[] = [
       { name: 'Google denial sent modeled though the tenant elected drop', tenant: googleDrop, json: stack({ GOOGLE_AD_USER_DATA_DENIED: 'send-modeled', DESTINATIONS: 'google-ads' }), problem: /not "drop"/ },
     ],
     compliant: [
-      { name: 'Meta only: Limited Data Use is not consent', tenant: meta, json: stack(), evidence: /META_LIMITED_DATA_USE_IS_CONSENT=false/ },
+      { name: 'Meta only: Limited Data Use is not consent', tenant: meta, json: stack(), evidence: /META_LIMITED_DATA_USE_IS_CONSENT=false \(Meta's Limited Data Use is never consent\)$/ },
       { name: 'Meta only: the Google setting is not judged', tenant: meta, json: stack({ GOOGLE_AD_USER_DATA_DENIED: 'whatever' }) },
       { name: 'Google only: the Meta setting is not judged', tenant: googleDrop, json: stack({ META_LIMITED_DATA_USE_IS_CONSENT: 'true', DESTINATIONS: 'google-ads' }), evidence: /GOOGLE_AD_USER_DATA_DENIED=drop \(the tenant elected "drop"/ },
-      { name: 'both, modeled', tenant: both, json: stack({ GOOGLE_AD_USER_DATA_DENIED: 'send-modeled' }), evidence: /CONSENT_MISSING_OR_AMBIGUOUS=forward-nothing/ },
+      { name: 'both, modeled', tenant: both, json: stack({ GOOGLE_AD_USER_DATA_DENIED: 'send-modeled' }), evidence: /CONSENT_MISSING_OR_AMBIGUOUS=forward-nothing \(missing or ambiguous consent forwards nothing\)$/ },
     ],
     inapplicable: notApplicableEverywhere,
   },
