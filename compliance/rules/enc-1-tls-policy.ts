@@ -7,7 +7,7 @@ import { runsDataPlane } from '../scope';
 import { WORKLOAD_ACCOUNT_IDS } from '../../config/naming';
 import { workloadRuns } from '../../config/workload-secrets';
 import { findTarget } from '../grants';
-import { STACK_ADDRESS, compliant, defineCheck, nonCompliant, notApplicable, type Finding } from '../rule';
+import { STACK_ADDRESS, compliant, defineCheck, nonCompliant, notApplicable } from '../rule';
 import type { SynthesizedResource } from '../synthesized-stack';
 
 const GOOD_PROFILES = ['MODERN', 'RESTRICTED'];
@@ -23,73 +23,97 @@ function policyProblem(p: SynthesizedResource): string | undefined {
   return undefined;
 }
 
-export const enc1TlsPolicy = defineCheck({
-  id: 'ENC-1/tls-policy',
-  explanation:
-    'Every public HTTPS endpoint uses an SSL policy with minimum TLS 1.2 and profile MODERN or RESTRICTED; plain HTTP only redirects.',
+export const enc1SslPolicy = defineCheck({
+  id: 'ENC-1/ssl-policy',
+  explanation: 'Every SSL policy has profile MODERN or RESTRICTED and minimum TLS 1.2 or newer.',
   appliesTo: ['platform', 'tenant'],
   check(ctx) {
-    const findings: Finding[] = [];
-    for (const p of ctx.stack.ofType('google_compute_ssl_policy', 'google_compute_region_ssl_policy')) {
+    const policies = ctx.stack.ofType('google_compute_ssl_policy', 'google_compute_region_ssl_policy');
+    if (policies.length === 0) return [notApplicable('the stack declares no SSL policy')];
+    return policies.map((p) => {
       const problem = policyProblem(p);
-      findings.push(
-        problem
-          ? nonCompliant(p.address, `${problem}.`, 'set profile MODERN (or RESTRICTED) and min_tls_version TLS_1_2.')
-          : compliant(p.address, `${String(p.values.profile)}, minimum ${String(p.values.min_tls_version)}`),
-      );
-    }
+      return problem
+        ? nonCompliant(p.address, `${problem}.`, 'set profile MODERN (or RESTRICTED) and min_tls_version TLS_1_2.')
+        : compliant(p.address, `${String(p.values.profile)}, minimum ${String(p.values.min_tls_version)}`);
+    });
+  },
+});
+
+export const enc1TlsPolicy = defineCheck({
+  id: 'ENC-1/tls-policy',
+  explanation: "Every HTTPS or SSL proxy names an SSL policy of the stack with minimum TLS 1.2 and profile MODERN or RESTRICTED.",
+  appliesTo: ['platform', 'tenant'],
+  check(ctx) {
     const proxies = ctx.stack.ofType(...TLS_PROXIES);
-    for (const proxy of proxies) {
+    if (proxies.length === 0) return [notApplicable('the stack has no HTTPS or SSL proxy')];
+    return proxies.map((proxy) => {
       const policy = findTarget(
         ctx.stack,
         'google_compute_ssl_policy',
         typeof proxy.values.ssl_policy === 'string' ? proxy.values.ssl_policy : undefined,
       );
-      if (!policy) {
-        findings.push(
-          nonCompliant(
-            proxy.address,
-            proxy.values.ssl_policy
-              ? `ssl_policy ${String(proxy.values.ssl_policy)} is not a policy of this stack, so its settings cannot be checked.`
-              : "names no ssl_policy, so Google's default policy admits TLS 1.0.",
-            "attach the stack's SSL policy (MODERN, TLS 1.2).",
-          ),
+      if (!policy)
+        return nonCompliant(
+          proxy.address,
+          proxy.values.ssl_policy
+            ? `ssl_policy ${String(proxy.values.ssl_policy)} is not a policy of this stack, so its settings cannot be checked.`
+            : "names no ssl_policy, so Google's default policy admits TLS 1.0.",
+          "attach the stack's SSL policy (MODERN, TLS 1.2).",
         );
-      } else if (!policyProblem(policy)) {
-        findings.push(compliant(proxy.address, `uses ${policy.address}`));
-      }
-    }
-    for (const proxy of ctx.stack.ofType(...HTTP_PROXIES)) {
+      const problem = policyProblem(policy);
+      return problem
+        ? nonCompliant(proxy.address, `its SSL policy ${policy.address}: ${problem}.`, 'set profile MODERN (or RESTRICTED) and min_tls_version TLS_1_2.')
+        : compliant(proxy.address, `uses ${policy.address}`);
+    });
+  },
+});
+
+export const enc1HttpRedirect = defineCheck({
+  id: 'ENC-1/http-redirect',
+  explanation: 'A plain HTTP proxy only redirects every request to HTTPS.',
+  appliesTo: ['platform', 'tenant'],
+  check(ctx) {
+    const proxies = ctx.stack.ofType(...HTTP_PROXIES);
+    if (proxies.length === 0) return [notApplicable('the stack has no plain HTTP proxy')];
+    return proxies.map((proxy) => {
       const map = findTarget(
         ctx.stack,
         'google_compute_url_map',
         typeof proxy.values.url_map === 'string' ? proxy.values.url_map : undefined,
       );
       const redirect = map?.values.default_url_redirect as Record<string, unknown> | undefined;
-      if (redirect?.https_redirect === true) findings.push(compliant(proxy.address, 'plain HTTP only redirects to HTTPS'));
-      else
-        findings.push(
-          nonCompliant(
+      return redirect?.https_redirect === true
+        ? compliant(proxy.address, 'plain HTTP only redirects to HTTPS')
+        : nonCompliant(
             proxy.address,
             'serves plain HTTP: its URL map does not redirect every request to HTTPS.',
             'give the HTTP proxy a URL map with default_url_redirect { https_redirect = true }, or remove it.',
-          ),
-        );
-    }
-    const tenant = ctx.tenant;
+          );
+    });
+  },
+});
+
+export const enc1HttpsEdge = defineCheck({
+  id: 'ENC-1/https-edge',
+  explanation: "A tenant whose source webhooks run has a public HTTPS endpoint (an HTTPS proxy) to receive them over TLS.",
+  appliesTo: ['tenant'],
+  check(ctx) {
+    const tenant = ctx.tenant!;
     // The ingest is declared once its sources' signing secrets are populated (populatedSecrets).
-    if (proxies.length === 0 && tenant && runsDataPlane(tenant) && workloadRuns(tenant, WORKLOAD_ACCOUNT_IDS.ingestWebhook)) {
-      findings.push(
+    if (!runsDataPlane(tenant) || !workloadRuns(tenant, WORKLOAD_ACCOUNT_IDS.ingestWebhook))
+      return [notApplicable('the tenant runs no source webhook')];
+    const proxies = ctx.stack.ofType(...TLS_PROXIES);
+    if (proxies.length === 0)
+      return [
         nonCompliant(
           STACK_ADDRESS,
           "the tenant's source webhooks need a public HTTPS endpoint, but the stack has no HTTPS load balancer with an SSL policy.",
           'build the PublicEdge for the tenant.',
         ),
-      );
-    }
-    return findings.length > 0 ? findings : [notApplicable('the stack has no public endpoint')];
+      ];
+    return [compliant(STACK_ADDRESS, `source webhooks received through ${proxies.map((p) => p.address).join(', ')}`)];
   },
 });
 
 /** The checks of ENC-1, in the order the report lists them. */
-export const enc1TlsPolicyChecks = [enc1TlsPolicy] as const;
+export const enc1TlsPolicyChecks = [enc1SslPolicy, enc1TlsPolicy, enc1HttpRedirect, enc1HttpsEdge] as const;

@@ -8,7 +8,7 @@
  * that key. Keys rotate at least every 90 days. Encrypt/decrypt is granted per key, to Google
  * service agents only: never on a key ring, project or folder, never to a workload or a person.
  */
-import { createsProject } from '../../config/loader';
+import { createsProject, type ResolvedTenant } from '../../config/loader';
 import { kmsLocationFor, kmsLocationMatches } from '../../config/jurisdictions';
 import { customerDataStores, keyUseGrants } from '../encryption-keys';
 import { dependsTransitivelyOn } from '../synthesized-stack';
@@ -20,23 +20,30 @@ import { handoverOwnerGroup, runsDataPlane } from '../scope';
 import { MAX_ROTATION_DAYS as MAX_KEY_ROTATION_DAYS } from '../../policy/dpa';
 import { SECONDS_PER_DAY as DAY } from '../../policy/gcp-defaults';
 
+/** Why the tenant's keys are not Smart Segments' to keep, or undefined when they are. */
+function keysNotOurs(tenant: ResolvedTenant): Finding[] | undefined {
+  if (!createsProject(tenant)) {
+    return [
+      notApplicable(
+        `project ${tenant.projectId} is the customer's own (HAND-2): Smart Segments creates there only what the tenant config names, and no key ring (which can never be deleted) is among it; its stores use the customer's project encryption settings`,
+      ),
+    ];
+  }
+  if (!runsDataPlane(tenant)) {
+    return [notApplicable('the project was handed to the customer (HAND-1); its warehouse keys left our state with the warehouse')];
+  }
+  return undefined;
+}
+
 export const enc2CustomerManagedKeys = defineCheck({
   id: 'ENC-2/customer-managed-keys',
   explanation:
-    "Every Customer Data store is encrypted with a rotating key of the tenant's own key ring in the data's location, usable only by the store's service agent.",
+    "Every Customer Data store is encrypted with a key of the tenant's own key ring in the data's location, and waits for its service agent's grant on it.",
   appliesTo: ['tenant'],
   check(ctx) {
     const tenant = ctx.tenant!;
-    if (!createsProject(tenant)) {
-      return [
-        notApplicable(
-          `project ${tenant.projectId} is the customer's own (HAND-2): Smart Segments creates there only what the tenant config names, and no key ring (which can never be deleted) is among it; its stores use the customer's project encryption settings`,
-        ),
-      ];
-    }
-    if (!runsDataPlane(tenant)) {
-      return [notApplicable('the project was handed to the customer (HAND-1); its warehouse keys left our state with the warehouse')];
-    }
+    const notOurs = keysNotOurs(tenant);
+    if (notOurs) return notOurs;
     const findings: Finding[] = [];
     const grants = keyUseGrants(ctx.stack);
 
@@ -97,6 +104,18 @@ export const enc2CustomerManagedKeys = defineCheck({
       }
     }
 
+    return findings.length > 0 ? findings : [notApplicable('the stack holds no Customer Data store')];
+  },
+});
+
+export const enc2KeyRotation = defineCheck({
+  id: 'ENC-2/key-rotation',
+  explanation: `Every Cloud KMS key is a symmetric ENCRYPT_DECRYPT key that rotates at least every ${MAX_KEY_ROTATION_DAYS} days.`,
+  appliesTo: ['tenant'],
+  check(ctx) {
+    const notOurs = keysNotOurs(ctx.tenant!);
+    if (notOurs) return notOurs;
+    const findings: Finding[] = [];
     for (const key of ctx.stack.ofType('google_kms_crypto_key')) {
       const seconds = parseDurationSeconds(key.values.rotation_period);
       const purpose = key.values.purpose ?? 'ENCRYPT_DECRYPT';
@@ -117,6 +136,20 @@ export const enc2CustomerManagedKeys = defineCheck({
       }
     }
 
+    return findings.length > 0 ? findings : [notApplicable('the stack holds no key')];
+  },
+});
+
+export const enc2KeyUseGrants = defineCheck({
+  id: 'ENC-2/key-use-grants',
+  explanation: 'Encrypt/decrypt is granted per key to Google service agents only: never on a key ring, project or folder, never to a workload or person.',
+  appliesTo: ['tenant'],
+  check(ctx) {
+    const tenant = ctx.tenant!;
+    const notOurs = keysNotOurs(tenant);
+    if (notOurs) return notOurs;
+    const findings: Finding[] = [];
+    const grants = keyUseGrants(ctx.stack);
     const owner = handoverOwnerGroup(tenant);
     for (const g of grants) {
       if (isHandoverOwnerGrant(g, owner)) continue;
@@ -140,9 +173,9 @@ export const enc2CustomerManagedKeys = defineCheck({
         findings.push(compliant(g.address, `${g.role} on key ${g.target.address ?? g.target.id} for service agent ${g.principal.member}`));
       }
     }
-    return findings.length > 0 ? findings : [notApplicable('the stack holds no Customer Data store and no key')];
+    return findings.length > 0 ? findings : [notApplicable('the stack grants no key use')];
   },
 });
 
 /** The checks of ENC-2, in the order the report lists them. */
-export const enc2CustomerManagedKeysChecks = [enc2CustomerManagedKeys] as const;
+export const enc2CustomerManagedKeysChecks = [enc2CustomerManagedKeys, enc2KeyRotation, enc2KeyUseGrants] as const;

@@ -26,9 +26,9 @@ export const PROJECT_WIDE_TYPES: Readonly<Record<string, string>> = {
   google_logging_project_exclusion: "drops the project's logs",
 };
 
-export const hand2CustomerProject = defineCheck({
-  id: 'HAND-2/customer-project',
-  explanation: "In a customer's own project, nothing project-wide is created or changed; only what the tenant config names.",
+export const hand2NoProjectWideChange = defineCheck({
+  id: 'HAND-2/no-project-wide-change',
+  explanation: "In a customer's own project, no project is created and nothing project-wide (APIs, audit, logging, policies) is changed.",
   appliesTo: ['tenant'],
   check(ctx) {
     const tenant = ctx.tenant!;
@@ -45,6 +45,19 @@ export const hand2CustomerProject = defineCheck({
           ),
         );
     }
+    if (findings.length === 0) findings.push(compliant(STACK_ADDRESS, `no project, API, audit, logging or policy change in ${tenant.projectId}`));
+    return findings;
+  },
+});
+
+export const hand2ImpliedServiceAccounts = defineCheck({
+  id: 'HAND-2/implied-service-accounts',
+  explanation: "In a customer's own project, Smart Segments creates only the service accounts the tenant config implies.",
+  appliesTo: ['tenant'],
+  check(ctx) {
+    const tenant = ctx.tenant!;
+    if (createsProject(tenant)) return [notApplicable('Smart Segments provisions and owns this project')];
+    const findings: Finding[] = [];
     const implied = impliedAccountIds(tenant);
     for (const sa of ctx.stack.ofType('google_service_account')) {
       const id = String(sa.values.account_id);
@@ -58,11 +71,9 @@ export const hand2CustomerProject = defineCheck({
           ),
         );
     }
-    if (!findings.some((f) => f.status === 'non-compliant'))
-      findings.push(compliant(STACK_ADDRESS, `no project, API, audit, logging or policy change in ${tenant.projectId}`));
-    return findings;
+    return findings.length > 0 ? findings : [notApplicable("the stack creates no service account in the customer's project")];
   },
 });
 
 /** The checks of HAND-2, in the order the report lists them. */
-export const hand2CustomerProjectChecks = [hand2CustomerProject] as const;
+export const hand2CustomerProjectChecks = [hand2NoProjectWideChange, hand2ImpliedServiceAccounts] as const;

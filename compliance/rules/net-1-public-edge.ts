@@ -29,44 +29,52 @@ function rateLimits(policy: SynthesizedResource | undefined): boolean {
   return blocks(policy?.values.rule).some((r) => RATE_LIMIT_ACTIONS.includes(String(r.action)) && r.rate_limit_options !== undefined);
 }
 
-export const net1PublicEdge = defineCheck({
-  id: 'NET-1/public-edge',
-  explanation:
-    'Cloud Run takes only internal and load-balancer traffic; the load balancer has a rate-limiting Cloud Armor policy; the MCP endpoint needs IAM.',
+const SERVICE_TYPES = ['google_cloud_run_v2_service', 'google_cloud_run_service'];
+
+export const net1Ingress = defineCheck({
+  id: 'NET-1/ingress',
+  explanation: 'Every Cloud Run service accepts only internal and load-balancer traffic, never all internet traffic.',
   appliesTo: ['platform', 'tenant'],
   check(ctx) {
-    const findings: Finding[] = [];
-    const services = ctx.stack.ofType('google_cloud_run_v2_service', 'google_cloud_run_service');
-    const publicGrants = grantsOf(ctx.stack).filter((g) => g.principal.kind === 'public');
-    const mcpAccount = ctx.tenant ? `${WORKLOAD_ACCOUNT_IDS.mcpEndpoint}@${ctx.tenant.projectId}.iam.gserviceaccount.com` : undefined;
-    for (const s of services) {
+    const services = ctx.stack.ofType(...SERVICE_TYPES);
+    if (services.length === 0) return [notApplicable('the stack runs no Cloud Run service')];
+    return services.map((s) => {
       const ingress = ingressOf(s);
-      if (ingress === 'all') {
-        findings.push(
-          nonCompliant(
+      return ingress === 'all'
+        ? nonCompliant(
             s.address,
             'ingress admits all internet traffic, bypassing the load balancer and Cloud Armor.',
             'set ingress to INGRESS_TRAFFIC_INTERNAL_LOAD_BALANCER (or INTERNAL_ONLY for internal services).',
-          ),
-        );
-        continue;
-      }
-      const isPublic = publicGrants.some((g) => g.target.address === s.address || cloudRunServiceNamed(ctx.stack, g.target.id) === s);
-      const isMcp = mcpAccount !== undefined && runtimeIdentityOf(ctx.stack, s).email === mcpAccount;
-      if (isMcp && isPublic) {
-        findings.push(
-          nonCompliant(
-            s.address,
-            'the MCP endpoint is invocable without authentication.',
-            'require IAM: remove the public invoker (expose it as "authenticated-edge").',
-          ),
-        );
-        continue;
-      }
-      if (ingress === 'internal') {
-        findings.push(compliant(s.address, 'internal ingress only'));
-        continue;
-      }
+          )
+        : compliant(s.address, ingress === 'internal' ? 'internal ingress only' : `ingress ${ingress}`);
+    });
+  },
+});
+
+export const net1McpAuthenticated = defineCheck({
+  id: 'NET-1/mcp-authenticated',
+  explanation: 'The MCP endpoint is never invocable by unauthenticated callers (no public invoker).',
+  appliesTo: ['tenant'],
+  check(ctx) {
+    const mcpAccount = `${WORKLOAD_ACCOUNT_IDS.mcpEndpoint}@${ctx.tenant!.projectId}.iam.gserviceaccount.com`;
+    const mcp = ctx.stack.ofType(...SERVICE_TYPES).filter((s) => runtimeIdentityOf(ctx.stack, s).email === mcpAccount);
+    if (mcp.length === 0) return [notApplicable('the stack runs no MCP endpoint')];
+    const publicGrants = grantsOf(ctx.stack).filter((g) => g.principal.kind === 'public');
+    return mcp.map((s) =>
+      publicGrants.some((g) => g.target.address === s.address || cloudRunServiceNamed(ctx.stack, g.target.id) === s)
+        ? nonCompliant(s.address, 'the MCP endpoint is invocable without authentication.', 'require IAM: remove the public invoker (expose it as "authenticated-edge").')
+        : compliant(s.address, 'the MCP endpoint requires IAM: no public invoker'),
+    );
+  },
+});
+
+export const net1LoadBalancer = defineCheck({
+  id: 'NET-1/load-balancer',
+  explanation: 'A Cloud Run service taking load-balancer traffic sits behind a Google-managed external load balancer with a rate-limiting Cloud Armor policy.',
+  appliesTo: ['platform', 'tenant'],
+  check(ctx) {
+    const findings: Finding[] = [];
+    for (const s of ctx.stack.ofType(...SERVICE_TYPES).filter((x) => ingressOf(x) !== 'all' && ingressOf(x) !== 'internal')) {
       const backends = backendsOf(ctx.stack, s);
       if (backends.length === 0) {
         findings.push(
@@ -87,11 +95,7 @@ export const net1PublicEdge = defineCheck({
         );
         if (!MANAGED_SCHEMES.includes(scheme))
           findings.push(
-            nonCompliant(
-              b.address,
-              `load_balancing_scheme ${scheme} is not a Google-managed external load balancer.`,
-              'use EXTERNAL_MANAGED.',
-            ),
+            nonCompliant(b.address, `load_balancing_scheme ${scheme} is not a Google-managed external load balancer.`, 'use EXTERNAL_MANAGED.'),
           );
         else if (!policy)
           findings.push(
@@ -109,31 +113,34 @@ export const net1PublicEdge = defineCheck({
               'add a rule with action "throttle" or "rate_based_ban" and rate_limit_options.',
             ),
           );
-        else
-          findings.push(
-            compliant(s.address, `behind ${b.address} (${scheme}) with rate-limiting ${policy.address}${isMcp ? '; IAM required' : ''}`),
-          );
+        else findings.push(compliant(s.address, `behind ${b.address} (${scheme}) with rate-limiting ${policy.address}`));
       }
     }
-    const tenant = ctx.tenant;
-    if (
-      tenant &&
-      runsDataPlane(tenant) &&
-      // The ingest is declared once its sources' signing secrets are populated (populatedSecrets).
-      workloadRuns(tenant, WORKLOAD_ACCOUNT_IDS.ingestWebhook) &&
-      !services.some((s) => ingressOf(s) === 'internal-and-cloud-load-balancing')
-    ) {
-      findings.push(
+    return findings.length > 0 ? findings : [notApplicable('the stack runs no Cloud Run service taking load-balancer traffic')];
+  },
+});
+
+export const net1PublicEdge = defineCheck({
+  id: 'NET-1/public-edge',
+  explanation: "A tenant whose source webhooks run has a Cloud Run service behind the load balancer to receive them.",
+  appliesTo: ['tenant'],
+  check(ctx) {
+    const tenant = ctx.tenant!;
+    // The ingest is declared once its sources' signing secrets are populated (populatedSecrets).
+    if (!runsDataPlane(tenant) || !workloadRuns(tenant, WORKLOAD_ACCOUNT_IDS.ingestWebhook))
+      return [notApplicable('the tenant runs no source webhook')];
+    const edge = ctx.stack.ofType(...SERVICE_TYPES).filter((s) => ingressOf(s) === 'internal-and-cloud-load-balancing');
+    if (edge.length === 0)
+      return [
         nonCompliant(
           STACK_ADDRESS,
           "the tenant's source webhooks need a public endpoint behind the load balancer, which the stack does not have.",
           'build the PublicEdge for the tenant.',
         ),
-      );
-    }
-    return findings.length > 0 ? findings : [notApplicable('the stack runs no Cloud Run service')];
+      ];
+    return [compliant(STACK_ADDRESS, `source webhooks reach ${edge.map((s) => s.address).join(', ')} through the load balancer`)];
   },
 });
 
 /** The checks of NET-1, in the order the report lists them. */
-export const net1PublicEdgeChecks = [net1PublicEdge] as const;
+export const net1PublicEdgeChecks = [net1Ingress, net1McpAuthenticated, net1LoadBalancer, net1PublicEdge] as const;

@@ -10,7 +10,8 @@ import { WORKLOAD_ACCOUNT_IDS } from '../../config/naming';
 import { conversionSecretId } from '../../config/naming';
 import { servedDestinations } from '../../config/workload-secrets';
 import { findTarget } from '../grants';
-import { STACK_ADDRESS, compliant, defineCheck, nonCompliant, notApplicable, type Finding } from '../rule';
+import { STACK_ADDRESS, compliant, defineCheck, nonCompliant, notApplicable, type Finding, type RuleContext } from '../rule';
+import type { SynthesizedResource } from '../synthesized-stack';
 import { runtimeIdentityOf } from '../workloads';
 
 /** The relay's consent settings the DPA fixes, and the one the tenant elects. */
@@ -27,36 +28,44 @@ function envOf(service: { values: Readonly<Record<string, unknown>> }): Map<stri
   return out;
 }
 
+/** The relay a check judges, or the findings to return instead (not applicable, or the relay is missing). */
+function relayOf(ctx: RuleContext, missing: 'report' | 'skip'): { relay: SynthesizedResource; served: string[] } | Finding[] {
+  const tenant = ctx.tenant!;
+  const ct = tenant.conversionTracking;
+  if (!ct.enabled) return [notApplicable('conversion tracking is not enabled')];
+  if (!runsDataPlane(tenant)) return [notApplicable('handed over: Smart Segments relays nothing for this project any more (HAND-1)')];
+  // The relay forwards only to destinations whose credentials are recorded (populatedSecrets).
+  const served = servedDestinations(tenant);
+  if (served.length === 0) {
+    return [
+      notApplicable(
+        `the conversion relay waits for its credentials (${ct.destinations.map(conversionSecretId).join(', ')} not in populatedSecrets), so nothing is forwarded yet`,
+      ),
+    ];
+  }
+  const relayAccount = `${WORKLOAD_ACCOUNT_IDS.conversionRelay}@${tenant.projectId}.iam.gserviceaccount.com`;
+  const relay = ctx.stack.ofType('google_cloud_run_v2_service').find((s) => runtimeIdentityOf(ctx.stack, s).email === relayAccount);
+  if (relay) return { relay, served };
+  if (missing === 'skip') return [notApplicable(`no Cloud Run service runs as ${relayAccount} (RET-2/consent-relay reports it)`)];
+  return [
+    nonCompliant(
+      STACK_ADDRESS,
+      `conversion tracking is enabled but no Cloud Run service runs as ${relayAccount}.`,
+      'build the ConversionRelay for the tenant.',
+    ),
+  ];
+}
+
 export const ret2ConsentRelay = defineCheck({
   id: 'RET-2/consent-relay',
   explanation:
-    "The conversion relay forwards nothing without clear consent, ignores Limited Data Use as consent, applies the tenant's Google election and has a withdrawal channel.",
+    "The conversion relay forwards nothing without clear consent, ignores Limited Data Use as consent and applies the tenant's Google election.",
   appliesTo: ['tenant'],
   check(ctx) {
-    const tenant = ctx.tenant!;
-    const ct = tenant.conversionTracking;
-    if (!ct.enabled) return [notApplicable('conversion tracking is not enabled')];
-    if (!runsDataPlane(tenant)) return [notApplicable('handed over: Smart Segments relays nothing for this project any more (HAND-1)')];
-    // The relay forwards only to destinations whose credentials are recorded (populatedSecrets).
-    const served = servedDestinations(tenant);
-    if (served.length === 0) {
-      return [
-        notApplicable(
-          `the conversion relay waits for its credentials (${ct.destinations.map(conversionSecretId).join(', ')} not in populatedSecrets), so nothing is forwarded yet`,
-        ),
-      ];
-    }
-    const relayAccount = `${WORKLOAD_ACCOUNT_IDS.conversionRelay}@${tenant.projectId}.iam.gserviceaccount.com`;
-    const relay = ctx.stack.ofType('google_cloud_run_v2_service').find((s) => runtimeIdentityOf(ctx.stack, s).email === relayAccount);
-    if (!relay) {
-      return [
-        nonCompliant(
-          STACK_ADDRESS,
-          `conversion tracking is enabled but no Cloud Run service runs as ${relayAccount}.`,
-          'build the ConversionRelay for the tenant.',
-        ),
-      ];
-    }
+    const found = relayOf(ctx, 'report');
+    if (Array.isArray(found)) return found;
+    const { relay, served } = found;
+    const election = ctx.tenant!.conversionTracking.googleDeniedConsent ?? 'drop';
     const env = envOf(relay);
     const findings: Finding[] = [];
     const expect = (name: string, value: string, why: string) => {
@@ -82,27 +91,47 @@ export const ret2ConsentRelay = defineCheck({
         REQUIRED_CONSENT_ENV.META_LIMITED_DATA_USE_IS_CONSENT,
         "Meta's Limited Data Use is never consent",
       );
-    if (served.includes('google-ads')) {
-      const election = ct.googleDeniedConsent ?? 'drop';
+    if (served.includes('google-ads'))
       expect(
         'GOOGLE_AD_USER_DATA_DENIED',
         REQUIRED_CONSENT_ENV.GOOGLE_AD_USER_DATA_DENIED[election],
         `the tenant elected "${election}" for a denied ad_user_data`,
       );
-    }
-    const configured = (env.get('DESTINATIONS') ?? '').split(',').filter(Boolean).sort();
+    return findings;
+  },
+});
+
+export const ret2Destinations = defineCheck({
+  id: 'RET-2/destinations',
+  explanation: 'The conversion relay forwards only to the destinations the tenant activated whose credentials are recorded.',
+  appliesTo: ['tenant'],
+  check(ctx) {
+    const found = relayOf(ctx, 'skip');
+    if (Array.isArray(found)) return found;
+    const { relay, served } = found;
+    const configured = (envOf(relay).get('DESTINATIONS') ?? '').split(',').filter(Boolean).sort();
     const wanted = [...served].sort();
-    if (configured.join(',') !== wanted.join(',')) {
-      findings.push(
-        nonCompliant(
-          relay.address,
-          `the relay forwards to ${JSON.stringify(configured)}, but the tenant activated ${JSON.stringify(wanted)} with recorded credentials.`,
-          'forward only to the destinations the tenant config names whose credentials are recorded (populatedSecrets).',
-        ),
-      );
-    }
+    if (configured.join(',') === wanted.join(',')) return [compliant(relay.address, `forwards to ${wanted.join(', ')} only`)];
+    return [
+      nonCompliant(
+        relay.address,
+        `the relay forwards to ${JSON.stringify(configured)}, but the tenant activated ${JSON.stringify(wanted)} with recorded credentials.`,
+        'forward only to the destinations the tenant config names whose credentials are recorded (populatedSecrets).',
+      ),
+    ];
+  },
+});
+
+export const ret2WithdrawalChannel = defineCheck({
+  id: 'RET-2/withdrawal-channel',
+  explanation: "Consent withdrawals reach the conversion relay on their own push subscription, so queued events can be suppressed.",
+  appliesTo: ['tenant'],
+  check(ctx) {
+    const found = relayOf(ctx, 'skip');
+    if (Array.isArray(found)) return found;
+    const { relay } = found;
     // The withdrawal channel: a push subscription delivering to the relay's withdrawal path.
-    const path = env.get('CONSENT_WITHDRAWAL_PATH');
+    const path = envOf(relay).get('CONSENT_WITHDRAWAL_PATH');
     const channel = ctx.stack.ofType('google_pubsub_subscription').find((s) => {
       const push = s.values.push_config as { push_endpoint?: string } | undefined;
       return (
@@ -112,18 +141,16 @@ export const ret2ConsentRelay = defineCheck({
         findTarget(ctx.stack, 'google_cloud_run_v2_service', push.push_endpoint) === relay
       );
     });
-    if (channel) findings.push(compliant(channel.address, `consent withdrawals pushed to the relay at ${path}`));
-    else
-      findings.push(
-        nonCompliant(
-          relay.address,
-          'no subscription pushes consent withdrawals to the relay, so queued and retried events of a withdrawn user cannot be suppressed.',
-          'give the relay a withdrawal handler (ConversionPipeline.setWithdrawalHandler).',
-        ),
-      );
-    return findings;
+    if (channel) return [compliant(channel.address, `consent withdrawals pushed to the relay at ${path}`)];
+    return [
+      nonCompliant(
+        relay.address,
+        'no subscription pushes consent withdrawals to the relay, so queued and retried events of a withdrawn user cannot be suppressed.',
+        'give the relay a withdrawal handler (ConversionPipeline.setWithdrawalHandler).',
+      ),
+    ];
   },
 });
 
 /** The checks of RET-2, in the order the report lists them. */
-export const ret2ConsentRelayChecks = [ret2ConsentRelay] as const;
+export const ret2ConsentRelayChecks = [ret2ConsentRelay, ret2Destinations, ret2WithdrawalChannel] as const;

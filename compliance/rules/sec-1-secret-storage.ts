@@ -9,31 +9,34 @@ import { jurisdictionOf, needsCredentials } from '../scope';
 
 const VERSION_DATA_KEYS = ['secret_data', 'secret_data_wo', 'payload'];
 
-export const sec1SecretStorage = defineCheck({
-  id: 'SEC-1/secret-storage',
-  explanation:
-    'Credentials live in Secret Manager with user-managed replicas in the jurisdiction; no secret value is in the Terraform config.',
+export const sec1NoValueInConfig = defineCheck({
+  id: 'SEC-1/no-value-in-config',
+  explanation: 'No secret version carries its value in the Terraform config (write-only or not), so no credential is in config or state.',
+  appliesTo: ['platform', 'tenant'],
+  check(ctx) {
+    const versions = ctx.stack.ofType('google_secret_manager_secret_version', 'google_secret_manager_regional_secret_version');
+    if (versions.length === 0) return [notApplicable('the stack declares no secret version')];
+    return versions.map((v) => {
+      const keys = VERSION_DATA_KEYS.filter((k) => v.values[k] !== undefined);
+      if (keys.length === 0) return compliant(v.address, 'secret version without data in the config');
+      return nonCompliant(
+        v.address,
+        `the secret version carries its value in ${keys.join(', ')}, so the credential is in the Terraform config${
+          keys.includes('secret_data') ? ' and state' : ''
+        }.`,
+        'remove the version; add the value out of band (gcloud secrets versions add), as IntegrationSecret does.',
+      );
+    });
+  },
+});
+
+export const sec1ReplicaLocation = defineCheck({
+  id: 'SEC-1/replica-location',
+  explanation: "Every secret has user-managed replicas (or a regional location) in the jurisdiction, never automatic worldwide replication.",
   appliesTo: ['platform', 'tenant'],
   check(ctx) {
     const findings: Finding[] = [];
-    for (const v of ctx.stack.ofType('google_secret_manager_secret_version', 'google_secret_manager_regional_secret_version')) {
-      const keys = VERSION_DATA_KEYS.filter((k) => v.values[k] !== undefined);
-      if (keys.length > 0) {
-        findings.push(
-          nonCompliant(
-            v.address,
-            `the secret version carries its value in ${keys.join(', ')}, so the credential is in the Terraform config${
-              keys.includes('secret_data') ? ' and state' : ''
-            }.`,
-            'remove the version; add the value out of band (gcloud secrets versions add), as IntegrationSecret does.',
-          ),
-        );
-      } else {
-        findings.push(compliant(v.address, 'secret version without data in the config'));
-      }
-    }
-    const secrets = ctx.stack.ofType('google_secret_manager_secret');
-    for (const s of secrets) {
+    for (const s of ctx.stack.ofType('google_secret_manager_secret')) {
       const j = jurisdictionOf(ctx, s);
       const replication = (s.values.replication ?? {}) as Record<string, unknown>;
       const userManaged = replication.user_managed as { replicas?: Array<{ location?: unknown }> } | undefined;
@@ -62,26 +65,29 @@ export const sec1SecretStorage = defineCheck({
       else
         findings.push(nonCompliant(s.address, `regional secret in ${JSON.stringify(loc)}, outside ${j}.`, `place it in a region of ${j}.`));
     }
-    const tenant = ctx.tenant;
-    if (
-      tenant &&
-      needsCredentials(tenant) &&
-      secrets.length === 0 &&
-      ctx.stack.ofType('google_secret_manager_regional_secret').length === 0
-    ) {
-      findings.push(
+    return findings.length > 0 ? findings : [notApplicable('the stack holds no secret')];
+  },
+});
+
+export const sec1SecretStorage = defineCheck({
+  id: 'SEC-1/secret-storage',
+  explanation: "The credentials a tenant's integrations and conversion destinations need are kept as Secret Manager secrets of its stack.",
+  appliesTo: ['tenant'],
+  check(ctx) {
+    const tenant = ctx.tenant!;
+    if (!needsCredentials(tenant)) return [notApplicable('the tenant activates nothing that needs a credential')];
+    const secrets = ctx.stack.ofType('google_secret_manager_secret', 'google_secret_manager_regional_secret');
+    if (secrets.length === 0)
+      return [
         nonCompliant(
           STACK_ADDRESS,
           "the tenant's integrations or conversion destinations need credentials, but the stack holds no Secret Manager secret for them.",
           'keep each credential in an IntegrationSecret.',
         ),
-      );
-    }
-    if (findings.length === 0)
-      return [tenant ? notApplicable('the tenant activates nothing that needs a credential') : notApplicable('the stack holds no secret')];
-    return findings;
+      ];
+    return [compliant(STACK_ADDRESS, `${secrets.length} Secret Manager secrets hold the tenant's credentials`)];
   },
 });
 
 /** The checks of SEC-1, in the order the report lists them. */
-export const sec1SecretStorageChecks = [sec1SecretStorage] as const;
+export const sec1SecretStorageChecks = [sec1NoValueInConfig, sec1ReplicaLocation, sec1SecretStorage] as const;

@@ -15,24 +15,33 @@ function readsSecrets(role: string): boolean {
   return role === 'roles/secretmanager.secretAccessor' || rolePermissions(role).includes(READ_PERMISSION);
 }
 
+export const sec3NoProjectWideReader = defineCheck({
+  id: 'SEC-3/no-project-wide-reader',
+  explanation: "No role that reads secret versions is granted on a project, folder or organization (the customer's handover owner excepted).",
+  appliesTo: ['platform', 'tenant'],
+  check(ctx) {
+    const owner = handoverOwnerGroup(ctx.tenant);
+    const grants = grantsOf(ctx.stack).filter((g) => readsSecrets(g.role));
+    if (grants.length === 0) return [notApplicable('the stack grants no role that reads secrets')];
+    return grants.map((g) => {
+      if (g.target.level === 'resource') return compliant(g.address, `${g.role} on one secret, ${g.target.id}`);
+      if (isHandoverOwnerGrant(g, owner)) return compliant(g.address, `${g.role} to the customer's owner group during the handover`);
+      return nonCompliant(
+        g.address,
+        `${g.role} lets ${g.principal.member} read every secret of ${g.target.level} ${g.target.id}.`,
+        'grant roles/secretmanager.secretAccessor on the one secret the workload uses (IntegrationSecret.grantAccess).',
+      );
+    });
+  },
+});
+
 export const sec3SecretAccessorPerSecret = defineCheck({
   id: 'SEC-3/secret-accessor-per-secret',
-  explanation: 'Each secret is readable by exactly one service account, the workload that mounts it; never through a project-wide role.',
+  explanation: 'Each secret is readable by exactly one service account, the one workload that mounts it.',
   appliesTo: ['platform', 'tenant'],
   check(ctx) {
     const findings: Finding[] = [];
-    const owner = handoverOwnerGroup(ctx.tenant);
     const grants = grantsOf(ctx.stack).filter((g) => readsSecrets(g.role));
-    for (const g of grants.filter((x) => x.target.level !== 'resource')) {
-      if (isHandoverOwnerGrant(g, owner)) continue;
-      findings.push(
-        nonCompliant(
-          g.address,
-          `${g.role} lets ${g.principal.member} read every secret of ${g.target.level} ${g.target.id}.`,
-          'grant roles/secretmanager.secretAccessor on the one secret the workload uses (IntegrationSecret.grantAccess).',
-        ),
-      );
-    }
     const secrets = ctx.stack.ofType('google_secret_manager_secret', 'google_secret_manager_regional_secret');
     const mounts = new Map<string, string[]>();
     for (const w of ctx.stack.ofType(...WORKLOAD_TYPES)) {
@@ -73,21 +82,19 @@ export const sec3SecretAccessorPerSecret = defineCheck({
     }
     if (secrets.length === 0) {
       const tenant = ctx.tenant;
-      if (tenant && needsCredentials(tenant)) {
+      if (tenant && needsCredentials(tenant))
         return [
-          ...findings,
           nonCompliant(
             STACK_ADDRESS,
             "the tenant's credentials are not Secret Manager secrets of the stack, so no per-secret reader can be granted.",
             'keep each credential in an IntegrationSecret and grant it to its one workload.',
           ),
         ];
-      }
-      if (findings.length === 0) return [notApplicable('the stack holds no secret')];
+      return [notApplicable('the stack holds no secret')];
     }
     return findings;
   },
 });
 
 /** The checks of SEC-3, in the order the report lists them. */
-export const sec3SecretAccessorPerSecretChecks = [sec3SecretAccessorPerSecret] as const;
+export const sec3SecretAccessorPerSecretChecks = [sec3NoProjectWideReader, sec3SecretAccessorPerSecret] as const;

@@ -86,7 +86,8 @@ describe('ENC-2: Customer Data stores use rotating keys of the tenant\'s own key
     const { stack, env } = realTenantStack({ warehouse: { mode: 'customer', projectId: 'their-own-dwh', provisionedBy: 'customer' } });
     const out = check('ENC-2', stack, env);
     expect(out.violations).toEqual([]);
-    expect(out.statuses).toEqual(['not-applicable']);
+    // One not-applicable finding per ENC-2 check (stores, rotation, key-use grants).
+    expect(out.statuses).toEqual(['not-applicable', 'not-applicable', 'not-applicable']);
   });
 });
 

@@ -1,0 +1,87 @@
+/** NET-1 (DPA Annex II 3): Cloud Run behind a managed, rate-limited load balancer; the MCP endpoint needs IAM. */
+import { withLifecycle } from '../../../../config/loader';
+import { net1Ingress, net1LoadBalancer, net1McpAuthenticated, net1PublicEdge } from '../../../../compliance/rules/net-1-public-edge';
+import { ACME, stackJson, tableTenant, type CheckTable } from '../table';
+
+const LB = 'INGRESS_TRAFFIC_INTERNAL_LOAD_BALANCER';
+const sa = (id: string) => `${id}@${ACME.projectId}.iam.gserviceaccount.com`;
+const run = (ingress: string | undefined, account = sa('ingest-webhook')) => ({ name: 'svc', ...(ingress ? { ingress } : {}), template: { service_account: account } });
+const throttle = { rule: [{ action: 'throttle', priority: 1, rate_limit_options: { conform_action: 'allow' } }] };
+/** A service behind a NEG, a backend service and a Cloud Armor policy, each part changeable. */
+function edge(backend: Record<string, unknown> = {}, policy: Record<string, unknown> | null = throttle, service: Record<string, unknown> = run(LB)) {
+  return stackJson({
+    google_cloud_run_v2_service: { svc: service },
+    google_compute_region_network_endpoint_group: { neg: { name: 'neg', cloud_run: { service: '${google_cloud_run_v2_service.svc.name}' } } },
+    google_compute_backend_service: {
+      be: { name: 'be', load_balancing_scheme: 'EXTERNAL_MANAGED', backend: [{ group: '${google_compute_region_network_endpoint_group.neg.id}' }], security_policy: '${google_compute_security_policy.armor.id}', ...backend },
+    },
+    ...(policy ? { google_compute_security_policy: { armor: { name: 'armor', ...policy } } } : {}),
+  });
+}
+const mcp = (grant: boolean, ingress = LB) =>
+  stackJson({
+    google_cloud_run_v2_service: { mcp: { ...run(ingress, sa('mcp-endpoint')), name: 'mcp' } },
+    ...(grant ? { google_cloud_run_v2_service_iam_member: { pub: { name: '${google_cloud_run_v2_service.mcp.name}', role: 'roles/run.invoker', member: 'allUsers' } } } : {}),
+  });
+const ingesting = tableTenant({ populatedSecrets: ['source-roller'] });
+
+export const NET_1_TABLES: CheckTable[] = [
+  {
+    check: net1Ingress,
+    violating: [
+      { name: 'v2 service without ingress (all)', json: stackJson({ google_cloud_run_v2_service: { svc: run(undefined) } }), address: 'google_cloud_run_v2_service.svc', problem: /^ingress admits all internet traffic/ },
+      { name: 'v1 service without an ingress annotation', json: stackJson({ google_cloud_run_service: { v1: { name: 'v1' } } }), address: 'google_cloud_run_service.v1' },
+    ],
+    compliant: [
+      { name: 'internal only', json: stackJson({ google_cloud_run_v2_service: { svc: run('INGRESS_TRAFFIC_INTERNAL_ONLY') } }), evidence: /internal ingress only$/ },
+      { name: 'load balancer', json: stackJson({ google_cloud_run_v2_service: { svc: run(LB) } }), evidence: /ingress internal-and-cloud-load-balancing$/ },
+      { name: 'v1 internal by annotation', kind: 'platform', json: stackJson({ google_cloud_run_service: { v1: { name: 'v1', metadata: { annotations: { 'run.googleapis.com/ingress': 'internal' } } } } }) },
+    ],
+    inapplicable: [{ name: 'no service', json: stackJson({ google_pubsub_topic: { t: { name: 't' } } }), reason: /runs no Cloud Run service/ }],
+  },
+  {
+    check: net1McpAuthenticated,
+    violating: [
+      { name: 'a public invoker on the MCP endpoint', json: mcp(true), address: 'google_cloud_run_v2_service.mcp', problem: /^the MCP endpoint is invocable without authentication\./ },
+      { name: 'a public invoker by service name', json: stackJson({ google_cloud_run_v2_service: { mcp: { ...run(LB, sa('mcp-endpoint')), name: 'mcp' } }, google_cloud_run_v2_service_iam_member: { pub: { name: 'projects/ssx-acme/locations/europe-west1/services/mcp', role: 'roles/run.invoker', member: 'allAuthenticatedUsers' } } }) },
+      { name: 'a v1-style public grant naming the v2 MCP service', json: stackJson({ google_cloud_run_v2_service: { mcp: { ...run(LB, sa('mcp-endpoint')), name: 'mcp' } }, google_cloud_run_service_iam_member: { pub: { service: 'mcp', location: 'europe-west1', role: 'roles/run.invoker', member: 'allUsers' } } }) },
+    ],
+    compliant: [
+      { name: 'no public invoker', json: mcp(false), evidence: /requires IAM/ },
+      { name: 'a public invoker on another service only', json: stackJson({ google_cloud_run_v2_service: { mcp: { ...run(LB, sa('mcp-endpoint')), name: 'mcp' }, hook: { ...run(LB), name: 'hook' } }, google_cloud_run_v2_service_iam_member: { pub: { name: '${google_cloud_run_v2_service.hook.name}', role: 'roles/run.invoker', member: 'allUsers' } } }) },
+    ],
+    inapplicable: [{ name: 'no MCP endpoint, a public webhook', json: stackJson({ google_cloud_run_v2_service: { hook: run(LB) }, google_cloud_run_v2_service_iam_member: { pub: { name: '${google_cloud_run_v2_service.hook.name}', role: 'roles/run.invoker', member: 'allUsers' } } }), reason: /runs no MCP endpoint/ }],
+  },
+  {
+    check: net1LoadBalancer,
+    violating: [
+      { name: 'no backend routes to it', json: stackJson({ google_cloud_run_v2_service: { svc: run(LB) } }), address: 'google_cloud_run_v2_service.svc', problem: /^accepts load-balancer traffic but no load balancer backend routes to it/ },
+      { name: 'an internal scheme', json: edge({ load_balancing_scheme: 'INTERNAL_MANAGED' }), address: 'google_compute_backend_service.be', problem: /^load_balancing_scheme INTERNAL_MANAGED is not a Google-managed external load balancer/ },
+      { name: 'no Cloud Armor policy', json: edge({ security_policy: undefined }), problem: /^the backend has no Cloud Armor security policy of this stack\./ },
+      { name: 'a policy of another stack', json: edge({ security_policy: 'projects/x/global/securityPolicies/y' }, null) },
+      { name: 'a policy that only allows', json: edge({}, { rule: [{ action: 'allow', priority: 1 }] }), address: 'google_compute_security_policy.armor', problem: /no rate-limiting rule/ },
+      { name: 'a throttle without rate_limit_options', json: edge({}, { rule: [{ action: 'throttle', priority: 1 }] }) },
+      { name: 'a v1 service by annotation, unrouted', json: stackJson({ google_cloud_run_service: { v1: { name: 'v1', metadata: { annotations: { 'run.googleapis.com/ingress': 'internal-and-cloud-load-balancing' } } } } }), address: 'google_cloud_run_service.v1' },
+    ],
+    compliant: [
+      { name: 'managed scheme and a throttle', json: edge(), evidence: /^google_cloud_run_v2_service\.svc: behind google_compute_backend_service\.be \(EXTERNAL_MANAGED\) with rate-limiting google_compute_security_policy\.armor$/ },
+      { name: 'a rate-based ban among other rules', json: edge({}, { rule: [{ action: 'allow', priority: 2 }, { action: 'rate_based_ban', priority: 1, rate_limit_options: {} }] }) },
+      { name: 'no scheme: the classic EXTERNAL default', json: edge({ load_balancing_scheme: undefined }), evidence: /\(EXTERNAL\)/ },
+      { name: 'EXTERNAL written explicitly', json: edge({ load_balancing_scheme: 'EXTERNAL' }), evidence: /\(EXTERNAL\)/ },
+    ],
+    inapplicable: [
+      { name: 'only internal and all-traffic services (judged elsewhere)', json: stackJson({ google_cloud_run_v2_service: { a: run('INGRESS_TRAFFIC_INTERNAL_ONLY'), b: run(undefined) } }), reason: /no Cloud Run service taking load-balancer traffic/ },
+    ],
+  },
+  {
+    check: net1PublicEdge,
+    violating: [
+      { name: 'webhooks run, no load-balancer service', tenant: ingesting, json: stackJson({ google_cloud_run_v2_service: { svc: run('INGRESS_TRAFFIC_INTERNAL_ONLY') } }), address: '(stack)', problem: /need a public endpoint behind the load balancer/ },
+    ],
+    compliant: [{ name: 'webhooks behind the load balancer', tenant: ingesting, json: edge(), evidence: /^\(stack\): source webhooks reach google_cloud_run_v2_service\.svc through the load balancer$/ }],
+    inapplicable: [
+      { name: 'no webhook runs', json: stackJson({}), reason: /runs no source webhook/ },
+      { name: 'handed over', tenant: withLifecycle(ingesting, { ...ingesting.lifecycle, state: 'handed-over' }), json: stackJson({}) },
+    ],
+  },
+];
