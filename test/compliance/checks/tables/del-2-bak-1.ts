@@ -22,6 +22,7 @@ export const DEL_2_BAK_1_TABLES: CheckTable[] = [
       { name: 'destroy_scheduled_duration not set', json: keyed({ destroy_scheduled_duration: undefined }), address: 'google_kms_crypto_key.k', problem: /not set, so destroyed versions stay readable for the Cloud KMS default of 30 days/ },
       { name: 'scheduled 14 days and a second', json: keyed({ destroy_scheduled_duration: '1209601s' }), problem: /stay scheduled 14\.0 days, so copies stay readable/ },
       { name: 'an empty destroy_scheduled_duration', json: keyed({ destroy_scheduled_duration: '' }), problem: /is not set/ },
+      { name: 'a dataset and a table inheriting its encryption, no key: one store', json: stackJson({ google_bigquery_dataset: { d: { dataset_id: 'd' } }, google_bigquery_table: { t: { dataset_id: 'd', table_id: 't' } } }), problem: /holds 1 Customer Data store\(s\)/ },
       { name: 'a store and no key of its own', json: stackJson({ google_storage_bucket: { b: { name: 'b' } } }), address: '(stack)', problem: /holds 1 Customer Data store\(s\) but no key of its own/ },
     ],
     compliant: [

@@ -28,6 +28,11 @@ const deployer = stackJson({
 });
 const run = (name: string, account?: string) => ({ [name]: { name, location: 'europe-west1', template: account === undefined ? { containers: [{ image: 'x' }] } : { service_account: account, containers: [{ image: 'x' }] } } });
 const services = (...s: Array<Record<string, unknown>>) => stackJson({ google_cloud_run_v2_service: Object.assign({}, ...s) });
+const handedOverIngest = tableTenant({
+  populatedSecrets: [sourceSecretId('roller')],
+  warehouse: { mode: 'customer', projectId: 'acme-handover', provisionedBy: 'smart-segments' },
+  lifecycle: { state: 'handed-over', handover: handover.lifecycle.handover! },
+});
 const ingestOnly = tableTenant({ populatedSecrets: [sourceSecretId('roller')] });
 
 export const IAM_2_TABLES: CheckTable[] = [
@@ -37,6 +42,7 @@ export const IAM_2_TABLES: CheckTable[] = [
       { name: 'pubsub.publisher on the whole project', json: projectGrant('roles/pubsub.publisher'), address: 'google_project_iam_member.g', problem: /on the whole project .* but it has a resource-level form/ },
       { name: 'a workload role on a folder', json: folderGrant(sa()), address: 'google_folder_iam_member.g', problem: /on folder folders\/100000000001, which reaches every project below it/ },
       { name: 'a group granted on a folder from a tenant stack', json: folderGrant('group:ops@smartsegments.example'), problem: /which reaches every project below it/ },
+      { name: "a workload's account on a folder in the platform stack", kind: 'platform', json: folderGrant('serviceAccount:relay@ssx-platform.iam.gserviceaccount.com'), problem: /which reaches every project below it/ },
       { name: 'a workload role on the organization', json: stackJson({ google_organization_iam_member: { g: { org_id: '123456789012', role: 'roles/viewer', member: sa() } } }), problem: /on organization/ },
       { name: 'datastore.user on the project without a condition', json: projectGrant('roles/datastore.user'), problem: /has no IAM condition/ },
       { name: 'datastore.user with a condition not on resource.name, expression empty', json: projectGrant('roles/datastore.user', { condition: { title: 't', expression: '' } }), problem: /has no IAM condition/ },
@@ -67,6 +73,7 @@ export const IAM_2_TABLES: CheckTable[] = [
     ],
     inapplicable: [
       { name: 'no workload, none implied', json: stackJson({ google_pubsub_topic: { t: { name: 't' } } }), reason: /the stack runs no workload/ },
+      { name: 'a handed-over tenant whose config implies the ingest', tenant: handedOverIngest, json: stackJson({ google_pubsub_topic: { t: { name: 't' } } }), reason: /the stack runs no workload/ },
       { name: 'no workload in the platform stack', kind: 'platform', json: stackJson({ google_pubsub_topic: { t: { name: 't' } } }), reason: /the stack runs no workload/ },
     ],
   },
