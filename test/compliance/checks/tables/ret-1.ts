@@ -37,6 +37,16 @@ const ttlField = { database: '${google_firestore_database.state.name}', collecti
 const relay = `serviceAccount:conversion-relay@${ACME.projectId}.iam.gserviceaccount.com`;
 const tracking = tableTenant({ conversionTracking: { enabled: true, destinations: ['meta'], googleDeniedConsent: 'drop' } });
 
+/** A handed-over tenant resolved as the loader does (its lifecycle view follows the state, which a spread would not update). */
+const handedOverTracking = tableTenant({
+  conversionTracking: { enabled: true, destinations: ['meta'], googleDeniedConsent: 'drop' },
+  warehouse: { mode: 'customer', projectId: 'acme-handover', provisionedBy: 'smart-segments' },
+  lifecycle: {
+    state: 'handed-over',
+    handover: { customerOrganizationId: '987654321', customerBillingAccount: '01ABCD-23EF45-6789AC', customerOwnerGroup: 'owners@acme.example', customerDirectoryCustomerId: 'C02acme12' },
+  },
+});
+
 export const RET_1_TABLES: CheckTable[] = [
   {
     check: ret1TopicRetention,
@@ -227,7 +237,7 @@ export const RET_1_TABLES: CheckTable[] = [
     compliant: [{ name: 'conversion tracking on, topic labelled', tenant: tracking, json: stackJson({ google_pubsub_topic: { events: topic() } }), evidence: /1 stores labelled/ }],
     inapplicable: [
       { name: 'no conversion tracking', json: stackJson({ google_pubsub_topic: { events: { name: 'events' } } }) },
-      { name: 'conversion tracking, but the project is handed over', tenant: { ...tracking, lifecycle: { ...tracking.lifecycle, state: 'handed-over' } } as typeof tracking, json: stackJson({ google_pubsub_topic: { events: { name: 'events' } } }) },
+      { name: 'conversion tracking, but the project is handed over', tenant: handedOverTracking, json: stackJson({ google_pubsub_topic: { events: { name: 'events' } } }) },
     ],
   },
 ];
