@@ -63,6 +63,7 @@ export const RET_3_TABLES: CheckTable[] = [
     violating: [
       { name: 'offboarding, bucket without force_destroy', tenant: offboarding, json: bucket({ soft_delete_policy: { retention_duration_seconds: 0 } }), address: 'google_storage_bucket.b', problem: /the tenant is offboarding, but destroy would not delete it: force_destroy is not true/ },
       { name: 'offboarding, bucket protected by prevent_destroy', tenant: offboarding, json: bucket({ force_destroy: true, lifecycle: { prevent_destroy: true } }), problem: /lifecycle\.prevent_destroy is true/ },
+      { name: 'offboarding, two blockers listed', tenant: offboarding, json: bucket({ lifecycle: { prevent_destroy: true } }), problem: /still holds objects; lifecycle\.prevent_destroy is true/ },
       { name: 'offboarding, one of two stores blocked', tenant: offboarding, json: stackJson({ google_storage_bucket: { ok: destroyable }, google_bigquery_dataset: { d: { dataset_id: 'd' } } }), address: 'google_bigquery_dataset.d', problem: /delete_contents_on_destroy is not true/ },
     ],
     compliant: [
