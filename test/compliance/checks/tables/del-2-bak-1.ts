@@ -10,6 +10,9 @@ const encrypted = { encryption: { default_kms_key_name: '${google_kms_crypto_key
 /** A key and a bucket it encrypts; `bucket` adds to the bucket. */
 const keyed = (keyValues: Record<string, unknown> = {}, bucket: Record<string, unknown> = {}) =>
   stackJson({ google_kms_crypto_key: key(keyValues), google_storage_bucket: { b: { name: 'b', location: 'EUROPE-WEST1', ...encrypted, ...bucket } } });
+/** A key encrypting two buckets, `bucket` added to both. */
+const twoBuckets = (keyValues: Record<string, unknown> = {}, bucket: Record<string, unknown> = {}) =>
+  stackJson({ google_kms_crypto_key: key(keyValues), google_storage_bucket: { a: { name: 'a', ...encrypted, ...bucket }, b: { name: 'b', ...encrypted, ...bucket } } });
 const protectedKey = { lifecycle: { prevent_destroy: true } };
 const conversion = { 'data-class': 'conversion-events' };
 const project = { p: { project_id: ACME.projectId } };
@@ -38,6 +41,7 @@ export const DEL_2_BAK_1_TABLES: CheckTable[] = [
     check: del2CryptoShredding,
     violating: [
       { name: 'served: the store is protected, the key is not', json: keyed({}, { lifecycle: { prevent_destroy: true } }), address: 'google_kms_crypto_key.k', problem: /destroying this key would make google_storage_bucket\.b unreadable/ },
+      { name: 'served: two protected stores, the key not', json: twoBuckets({}, { lifecycle: { prevent_destroy: true } }), problem: /make google_storage_bucket\.a, google_storage_bucket\.b unreadable/ },
       { name: 'offboarding: the key is still protected', tenant: offboarding, json: keyed(protectedKey), problem: /the tenant is offboarding, but lifecycle\.prevent_destroy keeps the key/ },
     ],
     compliant: [
@@ -45,6 +49,7 @@ export const DEL_2_BAK_1_TABLES: CheckTable[] = [
       { name: 'served: neither protected', json: keyed(), evidence: /not protected, as none of its stores is/ },
       { name: 'served: a protected key whose store is not', json: keyed(protectedKey), evidence: /protected from destroy while the tenant is served/ },
       { name: 'offboarding: the unprotected key shreds its bucket', tenant: offboarding, json: keyed(), evidence: /destroyed by the offboarding; its versions are gone 7\.0 days later, and with them every copy of google_storage_bucket\.b/ },
+      { name: 'offboarding: the key shreds two buckets', tenant: offboarding, json: twoBuckets(), evidence: /every copy of google_storage_bucket\.a, google_storage_bucket\.b,/ },
       { name: 'offboarding: a key encrypting nothing', tenant: offboarding, json: stackJson({ google_kms_crypto_key: key({ destroy_scheduled_duration: undefined }) }), evidence: /gone 30\.0 days later, and with them every copy of what it encrypted/ },
     ],
     inapplicable: [
