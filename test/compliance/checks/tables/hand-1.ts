@@ -55,6 +55,7 @@ export const HAND_1_TABLES: CheckTable[] = [
     violating: [
       { name: 'still in our organization', tenant: transfer, json: handed({ ...atCustomer, org_id: '123456789012' }), address: 'google_project.p', problem: /org_id is "123456789012", not the customer's 987654321/ },
       { name: 'still in a folder', tenant: transfer, json: handed({ ...atCustomer, folder_id: 'folders/100000000001' }), problem: /it still names folder folders\/100000000001/ },
+      { name: 'in our organization and a folder', tenant: transfer, json: handed({ ...atCustomer, org_id: '123456789012', folder_id: 'folders/1' }), problem: /not the customer's 987654321; it still names folder folders\/1\./ },
       { name: 'still billed to us', tenant: transfer, json: handed({ ...atCustomer, billing_account: '01ABCD-23EF45-6789AB' }), problem: /billing_account is "01ABCD-23EF45-6789AB", not the customer's 01ABCD-23EF45-6789AC/ },
     ],
     compliant: [{ name: "in the customer's organization and billing account", tenant: transfer, json: handed(atCustomer), evidence: /in organization 987654321, billed to 01ABCD-23EF45-6789AC/ }],
