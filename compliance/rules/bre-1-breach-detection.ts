@@ -64,7 +64,7 @@ function otherTenantsNamed(filter: string, tenants: readonly ResolvedTenant[], s
     .filter((p) => filter.includes(`projects/${p}/`) || filter.includes(`@${p}[.]`) || filter.includes(`@${p}.`));
 }
 
-function tenantFindings(ctx: RuleContext, tenant: ResolvedTenant, platformSecurity: string): Finding[] {
+function securityContacts(ctx: RuleContext, tenant: ResolvedTenant, platformSecurity: string): Finding[] {
   const findings: Finding[] = [];
   const parent = `projects/${tenant.projectId}`;
   const contacts = ctx.stack.ofType('google_essential_contacts_contact').filter((c) => c.values.parent === parent);
@@ -80,7 +80,13 @@ function tenantFindings(ctx: RuleContext, tenant: ResolvedTenant, platformSecuri
         : nonCompliant(STACK_ADDRESS, `${email} is not an essential contact for SECURITY notices of ${tenant.projectId}.`, 'add it with EssentialContacts.'),
     );
   }
+  return findings;
+}
 
+function projectContactDomains(ctx: RuleContext, tenant: ResolvedTenant): Finding[] {
+  const findings: Finding[] = [];
+  const parent = `projects/${tenant.projectId}`;
+  const contacts = ctx.stack.ofType('google_essential_contacts_contact').filter((c) => c.values.parent === parent);
   // Contact domains: the folder admits Smart Segments' only; the project admits its contacts' on top.
   const folderDomains = platformContactDomains(ctx.environment.platform);
   const mayAdmit = new Set([...folderDomains, ...tenantContactDomains(tenant)]);
@@ -123,7 +129,11 @@ function tenantFindings(ctx: RuleContext, tenant: ResolvedTenant, platformSecuri
       findings.push(compliant(admitting?.address ?? c.address, `${tenant.projectId} admits ${domain} for ${email}`));
     }
   }
+  return findings.length > 0 ? findings : [notApplicable(`${tenant.projectId} has no essential contact and no ${CONTACT_DOMAINS} policy`)];
+}
 
+function projectSecretAlert(ctx: RuleContext, tenant: ResolvedTenant, platformSecurity: string): Finding[] {
+  const findings: Finding[] = [];
   // Secret reads by another project's workload, counted in the project itself, listing only its own accounts.
   const own = runtimeAccountIds(tenant);
   const metrics = ctx.stack
@@ -162,7 +172,7 @@ function tenantFindings(ctx: RuleContext, tenant: ResolvedTenant, platformSecuri
   return findings;
 }
 
-function platformFindings(ctx: RuleContext, platformSecurity: string): Finding[] {
+function centralAlerts(ctx: RuleContext, platformSecurity: string): Finding[] {
   const findings: Finding[] = [];
   const folders = ctx.stack.ofType('google_folder');
   const wanted = JURISDICTIONS.filter(
@@ -198,7 +208,11 @@ function platformFindings(ctx: RuleContext, platformSecurity: string): Finding[]
       else findings.push(compliant(alert.address, `${j}: ${signal.name} alert ${platformSecurity}`));
     }
   }
+  return findings.length > 0 ? findings : [notApplicable('no tenant jurisdiction folder')];
+}
 
+function folderContactDomains(ctx: RuleContext): Finding[] {
+  const findings: Finding[] = [];
   // Folder contact domains: exactly Smart Segments' own; a tenant's domains belong on its project.
   const own = platformContactDomains(ctx.environment.platform);
   for (const p of orgPoliciesOf(ctx).filter((x) => x.constraint === CONTACT_DOMAINS && x.parentKind !== 'project')) {
@@ -215,27 +229,58 @@ function platformFindings(ctx: RuleContext, platformSecurity: string): Finding[]
       );
     } else findings.push(compliant(p.address, `${p.parent} admits only Smart Segments' contact domains`));
   }
-  return findings.length > 0 ? findings : [notApplicable('no tenant jurisdiction folder')];
+  return findings.length > 0 ? findings : [notApplicable(`no folder or organization sets ${CONTACT_DOMAINS}`)];
 }
 
-export const bre1BreachDetection = defineCheck({
-  id: 'BRE-1/breach-detection',
+/** A tenant stack judges only a project Smart Segments manages. */
+function unmanaged(tenant: ResolvedTenant): Finding[] | undefined {
+  return managesProject(tenant)
+    ? undefined
+    : [notApplicable("the customer's own project (or one handed over to it): its essential contacts and monitoring are the customer's (HAND-1, HAND-2)")];
+}
+
+const securityOf = (ctx: RuleContext) => ctx.environment.platform.contacts.security.toLowerCase();
+
+export const bre1CentralAlerts = defineCheck({
+  id: 'BRE-1/central-alerts',
   explanation:
-    "Security contacts receive security notices, their domains are admitted where they are registered, and alerts reach the security contact on IAM changes, key creation attempts and unexpected secret access (centrally, and in each tenant's project).",
+    "Each jurisdiction's central audit log alerts the security contact on IAM policy changes, key creation attempts and unexpected secret access, with filters naming no tenant.",
+  appliesTo: ['platform'],
+  check: (ctx) => centralAlerts(ctx, securityOf(ctx)),
+});
+
+export const bre1ContactDomains = defineCheck({
+  id: 'BRE-1/contact-domains',
+  explanation:
+    "Essential-contact domains are admitted where contacts are registered: a folder admits exactly Smart Segments' domains, a tenant project its contacts' on top, before the contact is created.",
   appliesTo: ['platform', 'tenant'],
   check(ctx) {
-    const platformSecurity = ctx.environment.platform.contacts.security.toLowerCase();
-    if (ctx.kind === 'tenant') {
-      const tenant = ctx.tenant!;
-      if (!managesProject(tenant))
-        return [
-          notApplicable("the customer's own project (or one handed over to it): its essential contacts and monitoring are the customer's (HAND-1, HAND-2)"),
-        ];
-      return tenantFindings(ctx, tenant, platformSecurity);
-    }
-    return platformFindings(ctx, platformSecurity);
+    if (ctx.kind === 'platform') return folderContactDomains(ctx);
+    const tenant = ctx.tenant!;
+    return unmanaged(tenant) ?? projectContactDomains(ctx, tenant);
+  },
+});
+
+export const bre1SecurityContacts = defineCheck({
+  id: 'BRE-1/security-contacts',
+  explanation: "The customer's and Smart Segments' security contacts receive SECURITY notices for the tenant's project.",
+  appliesTo: ['tenant'],
+  check(ctx) {
+    const tenant = ctx.tenant!;
+    return unmanaged(tenant) ?? securityContacts(ctx, tenant, securityOf(ctx));
+  },
+});
+
+export const bre1ProjectSecretAlert = defineCheck({
+  id: 'BRE-1/project-secret-alert',
+  explanation:
+    "A metric and alert on the tenant project's own Secret Manager logs notify the security contact when another project's workload reads one of its secrets.",
+  appliesTo: ['tenant'],
+  check(ctx) {
+    const tenant = ctx.tenant!;
+    return unmanaged(tenant) ?? projectSecretAlert(ctx, tenant, securityOf(ctx));
   },
 });
 
 /** The checks of BRE-1, in the order the report lists them. */
-export const bre1BreachDetectionChecks = [bre1BreachDetection] as const;
+export const bre1BreachDetectionChecks = [bre1SecurityContacts, bre1ContactDomains, bre1ProjectSecretAlert, bre1CentralAlerts] as const;

@@ -13,26 +13,32 @@ import { DAY, inventoryDataStores } from '../deletion-horizon';
 import { customerDataStores, storeProtection, storesByKey } from '../encryption-keys';
 import { block } from '../json-blocks';
 import { parseDurationSeconds } from '../../policy/retention-budget';
-import { STACK_ADDRESS, compliant, defineCheck, nonCompliant, notApplicable, type Finding } from '../rule';
+import { STACK_ADDRESS, compliant, defineCheck, nonCompliant, notApplicable, type Finding, type RuleContext } from '../rule';
 
 import { DELETION_PROMISE, MAX_KMS_DESTROY_SCHEDULED } from '../../policy/dpa';
-import { KMS_DEFAULT_DESTROY_SCHEDULED } from '../../policy/gcp-defaults';
+import { KMS_DEFAULT_DESTROY_SCHEDULED, secondsOf } from '../../policy/gcp-defaults';
 const MAX_DESTROY_SCHEDULED_DAYS = MAX_KMS_DESTROY_SCHEDULED.days;
 
-export const del2CryptoShredding = defineCheck({
-  id: 'DEL-2/crypto-shredding',
-  explanation:
-    `Offboarding destroys the tenant's keys, whose versions are gone within their scheduled-destruction period (at most ${MAX_KMS_DESTROY_SCHEDULED.days} days), so every copy is unreadable.`,
-  appliesTo: ['tenant'],
-  check(ctx) {
-    const tenant = ctx.tenant!;
-    if (!createsProject(tenant)) {
-      return [
+/** The customer's own project holds no keys of ours (HAND-2): both checks say so. */
+function customerProjectReason(ctx: RuleContext): Finding[] | undefined {
+  const tenant = ctx.tenant!;
+  return createsProject(tenant)
+    ? undefined
+    : [
         notApplicable(
           `project ${tenant.projectId} is the customer's own (HAND-2): Smart Segments holds no keys there to destroy; offboarding deletes the stores it created (RET-3)`,
         ),
       ];
-    }
+}
+
+export const del2DestroyScheduled = defineCheck({
+  id: 'DEL-2/destroy-scheduled',
+  explanation:
+    `The tenant's stores are encrypted with keys of its own, each stating a scheduled-destruction period of at most ${MAX_KMS_DESTROY_SCHEDULED.days} days (immutable once the key exists).`,
+  appliesTo: ['tenant'],
+  check(ctx) {
+    const customer = customerProjectReason(ctx);
+    if (customer) return customer;
     const keys = ctx.stack.ofType('google_kms_crypto_key');
     if (keys.length === 0) {
       const stores = customerDataStores(ctx.stack).filter((s) => !s.inheritsFrom);
@@ -46,34 +52,43 @@ export const del2CryptoShredding = defineCheck({
           ]
         : [notApplicable('the stack holds no Customer Data store and no key')];
     }
-    const offboarding = tenant.lifecycle.state === 'offboarding';
+    return keys.map((key) => {
+      const seconds = parseDurationSeconds(key.values.destroy_scheduled_duration);
+      if (seconds === undefined)
+        return nonCompliant(
+          key.address,
+          `destroy_scheduled_duration is not set, so destroyed versions stay readable for the Cloud KMS default of ${KMS_DEFAULT_DESTROY_SCHEDULED.days} days, past the ${DELETION_PROMISE.days} days of DPA ${DELETION_PROMISE.clause} (and the setting cannot be changed once the key exists).`,
+          `set destroy_scheduled_duration to at most ${MAX_DESTROY_SCHEDULED_DAYS * DAY}s (TenantKeys uses 7 days).`,
+        );
+      if (seconds > MAX_DESTROY_SCHEDULED_DAYS * DAY)
+        return nonCompliant(
+          key.address,
+          `destroyed versions stay scheduled ${(seconds / DAY).toFixed(1)} days, so copies stay readable past the ${DELETION_PROMISE.days} days of DPA ${DELETION_PROMISE.clause}.`,
+          `set destroy_scheduled_duration to at most ${MAX_DESTROY_SCHEDULED_DAYS * DAY}s.`,
+        );
+      return compliant(key.address, `destroyed versions stay scheduled ${(seconds / DAY).toFixed(1)} days, within the ${DELETION_PROMISE.days} days`);
+    });
+  },
+});
+
+export const del2CryptoShredding = defineCheck({
+  id: 'DEL-2/crypto-shredding',
+  explanation:
+    "While the tenant is served a key is protected whenever a store it encrypts is; when it is offboarding nothing protects a key, so destroying it makes every copy unreadable.",
+  appliesTo: ['tenant'],
+  check(ctx) {
+    const customer = customerProjectReason(ctx);
+    if (customer) return customer;
+    const keys = ctx.stack.ofType('google_kms_crypto_key');
+    if (keys.length === 0) return [notApplicable('the stack holds no key (DEL-2/destroy-scheduled judges stores without one)')];
+    const offboarding = ctx.tenant!.lifecycle.state === 'offboarding';
     const horizons = new Map(inventoryDataStores(ctx.stack).stores.map((s) => [s.address, s]));
     const byKey = storesByKey(ctx.stack);
     const findings: Finding[] = [];
     for (const key of keys) {
-      const raw = key.values.destroy_scheduled_duration;
-      const seconds = parseDurationSeconds(raw);
+      // The destruction horizon as the deletion certificate computes it (the Cloud KMS default when unset).
+      const horizon = horizons.get(key.address)?.retentionSeconds ?? secondsOf(KMS_DEFAULT_DESTROY_SCHEDULED);
       const preventDestroy = block(key.values.lifecycle)?.prevent_destroy === true;
-      if (seconds === undefined) {
-        findings.push(
-          nonCompliant(
-            key.address,
-            `destroy_scheduled_duration is not set, so destroyed versions stay readable for the Cloud KMS default of ${KMS_DEFAULT_DESTROY_SCHEDULED.days} days, past the ${DELETION_PROMISE.days} days of DPA ${DELETION_PROMISE.clause} (and the setting cannot be changed once the key exists).`,
-            `set destroy_scheduled_duration to at most ${MAX_DESTROY_SCHEDULED_DAYS * DAY}s (TenantKeys uses 7 days).`,
-          ),
-        );
-        continue;
-      }
-      if (seconds > MAX_DESTROY_SCHEDULED_DAYS * DAY) {
-        findings.push(
-          nonCompliant(
-            key.address,
-            `destroyed versions stay scheduled ${(seconds / DAY).toFixed(1)} days, so copies stay readable past the ${DELETION_PROMISE.days} days of DPA ${DELETION_PROMISE.clause}.`,
-            `set destroy_scheduled_duration to at most ${MAX_DESTROY_SCHEDULED_DAYS * DAY}s.`,
-          ),
-        );
-        continue;
-      }
       const encrypts = byKey.get(key.address) ?? [];
       if (offboarding) {
         if (preventDestroy) {
@@ -85,7 +100,6 @@ export const del2CryptoShredding = defineCheck({
             ),
           );
         } else {
-          const horizon = horizons.get(key.address)?.retentionSeconds ?? seconds;
           findings.push(
             compliant(
               key.address,
@@ -111,7 +125,7 @@ export const del2CryptoShredding = defineCheck({
           compliant(
             key.address,
             `${preventDestroy ? 'protected from destroy while the tenant is served' : 'not protected, as none of its stores is'}; offboarding destroys it and its versions are gone ${(
-              seconds / DAY
+              horizon / DAY
             ).toFixed(1)} days later`,
           ),
         );
@@ -122,4 +136,4 @@ export const del2CryptoShredding = defineCheck({
 });
 
 /** The checks of DEL-2, in the order the report lists them. */
-export const del2CryptoShreddingChecks = [del2CryptoShredding] as const;
+export const del2CryptoShreddingChecks = [del2DestroyScheduled, del2CryptoShredding] as const;

@@ -14,7 +14,7 @@ import { WORKLOAD_TYPES, runtimeIdentityOf } from '../workloads';
 export const iam2ResourceLevelGrants = defineCheck({
   id: 'IAM-2/resource-level-grants',
   explanation:
-    'Each workload has its own service account; roles are bound on resources, on the project only when no resource-level form exists.',
+    'Roles are bound on resources, on the project only when no resource-level form exists, and never on folders or the organization for a workload.',
   appliesTo: ['platform', 'tenant'],
   check(ctx) {
     const findings: Finding[] = [];
@@ -84,7 +84,16 @@ export const iam2ResourceLevelGrants = defineCheck({
       }
     }
 
-    // Each workload its own account.
+    return findings.length > 0 ? findings : [notApplicable('the stack grants nothing')];
+  },
+});
+
+export const iam2OwnServiceAccount = defineCheck({
+  id: 'IAM-2/own-service-account',
+  explanation: 'Each workload runs as its own service account, never the default compute account or one shared with another workload.',
+  appliesTo: ['platform', 'tenant'],
+  check(ctx) {
+    const findings: Finding[] = [];
     const workloads = ctx.stack.ofType(...WORKLOAD_TYPES);
     const byAccount = new Map<string, string[]>();
     for (const w of workloads) {
@@ -126,9 +135,9 @@ export const iam2ResourceLevelGrants = defineCheck({
         ),
       );
     }
-    return findings.length > 0 ? findings : [notApplicable('the stack grants nothing and runs no workload')];
+    return findings.length > 0 ? findings : [notApplicable('the stack runs no workload')];
   },
 });
 
 /** The checks of IAM-2, in the order the report lists them. */
-export const iam2ResourceLevelGrantsChecks = [iam2ResourceLevelGrants] as const;
+export const iam2ResourceLevelGrantsChecks = [iam2ResourceLevelGrants, iam2OwnServiceAccount] as const;

@@ -10,7 +10,6 @@ import {
   ret1TableExpiration,
   ret1TopicRetention,
 } from '../../../../compliance/rules/ret-1-conversion-retention';
-import { withLifecycle } from '../../../../config/loader';
 import { ACME, stackJson, tableTenant, type CheckTable } from '../table';
 
 const conversion = { 'data-class': 'conversion-events' };
@@ -37,6 +36,16 @@ const firestore = (db: Record<string, unknown>, fields: Record<string, Record<st
 const ttlField = { database: '${google_firestore_database.state.name}', collection: 'dedup', field: 'expireAt', ttl_config: {} };
 const relay = `serviceAccount:conversion-relay@${ACME.projectId}.iam.gserviceaccount.com`;
 const tracking = tableTenant({ conversionTracking: { enabled: true, destinations: ['meta'], googleDeniedConsent: 'drop' } });
+
+/** A handed-over tenant resolved as the loader does (its lifecycle view follows the state, which a spread would not update). */
+const handedOverTracking = tableTenant({
+  conversionTracking: { enabled: true, destinations: ['meta'], googleDeniedConsent: 'drop' },
+  warehouse: { mode: 'customer', projectId: 'acme-handover', provisionedBy: 'smart-segments' },
+  lifecycle: {
+    state: 'handed-over',
+    handover: { customerOrganizationId: '987654321', customerBillingAccount: '01ABCD-23EF45-6789AC', customerOwnerGroup: 'owners@acme.example', customerDirectoryCustomerId: 'C02acme12' },
+  },
+});
 
 export const RET_1_TABLES: CheckTable[] = [
   {
@@ -228,7 +237,7 @@ export const RET_1_TABLES: CheckTable[] = [
     compliant: [{ name: 'conversion tracking on, topic labelled', tenant: tracking, json: stackJson({ google_pubsub_topic: { events: topic() } }), evidence: /1 stores labelled/ }],
     inapplicable: [
       { name: 'no conversion tracking', json: stackJson({ google_pubsub_topic: { events: { name: 'events' } } }) },
-      { name: 'conversion tracking, but the project is handed over', tenant: withLifecycle(tracking, { ...tracking.lifecycle, state: 'handed-over' }), json: stackJson({ google_pubsub_topic: { events: { name: 'events' } } }) },
+      { name: 'conversion tracking, but the project is handed over', tenant: handedOverTracking, json: stackJson({ google_pubsub_topic: { events: { name: 'events' } } }) },
     ],
   },
 ];
