@@ -13,9 +13,9 @@ import { tenantTextProblems } from './lib/tenant-file';
 import { transitionOfEdit } from './plan-check';
 
 const NEXT_STEPS: Readonly<Record<HandoverPhase, (env: string, stack: string) => string[]>> = {
-  prepare: (env, stack) => [
-    `  npx cdktf deploy ${platformStackName(env)}   (admits the customer's directory on the tenant's folder, IAM-7)`,
-    `  npx cdktf deploy ${stack}   (grants the customer owner group roles/owner on the project)`,
+  prepare: (_env, stack) => [
+    `  npx cdktf deploy ${stack}   (admits the customer's organization on the tenant's project, IAM-7, then grants`,
+    '                                the customer owner group roles/owner on the project; the platform stack does not change)',
     'Then the customer confirms it can administer the project, and grants the CI apply account',
     "roles/resourcemanager.projectMover and project creation in its organization for the transfer.",
   ],
@@ -23,10 +23,9 @@ const NEXT_STEPS: Readonly<Record<HandoverPhase, (env: string, stack: string) =>
     `  npx cdktf deploy ${stack}   (moves the project to the customer's organization and billing account;`,
     "                                lifts delete protection on Smart Segments' workloads only)",
   ],
-  release: (env, stack) => [
+  release: (_env, stack) => [
     `  npx cdktf deploy ${stack}   (destroys Smart Segments' workloads, grants and secrets; releases the`,
     '                                project, the owner grant and the warehouse from state without destroying them)',
-    `  npx cdktf deploy ${platformStackName(env)}   (stops admitting the customer's directory)`,
     'From then on the customer alone is responsible for the data in the project (DPA 10.2).',
   ],
 };

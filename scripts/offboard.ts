@@ -172,7 +172,6 @@ function requestOffboarding(
       `       npx cdktf deploy ${stackName}`,
       `     and then destroys the stack, deleting the data stores first and shutting the project down last:`,
       `       npx cdktf destroy ${stackName}`,
-      `     The same change stops the platform stack granting the tenant's workloads: npx cdktf deploy ${platformStackName(env)}`,
       `  2. npm run offboard -- --env ${env} --tenant ${tenant.id} --certificate --deployed <day of the destroy>`,
     ].join('\n'),
   );
@@ -290,7 +289,6 @@ function confirmRemoval(io: Io, file: string, tenant: ResolvedTenant, env: strin
     [
       `Removal of tenant "${tenant.id}" confirmed in ${displayPath(file)}; npm run synth no longer produces ${stackName}.`,
       'The file stays as the record of the offboarding; the certificate is the proof of deletion (DPA 10.4).',
-      `The platform stack no longer serves the tenant (folder contact domains); after merge CI deploys it: npx cdktf deploy ${platformStackName(env)}`,
     ].join('\n'),
   );
   return EXIT_OK;

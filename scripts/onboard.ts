@@ -4,7 +4,7 @@
  * synthesize the new stack (with the platform stack, which serves every tenant), check that the
  * change applies in one step, then write the file atomically and install only the new stack's output.
  */
-import { platformStackName, tenantStackName } from '../config/naming';
+import { tenantStackName } from '../config/naming';
 import { EXIT_OK, EXIT_USAGE, processIo, readCommandLine, reportProblems, runCli, stringFlag, type Io } from './lib/cli';
 import { ONBOARD_SPEC, onboardingNextSteps, planNewTenant } from './lib/onboarding';
 import { displayPath, environmentsDirFrom } from './lib/paths';
@@ -26,11 +26,6 @@ export function main(argv: readonly string[], io: Io = processIo, options: Onboa
   }
   const { environment, tenant, file, text } = plan;
   const stack = tenantStackName(environment.name, tenant.id);
-  // The platform stack serves every tenant (registry access for its workloads, its contact domains,
-  // its folder), so it is synthesized with the new tenant too: a rule it breaks there fails here,
-  // not later in CI, and the transition check compares it with the platform stack as it is now.
-  // Only the tenant's own output is installed; the platform's stays as it was.
-  const platform = platformStackName(environment.name);
   const result = applyTenantChange(io, {
     file,
     before: undefined,
@@ -51,7 +46,7 @@ export function main(argv: readonly string[], io: Io = processIo, options: Onboa
       `  change:  ${ONE_STEP}`,
       `  project: ${tenant.projectId} (${tenant.jurisdiction}, ${tenant.region})`,
       '',
-      ...onboardingNextSteps(environment.name, tenant, platform, stack),
+      ...onboardingNextSteps(environment.name, tenant, stack),
     ].join('\n'),
   );
   return EXIT_OK;

@@ -302,12 +302,11 @@ export function planNewTenant(
  * What to do after onboarding: deploy (CI), then fill the secrets the tenant needs, after which its
  * workloads that mount them appear (they are not declared before, config/workload-secrets.ts).
  */
-export function onboardingNextSteps(envName: string, tenant: ResolvedTenant, platformStack: string, tenantStack: string): string[] {
+export function onboardingNextSteps(envName: string, tenant: ResolvedTenant, tenantStack: string): string[] {
   const lines = [
-    'Next: commit the file and open a change request. CI plans it and, after merge, deploys the platform',
-    "stack first, which admits the tenant's contact domains on its folder (where nothing changed for it,",
-    'this deploy changes nothing), and then the new stack:',
-    `  npx cdktf deploy ${platformStack}`,
+    'Next: commit the file and open a change request. CI plans the new stack (the platform stack does not',
+    "change when a tenant is added: the tenant's own project admits its contact domains) and, after merge,",
+    'applies the reviewed plan. By hand, for one stack:',
     `  npx cdktf deploy ${tenantStack}`,
     'Deploys run in CI: they need Terraform and Google Cloud credentials, which development machines do not have.',
   ];
