@@ -5,7 +5,7 @@
  */
 import * as fs from 'fs';
 import { featureSecretIds } from '../config/features';
-import { platformStackName, tenantStackName } from '../config/naming';
+import { tenantStackName } from '../config/naming';
 import { EXIT_OK, EXIT_USAGE, processIo, readCommandLine, reportProblems, runCli, stringFlag, type Io } from './lib/cli';
 import { FEATURE_SPEC, featureFromFlag, removeRefusal, withFeatureRemoved, withRetiring } from './lib/feature';
 import { displayPath, environmentsDirFrom } from './lib/paths';
@@ -73,7 +73,8 @@ export function main(argv: readonly string[], io: Io = processIo, options: Featu
   if (result.exitCode !== EXIT_OK) return result.exitCode;
 
   const stack = tenantStackName(env, id);
-  const deploy = [`  npx cdktf deploy ${platformStackName(env)}`, `  npx cdktf deploy ${stack}`];
+  // Only the tenant's stack changes: the platform stack reads no tenant.
+  const deploy = [`  npx cdktf deploy ${stack}`];
   if (step === 'retire') {
     io.out(
       [

@@ -41,10 +41,14 @@ function hashOfSources(): string {
   return sourcesHash;
 }
 
-/** The key of an environment's platform stack: its config folder's files, the sources, the backend, the context. */
+/** The folder of an environment's tenant files, which the platform stack never reads. */
+const TENANTS_DIR = 'tenants';
+
+/** The key of an environment's platform stack: its config files but the tenants, the sources, the backend, the context. */
 export function platformCacheKey(environmentDir: string, stateBackend: string): string {
   const hash = crypto.createHash('sha256').update(hashOfSources()).update('\0').update(stateBackend).update('\0').update(process.env.CDKTF_CONTEXT_JSON ?? '');
-  for (const file of filesUnder(environmentDir)) {
+  const tenantsDir = path.join(environmentDir, TENANTS_DIR) + path.sep;
+  for (const file of filesUnder(environmentDir).filter((f) => !f.startsWith(tenantsDir))) {
     hash.update('\0').update(path.relative(environmentDir, file)).update('\0').update(fs.readFileSync(file));
   }
   return hash.digest('hex');

@@ -1,8 +1,9 @@
 /**
  * Applying a change to one tenant file (an edit, or a new file when onboarding) the same way for every
- * lifecycle script: the tenant's stack is synthesized with the platform stack from a temporary copy
- * of the environments folder holding the change (every check wired into synthesis runs, the DPA rule
- * pack included), the stacks as they are now are synthesized too, and the transition checks of
+ * lifecycle script: the tenant's stack is synthesized from a temporary copy of the environments folder
+ * holding the change (every check wired into synthesis runs, the DPA rule pack included, and the
+ * deployability pack against the platform stack, which no tenant changes), the stack as it is now is
+ * synthesized too, and the transition checks of
  * compliance/deployability/transitions.ts compare the two: the change must apply in one step. Only
  * then is the file written atomically and the tenant's output installed; on any failure nothing is
  * written. Used by `npm run onboard`, `npm run secrets` and `npm run feature`.
@@ -10,7 +11,7 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { platformStackName, tenantStackName } from '../../config/naming';
+import { tenantStackName } from '../../config/naming';
 import { readSynthesizedOutput, transitionProblems } from '../../compliance/deployability/transitions';
 import type { SynthesizedStack } from '../../compliance/synthesized-stack';
 import { writeFileAtomic } from './atomic-write';
@@ -48,7 +49,6 @@ export interface TenantChange {
 export function applyTenantChange(io: Io, change: TenantChange): { exitCode: number; stackOutput?: string } {
   const { file, before, after, environmentsDir, env, tenantId } = change;
   const stack = tenantStackName(env, tenantId);
-  const platform = platformStackName(env);
   const isNew = before === undefined;
   const asItWas = `Nothing was written; ${displayPath(file)} ${isNew ? 'was not created' : 'is as it was'}.`;
   const changedMeanwhile = () => (isNew ? false : !fs.existsSync(file) || fs.readFileSync(file, 'utf8') !== before);
@@ -71,26 +71,29 @@ export function applyTenantChange(io: Io, change: TenantChange): { exitCode: num
     fs.cpSync(environmentsDir, changed, { recursive: true });
     fs.writeFileSync(path.join(changed, relative), after);
     staging = makeStagingDir(outdir, change.command);
-    const synthesized = synthesize({ stacks: [stack, platform], environmentsDir: changed, outdir: staging });
+    // Only the tenant's stack: the platform stack reads no tenant (PlatformEnvironment), so a tenant's
+    // change cannot change it; the pipeline still checks the tenant's stack against it, from its cache.
+    const synthesized = synthesize({ stacks: [stack], environmentsDir: changed, outdir: staging });
     if (!synthesized.ok) {
       io.err(synthesized.output);
-      reportProblems(io, [`synthesis of ${stack} and ${platform} failed (output above)`], asItWas);
+      reportProblems(io, [`synthesis of ${stack} failed (output above)`], asItWas);
       return { exitCode: EXIT_FAILED };
     }
-    // Before onboarding there is no tenant stack: the platform stack alone is compared.
-    const beforeStacks = isNew ? [platform] : [stack, platform];
+    // Before onboarding there is no tenant stack: the new stack is compared with nothing.
     const beforeOut = path.join(scratch, 'before');
-    const current = synthesize({ stacks: beforeStacks, environmentsDir, outdir: beforeOut });
-    if (!current.ok) {
-      io.err(current.output);
-      reportProblems(
-        io,
-        [`synthesis of ${beforeStacks.join(' and ')} as they are now failed (output above); the transition check needs it, so fix the configuration first (npm run synth)`],
-        asItWas,
-      );
-      return { exitCode: EXIT_FAILED };
+    if (!isNew) {
+      const current = synthesize({ stacks: [stack], environmentsDir, outdir: beforeOut });
+      if (!current.ok) {
+        io.err(current.output);
+        reportProblems(
+          io,
+          [`synthesis of ${stack} as it is now failed (output above); the transition check needs it, so fix the configuration first (npm run synth)`],
+          asItWas,
+        );
+        return { exitCode: EXIT_FAILED };
+      }
     }
-    const refused = (change.transitionOf ?? transitionProblems)(readSynthesizedOutput(beforeOut), readSynthesizedOutput(staging));
+    const refused = (change.transitionOf ?? transitionProblems)(isNew ? new Map() : readSynthesizedOutput(beforeOut), readSynthesizedOutput(staging));
     if (refused.length > 0) {
       reportProblems(io, [...refused, `this change to ${stack} cannot be applied in one step (npm run plan-check)`], asItWas);
       return { exitCode: EXIT_FAILED };

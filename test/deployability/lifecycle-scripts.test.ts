@@ -54,8 +54,8 @@ describe('offboard --requested checks its own transition', () => {
 
 /**
  * Onboarding, `secrets --record` and `feature --retire/--remove` check the transition of their own
- * change before writing anything: the stacks synthesized before (for onboarding: the platform stack
- * alone) and after the edit are handed to the check. A refusal exits 1, prints the problems and
+ * change before writing anything: the tenant's stack synthesized before (for onboarding: none) and
+ * after the edit is handed to the check. The platform stack reads no tenant, so it is not compared. A refusal exits 1, prints the problems and
  * leaves the environment folder and the output folder byte-identical.
  */
 describe('onboard, secrets --record and feature check their own transition before writing', () => {
@@ -98,7 +98,7 @@ describe('onboard, secrets --record and feature check their own transition befor
     expect(fs.readdirSync(out.dir)).toEqual([]);
   };
 
-  it('onboard: compares the platform stack as it is with the new tenant and the platform stack; a refusal writes no file', () => {
+  it('onboard: compares nothing with the new tenant stack; a refusal writes no file', () => {
     const before = treeHashes(envs.dir);
     const seen: Seen[] = [];
     const r = withOutdir(() =>
@@ -109,7 +109,7 @@ describe('onboard, secrets --record and feature check their own transition befor
     );
     expectRefused(r, before, path.join(envs.envDir, 'tenants', 'refused-park.yaml'));
     expect(r.stderr).toContain('refused-park.yaml was not created');
-    expect(seen).toEqual([{ before: ['platform-fixture'], after: ['platform-fixture', 'tenant-fixture-refused-park'] }]);
+    expect(seen).toEqual([{ before: [], after: ['tenant-fixture-refused-park'] }]);
   });
 
   it('secrets --record: a refusal leaves the tenant file as it was; a pass writes it', () => {
@@ -118,7 +118,7 @@ describe('onboard, secrets --record and feature check their own transition befor
     const seen: Seen[] = [];
     const refused = withOutdir(() => runInProcess((a, io) => secretsMain(a, io, { transitionOf: checker(seen) }), args));
     expectRefused(refused, before, path.join(envs.envDir, 'tenants', 'lisboa-parque.yaml'));
-    expect(seen).toEqual([{ before: ['platform-fixture', 'tenant-fixture-lisboa-parque'], after: ['platform-fixture', 'tenant-fixture-lisboa-parque'] }]);
+    expect(seen).toEqual([{ before: ['tenant-fixture-lisboa-parque'], after: ['tenant-fixture-lisboa-parque'] }]);
 
     const passed = withOutdir(() => runInProcess((a, io) => secretsMain(a, io, { transitionOf: checker(seen, false) }), args));
     expect(passed.code).toBe(0);
@@ -156,7 +156,7 @@ describe('dropping a protected feature by hand, in one step, is refused by the t
       .replace('conversionTracking:\n  enabled: true\n  destinations: [meta]\n', 'conversionTracking:\n  enabled: false\n')
       .replace('populatedSecrets: [conversion-meta, integration-klaviyo, source-roller]', 'populatedSecrets: [integration-klaviyo, source-roller]');
     expect(handEdited).not.toBe(text);
-    const problems = transitionOfEdit({ environmentsDir: envs.dir, stacks: ['tenant-fixture-thames-bowl', 'platform-fixture'], file, newText: handEdited });
+    const problems = transitionOfEdit({ environmentsDir: envs.dir, stacks: ['tenant-fixture-thames-bowl'], file, newText: handEdited });
     expect(fs.readFileSync(file, 'utf8')).toBe(text);
     const removed = problems.filter((p) => p.includes('breaks DEP-REMOVE-PROTECTED'));
     // The relay service, the conversion Firestore database and the conversion secret, each named with the fix.

@@ -360,7 +360,7 @@ describe('a synthesis failure writes nothing', () => {
       );
       expect(r.code).toBe(1);
       expect(r.stderr).toMatch(/broken\/platform\.yaml/);
-      expect(r.errors).toEqual(['error: synthesis of tenant-fixture-rolled-back and platform-fixture failed (output above)']);
+      expect(r.errors).toEqual(['error: synthesis of tenant-fixture-rolled-back failed (output above)']);
       expect(r.stderr).toMatch(/Nothing was written; .*rolled-back\.yaml was not created\./);
       expect(treeHashes(envs.dir)).toEqual(before);
       // Not even the output folder it created for staging is left.
