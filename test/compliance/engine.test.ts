@@ -31,22 +31,14 @@ describe('the control catalogue', () => {
     for (const c of CONTROLS) expect([c.id, c.dpaClause.length > 0, c.requirement.length > 20]).toEqual([c.id, true, true]);
   });
 
-  it("keeps the upstream catalogue's rows verbatim (ids, clauses and wording), where the upstream copy sits beside the repository", () => {
-    // The steering repository keeps the upstream catalogue next to this one on development and CI machines.
-    const upstream = path.join(REPO_ROOT, '..', 'shared', 'CONTROLS.md');
-    const rows = fs.existsSync(upstream) ? parseControlsMarkdown(fs.readFileSync(upstream, 'utf8')) : CONTROLS;
-    expect(rows).toEqual(CONTROLS);
-  });
-
   it('refuses a catalogue that lists a control twice', () => {
     expect(() => parseControlsMarkdown('| A-1 | 1 | x |\n| A-1 | 2 | y |')).toThrow(/twice/);
   });
 
-  it("gives every check its control's clause, a known control id and an id <CONTROL>/<concern>", () => {
+  // (The clause is copied from the catalogue by defineCheck, so only the ids can be wrong here.)
+  it('gives every check a known control id and an id <CONTROL>/<concern>, each id once', () => {
     for (const rule of RULES) {
-      const control = CONTROLS.find((c) => c.id === rule.control);
-      expect(control).toBeDefined();
-      expect(rule.dpaClause).toBe(control!.dpaClause);
+      expect(CONTROLS.find((c) => c.id === rule.control)).toBeDefined();
       expect(rule.id).toMatch(new RegExp(`^${rule.control}/[a-z0-9]+(-[a-z0-9]+)*$`));
       expect(rule.controls[0]).toBe(rule.control);
       for (const c of rule.controls) expect(CONTROLS.map((x) => x.id)).toContain(c);
