@@ -164,7 +164,8 @@ function runInWorkers(
       if (failed) return;
       failed = true;
       for (const c of children) c.kill();
-      reject(e);
+      // Settle only once every worker has exited: none outlives the call (a test runner would see it open).
+      void Promise.all(exits).then(() => reject(e));
     };
     const released = new Set<ChildProcess>();
     const release = (child: ChildProcess) => {
