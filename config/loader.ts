@@ -10,6 +10,7 @@ import { parseDocument } from 'yaml';
 import type { z } from 'zod';
 import { ConfigError, type ConfigProblem } from './config-error';
 import { zodIssuesToProblems } from './zod-problems';
+import { grantHours, supportAccessCapHours } from './support-access';
 import {
   PROJECT_ID_PATTERN,
   PROJECT_ID_RULE,
@@ -206,6 +207,16 @@ export function loadEnvironment(
         message: `is missing, but tenant "${tenant.id}" needs its ${tenant.jurisdiction} folder; deploy platform-${platform.environment} and record the folder id here from its tenant_folders output`,
       });
     }
+    const cap = supportAccessCapHours(platform);
+    tenant.supportAccess.forEach((g, i) => {
+      if (grantHours(g) > cap) {
+        problems.push({
+          file: displayPath(file),
+          field: `supportAccess[${i}].until`,
+          message: `the ${g.scope} grant lasts ${Math.ceil(grantHours(g))} hours, over this environment's cap of ${cap} (support.maxAccessHours in ${displayPath(platformFile)}); grant it again with npm run support-access and an earlier --until`,
+        });
+      }
+    });
     tenants.push(resolveTenant(platform, tenant, displayPath(file)));
   }
   const seen = new Set<string>();

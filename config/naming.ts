@@ -9,6 +9,9 @@ export function tenantProjectId(platform: ProjectPrefixField, tenant: TenantProj
   return tenant.warehouse.mode === 'customer' ? tenant.warehouse.projectId : `${platform.projectPrefix}-${tenant.id}`;
 }
 
+/** The tenant warehouse's BigQuery dataset in its Smart Segments project (Warehouse, support access). */
+export const WAREHOUSE_DATASET_ID = 'smart_segments';
+
 export function tenantStackName(environment: string, tenantId: string): string {
   return `tenant-${environment}-${tenantId}`;
 }

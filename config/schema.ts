@@ -15,6 +15,7 @@ import {
 import { FEATURE_KEY_FORMS, enabledFeatures, isFeatureKey } from './features';
 import { tenantSecretIds } from './naming';
 import { LIFECYCLE_STATES, handoverPhaseOf, type LifecycleState } from './lifecycle-states';
+import { DATE_TIME_PATTERN, SUPPORT_ACCESS_MAX_HOURS, SUPPORT_SCOPES, SUPPORT_SCOPE_IDS, grantHours } from './support-access';
 
 /** GCP project ids: 6-30 characters, lowercase letters, digits and hyphens, start with a letter, no trailing hyphen. */
 export const PROJECT_ID_PATTERN = /^[a-z][a-z0-9-]{4,28}[a-z0-9]$/;
@@ -93,6 +94,16 @@ export const platformSchema = z.strictObject({
     securityResponders: groupEmail,
     support: groupEmail,
   }),
+  /** Support access (IAM-5, config/support-access.ts): a lower cap than the platform's for every grant. */
+  support: z
+    .strictObject({
+      maxAccessHours: z
+        .number()
+        .int('expected a whole number of hours')
+        .min(1, 'expected at least 1 hour')
+        .max(SUPPORT_ACCESS_MAX_HOURS, `expected at most ${SUPPORT_ACCESS_MAX_HOURS} hours, the platform's cap (config/support-access.ts)`),
+    })
+    .optional(),
   contacts: z.strictObject({
     security: email,
     legal: email,
@@ -183,6 +194,21 @@ const offboardingSchema = z.strictObject({
 
 export { LIFECYCLE_STATES, type LifecycleState };
 
+const dateTime = z
+  .string()
+  .regex(DATE_TIME_PATTERN, 'expected a UTC time as YYYY-MM-DDTHH:MM:SSZ')
+  .refine((s) => !Number.isNaN(Date.parse(s)) && new Date(s).toISOString().replace('.000Z', 'Z') === s, {
+    message: 'expected a real UTC time as YYYY-MM-DDTHH:MM:SSZ',
+  });
+
+/** A time-bound support grant, written by `npm run support-access` (IAM-5). */
+const supportGrantSchema = z.strictObject({
+  scope: z.enum(SUPPORT_SCOPE_IDS),
+  granted: dateTime,
+  until: dateTime,
+  reason: z.string().trim().min(10, 'expected the ticket and why, at least 10 characters').max(200, 'expected at most 200 characters'),
+});
+
 export const tenantSchema = z
   .strictObject({
     id: z.string().regex(TENANT_ID_PATTERN, `expected a tenant id: ${TENANT_ID_RULE}`),
@@ -227,6 +253,8 @@ export const tenantSchema = z
      * that the next change can remove them (`npm run feature`, config/features.ts).
      */
     retiringFeatures: uniqueList(z.string()).default([]),
+    /** Time-bound support access to this tenant (IAM-5), one grant per scope; `npm run support-access`. */
+    supportAccess: z.array(supportGrantSchema).default([]),
   })
   .superRefine(
     (t, ctx) => {
@@ -277,6 +305,7 @@ export const tenantSchema = z
       }
       checkPopulatedSecrets(t, ctx);
       checkRetiringFeatures(t, ctx);
+      checkSupportAccess(t, ctx);
       const lc = t.lifecycle;
       if (lc && typeof lc.state === 'string') {
         if ((LIFECYCLE_STATES as readonly string[]).includes(lc.state) && handoverPhaseOf(lc.state as LifecycleState) !== undefined) {
@@ -315,6 +344,40 @@ export const tenantSchema = z
     },
     { when: () => true },
   );
+
+/** Each support grant ends after it starts and within the cap; one per scope; a warehouse scope only on our own warehouse. */
+function checkSupportAccess(t: Record<string, unknown>, ctx: z.RefinementCtx): void {
+  if (!Array.isArray(t.supportAccess)) return;
+  const seen = new Set<string>();
+  t.supportAccess.forEach((g: { scope?: unknown; granted?: unknown; until?: unknown }, i: number) => {
+    if (!g || typeof g.scope !== 'string' || !(g.scope in SUPPORT_SCOPES)) return;
+    const scope = g.scope as keyof typeof SUPPORT_SCOPES;
+    if (seen.has(scope)) {
+      ctx.addIssue({ code: 'custom', path: ['supportAccess', i, 'scope'], message: `scope "${scope}" is granted twice; keep one grant per scope` });
+    }
+    seen.add(scope);
+    const warehouse = t.warehouse as { mode?: unknown } | undefined;
+    if (SUPPORT_SCOPES[scope].needsOwnWarehouse && warehouse?.mode !== 'smart-segments') {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['supportAccess', i, 'scope'],
+        message: `scope "${scope}" needs the warehouse in the tenant's Smart Segments project; a customer's project keeps its own IAM (HAND-2)`,
+      });
+    }
+    if (typeof g.granted === 'string' && typeof g.until === 'string' && DATE_TIME_PATTERN.test(g.granted) && DATE_TIME_PATTERN.test(g.until)) {
+      const hours = grantHours({ granted: g.granted, until: g.until });
+      if (!(hours > 0)) {
+        ctx.addIssue({ code: 'custom', path: ['supportAccess', i, 'until'], message: `until (${g.until}) must be after granted (${g.granted})` });
+      } else if (hours > SUPPORT_ACCESS_MAX_HOURS) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['supportAccess', i, 'until'],
+          message: `the grant lasts ${Math.ceil(hours)} hours; support access lasts at most ${SUPPORT_ACCESS_MAX_HOURS} hours from when it is granted (IAM-5)`,
+        });
+      }
+    }
+  });
+}
 
 /** The feature fields as far as they parsed: enough to derive secret ids and feature keys. */
 function featureFieldsOf(t: Record<string, unknown>) {

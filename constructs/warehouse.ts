@@ -16,6 +16,7 @@ import { BigqueryDatasetIamMember } from '@cdktf/provider-google/lib/bigquery-da
 import { BigqueryTable } from '@cdktf/provider-google/lib/bigquery-table';
 import { BigqueryTableIamMember } from '@cdktf/provider-google/lib/bigquery-table-iam-member';
 import { jurisdictionRules, type Jurisdiction } from '../config/jurisdictions';
+import { WAREHOUSE_DATASET_ID } from '../config/naming';
 import { assertGrantable, grantDependencies, grantKey, roleKey } from './grant-policy';
 import type { IGrantee } from './principal';
 import type { EncryptionKey, StoreEncryption } from './tenant-keys';
@@ -54,7 +55,7 @@ export class Warehouse extends Construct {
     if (!rules.regions.includes(props.region)) {
       throw new Error(`Warehouse ${this.node.path}: region "${props.region}" is not in jurisdiction ${props.jurisdiction} (RES-1); allowed: ${rules.regions.join(', ')}`);
     }
-    this.datasetId = props.datasetId ?? 'smart_segments';
+    this.datasetId = props.datasetId ?? WAREHOUSE_DATASET_ID;
     if (!DATASET_ID.test(this.datasetId)) {
       throw new Error(`Warehouse ${this.node.path}: datasetId "${this.datasetId}" may hold only letters, digits and underscores`);
     }

@@ -16,6 +16,7 @@ import { DataAccessAuditLogs } from '../constructs/data-access-audit-logs';
 import { EssentialContacts } from '../constructs/essential-contacts';
 import { ProjectSecretAccessDetection } from '../constructs/project-secret-access-detection';
 import { HandoverAdmission } from '../constructs/handover-admission';
+import { SupportAccess } from '../constructs/support-access';
 import { TenantDataPlane } from '../constructs/tenant-data-plane';
 import { ProjectHandoff } from '../constructs/project-handoff';
 import { releaseFromState } from '../constructs/state-release';
@@ -104,6 +105,15 @@ export class TenantStack extends TerraformStack {
         accountIds: runtimeAccountIds(tenant),
         securityEmail: platform.contacts.security,
       });
+      // IAM-5: the support group's time-bound grants (npm run support-access).
+      if (tenant.supportAccess.length > 0 && !lifecycle.released) {
+        new SupportAccess(this, 'support-access', {
+          project: this.project,
+          supportGroup: platform.groups.support,
+          grants: tenant.supportAccess,
+          target: { region: tenant.region, jurisdiction: tenant.jurisdiction },
+        });
+      }
     }
 
     // The services that carry the tenant's data (DPA Annex I A.5-A.10, Section C).

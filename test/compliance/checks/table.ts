@@ -9,7 +9,7 @@ import type { Check } from '../../../compliance/rule';
 import { SynthesizedStack, type TerraformJson } from '../../../compliance/synthesized-stack';
 import { resolveTenant, type EnvironmentConfig, type ResolvedTenant } from '../../../config/loader';
 import { platformStackName, tenantStackName } from '../../../config/naming';
-import { platformSchema, tenantSchema, type TenantInput } from '../../../config/schema';
+import { platformSchema, tenantSchema, type PlatformConfig, type TenantInput } from '../../../config/schema';
 
 /** A platform config like the example's, built in memory (tests never read the users' example environment). */
 export const TABLE_PLATFORM = platformSchema.parse({
@@ -72,6 +72,8 @@ export interface Fixture {
   readonly tenant?: ResolvedTenant;
   /** Further tenants of the environment besides the stack's own; default GLOBEX. */
   readonly others?: readonly ResolvedTenant[];
+  /** Platform settings that differ from TABLE_PLATFORM. */
+  readonly platform?: Partial<PlatformConfig>;
   /** For a violating case: an address the violation must name. */
   readonly address?: string;
   /** For a violating case: what one violation's problem must say (a number, a setting), beyond naming the check. */
@@ -101,7 +103,7 @@ export interface TableOutcome {
 function environmentOf(f: Fixture): EnvironmentConfig {
   const tenant = f.tenant ?? ACME;
   const tenants = [tenant, ...(f.others ?? [GLOBEX]).filter((t) => t.id !== tenant.id)].sort((a, b) => a.id.localeCompare(b.id));
-  return { name: TABLE_PLATFORM.environment, dir: '(in memory)', platform: TABLE_PLATFORM, tenants };
+  return { name: TABLE_PLATFORM.environment, dir: '(in memory)', platform: { ...TABLE_PLATFORM, ...f.platform }, tenants };
 }
 
 /** The stack name of a fixture, as contextFor places it. */

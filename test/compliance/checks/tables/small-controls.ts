@@ -1,6 +1,6 @@
-/** Tables of the controls still judged by one check each: IAM-1, IAM-5, LLM-1, SEC-2. */
+/** Tables of the small controls: IAM-1, IAM-5, LLM-1, SEC-2. */
 import { iam1NoBasicRoles } from '../../../../compliance/rules/iam-1-no-basic-roles';
-import { iam5GroupsNotUsers } from '../../../../compliance/rules/iam-5-groups-not-users';
+import { iam5GroupsNotUsers, iam5SupportLeastPrivilege, iam5SupportTimeBound } from '../../../../compliance/rules/iam-5-groups-not-users';
 import { llm1LlmSupportLabel } from '../../../../compliance/rules/llm-1-llm-support-label';
 import { sec2SecretRotation } from '../../../../compliance/rules/sec-2-secret-rotation';
 import { ACME, stackJson, tableTenant, type CheckTable } from '../table';
@@ -25,6 +25,20 @@ const handover = tableTenant({
 });
 const ownerGrant = (role: string, project: string) => stackJson({ google_project_iam_member: { g: { project, role, member: 'group:Owners@acme.example' } } });
 const customerProject = tableTenant({ warehouse: { mode: 'customer', projectId: 'acme-own-warehouse', provisionedBy: 'customer' } });
+
+// IAM-5 support access: a tenant with grants recorded, and the bindings SupportAccess writes for them.
+const SUPPORT = 'group:support-engineers@smartsegments.example';
+const supported = tableTenant({
+  supportAccess: [
+    { scope: 'read-warehouse', granted: '2026-12-01T09:00:00Z', until: '2026-12-03T09:00:00Z', reason: 'SUP-101: a segment misses bookings' },
+    { scope: 'read-relay-logs', granted: '2026-12-01T09:00:00Z', until: '2026-12-04T09:00:00Z', reason: 'SUP-102: relay retries fail' },
+  ],
+});
+const expiresAt = (until: string, clause?: string) => ({ title: 'support', expression: `request.time < timestamp("${until}")${clause ? ` && ${clause}` : ''}` });
+const OWN_DATASET = `resource.name.startsWith("projects/${ACME.projectId}/datasets/smart_segments")`;
+const supportGrant = (role: string, condition?: { title: string; expression: string }, project: string = ACME.projectId) =>
+  stackJson({ google_project_iam_member: { s: { project, role, member: SUPPORT, ...(condition ? { condition } : {}) } } });
+const WAREHOUSE_UNTIL = '2026-12-03T09:00:00Z';
 
 export const SMALL_CONTROL_TABLES: CheckTable[] = [
   {
@@ -52,6 +66,42 @@ export const SMALL_CONTROL_TABLES: CheckTable[] = [
       { name: 'a grant to a service account', json: grant('roles/pubsub.subscriber', `serviceAccount:relay@${ACME.projectId}.iam.gserviceaccount.com`), evidence: /1 grants, none to a person$/ },
       { name: 'the support group, no expiry', json: grant('roles/viewer', 'group:Support-Engineers@smartsegments.example'), evidence: /support group support-engineers@smartsegments\.example: roles\/viewer, no expiry/ },
       { name: 'the support group, with an expiry', evidence: /expires 2027-01-01T00:00:00Z/, json: stackJson({ google_project_iam_member: { g: { project: ACME.projectId, role: 'roles/viewer', member: 'group:support-engineers@smartsegments.example', condition: { title: 't', expression: 'request.time < timestamp("2027-01-01T00:00:00Z")' } } } }) },
+    ],
+  },
+  {
+    check: iam5SupportTimeBound,
+    violating: [
+      { name: 'a support grant without a condition', tenant: supported, json: supportGrant('roles/bigquery.dataViewer'), address: 'google_project_iam_member.s', problem: /without an expiry condition/ },
+      { name: 'a condition that is not only an expiry', tenant: supported, json: supportGrant('roles/bigquery.dataViewer', { title: 't', expression: `request.time < timestamp("${WAREHOUSE_UNTIL}") || true` }), problem: /without an expiry condition/ },
+      { name: 'an expiry the tenant file does not record', tenant: supported, json: supportGrant('roles/bigquery.dataViewer', expiresAt('2026-12-03T10:00:00Z')), problem: /no grant of the tenant file records it/ },
+      { name: 'a grant in the platform stack', kind: 'platform', json: supportGrant('roles/logging.viewAccessor', expiresAt(WAREHOUSE_UNTIL), 'ssx-platform'), problem: /no grant of the tenant file records it/ },
+      {
+        name: "a grant within 72 hours but over the environment's lower cap",
+        tenant: supported,
+        platform: { support: { maxAccessHours: 24 } },
+        json: supportGrant('roles/bigquery.dataViewer', expiresAt(WAREHOUSE_UNTIL)),
+        problem: /lasts 48 hours \(granted 2026-12-01T09:00:00Z, until 2026-12-03T09:00:00Z\), over the cap of 24 hours/,
+      },
+    ],
+    inapplicable: [{ name: 'no grant to the support group', tenant: supported, json: grant('roles/pubsub.subscriber', 'group:ops@smartsegments.example'), reason: /grants the support group nothing/ }],
+    compliant: [
+      { name: 'a recorded grant, written by SupportAccess', tenant: supported, json: supportGrant('roles/bigquery.jobUser', expiresAt(WAREHOUSE_UNTIL)), evidence: /support read-warehouse: roles\/bigquery\.jobUser until 2026-12-03T09:00:00Z \(48 h of at most 72 h\): SUP-101/ },
+      { name: 'exactly at the cap, limited to a resource', tenant: supported, json: supportGrant('roles/logging.viewAccessor', expiresAt('2026-12-04T09:00:00Z', 'resource.name == "x"')), evidence: /72 h of at most 72 h/ },
+    ],
+  },
+  {
+    check: iam5SupportLeastPrivilege,
+    violating: [
+      { name: 'a role no granted scope holds', tenant: supported, json: supportGrant('roles/bigquery.dataEditor', expiresAt(WAREHOUSE_UNTIL)), address: 'google_project_iam_member.s', problem: /roles\/bigquery\.dataEditor is granted to the support group, but no scope granted to it holds that role \(its scopes hold roles\/bigquery\.dataViewer, roles\/bigquery\.jobUser, roles\/logging\.viewAccessor\)/ },
+      { name: "another scope's role at this scope's expiry", tenant: supported, json: supportGrant('roles/logging.viewAccessor', expiresAt(WAREHOUSE_UNTIL)), problem: /no scope granted to it holds that role/ },
+      { name: "a scope's role on another project", tenant: supported, json: supportGrant('roles/bigquery.dataViewer', expiresAt(WAREHOUSE_UNTIL, OWN_DATASET), 'ssx-globex'), problem: /bound on google_project ssx-globex, not on the tenant's project/ },
+      { name: 'the warehouse read not limited to the dataset', tenant: supported, json: supportGrant('roles/bigquery.dataViewer', expiresAt(WAREHOUSE_UNTIL)), problem: /has the condition "request\.time < timestamp\(\\"2026-12-03T09:00:00Z\\"\)", not the scope's/ },
+      { name: "limited to another tenant's dataset", tenant: supported, json: supportGrant('roles/bigquery.dataViewer', expiresAt(WAREHOUSE_UNTIL, 'resource.name.startsWith("projects/ssx-globex/datasets/smart_segments")')), problem: /not the scope's/ },
+    ],
+    inapplicable: [{ name: 'no grant to the support group', tenant: supported, json: grant('roles/pubsub.subscriber', 'group:ops@smartsegments.example'), reason: /grants the support group nothing/ }],
+    compliant: [
+      { name: "a scope's role on the tenant project, limited to its dataset", tenant: supported, json: supportGrant('roles/bigquery.dataViewer', expiresAt(WAREHOUSE_UNTIL, OWN_DATASET)), evidence: /support read-warehouse: roles\/bigquery\.dataViewer on project ssx-acme, limited to resource\.name\.startsWith/ },
+      { name: 'a project-level role of the scope', tenant: supported, json: supportGrant('roles/bigquery.jobUser', expiresAt(WAREHOUSE_UNTIL)), evidence: /support read-warehouse: roles\/bigquery\.jobUser on project ssx-acme$/ },
     ],
   },
   {
