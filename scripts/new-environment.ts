@@ -36,7 +36,7 @@ export function main(argv: readonly string[], io: Io = processIo): number {
   const known = dirExists ? listEnvironments(environmentsDir) : [];
 
   const { raw, problems: flagProblems } = platformDocumentFromFlags(values, (from) => {
-    if (from === env) return { problem: `--images-from: is the new environment itself; name an existing environment (${known.join(', ') || 'none yet'})` };
+    if (from === env && !known.includes(env)) return { problem: `--images-from: is the new environment itself; name an existing environment (${known.join(', ') || 'none yet'})` };
     if (!known.includes(from)) {
       const suggestion = closest(from, known);
       return {

@@ -12,7 +12,7 @@
  */
 import { Document, visit } from 'yaml';
 import type { ConfigProblem } from '../../config/config-error';
-import { JURISDICTIONS, JURISDICTION_RULES, type Jurisdiction } from '../../config/jurisdictions';
+import { JURISDICTIONS, type Jurisdiction } from '../../config/jurisdictions';
 import type { PlatformConfig } from '../../config/schema';
 import { sharedProjectId } from '../../config/naming';
 import { CONTAINER_REPOSITORY_ID, containerRegistryLocation } from '../../constructs/container-registry';
@@ -260,12 +260,11 @@ export function renderPlatformYaml(raw: Record<string, unknown>): string {
       node.flow = true;
     },
   });
-  const jurisdiction = String(raw.platformJurisdiction) as Jurisdiction;
   doc.commentBefore = [
     schemaModeline('platform'),
     ` Environment ${String(raw.environment)}: created with \`npm run new-environment\`, validated by config/schema.ts.`,
     ' tenantFolders is recorded after the platform stack\'s first apply (README, "Record the platform\'s outputs").',
-    ` Images are pinned by digest in this environment's registry (${JURISDICTION_RULES[jurisdiction]?.defaultRegion ?? 'its region'}).`,
+    " images: the relay images' digests, in this environment's own registry (README, \"Push the relay images\").",
   ].join('\n');
   return doc.toString({ lineWidth: 0, flowCollectionPadding: false });
 }
