@@ -42,8 +42,8 @@ describe('edit distance', () => {
     expect(closest('eea', ['EEA', 'UK'])).toBe('EEA');
     // Ties go to the earlier candidate.
     expect(closest('ab', ['ac', 'ad'])).toBe('ac');
-    expect(didYouMean('exampel', ['example'])).toBe('; did you mean example?');
-    expect(didYouMean('prod', ['example'])).toBe('');
+    expect(didYouMean('fixtrue', ['fixture'])).toBe('; did you mean fixture?');
+    expect(didYouMean('prod', ['fixture'])).toBe('');
   });
 });
 
