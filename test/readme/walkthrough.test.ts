@@ -123,6 +123,16 @@ describe('the README from zero to production, in a scratch copy of the repositor
     expect(steps).toHaveLength(readmeCommands(fs.readFileSync(path.join(REPO_ROOT, 'README.md'), 'utf8')).length);
   });
 
+  it('shows what the README promises: one line per stack and a summary from npm run synth, the next step from new-environment', () => {
+    const output = (prefix: string) => steps.find((s) => s.command.text.startsWith(prefix))?.output ?? '';
+    const synth = output('npm run synth');
+    expect(synth).toMatch(/^wrote platform-example: \d+ resources, \d+ KiB$/m);
+    expect(synth).toMatch(/^wrote tenant-example-[a-z-]+: \d+ resources/m);
+    expect(synth).toMatch(/^Synthesized \d+ stacks \(\d+ resources, [\d.]+ MiB\) into cdktf\.out in [\d.]+ s\.$/m);
+    expect(output('npm run new-environment')).toContain('STACKS=platform-prod npm run synth');
+    expect(output('npm run onboard -- --env prod --tenant acme-leisure')).toContain('gcloud secrets versions add');
+  });
+
   it('skips only commands of the allowlist, and every entry of it is still needed', () => {
     for (const entry of NOT_OFFLINE) {
       expect({ entry: entry.pattern.source, used: steps.some((s) => s.skipped === entry) }).toEqual({ entry: entry.pattern.source, used: true });
