@@ -4,7 +4,7 @@
  */
 import { closest, didYouMean, editDistance } from '../../config/did-you-mean';
 import { GOOGLE_CLOUD_REGIONS, JURISDICTIONS, JURISDICTION_RULES, tenantRegionProblem } from '../../config/jurisdictions';
-import { validateTenantDocument } from '../../config/loader';
+import { loadEnvironment, validateTenantDocument } from '../../config/loader';
 import { parseFlags } from '../../scripts/lib/cli';
 import { ONBOARD_SPEC } from '../../scripts/lib/onboarding';
 import { existingTenantFile, unknownEnvironmentProblem } from '../../scripts/lib/tenant-target';
@@ -93,6 +93,12 @@ describe('environments and tenants', () => {
   it('a misspelled environment names the closest and says how to create one', () => {
     expect(unknownEnvironmentProblem(FIXTURE_ENVIRONMENTS_DIR, 'fixtrue', [FIXTURE_ENV])).toMatch(
       /^--env: environment "fixtrue" does not exist in .* \(npm run new-environment creates one\); did you mean fixture\?; known environments: fixture$/,
+    );
+  });
+
+  it('the loader names the closest environment and how to create one', () => {
+    expect(() => loadEnvironment('fixtrue', { environmentsDir: FIXTURE_ENVIRONMENTS_DIR })).toThrow(
+      /environment "fixtrue" does not exist; known environments: fixture; did you mean fixture\? \(npm run new-environment creates one\)/,
     );
   });
 
