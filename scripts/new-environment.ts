@@ -2,8 +2,8 @@
  * `npm run new-environment`: creates environments/<env>/ (platform.yaml and an empty tenants/) from
  * flags (see `--help`). A thin command line over scripts/lib/new-environment.ts: the document is
  * validated with the config schema, written into a hidden folder next to the target, loaded there
- * with the loader every stack uses, and only then renamed into place; on any problem nothing is
- * written and every bad flag is named.
+ * with the loader every stack uses, its platform stack synthesized with both packs, and only then
+ * renamed into place; on any problem nothing is written and every bad flag is named.
  */
 import * as fs from 'fs';
 import * as path from 'path';
@@ -17,13 +17,19 @@ import { EXIT_FAILED, EXIT_OK, EXIT_USAGE, processIo, readCommandLine, reportPro
 import { closest } from '../config/did-you-mean';
 import { inFlagOrder, NEW_ENVIRONMENT_SPEC, platformDocumentFromFlags, platformProblemMessage, renderPlatformYaml } from './lib/new-environment';
 import { displayPath, environmentsDirFrom } from './lib/paths';
+import { synthesize } from './lib/synth';
 
 const TRAILER = 'Nothing was written. See npm run new-environment -- --help.';
 
 /** Keeps git's tenants/ folder while it holds no tenant file; the loader skips hidden files. */
 const TENANTS_PLACEHOLDER = '.gitkeep';
 
-export function main(argv: readonly string[], io: Io = processIo): number {
+export interface NewEnvironmentOptions {
+  /** Synthesizes the new platform stack with both packs. Default: synthesize (main.ts); tests inject a failure. */
+  readonly synthesizeWith?: typeof synthesize;
+}
+
+export function main(argv: readonly string[], io: Io = processIo, options: NewEnvironmentOptions = {}): number {
   const commandLine = readCommandLine(argv, NEW_ENVIRONMENT_SPEC, io, 'new-environment');
   if ('exitCode' in commandLine) return commandLine.exitCode;
   const { values } = commandLine;
@@ -89,6 +95,13 @@ export function main(argv: readonly string[], io: Io = processIo): number {
       reportProblems(io, inFlagOrder(e.problems.map(platformProblemMessage)), TRAILER);
       return EXIT_USAGE;
     }
+    // Both packs on the new platform stack, as onboarding checks a new tenant's: what is promoted synthesizes.
+    const synthesis = (options.synthesizeWith ?? synthesize)({ stacks: [platformStackName(env)], environmentsDir: staging, outdir: path.join(staging, 'out') });
+    if (!synthesis.ok) {
+      io.err(synthesis.output);
+      reportProblems(io, [`the platform stack ${platformStackName(env)} of the new environment does not synthesize (above); fix the flags named there`]);
+      return EXIT_FAILED;
+    }
     // rename(2) refuses a non-empty target, so an environment created meanwhile is never replaced.
     fs.renameSync(staged, target);
   } catch (e) {
@@ -104,11 +117,12 @@ export function main(argv: readonly string[], io: Io = processIo): number {
       `Created environment "${env}":`,
       `  ${displayPath(file)}`,
       `  ${displayPath(path.join(target, 'tenants'))}/ (no tenant yet)`,
+      `  ${stack} synthesizes and passes the DPA and deployability packs.`,
       '',
       'Next:',
-      `  STACKS=${stack} npm run synth      # checks the platform stack with both packs`,
-      '  Commit the folder, then bootstrap the platform: an organization administrator applies',
-      `  ${stack} once with local state (README, "Bootstrap the platform").`,
+      '  Commit the folder, then bootstrap the platform: an organization administrator applies it once with',
+      '  local state (README, "Bootstrap the platform"):',
+      `  PLATFORM_STATE_BACKEND=local STACKS=${stack} npm run synth`,
     ].join('\n'),
   );
   return EXIT_OK;

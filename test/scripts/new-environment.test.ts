@@ -57,7 +57,8 @@ describe('npm run new-environment', () => {
     expect(result.stderr).toBe('');
     expect(result.code).toBe(0);
     expect(result.stdout).toContain('Created environment "prod"');
-    expect(result.stdout).toContain('STACKS=platform-prod npm run synth');
+    expect(result.stdout).toContain('platform-prod synthesizes and passes the DPA and deployability packs');
+    expect(result.stdout).toContain('PLATFORM_STATE_BACKEND=local STACKS=platform-prod npm run synth');
 
     const dir = path.join(envs.dir, 'prod');
     expect(fs.readdirSync(envs.dir).sort()).toEqual(['fixture', 'prod']);
@@ -170,6 +171,27 @@ describe('npm run new-environment', () => {
     expect(result.errors).toHaveLength(errors.length);
     errors.forEach((e, i) => expect(result.errors[i]).toMatch(e));
     expect(result.stderr).toContain('Nothing was written.');
+    expect(treeHashes(envs.dir)).toEqual(before);
+  });
+
+  it('writes nothing when the new platform stack does not synthesize, and says so (exit 1)', () => {
+    const before = treeHashes(envs.dir);
+    const seen: Array<{ stacks: readonly string[]; environmentsDir: string }> = [];
+    let stdout = '';
+    let stderr = '';
+    const code = main(argsOf(envs), { out: (t) => (stdout += `${t}\n`), err: (t) => (stderr += `${t}\n`) }, {
+      synthesizeWith: (o) => {
+        seen.push(o);
+        // The staged environment is complete when it is synthesized.
+        expect(fs.existsSync(path.join(o.environmentsDir, 'prod', 'platform.yaml'))).toBe(true);
+        return { ok: false, output: 'DPA control RES-2 violated (stand-in)' };
+      },
+    });
+    expect(code).toBe(1);
+    expect(seen.map((o) => o.stacks)).toEqual([['platform-prod']]);
+    expect(stdout).toBe('');
+    expect(stderr).toContain('DPA control RES-2 violated (stand-in)');
+    expect(stderr).toMatch(/^error: the platform stack platform-prod of the new environment does not synthesize/m);
     expect(treeHashes(envs.dir)).toEqual(before);
   });
 
