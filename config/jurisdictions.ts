@@ -3,6 +3,8 @@
  * Constructs, org policies, rules and scripts all read it; nobody types a region elsewhere.
  */
 
+import { didYouMean } from './did-you-mean';
+
 export const JURISDICTIONS = ['EEA', 'UK', 'CH', 'AU'] as const;
 export type Jurisdiction = (typeof JURISDICTIONS)[number];
 
@@ -140,4 +142,41 @@ export function kmsLocationMatches(jurisdiction: Jurisdiction, kmsLocation: stri
 /** The jurisdiction whose label value is `label`, if any. */
 export function jurisdictionForResidencyLabel(label: string): Jurisdiction | undefined {
   return JURISDICTIONS.find((j) => JURISDICTION_RULES[j].residencyLabel === label);
+}
+
+/**
+ * Every Google Cloud region, so that a misspelled one (`europe-wset3`) is called unknown, with the
+ * closest name, rather than outside a jurisdiction. Source: Google Cloud "Geography and regions"
+ * (https://cloud.google.com/about/locations). A region Google adds later is refused as unknown
+ * until it is listed here, as it would be outside every jurisdiction until a jurisdiction lists it.
+ */
+export const GOOGLE_CLOUD_REGIONS: readonly string[] = [
+  'africa-south1',
+  'asia-east1', 'asia-east2', 'asia-northeast1', 'asia-northeast2', 'asia-northeast3',
+  'asia-south1', 'asia-south2', 'asia-southeast1', 'asia-southeast2',
+  'australia-southeast1', 'australia-southeast2',
+  'europe-central2', 'europe-north1', 'europe-north2', 'europe-southwest1',
+  'europe-west1', 'europe-west2', 'europe-west3', 'europe-west4', 'europe-west6', 'europe-west8',
+  'europe-west9', 'europe-west10', 'europe-west12',
+  'me-central1', 'me-central2', 'me-west1',
+  'northamerica-northeast1', 'northamerica-northeast2', 'northamerica-south1',
+  'southamerica-east1', 'southamerica-west1',
+  'us-central1', 'us-east1', 'us-east4', 'us-east5', 'us-south1', 'us-west1', 'us-west2', 'us-west3', 'us-west4',
+];
+
+/**
+ * Why a tenant may not use `region` in `jurisdiction` (RES-3), or undefined when it may: an unknown
+ * region is named as such, with the closest region, before the jurisdiction is considered.
+ */
+export function tenantRegionProblem(jurisdiction: Jurisdiction, region: string): string | undefined {
+  const regions = JURISDICTION_RULES[jurisdiction].regions;
+  if (!GOOGLE_CLOUD_REGIONS.includes(region)) {
+    // The jurisdiction's own regions first: the slip is most likely one of them.
+    const suggestion = didYouMean(region, [...regions, ...GOOGLE_CLOUD_REGIONS]);
+    return `region "${region}" is not a Google Cloud region${suggestion}; regions of ${jurisdiction}: ${regions.join(', ')}`;
+  }
+  if (!isLocationAllowed(jurisdiction, region) || !regions.includes(region)) {
+    return `region "${region}" is outside jurisdiction ${jurisdiction} (RES-3); allowed: ${regions.join(', ')}`;
+  }
+  return undefined;
 }

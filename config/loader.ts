@@ -8,6 +8,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { parseDocument } from 'yaml';
 import type { z } from 'zod';
+import { didYouMean } from './did-you-mean';
 import { ConfigError, type ConfigProblem } from './config-error';
 import { zodIssuesToProblems } from './zod-problems';
 import { grantHours, supportAccessCapHours } from './support-access';
@@ -122,7 +123,7 @@ export function loadEnvironment(
       {
         file: displayPath(dir),
         field: '(environment)',
-        message: `environment "${envName}" does not exist; known environments: ${known.join(', ') || '(none)'}`,
+        message: `environment "${envName}" does not exist; known environments: ${known.join(', ') || '(none)'}${didYouMean(envName, known)} (npm run new-environment creates one)`,
       },
     ]);
   }

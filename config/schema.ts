@@ -4,7 +4,7 @@
  * once, and the stacks, scripts and rules all read the typed result.
  */
 import { z } from 'zod';
-import { JURISDICTIONS, JURISDICTION_RULES, isLocationAllowed } from './jurisdictions';
+import { JURISDICTIONS, JURISDICTION_RULES, tenantRegionProblem } from './jurisdictions';
 import {
   CONVERSION_DESTINATIONS,
   GOOGLE_DENIED_CONSENT,
@@ -261,15 +261,8 @@ export const tenantSchema = z
       // Cross-field rules. `when: () => true` makes them run even when another field failed,
       // so a user sees every problem at once; each guards against the fields it reads.
       if (typeof t.jurisdiction === 'string' && typeof t.region === 'string' && t.jurisdiction in JURISDICTION_RULES) {
-        if (!isLocationAllowed(t.jurisdiction, t.region) || !JURISDICTION_RULES[t.jurisdiction].regions.includes(t.region)) {
-          ctx.addIssue({
-            code: 'custom',
-            path: ['region'],
-            message: `region "${t.region}" is outside jurisdiction ${t.jurisdiction} (RES-3); allowed: ${JURISDICTION_RULES[
-              t.jurisdiction
-            ].regions.join(', ')}`,
-          });
-        }
+        const problem = tenantRegionProblem(t.jurisdiction, t.region);
+        if (problem) ctx.addIssue({ code: 'custom', path: ['region'], message: problem });
       }
       const ct = t.conversionTracking;
       if (ct && ct.enabled === true) {

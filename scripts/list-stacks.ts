@@ -1,34 +1,39 @@
 /**
- * Prints the stack names of one environment, platform first, one per line, for CI to pass to
- * `cdktf diff` / `cdktf deploy`:  node -r ./scripts/register.js scripts/list-stacks.ts --env prod
+ * `npm run -s stacks -- --env <env>`: the stack names of one environment, platform first, one a
+ * line (what STACKS= and `terraform -chdir=cdktf.out/stacks/<stack>` take).
  */
-import { parseArgs } from 'util';
 import { ConfigError } from '../config/config-error';
-import { loadEnvironment } from '../config/loader';
+import { listEnvironments, loadEnvironment } from '../config/loader';
 import { stackNamesOf } from '../stacks/build-app';
+import { EXIT_FAILED, EXIT_OK, EXIT_USAGE, processIo, readCommandLine, reportProblems, runCli, stringFlag, type CommandSpec, type Io } from './lib/cli';
+import { ENVIRONMENTS_DIR_FLAG, ENV_FLAG, environmentsDirFrom } from './lib/paths';
+import { unknownEnvironmentProblem } from './lib/tenant-target';
 
-function main(argv: string[]): number {
-  let env: string | undefined;
-  try {
-    env = parseArgs({ args: argv, options: { env: { type: 'string' } }, strict: true }).values.env;
-  } catch (e) {
-    console.error(`${(e as Error).message}\nUsage: list-stacks --env <environment>`);
-    return 2;
+export const LIST_STACKS_SPEC: CommandSpec = {
+  usage: ['npm run -s stacks -- --env <env> [--environments-dir <dir>]'],
+  summary: 'Prints the stacks of an environment, one a line, platform first: platform-<env>, then tenant-<env>-<id>\nfor every tenant whose stack is still synthesized (not yet removed).',
+  flags: [ENV_FLAG, ENVIRONMENTS_DIR_FLAG],
+  footer: 'Exit status: 0 listed; 1 the environment\'s config is invalid; 2 invalid flags.',
+};
+
+export function main(argv: readonly string[], io: Io = processIo): number {
+  const commandLine = readCommandLine(argv, LIST_STACKS_SPEC, io, 'stacks');
+  if ('exitCode' in commandLine) return commandLine.exitCode;
+  const environmentsDir = environmentsDirFrom(stringFlag(commandLine.values, 'environments-dir'));
+  const env = stringFlag(commandLine.values, 'env')!;
+  const problem = unknownEnvironmentProblem(environmentsDir, env, listEnvironments(environmentsDir));
+  if (problem) {
+    reportProblems(io, [problem], 'See npm run stacks -- --help.');
+    return EXIT_USAGE;
   }
-  if (!env) {
-    console.error('--env: missing; name the environment folder under environments/, for example --env example');
-    return 2;
-  }
   try {
-    console.log(stackNamesOf([loadEnvironment(env)]).join('\n'));
-    return 0;
+    io.out(stackNamesOf([loadEnvironment(env, { environmentsDir })]).join('\n'));
+    return EXIT_OK;
   } catch (e) {
-    if (e instanceof ConfigError) {
-      console.error(e.message);
-      return 1;
-    }
-    throw e;
+    if (!(e instanceof ConfigError)) throw e;
+    io.err(e.message);
+    return EXIT_FAILED;
   }
 }
 
-process.exitCode = main(process.argv.slice(2));
+if (require.main === module) runCli((argv) => main(argv));

@@ -4,6 +4,7 @@
  * flag), and the exit codes the scripts use.
  */
 import { parseArgs, type ParseArgsConfig } from 'util';
+import { closest } from '../../config/did-you-mean';
 
 /** Exit codes: 0 done, 1 the operation failed (synthesis, certificate, file system), 2 bad input. */
 export const EXIT_OK = 0;
@@ -98,7 +99,10 @@ export function parseFlags(argv: readonly string[], spec: CommandSpec): ParsedFl
     }
     const flag = byName.get(token.name) ?? (token.rawName.startsWith('--') ? undefined : byShort.get(token.name));
     if (!flag) {
-      problems.push(`unknown flag ${token.rawName}${token.inlineValue ? `=${token.value}` : ''}; allowed flags: ${allowed}`);
+      const suggestion = token.rawName.startsWith('--') ? closest(token.name, flags.map((f) => f.name)) : undefined;
+      problems.push(
+        `unknown flag ${token.rawName}${token.inlineValue ? `=${token.value}` : ''}; allowed flags: ${allowed}${suggestion ? `; did you mean --${suggestion}?` : ''}`,
+      );
       // The word after an unknown flag is most likely its value: one message for both.
       const next = tokens[i + 1];
       if (!token.inlineValue && next?.kind === 'positional') i++;

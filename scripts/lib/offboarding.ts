@@ -64,9 +64,9 @@ export const OFFBOARD_SPEC: CommandSpec = {
     '2 invalid flags, or the tenant is in the wrong state (nothing written).',
     '',
     'Example:',
-    '  npm run offboard -- --env example --tenant thames-bowl --requested 2025-03-03',
+    '  npm run offboard -- --env example --tenant thames-bowl --requested 2026-03-03',
     '  (CI: npx cdktf deploy tenant-example-thames-bowl, then npx cdktf destroy tenant-example-thames-bowl)',
-    '  npm run offboard -- --env example --tenant thames-bowl --certificate --deployed 2025-03-05',
+    '  npm run offboard -- --env example --tenant thames-bowl --certificate --deployed 2026-03-05',
     '  npm run offboard -- --env example --tenant thames-bowl --confirm-removed',
   ].join('\n'),
 };

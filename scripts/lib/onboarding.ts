@@ -318,8 +318,11 @@ export function onboardingNextSteps(envName: string, tenant: ResolvedTenant, ten
     '',
     `Then fill the tenant's secrets (${secrets.join(', ')}): the first deploy creates them empty, and the`,
     `workloads that mount them (${waiting.join(', ')}) are created only once they are recorded as populated.`,
-    'This lists each secret with the exact command that adds its value, and records them afterwards:',
+    'After the first deploy, list each secret with the exact command that adds its value, add every value',
+    '(someone with Secret Manager Secret Version Adder on the project; the value goes on standard input, never',
+    'into Terraform), then record them and deploy again:',
     `  npm run secrets -- --env ${envName} --tenant ${tenant.id}`,
+    `  printf '%s' "$VALUE" | gcloud secrets versions add ${secrets[0]} --project=${tenant.projectId} --data-file=-`,
     `  npm run secrets -- --env ${envName} --tenant ${tenant.id} --record all`,
   ];
 }

@@ -6,6 +6,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { ConfigError } from '../../config/config-error';
+import { didYouMean } from '../../config/did-you-mean';
 import { listEnvironments, loadEnvironment, type ResolvedTenant } from '../../config/loader';
 import { TENANT_ID_PATTERN } from '../../config/schema';
 import { reportProblems, type Io } from './cli';
@@ -14,7 +15,7 @@ import { displayPath } from './paths';
 /** The --env problem when `env` is not one of the `known` environments, or undefined. */
 export function unknownEnvironmentProblem(environmentsDir: string, env: string, known: readonly string[]): string | undefined {
   if (known.includes(env)) return undefined;
-  return `--env: environment ${JSON.stringify(env)} does not exist in ${displayPath(environmentsDir)}; known environments: ${known.join(', ') || '(none)'}`;
+  return `--env: environment ${JSON.stringify(env)} does not exist in ${displayPath(environmentsDir)} (npm run new-environment creates one)${didYouMean(env, known)}; known environments: ${known.join(', ') || '(none)'}`;
 }
 
 /** The tenant's file, when --env and --tenant name one that exists; otherwise one problem per flag. */
@@ -32,7 +33,7 @@ export function existingTenantFile(environmentsDir: string, env: string, id: str
       ? fs.readdirSync(tenantsDir).filter((f) => !f.startsWith('.') && f.endsWith('.yaml')).map((f) => f.slice(0, -'.yaml'.length)).sort()
       : [];
     problems.push(
-      `--tenant: environment ${JSON.stringify(env)} has no tenant ${JSON.stringify(id)} (${displayPath(file)} does not exist); known tenants: ${known.join(', ') || '(none)'}`,
+      `--tenant: environment ${JSON.stringify(env)} has no tenant ${JSON.stringify(id)} (${displayPath(file)} does not exist)${didYouMean(id, known)}; known tenants: ${known.join(', ') || '(none)'}`,
     );
   }
   return { file: problems.length === 0 ? file : undefined, problems };
