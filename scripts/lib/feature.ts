@@ -10,7 +10,7 @@ import { enabledFeatures, featureSecretIds, FEATURE_KEY_FORMS, isFeatureKey, all
 import type { ResolvedTenant } from '../../config/loader';
 import type { CommandSpec } from './cli';
 import { ENVIRONMENTS_DIR_FLAG, ENV_FLAG, TENANT_FLAG, TENANT_CHANGE_ENVIRONMENT_HELP } from './paths';
-import { suggestion } from './tenant-change';
+import { didYouMean } from '../../config/did-you-mean';
 import { editTenantText } from './tenant-file';
 
 export const FEATURE_SPEC: CommandSpec = {
@@ -63,7 +63,7 @@ export function featureFromFlag(flag: 'retire' | 'remove', value: string, tenant
   const enabled: string[] = enabledFeatures(tenant);
   if (!isFeatureKey(value)) {
     return {
-      problem: `--${flag}: "${value}" is not a feature${suggestion(value, enabled.length ? enabled : allFeatureKeys())}; the forms are ${FEATURE_KEY_FORMS.join(', ')}; tenant "${tenant.id}" has ${enabled.join(', ') || '(no feature)'}`,
+      problem: `--${flag}: "${value}" is not a feature${didYouMean(value, enabled.length ? enabled : allFeatureKeys())}; the forms are ${FEATURE_KEY_FORMS.join(', ')}; tenant "${tenant.id}" has ${enabled.join(', ') || '(no feature)'}`,
     };
   }
   if (!enabled.includes(value)) {

@@ -9,7 +9,7 @@ import { tenantSecretIds } from '../../config/naming';
 import { isDeclared, missingSecretIds, tenantWorkloads, waitingWorkloads } from '../../config/workload-secrets';
 import { listFlag, type CommandSpec } from './cli';
 import { ENVIRONMENTS_DIR_FLAG, ENV_FLAG, TENANT_FLAG, TENANT_CHANGE_ENVIRONMENT_HELP } from './paths';
-import { suggestion } from './tenant-change';
+import { didYouMean } from '../../config/did-you-mean';
 import { editTenantText } from './tenant-file';
 
 export const SECRETS_SPEC: CommandSpec = {
@@ -103,7 +103,7 @@ export function secretsToRecord(tenant: ResolvedTenant, value: string): { ids: s
     else if (item === '') problems.push('--record: has an empty item; remove the extra comma');
     else if (!allowed.includes(item)) {
       problems.push(
-        `--record: "${item}" is not a secret of tenant "${tenant.id}"${suggestion(item, allowed)}; its secrets: ${allowed.join(', ') || '(none)'}`,
+        `--record: "${item}" is not a secret of tenant "${tenant.id}"${didYouMean(item, allowed)}; its secrets: ${allowed.join(', ') || '(none)'}`,
       );
     }
   }

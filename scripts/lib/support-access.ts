@@ -14,6 +14,7 @@ import {
   type SupportGrant,
   type SupportScope,
 } from '../../config/support-access';
+import { didYouMean } from '../../config/did-you-mean';
 import type { CommandSpec } from './cli';
 import { ENVIRONMENTS_DIR_FLAG, ENV_FLAG, TENANT_CHANGE_ENVIRONMENT_HELP } from './paths';
 import { editTenantText } from './tenant-file';
@@ -85,7 +86,7 @@ export function grantProblems(
   }
   const scope = request.scope;
   if (scope === undefined) problems.push(`--scope: name what to grant: ${SUPPORT_SCOPE_IDS.join(', ')}`);
-  else if (!(SUPPORT_SCOPE_IDS as readonly string[]).includes(scope)) problems.push(`--scope: "${scope}" is not a scope; known: ${SUPPORT_SCOPE_IDS.join(', ')}`);
+  else if (!(SUPPORT_SCOPE_IDS as readonly string[]).includes(scope)) problems.push(`--scope: "${scope}" is not a scope${didYouMean(scope, SUPPORT_SCOPE_IDS)}; known: ${SUPPORT_SCOPE_IDS.join(', ')}`);
   else if (SUPPORT_SCOPES[scope as SupportScope].needsOwnWarehouse && tenant.warehouse.mode !== 'smart-segments') {
     problems.push(`--scope: ${scope} needs the warehouse in the tenant's Smart Segments project; tenant "${tenant.id}" keeps it in the customer's project ${tenant.warehouse.mode === 'customer' ? tenant.warehouse.projectId : ''}`.trim());
   }

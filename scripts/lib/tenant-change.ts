@@ -129,33 +129,3 @@ export function applyTenantChange(io: Io, change: TenantChange): { exitCode: num
   }
   return { exitCode: EXIT_OK, stackOutput: displayPath(path.join(outdir, 'stacks', stack, 'cdk.tf.json')) };
 }
-
-/** The closest of `candidates` to `word` when it is a likely typo (edit distance at most a third of its length). */
-export function didYouMean(word: string, candidates: readonly string[]): string | undefined {
-  let best: { candidate: string; distance: number } | undefined;
-  for (const candidate of candidates) {
-    const distance = editDistance(word, candidate);
-    if (!best || distance < best.distance) best = { candidate, distance };
-  }
-  return best && best.distance > 0 && best.distance <= Math.max(2, Math.floor(word.length / 3)) ? best.candidate : undefined;
-}
-
-function editDistance(a: string, b: string): number {
-  const row = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    let diagonal = row[0];
-    row[0] = i;
-    for (let j = 1; j <= b.length; j++) {
-      const above = row[j];
-      row[j] = Math.min(row[j] + 1, row[j - 1] + 1, diagonal + (a[i - 1] === b[j - 1] ? 0 : 1));
-      diagonal = above;
-    }
-  }
-  return row[b.length];
-}
-
-/** ` (did you mean "x"?)` or nothing. */
-export function suggestion(word: string, candidates: readonly string[]): string {
-  const s = didYouMean(word, candidates);
-  return s ? ` (did you mean ${JSON.stringify(s)}?)` : '';
-}

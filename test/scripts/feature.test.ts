@@ -109,7 +109,7 @@ describe('refusals: exit 2, the flag named, nothing written', () => {
   afterAll(() => envs.remove());
 
   const cases: Array<[string, string[], RegExp]> = [
-    ['a misspelt feature, with a suggestion', ['--tenant', ID, '--retire', 'conversion-trackin'], /^error: --retire: "conversion-trackin" is not a feature \(did you mean "conversion-tracking"\?\); the forms are source:<name>, conversion-tracking, mcp, integration:<name>; tenant "thames-bowl" has source:roller, conversion-tracking, integration:klaviyo$/],
+    ['a misspelt feature, with a suggestion', ['--tenant', ID, '--retire', 'conversion-trackin'], /^error: --retire: "conversion-trackin" is not a feature; did you mean conversion-tracking\?; the forms are source:<name>, conversion-tracking, mcp, integration:<name>; tenant "thames-bowl" has source:roller, conversion-tracking, integration:klaviyo$/],
     ['a feature the tenant does not have', ['--tenant', ID, '--retire', 'mcp'], /^error: --retire: tenant "thames-bowl" does not have mcp turned on, so there is nothing to turn off; its features: source:roller, conversion-tracking, integration:klaviyo$/],
     ['--remove of a feature the tenant does not have', ['--tenant', ID, '--remove', 'integration:xero'], /^error: --remove: tenant "thames-bowl" does not have integration:xero turned on/],
     ['--remove of a feature that is not retiring', ['--tenant', ID, '--remove', 'integration:klaviyo'], /^error: --remove: integration:klaviyo is not retiring, .* 1\. npm run feature -- --env fixture --tenant thames-bowl --retire integration:klaviyo; 2\. merge and let CI deploy that change/],

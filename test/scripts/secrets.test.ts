@@ -116,7 +116,7 @@ describe('refusals: exit 2, the flag named, nothing written', () => {
   afterAll(() => envs.remove());
 
   const cases: Array<[string, string[], RegExp]> = [
-    ['an unknown secret id, with a suggestion', ['--tenant', ID, '--record', 'source-rolle'], /^error: --record: "source-rolle" is not a secret of tenant "lisboa-parque" \(did you mean "source-roller"\?\); its secrets: integration-brevo, integration-vendus, source-roller$/],
+    ['an unknown secret id, with a suggestion', ['--tenant', ID, '--record', 'source-rolle'], /^error: --record: "source-rolle" is not a secret of tenant "lisboa-parque"; did you mean source-roller\?; its secrets: integration-brevo, integration-vendus, source-roller$/],
     ['a secret of a feature the tenant does not have', ['--tenant', ID, '--record', 'conversion-meta'], /^error: --record: "conversion-meta" is not a secret of tenant "lisboa-parque"/],
     ['all mixed with ids', ['--tenant', ID, '--record', 'all,source-roller'], /^error: --record: "all" cannot be combined with secret ids/],
     ['an empty list', ['--tenant', ID, '--record', ''], /^error: --record: names no secret/],
