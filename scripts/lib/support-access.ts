@@ -37,7 +37,7 @@ export const SUPPORT_ACCESS_SPEC: CommandSpec = {
     ENV_FLAG,
     { name: 'tenant', type: 'string', value: '<id>', description: 'Tenant id (environments/<env>/tenants/<id>.yaml). Without it: list every tenant\'s grants and remove the expired ones.' },
     { name: 'scope', type: 'string', value: '<scope>', description: `What to grant: ${SUPPORT_SCOPE_IDS.join(', ')}.` },
-    { name: 'until', type: 'string', value: '<time>', description: 'When access ends: a UTC time (2026-12-04T18:00:00Z) or hours from now (24h); at most the cap ahead.' },
+    { name: 'until', type: 'string', value: '<time>', description: 'When access ends: a UTC time (2026-03-03T18:00:00Z) or hours from now (24h); at most the cap ahead.' },
     { name: 'reason', type: 'string', value: '<text>', description: 'The ticket and why (at least 10 characters); shown in the compliance report and the records of processing.' },
     { name: 'revoke', type: 'string', value: '<scope>', description: 'Remove the grant of this scope now, before it expires.' },
     ENVIRONMENTS_DIR_FLAG,
@@ -52,7 +52,7 @@ export const SUPPORT_ACCESS_SPEC: CommandSpec = {
     'written); 2 invalid flags or config (nothing written).',
     '',
     'Example:',
-    '  npm run support-access -- --env example --tenant lisboa-parque --scope read-relay-logs --until 24h --reason "SUP-1042: webhook retries fail since 2026-03-02"',
+    '  npm run support-access -- --env example --tenant lisboa-parque --scope read-relay-logs --until 24h --reason "SUP-1042: webhook retries fail"',
   ].join('\n'),
 };
 
