@@ -234,6 +234,16 @@ function writeCertificate(io: Io, r: CertificateRequest): number {
   }
   const { evidence } = read;
   const deployed = evidence.finished.slice(0, 10);
+  const generated = generationMetadata(`npm run offboard -- --env ${r.env} --tenant ${tenant.id} --certificate`, { now: r.now });
+  if (generated.generatedAt < evidence.finished) {
+    // A certificate dated before the deletion it certifies would contradict itself.
+    reportProblems(
+      io,
+      [`--evidence: the destroy finished ${evidence.finished}, after the certificate's generation time ${generated.generatedAt}; check the clock (and SOURCE_DATE_EPOCH, when set)`],
+      'No certificate was written.',
+    );
+    return EXIT_USAGE;
+  }
 
   let synthesized: { stack: SynthesizedStack; text: string };
   try {
@@ -254,7 +264,7 @@ function writeCertificate(io: Io, r: CertificateRequest): number {
       destroyed: evidence.destroyed.map((d) => d.address),
       stateBefore: evidence.stateBefore,
     },
-    generated: generationMetadata(`npm run offboard -- --env ${r.env} --tenant ${tenant.id} --certificate`, { now: r.now }),
+    generated,
   });
   if (refusals.length > 0) {
     io.err(`The deletion certificate for "${tenant.id}" cannot be issued:`);
