@@ -421,7 +421,7 @@ export function renderCertificateMarkdown(c: DeletionCertificate): string {
   }
   lines.push('## Statements', '');
   for (const s of c.statements) lines.push(`- ${s}`);
-  lines.push('', sourceLine(c), '', KEPT_LINE, '');
+  lines.push('', sourceLine(c), '', keptLine(c), '');
   return lines.join('\n');
 }
 
@@ -434,8 +434,9 @@ function sourceLine(c: DeletionCertificate): string {
 }
 
 /** Where the certificate is kept, stated in the certificate itself. */
-export const KEPT_LINE =
-  'Kept with its destroy evidence under `evidence/<env>/` of the platform repository, committed by change request (the destroy job uploads both as a workflow artifact); git history is the record of when it was added.';
+export function keptLine(c: DeletionCertificate): string {
+  return `Kept with its destroy evidence under \`evidence/${c.environment}/\` of the platform repository, committed by change request (the destroy job uploads both as a workflow artifact); git history is the record of when it was added.`;
+}
 
 /** `text` with its `code` spans rendered. */
 function inlineHtml(text: string): string {
@@ -483,6 +484,6 @@ export function renderCertificateHtml(c: DeletionCertificate): string {
   if (c.project) {
     body.push(`<p>Project ${code(c.project.projectId)} (${code(c.project.address)}) was shut down on ${c.project.shutDown} and is purged by Google by ${c.project.purgedBy}.</p>`);
   }
-  body.push('<h2>Statements</h2>', `<ul>${c.statements.map((s) => `<li>${escapeHtml(s)}</li>`).join('')}</ul>`, `<p>${inlineHtml(sourceLine(c))}</p>`, `<p>${inlineHtml(KEPT_LINE)}</p>`);
+  body.push('<h2>Statements</h2>', `<ul>${c.statements.map((s) => `<li>${escapeHtml(s)}</li>`).join('')}</ul>`, `<p>${inlineHtml(sourceLine(c))}</p>`, `<p>${inlineHtml(keptLine(c))}</p>`);
   return htmlPage(`Deletion certificate: ${c.tenant.displayName} (${c.tenant.id})`, body.join('\n'));
 }
