@@ -36,7 +36,10 @@ export const DestroyEvidenceSchema = z
     stateBefore: z.array(z.string()).nullable(),
     /** Every resource the destroy output reports as destroyed, with the time Terraform took. */
     destroyed: z.array(z.object({ address: z.string(), after: z.string() })),
-    /** Terraform's closing line, for example "Destroy complete! Resources: 41 destroyed."; null when absent. */
+    /**
+     * Terraform's closing line, "Destroy complete! Resources: 41 destroyed." (or, applying a destroy
+     * plan, "Apply complete! Resources: 0 added, 0 changed, 41 destroyed."); null when absent.
+     */
     summary: z.string().nullable(),
     terraformLog: z.object({ file: z.string(), sha256: z.string().regex(/^[0-9a-f]{64}$/), lines: z.number().int().min(0), text: z.string() }),
   })
@@ -70,7 +73,8 @@ export function parseDestroyLog(text: string): { destroyed: Array<{ address: str
     // (newer versions may append " [id=...]").
     const done = /^(.+?): Destruction complete after (\S+)(?: \[.*\])?$/.exec(line);
     if (done) destroyed.push({ address: done[1], after: done[2] });
-    if (/^Destroy complete! Resources: \d+ destroyed\.$/.test(line)) summary = line;
+    // `terraform destroy`, or `terraform apply` of a `plan -destroy` (the canary's teardown).
+    if (/^Destroy complete! Resources: \d+ destroyed\.$/.test(line) || /^Apply complete! Resources: 0 added, 0 changed, \d+ destroyed\.$/.test(line)) summary = line;
   }
   return { destroyed, summary };
 }

@@ -145,6 +145,9 @@ describe('DEL-1: record-destroy writes the evidence of a destroy', () => {
       summary: 'Destroy complete! Resources: 2 destroyed.',
     });
     expect(JSON.parse(stateJson(['a.b'])).values.root_module.resources[0].address).toBe('a.b');
+    // Applying a saved destroy plan (the canary's teardown) closes with Apply's line.
+    expect(parseDestroyLog('a.b: Destruction complete after 1s\nApply complete! Resources: 0 added, 0 changed, 1 destroyed.\n').summary).toBe('Apply complete! Resources: 0 added, 0 changed, 1 destroyed.');
+    expect(parseDestroyLog('Apply complete! Resources: 1 added, 0 changed, 0 destroyed.\n').summary).toBeNull();
   });
 
   describe('--preflight: only an offboarding tenant is destroyed, never held back by a date', () => {
