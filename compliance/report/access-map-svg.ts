@@ -17,6 +17,11 @@ function clip(text: string, max: number): string {
   return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
 }
 
+/** A principal's box label: its words without the explanation in parentheses (that stays in the tooltip and the table). */
+function boxLabel(principal: string): string {
+  return principal.replace(/ \((its email holds|Google creates it)[^)]*\)$/, '');
+}
+
 export function accessMapSvg(map: AccessMap): string {
   const parties = [...new Set(map.entries.map((e) => e.party))].sort();
   const colour = new Map(parties.map((p, i) => [p, PARTY_COLOURS[i % PARTY_COLOURS.length]]));
@@ -30,7 +35,7 @@ export function accessMapSvg(map: AccessMap): string {
     for (const p of principals) {
       principalY.set(`${party}\u0000${p}`, y);
       left.push(
-        `<g class="principal"><title>${escapeHtml(p)}</title><rect x="${LEFT.x}" y="${y - 14}" width="${LEFT.width}" height="${ROW - 2}" rx="3" fill="#f6f8fa" stroke="${colour.get(party)}"/><text x="${LEFT.x + 6}" y="${y}">${escapeHtml(clip(p, 78))}</text></g>`,
+        `<g class="principal"><title>${escapeHtml(p)}</title><rect x="${LEFT.x}" y="${y - 14}" width="${LEFT.width}" height="${ROW - 2}" rx="3" fill="#f6f8fa" stroke="${colour.get(party)}"/><text x="${LEFT.x + 6}" y="${y}">${escapeHtml(clip(boxLabel(p), 78))}</text></g>`,
       );
       y += ROW;
     }
