@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The canary's teardown (docs/canary.md, "Teardown"), run whatever happened before: tenants first,
 # through the real offboarding path (lifecycle state offboarding lifts their protection; that state
-# is applied, the deletion certificate is issued, then the stack is destroyed), then the platform
+# is applied, the stack is destroyed, its destroy evidence recorded and the deletion certificate
+# issued from that evidence), then the platform
 # (protection lifted by a canary-only Terraform override, scripts/canary-teardown-override.ts), then
 # the run's folder. A stack whose state is empty (the run failed before it) is skipped. Every step
 # is recorded in the run report; the state of the run is deleted only when everything is gone, so
@@ -68,10 +69,22 @@ for t in "${tenants[@]}"; do
   stack="tenant-canary-$t"
   has_state "$stack" || { note "$stack" teardown "nothing in state"; continue; }
   if scripts/canary-stack.sh apply "$stack" offboarding; then
-    npm run -s offboard -- --env canary --tenant "$t" --certificate --deployed "$today" --reports-dir "$CANARY_REPORT_DIR" \
+    # As the destroy job does: the destroy's evidence, recorded whatever its outcome, then the
+    # certificate from it (scripts/record-destroy.ts; GITHUB_RUN_ID and friends name the run).
+    started=$(date -u +%Y-%m-%dT%H:%M:%SZ)
+    destroyed=0
+    scripts/canary-stack.sh destroy "$stack" destroy || { destroyed=$?; status=1; }
+    finished=$(date -u +%Y-%m-%dT%H:%M:%SZ)
+    npm run -s record-destroy -- --env canary --stack "$stack" --terraform-log "$CANARY_REPORT_DIR/logs/$stack-destroy.log" \
+      --exit-code "$destroyed" --started "$started" --finished "$finished" --evidence-dir "$CANARY_REPORT_DIR/evidence" \
       >>"$CANARY_REPORT_DIR/logs/offboard-$t.log" 2>&1 \
-      && note "$stack" "deletion certificate" ok || note "$stack" "deletion certificate" "FAILED (log: logs/offboard-$t.log)"
-    scripts/canary-stack.sh destroy "$stack" destroy || status=1
+      && note "$stack" "destroy evidence" ok || note "$stack" "destroy evidence" "FAILED (log: logs/offboard-$t.log)"
+    evidence="$CANARY_REPORT_DIR/evidence/canary/destroy-$stack-${GITHUB_RUN_ID:-0}-${GITHUB_RUN_ATTEMPT:-1}.json"
+    if [ "$destroyed" -eq 0 ]; then
+      npm run -s offboard -- --env canary --tenant "$t" --certificate --evidence "$evidence" --evidence-dir "$CANARY_REPORT_DIR/evidence" \
+        >>"$CANARY_REPORT_DIR/logs/offboard-$t.log" 2>&1 \
+        && note "$stack" "deletion certificate" ok || note "$stack" "deletion certificate" "FAILED (log: logs/offboard-$t.log)"
+    fi
   else
     destroy_with_override "$stack" || status=1
   fi

@@ -8,17 +8,20 @@
 import { loadControlCatalogue } from '../compliance/controls';
 import { formatViolation } from '../compliance/engine';
 import { buildComplianceReport, renderComplianceJson, renderComplianceMarkdown } from '../compliance/report/compliance-report';
+import { renderComplianceHtml } from '../compliance/report/compliance-html';
 import { indexTests } from '../compliance/report/test-index';
 import { EXIT_FAILED, EXIT_OK, processIo, readCommandLine, runCli, type CommandSpec, type Io } from './lib/cli';
 import { evaluateReportTarget, reportCommandFlags, SYNTH_DIR_FLAG } from './lib/report-command';
-import { writeReportPair } from './lib/report-output';
+import { generationMetadata, writeReportPair } from './lib/report-output';
 import { REPO_ROOT } from './lib/synth';
 
 export const COMPLIANCE_SPEC: CommandSpec = {
   usage: ['npm run compliance -- --env <env> [--synth-dir <dir>] [--out-dir <dir>] [--environments-dir <dir>]'],
   summary:
     'Checks every stack of an environment against the DPA control catalogue (docs/controls.md) and writes\n' +
-    'the compliance report: reports/compliance-<env>.md (for people) and .json (for tools).',
+    'the compliance report: reports/compliance-<env>.md and .html (for people; the HTML page is self-contained, with the\n' +
+    'access maps drawn) and .json (for tools). Every report states its generation time (UTC; $SOURCE_DATE_EPOCH when set),\n' +
+    'the commit (and whether the checkout had uncommitted changes) and the tool version.',
   flags: [...reportCommandFlags('the report'), SYNTH_DIR_FLAG],
   footer:
     'Exit status: 0 no control fails; 1 a control or a deployability check fails (the report and the errors say which\n' +
@@ -39,13 +42,14 @@ export function main(argv: readonly string[], io: Io = processIo): number {
       REPO_ROOT,
       catalogue.controls.map((c) => c.id),
     ),
+    generated: generationMetadata(`npm run compliance -- --env ${env}`),
   });
   const c = report.counts;
   const written = writeReportPair(
     io,
     outDir,
     `compliance-${env}`,
-    { md: renderComplianceMarkdown(report), json: renderComplianceJson(report) },
+    { md: renderComplianceMarkdown(report), json: renderComplianceJson(report), html: renderComplianceHtml(report) },
     'the report',
     `Compliance report for ${env}: ${c.pass} pass, ${c.fail} fail, ${c.suppressed} suppressed, ${c['not applicable']} not applicable, ${c['not yet implemented']} not yet implemented.`,
   );

@@ -16,6 +16,7 @@ import { writeFileAtomic, writeFilesAtomic } from './lib/atomic-write';
 import { EXIT_FAILED, EXIT_OK, EXIT_USAGE, processIo, readCommandLine, reportProblems, runCli, stringFlag, type Io } from './lib/cli';
 import {
   buildDeletionCertificate,
+  renderCertificateHtml,
   renderCertificateJson,
   renderCertificateMarkdown,
   todayUtc,
@@ -25,8 +26,10 @@ import { existingTenantFile, loadExistingTenant } from './lib/tenant-target';
 import { OFFBOARD_SPEC, offboardingRefusal, withOffboardingRequested, withRemovalConfirmed } from './lib/offboarding';
 import { tenantTextProblems } from './lib/tenant-file';
 import { displayPath, environmentsDirFrom } from './lib/paths';
-import { reportsDirFrom } from './lib/report-output';
-import { readSynthesizedStack, synthesize } from './lib/synth';
+import { generationMetadata } from './lib/report-output';
+import { citationOf, readDestroyEvidence } from './lib/destroy-evidence';
+import { environmentEvidenceDir, evidenceDirFrom } from './lib/evidence-dir';
+import { readSynthesizedStack, REPO_ROOT, synthesize } from './lib/synth';
 import { transitionOfEdit } from './plan-check';
 
 export interface OffboardOptions {
@@ -41,6 +44,8 @@ export interface OffboardOptions {
    * transitionOfEdit, which synthesizes the stacks before and after the edit.
    */
   readonly transitionOf?: typeof transitionOfEdit;
+  /** The certificate's generation time; default $SOURCE_DATE_EPOCH, else now. */
+  readonly now?: Date;
 }
 
 /** Synthesizes one stack into a temporary folder (removed again) and reads it. */
@@ -55,9 +60,10 @@ export function synthesizeStackToTemp(request: { environmentsDir: string; stackN
   }
 }
 
-export function certificatePaths(reportsDir: string, env: string, id: string): { md: string; json: string } {
-  const base = path.join(reportsDir, `deletion-${env}-${id}`);
-  return { md: `${base}.md`, json: `${base}.json` };
+/** The certificate's files in one environment's evidence folder (evidence/<env>/). */
+export function certificatePaths(dir: string, env: string, id: string): { md: string; json: string; html: string } {
+  const base = path.join(dir, `deletion-${env}-${id}`);
+  return { md: `${base}.md`, json: `${base}.json`, html: `${base}.html` };
 }
 
 /** A date flag's problem, or undefined when it is a real date no later than today. */
@@ -83,7 +89,11 @@ export function main(argv: readonly string[], options: OffboardOptions = {}): nu
     );
   }
   const mode = modes[0];
-  if (v.deployed !== undefined && mode !== 'certificate') problems.push('--deployed belongs to --certificate');
+  if (v.deployed !== undefined)
+    problems.push(
+      '--deployed: removed; the day of deletion is taken from the evidence of the destroy, not typed in: --certificate --evidence <file written by npm run record-destroy>',
+    );
+  if (v.evidence !== undefined && mode !== 'certificate') problems.push('--evidence belongs to --certificate');
 
   const environmentsDir = environmentsDirFrom(stringFlag(v, 'environments-dir'));
   const env = stringFlag(v, 'env')!;
@@ -97,7 +107,7 @@ export function main(argv: readonly string[], options: OffboardOptions = {}): nu
 
   const tenant = loadExistingTenant(io, environmentsDir, env, id);
   if (!tenant) return EXIT_USAGE;
-  const reportsDir = reportsDirFrom(stringFlag(v, 'reports-dir'));
+  const evidenceDir = evidenceDirFrom(stringFlag(v, 'evidence-dir'));
   const today = todayUtc();
   const stackName = tenantStackName(env, id);
 
@@ -112,14 +122,14 @@ export function main(argv: readonly string[], options: OffboardOptions = {}): nu
       env,
       tenant,
       environmentsDir,
-      reportsDir,
+      evidenceDir,
       stackName,
-      deployed: stringFlag(v, 'deployed') ?? today,
-      today,
+      evidenceFile: stringFlag(v, 'evidence'),
       synthesizeStack: options.synthesizeStack ?? synthesizeStackToTemp,
+      now: options.now,
     });
   }
-  return confirmRemoval(io, file!, tenant, env, reportsDir, stackName);
+  return confirmRemoval(io, file!, tenant, env, environmentEvidenceDir(evidenceDir, env), stackName);
 }
 
 function requestOffboarding(
@@ -172,7 +182,11 @@ function requestOffboarding(
       `       npx cdktf deploy ${stackName}`,
       `     and then destroys the stack, deleting the data stores first and shutting the project down last:`,
       `       npx cdktf destroy ${stackName}`,
-      `  2. npm run offboard -- --env ${env} --tenant ${tenant.id} --certificate --deployed <day of the destroy>`,
+      `     The destroy job records what it destroyed and when (npm run record-destroy) and issues the certificate from that`,
+      `     evidence; it is never held back by the date: a late deletion is certified as late, with the breach stated.`,
+      `  2. Commit the evidence and the certificate the job uploads (evidence/${env}/), or issue the certificate yourself:`,
+      `       npm run offboard -- --env ${env} --tenant ${tenant.id} --certificate --evidence evidence/${env}/destroy-${stackName}-<run>-<attempt>.json`,
+      `  3. npm run offboard -- --env ${env} --tenant ${tenant.id} --confirm-removed`,
     ].join('\n'),
   );
   return EXIT_OK;
@@ -182,11 +196,12 @@ interface CertificateRequest {
   readonly env: string;
   readonly tenant: ResolvedTenant;
   readonly environmentsDir: string;
-  readonly reportsDir: string;
+  readonly evidenceDir: string;
   readonly stackName: string;
-  readonly deployed: string;
-  readonly today: string;
+  /** --evidence: the destroy evidence file; undefined when not given. */
+  readonly evidenceFile: string | undefined;
   readonly synthesizeStack: NonNullable<OffboardOptions['synthesizeStack']>;
+  readonly now?: Date;
 }
 
 function writeCertificate(io: Io, r: CertificateRequest): number {
@@ -198,13 +213,35 @@ function writeCertificate(io: Io, r: CertificateRequest): number {
   } else if (offboarding.removalConfirmed) {
     problems.push(`--certificate: the removal of tenant "${tenant.id}" is already confirmed, so its stack is no longer synthesized; the certificate is issued before --confirm-removed`);
   }
-  const bad = dateProblem('deployed', r.deployed, r.today);
-  if (bad) problems.push(bad);
-  else if (offboarding && r.deployed < offboarding.requested) {
-    problems.push(`--deployed: ${r.deployed} is before the deletion request of ${offboarding.requested}; give the day the offboarding destroy ran`);
+  if (r.evidenceFile === undefined) {
+    problems.push(
+      `--evidence: missing; a certificate is issued only from the evidence of the destroy (evidence/${r.env}/destroy-${r.stackName}-<run>-<attempt>.json, written by npm run record-destroy in the destroy job)`,
+    );
   }
-  if (problems.length > 0 || !offboarding) {
+  if (problems.length > 0 || !offboarding || r.evidenceFile === undefined) {
     reportProblems(io, problems);
+    return EXIT_USAGE;
+  }
+  const evidenceFile = path.resolve(r.evidenceFile);
+  const read = readDestroyEvidence(
+    evidenceFile,
+    { flag: 'evidence', environment: r.env, stack: r.stackName, tenant: tenant.id, requested: offboarding.requested },
+    displayPath(evidenceFile),
+  );
+  if ('problems' in read) {
+    reportProblems(io, read.problems, 'No certificate was written.');
+    return EXIT_USAGE;
+  }
+  const { evidence } = read;
+  const deployed = evidence.finished.slice(0, 10);
+  const generated = generationMetadata(`npm run offboard -- --env ${r.env} --tenant ${tenant.id} --certificate`, { now: r.now });
+  if (generated.generatedAt < evidence.finished) {
+    // A certificate dated before the deletion it certifies would contradict itself.
+    reportProblems(
+      io,
+      [`--evidence: the destroy finished ${evidence.finished}, after the certificate's generation time ${generated.generatedAt}; check the clock (and SOURCE_DATE_EPOCH, when set)`],
+      'No certificate was written.',
+    );
     return EXIT_USAGE;
   }
 
@@ -221,40 +258,67 @@ function writeCertificate(io: Io, r: CertificateRequest): number {
     stack: synthesized.stack,
     stackSha256: crypto.createHash('sha256').update(synthesized.text).digest('hex'),
     requested: offboarding.requested,
-    deployed: r.deployed,
+    deployed,
+    evidence: {
+      citation: citationOf(evidence, repositoryPath(evidenceFile), read.sha256),
+      destroyed: evidence.destroyed.map((d) => d.address),
+      stateBefore: evidence.stateBefore,
+    },
+    generated,
   });
   if (refusals.length > 0) {
     io.err(`The deletion certificate for "${tenant.id}" cannot be issued:`);
     reportProblems(io, refusals, 'No certificate was written.');
     return EXIT_FAILED;
   }
-  const paths = certificatePaths(r.reportsDir, r.env, tenant.id);
+  const paths = certificatePaths(environmentEvidenceDir(r.evidenceDir, r.env), r.env, tenant.id);
   try {
-    fs.mkdirSync(r.reportsDir, { recursive: true });
+    fs.mkdirSync(path.dirname(paths.json), { recursive: true });
     writeFilesAtomic([
       { path: paths.json, data: renderCertificateJson(certificate) },
       { path: paths.md, data: renderCertificateMarkdown(certificate) },
+      { path: paths.html, data: renderCertificateHtml(certificate) },
     ]);
   } catch (e) {
     reportProblems(io, [`cannot write the certificate: ${(e as Error).message}`], 'No certificate was written.');
     return EXIT_FAILED;
   }
+  const b = certificate.breach;
+  const latest = certificate.latestCopies.customerData;
   io.out(
     [
       `Deletion certificate for "${tenant.id}" written:`,
       `  ${displayPath(paths.md)}`,
       `  ${displayPath(paths.json)}`,
-      `Requested ${certificate.requested}, deleted ${certificate.deployed}, deadline ${certificate.deadline}; latest copy of Customer Data in live systems: ${
-        certificate.latestCustomerDataCopy ?? 'none (no Customer Data store)'
+      `  ${displayPath(paths.html)}`,
+      `Requested ${certificate.requested}, deleted ${certificate.deployed} (destroy run ${evidence.run.url}), deadline ${certificate.deadline}; latest copy of Customer Data in live systems: ${
+        latest ? `${latest.date} (${latest.address})` : 'none (no Customer Data store)'
       }.`,
+      ...(b
+        ? [
+            '',
+            `BREACH of DPA ${b.clauses.join(' and ')}: ${b.stores.length} store${b.stores.length === 1 ? '' : 's'} keep${b.stores.length === 1 ? 's' : ''} a copy past the limit${
+              b.deletedDaysLate > 0 ? `; the destroy finished ${b.deletedDaysLate} day${b.deletedDaysLate === 1 ? '' : 's'} after the deadline` : ''
+            }.`,
+            `Notify the customer (${tenant.contacts.security}) without undue delay${b.notifyBy ? `, by ${b.notifyBy} UTC at the latest` : ''} (DPA 8.1, 8.2); the certificate lists the stores and what the notice must say.`,
+          ]
+        : []),
       '',
-      `Next: npm run offboard -- --env ${r.env} --tenant ${tenant.id} --confirm-removed`,
+      'Keep it: the certificate and its evidence are records of the offboarding (DPA 10.4). Commit them with a change request:',
+      `  git add ${displayPath(path.dirname(paths.json))} && git commit   (the destroy job also uploads them as a workflow artifact)`,
+      `Next, in the same change: npm run offboard -- --env ${r.env} --tenant ${tenant.id} --confirm-removed`,
     ].join('\n'),
   );
   return EXIT_OK;
 }
 
-function confirmRemoval(io: Io, file: string, tenant: ResolvedTenant, env: string, reportsDir: string, stackName: string): number {
+/** A file path relative to this repository when it lies inside it (as committed evidence is cited), else absolute. */
+function repositoryPath(file: string): string {
+  const rel = path.relative(REPO_ROOT, file);
+  return rel && !rel.startsWith('..') && !path.isAbsolute(rel) ? rel.split(path.sep).join('/') : file;
+}
+
+function confirmRemoval(io: Io, file: string, tenant: ResolvedTenant, env: string, certificateDir: string, stackName: string): number {
   const offboarding = tenant.lifecycle.offboarding;
   if (tenant.lifecycle.state !== 'offboarding' || !offboarding) {
     reportProblems(io, [`--confirm-removed: tenant "${tenant.id}" is in lifecycle state ${tenant.lifecycle.state}, not offboarding; start with --requested <YYYY-MM-DD>`]);
@@ -265,7 +329,7 @@ function confirmRemoval(io: Io, file: string, tenant: ResolvedTenant, env: strin
     return EXIT_USAGE;
   }
   // Confirming before the stack is destroyed would orphan live resources: demand the certificate.
-  const { json } = certificatePaths(reportsDir, env, tenant.id);
+  const { json } = certificatePaths(certificateDir, env, tenant.id);
   let certificate: Partial<DeletionCertificate> | undefined;
   try {
     certificate = JSON.parse(fs.readFileSync(json, 'utf8')) as Partial<DeletionCertificate>;
@@ -288,7 +352,7 @@ function confirmRemoval(io: Io, file: string, tenant: ResolvedTenant, env: strin
   io.out(
     [
       `Removal of tenant "${tenant.id}" confirmed in ${displayPath(file)}; npm run synth no longer produces ${stackName}.`,
-      'The file stays as the record of the offboarding; the certificate is the proof of deletion (DPA 10.4).',
+      `The file stays as the record of the offboarding; the certificate (${displayPath(json.replace(/\.json$/, '.md'))}) and the destroy evidence next to it are the proof of deletion (DPA 10.4): commit them in the same change.`,
     ].join('\n'),
   );
   return EXIT_OK;

@@ -3,10 +3,10 @@
  * AUD-1) for every tenant of an environment: reports/ropa-<env>.md and .json (both or neither),
  * generated from the tenant configs and the synthesized stacks. See docs/compliance.md.
  */
-import { renderRopaMarkdown } from '../compliance/report/ropa';
+import { renderRopaJson, renderRopaMarkdown } from '../compliance/report/ropa';
 import { EXIT_FAILED, EXIT_OK, processIo, readCommandLine, runCli, type CommandSpec, type Io } from './lib/cli';
 import { evaluateReportTarget, reportCommandFlags } from './lib/report-command';
-import { writeReportPair } from './lib/report-output';
+import { generationMetadata, writeReportPair } from './lib/report-output';
 
 export const ROPA_SPEC: CommandSpec = {
   usage: ['npm run ropa -- --env <env> [--out-dir <dir>] [--environments-dir <dir>]'],
@@ -22,11 +22,12 @@ export function main(argv: readonly string[], io: Io = processIo): number {
   if (typeof target === 'number') return target;
   const { env, outDir } = target;
   const { records } = target.evaluation;
+  const generated = generationMetadata(`npm run ropa -- --env ${env}`);
   const written = writeReportPair(
     io,
     outDir,
     `ropa-${env}`,
-    { md: renderRopaMarkdown(env, records), json: `${JSON.stringify({ environment: env, records }, null, 2)}\n` },
+    { md: renderRopaMarkdown(env, records, generated), json: renderRopaJson(env, records, generated) },
     'the records',
     `Records of processing for ${env}: ${records.length} tenant${records.length === 1 ? '' : 's'} (${records.map((r) => r.tenant).join(', ')}).`,
   );

@@ -14,7 +14,7 @@ export const aud2ComplianceReport: EnvironmentCheck = {
     const duplicates = ids.filter((id, i) => ids.indexOf(id) !== i);
     const checked = [...new Set(RULES.map((r) => r.control))];
     const untested = checked.filter((id) => (ctx.tests.get(id) ?? []).length === 0);
-    const evidence = ['scripts/compliance.ts', 'compliance/report/compliance-report.ts', `reports/compliance-${ctx.environment.name}.md`];
+    const evidence = ['scripts/compliance.ts', 'compliance/report/compliance-report.ts', `reports/compliance-${ctx.environment.name}.md`, `reports/compliance-${ctx.environment.name}.html`];
     if (duplicates.length > 0 || untested.length > 0) {
       return {
         status: 'fail',

@@ -1,6 +1,7 @@
 /**
  * DEL-1 (DPA 10.4): offboarding produces a deletion certificate (npm run offboard, scripts/lib/
- * deletion-certificate.ts) from the stack's data store inventory. Here: for every tenant that is
+ * deletion-certificate.ts) from the stack's data store inventory and the destroy job's evidence
+ * (npm run record-destroy), both kept under evidence/<env>/. Here: for every tenant that is
  * offboarding, the inventory is complete (no data-bearing type without a deletion horizon), so a
  * certificate can state, per store, the latest date a copy can exist.
  */
@@ -12,7 +13,7 @@ export const del1DeletionCertificate: EnvironmentCheck = {
   control: 'DEL-1',
   explanation: "Every offboarding tenant's stores are all known to the deletion inventory, so the deletion certificate can be issued.",
   check(ctx) {
-    const evidence = ['scripts/offboard.ts', 'scripts/lib/deletion-certificate.ts', 'compliance/deletion-horizon.ts'];
+    const evidence = ['scripts/record-destroy.ts', 'scripts/offboard.ts', 'scripts/lib/deletion-certificate.ts', 'compliance/deletion-horizon.ts', `evidence/${ctx.environment.name}/`];
     const offboarding = ctx.environment.tenants.filter((t) => t.lifecycleView.offboarding);
     if (offboarding.length === 0)
       return {

@@ -6,11 +6,18 @@
 import { grantsOf } from '../grants';
 import { partyOf } from '../parties';
 import type { RuleContext } from '../rule';
+import { principalInWords, principalReference } from './principal-words';
 
 export interface AccessEntry {
-  /** The member as the stack writes it. */
+  /**
+   * The member as the stack writes it, references shown as `reference(<address>.<attribute>)`
+   * (principal-words.ts); the literal member when it has none.
+   */
   readonly principal: string;
-  /** The member resolved for reading (service account emails instead of references). */
+  /**
+   * The member for reading: service account emails instead of references, and a value known only
+   * after deployment (a project number) named in words, never a placeholder.
+   */
   readonly principalShown: string;
   readonly party: string;
   readonly role: string;
@@ -44,6 +51,8 @@ const TYPE_NAMES: Record<string, string> = {
   google_service_account: 'Service account',
   google_storage_bucket: 'Bucket',
   google_artifact_registry_repository: 'Registry',
+  google_kms_crypto_key: 'KMS key',
+  google_kms_key_ring: 'KMS key ring',
 };
 
 export function resourceName(type: string, id: string): string {
@@ -57,8 +66,8 @@ export function mermaidText(s: string): string {
 
 export function buildAccessMap(ctx: RuleContext): AccessMap {
   const entries: AccessEntry[] = grantsOf(ctx.stack).map((g) => ({
-    principal: g.principal.written,
-    principalShown: g.principal.member,
+    principal: principalReference(g.principal.written) ?? g.principal.written,
+    principalShown: principalInWords(ctx.stack, g.principal, ctx.tenant?.projectId ?? "this stack's project"),
     party: partyOf(ctx, g.principal).name,
     role: g.role,
     resource: resourceName(g.target.resourceType, g.target.id),

@@ -44,7 +44,15 @@ export interface RopaRecord {
     readonly jurisdiction: string;
     readonly region: string;
     readonly allowed: readonly string[];
+    /** Locations the tenant's own resources name, sorted (Pub/Sub message storage policies apart). */
     readonly inUse: readonly string[];
+    /** The same, with the services that use each location. */
+    readonly inUseBy: ReadonlyArray<{ readonly location: string; readonly services: readonly string[] }>;
+    /**
+     * Pub/Sub message storage policies: the regions a topic allows (Pub/Sub stores a message in the
+     * allowed region nearest its publisher), grouped by region set.
+     */
+    readonly pubsubPersistence: ReadonlyArray<{ readonly regions: readonly string[]; readonly topics: readonly string[] }>;
     readonly note: string;
     readonly project: string;
   };

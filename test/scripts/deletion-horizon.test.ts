@@ -1,7 +1,8 @@
 /**
  * RET-3 and DEL-1: the deletion horizon of every data store, read from synthesized stacks, and the
- * certificate built on it: issued when every copy is gone in time, refused (naming the store) when
- * a setting, a blocker or a late deploy would keep data past the promise.
+ * certificate built on it: issued when every copy is gone in time; issued with the breach stated
+ * (naming the store and the days) when a setting or a late deletion keeps data past the promise;
+ * refused (naming the store) when a blocker or an unknown store means it cannot tell.
  */
 import { Testing, type TerraformStack } from 'cdktf';
 import { BigqueryDataset } from '@cdktf/provider-google/lib/bigquery-dataset';
@@ -38,6 +39,16 @@ function synthWith(extend: (stack: TenantStack) => void, tenant: ResolvedTenant 
 
 function certify(stack: SynthesizedStack, deployed: string, tenant: ResolvedTenant = offboardingTenant(makeTenant({ id: 'horizon-test' }))) {
   return buildDeletionCertificate({ environment: 'fixture', tenant, stack, stackSha256: '0'.repeat(64), requested: REQUESTED, deployed });
+}
+
+/**
+ * The breached stores of a certificate, one line each in the form the certificate states them:
+ * `<address> (<kind>): a copy can exist until <date> (<because>), after <limit>`.
+ */
+function lateStores(stack: SynthesizedStack, deployed: string): string[] {
+  const { certificate, problems } = certify(stack, deployed);
+  expect(problems).toEqual([]);
+  return (certificate.breach?.stores ?? []).map((b) => `${b.address} (${b.kind}): a copy can exist until ${b.latestCopyDate} (${b.because}), after ${b.limit}, ${b.daysLate} days late`);
 }
 
 /** A full set of stores with compliant settings, each depending on the project through its API. */
@@ -110,7 +121,7 @@ describe('RET-3 / DEL-1: deletion horizons read from the synthesized stack', () 
   });
 });
 
-describe('the certificate is refused when data can outlive the 14 days', () => {
+describe('the certificate states a breach when data can outlive the 14 days, and is refused when it cannot tell', () => {
   it('a 7-day time travel window (plus fail-safe) and a 30-day soft delete fail, naming each store', () => {
     const s = synthWith((stack) => {
       const dep = [stack.project.enableApi('bigquery.googleapis.com')!];
@@ -119,10 +130,9 @@ describe('the certificate is refused when data can outlive the 14 days', () => {
       });
       new StorageBucket(stack, 'h-bucket', { name: 'b', location: 'EU', forceDestroy: true, softDeletePolicy: { retentionDurationSeconds: 30 * DAY }, dependsOn: dep });
     });
-    const { problems } = certify(s, '2025-03-02');
-    expect(problems).toEqual([
-      expect.stringMatching(/^google_bigquery_dataset\.h-dataset\S* \(BigQuery dataset\): a copy can exist until 2025-03-16 .*time travel window 7 days \+ BigQuery fail-safe period 7 days.*after 2025-03-15/),
-      expect.stringMatching(/^google_storage_bucket\.h-bucket\S* \(Cloud Storage bucket\): a copy can exist until 2025-04-01 .*soft delete 30 days/),
+    expect(lateStores(s, '2025-03-02')).toEqual([
+      expect.stringMatching(/^google_bigquery_dataset\.h-dataset\S* \(BigQuery dataset\): a copy can exist until 2025-03-16 .*time travel window 7 days \+ BigQuery fail-safe period 7 days.*after 2025-03-15, 1 days late$/),
+      expect.stringMatching(/^google_storage_bucket\.h-bucket\S* \(Cloud Storage bucket\): a copy can exist until 2025-04-01 .*soft delete 30 days.*, 17 days late$/),
     ]);
   });
 
@@ -132,16 +142,23 @@ describe('the certificate is refused when data can outlive the 14 days', () => {
       const bucket = stack.node.findChild('h-bucket') as StorageBucket;
       bucket.addOverride('soft_delete_policy.retention_duration_seconds', 20 * DAY);
     });
-    expect(certify(s, '2025-03-01').problems).toEqual([expect.stringMatching(/^google_storage_bucket\.h-bucket\S* .*until 2025-03-21/)]);
+    expect(lateStores(s, '2025-03-01')).toEqual([expect.stringMatching(/^google_storage_bucket\.h-bucket\S* .*until 2025-03-21/)]);
   });
 
-  it('a compliant configuration deployed too late fails', () => {
+  it('a compliant configuration deleted too late is certified as a breach of DPA 10.1, store by store', () => {
     // Six days after the request: the 9-day BigQuery stores (ours and the data plane's) miss the
     // deadline, the 7-day ones still make it.
-    const { problems } = certify(compliant(), '2025-03-07');
-    expect(problems.length).toBeGreaterThanOrEqual(2);
-    for (const p of problems) expect(p).toMatch(/^google_bigquery_(dataset|table)\.\S+ \(BigQuery (dataset|table)\): a copy can exist until 2025-03-16 .*after 2025-03-15/);
-    expect(problems.filter((p) => /\.h-(dataset|table) /.test(p))).toHaveLength(2);
+    const late = lateStores(compliant(), '2025-03-07');
+    expect(late.length).toBeGreaterThanOrEqual(2);
+    for (const p of late) expect(p).toMatch(/^google_bigquery_(dataset|table)\.\S+ \(BigQuery (dataset|table)\): a copy can exist until 2025-03-16 .*after 2025-03-15, 1 days late$/);
+    expect(late.filter((p) => /\.h-(dataset|table) /.test(p))).toHaveLength(2);
+    const { certificate } = certify(compliant(), '2025-03-07');
+    expect(certificate.breach).toMatchObject({ clauses: ['10.1'], deletedDaysLate: 0, latestCopyDaysLate: 1 });
+    // Deleted after the deadline itself: every Customer Data store is late, by the days since the deadline and more.
+    const { certificate: late20 } = certify(compliant(), '2025-03-20');
+    expect(late20.breach!.deletedDaysLate).toBe(5);
+    expect(late20.breach!.stores.map((b) => b.address).sort()).toEqual(late20.stores.filter((st) => st.category === 'customer-data').map((st) => st.address).sort());
+    for (const b of late20.breach!.stores) expect(b.daysLate).toBeGreaterThanOrEqual(5);
   });
 
   it('a store destroy would not delete is refused, with the reason', () => {
@@ -164,7 +181,7 @@ describe('the certificate is refused when data can outlive the 14 days', () => {
     const s = synthWith((stack) => {
       new StorageBucket(stack, 'h-bucket', { name: 'b', location: 'EU', forceDestroy: true, softDeletePolicy: { retentionDurationSeconds: 0 } });
     });
-    expect(certify(s, '2025-03-02').problems).toEqual([expect.stringMatching(/h-bucket.*soft delete 0 \+ shut-down project .* 30 days/)]);
+    expect(lateStores(s, '2025-03-02')).toEqual([expect.stringMatching(/h-bucket.*soft delete 0 \+ shut-down project .* 30 days/)]);
   });
 
   it('a resource of a data service without a horizon rule stops the certificate', () => {
