@@ -11,7 +11,7 @@ export interface Control {
   readonly id: string;
   /** The DPA clause(s) the control keeps. */
   readonly dpaClause: string;
-  /** What must hold in the synthesized Terraform, as CONTROLS.md words it. */
+  /** What must hold in the synthesized Terraform, as docs/controls.md words it. */
   readonly requirement: string;
 }
 
@@ -20,7 +20,7 @@ export const CONTROLS_FILE = path.resolve(__dirname, '..', 'docs', 'controls.md'
 
 
 /**
- * Parses the catalogue table of CONTROLS.md: every row whose first cell is an id such as `RES-1`.
+ * Parses the catalogue table of docs/controls.md: every row whose first cell is an id such as `RES-1`.
  * Throws on a duplicate id, because the report must list each control exactly once.
  */
 export function parseControlsMarkdown(text: string): Control[] {
@@ -34,7 +34,7 @@ export function parseControlsMarkdown(text: string): Control[] {
     const bar = rest.indexOf('|');
     if (bar < 0) continue;
     const id = m[1];
-    if (seen.has(id)) throw new Error(`CONTROLS.md lists ${id} twice`);
+    if (seen.has(id)) throw new Error(`docs/controls.md lists ${id} twice`);
     seen.add(id);
     controls.push({ id, dpaClause: rest.slice(0, bar).trim(), requirement: rest.slice(bar + 1).trim() });
   }

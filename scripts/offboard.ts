@@ -8,7 +8,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import type { ResolvedTenant } from '../config/loader';
-import { platformStackName, tenantStackName } from '../config/naming';
+import { tenantStackName } from '../config/naming';
 import { isoDate } from '../config/schema';
 import { deletionDeadline } from '../policy/dpa';
 import type { SynthesizedStack } from '../compliance/synthesized-stack';
@@ -161,7 +161,8 @@ function requestOffboarding(
   // The request's deploy must apply in one step: it lifts protection and removes nothing protected.
   let refused: string[];
   try {
-    refused = check.transitionOf({ environmentsDir: check.environmentsDir, stacks: [stackName, platformStackName(env)], file, newText: after });
+    // Only the tenant's stack: the platform stack reads no tenant, so offboarding cannot change it.
+    refused = check.transitionOf({ environmentsDir: check.environmentsDir, stacks: [stackName], file, newText: after });
   } catch (e) {
     reportProblems(io, [(e as Error).message]);
     return EXIT_FAILED;

@@ -1,5 +1,5 @@
 /**
- * AUD-2 (DPA 9.1): this report maps every control of CONTROLS.md to its resources per stack and to
+ * AUD-2 (DPA 9.1): this report maps every control of docs/controls.md to its resources per stack and to
  * the tests that assert it. It fails when a control that a rule checks has no test naming it in a
  * describe title, or when the catalogue lists a control twice.
  */

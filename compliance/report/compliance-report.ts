@@ -1,5 +1,5 @@
 /**
- * The compliance report (AUD-2): for every control of CONTROLS.md, exactly once, its DPA clause, its
+ * The compliance report (AUD-2): for every control of docs/controls.md, exactly once, its DPA clause, its
  * status overall and per stack, the resources that implement it, the rules that check it, the test
  * files that assert it, and any suppression with its reason; then an access map per tenant. Built
  * from the same evaluations the synthesis gate runs. Deterministic but for its generation metadata

@@ -41,7 +41,7 @@ describe('offboard --requested checks its own transition', () => {
     expect(r.stderr).toContain('breaks DEP-REMOVE-PROTECTED');
     expect(r.stderr).toContain('cannot be applied in one step');
     expect(fs.readFileSync(file, 'utf8')).toBe(before);
-    expect(seen[0].stacks).toEqual(['tenant-fixture-brightwave-leisure', 'platform-fixture']);
+    expect(seen[0].stacks).toEqual(['tenant-fixture-brightwave-leisure']);
     expect(seen[0].newText).toContain('state: offboarding');
   });
 

@@ -39,6 +39,10 @@ export const NOT_OFFLINE: readonly NotOffline[] = [
   { pattern: /^crane copy\b/, reason: 'pushes an image to Artifact Registry (credentials, network)' },
   { pattern: /\|\s*gcloud\b/, reason: 'adds a secret version in Secret Manager (credentials, network)' },
   { pattern: /^(CHECKPOINT_DISABLE=1 )?npx cdktf deploy\b/, reason: 'deploys with Terraform (credentials, network)' },
+  {
+    pattern: /^npm run offboard -- .*--confirm-removed$/,
+    reason: "needs the deletion certificate the destroy job issues from its evidence after destroying the stack in Google Cloud (test/scripts/offboard.test.ts runs it on recorded evidence)",
+  },
 ];
 
 /** The repository's files as a fresh clone has them (tracked, plus new files not yet committed and not ignored). */
