@@ -12,6 +12,7 @@ import { jurisdictionRules } from '../config/jurisdictions';
 import { runtimeAccountIds, serviceAccountEmail, sharedProjectId, tenantStackName } from '../config/naming';
 import { DEPLOYER_ACCOUNT_ID } from '../policy/handover';
 import { serviceAccount } from '../constructs/principal';
+import { suppress } from '../compliance/suppressions';
 import { RequiredLabels } from '../constructs/required-labels';
 import { TenantProject } from '../constructs/tenant-project';
 import { LogRetention } from '../constructs/log-retention';
@@ -142,6 +143,13 @@ export class TenantStack extends TerraformStack {
         moverGrantExpires: lifecycle.moverGrantExpires,
         admission,
       });
+      if (this.handoff.moverGrant) {
+        suppress(
+          this.handoff.moverGrant,
+          'IAM-2/resource-level-grants',
+          "the deployer, not a workload, needs resourcemanager.projects.move on the project's current parent to move it (cloud.google.com/resource-manager/docs/assign-iam-roles); the grant expires by its IAM condition and HAND-1/move-prerequisites checks it",
+        );
+      }
       // The release removes the deployer's own OWNER entry on the dataset by destroying this.
       dataPlane.warehouse.adoptCreatorAccess(deployer);
       // The release names these addresses; prove now that they are the ones this stack declares.
