@@ -69,7 +69,7 @@ describe('TenantLifecycle: one answer per state', () => {
   });
 
   it('refuses release details outside the release, and the last step before the release (schema)', () => {
-    expect(() => tenant({ state: 'handover-transfer', handover: { ...handover, effectiveDate: '2026-11-20' } })).toThrow(/only allowed in state .{0,4}handed-over.{0,4}, not .{0,4}handover-transfer/));
+    expect(() => tenant({ state: 'handover-transfer', handover: { ...handover, effectiveDate: '2026-11-20' } })).toThrow(/only allowed in state .{0,4}handed-over.{0,4}, not .{0,4}handover-transfer/);
     expect(() => tenant({ state: 'handed-over', handover: { ...handover, ownAccessRemoved: '2026-11-21' } })).toThrow(/ownAccessRemoved needs the effectiveDate/);
   });
 
