@@ -58,7 +58,7 @@ export interface TenantLifecycle {
   readonly ownAccessRemoved: boolean;
   /** The tenant is offboarding and its removal is not yet confirmed: its stack deletes the data. */
   readonly offboarding: boolean;
-  /** The stack is synthesized: not once the removal after offboarding is confirmed. */
+  /** The stack is synthesized: not once the removal after offboarding is confirmed, nor once a handover is closed. */
   readonly synthesized: boolean;
   readonly protection: LifecycleProtection;
 }
@@ -118,7 +118,9 @@ export function tenantLifecycle(tenant: Pick<TenantConfig, 'warehouse' | 'lifecy
   const released = handoverPhase === 'release';
   const admits = handoverPhase === 'prepare' || handoverPhase === 'transfer';
   const removalConfirmed = state === 'offboarding' && offboarding?.removalConfirmed === true;
-  const synthesized = !removalConfirmed;
+  // A closed handover's stack is never planned again: the deployer can no longer read the project.
+  const closed = released && handover?.closed !== undefined;
+  const synthesized = !removalConfirmed && !closed;
   return {
     state,
     ownsProject,

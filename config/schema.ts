@@ -191,6 +191,8 @@ const handoverSchema = z.strictObject({
   effectiveDate: isoDate.optional(),
   /** relinquish: the day Smart Segments removed its own last access (the project creator's implicit owner role). */
   ownAccessRemoved: isoDate.optional(),
+  /** close: the day the relinquish deploy was confirmed applied; the stack is no longer synthesized. */
+  closed: isoDate.optional(),
 });
 
 const offboardingSchema = z.strictObject({
@@ -317,12 +319,15 @@ export const tenantSchema = z
           }
         }
         const h = lc.handover;
-        if (h && lc.state !== 'handed-over' && (h.effectiveDate !== undefined || h.ownAccessRemoved !== undefined)) {
+        if (h && lc.state !== 'handed-over' && (h.effectiveDate !== undefined || h.ownAccessRemoved !== undefined || h.closed !== undefined)) {
           ctx.addIssue({
             code: 'custom',
             path: ['lifecycle', 'handover', h.effectiveDate !== undefined ? 'effectiveDate' : 'ownAccessRemoved'],
             message: `recorded by the handover's release, so only allowed in state "handed-over", not "${lc.state}"; use \`npm run handover -- --phase release\``,
           });
+        }
+        if (h && h.closed !== undefined && h.ownAccessRemoved === undefined) {
+          ctx.addIssue({ code: 'custom', path: ['lifecycle', 'handover', 'closed'], message: 'closed needs ownAccessRemoved (the relinquish step) first' });
         }
         if (h && h.ownAccessRemoved !== undefined && h.effectiveDate === undefined) {
           ctx.addIssue({ code: 'custom', path: ['lifecycle', 'handover', 'effectiveDate'], message: 'ownAccessRemoved needs the effectiveDate of the release first' });

@@ -56,9 +56,14 @@ const NEXT_STEPS: Readonly<Record<HandoverStep, (env: string, id: string, stack:
     'Commit the handover record with the tenant file. After that deploy, the last step:',
     `  npm run handover -- --env ${env} --tenant ${id} --phase relinquish`,
   ],
-  relinquish: (_env, _id, stack) => [
+  relinquish: (env, id, stack) => [
     `  npx cdktf deploy ${stack}   (removes the deployer's implicit Owner role: Smart Segments' last access to the project)`,
     'This is the last apply of the stack: afterwards the deployer cannot read the project, so a plan of it fails by design.',
+    'After that deploy, stop synthesizing the stack:',
+    `  npm run handover -- --env ${env} --tenant ${id} --phase close`,
+  ],
+  close: () => [
+    '  nothing: npm run synth no longer produces the stack, and no plan or apply reads it again.',
     'From the effective date the customer alone is responsible for the data in the project (DPA 10.2).',
   ],
 };
@@ -106,6 +111,7 @@ function recordedFields(step: HandoverStep, v: FlagValues, tenant: ResolvedTenan
     else fields.effectiveDate = effective;
   }
   if (step === 'relinquish') fields.ownAccessRemoved = today;
+  if (step === 'close') fields.closed = today;
   return { fields, problems };
 }
 
@@ -126,6 +132,33 @@ function beforeRelease(environment: EnvironmentConfig, tenant: ResolvedTenant) {
   const { effectiveDate: _e, ownAccessRemoved: _o, ...handover } = tenant.lifecycle.handover!;
   const pre = resolveTenant(environment.platform, { ...tenant, lifecycle: { state: 'handover-transfer', handover } }, tenant.sourceFile);
   return synthesizeStack(new TenantStack(new App(), { environment, tenant: pre }));
+}
+
+/**
+ * The close: like offboarding's --confirm-removed, it stops the synthesis of a stack nobody may plan
+ * again, so it needs the record of the relinquish (written by that step) and runs no synthesis.
+ */
+function closeHandover(io: Io, file: string, after: string, tenant: ResolvedTenant, env: string, reportsFlag: string | undefined): number {
+  const json = `${reportsDirFrom(reportsFlag)}/handover-${env}-${tenant.id}.json`;
+  let record: { tenant?: unknown; ownAccessRemoved?: unknown } | undefined;
+  try {
+    record = JSON.parse(fs.readFileSync(json, 'utf8')) as typeof record;
+  } catch {
+    record = undefined;
+  }
+  if (!record || record.tenant !== tenant.id || record.ownAccessRemoved !== tenant.lifecycle.handover?.ownAccessRemoved) {
+    reportProblems(io, [`--phase: no handover record of the relinquish (ownAccessRemoved ${String(tenant.lifecycle.handover?.ownAccessRemoved)}) at ${displayPath(json)}; run --phase relinquish with the same --reports-dir first`]);
+    return EXIT_USAGE;
+  }
+  writeFileAtomic(file, after);
+  io.out(
+    [
+      `Handover of tenant "${tenant.id}" closed in ${displayPath(file)}; npm run synth no longer produces ${tenantStackName(env, tenant.id)}.`,
+      'The file and the handover record stay as the record of the handover (DPA 10.2).',
+      ...NEXT_STEPS.close(env, tenant.id, ''),
+    ].join('\n'),
+  );
+  return EXIT_OK;
 }
 
 export function main(argv: readonly string[], io: Io = processIo): number {
@@ -175,9 +208,10 @@ export function main(argv: readonly string[], io: Io = processIo): number {
     return EXIT_USAGE;
   }
 
+  const stack = tenantStackName(env, id);
+  if (step === 'close') return closeHandover(io, file, after, tenant, env, stringFlag(v, 'reports-dir'));
   // Before writing, prove the step synthesizes with every rule of both packs and that its change
   // applies in one step (the transition checks of compliance/deployability/transitions.ts).
-  const stack = tenantStackName(env, id);
   let refused: string[];
   try {
     refused = transitionOfEdit({ environmentsDir, stacks: [stack, platformStackName(env)], file, newText: after });

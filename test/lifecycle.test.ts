@@ -65,7 +65,11 @@ describe('TenantLifecycle: one answer per state', () => {
     const released = tenantLifecycle(tenant({ state: 'handed-over', handover: { ...withSteps, effectiveDate: '2026-11-20' } }));
     expect(released).toMatchObject({ effectiveDate: '2026-11-20', ownAccessRemoved: false });
     expect(released.moverGrantExpires).toBeUndefined();
-    expect(tenantLifecycle(tenant({ state: 'handed-over', handover: { ...withSteps, effectiveDate: '2026-11-20', ownAccessRemoved: '2026-11-21' } })).ownAccessRemoved).toBe(true);
+    const relinquished = { ...withSteps, effectiveDate: '2026-11-20', ownAccessRemoved: '2026-11-21' };
+    expect(tenantLifecycle(tenant({ state: 'handed-over', handover: relinquished }))).toMatchObject({ ownAccessRemoved: true, synthesized: true });
+    // Closed: nobody may plan the stack again (the deployer cannot read the project), so it is not synthesized.
+    expect(tenantLifecycle(tenant({ state: 'handed-over', handover: { ...relinquished, closed: '2026-11-22' } })).synthesized).toBe(false);
+    expect(() => tenant({ state: 'handed-over', handover: { ...withSteps, effectiveDate: '2026-11-20', closed: '2026-11-22' } })).toThrow(/closed needs ownAccessRemoved/);
   });
 
   it('refuses release details outside the release, and the last step before the release (schema)', () => {

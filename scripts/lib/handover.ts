@@ -13,9 +13,10 @@ import { editTenantText } from './tenant-file';
 /**
  * The command's steps: the three phases of the lifecycle (config/lifecycle-states.ts) and the
  * release's last step, `relinquish`, which removes Smart Segments' own last access once the release
- * is applied (it stays in lifecycle state handed-over).
+ * is applied, and `close`, which records that deploy so the stack is no longer synthesized (both stay in
+ * lifecycle state handed-over).
  */
-export const HANDOVER_STEPS = ['prepare', 'transfer', 'release', 'relinquish'] as const;
+export const HANDOVER_STEPS = ['prepare', 'transfer', 'release', 'relinquish', 'close'] as const;
 export type HandoverStep = (typeof HANDOVER_STEPS)[number];
 
 /** The lifecycle state each step moves to, and the state it must come from. */
@@ -24,6 +25,7 @@ export const STEP_TRANSITIONS: Readonly<Record<HandoverStep, { from: LifecycleSt
   transfer: { from: 'handover-prepare', to: 'handover-transfer' },
   release: { from: 'handover-transfer', to: 'handed-over' },
   relinquish: { from: 'handed-over', to: 'handed-over' },
+  close: { from: 'handed-over', to: 'handed-over' },
 };
 
 /** Flags only the prepare step takes, and the schema field each sets. */
@@ -57,6 +59,7 @@ export const CONFIRMATIONS: Readonly<Record<HandoverStep, ReadonlyArray<{ flag: 
     },
   ],
   relinquish: [],
+  close: [],
 };
 
 /** Days the move grant lasts when --mover-expires is not given. */
@@ -69,6 +72,7 @@ export const HANDOVER_SPEC: CommandSpec = {
     'npm run handover -- --env <env> --tenant <id> --phase transfer --customer-import-policy-confirmed --customer-billing-grant-confirmed',
     'npm run handover -- --env <env> --tenant <id> --phase release --customer-admins-confirmed [--effective-date <YYYY-MM-DD>]',
     'npm run handover -- --env <env> --tenant <id> --phase relinquish',
+    'npm run handover -- --env <env> --tenant <id> --phase close',
   ],
   summary: [
     'Hands a project Smart Segments provisioned for a customer (warehouse mode customer, provisionedBy',
@@ -84,6 +88,7 @@ export const HANDOVER_SPEC: CommandSpec = {
     "              warehouse, its keys and the customer's grants leave Terraform state intact; the effective",
     '              date is recorded and the handover record is written',
     "  relinquish  after the release is applied: removes the deployer's implicit Owner role, the last access",
+    '  close       after the relinquish deploy: the stack is no longer synthesized (it can no longer be planned)',
   ].join('\n'),
   flags: [
     ENV_FLAG,
@@ -101,7 +106,7 @@ export const HANDOVER_SPEC: CommandSpec = {
     },
     ...HANDOVER_STEPS.flatMap((step) => CONFIRMATIONS[step].map((c) => ({ name: c.flag, type: 'boolean' as const, description: `${step}: confirms ${c.what}.` }))),
     { name: 'effective-date', type: 'string', value: '<YYYY-MM-DD>', description: 'release: the effective date of the handover (DPA 10.2). Default today; not in the future.' },
-    { name: 'reports-dir', type: 'string', value: '<dir>', description: 'release, relinquish: where the handover record is written (default reports/).' },
+    { name: 'reports-dir', type: 'string', value: '<dir>', description: 'release, relinquish, close: where the handover record is written and read (default reports/).' },
     { name: 'environments-dir', type: 'string', value: '<dir>', description: 'Read and write another environments folder (default environments/, or $ENVIRONMENTS_DIR).' },
   ],
   footer: 'Exit status: 0 done, 1 synthesis failed or the step cannot be applied in one step (plan-check; the file is not changed), 2 invalid input or a tenant in the wrong state.',
@@ -123,7 +128,11 @@ export function handoverRefusal(tenant: Tenant, step: HandoverStep, others: read
   }
   if (step === 'relinquish') {
     if (!h?.effectiveDate) return `tenant "${tenant.id}" has no recorded release (lifecycle.handover.effectiveDate); run --phase release first`;
-    if (h.ownAccessRemoved) return `tenant "${tenant.id}" is relinquished already (lifecycle.handover.ownAccessRemoved ${h.ownAccessRemoved}); the handover is complete`;
+    if (h.ownAccessRemoved) return `tenant "${tenant.id}" is relinquished already (lifecycle.handover.ownAccessRemoved ${h.ownAccessRemoved}); after its deploy, close it with --phase close`;
+  }
+  if (step === 'close') {
+    if (!h?.ownAccessRemoved) return `tenant "${tenant.id}" has no recorded relinquish (lifecycle.handover.ownAccessRemoved); run --phase relinquish and its deploy first`;
+    if (h.closed) return `tenant "${tenant.id}" is closed already (lifecycle.handover.closed ${h.closed}); the handover is complete`;
   }
   if (step === 'prepare') {
     // One export policy per folder and constraint: two handovers from one folder would fight over it.

@@ -109,10 +109,19 @@ describe('HAND-1: npm run handover', () => {
       expect(final.ownAccessRemoved).toBe(today);
       expect(final.removedBySmartSegments.join('\n')).toMatch(new RegExp(`implicit owner\\), removed ${today}`));
 
-      // Nothing follows the last step.
       const again = runInProcess(handoverMain, [...base, '--phase', 'relinquish']);
       expect(again.code).toBe(2);
-      expect(again.errors.join('\n')).toMatch(/is relinquished already .* the handover is complete/);
+      expect(again.errors.join('\n')).toMatch(/is relinquished already .* close it with --phase close/);
+
+      // After the relinquish deploy: the stack is no longer synthesized (nobody may plan it again).
+      const close = runInProcess(handoverMain, [...base, '--phase', 'close']);
+      expect({ code: close.code, stderr: close.stderr }).toEqual({ code: 0, stderr: '' });
+      expect(close.stdout).toMatch(/npm run synth no longer produces tenant-fixture-alpen-sport/);
+      const closed = loadEnvironment('fixture', { environmentsDir: tmp.dir }).tenants.find((t) => t.id === 'alpen-sport')!;
+      expect(closed.lifecycle.handover?.closed).toBe(today);
+      expect(closed.lifecycleView.synthesized).toBe(false);
+      const done = runInProcess(handoverMain, [...base, '--phase', 'close']);
+      expect(done.errors.join('\n')).toMatch(/is closed already .* the handover is complete/);
     } finally {
       tmp.remove();
     }
@@ -125,7 +134,9 @@ describe('HAND-1: npm run handover', () => {
     ['an unknown tenant', ['--tenant', 'nobody-here', '--phase', 'prepare', ...PREPARE], /--tenant: .*nobody-here/],
     ['a phase out of order (release before transfer)', ['--tenant', 'alpen-sport', '--phase', 'release', '--customer-admins-confirmed'], /--phase: tenant "alpen-sport" is in lifecycle state active; --phase release moves handover-transfer to handed-over/],
     ['a phase out of order (relinquish before release)', ['--tenant', 'alpen-sport', '--phase', 'relinquish'], /lifecycle state active; --phase relinquish moves handed-over to handed-over/],
-    ['an unknown phase', ['--tenant', 'alpen-sport', '--phase', 'finish'], /--phase: got "finish"; allowed: prepare, transfer, release, relinquish/],
+    ['an unknown phase', ['--tenant', 'alpen-sport', '--phase', 'finish'], /--phase: got "finish"; allowed: prepare, transfer, release, relinquish, close/],
+    ['a close before the relinquish', ['--tenant', 'alpen-sport', '--phase', 'close'], /has no recorded relinquish .* run --phase relinquish and its deploy first/, (t) => inState(t, 'handed-over', { effectiveDate: '2022-05-05' })],
+    ['a close without the relinquish record', ['--tenant', 'alpen-sport', '--phase', 'close'], /no handover record of the relinquish \(ownAccessRemoved 2022-05-06\)/, (t) => inState(t, 'handed-over', { effectiveDate: '2022-05-05', ownAccessRemoved: '2022-05-06' })],
     ['prepare without the customer details', ['--tenant', 'alpen-sport', '--phase', 'prepare'], /--customer-org is required with --phase prepare/],
     ['prepare details on another phase', ['--tenant', 'alpen-sport', '--phase', 'transfer', ...TRANSFER, '--customer-org', '1234567'], /--customer-org does not belong to --phase transfer/],
     ['a malformed organization', ['--tenant', 'alpen-sport', '--phase', 'prepare', '--customer-org', 'org-1', ...PREPARE.slice(2)], /--customer-org: lifecycle\.handover\.customerOrganizationId: expected the numeric organization id/],
