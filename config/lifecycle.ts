@@ -44,11 +44,21 @@ export interface TenantLifecycle {
   readonly admittedOrganization?: string;
   /** The customer's directory (customer id) admitted alongside the organization, in the same phases. */
   readonly admittedDirectory?: string;
-  /** The customer's owner group, the one basic-role grant IAM-1 allows: in every handover phase. */
+  /**
+   * The customer's administrators' group (schema field `customerOwnerGroup`): in every handover phase.
+   * It holds non-basic administration roles on the project from prepare on (HAND-1); the rules that
+   * exempt the customer's own project-level grants read it.
+   */
   readonly customerOwnerGroup?: string;
+  /** prepare and transfer: the day the deployer's time-bound move grant expires (HAND-1). */
+  readonly moverGrantExpires?: string;
+  /** release: the handover's effective date (DPA 10.2); Smart Segments processes nothing from that day. */
+  readonly effectiveDate?: string;
+  /** release, last step: Smart Segments' own last access (the creator's implicit owner role) is removed. */
+  readonly ownAccessRemoved: boolean;
   /** The tenant is offboarding and its removal is not yet confirmed: its stack deletes the data. */
   readonly offboarding: boolean;
-  /** The stack is synthesized: not once the removal after offboarding is confirmed. */
+  /** The stack is synthesized: not once the removal after offboarding is confirmed, nor once a handover is closed. */
   readonly synthesized: boolean;
   readonly protection: LifecycleProtection;
 }
@@ -58,7 +68,7 @@ export interface LifecycleProtection {
   readonly protectData: boolean;
   /**
    * Delete protection on Smart Segments' workloads and operational stores (Cloud Run services and
-   * jobs, secrets, conversion state). Lifted from the handover transfer on, so that the release
+   * jobs, secrets, conversion state). Lifted from the handover prepare on, so that the release
    * can destroy them while the warehouse stays protected and passes to the customer (HAND-1).
    */
   readonly protectWorkloads: boolean;
@@ -74,6 +84,9 @@ export function lifecycleProtection(state: LifecycleState): LifecycleProtection 
   switch (state) {
     case 'offboarding':
       return { protectData: false, protectWorkloads: false, projectDeletionPolicy: 'DELETE' };
+    // Lifted at prepare, so that the transfer changes only the project's parent and billing and the
+    // release can destroy Smart Segments' workloads (HAND-1).
+    case 'handover-prepare':
     case 'handover-transfer':
       return { protectData: true, protectWorkloads: false, projectDeletionPolicy: 'PREVENT' };
     case 'handed-over':
@@ -105,7 +118,9 @@ export function tenantLifecycle(tenant: Pick<TenantConfig, 'warehouse' | 'lifecy
   const released = handoverPhase === 'release';
   const admits = handoverPhase === 'prepare' || handoverPhase === 'transfer';
   const removalConfirmed = state === 'offboarding' && offboarding?.removalConfirmed === true;
-  const synthesized = !removalConfirmed;
+  // A closed handover's stack is never planned again: the deployer can no longer read the project.
+  const closed = released && handover?.closed !== undefined;
+  const synthesized = !removalConfirmed && !closed;
   return {
     state,
     ownsProject,
@@ -117,6 +132,9 @@ export function tenantLifecycle(tenant: Pick<TenantConfig, 'warehouse' | 'lifecy
     inTenantFolder: ownsProject && !released && synthesized,
     ...(admits && handover ? { admittedOrganization: handover.customerOrganizationId, admittedDirectory: handover.customerDirectoryCustomerId } : {}),
     ...(handoverPhase && handover ? { customerOwnerGroup: handover.customerOwnerGroup } : {}),
+    ...(admits && handover?.moverGrantExpires ? { moverGrantExpires: handover.moverGrantExpires } : {}),
+    ...(released && handover?.effectiveDate ? { effectiveDate: handover.effectiveDate } : {}),
+    ownAccessRemoved: released && handover?.ownAccessRemoved !== undefined,
     offboarding: state === 'offboarding' && !removalConfirmed,
     synthesized,
     protection: lifecycleProtection(state),

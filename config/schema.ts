@@ -183,6 +183,27 @@ const handoverSchema = z.strictObject({
   customerOwnerGroup: groupEmail,
   /** The customer's directory, admitted by domain-restricted sharing for the handover (IAM-7). */
   customerDirectoryCustomerId: z.string().regex(/^C[0-9a-z]{6,12}$/, 'expected a directory customer id such as "C01abcd2e"'),
+  // What each phase of `npm run handover` recorded (docs/handover.md); a phase refuses to start until
+  // what it needs is here. All dates are UTC days.
+  /** prepare: the day the handover was prepared. */
+  prepared: isoDate.optional(),
+  /**
+   * prepare: the day the move grant (roles/resourcemanager.projectMover on the tenant folder, to the
+   * deployer) expires; its IAM condition is `request.time < timestamp("<day>T00:00:00Z")`.
+   */
+  moverGrantExpires: isoDate.optional(),
+  /** transfer: the day the customer confirmed its organization admits the project (allowedImportSources, Project Creator for the deployer). */
+  customerImportPolicyConfirmed: isoDate.optional(),
+  /** transfer: the day the customer confirmed the deployer may link projects to its billing account (roles/billing.user). */
+  customerBillingGrantConfirmed: isoDate.optional(),
+  /** release: the day the customer confirmed its administrators administer the moved project. */
+  customerAdminsConfirmed: isoDate.optional(),
+  /** release: the effective date of the handover (DPA 10.2): no processing by Smart Segments from this day. */
+  effectiveDate: isoDate.optional(),
+  /** relinquish: the day Smart Segments removed its own last access (the project creator's implicit owner role). */
+  ownAccessRemoved: isoDate.optional(),
+  /** close: the day the relinquish deploy was confirmed applied; the stack is no longer synthesized. */
+  closed: isoDate.optional(),
 });
 
 const offboardingSchema = z.strictObject({
@@ -318,6 +339,20 @@ export const tenantSchema = z
                 'only a dedicated project that Smart Segments provisioned for the customer can be handed over (DPA 10.2); set warehouse mode: customer, provisionedBy: smart-segments',
             });
           }
+        }
+        const h = lc.handover;
+        if (h && lc.state !== 'handed-over' && (h.effectiveDate !== undefined || h.ownAccessRemoved !== undefined || h.closed !== undefined)) {
+          ctx.addIssue({
+            code: 'custom',
+            path: ['lifecycle', 'handover', h.effectiveDate !== undefined ? 'effectiveDate' : 'ownAccessRemoved'],
+            message: `recorded by the handover's release, so only allowed in state "handed-over", not "${lc.state}"; use \`npm run handover -- --phase release\``,
+          });
+        }
+        if (h && h.closed !== undefined && h.ownAccessRemoved === undefined) {
+          ctx.addIssue({ code: 'custom', path: ['lifecycle', 'handover', 'closed'], message: 'closed needs ownAccessRemoved (the relinquish step) first' });
+        }
+        if (h && h.ownAccessRemoved !== undefined && h.effectiveDate === undefined) {
+          ctx.addIssue({ code: 'custom', path: ['lifecycle', 'handover', 'effectiveDate'], message: 'ownAccessRemoved needs the effectiveDate of the release first' });
         }
         if (lc.state === 'offboarding' && !lc.offboarding) {
           ctx.addIssue({

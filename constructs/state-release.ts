@@ -1,33 +1,106 @@
 /**
- * Lets resources leave Terraform state without being destroyed: each resource under the given
- * constructs becomes a `removed { from = <address>, lifecycle { destroy = false } }` block (Terraform
- * 1.7+) and is taken out of the configuration. Used when a project is handed to its customer
- * (HAND-1): the project, its owner grant and its data stay; only our state forgets them.
+ * What a handover's release (HAND-1, DPA 10.2) takes out of Terraform state without destroying it:
+ * the project and the settings the customer keeps with it, the warehouse (dataset and tables), the
+ * keys that encrypt the warehouse with their key rings and BigQuery's grant on them (destroying them
+ * would crypto-shred the customer's data, ENC-2, DEL-2), and the customer's administration grants.
+ *
+ * One table, read twice: the release stack writes a `removed { from, lifecycle { destroy = false } }`
+ * block (Terraform 1.7+) per entry and builds nothing else of the data plane, and every stack of a
+ * handover's earlier phases checks at synthesis that each entry names a resource it declares, at the
+ * same address (`assertReleasable`), so the table and the constructs cannot drift apart.
+ *
+ * Not in the table, so the release destroys them: Smart Segments' workloads, service accounts, grants,
+ * secrets, sinks, scheduler jobs, contacts and alerting, the other keys, the handover's export policy
+ * and move grant, and the deployer's adopted dataset access (Warehouse.adoptCreatorAccess). The
+ * project's API enablements are destroyed too, which only forgets them: disable_on_destroy is false
+ * (google/services/resourcemanager/resource_google_project_service.go v6.50.0, Delete).
  */
-import type { Construct } from 'constructs';
 import { TerraformResource, type TerraformStack } from 'cdktf';
+// The logical-id function cdktf's TerraformStack.allocateLogicalId uses (cdktf 0.21 lib/terraform-stack.js).
+import { makeUniqueId } from 'cdktf/lib/private/unique';
+import { jurisdictionRules, kmsLocationFor } from '../config/jurisdictions';
+import type { ResolvedTenant } from '../config/loader';
+import { CUSTOMER_DATA_SERVICES } from '../policy/audit-logs';
+import { roleKey } from './grant-policy';
+import { CUSTOMER_ADMIN_ROLES } from '../policy/handover';
 
-export function releaseFromState(stack: TerraformStack, scopes: readonly Construct[]): string[] {
-  const addresses: string[] = [];
-  for (const scope of scopes) {
-    for (const node of scope.node.findAll()) {
-      if (node instanceof TerraformResource) {
-        addresses.push(`${node.terraformResourceType}.${stack.getLogicalId(node)}`);
-      }
-    }
-  }
-  for (const scope of scopes) {
-    const parent = scope.node.scope;
-    if (!parent || !parent.node.tryRemoveChild(scope.node.id)) {
-      throw new Error(`releaseFromState: could not take ${scope.node.path} out of the configuration`);
-    }
-  }
-  addresses.sort();
-  if (addresses.length > 0) {
-    stack.addOverride(
-      'removed',
-      addresses.map((from) => ({ from, lifecycle: { destroy: false } })),
+export interface ReleasedResource {
+  readonly type: string;
+  /** Construct ids from the stack down to the resource (its construct path). */
+  readonly path: readonly string[];
+  /** What the customer keeps it for. */
+  readonly why: string;
+}
+
+/** The resources the release hands to the customer, from the tenant's config alone. */
+export function releasedResources(tenant: Pick<ResolvedTenant, 'jurisdiction' | 'region' | 'sources'>): ReleasedResource[] {
+  const warehouseLocation = jurisdictionRules(tenant.jurisdiction).storageMultiRegion ?? tenant.region;
+  const keyLocation = kmsLocationFor(tenant.jurisdiction, [warehouseLocation]);
+  const out: ReleasedResource[] = [
+    { type: 'google_project', path: ['project', 'project'], why: 'the project itself' },
+    // Destroying it would give the default service accounts their roles back (restore_policy REVERT).
+    { type: 'google_project_default_service_accounts', path: ['project', 'default-service-accounts'], why: 'the default service accounts stay deprivileged' },
+    { type: 'google_logging_project_bucket_config', path: ['log-retention', 'default-bucket'], why: "the project's log retention" },
+    ...[...CUSTOMER_DATA_SERVICES].sort().map((service) => ({
+      type: 'google_project_iam_audit_config',
+      path: ['data-access-audit-logs', service.split('.')[0]],
+      why: `Data Access audit logs of ${service}`,
+    })),
+    ...CUSTOMER_ADMIN_ROLES.map((role) => ({ type: 'google_project_iam_member', path: ['handoff', `customer-${roleKey(role)}`], why: `the customer's administrators' ${role}` })),
+    { type: 'google_bigquery_dataset', path: ['data-plane', 'warehouse', 'dataset'], why: 'the warehouse dataset' },
+    ...(tenant.sources.length > 0
+      ? [{ type: 'google_bigquery_table', path: ['data-plane', 'warehouse', 'table-source-events'], why: 'the landing table source_events' }]
+      : []),
+  ];
+  if (keyLocation !== undefined) {
+    const key = `warehouse-${keyLocation}`;
+    out.push(
+      { type: 'google_kms_key_ring', path: ['data-plane', 'keys', `ring-${keyLocation}`], why: 'the key ring of the warehouse key' },
+      { type: 'google_kms_crypto_key', path: ['data-plane', 'keys', key, 'key'], why: 'the key that encrypts the warehouse' },
+      {
+        type: 'google_kms_crypto_key_iam_member',
+        path: ['data-plane', 'keys', key, 'encrypt-decrypt-bigquery-encryption-agent'],
+        why: "BigQuery's encryption agent may use the warehouse key (else the tables cannot be read)",
+      },
     );
   }
+  return out;
+}
+
+/** The Terraform address of a released resource, as cdktf allocates it from the construct path. */
+export function releasedAddress(r: ReleasedResource): string {
+  return `${r.type}.${makeUniqueId([...r.path])}`;
+}
+
+/** Writes the release's removed blocks (destroy = false); returns their addresses, sorted. */
+export function declareReleased(stack: TerraformStack, released: readonly ReleasedResource[]): string[] {
+  const addresses = released.map(releasedAddress).sort();
+  stack.addOverride(
+    'removed',
+    addresses.map((from) => ({ from, lifecycle: { destroy: false } })),
+  );
   return addresses;
+}
+
+/**
+ * In a handover's earlier phases: throws unless every released entry is a resource of `stack` at
+ * the address the release will name, so the release cannot miss (and destroy) what the customer keeps.
+ */
+export function assertReleasable(stack: TerraformStack, released: readonly ReleasedResource[]): void {
+  const problems: string[] = [];
+  for (const r of released) {
+    const node = stack.node.tryFindChild(r.path[0]);
+    let found = node;
+    for (const id of r.path.slice(1)) found = found?.node.tryFindChild(id);
+    if (!(found instanceof TerraformResource) || found.terraformResourceType !== r.type) {
+      problems.push(`${r.path.join('/')} is not a ${r.type} of ${stack.node.id}`);
+    } else if (`${r.type}.${stack.getLogicalId(found)}` !== releasedAddress(r)) {
+      problems.push(`${r.path.join('/')} has address ${r.type}.${stack.getLogicalId(found)}, the release would name ${releasedAddress(r)}`);
+    }
+  }
+  if (problems.length > 0) {
+    throw new Error(
+      `the handover release table (constructs/state-release.ts releasedResources) does not match the stack: ${problems.join('; ')}. Change the table with the construct, or the release destroys what the customer keeps.`,
+    );
+  }
 }

@@ -139,6 +139,26 @@ export class Warehouse extends Construct {
     return this.grant('roles/bigquery.dataEditor', grantee);
   }
 
+  /**
+   * Brings the deployer's own OWNER entry into this stack. BigQuery gives the creator of a dataset
+   * created without an access list that entry (REST datasets `access`: "If unspecified at dataset
+   * creation time, BigQuery adds default dataset access for ... [dataset creator email]: OWNER"); the
+   * provider shows it as roles/bigquery.dataOwner for `serviceAccount:<email>`
+   * (google/services/bigquery/iam_bigquery_dataset.go v6.50.0, accessToIamMember), and a member
+   * resource's create is a no-op when the member is already bound. Declared during a handover, so
+   * that the release, which no longer declares it, removes the entry by destroying it (HAND-1).
+   */
+  adoptCreatorAccess(creator: IGrantee): BigqueryDatasetIamMember {
+    const role = 'roles/bigquery.dataOwner';
+    assertGrantable({ role, grantee: creator, resource: `google_bigquery_dataset ${this.datasetId}` });
+    return new BigqueryDatasetIamMember(this, 'creator-owner', {
+      project: this.projectId,
+      datasetId: this.dataset.datasetId,
+      role,
+      member: creator.member,
+    });
+  }
+
   /** Lets `grantee` read the dataset's tables and rows (roles/bigquery.dataViewer). */
   grantRead(grantee: IGrantee): BigqueryDatasetIamMember {
     return this.grant('roles/bigquery.dataViewer', grantee);

@@ -1,6 +1,7 @@
 /**
  * TenantStack: one per tenant, `tenant-<env>-<tenant>`, with its own remote state. It stands up the
- * tenant's project and its compliance baseline; the data plane is composed on top of `project`.
+ * tenant's project and its compliance baseline; the data plane is composed on top of `project`. In a
+ * handover's release it builds only what remains: the removed blocks and the release's last step.
  */
 import { Construct } from 'constructs';
 import { Aspects, GcsBackend, TerraformStack } from 'cdktf';
@@ -8,7 +9,10 @@ import { GoogleProvider } from '@cdktf/provider-google/lib/provider';
 import { GoogleBetaProvider } from '@cdktf/provider-google-beta/lib/provider';
 import type { EnvironmentConfig, ResolvedTenant } from '../config/loader';
 import { jurisdictionRules } from '../config/jurisdictions';
-import { runtimeAccountIds, tenantStackName } from '../config/naming';
+import { runtimeAccountIds, serviceAccountEmail, sharedProjectId, tenantStackName } from '../config/naming';
+import { DEPLOYER_ACCOUNT_ID } from '../policy/handover';
+import { serviceAccount } from '../constructs/principal';
+import { suppress } from '../compliance/suppressions';
 import { RequiredLabels } from '../constructs/required-labels';
 import { TenantProject } from '../constructs/tenant-project';
 import { LogRetention } from '../constructs/log-retention';
@@ -19,7 +23,7 @@ import { HandoverAdmission } from '../constructs/handover-admission';
 import { SupportAccess } from '../constructs/support-access';
 import { TenantDataPlane } from '../constructs/tenant-data-plane';
 import { ProjectHandoff } from '../constructs/project-handoff';
-import { releaseFromState } from '../constructs/state-release';
+import { assertReleasable, declareReleased, releasedResources } from '../constructs/state-release';
 import { requireTerraformVersion } from './required-terraform';
 
 export interface TenantStackProps {
@@ -30,8 +34,11 @@ export interface TenantStackProps {
 export class TenantStack extends TerraformStack {
   readonly tenant: ResolvedTenant;
   readonly environment: EnvironmentConfig;
-  readonly project: TenantProject;
-  readonly dataPlane: TenantDataPlane;
+  private readonly builtProject?: TenantProject;
+  private readonly builtDataPlane?: TenantDataPlane;
+  readonly handoff?: ProjectHandoff;
+  /** The release's removed-block addresses (HAND-1). */
+  readonly released?: readonly string[];
 
   constructor(scope: Construct, props: TenantStackProps) {
     const { environment, tenant } = props;
@@ -57,13 +64,34 @@ export class TenantStack extends TerraformStack {
 
     const ownsProject = lifecycle.ownsProject;
     // In a project we create, service agents are created on request, which only google-beta can
-    // (google_project_service_identity, see ServiceAgents); same region as the GA provider.
+    // (google_project_service_identity, see ServiceAgents); same region as the GA provider. Kept in
+    // the release: Terraform needs the provider of every resource it destroys there.
     const beta = ownsProject ? new GoogleBetaProvider(this, 'google-beta', { region: tenant.region }) : undefined;
-    // HAND-1: from the transfer phase on, the project sits in the customer's organization and billing.
     const handover = tenant.lifecycle.handover;
     const phase = lifecycle.handoverPhase;
+    const deployer = serviceAccount(serviceAccountEmail(sharedProjectId(platform), DEPLOYER_ACCOUNT_ID));
+
+    if (lifecycle.released && handover) {
+      // HAND-1 release: only what remains declared is built (issue 10). What the customer keeps leaves
+      // state through removed blocks (the one table of state-release.ts); everything else of ours
+      // is no longer declared, so the apply destroys it (its protection was lifted at prepare). The
+      // release's last step removes the deployer's implicit owner role, and nothing else.
+      this.released = declareReleased(this, releasedResources(tenant));
+      this.handoff = new ProjectHandoff(this, 'handoff', {
+        projectId: tenant.projectId,
+        phase: 'release',
+        customerAdminGroup: handover.customerOwnerGroup,
+        customerOrganizationId: handover.customerOrganizationId,
+        sourceFolder: platform.tenantFolders[tenant.jurisdiction] ?? '',
+        deployer,
+        removeOwnAccess: lifecycle.ownAccessRemoved,
+      });
+      return;
+    }
+
+    // HAND-1: from the transfer phase on, the project sits in the customer's organization and billing.
     const transferred = handover !== undefined && lifecycle.transferred;
-    this.project = new TenantProject(this, 'project', {
+    const project = new TenantProject(this, 'project', {
       projectId: tenant.projectId,
       displayName: tenant.displayName,
       ownership: ownsProject ? 'smart-segments' : 'customer',
@@ -76,39 +104,25 @@ export class TenantStack extends TerraformStack {
       betaProvider: beta,
     });
 
-    const handoff =
-      phase && handover
-        ? new ProjectHandoff(this, 'handoff', { project: this.project, phase, customerOwnerGroup: handover.customerOwnerGroup })
-        : undefined;
-    // IAM-7: the customer's organization is admitted on this project only, until release.
-    if (handoff && handover && phase !== 'release') {
-      new HandoverAdmission(this, 'handover-admission', {
-        project: this.project,
-        ownOrganizationId: platform.organization.id,
-        customerOrganizationId: handover.customerOrganizationId,
-      }).admit(handoff.customerOwnerGrant);
-    }
-
     // Project-wide settings only in a project we own; a customer's project keeps its own (HAND-2).
-    const kept: Construct[] = [];
     if (ownsProject) {
-      kept.push(new LogRetention(this, 'log-retention', { project: this.project, jurisdiction: tenant.jurisdiction }));
-      kept.push(new DataAccessAuditLogs(this, 'data-access-audit-logs', { project: this.project }));
+      new LogRetention(this, 'log-retention', { project: project, jurisdiction: tenant.jurisdiction });
+      new DataAccessAuditLogs(this, 'data-access-audit-logs', { project: project });
       new EssentialContacts(this, 'essential-contacts', {
-        project: this.project,
+        project: project,
         securityEmails: [tenant.contacts.security, platform.contacts.security],
         legalEmails: [tenant.contacts.privacy ?? tenant.contacts.security, platform.contacts.legal],
       });
       // BRE-1: another tenant's workload reading this project's secrets alerts the security contact.
       new ProjectSecretAccessDetection(this, 'secret-access-detection', {
-        project: this.project,
+        project: project,
         accountIds: runtimeAccountIds(tenant),
         securityEmail: platform.contacts.security,
       });
       // IAM-5: the support group's time-bound grants (npm run support-access).
-      if (tenant.supportAccess.length > 0 && !lifecycle.released) {
+      if (tenant.supportAccess.length > 0) {
         new SupportAccess(this, 'support-access', {
-          project: this.project,
+          project,
           supportGroup: platform.groups.support,
           grants: tenant.supportAccess,
           target: { region: tenant.region, jurisdiction: tenant.jurisdiction },
@@ -117,24 +131,51 @@ export class TenantStack extends TerraformStack {
     }
 
     // The services that carry the tenant's data (DPA Annex I A.5-A.10, Section C).
-    this.dataPlane = new TenantDataPlane(this, 'data-plane', { tenant, platform, project: this.project });
+    const dataPlane = new TenantDataPlane(this, 'data-plane', { tenant, platform, project });
+    this.builtProject = project;
+    this.builtDataPlane = dataPlane;
 
-    if (lifecycle.released && handoff) {
-      // HAND-1 release: the project, the customer's ownership, its settings and the warehouse data
-      // leave our state without being destroyed; our workloads, grants, secrets and contacts are
-      // no longer declared, so the apply destroys them (their protection was lifted at transfer).
-      // The warehouse keys, their key rings and BigQuery's grants on them go with the warehouse:
-      // destroying them would crypto-shred the customer's data (ENC-2, DEL-2).
-      releaseFromState(this, [
-        this.project,
-        handoff,
-        ...kept,
-        ...this.dataPlane.warehouse.storageResources,
-        ...(this.dataPlane.keys?.warehouseEncryption ?? []),
-      ]);
-      this.node.tryRemoveChild('data-plane');
-      this.node.tryRemoveChild('essential-contacts');
-      this.node.tryRemoveChild('secret-access-detection');
+    if (phase && handover) {
+      // IAM-7: the customer's organization is admitted on this project only, until release.
+      const admission = new HandoverAdmission(this, 'handover-admission', {
+        project: project,
+        ownOrganizationId: platform.organization.id,
+        customerOrganizationId: handover.customerOrganizationId,
+      });
+      this.handoff = new ProjectHandoff(this, 'handoff', {
+        projectId: tenant.projectId,
+        project: project,
+        phase,
+        customerAdminGroup: handover.customerOwnerGroup,
+        customerOrganizationId: handover.customerOrganizationId,
+        sourceFolder: platform.tenantFolders[tenant.jurisdiction]!,
+        deployer,
+        moverGrantExpires: lifecycle.moverGrantExpires,
+        admission,
+      });
+      if (this.handoff.moverGrant) {
+        suppress(
+          this.handoff.moverGrant,
+          'IAM-2/resource-level-grants',
+          "the deployer, not a workload, needs resourcemanager.projects.move on the project's current parent to move it (cloud.google.com/resource-manager/docs/assign-iam-roles); the grant expires by its IAM condition and HAND-1/move-prerequisites checks it",
+        );
+      }
+      // The release removes the deployer's own OWNER entry on the dataset by destroying this.
+      dataPlane.warehouse.adoptCreatorAccess(deployer);
+      // The release names these addresses; prove now that they are the ones this stack declares.
+      assertReleasable(this, releasedResources(tenant));
     }
+  }
+
+  /** The tenant's project; a handover's release builds none (HAND-1), so asking for it there is a mistake. */
+  get project(): TenantProject {
+    if (!this.builtProject) throw new Error(`${this.node.id}: the handover release builds no project (it is the customer's, released from state)`);
+    return this.builtProject;
+  }
+
+  /** The tenant's data plane; a handover's release builds none (HAND-1). */
+  get dataPlane(): TenantDataPlane {
+    if (!this.builtDataPlane) throw new Error(`${this.node.id}: the handover release builds no data plane (Smart Segments processes nothing there)`);
+    return this.builtDataPlane;
   }
 }

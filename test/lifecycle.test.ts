@@ -58,6 +58,31 @@ describe('TenantLifecycle: one answer per state', () => {
     expect(own).toMatchObject({ ownsProject: false, managesProject: false, inTenantFolder: false, runsDataPlane: true });
   });
 
+  it("records the handover's steps in the view: the move grant's expiry until the release, the effective date and the last step after it", () => {
+    const withSteps = { ...handover, moverGrantExpires: '2026-12-01' };
+    expect(tenantLifecycle(tenant({ state: 'handover-prepare', handover: withSteps }))).toMatchObject({ moverGrantExpires: '2026-12-01', ownAccessRemoved: false });
+    expect(tenantLifecycle(tenant({ state: 'handover-transfer', handover: withSteps })).moverGrantExpires).toBe('2026-12-01');
+    const released = tenantLifecycle(tenant({ state: 'handed-over', handover: { ...withSteps, effectiveDate: '2026-11-20' } }));
+    expect(released).toMatchObject({ effectiveDate: '2026-11-20', ownAccessRemoved: false });
+    expect(released.moverGrantExpires).toBeUndefined();
+    const relinquished = { ...withSteps, effectiveDate: '2026-11-20', ownAccessRemoved: '2026-11-21' };
+    expect(tenantLifecycle(tenant({ state: 'handed-over', handover: relinquished }))).toMatchObject({ ownAccessRemoved: true, synthesized: true });
+    // Closed: nobody may plan the stack again (the deployer cannot read the project), so it is not synthesized.
+    expect(tenantLifecycle(tenant({ state: 'handed-over', handover: { ...relinquished, closed: '2026-11-22' } })).synthesized).toBe(false);
+    expect(() => tenant({ state: 'handed-over', handover: { ...withSteps, effectiveDate: '2026-11-20', closed: '2026-11-22' } })).toThrow(/closed needs ownAccessRemoved/);
+  });
+
+  it('refuses release details outside the release, and the last step before the release (schema)', () => {
+    expect(() => tenant({ state: 'handover-transfer', handover: { ...handover, effectiveDate: '2026-11-20' } })).toThrow(/only allowed in state .{0,4}handed-over.{0,4}, not .{0,4}handover-transfer/);
+    expect(() => tenant({ state: 'handed-over', handover: { ...handover, ownAccessRemoved: '2026-11-21' } })).toThrow(/ownAccessRemoved needs the effectiveDate/);
+  });
+
+  it('lifts workload protection from prepare on, so the transfer changes only the parent and billing', () => {
+    for (const state of ['handover-prepare', 'handover-transfer'] as const) {
+      expect(tenantLifecycle(tenant({ state, handover })).protection).toEqual({ protectData: true, protectWorkloads: false, projectDeletionPolicy: 'PREVENT' });
+    }
+  });
+
   it('lifts protection by state: data stays protected through the handover, everything is lifted when offboarding', () => {
     expect(tenantLifecycle(tenant({ state: 'handed-over', handover })).protection).toEqual({
       protectData: true,

@@ -1,114 +1,221 @@
 /**
- * HAND-1: a customer's takeover of the project Smart Segments provisioned for it, phase by phase.
- * No phase deletes data or leaves the project without an owner.
+ * HAND-1: a customer's takeover of the project Smart Segments provisioned for it, phase by phase, on
+ * the synthesized stacks: each phase is compared with the one before it, so a phase that changes
+ * more than it should fails here.
  */
 import { Testing, TerraformStack } from 'cdktf';
-import { makeTenant, synthTenant } from './support/synth';
+import { fixtureEnvironment, makeTenant, synthTenant } from './support/synth';
+import { TenantStack } from '../stacks/tenant-stack';
+import type { SynthesizedResource, SynthesizedStack } from '../compliance/synthesized-stack';
 import { TenantProject } from '../constructs/tenant-project';
 import { ProjectHandoff } from '../constructs/project-handoff';
+import { assertReleasable, releasedAddress, releasedResources } from '../constructs/state-release';
+import { grantsOf } from '../compliance/grants';
+import { serviceAccount } from '../constructs/principal';
 
-const handover = {
+const details = {
   customerOrganizationId: '998877665544',
   customerBillingAccount: '0A0A0A-1B1B1B-2C2C2C',
-  customerOwnerGroup: 'gcp-owners@customer.example',
+  customerOwnerGroup: 'gcp-admins@customer.example',
   customerDirectoryCustomerId: 'C09cust01',
+  prepared: '2026-11-02',
+  moverGrantExpires: '2026-12-01',
 };
-const takeoverTenant = (state: 'active' | 'handover-prepare' | 'handover-transfer' | 'handed-over') =>
-  makeTenant({
+type State = 'active' | 'handover-prepare' | 'handover-transfer' | 'handed-over' | 'relinquished';
+const DEPLOYER = 'serviceAccount:ci-apply@ssx-platform.iam.gserviceaccount.com';
+
+function takeover(state: State, overrides: { jurisdiction?: 'EEA' | 'CH'; region?: string; sources?: Array<'roller' | 'revsport'> } = {}) {
+  const handover =
+    state === 'handed-over' || state === 'relinquished'
+      ? { ...details, effectiveDate: '2026-11-20', ...(state === 'relinquished' ? { ownAccessRemoved: '2026-11-21' } : {}) }
+      : details;
+  return makeTenant({
     id: 'takeover',
+    integrations: ['mailchimp'],
+    ...overrides,
     warehouse: { mode: 'customer', projectId: 'takeover-dwh', provisionedBy: 'smart-segments' },
-    lifecycle: state === 'active' ? { state } : { state, handover },
+    lifecycle: state === 'active' ? { state } : { state: state === 'relinquished' ? 'handed-over' : state, handover },
+  });
+}
+
+/** What changed from `a` to `b`: resources added, removed, and changed (by address). */
+function diff(a: SynthesizedStack, b: SynthesizedStack) {
+  const byAddress = (s: SynthesizedStack) => new Map(s.resources.map((r) => [r.address, r] as const));
+  const [before, after] = [byAddress(a), byAddress(b)];
+  const added = [...after.keys()].filter((k) => !before.has(k));
+  const removed = [...before.keys()].filter((k) => !after.has(k));
+  const changed = [...after.keys()].filter((k) => before.has(k) && JSON.stringify(before.get(k)!.values) !== JSON.stringify(after.get(k)!.values));
+  return { added, removed, changed, before, after };
+}
+
+/** The attributes whose values differ between two versions of a resource. */
+function changedKeys(x: SynthesizedResource, y: SynthesizedResource): string[] {
+  const keys = new Set([...Object.keys(x.values), ...Object.keys(y.values)]);
+  return [...keys].filter((k) => JSON.stringify(x.values[k]) !== JSON.stringify(y.values[k])).sort();
+}
+
+describe('HAND-1: phased customer takeover on the synthesized stacks', () => {
+  const stacks = {
+    active: synthTenant(takeover('active')),
+    prepare: synthTenant(takeover('handover-prepare')),
+    transfer: synthTenant(takeover('handover-transfer')),
+    release: synthTenant(takeover('handed-over')),
+    relinquish: synthTenant(takeover('relinquished')),
+  };
+
+  it('active: no customer grant and no move prerequisite', () => {
+    expect(grantsOf(stacks.active).filter((g) => g.principal.member.includes('customer.example'))).toEqual([]);
+    expect(stacks.active.ofType('google_folder_iam_member', 'google_project_iam_member_remove')).toEqual([]);
   });
 
-describe('HAND-1: phased customer takeover', () => {
-  it('active: no customer ownership yet', () => {
-    const stack = synthTenant(takeoverTenant('active'));
-    expect(stack.ofType('google_project_iam_member').filter((m) => m.values.role === 'roles/owner')).toEqual([]);
-  });
-
-  it('prepare: the customer owner group is granted roles/owner; the project stays in our folder', () => {
-    const stack = synthTenant(takeoverTenant('handover-prepare'));
-    const owners = stack.ofType('google_project_iam_member').filter((m) => m.values.role === 'roles/owner');
-    expect(owners.map((o) => o.values)).toEqual([
-      {
-        project: 'takeover-dwh',
-        role: 'roles/owner',
-        member: 'group:gcp-owners@customer.example',
-        // The grant waits for the project and for the project's admission of the customer's organization (IAM-7).
-        depends_on: ['google_project.project_22F52B9F', 'google_org_policy_policy.handover-admission_allowed-policy-members_04D93AC1'],
-      },
+  it("prepare adds only the customer's administration grants, the move's prerequisites, the admission and the deployer's dataset entry; it changes only workload protection", () => {
+    const d = diff(stacks.active, stacks.prepare);
+    const added = d.added.map((a) => d.after.get(a)!);
+    expect(added.map((r) => r.type).sort()).toEqual([
+      'google_bigquery_dataset_iam_member',
+      'google_folder_iam_member',
+      'google_org_policy_policy',
+      'google_org_policy_policy',
+      'google_project_iam_member',
+      'google_project_iam_member',
+      'google_project_iam_member',
     ]);
-    expect(stack.ofType('google_project')[0].values).toMatchObject({
-      folder_id: 'folders/100000000001',
-      billing_account: '01ABCD-23EF45-6789AB',
-      deletion_policy: 'PREVENT',
+    expect(d.removed).toEqual([]);
+    const admin = added.filter((r) => r.type === 'google_project_iam_member');
+    expect(admin.map((r) => [r.values.role, r.values.member, r.values.project]).sort()).toEqual([
+      ['roles/bigquery.admin', 'group:gcp-admins@customer.example', 'takeover-dwh'],
+      ['roles/cloudkms.admin', 'group:gcp-admins@customer.example', 'takeover-dwh'],
+      ['roles/resourcemanager.projectIamAdmin', 'group:gcp-admins@customer.example', 'takeover-dwh'],
+    ]);
+    // Never a basic role: setIamPolicy refuses roles/owner to a principal outside the project's organization.
+    expect(grantsOf(stacks.prepare).filter((g) => /^roles\/(owner|editor|viewer)$/.test(g.role))).toEqual([]);
+    const mover = added.find((r) => r.type === 'google_folder_iam_member')!;
+    expect(mover.values).toMatchObject({
+      folder: 'folders/100000000001',
+      role: 'roles/resourcemanager.projectMover',
+      member: DEPLOYER,
+      condition: { expression: 'request.time < timestamp("2026-12-01T00:00:00Z")' },
     });
+    const exportPolicy = added.find((r) => r.type === 'google_org_policy_policy' && String(r.values.name).includes('allowedExportDestinations'))!;
+    expect(exportPolicy.values).toMatchObject({
+      parent: 'folders/100000000001',
+      spec: { rules: [{ values: { allowed_values: ['under:organizations/998877665544'] } }] },
+    });
+    expect(added.find((r) => r.type === 'google_bigquery_dataset_iam_member')!.values).toMatchObject({ role: 'roles/bigquery.dataOwner', member: DEPLOYER });
+    // Changed: only delete protection of Smart Segments' workloads (the project and the warehouse stay protected).
+    const changes = d.changed.map((a) => changedKeys(d.before.get(a)!, d.after.get(a)!));
+    expect(d.changed.length).toBeGreaterThan(0);
+    for (const keys of changes) expect(keys.every((k) => ['deletion_protection', 'lifecycle', 'delete_protection_state'].includes(k))).toBe(true);
+    for (const a of d.changed) expect(d.after.get(a)!.type).not.toMatch(/^google_(project|bigquery_dataset|bigquery_table)$/);
+    const warehouseKey = stacks.prepare.ofType('google_kms_crypto_key').find((k) => k.values.name === 'warehouse')!;
+    expect((warehouseKey.values.lifecycle as { prevent_destroy?: boolean }).prevent_destroy).toBe(true);
   });
 
-  it("transfer: the project moves to the customer's organization and billing, keeping the owner grant", () => {
-    const stack = synthTenant(takeoverTenant('handover-transfer'));
-    const project = stack.ofType('google_project')[0].values;
-    expect(project).toMatchObject({ org_id: '998877665544', billing_account: '0A0A0A-1B1B1B-2C2C2C', deletion_policy: 'PREVENT' });
-    expect(project.folder_id).toBeUndefined();
-    expect(stack.ofType('google_project_iam_member').some((m) => m.values.role === 'roles/owner')).toBe(true);
+  it('transfer changes only the project: its parent and its billing account', () => {
+    const d = diff(stacks.prepare, stacks.transfer);
+    expect({ added: d.added, removed: d.removed }).toEqual({ added: [], removed: [] });
+    expect(d.changed.map((a) => d.after.get(a)!.type)).toEqual(['google_project']);
+    const [address] = d.changed;
+    expect(changedKeys(d.before.get(address)!, d.after.get(address)!)).toEqual(['billing_account', 'folder_id', 'org_id']);
+    expect(d.after.get(address)!.values).toMatchObject({ org_id: '998877665544', billing_account: '0A0A0A-1B1B1B-2C2C2C', deletion_policy: 'PREVENT' });
   });
 
-  it('transfer: lifts protection on our workloads so the release can remove them, keeps the warehouse protected', () => {
-    const stack = synthTenant(takeoverTenant('handover-transfer'));
-    for (const s of stack.ofType('google_cloud_run_v2_service', 'google_cloud_run_v2_job')) {
-      expect({ address: s.address, deletion_protection: s.values.deletion_protection }).toEqual({ address: s.address, deletion_protection: false });
-    }
-    const dataset = stack.ofType('google_bigquery_dataset')[0].values;
-    expect(dataset).toMatchObject({ delete_contents_on_destroy: false, lifecycle: { prevent_destroy: true } });
-    for (const t of stack.ofType('google_bigquery_table')) expect(t.values.deletion_protection).toBe(true);
-  });
-
-  it('release: the project, owner grant and warehouse leave our state undestroyed; our workloads are no longer declared', () => {
-    const transfer = synthTenant(takeoverTenant('handover-transfer'));
-    const release = synthTenant(takeoverTenant('handed-over'));
-    const removed = (release.json as any).removed as Array<{ from: string; lifecycle: { destroy: boolean } }>;
-    expect(removed.length).toBeGreaterThan(0);
+  it('release: nothing of the data plane is built; the removed blocks cover the project, the warehouse, its keys and the customer grants', () => {
+    const release = stacks.release;
+    expect(release.resources).toEqual([]);
+    const removed = (release.json.removed ?? []) as Array<{ from: string; lifecycle: { destroy: boolean } }>;
     for (const r of removed) expect(r.lifecycle).toEqual({ destroy: false });
     const released = new Set(removed.map((r) => r.from));
-    const addressOf = (type: string, pick: (v: Record<string, unknown>) => boolean = () => true) =>
-      transfer.ofType(type).filter((r) => pick(r.values)).map((r) => r.address);
-    // Released (kept in GCP), by the same addresses they had in the transfer phase:
-    for (const a of [
-      ...addressOf('google_project'),
-      ...addressOf('google_project_iam_member', (v) => v.role === 'roles/owner'),
-      ...addressOf('google_bigquery_dataset'),
-      ...addressOf('google_bigquery_table'),
-      ...addressOf('google_project_default_service_accounts'),
-      ...addressOf('google_logging_project_bucket_config'),
-    ]) {
-      expect(released).toContain(a);
-    }
-    // Nothing of Smart Segments' is released: no service account, grant (other than the owner), secret or service.
-    for (const a of [
-      ...addressOf('google_service_account'),
-      ...addressOf('google_bigquery_dataset_iam_member'),
-      ...addressOf('google_secret_manager_secret'),
-      ...addressOf('google_cloud_run_v2_service'),
-      ...addressOf('google_project_iam_member', (v) => v.role !== 'roles/owner'),
-      ...addressOf('google_essential_contacts_contact'),
-    ]) {
-      expect(released).not.toContain(a);
-    }
-    // And none of it is declared any more, so the apply destroys it.
-    expect(release.resources).toEqual([]);
+    const transfer = stacks.transfer;
+    const of = (type: string, pick: (v: Record<string, unknown>) => boolean = () => true) => transfer.ofType(type).filter((r) => pick(r.values)).map((r) => r.address);
+    const kept = [
+      ...of('google_project'),
+      ...of('google_bigquery_dataset'),
+      ...of('google_bigquery_table'),
+      ...of('google_kms_crypto_key', (v) => v.name === 'warehouse'),
+      ...of('google_project_iam_member', (v) => String(v.member).startsWith('group:gcp-admins@')),
+    ];
+    expect(kept.length).toBeGreaterThanOrEqual(7);
+    for (const a of kept) expect(released).toContain(a);
+    // Every released address is one the transfer stack declares: the table cannot drift from the constructs.
+    const transferAddresses = new Set(transfer.resources.map((r) => r.address));
+    for (const a of released) expect(transferAddresses).toContain(a);
+  });
+
+  it("release destroys nothing the customer keeps: every transfer resource that holds the customer's data or its encryption is released", () => {
+    const released = new Set(((stacks.release.json.removed ?? []) as Array<{ from: string }>).map((r) => r.from));
+    const keeps = stacks.transfer.resources.filter(
+      (r) => ['google_project', 'google_bigquery_dataset', 'google_bigquery_table'].includes(r.type) || (r.type === 'google_kms_crypto_key' && r.values.name === 'warehouse'),
+    );
+    expect(keeps.filter((r) => !released.has(r.address)).map((r) => r.address)).toEqual([]);
+    // What is destroyed holds no customer data: Smart Segments' accounts, grants, secrets, workloads, the other keys.
+    const destroyed = stacks.transfer.resources.filter((r) => !released.has(r.address));
+    expect(destroyed.some((r) => r.type === 'google_service_account')).toBe(true);
+    expect(destroyed.some((r) => r.type === 'google_secret_manager_secret')).toBe(true);
+    expect(destroyed.filter((r) => r.type === 'google_bigquery_dataset_iam_member').map((r) => r.values.member)).toContain(DEPLOYER);
+    expect(destroyed.filter((r) => r.type === 'google_folder_iam_member').map((r) => r.values.role)).toEqual(['roles/resourcemanager.projectMover']);
+  });
+
+  it('release leaves no Smart Segments principal with a grant; the last step removes the implicit owner and nothing else', () => {
+    expect(grantsOf(stacks.release)).toEqual([]);
+    expect(stacks.relinquish.resources.map((r) => [r.type, r.values])).toEqual([
+      ['google_project_iam_member_remove', { project: 'takeover-dwh', role: 'roles/owner', member: DEPLOYER }],
+    ]);
+    expect(grantsOf(stacks.relinquish)).toEqual([]);
+    // The removed blocks stay, so the last step's plan forgets nothing twice and changes nothing else.
+    expect(stacks.relinquish.json.removed).toEqual(stacks.release.json.removed);
+  });
+
+  it.each([
+    ['EEA with a source', {}],
+    ['CH with a source', { jurisdiction: 'CH' as const, region: 'europe-west6' }],
+    ['EEA without sources', { sources: [] }],
+  ])('the release table names exactly what the transfer stack declares (%s)', (_name, overrides) => {
+    const transfer = synthTenant(takeover('handover-transfer', overrides));
+    const addresses = new Set(transfer.resources.map((r) => r.address));
+    const table = releasedResources(takeover('handover-transfer', overrides));
+    for (const r of table) expect({ entry: r.path.join('/'), present: addresses.has(releasedAddress(r)) }).toEqual({ entry: r.path.join('/'), present: true });
+    const release = synthTenant(takeover('handed-over', overrides));
+    expect(((release.json.removed ?? []) as Array<{ from: string }>).map((r) => r.from).sort()).toEqual(table.map(releasedAddress).sort());
+  });
+
+  it('a release table entry the stack does not declare fails the synthesis of the earlier phases (the table and the constructs cannot drift)', () => {
+    const tenant = takeover('handover-prepare');
+    const stack = new TenantStack(Testing.app(), { environment: fixtureEnvironment(), tenant });
+    expect(() => assertReleasable(stack, releasedResources(tenant))).not.toThrow();
+    expect(() => assertReleasable(stack, [...releasedResources(tenant), { type: 'google_bigquery_table', path: ['data-plane', 'warehouse', 'table-gone'], why: 'test' }])).toThrow(
+      /release table \(constructs\/state-release\.ts releasedResources\) does not match the stack: data-plane\/warehouse\/table-gone is not a google_bigquery_table of tenant-fixture-takeover/,
+    );
+    expect(() => assertReleasable(stack, [{ type: 'google_kms_key_ring', path: ['project', 'project'], why: 'test' }])).toThrow(/project\/project is not a google_kms_key_ring/);
+  });
+
+  it('without a recorded move-grant expiry there is no move grant (HAND-1/move-prerequisites then refuses the stack)', () => {
+    const { moverGrantExpires: _m, ...withoutExpiry } = details;
+    const stack = synthTenant(makeTenant({ id: 'takeover', warehouse: { mode: 'customer', projectId: 'takeover-dwh', provisionedBy: 'smart-segments' }, lifecycle: { state: 'handover-prepare', handover: withoutExpiry } }));
+    expect(stack.ofType('google_folder_iam_member')).toEqual([]);
   });
 
   it("refuses to hand over a customer's own project", () => {
     const stack = new TerraformStack(Testing.app(), 'x');
     const project = new TenantProject(stack, 'p', { projectId: 'their-own', ownership: 'customer' });
-    expect(() => new ProjectHandoff(stack, 'h', { project, phase: 'prepare', customerOwnerGroup: 'g@c.example' })).toThrow(
-      /only a project Smart Segments provisioned can be handed over/,
-    );
+    expect(
+      () =>
+        new ProjectHandoff(stack, 'h', {
+          projectId: 'their-own',
+          project,
+          phase: 'prepare',
+          customerAdminGroup: 'g@c.example',
+          customerOrganizationId: '998877665544',
+          sourceFolder: 'folders/1',
+          deployer: serviceAccount('ci-apply@ssx-platform.iam.gserviceaccount.com'),
+          moverGrantExpires: '2026-12-01',
+        }),
+    ).toThrow(/only a project Smart Segments provisioned can be handed over/);
   });
 
   it('a handover state needs a project provisioned for takeover (config)', () => {
-    expect(() =>
-      makeTenant({ id: 'wrong', warehouse: { mode: 'smart-segments' }, lifecycle: { state: 'handover-prepare', handover } }),
-    ).toThrow(/only a dedicated project that Smart Segments provisioned/);
+    expect(() => makeTenant({ id: 'wrong', warehouse: { mode: 'smart-segments' }, lifecycle: { state: 'handover-prepare', handover: details } })).toThrow(
+      /only a dedicated project that Smart Segments provisioned/,
+    );
   });
 });

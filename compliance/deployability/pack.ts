@@ -16,6 +16,7 @@ import { depLogLocation } from './checks/dep-log-location';
 import { depPerm } from './checks/dep-perm';
 import { depDrs } from './checks/dep-drs';
 import { depAuditService } from './checks/dep-audit-service';
+import { depMove } from './checks/dep-move';
 
 export const DEPLOY_CHECKS: readonly DeployCheck[] = [
   depOrder,
@@ -26,6 +27,7 @@ export const DEPLOY_CHECKS: readonly DeployCheck[] = [
   depPerm,
   depDrs,
   depAuditService,
+  depMove,
 ];
 
 /** The check with this id; throws for an unknown id. */

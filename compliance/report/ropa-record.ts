@@ -62,4 +62,9 @@ export interface RopaRecord {
   readonly measures: ReadonlyArray<{ readonly control: string; readonly status: ControlStatus }>;
   readonly frequency: string;
   readonly duration: string;
+  /**
+   * Set once the tenant's project is handed over (HAND-1, DPA 10.2): no processing by Smart Segments
+   * since the effective date; the stores and measures above are then empty, the data being the customer's.
+   */
+  readonly handedOver?: { readonly effectiveDate: string; readonly statement: string };
 }

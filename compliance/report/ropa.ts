@@ -327,6 +327,14 @@ export function buildRopaRecord(tenant: ResolvedTenant, stack: SynthesizedStack,
     .filter((m) => m.status !== 'not applicable')
     .map((m) => ({ control: m.control, status: m.status }));
   const owns = createsProject(tenant);
+  // HAND-1: a released handover is a record of processing that ended on the effective date.
+  const effective = tenant.lifecycleView.effectiveDate;
+  const handedOver = tenant.lifecycleView.released && effective
+    ? {
+        effectiveDate: effective,
+        statement: `No processing by Smart Segments since ${effective}: the customer took over the project ${tenant.projectId} and is solely responsible for the data retained in it (DPA 10.2).`,
+      }
+    : undefined;
   return {
     tenant: tenant.id,
     stack: stack.name,
@@ -376,8 +384,16 @@ export function buildRopaRecord(tenant: ResolvedTenant, stack: SynthesizedStack,
         : 'authorised personnel may use Anthropic Claude (Team / Commercial tier) on the minimum data needed to resolve a reported issue (5.6, Annex II 14)',
     },
     measures,
-    frequency: 'continuous, for the duration of the Services Agreement (A.11)',
-    duration: 'the Services Agreement, plus the deletion period of DPA Section 10 (A.12)',
+    ...(handedOver
+      ? {
+          frequency: `none since ${handedOver.effectiveDate}: the project was handed over to the customer (DPA 10.2)`,
+          duration: `ended on ${handedOver.effectiveDate}, the effective date of the customer's takeover (DPA 10.2, HAND-1)`,
+          handedOver,
+        }
+      : {
+          frequency: 'continuous, for the duration of the Services Agreement (A.11)',
+          duration: 'the Services Agreement, plus the deletion period of DPA Section 10 (A.12)',
+        }),
   };
 }
 
@@ -411,6 +427,7 @@ export function renderRopaMarkdown(environment: string, records: readonly RopaRe
       `- **Controller:** ${r.controller.name}, established in ${r.controller.establishedIn}. Security contact ${r.controller.securityContact}; privacy contact ${r.controller.privacyContact}.`,
       `- **Processor:** ${r.processor.name} (${r.processor.role}).`,
       `- **Lifecycle:** ${r.lifecycle}. **Warehouse:** ${r.warehouse}.`,
+      ...(r.handedOver ? [`- **Handed over:** ${r.handedOver.statement}`] : []),
       `- **Competent supervisory authority:** ${r.supervisoryAuthority}.`,
       `- **Nature of the processing:** ${r.natureOfProcessing}. **Frequency:** ${r.frequency}. **Duration:** ${r.duration}.`,
       '',

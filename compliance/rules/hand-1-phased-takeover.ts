@@ -1,19 +1,27 @@
 /**
- * HAND-1 (DPA 10.2, A.7): a customer's takeover runs in phases that never delete data and never
- * leave the project without an owner. prepare: the customer's owner group holds roles/owner on the
- * project. transfer: the project sits in the customer's organization and billing account, the owner
- * grant kept. release: the project, the owner grant and the data leave Terraform state through
- * `removed` blocks that do not destroy. In no phase is the project's deletion policy DELETE.
+ * HAND-1 (DPA 10.2, A.7): a customer's takeover runs in phases that follow Google's project migration
+ * guide, never delete data and never leave the project without an administrator (policy/handover.ts).
+ * prepare and transfer: the customer's administrators hold non-basic administration roles on the
+ * project; the tenant folder allows exports to the customer's organization and the deployer holds a
+ * time-bound move grant on it. transfer: the project sits in the customer's organization and billing
+ * account. release: the project, its warehouse, the keys that encrypt it and the customer's grants
+ * leave Terraform state through `removed` blocks that do not destroy; nothing of Smart Segments
+ * remains declared, and the last step removes the deployer's implicit owner role. In no phase is the
+ * project's deletion policy DELETE.
  */
 import { handoverPhaseOf as handoffPhase } from '../../config/lifecycle';
+import { serviceAccountEmail, sharedProjectId } from '../../config/naming';
+import { DEPLOYER_ACCOUNT_ID, CUSTOMER_ADMIN_ROLES, EXPORT_CONSTRAINT, MOVER_ROLE, expiryOf, underOrganization } from '../../policy/handover';
+import { isBasicRole } from '../../policy/iam-roles';
 import { grantsOf, isHandoverOwnerGrant } from '../grants';
 import type { SynthesizedResource } from '../synthesized-stack';
 import { STACK_ADDRESS, compliant, defineCheck, nonCompliant, notApplicable, type Finding, type RuleContext } from '../rule';
 
 type Handover = NonNullable<RuleContext['tenant']>['lifecycle']['handover'] & object;
+type Phase = 'prepare' | 'transfer' | 'release';
 
 /** The tenant's handover phase and details, or the not-applicable reason when it is in none. */
-function handoverOf(ctx: RuleContext): { phase: 'prepare' | 'transfer' | 'release'; handover: Handover } | Finding[] {
+function handoverOf(ctx: RuleContext): { phase: Phase; handover: Handover } | Finding[] {
   const tenant = ctx.tenant!;
   const phase = handoffPhase(tenant.lifecycle.state);
   const handover = tenant.lifecycle.handover;
@@ -25,30 +33,103 @@ function tenantProject(ctx: RuleContext): SynthesizedResource | undefined {
   return ctx.stack.ofType('google_project').find((p) => p.values.project_id === ctx.tenant!.projectId);
 }
 
-export const hand1OwnerGrant = defineCheck({
-  id: 'HAND-1/owner-grant',
-  explanation: "Until the release, the project stays in the stack and the customer's owner group holds roles/owner on it, so it is never left without the customer as owner.",
+const deployerMember = (ctx: RuleContext) => `serviceAccount:${serviceAccountEmail(sharedProjectId(ctx.environment.platform), DEPLOYER_ACCOUNT_ID)}`;
+const tenantFolder = (ctx: RuleContext) => ctx.environment.platform.tenantFolders[ctx.tenant!.jurisdiction];
+
+function removedBlocks(ctx: RuleContext): Array<{ from?: unknown; lifecycle?: { destroy?: unknown } }> {
+  const raw = ctx.stack.json.removed;
+  return (Array.isArray(raw) ? raw : raw ? [raw] : []) as Array<{ from?: unknown; lifecycle?: { destroy?: unknown } }>;
+}
+
+export const hand1AdminGrants = defineCheck({
+  id: 'HAND-1/admin-grants',
+  explanation: `Until the release, the project stays in the stack and the customer's administrators' group holds ${CUSTOMER_ADMIN_ROLES.join(', ')} on it (never a basic role), so the project is never without someone who can administer it.`,
   appliesTo: ['tenant'],
   check(ctx) {
     const h = handoverOf(ctx);
     if (Array.isArray(h)) return h;
     const { phase, handover } = h;
-    if (phase === 'release') return [notApplicable('the release phase hands the project and its owner grant to the customer (HAND-1/release-from-state)')];
+    if (phase === 'release') return [notApplicable("the release hands the project and the customer's grants to the customer (HAND-1/release-from-state)")];
     const tenant = ctx.tenant!;
     if (!tenantProject(ctx))
       return [nonCompliant(STACK_ADDRESS, `the ${phase} phase needs the tenant project in the stack.`, 'keep the google_project until release.')];
-    const ownerGrants = grantsOf(ctx.stack).filter(
-      (g) => g.role === 'roles/owner' && isHandoverOwnerGrant(g, handover.customerOwnerGroup) && g.target.id === tenant.projectId,
+    const group = handover.customerOwnerGroup;
+    const theirs = grantsOf(ctx.stack).filter((g) => isHandoverOwnerGrant(g, group) && g.target.id === tenant.projectId);
+    const findings: Finding[] = [];
+    for (const g of theirs.filter((x) => isBasicRole(x.role))) {
+      findings.push(
+        nonCompliant(
+          g.address,
+          `basic role ${g.role} to the customer's group ${group}: setIamPolicy grants roles/owner only to principals of the project's own organization, so the apply fails.`,
+          `grant the customer's administrators ${CUSTOMER_ADMIN_ROLES.join(', ')} instead (ProjectHandoff).`,
+        ),
+      );
+    }
+    const missing = CUSTOMER_ADMIN_ROLES.filter((role) => !theirs.some((g) => g.role === role));
+    if (missing.length > 0)
+      findings.push(
+        nonCompliant(
+          STACK_ADDRESS,
+          `the ${phase} phase does not grant the customer's administrators' group ${group} ${missing.join(', ')} on ${tenant.projectId}, so the project could be left without the customer as administrator.`,
+          'keep ProjectHandoff in every handover phase before the release.',
+        ),
+      );
+    if (findings.length === 0) findings.push(compliant(theirs[0].address, `${group} administers ${tenant.projectId}: ${CUSTOMER_ADMIN_ROLES.join(', ')}`));
+    return findings;
+  },
+});
+
+export const hand1MovePrerequisites = defineCheck({
+  id: 'HAND-1/move-prerequisites',
+  explanation:
+    "In prepare and transfer, the tenant folder allows exports to the customer's organization (resourcemanager.allowedExportDestinations) and the deployer holds roles/resourcemanager.projectMover on it under an expiring IAM condition; from the release on, neither exists.",
+  appliesTo: ['tenant'],
+  check(ctx) {
+    const h = handoverOf(ctx);
+    if (Array.isArray(h)) return h;
+    const { phase, handover } = h;
+    const folder = tenantFolder(ctx);
+    const exports = ctx.stack.ofType('google_org_policy_policy').filter((p) => String(p.values.name ?? '').endsWith(`/policies/${EXPORT_CONSTRAINT}`));
+    const movers = ctx.stack.ofType('google_folder_iam_member').filter((g) => g.values.role === MOVER_ROLE);
+    if (phase === 'release') {
+      const left = [...exports, ...movers];
+      return left.length > 0
+        ? left.map((r) => nonCompliant(r.address, 'the release still declares a move prerequisite, so Smart Segments could still move projects to the customer.', 'declare it only in prepare and transfer (ProjectHandoff).'))
+        : [compliant(STACK_ADDRESS, 'the release declares no export policy and no move grant: the apply removes them')];
+    }
+    const findings: Finding[] = [];
+    const wanted = underOrganization(handover.customerOrganizationId);
+    const policy = exports.find((p) => p.values.parent === folder);
+    const allowed = (policy?.values.spec as { rules?: Array<{ values?: { allowed_values?: unknown } }> } | undefined)?.rules?.flatMap((r) =>
+      Array.isArray(r.values?.allowed_values) ? (r.values!.allowed_values as unknown[]) : [],
     );
-    return ownerGrants.length === 0
-      ? [
-          nonCompliant(
-            STACK_ADDRESS,
-            `the ${phase} phase has no roles/owner grant to the customer's owner group ${handover.customerOwnerGroup}, so the project could be left without the customer as owner.`,
-            'keep ProjectHandoff in every handover phase.',
-          ),
-        ]
-      : [compliant(ownerGrants[0].address, `${handover.customerOwnerGroup} owns ${tenant.projectId}`)];
+    if (!policy || !allowed?.includes(wanted))
+      findings.push(
+        nonCompliant(
+          policy?.address ?? STACK_ADDRESS,
+          `no ${EXPORT_CONSTRAINT} policy on the tenant folder ${folder} allows ${wanted}, so the move fails with FAILED_PRECONDITION (cloud.google.com/resource-manager/docs/configure-org-policy).`,
+          "set it on the project's parent folder naming the customer's organization (ProjectHandoff).",
+        ),
+      );
+    else findings.push(compliant(policy.address, `${folder} allows exports to ${wanted}`));
+    const mover = movers.find((g) => g.values.folder === folder && g.values.member === deployerMember(ctx));
+    const expires = expiryOf((mover?.values.condition as { expression?: unknown } | undefined)?.expression);
+    if (!mover || !expires)
+      findings.push(
+        nonCompliant(
+          mover?.address ?? STACK_ADDRESS,
+          mover
+            ? `the move grant to ${deployerMember(ctx)} on ${folder} has no expiry condition request.time < timestamp("<day>T00:00:00Z"), so it would outlive the handover.`
+            : `the deployer ${deployerMember(ctx)} holds no ${MOVER_ROLE} on the tenant folder ${folder}, so it cannot move the project (resourcemanager.projects.move on the current parent)${
+                handover.moverGrantExpires ? '' : '; lifecycle.handover.moverGrantExpires is not recorded'
+              }.`,
+          'record the expiry with `npm run handover -- --phase prepare` (--mover-expires) and keep ProjectHandoff.',
+        ),
+      );
+    else if (handover.moverGrantExpires !== expires)
+      findings.push(nonCompliant(mover.address, `the move grant expires ${expires}, but the tenant file records ${String(handover.moverGrantExpires)}.`, 'derive the condition from lifecycle.handover.moverGrantExpires.'));
+    else findings.push(compliant(mover.address, `${MOVER_ROLE} on ${folder} until ${expires}`));
+    return findings;
   },
 });
 
@@ -77,7 +158,7 @@ export const hand1TransferTarget = defineCheck({
     const { phase, handover } = h;
     if (phase !== 'transfer') return [notApplicable(`the ${phase} phase does not move the project`)];
     const project = tenantProject(ctx);
-    if (!project) return [notApplicable('the transfer phase manages no tenant project here (HAND-1/owner-grant requires it)')];
+    if (!project) return [notApplicable('the transfer phase manages no tenant project here (HAND-1/admin-grants requires it)')];
     const problems: string[] = [];
     if (project.values.org_id !== handover.customerOrganizationId)
       problems.push(`org_id is ${JSON.stringify(project.values.org_id)}, not the customer's ${handover.customerOrganizationId}`);
@@ -92,26 +173,31 @@ export const hand1TransferTarget = defineCheck({
   },
 });
 
+/** What the release must hand over by resource type, and why (constructs/state-release.ts builds the blocks). */
+const MUST_RELEASE: ReadonlyArray<readonly [string, string]> = [
+  ['google_project', 'the project'],
+  ['google_bigquery_dataset', 'the warehouse dataset'],
+  ['google_kms_crypto_key', 'the key that encrypts the warehouse'],
+  ['google_project_iam_member', "the customer's administration grants"],
+];
+
 export const hand1ReleaseFromState = defineCheck({
   id: 'HAND-1/release-from-state',
-  explanation: 'In the release phase the project, its owner grant and its data leave Terraform state through removed blocks that destroy nothing.',
+  explanation:
+    "In the release phase the project, its warehouse, the keys that encrypt it and the customer's grants leave Terraform state through removed blocks that destroy nothing, and no resource of Smart Segments stays declared.",
   appliesTo: ['tenant'],
   check(ctx) {
     const h = handoverOf(ctx);
     if (Array.isArray(h)) return h;
     if (h.phase !== 'release') return [notApplicable(`the ${h.phase} phase keeps the project in state`)];
     const findings: Finding[] = [];
-    const project = tenantProject(ctx);
-    const removed = (Array.isArray(ctx.stack.json.removed) ? ctx.stack.json.removed : []) as Array<{
-      from?: string;
-      lifecycle?: { destroy?: boolean };
-    }>;
+    const removed = removedBlocks(ctx);
     if (removed.length === 0)
       return [
         nonCompliant(
           STACK_ADDRESS,
           'the release phase has no removed blocks, so the project and its data would be destroyed or left in our state.',
-          'release the project, its owner grant and its data stores from state with destroy = false (releaseFromState).',
+          'release the project, its warehouse and keys and the customer\'s grants from state with destroy = false (constructs/state-release.ts).',
         ),
       ];
     for (const r of removed) {
@@ -120,27 +206,82 @@ export const hand1ReleaseFromState = defineCheck({
           nonCompliant(
             STACK_ADDRESS,
             `removed block for ${String(r.from)} does not set lifecycle.destroy = false, so Terraform would destroy it.`,
-            'release it with destroy = false (releaseFromState).',
+            'release it with destroy = false (constructs/state-release.ts declareReleased).',
           ),
         );
     }
-    for (const kind of ['google_project.', 'google_project_iam_member.']) {
-      if (!removed.some((r) => String(r.from).startsWith(kind)))
+    for (const [type, what] of MUST_RELEASE) {
+      if (!removed.some((r) => String(r.from).startsWith(`${type}.`)))
         findings.push(
           nonCompliant(
             STACK_ADDRESS,
-            `no removed block releases a ${kind.slice(0, -1)}: the project and the customer's owner grant must leave state without being destroyed.`,
-            'release the project and its owner grant with releaseFromState.',
+            `no removed block releases a ${type} (${what}): the customer keeps it, so it must leave state without being destroyed.`,
+            'add it to releasedResources (constructs/state-release.ts).',
           ),
         );
     }
-    if (project)
-      findings.push(nonCompliant(project.address, 'the handed-over project is still managed by this stack.', 'release it from state (releaseFromState).'));
+    for (const r of ctx.stack.resources.filter((x) => x.type !== 'google_project_iam_member_remove'))
+      findings.push(
+        nonCompliant(
+          r.address,
+          r.type === 'google_project'
+            ? 'the handed-over project is still managed by this stack.'
+            : `${r.type} is still declared in the release, in a project Smart Segments no longer processes data in.`,
+          'build only what remains in the release: removed blocks and the removal of the deployer\'s own access (TenantStack).',
+        ),
+      );
     if (findings.length === 0)
-      findings.push(compliant(STACK_ADDRESS, `released from state without destroying: ${removed.map((r) => r.from).join(', ')}`));
+      findings.push(compliant(STACK_ADDRESS, `released from state without destroying: ${removed.map((r) => String(r.from)).join(', ')}`));
+    return findings;
+  },
+});
+
+export const hand1OwnAccessRemoved = defineCheck({
+  id: 'HAND-1/own-access-removed',
+  explanation:
+    "In the release no Smart Segments principal keeps a grant in the customer's project, and its last step removes the deployer's implicit roles/owner (the project creator's) with google_project_iam_member_remove.",
+  appliesTo: ['tenant'],
+  check(ctx) {
+    const h = handoverOf(ctx);
+    if (Array.isArray(h)) return h;
+    if (h.phase !== 'release') return [notApplicable(`the ${h.phase} phase still runs Smart Segments' deploys in the project`)];
+    const findings: Finding[] = [];
+    for (const g of grantsOf(ctx.stack))
+      findings.push(nonCompliant(g.address, `${g.principal.member} is still granted ${g.role} after the release.`, 'release the customer\'s grants from state and let the apply destroy ours.'));
+    const removals = ctx.stack.ofType('google_project_iam_member_remove');
+    const own = removals.find((r) => r.values.role === 'roles/owner' && r.values.member === deployerMember(ctx) && r.values.project === ctx.tenant!.projectId);
+    if (h.handover.ownAccessRemoved !== undefined && !own)
+      findings.push(
+        nonCompliant(
+          STACK_ADDRESS,
+          `the release's last step (recorded ${h.handover.ownAccessRemoved}) does not remove roles/owner of ${deployerMember(ctx)}, which Google gave the project's creator; it would stay Owner of the customer's project.`,
+          'declare google_project_iam_member_remove for it (ProjectHandoff removeOwnAccess).',
+        ),
+      );
+    if (h.handover.ownAccessRemoved === undefined && own)
+      findings.push(
+        nonCompliant(
+          own.address,
+          "the deployer's owner role is removed in the same apply that destroys Smart Segments' resources, which then fail for want of permission.",
+          'remove it in the last step only (`npm run handover -- --phase relinquish`), after the release is applied.',
+        ),
+      );
+    if (findings.length === 0)
+      findings.push(
+        own
+          ? compliant(own.address, `roles/owner of ${deployerMember(ctx)} removed; no other Smart Segments grant remains`)
+          : compliant(STACK_ADDRESS, "no Smart Segments grant is declared; the deployer's implicit owner role is removed in the last step"),
+      );
     return findings;
   },
 });
 
 /** The checks of HAND-1, in the order the report lists them. */
-export const hand1PhasedTakeoverChecks = [hand1OwnerGrant, hand1NoDeletion, hand1TransferTarget, hand1ReleaseFromState] as const;
+export const hand1PhasedTakeoverChecks = [
+  hand1AdminGrants,
+  hand1MovePrerequisites,
+  hand1NoDeletion,
+  hand1TransferTarget,
+  hand1ReleaseFromState,
+  hand1OwnAccessRemoved,
+] as const;

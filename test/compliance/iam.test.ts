@@ -62,17 +62,17 @@ describe('IAM-1: no basic roles', () => {
     expectAccepted(check('IAM-1', twin.stack, twin.env));
   });
 
-  it("allows roles/owner only to the customer's owner group during a handover", () => {
+  it("grants the handover customer's administrators predefined roles, and rejects roles/owner even for them (setIamPolicy refuses it across organizations)", () => {
     const real = realTenantStack({ ...takeover, lifecycle: { state: 'handover-prepare', handover } });
     expectAccepted(check('IAM-1', real.stack, real.env));
-    const owner = real.stack.node
+    const admin = real.stack.node
       .findAll()
       .find(
         (c): c is TerraformResource =>
-          c instanceof TerraformResource && c.terraformResourceType === 'google_project_iam_member' && c.node.id === 'customer-owner',
+          c instanceof TerraformResource && c.terraformResourceType === 'google_project_iam_member' && c.node.id === 'customer-bigquery-admin',
       )!;
-    owner.addOverride('member', 'group:platform-admins@smartsegments.example');
-    expectRejected(check('IAM-1', real.stack, real.env), 'IAM-1', real.stack.node.id, 'customer-owner');
+    admin.addOverride('role', 'roles/owner');
+    expectRejected(check('IAM-1', real.stack, real.env), 'IAM-1', real.stack.node.id, 'customer-bigquery-admin');
 
     const active = bareTenantStack();
     new ProjectIamMember(active.stack, 'owner', {

@@ -15,6 +15,7 @@ const handover = {
   customerBillingAccount: '0A0A0A-1B1B1B-2C2C2C',
   customerOwnerGroup: 'gcp-owners@customer.example',
   customerDirectoryCustomerId: 'C09cust01',
+  moverGrantExpires: '2026-12-01',
 };
 const takeover = { warehouse: { mode: 'customer' as const, projectId: 'rule-test-dwh', provisionedBy: 'smart-segments' as const } };
 const ownProject = { warehouse: { mode: 'customer' as const, projectId: 'rule-test-own', provisionedBy: 'customer' as const } };
@@ -118,15 +119,15 @@ describe('CI-1: remote state per stack in the versioned state bucket; apply from
   });
 });
 
-describe('HAND-1: phased takeover keeps an owner and deletes nothing', () => {
-  it('accepts every phase as built; rejects a prepare phase without the owner grant and a transfer that stays in our organization', () => {
+describe('HAND-1: phased takeover keeps an administrator and deletes nothing', () => {
+  it("accepts every phase as built; rejects a prepare phase without one of the customer's administration grants and a transfer that stays in our organization", () => {
     for (const state of ['handover-prepare', 'handover-transfer', 'handed-over'] as const) {
       const { stack, env } = realTenantStack({ ...takeover, lifecycle: { state, handover } });
       expectAccepted(check('HAND-1', stack, env));
     }
     const prepare = realTenantStack({ ...takeover, lifecycle: { state: 'handover-prepare', handover } });
-    findResource(prepare.stack, 'google_project_iam_member', (r) => r.node.id === 'customer-owner').addOverride('role', 'roles/browser');
-    expectRejected(check('HAND-1', prepare.stack, prepare.env), 'HAND-1', prepare.stack.node.id, 'owner');
+    findResource(prepare.stack, 'google_project_iam_member', (r) => r.node.id === 'customer-bigquery-admin').addOverride('role', 'roles/browser');
+    expectRejected(check('HAND-1', prepare.stack, prepare.env), 'HAND-1', prepare.stack.node.id, 'roles/bigquery.admin');
 
     const transfer = realTenantStack({ ...takeover, lifecycle: { state: 'handover-transfer', handover } });
     findResource(transfer.stack, 'google_project').addOverride('org_id', undefined);

@@ -21,6 +21,7 @@ const handover = {
   customerBillingAccount: '0A0A0A-1B1B1B-2C2C2C',
   customerOwnerGroup: 'gcp-owners@customer.example',
   customerDirectoryCustomerId: 'C09cust01',
+  moverGrantExpires: '2026-12-01',
 };
 
 const subset = <T>(items: readonly T[]) => fc.subarray([...items]);

@@ -133,9 +133,9 @@ describe("IAM-7: a handover's customer organization is admitted on its project o
     expectRejected(check('IAM-7', ownOnly, handoverEnv), 'IAM-7', ownOnly.node.id, `without ${customerSet}`);
   });
 
-  it("rejects a customer owner grant that does not wait for the project's admission", () => {
+  it("rejects a customer administration grant that does not wait for the project's admission", () => {
     const stack = tenantStack(handoverEnv, 'bern-park');
-    const grant = findResource(stack, 'google_project_iam_member', inPath('handoff/customer-owner'));
+    const grant = findResource(stack, 'google_project_iam_member', inPath('handoff/customer-bigquery-admin'));
     // HandoverAdmission.admit appended the policy after the project: keep the project only.
     expect(grant.dependsOn).toHaveLength(2);
     grant.dependsOn = grant.dependsOn!.slice(0, 1);

@@ -51,6 +51,7 @@ export function handoverOf(n: number): NonNullable<TenantInput['lifecycle']>['ha
     customerBillingAccount: '01FFFF-23EF45-6789AB',
     customerOwnerGroup: `cloud-owners@customer${n}.test`,
     customerDirectoryCustomerId: `C0cust${String(n).padStart(4, '0')}`,
+    moverGrantExpires: '2026-12-01',
   };
 }
 

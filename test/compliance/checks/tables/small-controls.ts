@@ -46,12 +46,14 @@ export const SMALL_CONTROL_TABLES: CheckTable[] = [
     violating: [
       { name: 'roles/editor to a group', json: grant('roles/editor', 'group:ops@smartsegments.example'), address: 'google_project_iam_member.g' },
       { name: 'roles/owner outside a handover', json: grant('roles/owner', 'group:owners@acme.example') },
-      { name: "the owner group's roles/owner on another project during a handover", tenant: handover, json: ownerGrant('roles/owner', 'ssx-platform') },
-      { name: 'roles/editor to the owner group during a handover', tenant: handover, json: ownerGrant('roles/editor', 'acme-handover') },
+      { name: "the customer's group's roles/owner on another project during a handover", tenant: handover, json: ownerGrant('roles/owner', 'ssx-platform') },
+      { name: 'roles/editor to the customer group during a handover', tenant: handover, json: ownerGrant('roles/editor', 'acme-handover') },
+      // No exception any more: setIamPolicy cannot grant roles/owner to a principal outside the project's organization.
+      { name: "roles/owner to the customer's group on its own project during a handover", tenant: handover, json: ownerGrant('roles/owner', 'acme-handover'), address: 'google_project_iam_member.g', problem: /basic role roles\/owner is granted to group:Owners@acme\.example on google_project acme-handover/ },
     ],
     compliant: [
       { name: 'a predefined role', json: grant('roles/pubsub.subscriber', 'group:ops@smartsegments.example'), evidence: /1 grant of predefined or custom roles, none basic/ },
-      { name: "roles/owner to the customer's owner group during a handover", tenant: handover, json: ownerGrant('roles/owner', 'acme-handover'), evidence: /roles\/owner to the customer's owner group owners@acme\.example/ },
+      { name: "the customer's administration role during a handover", tenant: handover, json: ownerGrant('roles/resourcemanager.projectIamAdmin', 'acme-handover'), evidence: /1 grant of predefined or custom roles, none basic/ },
       { name: 'two predefined roles', json: stackJson({ google_project_iam_member: { a: { project: ACME.projectId, role: 'roles/pubsub.subscriber', member: 'group:a@smartsegments.example' }, b: { project: ACME.projectId, role: 'roles/pubsub.publisher', member: 'group:b@smartsegments.example' } } }), evidence: /2 grants of predefined/ },
     ],
     inapplicable: [{ name: 'no grant', json: stackJson({ google_pubsub_topic: { t: { name: 't' } } }) }],
