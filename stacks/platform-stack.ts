@@ -14,7 +14,8 @@
  * offboarding or handing over a tenant changes that tenant's stack and nothing else.
  */
 import { Construct } from 'constructs';
-import { Aspects, GcsBackend, LocalBackend, TerraformOutput, TerraformStack } from 'cdktf';
+import { Aspects, GcsBackend, LocalBackend, TerraformOutput } from 'cdktf';
+import { SelfContainedStack } from './self-contained-stack';
 import { GoogleProvider } from '@cdktf/provider-google/lib/provider';
 import type { EnvironmentConfig } from '../config/loader';
 import { JURISDICTIONS, jurisdictionRules, type Jurisdiction } from '../config/jurisdictions';
@@ -90,7 +91,7 @@ export function folderServiceAccounts(folderId: string): string {
   return `principalSet://cloudresourcemanager.googleapis.com/folders/${folderId}/type/ServiceAccount`;
 }
 
-export class PlatformStack extends TerraformStack {
+export class PlatformStack extends SelfContainedStack {
   readonly environment: PlatformEnvironment;
   readonly folders: JurisdictionFolders;
   readonly sharedProject: TenantProject;

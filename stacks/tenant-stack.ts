@@ -4,7 +4,8 @@
  * handover's release it builds only what remains: the removed blocks and the release's last step.
  */
 import { Construct } from 'constructs';
-import { Aspects, GcsBackend, TerraformStack } from 'cdktf';
+import { Aspects, GcsBackend } from 'cdktf';
+import { SelfContainedStack } from './self-contained-stack';
 import { GoogleProvider } from '@cdktf/provider-google/lib/provider';
 import { GoogleBetaProvider } from '@cdktf/provider-google-beta/lib/provider';
 import type { EnvironmentConfig, ResolvedTenant } from '../config/loader';
@@ -31,7 +32,7 @@ export interface TenantStackProps {
   readonly tenant: ResolvedTenant;
 }
 
-export class TenantStack extends TerraformStack {
+export class TenantStack extends SelfContainedStack {
   readonly tenant: ResolvedTenant;
   readonly environment: EnvironmentConfig;
   private readonly builtProject?: TenantProject;

@@ -17,6 +17,7 @@ import { depPerm } from './checks/dep-perm';
 import { depDrs } from './checks/dep-drs';
 import { depAuditService } from './checks/dep-audit-service';
 import { depMove } from './checks/dep-move';
+import { depRef } from './checks/dep-ref';
 
 export const DEPLOY_CHECKS: readonly DeployCheck[] = [
   depOrder,
@@ -28,6 +29,7 @@ export const DEPLOY_CHECKS: readonly DeployCheck[] = [
   depDrs,
   depAuditService,
   depMove,
+  depRef,
 ];
 
 /** The check with this id; throws for an unknown id. */
