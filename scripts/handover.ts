@@ -4,10 +4,12 @@
  * synthesis and the handover record (scripts/lib/handover-record.ts).
  */
 import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
 import { App } from 'cdktf';
 import { loadEnvironment, resolveTenant, type EnvironmentConfig, type ResolvedTenant } from '../config/loader';
 import { isoDate } from '../config/schema';
-import { platformStackName, tenantStackName } from '../config/naming';
+import { tenantStackName } from '../config/naming';
 import { synthesizeStack } from '../compliance/synth-gate';
 import { TenantStack } from '../stacks/tenant-stack';
 import { writeFileAtomic } from './lib/atomic-write';
@@ -131,7 +133,13 @@ function misplacedFlags(step: HandoverStep, v: FlagValues): string[] {
 function beforeRelease(environment: EnvironmentConfig, tenant: ResolvedTenant) {
   const { effectiveDate: _e, ownAccessRemoved: _o, ...handover } = tenant.lifecycle.handover!;
   const pre = resolveTenant(environment.platform, { ...tenant, lifecycle: { state: 'handover-transfer', handover } }, tenant.sourceFile);
-  return synthesizeStack(new TenantStack(new App(), { environment, tenant: pre }));
+  // In memory: the App only needs a folder it may create (never the user's cdktf.out/).
+  const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'ss-handover-before-'));
+  try {
+    return synthesizeStack(new TenantStack(new App({ outdir }), { environment, tenant: pre }));
+  } finally {
+    fs.rmSync(outdir, { recursive: true, force: true });
+  }
 }
 
 /**
@@ -214,7 +222,8 @@ export function main(argv: readonly string[], io: Io = processIo): number {
   // applies in one step (the transition checks of compliance/deployability/transitions.ts).
   let refused: string[];
   try {
-    refused = transitionOfEdit({ environmentsDir, stacks: [stack, platformStackName(env)], file, newText: after });
+    // Only the tenant's stack: the platform stack reads no tenant, so no handover step changes it.
+    refused = transitionOfEdit({ environmentsDir, stacks: [stack], file, newText: after });
   } catch (e) {
     io.err((e as Error).message);
     reportProblems(io, [`synthesis of ${stack} failed in step ${step}; ${displayPath(file)} was not changed`], '');

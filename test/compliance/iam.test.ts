@@ -234,10 +234,10 @@ describe('IAM-5: groups, never users', () => {
     expect(out.violations.some((v) => v.includes('google_bigquery_dataset_access.bob'))).toBe(true);
 
     const twin = bareTenantStack();
-    new ProjectIamMember(twin.stack, 'support', {
+    new ProjectIamMember(twin.stack, 'admins', {
       project: twin.tenant.projectId,
       role: 'roles/bigquery.jobUser',
-      member: 'group:support-engineers@smartsegments.example',
+      member: 'group:platform-admins@smartsegments.example',
     });
     new BigqueryDatasetAccessA(twin.stack, 'relay', {
       datasetId: 'w',

@@ -39,7 +39,7 @@ describe('compliance --synth-dir', () => {
     const r = run(ws.outdir);
     expect(r.err).toBe('');
     expect(r.code).toBe(0);
-    expect(fs.readdirSync(reports).sort()).toEqual([`compliance-${ENV}.json`, `compliance-${ENV}.md`]);
+    expect(fs.readdirSync(reports).sort()).toEqual([`compliance-${ENV}.html`, `compliance-${ENV}.json`, `compliance-${ENV}.md`]);
   });
 
   it('fails a copy whose state bucket was moved to US, naming RES-1', () => {
