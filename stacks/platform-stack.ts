@@ -176,15 +176,20 @@ export class PlatformStack extends TerraformStack {
       dependsOn: [apis.get('storage.googleapis.com')!],
     });
 
-    // IAM-3, CI-1: keyless CI, restricted to this repository (and its main branch for apply).
+    // IAM-3, CI-1: keyless CI, restricted to this repository by its numeric ids; applies only from
+    // main, the named workflow files and a protected GitHub environment (docs/security.md).
     this.deployer = new CiDeployerIdentity(this, 'ci-deployer', {
       projectId: this.sharedProject.projectId,
       repository: platform.ci.repository,
+      repositoryId: platform.ci.repositoryId,
+      repositoryOwnerId: platform.ci.repositoryOwnerId,
       mainBranch: platform.ci.mainBranch,
+      githubEnvironment: platform.ci.githubEnvironment,
       organizationId: platform.organization.id,
       billingAccount: platform.billingAccount,
       platformFolder: this.folders.platform.name,
-      tenantFolders: this.folders.jurisdictions.map((j) => ({ key: j.toLowerCase(), name: this.folders.folderOf(j).name })),
+      auditFolders: this.folders.jurisdictions.map((j) => ({ key: `audit-${j.toLowerCase()}`, name: this.folders.auditFolderOf(j).name })),
+      tenantFolders: this.folders.jurisdictions.map((j) => ({ jurisdiction: j, name: this.folders.folderOf(j).name })),
       stateBucket: this.stateBucket,
       dependsOn: [apis.get('iam.googleapis.com')!],
     });
@@ -196,18 +201,21 @@ export class PlatformStack extends TerraformStack {
       const rules = jurisdictionRules(j);
       const auditLog = new CentralAuditLog(this, `audit-log-${j.toLowerCase()}`, {
         projectId: auditLogProjectId(platform, j),
-        folderId: this.folders.folderOf(j).folderId,
-        folderLoggingLocation: loggingLocations.get(j.toLowerCase())!,
-        identityPolicies: guardrails.get(j.toLowerCase())!.identityPolicies,
+        // A folder of its own, where no tenant deployer holds any role (docs/security.md).
+        folderId: this.folders.auditFolderOf(j).folderId,
+        folderLoggingLocation: loggingLocations.get(`audit-${j.toLowerCase()}`)!,
+        identityPolicies: guardrails.get(`audit-${j.toLowerCase()}`)!.identityPolicies,
         billingAccount: platform.billingAccount,
         jurisdiction: j,
       });
       auditLog.routeFolder(`${j.toLowerCase()}-folder`, this.folders.folderOf(j).name);
+      auditLog.routeFolder(`audit-${j.toLowerCase()}-folder`, this.folders.auditFolderOf(j).name);
       auditLog.grantRead(group(platform.groups.securityResponders));
       const detection = new BreachDetection(this, `breach-detection-${j.toLowerCase()}`, {
         auditLog,
         securityEmail: platform.contacts.security,
-        expectedIamChangers: [this.deployer.apply.email],
+        expectedIamChangers: this.deployer.appliers.map((d) => d.email),
+        secretOperatorsGroup: platform.groups.platformAdmins,
       });
       const labels = new RequiredLabels({ tenant: PLATFORM_TENANT_LABEL, environment: environment.name, 'data-residency': rules.residencyLabel });
       Aspects.of(auditLog).add(labels);
@@ -242,12 +250,16 @@ export class PlatformStack extends TerraformStack {
       value: Object.fromEntries(this.folders.jurisdictions.map((j) => [j, this.folders.folderOf(j).name])),
     });
     new TerraformOutput(this, 'ci_workload_identity', {
-      description: 'workload_identity_provider and service_account for the plan and apply jobs',
+      description: 'The repository variables of the deploy workflows (docs/ci.md): provider and service account of each CI identity',
       value: {
         plan_provider: this.deployer.plan.provider.name,
         plan_service_account: this.deployer.plan.email,
-        apply_provider: this.deployer.apply.provider.name,
-        apply_service_account: this.deployer.apply.email,
+        platform_provider: this.deployer.platform.provider.name,
+        platform_service_account: this.deployer.platform.email,
+        // <STAGE>_GCP_TENANT_DEPLOYERS, as JSON: {"EEA": {"provider": ..., "service_account": ...}, ...}
+        tenant_deployers: Object.fromEntries(
+          [...this.deployer.tenants].map(([j, d]) => [j, { provider: d.provider.name, service_account: d.email }]),
+        ),
       },
     });
   }
