@@ -71,6 +71,8 @@ export interface DeployerRoles {
    * itself or anyone. By folder.
    */
   readonly limitedProjectIamAdmin?: Readonly<Partial<Record<DeployerFolder, readonly string[]>>>;
+  /** A custom role bound on the organization, for reads of organization-level resources (the lifecycle tag value's IAM policy). */
+  readonly organizationCustomRole?: DeployerCustomRole;
   /** Further custom roles bound on one kind of folder only. */
   readonly folderCustomRoles?: Readonly<Partial<Record<DeployerFolder, DeployerCustomRole>>>;
 }
@@ -130,6 +132,18 @@ export const PLAN_CUSTOM_ROLE: DeployerCustomRole = {
   },
 };
 
+/**
+ * Who may bind the offboarding tag (constructs/lifecycle-tag.ts) is an IAM policy of an
+ * organization-level tag value: refreshing it needs this one read on the organization, where no
+ * read-only predefined role without far wider reads (Security Reviewer) carries it.
+ */
+export const TAG_POLICY_READER_ROLE: DeployerCustomRole = {
+  idSuffix: 'ciTagPolicyReader',
+  title: 'CI: lifecycle tag policy read',
+  description: "Reads the IAM policy of the environment's lifecycle tag value.",
+  permissions: { 'resourcemanager.tagValues.getIamPolicy': 'google_tags_tag_value_iam_member read' },
+};
+
 /** Creating and changing service accounts without their IAM policy (Service Account Admin would let a deployer grant itself any account). */
 const SERVICE_ACCOUNT_LIFECYCLE: Readonly<Record<string, string>> = {
   'iam.serviceAccounts.create': 'google_service_account create',
@@ -179,6 +193,10 @@ export const TENANT_CUSTOM_ROLE: DeployerCustomRole = {
     // would let a tenant deployer relax every policy of every folder.
     'orgpolicy.policy.get': 'google_org_policy_policy (project)',
     'orgpolicy.policy.set': 'google_org_policy_policy (project)',
+    // Tagging an offboarding tenant's project (constructs/offboarding-tag-binding.ts); which value it may bind is
+    // decided on the value (Tag User on the offboarding value only).
+    'resourcemanager.hierarchyNodes.createTagBinding': 'google_tags_tag_binding create (the project)',
+    'resourcemanager.hierarchyNodes.deleteTagBinding': 'google_tags_tag_binding delete (the project)',
     // Per-secret IAM (SEC-3). Secret Manager Admin would carry versions.access: a folder-wide reader.
     'secretmanager.secrets.getIamPolicy': 'google_secret_manager_secret_iam_member',
     'secretmanager.secrets.setIamPolicy': 'google_secret_manager_secret_iam_member',
@@ -204,7 +222,7 @@ export const TENANT_REGISTRY_ROLE: DeployerCustomRole = {
 
 /** Plan: read what Terraform refreshes, change nothing, read no Customer Data. */
 export const PLAN_ROLES: DeployerRoles = {
-  organization: ['roles/orgpolicy.policyViewer', 'roles/iam.organizationRoleViewer'],
+  organization: ['roles/orgpolicy.policyViewer', 'roles/iam.organizationRoleViewer', 'roles/resourcemanager.tagViewer'],
   // Reads the billing account's IAM policy (the deployers' billing.user grants).
   billingAccount: ['roles/billing.viewer'],
   platformFolder: [
@@ -245,6 +263,7 @@ export const PLAN_ROLES: DeployerRoles = {
   ],
   sharedProject: ['roles/serviceusage.serviceUsageConsumer'],
   customRole: PLAN_CUSTOM_ROLE,
+  organizationCustomRole: TAG_POLICY_READER_ROLE,
 };
 
 /**
@@ -255,7 +274,7 @@ export const PLAN_ROLES: DeployerRoles = {
  */
 export const PLATFORM_ROLES: DeployerRoles = {
   // Organization Role Viewer reads the organization's IAM policy, to refresh the CI identities' own grants there.
-  organization: ['roles/iam.organizationRoleViewer', 'roles/orgpolicy.policyAdmin'],
+  organization: ['roles/iam.organizationRoleViewer', 'roles/orgpolicy.policyAdmin', 'roles/resourcemanager.tagViewer'],
   billingAccount: ['roles/billing.user'],
   platformFolder: [
     'roles/artifactregistry.admin',
@@ -263,6 +282,8 @@ export const PLATFORM_ROLES: DeployerRoles = {
     // The shared project is deleted by nobody: deletion_policy PREVENT and a lien (constructs/project-lien.ts).
     'roles/resourcemanager.projectDeleter',
     'roles/essentialcontacts.admin',
+    // The deny policy on the registry (constructs/ci-deny-policies.ts).
+    'roles/iam.denyAdmin',
     'roles/iam.workloadIdentityPoolAdmin',
     'roles/logging.configWriter',
     'roles/resourcemanager.folderEditor',
@@ -291,6 +312,7 @@ export const PLATFORM_ROLES: DeployerRoles = {
   ],
   sharedProject: ['roles/serviceusage.serviceUsageConsumer'],
   customRole: PLATFORM_CUSTOM_ROLE,
+  organizationCustomRole: TAG_POLICY_READER_ROLE,
   limitedProjectIamAdmin: {
     // The state bucket and registry are granted on their own resources; on the shared project only the quota role.
     platformFolder: ['roles/serviceusage.serviceUsageConsumer'],
@@ -307,7 +329,9 @@ export const PLATFORM_ROLES: DeployerRoles = {
  * policies on the folder take away.
  */
 export const TENANT_ROLES: DeployerRoles = {
-  organization: [],
+  // Finds the offboarding tag value by name (constructs/offboarding-tag-binding.ts). Binding it needs
+  // Tag User, granted on that one value (constructs/lifecycle-tag.ts grantUse).
+  organization: ['roles/resourcemanager.tagViewer'],
   billingAccount: ['roles/billing.user'],
   platformFolder: [],
   auditFolders: [],
@@ -574,6 +598,11 @@ export class CiDeployerIdentity extends Construct {
     for (const role of roles.organization) {
       check(role, `organizations/${props.organizationId}`);
       new OrganizationIamMember(this, `${kind}-org-${roleKey(role)}`, { orgId: props.organizationId, role, member, dependsOn });
+    }
+    if (roles.organizationCustomRole) {
+      const orgRole = this.customRole('organization', roles.organizationCustomRole, props);
+      check(orgRole.name, `organizations/${props.organizationId}`);
+      new OrganizationIamMember(this, `${kind}-org-custom`, { orgId: props.organizationId, role: orgRole.name, member, dependsOn: [...dependsOn, orgRole.role] });
     }
     for (const role of roles.billingAccount) {
       check(role, `billingAccounts/${props.billingAccount}`);

@@ -33,6 +33,10 @@ import { BreachDetection } from '../constructs/breach-detection';
 import { TerraformStateBucket } from '../constructs/terraform-state-bucket';
 import { CiDeployerIdentity } from '../constructs/ci-deployer-identity';
 import { ContainerRegistry } from '../constructs/container-registry';
+import { CiDenyPolicies } from '../constructs/ci-deny-policies';
+import { LifecycleTag } from '../constructs/lifecycle-tag';
+import { ProjectLien } from '../constructs/project-lien';
+import { DataAccessAuditLogs } from '../constructs/data-access-audit-logs';
 import { requireTerraformVersion } from './required-terraform';
 
 /** The `tenant` label of the platform's own resources (ISO-3). */
@@ -53,6 +57,13 @@ const SHARED_PROJECT_APIS = [
   'storage.googleapis.com',
   'sts.googleapis.com',
 ] as const;
+
+/**
+ * Data Access audit logs of the platform's own projects (LOG-2): who read the state (which holds
+ * every stack's attributes), minted a deployer's token, read the images, or read the central audit logs.
+ */
+const SHARED_PROJECT_DATA_ACCESS = ['artifactregistry.googleapis.com', 'iam.googleapis.com', 'iamcredentials.googleapis.com', 'storage.googleapis.com', 'sts.googleapis.com'] as const;
+const AUDIT_PROJECT_DATA_ACCESS = ['logging.googleapis.com'] as const;
 
 /**
  * What the platform stack may read of an environment: its name and platform.yaml, never its tenants.
@@ -99,6 +110,8 @@ export class PlatformStack extends TerraformStack {
   readonly stateBucket: TerraformStateBucket;
   readonly deployer: CiDeployerIdentity;
   readonly registry: ContainerRegistry;
+  readonly lifecycleTag: LifecycleTag;
+  readonly denyPolicies: CiDenyPolicies;
 
   constructor(scope: Construct, props: PlatformStackProps) {
     const { environment } = props;
@@ -194,6 +207,23 @@ export class PlatformStack extends TerraformStack {
       dependsOn: [apis.get('iam.googleapis.com')!],
     });
 
+    // Crypto-shredding only in an offboarding tenant's project: the tag its stack binds, which the
+    // tenant deployers (and nobody else in CI) may use; and the deny policies that key on it.
+    this.lifecycleTag = new LifecycleTag(this, 'lifecycle-tag', { organizationId: platform.organization.id, environment: environment.name });
+    for (const deployer of this.deployer.tenants.values()) this.lifecycleTag.grantUse(deployer.grantee);
+    this.denyPolicies = new CiDenyPolicies(this, 'ci-deny', {
+      organizationId: platform.organization.id,
+      environment: environment.name,
+      allIdentities: this.deployer.all.map((d) => d.email),
+      nonPlatformIdentities: [this.deployer.plan, ...this.deployer.tenants.values()].map((d) => d.email),
+      tenantFolders: this.folders.jurisdictions.map((j) => ({ key: j.toLowerCase(), name: this.folders.folderOf(j).name })),
+      platformFolder: this.folders.platform.name,
+    });
+
+    // LOG-2: who read the state, minted a deployer token or read the images is on record; nobody deletes the project.
+    new DataAccessAuditLogs(this, 'shared-project-data-access', { project: this.sharedProject, services: SHARED_PROJECT_DATA_ACCESS });
+    new ProjectLien(this, 'shared-project-lien', { project: this.sharedProject, reason: 'Terraform state and CI identities of every stack; lifted only by an organization administrator' });
+
     // LOG-2 and BRE-1: a central audit log per jurisdiction, each with its breach detectors.
     const auditLogs = new Map<Jurisdiction, CentralAuditLog>();
     const detectors = new Map<Jurisdiction, BreachDetection>();
@@ -211,6 +241,8 @@ export class PlatformStack extends TerraformStack {
       auditLog.routeFolder(`${j.toLowerCase()}-folder`, this.folders.folderOf(j).name);
       auditLog.routeFolder(`audit-${j.toLowerCase()}-folder`, this.folders.auditFolderOf(j).name);
       auditLog.grantRead(group(platform.groups.securityResponders));
+      new DataAccessAuditLogs(this, `audit-log-${j.toLowerCase()}-data-access`, { project: auditLog.project, services: AUDIT_PROJECT_DATA_ACCESS });
+      new ProjectLien(this, `audit-log-${j.toLowerCase()}-lien`, { project: auditLog.project, reason: `Central audit log of ${j} (LOG-2); lifted only by an organization administrator` });
       const detection = new BreachDetection(this, `breach-detection-${j.toLowerCase()}`, {
         auditLog,
         securityEmail: platform.contacts.security,

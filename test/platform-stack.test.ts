@@ -571,14 +571,20 @@ describe('CI-1: versioned remote state in the jurisdiction; plan on change reque
     ]);
   });
 
-  it('only organization policies and reads on the organization; a tenant deployer holds nothing there', () => {
+  it('only organization policies and reads on the organization; a tenant deployer only finds tags there', () => {
     const orgLevel = grants(stack).filter((g) => g.type === 'google_organization_iam_member').map((g) => [g.values.member, g.values.role]);
     expect(orgLevel.sort()).toEqual(
       [
+        [ciMember('ci-platform'), 'organizations/123456789012/roles/ssx_platform.ciTagPolicyReader'],
         [ciMember('ci-platform'), 'roles/iam.organizationRoleViewer'],
         [ciMember('ci-platform'), 'roles/orgpolicy.policyAdmin'],
+        [ciMember('ci-platform'), 'roles/resourcemanager.tagViewer'],
+        [ciMember('ci-plan'), 'organizations/123456789012/roles/ssx_platform.ciTagPolicyReader'],
         [ciMember('ci-plan'), 'roles/iam.organizationRoleViewer'],
         [ciMember('ci-plan'), 'roles/orgpolicy.policyViewer'],
+        [ciMember('ci-plan'), 'roles/resourcemanager.tagViewer'],
+        // Finding the offboarding tag value by name; binding it is granted on that value only.
+        ...tenantDeployers.map((id) => [ciMember(id), 'roles/resourcemanager.tagViewer']),
       ].sort(),
     );
   });

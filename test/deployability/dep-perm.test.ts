@@ -13,6 +13,8 @@ import { OPERATIONS, parsePermissionTable, permissionTable } from '../../complia
 import { PLAN_CUSTOM_ROLE, PLAN_ROLES, PLATFORM_CUSTOM_ROLE, TENANT_CUSTOM_ROLE, TENANT_ROLES, type DeployerRoles } from '../../constructs/ci-deployer-identity';
 import { withLifecycle, type ResolvedTenant } from '../../config/loader';
 import { PlatformStack } from '../../stacks/platform-stack';
+import { TenantStack } from '../../stacks/tenant-stack';
+import { OffboardingTagBinding } from '../../constructs/offboarding-tag-binding';
 import { fixtureEnvironment, makeTenant, fixtureTenantStacks, synthStack, synthTenant } from '../support/synth';
 
 const env = fixtureEnvironment();
@@ -37,7 +39,16 @@ function platformWithout(drop: (type: string, values: Record<string, unknown>) =
 
 const customRoleName = (suffix: string) => `organizations/${env.platform.organization.id}/roles/ssx_platform.${suffix}`;
 const withoutCustomRole = (suffix: string) =>
-  platformWithout((type, values) => type === 'google_folder_iam_member' && values.role === customRoleName(suffix));
+  platformWithout((type, values) => /^google_(folder|organization)_iam_member$/.test(type) && values.role === customRoleName(suffix));
+
+/** An offboarding tenant's stack with the offboarding tag bound (the tenant stack adds it while offboarding). */
+function offboardingTenant(): { stack: SynthesizedStack; tenant: ResolvedTenant } {
+  const tenant = makeTenant({ id: 'perm-offboarding', lifecycle: { state: 'offboarding', offboarding: { requested: '2026-12-01' } } });
+  const stack = new TenantStack(Testing.app(), { environment: env, tenant });
+  new OffboardingTagBinding(stack, 'offboarding-tag', { project: stack.project, organizationId: env.platform.organization.id, environment: env.name });
+  return { stack: synthStack(stack), tenant };
+}
+const offboarding = offboardingTenant();
 
 /** The types and data sources of a stack, as `resource:<type>` and `data:<type>`. */
 function typesOf(stack: SynthesizedStack): string[] {
@@ -135,6 +146,15 @@ describe('DEP-PERM on the real stacks', () => {
 
   it('passes every fixture tenant stack', () => {
     for (const stack of fixtureTenants.values()) expect([stack.name, violations(depPerm.check(context(stack, tenantOf(stack))))]).toEqual([stack.name, []]);
+  });
+
+  it('passes an offboarding tenant whose project is tagged offboarding (its deployer may bind the tag, nothing else may)', () => {
+    expect(offboarding.stack.has('google_tags_tag_binding')).toBe(true);
+    expect(violations(depPerm.check(context(offboarding.stack, offboarding.tenant)))).toEqual([]);
+    // The keys wait for the tag, so a destroy removes them while the project still carries it.
+    for (const key of offboarding.stack.ofType('google_kms_crypto_key')) {
+      expect(key.values.depends_on).toEqual(expect.arrayContaining([expect.stringMatching(/^google_tags_tag_binding\./)]));
+    }
   });
 
   it('passes a new tenant made in the test, with conversion tracking (Firestore)', () => {
@@ -260,6 +280,7 @@ describe('the deployer roles', () => {
     expect(roles.map((r) => [r.values.org_id, r.values.role_id]).sort()).toEqual([
       [env.platform.organization.id, 'ssx_platform.ciPlanRefresh'],
       [env.platform.organization.id, 'ssx_platform.ciPlatformExtras'],
+      [env.platform.organization.id, 'ssx_platform.ciTagPolicyReader'],
       [env.platform.organization.id, 'ssx_platform.ciTenantExtras'],
       [env.platform.organization.id, 'ssx_platform.ciTenantImagePull'],
     ]);
@@ -284,7 +305,11 @@ function roleNames(roles: DeployerRoles): string[] {
  * for ci-platform, the tenant stacks for the tenant deployers, any stack for ci-plan).
  */
 describe('every deployer role is needed', () => {
-  const stacks: Array<{ stack: SynthesizedStack; tenant?: ResolvedTenant }> = [{ stack: platform }, ...[...fixtureTenants.values()].map((s) => ({ stack: s, tenant: tenantOf(s) }))];
+  const stacks: Array<{ stack: SynthesizedStack; tenant?: ResolvedTenant }> = [
+    { stack: platform },
+    ...[...fixtureTenants.values()].map((s) => ({ stack: s, tenant: tenantOf(s) })),
+    offboarding,
+  ];
   const ciGrants = Object.entries((platform.json.resource ?? {}) as Record<string, Record<string, Record<string, unknown>>>)
     .filter(([type]) => /_iam_member$/.test(type))
     .flatMap(([type, byName]) => Object.entries(byName).map(([name, values]) => ({ type, name, values })))
@@ -293,19 +318,19 @@ describe('every deployer role is needed', () => {
     // property of every call, not of a resource type, so the permission table does not model it.
     .filter((g) => !(g.type === 'google_project_iam_member' && g.values.role === 'roles/serviceusage.serviceUsageConsumer'));
   // One role per deployer and scope kind: the same role on another folder of the same kind is the same decision.
+  // The tenant deployers share one role set (TENANT_ROLES): a role is dropped from all of them.
+  const deployerOf = (member: unknown) => String(member).replace(/^serviceAccount:(ci-[a-z]+)(-[a-z]+)?@.*$/, '$1');
   const decisions = new Map<string, (typeof ciGrants)[number]>();
   for (const g of ciGrants) {
-    const member = String(g.values.member).replace(/^serviceAccount:(ci-[a-z]+)(-[a-z]+)?@.*$/, '$1');
-    const key = `${member} ${g.type} ${String(g.values.role)}`;
+    const key = `${deployerOf(g.values.member)} ${g.type} ${String(g.values.role)}`;
     if (!decisions.has(key)) decisions.set(key, g);
   }
 
   it.each([...decisions.keys()])('%s', (key) => {
     const g = decisions.get(key)!;
-    const member = String(g.values.member);
     const role = String(g.values.role);
-    // Drop the role for this member everywhere it is granted on this kind of scope.
-    const without = platformWithout((type, values) => type === g.type && values.member === member && values.role === role);
+    // Drop the role from this deployer (every tenant deployer) everywhere it is granted on this kind of scope.
+    const without = platformWithout((type, values) => type === g.type && deployerOf(values.member) === deployerOf(g.values.member) && values.role === role);
     const failing = stacks.filter(({ stack, tenant }) => {
       const subject = stack === platform ? without : stack;
       return violations(depPerm.check({ stack: subject, kind: tenant ? 'tenant' : 'platform', environment: env, tenant, platform: without })).length > 0;

@@ -294,6 +294,11 @@ function grantScope(context: DeployContext, grant: Grant): ScopeKey | undefined 
       return `organizations/${str(v.org_id)}`;
     case 'google_folder_iam_member':
       return folderKey(context.platform, str(v.folder) ?? '', context);
+    case 'google_tags_tag_value_iam_member':
+      // A grant on a tag value, which lives under the organization: counted there, so the tag
+      // value's permissions (tagValueBindings.*, permission table `on: organization`) are held.
+      // Narrower in truth: the platform stack grants Tag User on the offboarding value only.
+      return organizationKey(context);
     case 'google_billing_account_iam_member':
       return `billingAccounts/${str(v.billing_account_id)}`;
     case 'google_project_iam_member':
@@ -354,7 +359,9 @@ function computeDeployerHoldings(context: DeployContext): DeployerHoldings[] {
       const scope = grantScope(context, g);
       if (!scope) continue;
       const held = byScope.get(scope) ?? new Set<string>();
-      for (const p of permissionsOfRole(context.platform, g.role)) held.add(p);
+      // A tag value grant reaches that value only: of its permissions, only binding it is counted (on the organization).
+      const onTagValue = g.type === 'google_tags_tag_value_iam_member';
+      for (const p of permissionsOfRole(context.platform, g.role)) if (!onTagValue || p.startsWith('resourcemanager.tagValueBindings.')) held.add(p);
       byScope.set(scope, held);
       if (!limit && permissionsOfRole(context.platform, g.role).includes(PROJECT_SET_IAM)) unlimitedProjectIam.add(scope);
       if (limit) {
