@@ -1,8 +1,9 @@
 /**
  * DEP-PERM: the identities that plan and apply a stack hold the IAM permissions Terraform needs for
  * every resource and data source in it. `ci-plan` plans every stack (refresh: each resource's Read),
- * so it needs every `read` permission of the permission table; `ci-apply` applies every stack, so it
- * needs read, create, update and delete. Both are read from the synthesized platform stack: their
+ * so it needs every `read` permission of the permission table; each stack has its own applier
+ * (`ci-platform` the platform stack, `ci-tenant-<j>` the tenant stacks of jurisdiction j), which
+ * needs read, create, update and delete, and nothing on another jurisdiction's folder. Both are read from the synthesized platform stack: their
  * `google_service_account`s and their organization, folder, billing account, project and bucket
  * grants, expanded into permissions with the role dataset and the custom roles the same stack declares.
  *
@@ -14,11 +15,13 @@
  *   use through the folder's recorded-id postcondition (constructs/jurisdiction-folders.ts).
  * - Rows can require a permission on the billing account a project links to, on the parent a project
  *   or folder is created in, or on the organization.
- * - Conditional grants are not counted (a condition may exclude the resource). The roles/owner that
+ * - Conditional grants are not counted (a condition may exclude the resource), except a Project IAM
+ *   Admin grant limited by `modifiedGrantsByRole` (it limits the roles granted, not the resources
+ *   reached): counted, and each project grant of the stack must be of a role it allows. The roles/owner that
  *   Google gives a project's creator is not counted either (a later issue removes it).
  * - Operations the table marks `administratorOnly` (CI's own organization and billing grants and
- *   custom roles, creating a folder) are applied by an organization administrator; ci-apply must
- *   still read them.
+ *   custom roles, creating a folder, CI's folder grants) are applied by an organization administrator;
+ *   the applier must still read them.
  * - A scope outside Smart Segments' organization and billing account (a customer-owned project,
  *   HAND-2; a project handed over to the customer's organization; the customer's billing account) is
  *   not ours to grant on: its permissions are not violations but the list the customer must grant
@@ -584,7 +587,7 @@ function evaluate(context: DeployContext): { findings: Finding[]; customer: Cust
 export const depPerm = defineCheck({
   id: 'DEP-PERM',
   explanation:
-    'The identity that plans a stack (ci-plan) holds every permission Terraform needs to refresh its resources and data sources, and the identity that applies it (ci-apply) every permission to read, create, update and delete them, on the scope where each lives.',
+    "The identity that plans a stack (ci-plan) holds every permission Terraform needs to refresh its resources and data sources, and the identity that applies it (ci-platform for the platform stack, the tenant deployer of the tenant's jurisdiction for a tenant stack) every permission to read, create, update and delete them, on the scope where each lives.",
   sources: [
     TABLE,
     'https://cloud.google.com/iam/docs/overview#resource-hierarchy',
