@@ -263,7 +263,7 @@ const securityOf = (ctx: RuleContext) => ctx.environment.platform.contacts.secur
 export const bre1CentralAlerts = defineCheck({
   id: 'BRE-1/central-alerts',
   explanation:
-    "Each jurisdiction's central audit log alerts the security contact on IAM policy changes, key creation attempts and unexpected secret access, with filters naming no tenant.",
+    "Each jurisdiction's central audit log alerts the security contact on IAM policy changes by any principal, key creation attempts, unexpected secret access, audit trail and guardrail changes, key version destruction, secret versions added and project deletion, with filters naming no tenant.",
   appliesTo: ['platform'],
   check: (ctx) => centralAlerts(ctx, securityOf(ctx)),
 });
