@@ -33,6 +33,7 @@ import { BreachDetection } from '../constructs/breach-detection';
 import { TerraformStateBucket } from '../constructs/terraform-state-bucket';
 import { CiDeployerIdentity } from '../constructs/ci-deployer-identity';
 import { ContainerRegistry } from '../constructs/container-registry';
+import { KEY_DESTROY_SCHEDULED_DAYS } from '../constructs/tenant-keys';
 import { CiDenyPolicies } from '../constructs/ci-deny-policies';
 import { LifecycleTag } from '../constructs/lifecycle-tag';
 import { ProjectLien } from '../constructs/project-lien';
@@ -147,7 +148,7 @@ export class PlatformStack extends TerraformStack {
     // Guardrails, logging location and security contacts on every folder (RES-2, RES-4, IAM-3, IAM-4, IAM-7, BRE-1).
     const guardrails = new Map<string, OrganizationPolicies>();
     const loggingLocations = new Map<string, LoggingLocation>();
-    for (const { key, folder, jurisdiction } of this.folders.all) {
+    for (const { key, folder, jurisdiction, audit } of this.folders.all) {
       const j = jurisdiction ?? home;
       guardrails.set(
         key,
@@ -158,6 +159,8 @@ export class PlatformStack extends TerraformStack {
           // organization and contact domains are admitted on its project (tenant stack).
           organizationIds: [platform.organization.id],
           contactDomains: platformContactDomains(platform),
+          // A tenant folder holds Customer Data: CMEK only, keys in its projects, 7-day key destruction at least (DEL-2).
+          ...(jurisdiction && !audit ? { customerData: { minimumKeyDestroyScheduledDays: KEY_DESTROY_SCHEDULED_DAYS } } : {}),
         }),
       );
       loggingLocations.set(key, new LoggingLocation(this, `logging-location-${key}`, { folderId: folder.folderId, jurisdiction: j }));

@@ -13,7 +13,8 @@ import { buildApp, stackNamesOf } from '../stacks/build-app';
 import { PlatformStack, folderServiceAccounts, servedJurisdictions } from '../stacks/platform-stack';
 import { platformContactDomains } from '../config/contact-domains';
 import { createsProject } from '../config/loader';
-import { GUARDRAIL_CONSTRAINTS, GITHUB_ACTIONS_ISSUER, OrganizationPolicies } from '../constructs/organization-policies';
+import { CMEK_REQUIRED_SERVICES, CUSTOMER_DATA_CONSTRAINTS, GUARDRAIL_CONSTRAINTS, GITHUB_ACTIONS_ISSUER, OrganizationPolicies } from '../constructs/organization-policies';
+import { KEY_DESTROY_SCHEDULED_DAYS } from '../constructs/tenant-keys';
 import { CentralAuditLog } from '../constructs/central-audit-log';
 import { AUDIT_LOG_RETENTION_DAYS } from '../policy/dpa';
 import { BreachDetection, MAX_METRIC_FILTER_LENGTH, TENANT_WORKLOAD_ACCOUNT_IDS, breachDetector, projectSecretAccessFilter, securityChannel } from '../constructs/breach-detection';
@@ -157,11 +158,31 @@ describe('RES-2: the EEA folder allows only in:eu-locations', () => {
     expect(allowedValues(policy(stack, platformFolder(), 'gcp.resourceLocations'))).toEqual(['in:eu-locations']);
   });
 
-  it('every managed folder carries every guardrail', () => {
+  it('every managed folder carries every guardrail, and each tenant folder the Customer Data ones', () => {
     for (const folder of managedFolders()) {
       for (const constraint of Object.keys(GUARDRAIL_CONSTRAINTS)) policy(stack, folder, constraint);
     }
-    expect(stack.ofType('google_org_policy_policy')).toHaveLength(managedFolders().length * Object.keys(GUARDRAIL_CONSTRAINTS).length);
+    for (const j of inUse) for (const constraint of Object.keys(CUSTOMER_DATA_CONSTRAINTS)) policy(stack, tenantFolder(j), constraint);
+    expect(stack.ofType('google_org_policy_policy')).toHaveLength(
+      managedFolders().length * Object.keys(GUARDRAIL_CONSTRAINTS).length + inUse.length * Object.keys(CUSTOMER_DATA_CONSTRAINTS).length,
+    );
+  });
+
+  it("the blueprint's guardrails: no default network, no HMAC keys, TLS 1.2 or later to Google APIs", () => {
+    for (const folder of managedFolders()) {
+      expect(policy(stack, folder, 'compute.skipDefaultNetworkCreation').rules).toEqual([{ enforce: 'TRUE' }]);
+      expect(policy(stack, folder, 'storage.restrictAuthTypes').rules).toEqual([{ values: { denied_values: ['in:ALL_HMAC_SIGNED_REQUESTS'] } }]);
+      expect(policy(stack, folder, 'gcp.restrictTLSVersion').rules).toEqual([{ values: { denied_values: ['TLS_VERSION_1', 'TLS_VERSION_1_1'] } }]);
+    }
+  });
+
+  it.each(['EEA', 'UK', 'CH', 'AU'] as Jurisdiction[])('the %s tenant folder requires customer-managed keys from its own projects, destroyed after 7 days at the earliest', (j) => {
+    const folder = tenantFolder(j);
+    expect(policy(stack, folder, 'gcp.restrictNonCmekServices').rules).toEqual([{ values: { denied_values: [...CMEK_REQUIRED_SERVICES] } }]);
+    expect(allowedValues(policy(stack, folder, 'gcp.restrictCmekCryptoKeyProjects'))).toEqual([`under:${folder}`]);
+    expect(allowedValues(policy(stack, folder, 'cloudkms.minimumDestroyScheduledDuration'))).toEqual([`in:${KEY_DESTROY_SCHEDULED_DAYS}d`]);
+    // Not on the audit folder, whose locked log bucket uses Google-managed encryption.
+    expect(stack.ofType('google_org_policy_policy').filter((p) => p.values.parent === auditFolder(j) && String(p.values.name).endsWith('gcp.restrictNonCmekServices'))).toEqual([]);
   });
 
   it('Cloud Run ingress is internal or load balancer only, and VMs get no external IP', () => {
