@@ -62,7 +62,7 @@ export class LifecycleTag extends Construct {
     const key = grantKey(grantee);
     if (this.granted.has(key)) throw new Error(`LifecycleTag: ${grantee.member} may already use the offboarding tag`);
     this.granted.add(key);
-    assertGrantable({ role, grantee, resource: `tag value ${lifecycleTagKey('')}${OFFBOARDING_TAG_VALUE}` });
+    assertGrantable({ role, grantee, resource: `tag value ${this.key.shortName}/${OFFBOARDING_TAG_VALUE}` });
     return new TagsTagValueIamMember(this, `${roleKey(role)}-${key}`, {
       tagValue: this.offboarding.name,
       role,

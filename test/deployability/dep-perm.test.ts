@@ -196,6 +196,17 @@ describe('DEP-PERM on the real stacks', () => {
     const billing = customerGrants(context(stack, tenant)).filter((g) => g.scope === 'billingAccounts/0A0A0A-1B1B1B-2C2C2C');
     expect(billing.find((g) => g.identity.includes('ci-tenant-'))?.permissions).toContain('billing.resourceAssociations.create');
   });
+
+  it("leaves the handover customer's owner grant (a basic role, which no deployer may grant) to an organization administrator", () => {
+    const alpen = env.tenants.find((t) => t.warehouse.mode === 'customer' && t.warehouse.provisionedBy === 'smart-segments')!;
+    const tenant: ResolvedTenant = withLifecycle(alpen, {
+      state: 'handover-prepare',
+      handover: { customerOrganizationId: '998877665544', customerBillingAccount: '0A0A0A-1B1B1B-2C2C2C', customerOwnerGroup: 'gcp-owners@alpensport.example', customerDirectoryCustomerId: 'C09alpen1' },
+    });
+    const findings = depPerm.check(context(synthTenant(tenant), tenant));
+    expect(violations(findings)).toEqual([]);
+    expect(findings.some((f) => f.status === 'compliant' && /organization administrator: .*google_project_iam_member\.handoff_customer-owner_[0-9A-F]+ \(roles\/owner for the handover's customer owner group\)/.test(f.detail))).toBe(true);
+  });
 });
 
 describe('DEP-PERM on a platform whose deployers lack a role', () => {

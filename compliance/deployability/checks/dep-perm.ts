@@ -533,7 +533,11 @@ function evaluate(context: DeployContext): { findings: Finding[]; customer: Cust
         const role = str(item.values.role) ?? '';
         const place = placementOf(context, item, { permission: PROJECT_SET_IAM, on: 'resource' });
         const allowed = place.outside ? undefined : grantableRoles(h, place.chain);
-        if (allowed && !allowed.has(role)) {
+        if (allowed && !allowed.has(role) && isBasicRole(role)) {
+          // The one basic-role grant IAM-1 admits: a handover customer's owner group (HAND-1). No deployer
+          // may grant a basic role, or it could grant one to itself: an organization administrator applies it.
+          administrator.add(`${item.address} (${role} for the handover's customer owner group)`);
+        } else if (allowed && !allowed.has(role)) {
           findings.push(
             nonCompliant(
               item.address,
