@@ -10,8 +10,7 @@ import { GoogleProvider } from '@cdktf/provider-google/lib/provider';
 import { GoogleBetaProvider } from '@cdktf/provider-google-beta/lib/provider';
 import type { EnvironmentConfig, ResolvedTenant } from '../config/loader';
 import { jurisdictionRules } from '../config/jurisdictions';
-import { runtimeAccountIds, serviceAccountEmail, sharedProjectId, tenantStackName } from '../config/naming';
-import { DEPLOYER_ACCOUNT_ID } from '../policy/handover';
+import { runtimeAccountIds, serviceAccountEmail, sharedProjectId, tenantDeployerId, tenantStackName } from '../config/naming';
 import { serviceAccount } from '../constructs/principal';
 import { suppress } from '../compliance/suppressions';
 import { RequiredLabels } from '../constructs/required-labels';
@@ -70,7 +69,8 @@ export class TenantStack extends SelfContainedStack {
     const beta = ownsProject ? new GoogleBetaProvider(this, 'google-beta', { region: tenant.region }) : undefined;
     const handover = tenant.lifecycle.handover;
     const phase = lifecycle.handoverPhase;
-    const deployer = serviceAccount(serviceAccountEmail(sharedProjectId(platform), DEPLOYER_ACCOUNT_ID));
+    // The jurisdiction's tenant deployer creates, moves and releases the project.
+    const deployer = serviceAccount(serviceAccountEmail(sharedProjectId(platform), tenantDeployerId(tenant.jurisdiction)));
 
     if (lifecycle.released && handover) {
       // HAND-1 release: only what remains declared is built (issue 10). What the customer keeps leaves
