@@ -21,6 +21,7 @@ import { EssentialContacts } from '../constructs/essential-contacts';
 import { ProjectSecretAccessDetection } from '../constructs/project-secret-access-detection';
 import { HandoverAdmission } from '../constructs/handover-admission';
 import { SupportAccess } from '../constructs/support-access';
+import { OffboardingTagBinding } from '../constructs/offboarding-tag-binding';
 import { TenantDataPlane } from '../constructs/tenant-data-plane';
 import { ProjectHandoff } from '../constructs/project-handoff';
 import { assertReleasable, declareReleased, releasedResources } from '../constructs/state-release';
@@ -120,6 +121,10 @@ export class TenantStack extends SelfContainedStack {
         accountIds: runtimeAccountIds(tenant),
         securityEmail: platform.contacts.security,
       });
+      // The deny policies let CI destroy key versions only in a project tagged offboarding (constructs/ci-deny-policies.ts).
+      if (lifecycle.offboarding && lifecycle.inTenantFolder) {
+        new OffboardingTagBinding(this, 'offboarding-tag', { project, organizationId: platform.organization.id, environment: environment.name });
+      }
       // IAM-5: the support group's time-bound grants (npm run support-access).
       if (tenant.supportAccess.length > 0) {
         new SupportAccess(this, 'support-access', {

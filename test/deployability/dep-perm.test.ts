@@ -14,7 +14,6 @@ import { PLAN_CUSTOM_ROLE, PLAN_ROLES, PLATFORM_CUSTOM_ROLE, TENANT_CUSTOM_ROLE,
 import { withLifecycle, type ResolvedTenant } from '../../config/loader';
 import { PlatformStack } from '../../stacks/platform-stack';
 import { TenantStack } from '../../stacks/tenant-stack';
-import { OffboardingTagBinding } from '../../constructs/offboarding-tag-binding';
 import { fixtureEnvironment, makeTenant, fixtureTenantStacks, synthStack, synthTenant } from '../support/synth';
 
 const env = fixtureEnvironment();
@@ -41,12 +40,12 @@ const customRoleName = (suffix: string) => `organizations/${env.platform.organiz
 const withoutCustomRole = (suffix: string) =>
   platformWithout((type, values) => /^google_(folder|organization)_iam_member$/.test(type) && values.role === customRoleName(suffix));
 
-/** An offboarding tenant's stack with the offboarding tag bound (the tenant stack adds it while offboarding). */
+/** An offboarding tenant's stack, which binds the offboarding tag to its project. */
 function offboardingTenant(): { stack: SynthesizedStack; tenant: ResolvedTenant } {
   const tenant = makeTenant({ id: 'perm-offboarding', lifecycle: { state: 'offboarding', offboarding: { requested: '2026-12-01' } } });
-  const stack = new TenantStack(Testing.app(), { environment: env, tenant });
-  new OffboardingTagBinding(stack, 'offboarding-tag', { project: stack.project, organizationId: env.platform.organization.id, environment: env.name });
-  return { stack: synthStack(stack), tenant };
+  const stack = synthStack(new TenantStack(Testing.app(), { environment: env, tenant }));
+  expect(stack.ofType('google_tags_tag_binding')).toHaveLength(1);
+  return { stack, tenant };
 }
 const offboarding = offboardingTenant();
 
