@@ -30,6 +30,8 @@ const BASE: Readonly<Record<string, string>> = {
   '--jurisdictions': 'EEA,UK',
   '--state-bucket': 'ssp-prod-tfstate',
   '--repository': 'smart-segments/platform',
+  '--repository-id': '812345678',
+  '--repository-owner-id': '91234567',
   '--platform-admins': 'platform-admins@smartsegments.example',
   '--security-responders': 'security-responders@smartsegments.example',
   '--support': 'support-engineers@smartsegments.example',
@@ -77,7 +79,7 @@ describe('npm run new-environment', () => {
       jurisdictions: ['EEA', 'UK'],
       tenantFolders: {},
       stateBucket: { name: 'ssp-prod-tfstate' },
-      ci: { provider: 'github', repository: 'smart-segments/platform', mainBranch: 'main' },
+      ci: { provider: 'github', repository: 'smart-segments/platform', repositoryId: '812345678', repositoryOwnerId: '91234567', mainBranch: 'main', githubEnvironment: 'production' },
       groups: {
         platformAdmins: 'platform-admins@smartsegments.example',
         securityResponders: 'security-responders@smartsegments.example',
@@ -92,6 +94,8 @@ describe('npm run new-environment', () => {
         integrationSync: `europe-west1-docker.pkg.dev/ssp-platform/relay/integration-sync@sha256:${hex('4')}`,
       },
       edgeDomain: 'hooks.smartsegments.example',
+      // The schema's default: the WAF enforces at sensitivity 1 (edit platform.yaml to change it).
+      edge: { waf: { mode: 'enforce', sensitivity: 1 } },
     });
 
     const out = tempDir('ss-new-env-out-');
@@ -149,6 +153,7 @@ describe('npm run new-environment', () => {
     { title: 'the platform jurisdiction not served', change: { '--platform-jurisdiction': 'CH' }, errors: [/^error: --jurisdictions: platform.yaml jurisdictions: must include platformJurisdiction CH/] },
     { title: 'a bad parent folder', change: { '--parent-folder': '555' }, errors: [/^error: --parent-folder: platform.yaml parentFolder: expected "folders\/<number>"/] },
     { title: 'a bad repository', change: { '--repository': 'platform' }, errors: [/^error: --repository: platform.yaml ci.repository: expected "owner\/name"/] },
+    { title: 'a repository id that is not a number', change: { '--repository-id': 'smart-segments' }, errors: [/^error: --repository-id: platform.yaml ci.repositoryId: expected the numeric repository id/] },
     { title: 'a group that is not an address', change: { '--support': 'support' }, errors: [/^error: --support: platform.yaml groups.support: expected an email address/] },
     { title: 'a bad edge domain', change: { '--edge-domain': 'hooks' }, errors: [/^error: --edge-domain: platform.yaml edgeDomain: /] },
     { title: 'no images', change: { '--images-from': undefined }, errors: [/^error: the relay images: give --images-from <env> .*; missing --ingest-webhook-digest, --conversion-relay-digest, --mcp-endpoint-digest, --integration-sync-digest$/] },
