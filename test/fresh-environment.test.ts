@@ -13,34 +13,21 @@ import { SynthesizedStack } from '../compliance/synthesized-stack';
 import { loadEnvironment } from '../config/loader';
 import { JURISDICTION_RULES, type Jurisdiction } from '../config/jurisdictions';
 import { buildApp } from '../stacks/build-app';
+import { platformDocument } from '../scripts/lib/generated-environment';
 
 const SERVED: Jurisdiction[] = ['EEA', 'UK', 'CH', 'AU'];
 
-const digest = (n: number) => String(n).repeat(64);
-const platformYaml = {
+const platformYaml = platformDocument({
   environment: 'fresh',
-  organization: { id: '210987654321', domain: 'smartsegments.example', directoryCustomerId: 'C02fresh1' },
-  billingAccount: '02ABCD-23EF45-6789AB',
   projectPrefix: 'ssf',
+  organizationId: '210987654321',
+  directoryCustomerId: 'C02fresh1',
+  billingAccount: '02ABCD-23EF45-6789AB',
   platformJurisdiction: 'UK',
   jurisdictions: ['UK', 'EEA', 'CH', 'AU'],
-  tenantFolders: {},
-  stateBucket: { name: 'ssf-fresh-tfstate' },
-  ci: { provider: 'github', repository: 'smart-segments/platform', repositoryId: '700000001', repositoryOwnerId: '90000001', mainBranch: 'main' },
-  groups: {
-    platformAdmins: 'platform-admins@smartsegments.example',
-    securityResponders: 'security-responders@smartsegments.example',
-    support: 'support-engineers@smartsegments.example',
-  },
-  contacts: { security: 'security@smartsegments.example', legal: 'legal@smartsegments.example' },
-  images: {
-    ingestWebhook: `europe-west2-docker.pkg.dev/ssf-platform/relay/ingest-webhook@sha256:${digest(1)}`,
-    conversionRelay: `europe-west2-docker.pkg.dev/ssf-platform/relay/conversion-relay@sha256:${digest(2)}`,
-    mcpEndpoint: `europe-west2-docker.pkg.dev/ssf-platform/relay/mcp-endpoint@sha256:${digest(3)}`,
-    integrationSync: `europe-west2-docker.pkg.dev/ssf-platform/relay/integration-sync@sha256:${digest(4)}`,
-  },
-  edgeDomain: 'hooks.smartsegments.example',
-};
+  foldersRecorded: false,
+  registryRegion: 'europe-west2',
+});
 
 describe('a fresh environment with an empty tenantFolders and no tenants', () => {
   let dir: string;

@@ -11,33 +11,65 @@ import { JURISDICTIONS, JURISDICTION_RULES } from '../../config/jurisdictions';
 
 const digest = (n: number) => String(n).repeat(64);
 
-/** platform.yaml of a generated environment (every jurisdiction served, every folder recorded). */
-export function generatedPlatform(environment: string): Record<string, unknown> {
+/** What varies between the platform.yaml documents of generated and test environments. */
+export interface PlatformDocumentOptions {
+  readonly environment: string;
+  readonly projectPrefix: string;
+  /** Of the organization, its groups and contacts. Default smartsegments.example. */
+  readonly domain?: string;
+  readonly organizationId?: string;
+  readonly directoryCustomerId?: string;
+  readonly billingAccount?: string;
+  /** The first tenant folder's number; one folder per jurisdiction follows it. Default 100000000001. */
+  readonly firstFolder?: number;
+  /** false: no folder recorded yet (an environment before its first deploy). */
+  readonly foldersRecorded?: boolean;
+  readonly jurisdictions?: readonly string[];
+  readonly platformJurisdiction?: string;
+  /** The region of the platform registry the image references point at. Default europe-west1. */
+  readonly registryRegion?: string;
+}
+
+/**
+ * A platform.yaml document: every field the schema requires, fictional values, every jurisdiction
+ * served and every folder recorded unless told otherwise. The one builder behind the generated
+ * environments of `npm run bench` and the tests' in-memory and temporary environments.
+ */
+export function platformDocument(o: PlatformDocumentOptions): Record<string, unknown> {
+  const domain = o.domain ?? 'smartsegments.example';
+  const jurisdictions = o.jurisdictions ?? ['EEA', 'UK', 'CH', 'AU'];
+  const first = o.firstFolder ?? 100000000001;
+  const registry = `${o.registryRegion ?? 'europe-west1'}-docker.pkg.dev/${o.projectPrefix}-platform/relay`;
   return {
-    environment,
-    organization: { id: '123456789012', domain: 'smartsegments.example', directoryCustomerId: 'C01exmpl2' },
-    billingAccount: '01ABCD-23EF45-6789AB',
-    projectPrefix: 'ssg',
-    platformJurisdiction: 'EEA',
-    jurisdictions: ['EEA', 'UK', 'CH', 'AU'],
-    tenantFolders: { EEA: 'folders/100000000001', UK: 'folders/100000000002', CH: 'folders/100000000003', AU: 'folders/100000000004' },
-    stateBucket: { name: `ssg-${environment}-tfstate` },
+    environment: o.environment,
+    organization: { id: o.organizationId ?? '123456789012', domain, directoryCustomerId: o.directoryCustomerId ?? 'C01exmpl2' },
+    billingAccount: o.billingAccount ?? '01ABCD-23EF45-6789AB',
+    projectPrefix: o.projectPrefix,
+    platformJurisdiction: o.platformJurisdiction ?? 'EEA',
+    jurisdictions,
+    tenantFolders: o.foldersRecorded === false ? {} : Object.fromEntries(JURISDICTIONS.map((j, i) => [j, `folders/${first + i}`])),
+    stateBucket: { name: `${o.projectPrefix}-${o.environment}-tfstate` },
     ci: { provider: 'github', repository: 'smart-segments/platform', mainBranch: 'main', repositoryId: '700000001', repositoryOwnerId: '90000001', githubEnvironment: 'production' },
     groups: {
-      platformAdmins: 'platform-admins@smartsegments.example',
-      securityResponders: 'security-responders@smartsegments.example',
-      support: 'support-engineers@smartsegments.example',
+      platformAdmins: `platform-admins@${domain}`,
+      securityResponders: `security-responders@${domain}`,
+      support: `support-engineers@${domain}`,
     },
-    contacts: { security: 'security@smartsegments.example', legal: 'legal@smartsegments.example' },
+    contacts: { security: `security@${domain}`, legal: `legal@${domain}` },
     images: {
-      ingestWebhook: `europe-west1-docker.pkg.dev/ssg-platform/relay/ingest-webhook@sha256:${digest(1)}`,
-      conversionRelay: `europe-west1-docker.pkg.dev/ssg-platform/relay/conversion-relay@sha256:${digest(2)}`,
-      mcpEndpoint: `europe-west1-docker.pkg.dev/ssg-platform/relay/mcp-endpoint@sha256:${digest(3)}`,
-      integrationSync: `europe-west1-docker.pkg.dev/ssg-platform/relay/integration-sync@sha256:${digest(4)}`,
+      ingestWebhook: `${registry}/ingest-webhook@sha256:${digest(1)}`,
+      conversionRelay: `${registry}/conversion-relay@sha256:${digest(2)}`,
+      mcpEndpoint: `${registry}/mcp-endpoint@sha256:${digest(3)}`,
+      integrationSync: `${registry}/integration-sync@sha256:${digest(4)}`,
     },
-    edgeDomain: 'hooks.smartsegments.example',
+    edgeDomain: `hooks.${domain}`,
     edge: { waf: { mode: 'enforce', sensitivity: 1 } },
   };
+}
+
+/** platform.yaml of a generated environment (every jurisdiction served, every folder recorded). */
+export function generatedPlatform(environment: string): Record<string, unknown> {
+  return platformDocument({ environment, projectPrefix: 'ssg' });
 }
 
 /** The i-th generated tenant file: jurisdictions, regions and features rotate with i. */

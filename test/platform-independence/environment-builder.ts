@@ -11,6 +11,7 @@ import { Testing } from 'cdktf';
 import { JURISDICTIONS, JURISDICTION_RULES, type Jurisdiction } from '../../config/jurisdictions';
 import { loadEnvironment, type EnvironmentConfig } from '../../config/loader';
 import { tenantSecretIds, tenantStackName } from '../../config/naming';
+import { platformDocument } from '../../scripts/lib/generated-environment';
 import { tenantSchema, type TenantInput } from '../../config/schema';
 import { synthesizedTenants } from '../../stacks/build-app';
 import { PlatformStack } from '../../stacks/platform-stack';
@@ -19,31 +20,14 @@ import { TenantStack } from '../../stacks/tenant-stack';
 export const ENVIRONMENT = 'indep';
 
 /** The platform config every environment here shares: the same file, whatever the tenants. */
-export const PLATFORM_YAML = {
+export const PLATFORM_YAML = platformDocument({
   environment: ENVIRONMENT,
-  organization: { id: '210987654321', domain: 'smartsegments.test', directoryCustomerId: 'C01indep9' },
-  billingAccount: '01ABCD-23EF45-6789AB',
   projectPrefix: 'ssi',
-  platformJurisdiction: 'EEA',
-  jurisdictions: ['EEA', 'UK', 'CH', 'AU'],
-  tenantFolders: { EEA: 'folders/200000000001', UK: 'folders/200000000002', CH: 'folders/200000000003', AU: 'folders/200000000004' },
-  stateBucket: { name: 'ssi-indep-tfstate' },
-  ci: { provider: 'github', repository: 'smart-segments/platform', mainBranch: 'main', repositoryId: '700000001', repositoryOwnerId: '90000001', githubEnvironment: 'production' },
-  groups: {
-    platformAdmins: 'platform-admins@smartsegments.test',
-    securityResponders: 'security-responders@smartsegments.test',
-    support: 'support-engineers@smartsegments.test',
-  },
-  contacts: { security: 'security@smartsegments.test', legal: 'legal@smartsegments.test' },
-  images: {
-    ingestWebhook: `europe-west1-docker.pkg.dev/ssi-platform/relay/ingest-webhook@sha256:${'1'.repeat(64)}`,
-    conversionRelay: `europe-west1-docker.pkg.dev/ssi-platform/relay/conversion-relay@sha256:${'2'.repeat(64)}`,
-    mcpEndpoint: `europe-west1-docker.pkg.dev/ssi-platform/relay/mcp-endpoint@sha256:${'3'.repeat(64)}`,
-    integrationSync: `europe-west1-docker.pkg.dev/ssi-platform/relay/integration-sync@sha256:${'4'.repeat(64)}`,
-  },
-  edgeDomain: 'hooks.smartsegments.test',
-  edge: { waf: { mode: 'enforce', sensitivity: 1 } },
-};
+  domain: 'smartsegments.test',
+  organizationId: '210987654321',
+  directoryCustomerId: 'C01indep9',
+  firstFolder: 200000000001,
+});
 
 /** The handover details of a customer organization (HAND-1), numbered so each customer differs. */
 export function handoverOf(n: number): NonNullable<TenantInput['lifecycle']>['handover'] {

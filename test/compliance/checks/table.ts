@@ -9,34 +9,11 @@ import type { Check } from '../../../compliance/rule';
 import { SynthesizedStack, type TerraformJson } from '../../../compliance/synthesized-stack';
 import { resolveTenant, type EnvironmentConfig, type ResolvedTenant } from '../../../config/loader';
 import { platformStackName, tenantStackName } from '../../../config/naming';
+import { platformDocument } from '../../../scripts/lib/generated-environment';
 import { platformSchema, tenantSchema, type PlatformConfig, type TenantInput } from '../../../config/schema';
 
 /** A platform config like the example's, built in memory (tests never read the users' example environment). */
-export const TABLE_PLATFORM = platformSchema.parse({
-  environment: 'tables',
-  organization: { id: '123456789012', domain: 'smartsegments.example', directoryCustomerId: 'C01exmpl2' },
-  billingAccount: '01ABCD-23EF45-6789AB',
-  projectPrefix: 'ssx',
-  platformJurisdiction: 'EEA',
-  jurisdictions: ['EEA', 'UK', 'CH', 'AU'],
-  tenantFolders: { EEA: 'folders/100000000001', UK: 'folders/100000000002', CH: 'folders/100000000003', AU: 'folders/100000000004' },
-  stateBucket: { name: 'ssx-tables-tfstate' },
-  ci: { provider: 'github', repository: 'smart-segments/platform', mainBranch: 'main', repositoryId: '700000001', repositoryOwnerId: '90000001', githubEnvironment: 'production' },
-  groups: {
-    platformAdmins: 'platform-admins@smartsegments.example',
-    securityResponders: 'security-responders@smartsegments.example',
-    support: 'support-engineers@smartsegments.example',
-  },
-  contacts: { security: 'security@smartsegments.example', legal: 'legal@smartsegments.example' },
-  images: {
-    ingestWebhook: `europe-west1-docker.pkg.dev/ssx-platform/relay/ingest-webhook@sha256:${'1'.repeat(64)}`,
-    conversionRelay: `europe-west1-docker.pkg.dev/ssx-platform/relay/conversion-relay@sha256:${'2'.repeat(64)}`,
-    mcpEndpoint: `europe-west1-docker.pkg.dev/ssx-platform/relay/mcp-endpoint@sha256:${'3'.repeat(64)}`,
-    integrationSync: `europe-west1-docker.pkg.dev/ssx-platform/relay/integration-sync@sha256:${'4'.repeat(64)}`,
-  },
-  edgeDomain: 'hooks.smartsegments.example',
-  edge: { waf: { mode: 'enforce', sensitivity: 1 } },
-});
+export const TABLE_PLATFORM = platformSchema.parse(platformDocument({ environment: 'tables', projectPrefix: 'ssx' }));
 
 /** A tenant of the table environment: the fields given override a minimal EEA tenant. */
 export function tableTenant(overrides: Partial<TenantInput> = {}): ResolvedTenant {
