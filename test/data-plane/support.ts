@@ -36,8 +36,9 @@ export function example(id: string): BuiltTenant {
 
 /** Resources of the data plane (construct ids under `data-plane`). */
 /**
- * The one data-plane resource outside the tenant's project: its Cloud Run agent's read access to the
- * platform's image registry (images, no Customer Data), made by ImagePullAccess.
+ * The one data-plane resource outside the tenant's project, in a project Smart Segments owns: its
+ * Cloud Run agent's read access to the platform's image registry (images, no Customer Data), made by
+ * ImagePullAccess. A customer's own project has none: it pulls from its own copy (TenantImageRepository).
  */
 export function isPlatformImagePull(r: SynthesizedResource, s: SynthesizedStack): boolean {
   return (
