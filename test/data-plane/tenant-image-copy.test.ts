@@ -21,6 +21,7 @@ import { tenantSchema, type TenantInput } from '../../config/schema';
 import { describeWaitingWorkloads, runningAccountIds, tenantWorkloads } from '../../config/workload-secrets';
 import { PlatformStack } from '../../stacks/platform-stack';
 import { TenantStack } from '../../stacks/tenant-stack';
+import { onboardingNextSteps } from '../../scripts/lib/onboarding';
 import { environmentWith } from '../compliance/support';
 import { fixtureEnvironment, makeTenant } from '../support/synth';
 
@@ -214,5 +215,22 @@ describe("tenants in Smart Segments' own projects are unchanged", () => {
       [sharedProjectId(platform), 'roles/artifactregistry.reader'],
     ]);
     expect(imagesOf(s).sort()).toEqual([platform.images.ingestWebhook, platform.images.mcpEndpoint].sort());
+  });
+});
+
+describe('onboarding prints the copy for such a tenant, and nothing new for others', () => {
+  it("names the repository, the login, each crane copy and the record, after the customer's prerequisites", () => {
+    const tenant = makeTenant({ ...CUSTOMER_OWNED, conversionTracking: { enabled: false }, integrations: [] });
+    const text = onboardingNextSteps('fixture', tenant, 'tenant-fixture-own-project', platform.images).join('\n');
+    expect(text).toContain(`Project ${PROJECT} is the customer's own (HAND-2).`);
+    expect(text).toContain(`The first deploy creates the repository europe-north1-docker.pkg.dev/${PROJECT}/relay and no workload:`);
+    expect(text).toContain('  gcloud auth configure-docker europe-north1-docker.pkg.dev,europe-west1-docker.pkg.dev\n');
+    for (const command of imageCopyCommands(tenant, platform.images)) expect(text).toContain(`\n  ${command}\n`);
+    expect(text).toContain(`\n  ${copiedImagesRecord(tenant, platform.images)}`);
+  });
+
+  it("a tenant in Smart Segments' own project gets no copy step", () => {
+    const text = onboardingNextSteps('fixture', makeTenant({ id: 'ours' }), 'tenant-fixture-ours', platform.images).join('\n');
+    expect(text).not.toMatch(/crane|copiedImages|customer's own/);
   });
 });
