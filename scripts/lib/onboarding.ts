@@ -313,11 +313,13 @@ export function onboardingNextSteps(envName: string, tenant: ResolvedTenant, ten
     'applies the reviewed plan. By hand, for one stack:',
     `  npx cdktf deploy ${tenantStack}`,
     'Deploys run in CI: they need Terraform and Google Cloud credentials, which development machines do not have.',
-    ...customerProjectSteps(tenant, images),
+    ...customerProjectSteps(envName, tenant, images),
   ];
   const secrets = tenantSecretIds(tenant);
   if (secrets.length === 0) return lines;
-  const waiting = waitingWorkloads(tenant).map((w) => w.accountId);
+  const waiting = waitingWorkloads(tenant)
+    .filter((w) => w.secretIds.length > 0)
+    .map((w) => w.accountId);
   return [
     ...lines,
     '',
@@ -333,7 +335,7 @@ export function onboardingNextSteps(envName: string, tenant: ResolvedTenant, ten
 }
 
 /** A customer's own project (HAND-2): its prerequisites, and the copy of the relay images its workloads wait for. */
-function customerProjectSteps(tenant: ResolvedTenant, images: PlatformConfig['images']): string[] {
+function customerProjectSteps(envName: string, tenant: ResolvedTenant, images: PlatformConfig['images']): string[] {
   if (!pullsFromTenantCopy(tenant)) return [];
   const lines = [
     '',
@@ -350,7 +352,7 @@ function customerProjectSteps(tenant: ResolvedTenant, images: PlatformConfig['im
     "(the stack grants that group Artifact Registry Writer on the repository) copies each image by its digest:",
     `  gcloud auth configure-docker ${registries.join(',')}`,
     ...imageCopyCommands(tenant, images).map((c) => `  ${c}`),
-    `then records the copies in the tenant file, commits it and deploys again (the workloads appear):`,
+    `then adds this line to environments/${envName}/tenants/${tenant.id}.yaml, commits it and deploys again (the workloads appear):`,
     `  ${copiedImagesRecord(tenant, images)}`,
   ];
 }

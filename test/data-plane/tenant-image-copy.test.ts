@@ -226,7 +226,9 @@ describe('onboarding prints the copy for such a tenant, and nothing new for othe
     expect(text).toContain(`The first deploy creates the repository europe-north1-docker.pkg.dev/${PROJECT}/relay and no workload:`);
     expect(text).toContain('  gcloud auth configure-docker europe-north1-docker.pkg.dev,europe-west1-docker.pkg.dev\n');
     for (const command of imageCopyCommands(tenant, platform.images)) expect(text).toContain(`\n  ${command}\n`);
-    expect(text).toContain(`\n  ${copiedImagesRecord(tenant, platform.images)}`);
+    expect(text).toContain(`then adds this line to environments/fixture/tenants/own-project.yaml, commits it and deploys again (the workloads appear):\n  ${copiedImagesRecord(tenant, platform.images)}`);
+    // The secrets paragraph names only the workloads that mount a secret, not the MCP endpoint waiting for its image.
+    expect(text).toContain('workloads that mount them (ingest-webhook) are created only once');
   });
 
   it("a tenant in Smart Segments' own project gets no copy step", () => {
