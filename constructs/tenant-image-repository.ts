@@ -5,22 +5,25 @@
  * not admit on the platform repository, so the workloads pull from here instead, with no grant
  * (config/relay-images.ts). An operator copies each image by the digest platform.yaml pins and
  * records it (`copiedImages`); the platform administrators' group may push here for that, and
- * nowhere else in the project. The repository holds container images of Smart Segments' code, no
+ * nowhere else in the project, and the apply deployer may read it, as Cloud Run requires of whoever
+ * deploys an image. The repository holds container images of Smart Segments' code, no
  * Customer Data (`data-class: operational`), so it has no key of the tenant (ENC-2 covers data stores).
  */
 import { Construct } from 'constructs';
 import { jurisdictionRules, type Jurisdiction } from '../config/jurisdictions';
+import { serviceAccountEmail, sharedProjectId } from '../config/naming';
 import { RELAY_REPOSITORY_ID, copiedDigestProblem, tenantImageReference, type RelayImageKey } from '../config/relay-images';
 import type { ResolvedTenant } from '../config/loader';
 import type { PlatformConfig } from '../config/schema';
+import { DEPLOYER_ACCOUNT_ID } from '../policy/handover';
 import { ContainerRegistry } from './container-registry';
-import { group } from './principal';
+import { group, serviceAccount } from './principal';
 import type { TenantProject } from './tenant-project';
 
 export interface TenantImageRepositoryProps {
   readonly project: TenantProject;
   readonly tenant: Pick<ResolvedTenant, 'id' | 'projectId' | 'region' | 'warehouse' | 'copiedImages'> & { readonly jurisdiction: Jurisdiction };
-  readonly platform: Pick<PlatformConfig, 'images' | 'groups'>;
+  readonly platform: Pick<PlatformConfig, 'images' | 'groups' | 'projectPrefix'>;
 }
 
 export class TenantImageRepository extends Construct {
@@ -43,12 +46,17 @@ export class TenantImageRepository extends Construct {
       location: tenant.region,
       repositoryId: RELAY_REPOSITORY_ID,
       labels: { 'data-class': 'operational' },
-      // No cleanup policy: copies by digest are untagged, and a policy on untagged versions could
-      // delete the image a running revision pins. The API is the customer's to enable (HAND-2).
+      // No cleanup policy: copies by digest are untagged, and every new revision (any change to a
+      // service or job) imports its pinned image again (cloud.google.com/run/docs/deploying), so a
+      // policy on untagged versions could break the next deploy. The API is the customer's to enable (HAND-2).
     });
     // Whoever copies reads the platform repository and writes here; admitted by the customer's
     // domain-restricted sharing like every other grant to our organization in its project.
     this.registry.grantWrite(group(platform.groups.platformAdmins));
+    // Cloud Run checks that whoever creates or updates a service or job may read its image
+    // (cloud.google.com/run/docs/deploying, "Required roles": Artifact Registry Reader on the image's
+    // repository). Granted with the repository, so it has propagated when the workloads appear.
+    this.registry.grantRead(serviceAccount(serviceAccountEmail(sharedProjectId(platform), DEPLOYER_ACCOUNT_ID)));
   }
 
   /**

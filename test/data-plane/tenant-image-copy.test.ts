@@ -102,11 +102,12 @@ describe("a tenant in the customer's own project pulls its relay images from its
     for (const image of images) expect(image.startsWith(`europe-north1-docker.pkg.dev/${PROJECT}/relay/`)).toBe(true);
   });
 
-  it('grants nothing on the platform repository; only the platform administrators may push to the tenant\'s copy', () => {
+  it('grants nothing on the platform repository; on the copy, the apply deployer may read (Cloud Run checks it) and only the platform administrators may push', () => {
     for (const b of [firstApply, copied]) {
       const grants = b.synth.ofType('google_artifact_registry_repository_iam_member');
       expect(grants.filter((g) => g.values.project === sharedProjectId(platform))).toEqual([]);
-      expect(grants.map((g) => [g.values.project, g.values.role, g.values.member])).toEqual([
+      expect(grants.map((g) => [g.values.project, g.values.role, g.values.member]).sort()).toEqual([
+        [PROJECT, 'roles/artifactregistry.reader', `serviceAccount:ci-apply@${sharedProjectId(platform)}.iam.gserviceaccount.com`],
         [PROJECT, 'roles/artifactregistry.writer', `group:${platform.groups.platformAdmins}`],
       ]);
     }
