@@ -91,6 +91,20 @@ export function iamGrants(s: SynthesizedStack): IamGrant[] {
     }));
 }
 
+/**
+ * In a customer's own project, the one grant to a principal of the platform's project: the apply
+ * deployer reads the tenant's copy of the relay images, because Cloud Run checks that whoever deploys
+ * an image may read it (TenantImageRepository).
+ */
+export function isDeployerImageRead(r: SynthesizedResource, tenantProjectId: string): boolean {
+  return (
+    r.type === 'google_artifact_registry_repository_iam_member' &&
+    r.values.project === tenantProjectId &&
+    r.values.role === 'roles/artifactregistry.reader' &&
+    r.values.member === `serviceAccount:ci-apply@${sharedProjectId(fixtureEnvironment().platform)}.iam.gserviceaccount.com`
+  );
+}
+
 /** The first resource a `${type.name.attr}` reference inside `value` points at. */
 export function referenced(s: SynthesizedStack, value: unknown): SynthesizedResource | undefined {
   if (typeof value !== 'string') return undefined;
