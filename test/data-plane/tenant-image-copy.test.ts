@@ -22,6 +22,7 @@ import { describeWaitingWorkloads, runningAccountIds, tenantWorkloads } from '..
 import { PlatformStack } from '../../stacks/platform-stack';
 import { TenantStack } from '../../stacks/tenant-stack';
 import { onboardingNextSteps } from '../../scripts/lib/onboarding';
+import { secretsReport } from '../../scripts/lib/secrets';
 import { environmentWith } from '../compliance/support';
 import { fixtureEnvironment, makeTenant } from '../support/synth';
 
@@ -235,5 +236,18 @@ describe('onboarding prints the copy for such a tenant, and nothing new for othe
   it("a tenant in Smart Segments' own project gets no copy step", () => {
     const text = onboardingNextSteps('fixture', makeTenant({ id: 'ours' }), 'tenant-fixture-ours', platform.images).join('\n');
     expect(text).not.toMatch(/crane|copiedImages|customer's own/);
+  });
+});
+
+describe('npm run secrets tells a workload waiting for its image from one waiting for its secrets', () => {
+  it('with every secret populated and no copy, it lists the image each workload waits for', () => {
+    const text = secretsReport(firstApply.tenant, 'fixture');
+    expect(text).toContain('Every secret is recorded as populated; the workloads below still wait for their image.');
+    expect(text).toContain('  mcp-endpoint (service): mcpEndpoint');
+    expect(text).not.toContain('every workload is declared');
+  });
+
+  it('once copied, every workload is declared', () => {
+    expect(secretsReport(copied.tenant, 'fixture')).toContain('Every secret is recorded as populated; every workload is declared.');
   });
 });
