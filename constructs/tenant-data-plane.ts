@@ -3,7 +3,9 @@
  * composed from the tenant's config, which is the customer's documented instruction (DPA 2.3).
  * Each optional feature (sources, conversion tracking, MCP, integrations) adds its resources, secrets
  * and grants only when the config turns it on. In a customer-owned project (HAND-2) the same
- * resources go into that project and nothing project-wide is changed.
+ * resources go into that project and nothing project-wide is changed; its workloads run a copy of
+ * the relay images from a repository in that project, and wait until the copy is recorded
+ * (`copiedImages`, config/relay-images.ts).
  * A workload that mounts secrets is declared only once the tenant records them as populated
  * (`populatedSecrets`, config/workload-secrets.ts); its secrets, account and grants exist from the
  * first apply, so an operator can fill them. A feature listed in `retiringFeatures` keeps its
