@@ -90,12 +90,16 @@ export function copiedImagesRecord(tenant: Pick<TenantConfig, 'sources' | 'integ
  * digest recorded as copied is not the one platform.yaml pins (the platform moved on; copy the new
  * digest and record it in the same change).
  */
-export function copiedDigestProblem(tenant: ImageCopyFields & { readonly id: string; readonly projectId: string; readonly region: string }, images: PlatformConfig['images'], key: RelayImageKey): string | undefined {
+export function copiedDigestProblem(
+  tenant: ImageCopyFields & { readonly id: string; readonly projectId: string; readonly region: string; readonly sourceFile?: string },
+  images: PlatformConfig['images'],
+  key: RelayImageKey,
+): string | undefined {
   const recorded = tenant.copiedImages?.[key];
   const pinned = digestOf(images[key]);
   if (!pullsFromTenantCopy(tenant) || recorded === undefined || recorded === pinned) return undefined;
   return (
     `tenant "${tenant.id}": copiedImages.${key} records ${recorded}, but platform.yaml images.${key} pins ${pinned}; ` +
-    `copy it (crane copy ${images[key]} ${tenantImageReference(images[key], tenant.projectId, tenant.region)}) and set copiedImages.${key}: "${pinned}" in the tenant file, in the same change as the new digest`
+    `copy it (crane copy ${images[key]} ${tenantImageReference(images[key], tenant.projectId, tenant.region)}) and set copiedImages.${key}: "${pinned}" in ${tenant.sourceFile ?? 'the tenant file'}, in the same change as the new digest`
   );
 }

@@ -22,7 +22,7 @@ import type { TenantProject } from './tenant-project';
 
 export interface TenantImageRepositoryProps {
   readonly project: TenantProject;
-  readonly tenant: Pick<ResolvedTenant, 'id' | 'projectId' | 'region' | 'warehouse' | 'copiedImages'> & { readonly jurisdiction: Jurisdiction };
+  readonly tenant: Pick<ResolvedTenant, 'id' | 'projectId' | 'region' | 'warehouse' | 'copiedImages' | 'sourceFile'> & { readonly jurisdiction: Jurisdiction };
   readonly platform: Pick<PlatformConfig, 'images' | 'groups' | 'projectPrefix'>;
 }
 

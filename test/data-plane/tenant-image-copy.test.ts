@@ -159,7 +159,7 @@ describe('a copy that is not the digest platform.yaml pins', () => {
     const tenant = makeTenant({ ...CUSTOMER_OWNED, copiedImages: { ...ALL_COPIED, mcpEndpoint: stale } });
     expect(() => new TenantStack(Testing.app(), { environment: environmentWith(tenant), tenant })).toThrow(
       new RegExp(
-        `copiedImages\\.mcpEndpoint records ${stale}, but platform.yaml images\\.mcpEndpoint pins ${ALL_COPIED.mcpEndpoint}; copy it \\(crane copy ${platform.images.mcpEndpoint.replace(/[.]/g, '\\.')} `,
+        `copiedImages\\.mcpEndpoint records ${stale}, but platform.yaml images\\.mcpEndpoint pins ${ALL_COPIED.mcpEndpoint}; copy it \\(crane copy ${platform.images.mcpEndpoint.replace(/[.]/g, '\\.')} .*\\) and set copiedImages\\.mcpEndpoint: "${ALL_COPIED.mcpEndpoint}" in test/own-project\\.yaml`,
       ),
     );
   });
