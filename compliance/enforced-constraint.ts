@@ -16,14 +16,14 @@ export function enforcedConstraintFindings(
   const policies = orgPoliciesOf(ctx).filter((p) => p.constraint === constraint);
   const orgWide = policies.find((p) => p.parentKind === 'organization' && p.enforced === true && !p.conditional);
   if (orgWide) return [compliant(orgWide.address, `${constraint} enforced on the organization`)];
-  return tenantFolderJurisdictions(ctx).map((j) => {
-    const p = policies.find((x) => x.folderJurisdiction === j);
-    return p && p.enforced === true && !p.conditional
-      ? compliant(p.address, `${constraint} enforced on the ${j} folder`)
-      : nonCompliant(
-          p?.address ?? STACK_ADDRESS,
-          `${constraint} is ${p ? 'not unconditionally enforced' : 'not set'} on the ${j} tenant folder.`,
-          folderFix(j),
-        );
+  // Every folder of a jurisdiction (its tenant folder and its audit folder) must enforce it.
+  return tenantFolderJurisdictions(ctx).flatMap((j) => {
+    const found = policies.filter((x) => x.folderJurisdiction === j);
+    if (found.length === 0) return [nonCompliant(STACK_ADDRESS, `${constraint} is not set on the ${j} tenant folder.`, folderFix(j))];
+    return found.map((p) =>
+      p.enforced === true && !p.conditional
+        ? compliant(p.address, `${constraint} enforced on the ${j} folder`)
+        : nonCompliant(p.address, `${constraint} is not unconditionally enforced on the ${j} tenant folder.`, folderFix(j)),
+    );
   });
 }

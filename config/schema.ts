@@ -90,6 +90,18 @@ export const platformSchema = z.strictObject({
     /** owner/name of this repository: the only one the deployer identity admits (CI-1). */
     repository: z.string().regex(/^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/, 'expected "owner/name"'),
     mainBranch: z.string().min(1).default('main'),
+    /**
+     * GitHub's numeric ids of this repository and of its owner (the token claims `repository_id` and
+     * `repository_owner_id`): a repository deleted and re-created under the same name, or a fork, has
+     * other ids, so the CI identities refuse it (docs/security.md). `gh api repos/<owner>/<name> --jq '.id, .owner.id'`.
+     */
+    repositoryId: z.string().regex(/^[1-9][0-9]{0,19}$/, 'expected the numeric repository id (gh api repos/<owner>/<name> --jq .id), as a quoted string'),
+    repositoryOwnerId: z.string().regex(/^[1-9][0-9]{0,19}$/, 'expected the numeric owner id (gh api repos/<owner>/<name> --jq .owner.id), as a quoted string'),
+    /**
+     * The protected GitHub environment of this platform's applies: tenant deployers are admitted only
+     * from it, the platform deployer only from `<githubEnvironment>-platform` (docs/ci.md).
+     */
+    githubEnvironment: z.string().regex(/^[a-z][a-z0-9-]{0,30}$/, 'expected a GitHub environment name such as production').default('production'),
   }),
   /** Groups of people (IAM-5: people get access through groups only). */
   groups: z.strictObject({
@@ -120,6 +132,22 @@ export const platformSchema = z.strictObject({
   }),
   /** Public hostname suffix of tenant webhook endpoints: `<tenant>.<edgeDomain>`. */
   edgeDomain: z.string().regex(/^[a-z0-9-]+(\.[a-z0-9-]+)+$/, 'expected a DNS domain such as hooks.smartsegments.ai'),
+  /**
+   * The public edges' web application firewall (NET-1): Google's preconfigured Cloud Armor rules.
+   * `preview` logs what the rules would block without blocking (roll-out, tuning); `enforce` blocks
+   * with 403. `sensitivity` 1-4: higher matches more signatures and more false positives
+   * (cloud.google.com/armor/docs/waf-rules). Default enforce at sensitivity 1.
+   */
+  edge: z
+    .strictObject({
+      waf: z
+        .strictObject({
+          mode: z.enum(['preview', 'enforce']).default('enforce'),
+          sensitivity: z.number().int().min(1, 'expected 1-4').max(4, 'expected 1-4').default(1),
+        })
+        .default({ mode: 'enforce', sensitivity: 1 }),
+    })
+    .default({ waf: { mode: 'enforce', sensitivity: 1 } }),
 })
   .superRefine(
     (p, ctx) => {

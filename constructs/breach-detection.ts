@@ -1,12 +1,20 @@
 /**
  * BreachDetection: the signals that start the 48-hour clock of DPA 8.1 (BRE-1). Bucket-scoped
- * log-based metrics on a central audit log count three kinds of event across every project routed
- * into it, and an alert policy on each emails the security contact within minutes:
+ * log-based metrics on a central audit log count these events across every project routed into it,
+ * and an alert policy on each emails the security contact within minutes:
  *
- * - an IAM policy changed by anyone but the CI apply identity (changes through CI are reviewed on
- *   the main branch; any other change is unexplained until someone explains it);
+ * - an IAM policy changed, by anyone: the CI deployers too (a compromised deployer is what this must
+ *   catch); the deployers expected to change IAM are named in the alert's documentation, so the
+ *   responder matches the change against a reviewed plan instead of the filter hiding it;
  * - an attempt to create or upload a service account key (forbidden by IAM-3; the attempt is the signal);
- * - a secret version read by a principal that is no tenant workload account (a person, CI, any other account).
+ * - a secret version read by a principal that is no tenant workload account (a person, CI, any other account);
+ * - the audit trail changed: sinks, exclusions, log buckets and views, logging settings, log-based
+ *   metrics, alert policies and notification channels;
+ * - a guardrail changed: organization policies, deny policies, workload identity pool providers;
+ * - a key version scheduled for destruction (crypto-shredding outside offboarding is data loss);
+ * - a secret version added (operators add values with `npm run secrets`, as members of the
+ *   platform admins group; a version added by anyone else re-routes an integration);
+ * - a project deletion requested.
  *
  * Metrics live on the audit bucket, not in tenant projects, so a tenant project's owner cannot mute them.
  * No filter names a tenant: a workload of one tenant reading another's secret is caught in the
@@ -55,8 +63,13 @@ export interface BreachDetectionProps {
   readonly auditLog: CentralAuditLog;
   /** Where alerts go (platform.yaml `contacts.security`). */
   readonly securityEmail: string;
-  /** Identities whose IAM changes are expected (the CI apply account). Default none. */
+  /**
+   * Identities whose IAM changes are expected (the CI deployers): named in the alert's documentation,
+   * never excluded from the filter. Default none.
+   */
   readonly expectedIamChangers?: readonly string[];
+  /** The group whose members add secret versions (platform.yaml `groups.platformAdmins`), for the alert's documentation. */
+  readonly secretOperatorsGroup?: string;
 }
 
 /** One detector: the metric, and the alert policy on it. */
@@ -84,17 +97,22 @@ const SECRET_READ = ['protoPayload.serviceName="secretmanager.googleapis.com"', 
  * The logging-query filters of the three central detectors; exported so the tests and the report read
  * the same text. None lists a tenant: the platform stack is the same for 6 tenants or 10,000.
  */
-export function breachFilters(props: Pick<BreachDetectionProps, 'expectedIamChangers'>): {
+export function breachFilters(): {
   iamPolicyChange: string;
   serviceAccountKey: string;
   unexpectedSecretAccess: string;
+  auditTrailChange: string;
+  guardrailChange: string;
+  keyDestruction: string;
+  secretVersionAdded: string;
+  projectDeletion: string;
 } {
-  const changers = [...(props.expectedIamChangers ?? [])].sort();
+  const activity = 'LOG_ID("cloudaudit.googleapis.com/activity")';
   const iamPolicyChange = [
-    'LOG_ID("cloudaudit.googleapis.com/activity")',
+    activity,
     // SetIamPolicy of any service, and BigQuery dataset access changes, which BigQuery logs as dataset updates.
+    // Every principal: the deployers' changes alert too (BreachDetectionProps.expectedIamChangers).
     '(protoPayload.methodName:"SetIamPolicy" OR protoPayload.metadata.datasetChange.bindingDeltas:*)',
-    ...(changers.length > 0 ? [`NOT ${anyEqual(PRINCIPAL, changers)}`] : []),
   ].join(' AND ');
 
   const serviceAccountKey = anyEqual('protoPayload.methodName', SERVICE_ACCOUNT_KEY_METHODS);
@@ -103,8 +121,40 @@ export function breachFilters(props: Pick<BreachDetectionProps, 'expectedIamChan
   // account. A workload of another tenant reading this one's secret is the tenant project's own detector
   // (projectSecretAccessFilter), which is the only place that knows the project's own accounts.
   const unexpectedSecretAccess = [...SECRET_READ, `NOT ${PRINCIPAL}=~${accountsPattern(TENANT_WORKLOAD_ACCOUNT_IDS)}`].join(' AND ');
-  return { iamPolicyChange, serviceAccountKey, unexpectedSecretAccess };
+  const methods = (names: readonly string[]) => `${activity} AND ${anyEqual('protoPayload.methodName', names)}`;
+  return {
+    iamPolicyChange,
+    serviceAccountKey,
+    unexpectedSecretAccess,
+    auditTrailChange: methods(AUDIT_TRAIL_METHODS),
+    guardrailChange: methods(GUARDRAIL_METHODS),
+    // Cloud KMS logs the method without its package (cloud.google.com/kms/docs/audit-logging).
+    keyDestruction: `${activity} AND protoPayload.serviceName="cloudkms.googleapis.com" AND protoPayload.methodName:"DestroyCryptoKeyVersion"`,
+    secretVersionAdded: methods(['google.cloud.secretmanager.v1.SecretManagerService.AddSecretVersion']),
+    projectDeletion: `${activity} AND protoPayload.serviceName="cloudresourcemanager.googleapis.com" AND protoPayload.methodName:"DeleteProject"`,
+  };
 }
+
+/** What changes the audit trail (Cloud Logging and Cloud Monitoring audit logging method names). */
+export const AUDIT_TRAIL_METHODS = [
+  ...['CreateSink', 'UpdateSink', 'DeleteSink', 'CreateExclusion', 'UpdateExclusion', 'DeleteExclusion', 'UpdateBucket', 'DeleteBucket', 'UpdateView', 'DeleteView', 'UpdateSettings', 'UpdateCmekSettings'].map(
+    (m) => `google.logging.v2.ConfigServiceV2.${m}`,
+  ),
+  ...['UpdateLogMetric', 'DeleteLogMetric'].map((m) => `google.logging.v2.MetricsServiceV2.${m}`),
+  ...['UpdateAlertPolicy', 'DeleteAlertPolicy'].map((m) => `google.monitoring.v3.AlertPolicyService.${m}`),
+  ...['UpdateNotificationChannel', 'DeleteNotificationChannel'].map((m) => `google.monitoring.v3.NotificationChannelService.${m}`),
+] as const;
+
+/** What changes a guardrail: organization policies (v2 API and v1 SetOrgPolicy), deny policies, identity pool providers. */
+export const GUARDRAIL_METHODS = [
+  ...['CreatePolicy', 'UpdatePolicy', 'DeletePolicy'].map((m) => `google.cloud.orgpolicy.v2.OrgPolicy.${m}`),
+  'SetOrgPolicy',
+  'ClearOrgPolicy',
+  ...['CreatePolicy', 'UpdatePolicy', 'DeletePolicy'].map((m) => `google.iam.v2.Policies.${m}`),
+  ...['CreateWorkloadIdentityPoolProvider', 'UpdateWorkloadIdentityPoolProvider', 'DeleteWorkloadIdentityPoolProvider', 'UndeleteWorkloadIdentityPoolProvider'].map(
+    (m) => `google.iam.v1.WorkloadIdentityPools.${m}`,
+  ),
+] as const;
 
 /**
  * The filter of a tenant project's own detector: a secret of this project read by a tenant workload
@@ -242,6 +292,11 @@ export class BreachDetection extends Construct {
   readonly iamPolicyChange: Detector;
   readonly serviceAccountKey: Detector;
   readonly unexpectedSecretAccess: Detector;
+  readonly auditTrailChange: Detector;
+  readonly guardrailChange: Detector;
+  readonly keyDestruction: Detector;
+  readonly secretVersionAdded: Detector;
+  readonly projectDeletion: Detector;
 
   constructor(scope: Construct, id: string, props: BreachDetectionProps) {
     super(scope, id);
@@ -256,11 +311,16 @@ export class BreachDetection extends Construct {
     // The bucket reference orders the metrics after the bucket, its Logging API and its project.
     const at: DetectorPlacement = { project, bucketName: props.auditLog.bucket.id, channel: this.channel, dependsOn };
     const entries = `the central audit log ${props.auditLog.bucketPath}`;
-    const filters = breachFilters(props);
+    const filters = breachFilters();
+    const expected = [...(props.expectedIamChangers ?? [])].sort();
+    const expectedNote =
+      expected.length > 0
+        ? ` Expected changers, whose changes must match a reviewed plan of the deploy workflow (docs/ci.md): ${expected.join(', ')}.`
+        : '';
     this.iamPolicyChange = breachDetector(this, 'iam-policy-change', filters.iamPolicyChange, at, {
-      title: 'IAM policy changed outside CI',
-      what: 'An IAM policy was changed by a principal other than the CI apply identity.',
-      check: 'Who changed what (protoPayload.serviceData.policyDelta): a grant nobody can explain is a potential breach.',
+      title: 'IAM policy changed',
+      what: `An IAM policy was changed.${expectedNote}`,
+      check: 'Who changed what (protoPayload.serviceData.policyDelta), and for a deployer, that the change is in a reviewed plan: a grant nobody can explain is a potential breach.',
       entries,
     });
     this.serviceAccountKey = breachDetector(this, 'service-account-key-creation', filters.serviceAccountKey, at, {
@@ -273,6 +333,36 @@ export class BreachDetection extends Construct {
       title: 'Secret read by a principal that is no tenant workload',
       what: 'A secret version was read by a person or an account that is not a tenant workload account.',
       check: 'Which secret (protoPayload.resourceName) and whether the integration credential must be rotated at the provider.',
+      entries,
+    });
+    this.auditTrailChange = breachDetector(this, 'audit-trail-change', filters.auditTrailChange, at, {
+      title: 'Audit trail changed',
+      what: `A log sink, exclusion, bucket, view, logging setting, log-based metric, alert policy or notification channel was changed or deleted.${expectedNote}`,
+      check: 'That the change is in a reviewed plan of the platform stack; otherwise someone is blinding the audit trail.',
+      entries,
+    });
+    this.guardrailChange = breachDetector(this, 'guardrail-change', filters.guardrailChange, at, {
+      title: 'Guardrail changed',
+      what: `An organization policy, a deny policy or a workload identity pool provider was created, changed or deleted.${expectedNote}`,
+      check: 'That the change is in a reviewed plan of the platform stack (ci-platform, environment protected by required reviewers).',
+      entries,
+    });
+    this.keyDestruction = breachDetector(this, 'key-version-destruction', filters.keyDestruction, at, {
+      title: 'Key version destruction scheduled',
+      what: 'A Cloud KMS key version was scheduled for destruction: the data it encrypts becomes unreadable when the schedule ends (DEL-2).',
+      check: 'That the tenant is offboarding (DPA 10.1); otherwise restore the version (RestoreCryptoKeyVersion) before the schedule ends.',
+      entries,
+    });
+    this.secretVersionAdded = breachDetector(this, 'secret-version-added', filters.secretVersionAdded, at, {
+      title: 'Secret version added',
+      what: `A secret version was added.${props.secretOperatorsGroup ? ` Only members of ${props.secretOperatorsGroup} add values (npm run secrets).` : ''}`,
+      check: 'That the principal is an operator of that group and the change is expected: a value set by anyone else can send Customer Data to another account.',
+      entries,
+    });
+    this.projectDeletion = breachDetector(this, 'project-deletion', filters.projectDeletion, at, {
+      title: 'Project deletion requested',
+      what: 'A project was scheduled for deletion (recoverable for 30 days).',
+      check: 'That it is an offboarded tenant whose deletion certificate is issued (DPA 10.1); otherwise restore it (gcloud projects undelete).',
       entries,
     });
   }

@@ -1,7 +1,9 @@
 /**
  * JurisdictionFolders: one folder per jurisdiction the environment serves (platform.yaml
- * `jurisdictions`), holding its tenant projects and its audit log project, and one for the
- * platform's shared project (DPA 6.5). A folder is the unit the residency and guardrail
+ * `jurisdictions`), holding its tenant projects, one audit folder per jurisdiction holding its
+ * central audit log project, and one for the platform's shared project (DPA 6.5). The audit
+ * folders are apart from the tenant folders so that no tenant deployer, whose roles sit on its
+ * tenant folder, can change or delete the audit trail that watches it (docs/security.md). A folder is the unit the residency and guardrail
  * policies attach to, so a project placed in the EEA folder cannot hold data outside the EU even
  * when created by hand.
  */
@@ -34,6 +36,7 @@ export class JurisdictionFolders extends Construct {
   /** Jurisdictions with a tenant folder, in the order of the jurisdiction table. */
   readonly jurisdictions: readonly Jurisdiction[];
   private readonly tenantFolders = new Map<Jurisdiction, Folder>();
+  private readonly auditFolders = new Map<Jurisdiction, Folder>();
   private readonly parent: string;
 
   constructor(scope: Construct, id: string, props: JurisdictionFoldersProps) {
@@ -51,6 +54,9 @@ export class JurisdictionFolders extends Construct {
     for (const j of this.jurisdictions) {
       this.tenantFolders.set(j, this.folder(j.toLowerCase(), `${props.environment}-${j.toLowerCase()}`, props.recordedFolderIds?.[j], j));
     }
+    for (const j of this.jurisdictions) {
+      this.auditFolders.set(j, this.folder(`audit-${j.toLowerCase()}`, `${props.environment}-audit-${j.toLowerCase()}`));
+    }
   }
 
   /** The folder holding tenant projects of `jurisdiction`. */
@@ -60,11 +66,19 @@ export class JurisdictionFolders extends Construct {
     return folder;
   }
 
-  /** Every folder this construct manages: platform first, then tenant folders in table order. */
-  get all(): ReadonlyArray<{ readonly key: string; readonly folder: Folder; readonly jurisdiction?: Jurisdiction }> {
+  /** The folder holding the central audit log project of `jurisdiction`. */
+  auditFolderOf(jurisdiction: Jurisdiction): Folder {
+    const folder = this.auditFolders.get(jurisdiction);
+    if (!folder) throw new Error(`JurisdictionFolders: no audit folder for jurisdiction ${jurisdiction}; it is not served (platform.yaml jurisdictions)`);
+    return folder;
+  }
+
+  /** Every folder this construct manages: platform first, then tenant folders, then audit folders, in table order. */
+  get all(): ReadonlyArray<{ readonly key: string; readonly folder: Folder; readonly jurisdiction?: Jurisdiction; readonly audit?: boolean }> {
     return [
       { key: 'platform', folder: this.platform },
       ...this.jurisdictions.map((j) => ({ key: j.toLowerCase(), folder: this.folderOf(j), jurisdiction: j })),
+      ...this.jurisdictions.map((j) => ({ key: `audit-${j.toLowerCase()}`, folder: this.auditFolderOf(j), jurisdiction: j, audit: true })),
     ];
   }
 

@@ -40,8 +40,37 @@ export const GUARDRAIL_CONSTRAINTS = {
   'compute.vmExternalIpAccess': 'NET-1',
   'sql.restrictPublicIp': 'NET-1',
   'essentialcontacts.allowedContactDomains': 'BRE-1',
+  // From Google's security foundations blueprint (terraform-example-foundation 1-org/envs/shared/org_policy.tf; docs/security.md).
+  /** Every project is created without the default network (the provider deletes it too; this holds for projects made by hand). */
+  'compute.skipDefaultNetworkCreation': 'NET-1',
+  /** No HMAC keys: Cloud Storage refuses HMAC-signed requests, a long-lived credential like a service account key. */
+  'storage.restrictAuthTypes': 'IAM-3',
+  /** Google APIs refuse TLS 1.0 and 1.1 under the folder. */
+  'gcp.restrictTLSVersion': 'ENC-1',
 } as const;
-export type GuardrailConstraint = keyof typeof GUARDRAIL_CONSTRAINTS;
+export type GuardrailConstraint = keyof typeof GUARDRAIL_CONSTRAINTS | keyof typeof CUSTOMER_DATA_CONSTRAINTS;
+
+/**
+ * What a tenant folder enforces on top: the folders that hold Customer Data (not the platform and
+ * audit folders, whose state bucket and log buckets use Google-managed keys).
+ */
+export const CUSTOMER_DATA_CONSTRAINTS = {
+  /** Resources of these services must name a customer-managed key (ENC-2). */
+  'gcp.restrictNonCmekServices': 'ENC-2',
+  /** ... and the key must be in a project under the tenant folder: the tenant's own, never another tenant's or outside. */
+  'gcp.restrictCmekCryptoKeyProjects': 'ENC-2',
+  /** A destroyed key version is unrecoverable after its schedule: never shorter than the tenant keys' 7 days (DEL-2). */
+  'cloudkms.minimumDestroyScheduledDuration': 'DEL-2',
+} as const;
+
+/**
+ * The services whose resources under a tenant folder must use a customer-managed key
+ * (gcp.restrictNonCmekServices; cloud.google.com/kms/docs/cmek-org-policy#supported-services):
+ * the stores of Customer Data. Not Pub/Sub: the secret rotation notices topic, which carries no
+ * Customer Data, uses a Google-managed key (constructs/secret-rotation-notices.ts), and every topic
+ * carrying Customer Data is encrypted with the tenant's key (ENC-2 checks it).
+ */
+export const CMEK_REQUIRED_SERVICES = ['bigquery.googleapis.com', 'firestore.googleapis.com', 'secretmanager.googleapis.com', 'storage.googleapis.com'] as const;
 
 const ORGANIZATION_ID = /^\d{6,20}$/;
 
@@ -97,6 +126,11 @@ export interface OrganizationPoliciesProps {
   readonly contactDomains: readonly string[];
   /** OIDC issuers workload identity pool providers may trust. Default: GitHub Actions only. */
   readonly workloadIdentityIssuers?: readonly string[];
+  /**
+   * The folder holds Customer Data (a tenant folder): CUSTOMER_DATA_CONSTRAINTS too, with the
+   * keys' minimum destroy schedule in days. Default: not set (platform and audit folders).
+   */
+  readonly customerData?: { readonly minimumKeyDestroyScheduledDays: number };
 }
 
 export class OrganizationPolicies extends Construct {
@@ -137,6 +171,20 @@ export class OrganizationPolicies extends Construct {
     this.enforce('sql.restrictPublicIp');
     // Replaces the parent's list; a tenant project adds its contacts' domains on top (inheritFromParent true there).
     this.allow('essentialcontacts.allowedContactDomains', contactDomains);
+    this.enforce('compute.skipDefaultNetworkCreation');
+    // cloud.google.com/storage/docs/org-policy-constraints#restrict-authentication-types
+    this.deny('storage.restrictAuthTypes', ['in:ALL_HMAC_SIGNED_REQUESTS']);
+    // cloud.google.com/assured-workloads/docs/restrict-tls-versions
+    this.deny('gcp.restrictTLSVersion', ['TLS_VERSION_1', 'TLS_VERSION_1_1']);
+    if (props.customerData) {
+      const days = props.customerData.minimumKeyDestroyScheduledDays;
+      if (!Number.isInteger(days) || days < 1) throw new Error(`OrganizationPolicies: minimumKeyDestroyScheduledDays must be a whole number of days, got ${days}`);
+      this.deny('gcp.restrictNonCmekServices', CMEK_REQUIRED_SERVICES);
+      // under:<folder>: keys of projects anywhere below this folder (cloud.google.com/kms/docs/cmek-org-policy).
+      this.allow('gcp.restrictCmekCryptoKeyProjects', [`under:${props.folderName}`]);
+      // cloud.google.com/kms/docs/control-key-destruction: `in:<n>d`.
+      this.allow('cloudkms.minimumDestroyScheduledDuration', [`in:${days}d`]);
+    }
   }
 
   /** The policy resource for `constraint`. */
@@ -152,6 +200,10 @@ export class OrganizationPolicies extends Construct {
 
   private denyAll(constraint: GuardrailConstraint): void {
     this.add(constraint, { inheritFromParent: false, rules: [{ denyAll: 'TRUE' }] });
+  }
+
+  private deny(constraint: GuardrailConstraint, values: readonly string[]): void {
+    this.add(constraint, { inheritFromParent: false, rules: [{ values: { deniedValues: [...values] } }] });
   }
 
   private allow(constraint: GuardrailConstraint, values: readonly string[]): void {

@@ -23,6 +23,7 @@ import { ComputeGlobalForwardingRule } from '@cdktf/provider-google/lib/compute-
 import { ComputeManagedSslCertificate } from '@cdktf/provider-google/lib/compute-managed-ssl-certificate';
 import { ComputeRegionNetworkEndpointGroup } from '@cdktf/provider-google/lib/compute-region-network-endpoint-group';
 import { ComputeSecurityPolicy } from '@cdktf/provider-google/lib/compute-security-policy';
+import { WAF_DENY_ACTION, WAF_RULES, wafExpression } from '../policy/edge-waf';
 import { ComputeSslPolicy } from '@cdktf/provider-google/lib/compute-ssl-policy';
 import { ComputeTargetHttpsProxy } from '@cdktf/provider-google/lib/compute-target-https-proxy';
 import { ComputeUrlMap } from '@cdktf/provider-google/lib/compute-url-map';
@@ -58,6 +59,11 @@ export interface PublicEdgeProps {
   readonly requestsPerIp?: number;
   /** The rate-limit interval in seconds (a Cloud Armor interval). Default 60. */
   readonly rateIntervalSeconds?: number;
+  /**
+   * The preconfigured WAF rules (policy/edge-waf.ts): `preview` logs what they would block,
+   * `enforce` blocks with 403; sensitivity 1-4 (platform.yaml `edge.waf`).
+   */
+  readonly waf: { readonly mode: 'preview' | 'enforce'; readonly sensitivity: number };
 }
 
 export class PublicEdge extends Construct {
@@ -145,12 +151,25 @@ export class PublicEdge extends Construct {
     // Cloud Armor's expression language allows five subexpressions, so the owned paths are one
     // regex; prefixes hold only letters, digits, hyphens and slashes, none special in a regex.
     const pathRegex = `^(${[...prefixes].sort().join('|')})(/.*)?$`;
+    const waf = props.waf;
+    if (!Number.isInteger(waf.sensitivity) || waf.sensitivity < 1 || waf.sensitivity > 4) {
+      throw new Error(`${what}: WAF sensitivity ${waf.sensitivity} must be 1-4 (platform.yaml edge.waf.sensitivity; 0 would enable no signature)`);
+    }
     const securityPolicy = new ComputeSecurityPolicy(this, 'security-policy', {
       project,
       name: 'edge-rate-limit',
-      description: 'Per-client-IP throttling and path allowlist for the public webhooks (NET-1)',
+      description: 'WAF, per-client-IP throttling and path allowlist for the public webhooks (NET-1)',
       type: 'CLOUD_ARMOR',
       rule: [
+        // Before everything else: an attack is refused whatever its path. In preview Cloud Armor logs
+        // the match (enforcedSecurityPolicy.preconfiguredExprIds in the request log) and lets it through.
+        ...WAF_RULES.map((rule, i) => ({
+          priority: 800 + i,
+          action: WAF_DENY_ACTION,
+          preview: waf.mode === 'preview',
+          description: `WAF: ${rule.what} (${rule.name}, sensitivity ${waf.sensitivity})`,
+          match: { expr: { expression: wafExpression(rule.name, waf.sensitivity) } },
+        })),
         {
           priority: 900,
           action: 'deny(404)',

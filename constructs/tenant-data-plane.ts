@@ -168,7 +168,7 @@ export class TenantDataPlane extends Construct {
     );
 
     if (tenant.sources.length > 0 || tenant.mcp.enabled) {
-      this.edge = new PublicEdge(this, 'edge', { project, hostname: this.hostname, backends });
+      this.edge = new PublicEdge(this, 'edge', { project, hostname: this.hostname, backends, waf: platform.edge.waf });
     }
 
     // Every Cloud Run service or job here runs a platform image, pulled by the Cloud Run agent; the

@@ -28,10 +28,9 @@ import {
   withHandoverStep,
   type HandoverStep,
 } from './lib/handover';
-import { buildHandoverRecord, gitCommit, renderHandoverRecord } from './lib/handover-record';
+import { buildHandoverRecord, renderHandoverRecord } from './lib/handover-record';
 import { displayPath, environmentsDirFrom } from './lib/paths';
-import { reportsDirFrom, writeReportPair } from './lib/report-output';
-import { REPO_ROOT } from './lib/synth';
+import { generationMetadata, reportsDirFrom, writeReportPair } from './lib/report-output';
 import { tenantTextProblems } from './lib/tenant-file';
 import { transitionOfEdit } from './plan-check';
 
@@ -238,7 +237,7 @@ export function main(argv: readonly string[], io: Io = processIo): number {
   // failure leaves the file as it was).
   if (step === 'release' || step === 'relinquish') {
     const released = resolveTenant(environment.platform, { ...tenant, lifecycle: { state: 'handed-over', handover: { ...tenant.lifecycle.handover!, ...fields } } as typeof tenant.lifecycle }, tenant.sourceFile);
-    const record = buildHandoverRecord(environment, released, beforeRelease(environment, released), today, gitCommit(REPO_ROOT));
+    const record = buildHandoverRecord(environment, released, beforeRelease(environment, released), generationMetadata(`npm run handover -- --phase ${step}`));
     const reportsDir = reportsDirFrom(stringFlag(v, 'reports-dir'));
     const base = `handover-${env}-${id}`;
     if (!writeReportPair(io, reportsDir, base, { md: renderHandoverRecord(record), json: `${JSON.stringify(record, null, 2)}\n` }, 'the handover record', 'Handover record (commit it with the tenant file):')) {

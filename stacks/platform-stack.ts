@@ -34,6 +34,11 @@ import { BreachDetection } from '../constructs/breach-detection';
 import { TerraformStateBucket } from '../constructs/terraform-state-bucket';
 import { CiDeployerIdentity } from '../constructs/ci-deployer-identity';
 import { ContainerRegistry } from '../constructs/container-registry';
+import { KEY_DESTROY_SCHEDULED_DAYS } from '../constructs/tenant-keys';
+import { CiDenyPolicies } from '../constructs/ci-deny-policies';
+import { LifecycleTag } from '../constructs/lifecycle-tag';
+import { ProjectLien } from '../constructs/project-lien';
+import { DataAccessAuditLogs } from '../constructs/data-access-audit-logs';
 import { requireTerraformVersion } from './required-terraform';
 
 /** The `tenant` label of the platform's own resources (ISO-3). */
@@ -54,6 +59,13 @@ const SHARED_PROJECT_APIS = [
   'storage.googleapis.com',
   'sts.googleapis.com',
 ] as const;
+
+/**
+ * Data Access audit logs of the platform's own projects (LOG-2): who read the state (which holds
+ * every stack's attributes), minted a deployer's token, read the images, or read the central audit logs.
+ */
+const SHARED_PROJECT_DATA_ACCESS = ['artifactregistry.googleapis.com', 'iam.googleapis.com', 'iamcredentials.googleapis.com', 'storage.googleapis.com', 'sts.googleapis.com'] as const;
+const AUDIT_PROJECT_DATA_ACCESS = ['logging.googleapis.com'] as const;
 
 /**
  * What the platform stack may read of an environment: its name and platform.yaml, never its tenants.
@@ -100,6 +112,8 @@ export class PlatformStack extends SelfContainedStack {
   readonly stateBucket: TerraformStateBucket;
   readonly deployer: CiDeployerIdentity;
   readonly registry: ContainerRegistry;
+  readonly lifecycleTag: LifecycleTag;
+  readonly denyPolicies: CiDenyPolicies;
 
   constructor(scope: Construct, props: PlatformStackProps) {
     const { environment } = props;
@@ -135,7 +149,7 @@ export class PlatformStack extends SelfContainedStack {
     // Guardrails, logging location and security contacts on every folder (RES-2, RES-4, IAM-3, IAM-4, IAM-7, BRE-1).
     const guardrails = new Map<string, OrganizationPolicies>();
     const loggingLocations = new Map<string, LoggingLocation>();
-    for (const { key, folder, jurisdiction } of this.folders.all) {
+    for (const { key, folder, jurisdiction, audit } of this.folders.all) {
       const j = jurisdiction ?? home;
       guardrails.set(
         key,
@@ -146,6 +160,8 @@ export class PlatformStack extends SelfContainedStack {
           // organization and contact domains are admitted on its project (tenant stack).
           organizationIds: [platform.organization.id],
           contactDomains: platformContactDomains(platform),
+          // A tenant folder holds Customer Data: CMEK only, keys in its projects, 7-day key destruction at least (DEL-2).
+          ...(jurisdiction && !audit ? { customerData: { minimumKeyDestroyScheduledDays: KEY_DESTROY_SCHEDULED_DAYS } } : {}),
         }),
       );
       loggingLocations.set(key, new LoggingLocation(this, `logging-location-${key}`, { folderId: folder.folderId, jurisdiction: j }));
@@ -177,18 +193,40 @@ export class PlatformStack extends SelfContainedStack {
       dependsOn: [apis.get('storage.googleapis.com')!],
     });
 
-    // IAM-3, CI-1: keyless CI, restricted to this repository (and its main branch for apply).
+    // IAM-3, CI-1: keyless CI, restricted to this repository by its numeric ids; applies only from
+    // main, the named workflow files and a protected GitHub environment (docs/security.md).
     this.deployer = new CiDeployerIdentity(this, 'ci-deployer', {
       projectId: this.sharedProject.projectId,
       repository: platform.ci.repository,
+      repositoryId: platform.ci.repositoryId,
+      repositoryOwnerId: platform.ci.repositoryOwnerId,
       mainBranch: platform.ci.mainBranch,
+      githubEnvironment: platform.ci.githubEnvironment,
       organizationId: platform.organization.id,
       billingAccount: platform.billingAccount,
       platformFolder: this.folders.platform.name,
-      tenantFolders: this.folders.jurisdictions.map((j) => ({ key: j.toLowerCase(), name: this.folders.folderOf(j).name })),
+      auditFolders: this.folders.jurisdictions.map((j) => ({ key: `audit-${j.toLowerCase()}`, name: this.folders.auditFolderOf(j).name })),
+      tenantFolders: this.folders.jurisdictions.map((j) => ({ jurisdiction: j, name: this.folders.folderOf(j).name })),
       stateBucket: this.stateBucket,
       dependsOn: [apis.get('iam.googleapis.com')!],
     });
+
+    // Crypto-shredding only in an offboarding tenant's project: the tag its stack binds, which the
+    // tenant deployers (and nobody else in CI) may use; and the deny policies that key on it.
+    this.lifecycleTag = new LifecycleTag(this, 'lifecycle-tag', { organizationId: platform.organization.id, environment: environment.name });
+    for (const deployer of this.deployer.tenants.values()) this.lifecycleTag.grantUse(deployer.grantee);
+    this.denyPolicies = new CiDenyPolicies(this, 'ci-deny', {
+      organizationId: platform.organization.id,
+      environment: environment.name,
+      allIdentities: this.deployer.all.map((d) => d.email),
+      nonPlatformIdentities: [this.deployer.plan, ...this.deployer.tenants.values()].map((d) => d.email),
+      tenantFolders: this.folders.jurisdictions.map((j) => ({ key: j.toLowerCase(), name: this.folders.folderOf(j).name })),
+      platformFolder: this.folders.platform.name,
+    });
+
+    // LOG-2: who read the state, minted a deployer token or read the images is on record; nobody deletes the project.
+    new DataAccessAuditLogs(this, 'shared-project-data-access', { project: this.sharedProject, services: SHARED_PROJECT_DATA_ACCESS });
+    new ProjectLien(this, 'shared-project-lien', { project: this.sharedProject, reason: 'Terraform state and CI identities of every stack; lifted only by an organization administrator' });
 
     // LOG-2 and BRE-1: a central audit log per jurisdiction, each with its breach detectors.
     const auditLogs = new Map<Jurisdiction, CentralAuditLog>();
@@ -197,18 +235,23 @@ export class PlatformStack extends SelfContainedStack {
       const rules = jurisdictionRules(j);
       const auditLog = new CentralAuditLog(this, `audit-log-${j.toLowerCase()}`, {
         projectId: auditLogProjectId(platform, j),
-        folderId: this.folders.folderOf(j).folderId,
-        folderLoggingLocation: loggingLocations.get(j.toLowerCase())!,
-        identityPolicies: guardrails.get(j.toLowerCase())!.identityPolicies,
+        // A folder of its own, where no tenant deployer holds any role (docs/security.md).
+        folderId: this.folders.auditFolderOf(j).folderId,
+        folderLoggingLocation: loggingLocations.get(`audit-${j.toLowerCase()}`)!,
+        identityPolicies: guardrails.get(`audit-${j.toLowerCase()}`)!.identityPolicies,
         billingAccount: platform.billingAccount,
         jurisdiction: j,
       });
       auditLog.routeFolder(`${j.toLowerCase()}-folder`, this.folders.folderOf(j).name);
+      auditLog.routeFolder(`audit-${j.toLowerCase()}-folder`, this.folders.auditFolderOf(j).name);
       auditLog.grantRead(group(platform.groups.securityResponders));
+      new DataAccessAuditLogs(this, `audit-log-${j.toLowerCase()}-data-access`, { project: auditLog.project, services: AUDIT_PROJECT_DATA_ACCESS });
+      new ProjectLien(this, `audit-log-${j.toLowerCase()}-lien`, { project: auditLog.project, reason: `Central audit log of ${j} (LOG-2); lifted only by an organization administrator` });
       const detection = new BreachDetection(this, `breach-detection-${j.toLowerCase()}`, {
         auditLog,
         securityEmail: platform.contacts.security,
-        expectedIamChangers: [this.deployer.apply.email],
+        expectedIamChangers: this.deployer.appliers.map((d) => d.email),
+        secretOperatorsGroup: platform.groups.platformAdmins,
       });
       const labels = new RequiredLabels({ tenant: PLATFORM_TENANT_LABEL, environment: environment.name, 'data-residency': rules.residencyLabel });
       Aspects.of(auditLog).add(labels);
@@ -243,12 +286,16 @@ export class PlatformStack extends SelfContainedStack {
       value: Object.fromEntries(this.folders.jurisdictions.map((j) => [j, this.folders.folderOf(j).name])),
     });
     new TerraformOutput(this, 'ci_workload_identity', {
-      description: 'workload_identity_provider and service_account for the plan and apply jobs',
+      description: 'The repository variables of the deploy workflows (docs/ci.md): provider and service account of each CI identity',
       value: {
         plan_provider: this.deployer.plan.provider.name,
         plan_service_account: this.deployer.plan.email,
-        apply_provider: this.deployer.apply.provider.name,
-        apply_service_account: this.deployer.apply.email,
+        platform_provider: this.deployer.platform.provider.name,
+        platform_service_account: this.deployer.platform.email,
+        // <STAGE>_GCP_TENANT_DEPLOYERS, as JSON: {"EEA": {"provider": ..., "service_account": ...}, ...}
+        tenant_deployers: Object.fromEntries(
+          [...this.deployer.tenants].map(([j, d]) => [j, { provider: d.provider.name, service_account: d.email }]),
+        ),
       },
     });
   }

@@ -26,7 +26,7 @@ const platformYaml = {
   jurisdictions: ['UK', 'EEA', 'CH', 'AU'],
   tenantFolders: {},
   stateBucket: { name: 'ssf-fresh-tfstate' },
-  ci: { provider: 'github', repository: 'smart-segments/platform', mainBranch: 'main' },
+  ci: { provider: 'github', repository: 'smart-segments/platform', repositoryId: '700000001', repositoryOwnerId: '90000001', mainBranch: 'main' },
   groups: {
     platformAdmins: 'platform-admins@smartsegments.example',
     securityResponders: 'security-responders@smartsegments.example',
@@ -67,7 +67,17 @@ describe('a fresh environment with an empty tenantFolders and no tenants', () =>
     const stack: SynthesizedStack = stacks[0];
 
     const folders = stack.ofType('google_folder');
-    expect(folders.map((f) => f.values.display_name).sort()).toEqual(['fresh-au', 'fresh-ch', 'fresh-eea', 'fresh-platform', 'fresh-uk']);
+    expect(folders.map((f) => f.values.display_name).sort()).toEqual([
+      'fresh-au',
+      'fresh-audit-au',
+      'fresh-audit-ch',
+      'fresh-audit-eea',
+      'fresh-audit-uk',
+      'fresh-ch',
+      'fresh-eea',
+      'fresh-platform',
+      'fresh-uk',
+    ]);
     // Nothing is recorded yet, so no folder carries a postcondition on its id.
     expect(folders.every((f) => f.values.lifecycle === undefined)).toBe(true);
 
@@ -81,7 +91,9 @@ describe('a fresh environment with an empty tenantFolders and no tenants', () =>
       const settings = stack.ofType('google_logging_folder_settings').filter((s) => s.values.folder === `\${google_folder.${folder.name}.folder_id}`);
       expect(settings.map((s) => s.values.storage_location)).toEqual([JURISDICTION_RULES[j].logLocation]);
       const auditProject = stack.ofType('google_project').find((p) => p.values.project_id === `ssf-audit-${j.toLowerCase()}`)!;
-      expect(auditProject.values.folder_id).toBe(`\${google_folder.${folder.name}.folder_id}`);
+      // In the jurisdiction's audit folder, apart from its tenants (docs/security.md).
+      const auditFolder = folders.find((f) => f.values.display_name === `fresh-audit-${j.toLowerCase()}`)!;
+      expect(auditProject.values.folder_id).toBe(`\${google_folder.${auditFolder.name}.folder_id}`);
     }
     const output = (stack.json.output as Record<string, { value: Record<string, string> }>).tenant_folders.value;
     expect(Object.keys(output).sort()).toEqual([...SERVED].sort());

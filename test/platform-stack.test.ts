@@ -13,11 +13,12 @@ import { buildApp, stackNamesOf } from '../stacks/build-app';
 import { PlatformStack, folderServiceAccounts, servedJurisdictions } from '../stacks/platform-stack';
 import { platformContactDomains } from '../config/contact-domains';
 import { createsProject } from '../config/loader';
-import { GUARDRAIL_CONSTRAINTS, GITHUB_ACTIONS_ISSUER, OrganizationPolicies } from '../constructs/organization-policies';
+import { CMEK_REQUIRED_SERVICES, CUSTOMER_DATA_CONSTRAINTS, GUARDRAIL_CONSTRAINTS, GITHUB_ACTIONS_ISSUER, OrganizationPolicies } from '../constructs/organization-policies';
+import { KEY_DESTROY_SCHEDULED_DAYS } from '../constructs/tenant-keys';
 import { CentralAuditLog } from '../constructs/central-audit-log';
 import { AUDIT_LOG_RETENTION_DAYS } from '../policy/dpa';
 import { BreachDetection, MAX_METRIC_FILTER_LENGTH, TENANT_WORKLOAD_ACCOUNT_IDS, breachDetector, projectSecretAccessFilter, securityChannel } from '../constructs/breach-detection';
-import { APPLY_ROLES, CiDeployerIdentity, PLAN_ROLES } from '../constructs/ci-deployer-identity';
+import { CiDeployerIdentity, PLAN_ROLES, PLATFORM_ROLES, TENANT_ROLES, type DeployerRoles } from '../constructs/ci-deployer-identity';
 import { TerraformStateBucket } from '../constructs/terraform-state-bucket';
 import { ContainerRegistry } from '../constructs/container-registry';
 import { JurisdictionFolders } from '../constructs/jurisdiction-folders';
@@ -60,7 +61,10 @@ function folderRef(displayName: string, attr: 'name' | 'folder_id' = 'name'): st
 }
 const tenantFolder = (j: Jurisdiction, attr: 'name' | 'folder_id' = 'name') => folderRef(`${env.name}-${j.toLowerCase()}`, attr);
 const platformFolder = (attr: 'name' | 'folder_id' = 'name') => folderRef(`${env.name}-platform`, attr);
-const managedFolders = () => [platformFolder(), ...inUse.map((j) => tenantFolder(j))];
+const auditFolder = (j: Jurisdiction, attr: 'name' | 'folder_id' = 'name') => folderRef(`${env.name}-audit-${j.toLowerCase()}`, attr);
+const managedFolders = () => [platformFolder(), ...inUse.map((j) => tenantFolder(j)), ...inUse.map((j) => auditFolder(j))];
+/** Every role name of a role set (predefined roles; custom roles are declared separately). */
+const roleNames = (roles: DeployerRoles) => [...roles.organization, ...roles.billingAccount, ...roles.platformFolder, ...roles.auditFolders, ...roles.tenantFolders, ...roles.sharedProject];
 
 function policy(s: SynthesizedStack, folder: string, constraint: string): Record<string, any> {
   const found = s.ofType('google_org_policy_policy').filter((p) => p.values.parent === folder && p.values.name === `${folder}/policies/${constraint}`);
@@ -102,11 +106,21 @@ describe('stack layout', () => {
     expect(resources(synthPlatform())).toEqual(resources(stack));
   });
 
-  it('has a folder for the platform and one per jurisdiction in use, under the organization', () => {
+  it('has a folder for the platform, and a tenant folder and an audit folder per jurisdiction in use, under the organization', () => {
     expect(inUse).toEqual(['EEA', 'UK', 'CH', 'AU']);
     const folders = stack.ofType('google_folder').map((f) => [f.values.display_name, f.values.parent, f.values.deletion_protection]);
     expect(folders.sort()).toEqual(
-      ['fixture-au', 'fixture-ch', 'fixture-eea', 'fixture-platform', 'fixture-uk'].map((n) => [n, 'organizations/123456789012', true]),
+      [
+        'fixture-au',
+        'fixture-audit-au',
+        'fixture-audit-ch',
+        'fixture-audit-eea',
+        'fixture-audit-uk',
+        'fixture-ch',
+        'fixture-eea',
+        'fixture-platform',
+        'fixture-uk',
+      ].map((n) => [n, 'organizations/123456789012', true]),
     );
   });
 
@@ -114,7 +128,7 @@ describe('stack layout', () => {
     const bare: EnvironmentConfig = { ...env, tenants: [], platform: { ...env.platform, jurisdictions: ['AU', 'EEA'], platformJurisdiction: 'AU', tenantFolders: {} } };
     expect(servedJurisdictions(bare)).toEqual(['EEA', 'AU']);
     const displayNames = synthPlatform(bare).ofType('google_folder').map((f) => f.values.display_name).sort();
-    expect(displayNames).toEqual(['fixture-au', 'fixture-eea', 'fixture-platform']);
+    expect(displayNames).toEqual(['fixture-au', 'fixture-audit-au', 'fixture-audit-eea', 'fixture-eea', 'fixture-platform']);
   });
 
   it('fails the plan when a folder id recorded in platform.yaml is not the folder it manages', () => {
@@ -144,11 +158,31 @@ describe('RES-2: the EEA folder allows only in:eu-locations', () => {
     expect(allowedValues(policy(stack, platformFolder(), 'gcp.resourceLocations'))).toEqual(['in:eu-locations']);
   });
 
-  it('every managed folder carries every guardrail', () => {
+  it('every managed folder carries every guardrail, and each tenant folder the Customer Data ones', () => {
     for (const folder of managedFolders()) {
       for (const constraint of Object.keys(GUARDRAIL_CONSTRAINTS)) policy(stack, folder, constraint);
     }
-    expect(stack.ofType('google_org_policy_policy')).toHaveLength(managedFolders().length * Object.keys(GUARDRAIL_CONSTRAINTS).length);
+    for (const j of inUse) for (const constraint of Object.keys(CUSTOMER_DATA_CONSTRAINTS)) policy(stack, tenantFolder(j), constraint);
+    expect(stack.ofType('google_org_policy_policy')).toHaveLength(
+      managedFolders().length * Object.keys(GUARDRAIL_CONSTRAINTS).length + inUse.length * Object.keys(CUSTOMER_DATA_CONSTRAINTS).length,
+    );
+  });
+
+  it("the blueprint's guardrails: no default network, no HMAC keys, TLS 1.2 or later to Google APIs", () => {
+    for (const folder of managedFolders()) {
+      expect(policy(stack, folder, 'compute.skipDefaultNetworkCreation').rules).toEqual([{ enforce: 'TRUE' }]);
+      expect(policy(stack, folder, 'storage.restrictAuthTypes').rules).toEqual([{ values: { denied_values: ['in:ALL_HMAC_SIGNED_REQUESTS'] } }]);
+      expect(policy(stack, folder, 'gcp.restrictTLSVersion').rules).toEqual([{ values: { denied_values: ['TLS_VERSION_1', 'TLS_VERSION_1_1'] } }]);
+    }
+  });
+
+  it.each(['EEA', 'UK', 'CH', 'AU'] as Jurisdiction[])('the %s tenant folder requires customer-managed keys from its own projects, destroyed after 7 days at the earliest', (j) => {
+    const folder = tenantFolder(j);
+    expect(policy(stack, folder, 'gcp.restrictNonCmekServices').rules).toEqual([{ values: { denied_values: [...CMEK_REQUIRED_SERVICES] } }]);
+    expect(allowedValues(policy(stack, folder, 'gcp.restrictCmekCryptoKeyProjects'))).toEqual([`under:${folder}`]);
+    expect(allowedValues(policy(stack, folder, 'cloudkms.minimumDestroyScheduledDuration'))).toEqual([`in:${KEY_DESTROY_SCHEDULED_DAYS}d`]);
+    // Not on the audit folder, whose locked log bucket uses Google-managed encryption.
+    expect(stack.ofType('google_org_policy_policy').filter((p) => p.values.parent === auditFolder(j) && String(p.values.name).endsWith('gcp.restrictNonCmekServices'))).toEqual([]);
   });
 
   it('Cloud Run ingress is internal or load balancer only, and VMs get no external IP', () => {
@@ -266,16 +300,16 @@ describe('IAM-3: no service account keys; CI is keyless', () => {
     for (const folder of managedFolders()) {
       expect(allowedValues(policy(stack, folder, 'iam.workloadIdentityPoolProviders'))).toEqual([GITHUB_ACTIONS_ISSUER]);
     }
-    expect(stack.ofType('google_iam_workload_identity_pool_provider').map((p) => (p.values.oidc as any).issuer_uri)).toEqual([
-      GITHUB_ACTIONS_ISSUER,
-      GITHUB_ACTIONS_ISSUER,
-    ]);
+    // ci-plan, ci-platform and one tenant deployer per jurisdiction.
+    expect(stack.ofType('google_iam_workload_identity_pool_provider').map((p) => (p.values.oidc as any).issuer_uri)).toEqual(
+      Array(2 + inUse.length).fill(GITHUB_ACTIONS_ISSUER),
+    );
   });
 
   it('no CI role can create a service account key', () => {
-    for (const roles of [PLAN_ROLES, APPLY_ROLES]) {
-      const all = Object.values(roles).flat() as string[];
-      expect(all.filter((r) => rolePermissions(r).includes('iam.serviceAccountKeys.create'))).toEqual([]);
+    for (const roles of [PLAN_ROLES, PLATFORM_ROLES, TENANT_ROLES]) {
+      expect(roleNames(roles).filter((r) => rolePermissions(r).includes('iam.serviceAccountKeys.create'))).toEqual([]);
+      expect(Object.keys(roles.customRole?.permissions ?? {})).not.toContain('iam.serviceAccountKeys.create');
     }
   });
 });
@@ -354,7 +388,7 @@ describe('IAM-7: domain-restricted sharing', () => {
         /^serviceAccount:[a-z0-9-]+@[a-z0-9-]+\.iam\.gserviceaccount\.com$/.test(member) ||
         /^\$\{google_logging_folder_sink\.[^.]+\.writer_identity\}$/.test(member) ||
         managedFolders().some((f) => member === folderServiceAccounts(f.replace(/\.name\}$/, '.folder_id}'))) ||
-        pools.some((p) => member.startsWith(`principalSet://iam.googleapis.com/\${google_iam_workload_identity_pool.${p}.name}/attribute.repository/`));
+        pools.some((p) => member === `principalSet://iam.googleapis.com/\${google_iam_workload_identity_pool.${p}.name}/attribute.repository_id/${env.platform.ci.repositoryId}`);
       expect({ address, member, ok }).toEqual({ address, member, ok: true });
     }
     const text = JSON.stringify(stack.json);
@@ -396,10 +430,10 @@ describe('IAM-1: every grant uses a predefined role that exists (or a custom rol
 describe('LOG-2: central audit logs with a longer, documented retention', () => {
   const buckets = stack.ofType('google_logging_project_bucket_config');
 
-  it.each(['EEA', 'UK', 'CH', 'AU'] as Jurisdiction[])('%s has a logging project in its own folder with a locked bucket in its log location', (j) => {
+  it.each(['EEA', 'UK', 'CH', 'AU'] as Jurisdiction[])('%s has a logging project in an audit folder of its own with a locked bucket in its log location', (j) => {
     const projectId = auditLogProjectId(env.platform, j);
     const project = stack.ofType('google_project').find((p) => p.values.project_id === projectId)!;
-    expect(project.values.folder_id).toBe(tenantFolder(j, 'folder_id'));
+    expect(project.values.folder_id).toBe(auditFolder(j, 'folder_id'));
     const bucket = buckets.find((b) => b.values.project === projectId)!;
     expect(bucket.values).toMatchObject({
       bucket_id: 'central-audit',
@@ -416,6 +450,7 @@ describe('LOG-2: central audit logs with a longer, documented retention', () => 
     const route = (folder: string) => sinks.filter((s) => s.values.folder === folder).map((s) => s.values.destination);
     for (const j of inUse) {
       expect(route(tenantFolder(j))).toEqual([`logging.googleapis.com/projects/${auditLogProjectId(env.platform, j)}/locations/${JURISDICTION_RULES[j].logLocation}/buckets/central-audit`]);
+      expect(route(auditFolder(j))).toEqual(route(tenantFolder(j)));
     }
     expect(route(platformFolder())).toEqual(['logging.googleapis.com/projects/ssx-audit-eea/locations/eu/buckets/central-audit']);
     for (const sink of sinks) {
@@ -492,104 +527,158 @@ describe('CI-1: versioned remote state in the jurisdiction; plan on change reque
 
   const providers = stack.ofType('google_iam_workload_identity_pool_provider');
   const poolOf = (p: SynthesizedResource) => stack.resolveReference(p.values.workload_identity_pool_id)!;
-  const plan = providers.find((p) => poolOf(p).values.workload_identity_pool_id === 'ci-plan')!;
-  const apply = providers.find((p) => poolOf(p).values.workload_identity_pool_id === 'ci-apply')!;
+  const providerOf = (id: string) => providers.find((p) => poolOf(p).values.workload_identity_pool_id === id)!;
+  const ids = `assertion.repository_id == '700000001' && assertion.repository_owner_id == '90000001' && assertion.repository == 'smart-segments/platform' && assertion.event_name != 'pull_request_target'`;
+  const workflow = (file: string) => `'smart-segments/platform/.github/workflows/${file}@refs/heads/main'`;
+  const tenantDeployers = inUse.map((j) => `ci-tenant-${j.toLowerCase()}`);
 
-  it('the plan provider admits only this repository', () => {
-    expect(plan.values.attribute_condition).toBe("assertion.repository == 'smart-segments/platform'");
+  it('the plan provider admits only this repository, by its numeric ids, never a pull_request_target run', () => {
+    expect(providerOf('ci-plan').values.attribute_condition).toBe(ids);
   });
 
-  it('the apply provider admits only the main branch of this repository, in a pool of its own', () => {
-    expect(apply.values.attribute_condition).toBe("assertion.repository == 'smart-segments/platform' && assertion.ref == 'refs/heads/main'");
-    expect(poolOf(apply).address).not.toBe(poolOf(plan).address);
+  it('the platform provider admits only main, in its workflow files, in the protected platform environment', () => {
+    expect(providerOf('ci-platform').values.attribute_condition).toBe(
+      `${ids} && assertion.ref == 'refs/heads/main' && assertion.job_workflow_ref in [${workflow('terraform-stage.yml')}, ${workflow('reconcile.yml')}] && assertion.environment == 'production-platform'`,
+    );
   });
 
-  it('each deployer account can be impersonated only from its own pool, for this repository', () => {
+  it.each(tenantDeployers)('the %s provider admits only main, in its workflow files, in the production environment, from a pool of its own', (id) => {
+    expect(providerOf(id).values.attribute_condition).toBe(
+      `${ids} && assertion.ref == 'refs/heads/main' && assertion.job_workflow_ref in [${workflow('terraform-stage.yml')}, ${workflow('reconcile.yml')}, ${workflow('deploy.yml')}] && assertion.environment == 'production'`,
+    );
+    const pools = new Set(providers.map((p) => poolOf(p).address));
+    expect(pools.size).toBe(providers.length);
+  });
+
+  it('each deployer account can be impersonated only from its own pool, for this repository id', () => {
     const federation = stack.ofType('google_service_account_iam_member');
-    expect(federation).toHaveLength(2);
-    for (const [kind, provider] of [['plan', plan], ['apply', apply]] as const) {
-      const account = stack.ofType('google_service_account').find((a) => a.values.account_id === `ci-${kind}`)!;
+    expect(federation).toHaveLength(2 + inUse.length);
+    for (const id of ['ci-plan', 'ci-platform', ...tenantDeployers]) {
+      const account = stack.ofType('google_service_account').find((a) => a.values.account_id === id)!;
       const binding = federation.find((f) => f.values.service_account_id === `\${google_service_account.${account.name}.name}`)!;
       expect(binding.values).toEqual({
         role: 'roles/iam.workloadIdentityUser',
         service_account_id: `\${google_service_account.${account.name}.name}`,
-        member: `principalSet://iam.googleapis.com/\${google_iam_workload_identity_pool.${poolOf(provider).name}.name}/attribute.repository/smart-segments/platform`,
+        member: `principalSet://iam.googleapis.com/\${google_iam_workload_identity_pool.${poolOf(providerOf(id)).name}.name}/attribute.repository_id/700000001`,
       });
     }
   });
 
-  const ciMember = (kind: string) => `serviceAccount:ci-${kind}@ssx-platform.iam.gserviceaccount.com`;
+  const ciMember = (id: string) => `serviceAccount:${id}@ssx-platform.iam.gserviceaccount.com`;
   const WRITE = /\.(create|delete|update|undelete|patch|move|set[A-Z]\w*|actAs|getAccessToken|getOpenIdToken|signBlob|signJwt|publish|destroy|restore|invoke|enable|disable|attach|cancel|run|write|deploy|import|access)$/;
 
   it('the plan account holds no permission that changes anything (except taking the state lock)', () => {
-    const planGrants = grants(stack).filter((g) => g.values.member === ciMember('plan') && !g.values.condition);
+    const planGrants = grants(stack).filter((g) => g.values.member === ciMember('ci-plan') && !g.values.condition);
     expect(planGrants.length).toBeGreaterThan(10);
+    const custom = stack.ofType('google_organization_iam_custom_role');
     for (const g of planGrants) {
       const role = g.values.role as string;
-      expect({ role, writes: rolePermissions(role).filter((p) => WRITE.test(p)) }).toEqual({ role, writes: [] });
+      const declared = custom.find((c) => role.endsWith(`/roles/${c.values.role_id}`));
+      const permissions = declared ? (declared.values.permissions as string[]) : rolePermissions(role);
+      // bigquery.jobs.create: the BigQuery encryption account read (PLAN_CUSTOM_ROLE); no data without tables.getData.
+      expect({ role, writes: permissions.filter((p) => WRITE.test(p) && p !== 'bigquery.jobs.create') }).toEqual({ role, writes: [] });
     }
-    const conditional = grants(stack).filter((g) => g.values.member === ciMember('plan') && g.values.condition);
+    const conditional = grants(stack).filter((g) => g.values.member === ciMember('ci-plan') && g.values.condition);
     expect(conditional.map((g) => [g.type, g.values.role, (g.values.condition as any).expression])).toEqual([
       ['google_storage_bucket_iam_member', 'roles/storage.objectUser', 'resource.name.endsWith(".tflock")'],
     ]);
   });
 
-  it('the apply account may write state; the plan account may only read it', () => {
+  it('the deployers may write state; the plan account may only read it', () => {
     const onBucket = grants(stack).filter((g) => g.type === 'google_storage_bucket_iam_member');
-    expect(onBucket.filter((g) => g.values.member === ciMember('apply')).map((g) => g.values.role)).toEqual(['roles/storage.objectUser']);
-    expect(onBucket.filter((g) => g.values.member === ciMember('plan') && !g.values.condition).map((g) => g.values.role)).toEqual([
+    for (const id of ['ci-platform', ...tenantDeployers]) expect(onBucket.filter((g) => g.values.member === ciMember(id)).map((g) => g.values.role)).toEqual(['roles/storage.objectUser']);
+    expect(onBucket.filter((g) => g.values.member === ciMember('ci-plan') && !g.values.condition).map((g) => g.values.role)).toEqual([
       'roles/storage.objectViewer',
     ]);
   });
 
-  it('deployer roles sit on the managed folders, not the organization, except organization policies (org-only)', () => {
+  it('only organization policies and reads on the organization; a tenant deployer only finds tags there', () => {
     const orgLevel = grants(stack).filter((g) => g.type === 'google_organization_iam_member').map((g) => [g.values.member, g.values.role]);
     expect(orgLevel.sort()).toEqual(
       [
-        [ciMember('apply'), 'roles/iam.organizationRoleViewer'],
-        [ciMember('apply'), 'roles/orgpolicy.policyAdmin'],
-        [ciMember('plan'), 'roles/iam.organizationRoleViewer'],
-        [ciMember('plan'), 'roles/orgpolicy.policyViewer'],
+        [ciMember('ci-platform'), 'organizations/123456789012/roles/ssx_platform.ciTagPolicyReader'],
+        [ciMember('ci-platform'), 'roles/iam.organizationRoleViewer'],
+        [ciMember('ci-platform'), 'roles/orgpolicy.policyAdmin'],
+        [ciMember('ci-platform'), 'roles/resourcemanager.tagViewer'],
+        [ciMember('ci-plan'), 'organizations/123456789012/roles/ssx_platform.ciTagPolicyReader'],
+        [ciMember('ci-plan'), 'roles/iam.organizationRoleViewer'],
+        [ciMember('ci-plan'), 'roles/orgpolicy.policyViewer'],
+        [ciMember('ci-plan'), 'roles/resourcemanager.tagViewer'],
+        // Finding the offboarding tag value by name; binding it is granted on that value only.
+        ...tenantDeployers.map((id) => [ciMember(id), 'roles/resourcemanager.tagViewer']),
       ].sort(),
     );
-    const tenantDataRoles = grants(stack).filter((g) => g.type === 'google_folder_iam_member' && g.values.role === 'roles/secretmanager.editor');
-    expect(tenantDataRoles.map((g) => g.values.folder).sort()).toEqual(inUse.map((j) => tenantFolder(j)).sort());
   });
 
-  it('neither deployer can read a secret value (SEC-3: only the workload that mounts a secret reads it)', () => {
-    const ci = grants(stack).filter((g) => g.values.member === ciMember('plan') || g.values.member === ciMember('apply'));
+  it.each(inUse)("the %s tenant deployer holds roles on its own tenant folder only (and the platform folder's image-pull grants), none on an audit folder", (j) => {
+    const id = `ci-tenant-${j.toLowerCase()}`;
+    const folders = new Set(grants(stack).filter((g) => g.type === 'google_folder_iam_member' && g.values.member === ciMember(id)).map((g) => g.values.folder));
+    expect([...folders].sort()).toEqual([tenantFolder(j), platformFolder()].sort());
+    const onPlatform = grants(stack).filter((g) => g.type === 'google_folder_iam_member' && g.values.member === ciMember(id) && g.values.folder === platformFolder());
+    expect(onPlatform.map((g) => g.values.role)).toEqual([`organizations/123456789012/roles/ssx_platform.ciTenantImagePull`]);
+    for (const k of inUse) expect(folders.has(auditFolder(k))).toBe(false);
+  });
+
+  it('no deployer holds Project IAM Admin without the condition limiting the roles it grants, nor any folder IAM policy write', () => {
+    const ci = grants(stack).filter((g) => String(g.values.member).startsWith('serviceAccount:ci-'));
+    for (const g of ci.filter((x) => x.values.role === 'roles/resourcemanager.projectIamAdmin')) {
+      expect((g.values.condition as any).expression).toMatch(/^api\.getAttribute\('iam\.googleapis\.com\/modifiedGrantsByRole', \[\]\)\.hasOnly\(\[/);
+    }
+    const custom = stack.ofType('google_organization_iam_custom_role');
+    const perms = (role: string) => custom.find((c) => role.endsWith(`/roles/${c.values.role_id}`))?.values.permissions as string[] | undefined ?? rolePermissions(role);
+    const setsFolderIam = ci.filter((g) => perms(g.values.role as string).includes('resourcemanager.folders.setIamPolicy'));
+    expect(setsFolderIam.map((g) => g.address)).toEqual([]);
+  });
+
+  it('no deployer can read a secret value (SEC-3: only the workload that mounts a secret reads it)', () => {
+    const ci = grants(stack).filter((g) => String(g.values.member).startsWith('serviceAccount:ci-'));
     expect(ci.filter((g) => rolePermissions(g.values.role as string).includes('secretmanager.versions.access')).map((g) => g.address)).toEqual([]);
   });
 
-  it('refuses a repository or branch that could break out of the attribute condition', () => {
+  it('refuses a repository, branch or id that could break out of the attribute condition', () => {
     const app = scratch();
     const stateBucket = new TerraformStateBucket(app, 's', { projectId: 'p', name: 'b', jurisdiction: 'EEA' });
     const props = {
       projectId: 'ssx-platform',
       repository: 'smart-segments/platform',
+      repositoryId: '700000001',
+      repositoryOwnerId: '90000001',
       mainBranch: 'main',
+      githubEnvironment: 'production',
       organizationId: '1',
       billingAccount: env.platform.billingAccount,
       platformFolder: 'folders/1',
+      auditFolders: [],
       tenantFolders: [],
       stateBucket,
     };
     expect(() => new CiDeployerIdentity(app, 'a', { ...props, repository: "x/y' || true || '" })).toThrow(/must be "owner\/name"/);
     expect(() => new CiDeployerIdentity(app, 'b', { ...props, mainBranch: "main' || true || '" })).toThrow(/not a plain branch name/);
+    expect(() => new CiDeployerIdentity(app, 'c', { ...props, repositoryId: "1' || true || '" })).toThrow(/repositoryId .* must be GitHub's numeric id/);
+    expect(() => new CiDeployerIdentity(app, 'd', { ...props, githubEnvironment: "prod' || '" })).toThrow(/GitHub environment/);
   });
 });
 
 describe('BRE-1: breach detection reaches the security contact', () => {
-  it.each(['EEA', 'UK', 'CH', 'AU'] as Jurisdiction[])('%s has three detectors on its audit bucket, each alerting the security contact by email', (j) => {
+  it.each(['EEA', 'UK', 'CH', 'AU'] as Jurisdiction[])('%s has its detectors on its audit bucket, each alerting the security contact by email', (j) => {
     const projectId = auditLogProjectId(env.platform, j);
     const bucket = stack.ofType('google_logging_project_bucket_config').find((b) => b.values.project === projectId)!;
     const metrics = stack.ofType('google_logging_metric').filter((m) => m.values.project === projectId);
-    expect(metrics.map((m) => m.values.name).sort()).toEqual(['breach-iam-policy-change', 'breach-service-account-key-creation', 'breach-unexpected-secret-access']);
+    expect(metrics.map((m) => m.values.name).sort()).toEqual([
+      'breach-audit-trail-change',
+      'breach-guardrail-change',
+      'breach-iam-policy-change',
+      'breach-key-version-destruction',
+      'breach-project-deletion',
+      'breach-secret-version-added',
+      'breach-service-account-key-creation',
+      'breach-unexpected-secret-access',
+    ]);
     for (const m of metrics) expect(m.values.bucket_name).toBe(`\${google_logging_project_bucket_config.${bucket.name}.id}`);
     const channels = stack.ofType('google_monitoring_notification_channel').filter((c) => c.values.project === projectId);
     expect(channels.map((c) => [c.values.type, (c.values.labels as any).email_address])).toEqual([['email', 'security@smartsegments.example']]);
     const alerts = stack.ofType('google_monitoring_alert_policy').filter((a) => a.values.project === projectId);
-    expect(alerts).toHaveLength(3);
+    expect(alerts).toHaveLength(8);
     for (const m of metrics) {
       const alert = alerts.find((a) => JSON.stringify(a.values.conditions).includes(`google_logging_metric.${m.name}.name`))!;
       expect(alert.values.notification_channels).toEqual([`\${google_monitoring_notification_channel.${channels[0].name}.name}`]);
@@ -600,10 +689,22 @@ describe('BRE-1: breach detection reaches the security contact', () => {
   const filterOf = (j: Jurisdiction, name: string) =>
     stack.ofType('google_logging_metric').find((m) => m.values.project === auditLogProjectId(env.platform, j) && m.values.name === name)!.values.filter as string;
 
-  it('an IAM policy change alerts unless the CI apply identity made it', () => {
+  it('an IAM policy change by any principal alerts, the deployers too; the expected deployers are named in the alert', () => {
     expect(filterOf('EEA', 'breach-iam-policy-change')).toBe(
-      'LOG_ID("cloudaudit.googleapis.com/activity") AND (protoPayload.methodName:"SetIamPolicy" OR protoPayload.metadata.datasetChange.bindingDeltas:*) AND NOT (protoPayload.authenticationInfo.principalEmail="ci-apply@ssx-platform.iam.gserviceaccount.com")',
+      'LOG_ID("cloudaudit.googleapis.com/activity") AND (protoPayload.methodName:"SetIamPolicy" OR protoPayload.metadata.datasetChange.bindingDeltas:*)',
     );
+    const alert = stack.ofType('google_monitoring_alert_policy').find((a) => a.values.project === 'ssx-audit-eea' && String(a.values.display_name).includes('IAM policy changed'))!;
+    for (const id of ['ci-platform', ...inUse.map((j) => `ci-tenant-${j.toLowerCase()}`)]) {
+      expect((alert.values.documentation as any).content).toContain(`${id}@ssx-platform.iam.gserviceaccount.com`);
+    }
+  });
+
+  it('changes to the audit trail and the guardrails, key destruction, secret versions added and project deletion alert', () => {
+    expect(filterOf('EEA', 'breach-audit-trail-change')).toMatch(/google\.logging\.v2\.ConfigServiceV2\.UpdateSink.*DeleteExclusion.*AlertPolicyService\.DeleteAlertPolicy.*NotificationChannelService\.UpdateNotificationChannel/);
+    expect(filterOf('EEA', 'breach-guardrail-change')).toMatch(/orgpolicy\.v2\.OrgPolicy\.UpdatePolicy.*google\.iam\.v2\.Policies\.DeletePolicy.*UpdateWorkloadIdentityPoolProvider/);
+    expect(filterOf('UK', 'breach-key-version-destruction')).toContain('protoPayload.methodName:"DestroyCryptoKeyVersion"');
+    expect(filterOf('UK', 'breach-secret-version-added')).toContain('google.cloud.secretmanager.v1.SecretManagerService.AddSecretVersion');
+    expect(filterOf('CH', 'breach-project-deletion')).toContain('protoPayload.methodName:"DeleteProject"');
   });
 
   it('any attempt to create or upload a key alerts', () => {

@@ -12,6 +12,7 @@ import { parse } from 'yaml';
 import { REPO_ROOT } from './support/synth';
 import { tempDir } from './scripts/cli-harness';
 import { main as changedStacksMain } from '../scripts/changed-stacks';
+import { APPLY_WORKFLOWS, platformGithubEnvironment } from '../constructs/ci-deployer-identity';
 
 const WORKFLOWS_DIR = path.join(REPO_ROOT, '.github', 'workflows');
 const ACTIONLINT_LIBRARY = path.join(REPO_ROOT, 'node_modules', '@tktco', 'node-actionlint', 'build', 'run-lint.js');
@@ -351,8 +352,10 @@ describe('the deploy workflow (README, Deploying from CI; docs/ci.md)', () => {
   it('every job that applies or destroys runs in the stage\'s protected environment; no plan job does', () => {
     const appliers = Object.entries(called).filter(([, job]) => / (apply|destroy) /.test(runsOf(job)));
     expect(appliers.map(([name]) => name).sort()).toEqual(['apply-platform', 'apply-tenants']);
+    // The platform's own protected environment (its required reviewers), the stage's for the tenants.
+    const environments: Record<string, string> = { 'apply-platform': '${{ inputs.stage }}-platform', 'apply-tenants': '${{ inputs.stage }}' };
     for (const [name, job] of appliers) {
-      expect([name, job.environment, job.if]).toEqual([name, '${{ inputs.stage }}', expect.stringContaining("inputs.mode == 'apply'")]);
+      expect([name, job.environment, job.if]).toEqual([name, environments[name], expect.stringContaining("inputs.mode == 'apply'")]);
     }
     for (const [name, job] of Object.entries(called).filter(([n]) => ['changes', 'plan', 'removed', 'summary'].includes(n))) {
       expect([name, job.environment, job.if]).toEqual([name, undefined, expect.stringContaining("inputs.mode == 'plan'")]);
@@ -479,7 +482,7 @@ describe('the reconcile workflow (docs/ci.md, Reconcile)', () => {
     expect(Object.keys(reconcile.on as object)).toEqual(['workflow_dispatch']);
     expect(jobs.plan.if).toBe("github.ref == 'refs/heads/main'");
     expect(jobs.apply.if).toBe("github.ref == 'refs/heads/main' && needs.plan.outputs.changes == 'true'");
-    expect(jobs.apply.environment).toBe('${{ inputs.stage }}');
+    expect(jobs.apply.environment).toBe("${{ startsWith(inputs.stack, 'platform-') && format('{0}-platform', inputs.stage) || inputs.stage }}");
     expect(jobs.plan.environment).toBeUndefined();
   });
 
@@ -516,6 +519,33 @@ describe('the drift workflow (docs/ci.md, Drift)', () => {
     const runs = runsOf(drift.jobs!.issues);
     expect(runs).toContain('title="Drift: $stack"');
     expect(runs).toMatch(/gh issue comment "\$issue"[\s\S]*gh issue create --title "\$title" --label drift/);
+  });
+});
+
+describe('each job authenticates as the identity whose trust condition admits it (constructs/ci-deployer-identity.ts)', () => {
+  const stage = load('terraform-stage.yml');
+  const authOf = (job: Job) => (job.steps ?? []).filter(isAuth).map((s) => JSON.stringify(s.with));
+
+  it('plans as ci-plan; applies the platform as ci-platform and each tenant stack as its jurisdiction deployer', () => {
+    for (const name of ['removed', 'plan']) expect([name, authOf(stage.jobs![name])]).toEqual([name, [expect.stringContaining('inputs.plan-provider')]]);
+    expect(authOf(stage.jobs!['apply-platform'])).toEqual([expect.stringContaining('inputs.platform-provider')]);
+    const tenants = authOf(stage.jobs!['apply-tenants']);
+    expect(tenants).toEqual(['EEA', 'UK', 'CH', 'AU'].map((j) => expect.stringContaining(`fromJSON(inputs.tenant-deployers).${j}.provider`)));
+    // Credentials files only: each apply names its jurisdiction's, none is exported to the job.
+    for (const step of (stage.jobs!['apply-tenants'].steps ?? []).filter(isAuth)) expect(step.with).toMatchObject({ create_credentials_file: true, export_environment_variables: false });
+    expect(runsOf(stage.jobs!['apply-tenants'])).toContain('GOOGLE_APPLICATION_CREDENTIALS="$creds" terraform -chdir="cdktf.out/stacks/$stack" apply');
+  });
+
+  it('applies only from the workflow files and environments the trust conditions name', () => {
+    const files = new Set(workflowFiles().map((f) => `.github/workflows/${f}`));
+    for (const w of [...APPLY_WORKFLOWS.platform, ...APPLY_WORKFLOWS.tenant]) expect(files.has(w)).toBe(true);
+    // <stage>-platform: platformGithubEnvironment of the stage's githubEnvironment (production -> production-platform).
+    expect(stage.jobs!['apply-platform'].environment).toBe(`\${{ inputs.stage }}${platformGithubEnvironment('')}`);
+    // No workflow outside those files authenticates with a deployer's variables.
+    for (const file of workflowFiles().filter((f) => !APPLY_WORKFLOWS.tenant.includes(`.github/workflows/${f}` as never))) {
+      const text = fs.readFileSync(path.join(WORKFLOWS_DIR, file), 'utf8');
+      expect([file, /GCP_(SA|WIF_PROVIDER)_PLATFORM|GCP_TENANT_DEPLOYERS/.test(text)]).toEqual([file, false]);
+    }
   });
 });
 

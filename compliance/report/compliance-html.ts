@@ -99,6 +99,15 @@ export function renderComplianceHtml(r: ComplianceReport): string {
     body.push('</section>');
   }
   body.push(
+    '<h2 id="support-access">Support access (IAM-5)</h2>',
+    r.supportAccess.length === 0
+      ? '<p>None: the support group holds no grant on any tenant.</p>'
+      : htmlTable(
+          ['Tenant', 'Scope', 'Roles', 'Granted', 'Until', 'State', 'Reason'],
+          r.supportAccess.map((g) => [escapeHtml(g.tenant), escapeHtml(g.scope), escapeHtml(g.roles.join(', ')), escapeHtml(g.granted), escapeHtml(g.until), escapeHtml(g.state), escapeHtml(g.reason)]),
+        ),
+  );
+  body.push(
     '<h2>Access maps</h2>',
     "<p>Who can touch each customer's data: every principal, the role it holds and the resource it holds it on, read from the IAM resources of the tenant's synthesized stack. Principals are grouped by party (DPA Section 5); hover a line for its grant.</p>",
   );

@@ -7,6 +7,7 @@
  * Rendered as Markdown, JSON and one self-contained HTML page (./compliance-html.ts).
  */
 import type { EnvironmentConfig } from '../../config/loader';
+import { isExpired, scopeRoles } from '../../config/support-access';
 import type { ControlCatalogue } from '../controls';
 import { contextFor, type StackEvaluation, type SuppressionRecord, type Violation } from '../engine';
 import { ENVIRONMENT_CHECKS } from '../environment-checks';
@@ -52,7 +53,35 @@ export interface ComplianceReport {
   readonly controls: readonly ControlReport[];
   readonly violations: readonly Violation[];
   readonly suppressions: readonly SuppressionRecord[];
+  /** Every support grant of the environment's tenant files (IAM-5), with its reason, scope and expiry. */
+  readonly supportAccess: readonly SupportAccessEntry[];
   readonly accessMaps: readonly AccessMap[];
+}
+
+export interface SupportAccessEntry {
+  readonly tenant: string;
+  readonly scope: string;
+  readonly roles: readonly string[];
+  readonly granted: string;
+  readonly until: string;
+  readonly reason: string;
+  /** At the report's generation time; without one (tests), `in force` is judged at the grant's own time. */
+  readonly state: 'in force' | 'expired';
+}
+
+/** The environment's support grants, tenant by tenant, as of `at`. */
+export function supportAccessEntries(environment: EnvironmentConfig, at: string | undefined): SupportAccessEntry[] {
+  return environment.tenants.flatMap((t) =>
+    t.supportAccess.map((g) => ({
+      tenant: t.id,
+      scope: g.scope,
+      roles: scopeRoles(g.scope),
+      granted: g.granted,
+      until: g.until,
+      reason: g.reason,
+      state: at !== undefined && isExpired(g, new Date(at)) ? ('expired' as const) : ('in force' as const),
+    })),
+  );
 }
 
 export interface ReportInput {
@@ -129,6 +158,7 @@ export function buildComplianceReport(input: ReportInput): ComplianceReport {
     controls,
     violations: evaluations.flatMap((e) => e.violations),
     suppressions: evaluations.flatMap((e) => e.suppressions),
+    supportAccess: supportAccessEntries(environment, input.generated?.generatedAt),
     accessMaps,
   };
 }
@@ -189,6 +219,17 @@ export function renderComplianceMarkdown(r: ComplianceReport): string {
             (s) =>
               `| ${s.stack} | \`${s.address}\` | ${s.rule} | ${cell(s.reason)} | ${s.used ? 'yes' : 'no (stale: nothing to suppress)'} |`,
           ),
+        ].join('\n'),
+    '',
+  );
+  out.push('## Support access (IAM-5)', '');
+  out.push(
+    r.supportAccess.length === 0
+      ? 'None: the support group holds no grant on any tenant.'
+      : [
+          '| Tenant | Scope | Roles | Granted | Until | State | Reason |',
+          '|---|---|---|---|---|---|---|',
+          ...r.supportAccess.map((g) => `| ${g.tenant} | ${g.scope} | ${g.roles.join(', ')} | ${g.granted} | ${g.until} | ${g.state} | ${cell(g.reason)} |`),
         ].join('\n'),
     '',
   );

@@ -59,6 +59,8 @@ export interface RopaRecord {
   readonly supervisoryAuthority: string;
   readonly retention: readonly RopaStore[];
   readonly llmSupport: { readonly choice: string; readonly recordedIn: readonly string[]; readonly effect: string };
+  /** Support personnel's access to this customer's data (Annex II 2, IAM-5): every grant of the tenant file. */
+  readonly supportAccess: ReadonlyArray<{ readonly scope: string; readonly roles: readonly string[]; readonly granted: string; readonly until: string; readonly reason: string }>;
   readonly measures: ReadonlyArray<{ readonly control: string; readonly status: ControlStatus }>;
   readonly frequency: string;
   readonly duration: string;

@@ -8,6 +8,7 @@ import { CONVERSION_DESTINATION_INFO, INTEGRATION_INFO, SOURCE_INFO } from '../.
 import { JURISDICTION_RULES, allowedLocations, type Jurisdiction } from '../../config/jurisdictions';
 import { createsProject, type ResolvedTenant } from '../../config/loader';
 import { WORKLOAD_ACCOUNT_IDS } from '../../config/naming';
+import { SUPPORT_ACCESS_MAX_HOURS, scopeRoles } from '../../config/support-access';
 import { SUBPROCESSORS } from '../../config/subprocessors';
 import { DAY, HOUR, LOGGING_DEFAULT_RETENTION_DAYS, PUBSUB_SUBSCRIPTION_DEFAULT_RETENTION_SECONDS, inventoryDataStores } from '../deletion-horizon';
 import type { StackEvaluation } from '../engine';
@@ -383,6 +384,7 @@ export function buildRopaRecord(tenant: ResolvedTenant, stack: SynthesizedStack,
         ? "Smart Segments personnel do not use LLM services on this customer's data and rely on other means of investigation (Annex II 14)"
         : 'authorised personnel may use Anthropic Claude (Team / Commercial tier) on the minimum data needed to resolve a reported issue (5.6, Annex II 14)',
     },
+    supportAccess: tenant.supportAccess.map((g) => ({ scope: g.scope, roles: scopeRoles(g.scope), granted: g.granted, until: g.until, reason: g.reason })),
     measures,
     ...(handedOver
       ? {
@@ -490,6 +492,15 @@ export function renderRopaMarkdown(environment: string, records: readonly RopaRe
       '',
       '### LLM-assisted support (Annex II 14, LLM-1)',
       `Customer's choice: **${r.llmSupport.choice}**. ${r.llmSupport.effect}. Recorded in: ${r.llmSupport.recordedIn.join('; ')}.`,
+      '',
+      '### Support access (Annex II 2, IAM-5)',
+      r.supportAccess.length === 0
+        ? `None: no support engineer holds access to this customer's data (grants are made per ticket with \`npm run support-access\`, at most ${SUPPORT_ACCESS_MAX_HOURS} hours each).`
+        : [
+            '| Scope | Roles | Granted | Until | Reason |',
+            '|---|---|---|---|---|',
+            ...r.supportAccess.map((g) => `| ${g.scope} | ${g.roles.join(', ')} | ${g.granted} | ${g.until} | ${cell(g.reason)} |`),
+          ].join('\n'),
       '',
       '### Technical and organisational measures (Annex II)',
       `Controls of docs/controls.md that apply to this tenant, with their status in the compliance report: ${r.measures

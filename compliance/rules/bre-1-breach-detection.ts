@@ -2,8 +2,9 @@
  * BRE-1 (DPA 8.1): breaches are noticed and the right people hear of them.
  *
  * - Platform stack, per jurisdiction's central audit log: alerts to the security contact on IAM
- *   policy changes, service account key creation attempts, and secret reads by a principal that is no
- *   tenant workload; none of these filters names a tenant. Every managed folder admits exactly Smart
+ *   policy changes by any principal (deployers included), service account key creation attempts,
+ *   secret reads by a principal that is no tenant workload, audit trail and guardrail changes, key
+ *   version destruction, secret versions added and project deletion; none of these filters names a tenant. Every managed folder admits exactly Smart
  *   Segments' contact domains (`essentialcontacts.allowedContactDomains`), never a tenant's.
  * - Tenant stack, in a project Smart Segments manages: the customer's and Smart Segments' security
  *   contacts receive SECURITY notices; every contact's domain is admitted on the project itself
@@ -27,7 +28,15 @@ export const BREACH_SIGNALS = [
   { name: 'IAM policy changes', needle: 'SetIamPolicy' },
   { name: 'service account key creation attempts', needle: 'CreateServiceAccountKey' },
   { name: 'unexpected secret access', needle: 'AccessSecretVersion' },
+  { name: 'audit trail changes', needle: 'UpdateSink' },
+  { name: 'guardrail changes', needle: 'WorkloadIdentityPoolProvider' },
+  { name: 'key version destruction', needle: 'DestroyCryptoKeyVersion' },
+  { name: 'secret versions added', needle: 'AddSecretVersion' },
+  { name: 'project deletion', needle: 'DeleteProject' },
 ] as const;
+
+/** A filter that leaves out some principals: the IAM change detector must watch every principal, the deployers too. */
+const EXCLUDES_PRINCIPAL = /NOT\s*\(?\s*protoPayload\.authenticationInfo\.principalEmail/;
 
 const CONTACT_DOMAINS = 'essentialcontacts.allowedContactDomains';
 const SECRET_READ_NEEDLE = 'AccessSecretVersion';
@@ -199,6 +208,16 @@ function centralAlerts(ctx: RuleContext, platformSecurity: string): Finding[] {
           ),
         );
       }
+      if (signal.needle === 'SetIamPolicy' && EXCLUDES_PRINCIPAL.test(String(metric.values.filter))) {
+        findings.push(
+          nonCompliant(
+            metric.address,
+            `the ${signal.name} filter for ${j} leaves out some principals: a compromised deployer's grants would not alert.`,
+            'watch every principal; name the expected deployers in the alert documentation (BreachDetection expectedIamChangers) instead of excluding them.',
+          ),
+        );
+        continue;
+      }
       const { alert, notifies } = alertOn(ctx, metric, platformSecurity);
       if (!alert) findings.push(nonCompliant(metric.address, `no alert policy fires on ${signal.name} for ${j}.`, 'add an alert policy on the metric.'));
       else if (!notifies)
@@ -244,7 +263,7 @@ const securityOf = (ctx: RuleContext) => ctx.environment.platform.contacts.secur
 export const bre1CentralAlerts = defineCheck({
   id: 'BRE-1/central-alerts',
   explanation:
-    "Each jurisdiction's central audit log alerts the security contact on IAM policy changes, key creation attempts and unexpected secret access, with filters naming no tenant.",
+    "Each jurisdiction's central audit log alerts the security contact on IAM policy changes by any principal, key creation attempts, unexpected secret access, audit trail and guardrail changes, key version destruction, secret versions added and project deletion, with filters naming no tenant.",
   appliesTo: ['platform'],
   check: (ctx) => centralAlerts(ctx, securityOf(ctx)),
 });

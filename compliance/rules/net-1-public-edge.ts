@@ -1,7 +1,9 @@
 /**
  * NET-1 (DPA Annex II 3): public endpoints sit behind a Google-managed load balancer whose backend
  * carries a Cloud Armor policy that rate-limits; every Cloud Run service accepts only internal and
- * load-balancer traffic; the MCP endpoint is never open to unauthenticated callers.
+ * load-balancer traffic; the MCP endpoint is never open to unauthenticated callers; every public
+ * edge's policy evaluates Google's preconfigured WAF rules, in the mode and at the sensitivity
+ * platform.yaml sets (`edge.waf`).
  */
 import { runsDataPlane } from '../scope';
 import { WORKLOAD_ACCOUNT_IDS } from '../../config/naming';
@@ -11,6 +13,7 @@ import { blocks } from '../json-blocks';
 import { STACK_ADDRESS, compliant, defineCheck, nonCompliant, notApplicable, type Finding } from '../rule';
 import type { SynthesizedResource, SynthesizedStack } from '../synthesized-stack';
 import { cloudRunServiceNamed, ingressOf, runtimeIdentityOf } from '../workloads';
+import { WAF_DENY_ACTION, WAF_RULES, wafExpression } from '../../policy/edge-waf';
 
 const MANAGED_SCHEMES = ['EXTERNAL_MANAGED', 'EXTERNAL'];
 const RATE_LIMIT_ACTIONS = ['throttle', 'rate_based_ban'];
@@ -142,5 +145,53 @@ export const net1PublicEdge = defineCheck({
   },
 });
 
+export const net1Waf = defineCheck({
+  id: 'NET-1/waf',
+  explanation:
+    "Every Cloud Armor policy of a public edge evaluates Google's preconfigured WAF rules (SQL injection, cross-site scripting, local file inclusion, remote code execution, critical CVEs) at the configured sensitivity, denying with 403 when platform.yaml edge.waf.mode is enforce and in preview when it is preview.",
+  appliesTo: ['tenant'],
+  check(ctx) {
+    const { mode, sensitivity } = ctx.environment.platform.edge.waf;
+    const policies = ctx.stack.ofType('google_compute_security_policy');
+    if (policies.length === 0) return [notApplicable('the stack has no Cloud Armor policy (no public edge)')];
+    const findings: Finding[] = [];
+    for (const policy of policies) {
+      const rules = blocks(policy.values.rule);
+      for (const waf of WAF_RULES) {
+        const expression = wafExpression(waf.name, sensitivity);
+        const rule = rules.find((r) => blocks(blocks(r.match)[0]?.expr)[0]?.expression === expression);
+        const other = rules.find((r) => String(blocks(blocks(r.match)[0]?.expr)[0]?.expression ?? '').includes(`evaluatePreconfiguredWaf('${waf.name}'`));
+        if (!rule) {
+          findings.push(
+            nonCompliant(
+              policy.address,
+              other
+                ? `the ${waf.what} rule ${waf.name} is not at the configured sensitivity ${sensitivity} (platform.yaml edge.waf.sensitivity).`
+                : `the policy does not evaluate the preconfigured WAF rule ${waf.name} (${waf.what}).`,
+              `add a rule matching ${expression} with action ${WAF_DENY_ACTION} (PublicEdge does).`,
+            ),
+          );
+          continue;
+        }
+        const preview = rule.preview === true;
+        if (String(rule.action) !== WAF_DENY_ACTION) {
+          findings.push(nonCompliant(policy.address, `the ${waf.name} rule's action is ${String(rule.action)}, so a match is not refused.`, `use ${WAF_DENY_ACTION}.`));
+        } else if (preview !== (mode === 'preview')) {
+          findings.push(
+            nonCompliant(
+              policy.address,
+              `the ${waf.name} rule is ${preview ? 'in preview (it only logs)' : 'enforced'}, but platform.yaml edge.waf.mode is ${mode}.`,
+              `set preview to ${mode === 'preview'} (PublicEdge follows edge.waf).`,
+            ),
+          );
+        } else {
+          findings.push(compliant(policy.address, `${waf.name} at sensitivity ${sensitivity}, ${mode === 'preview' ? 'in preview' : `enforced with ${WAF_DENY_ACTION}`}`));
+        }
+      }
+    }
+    return findings;
+  },
+});
+
 /** The checks of NET-1, in the order the report lists them. */
-export const net1PublicEdgeChecks = [net1Ingress, net1McpAuthenticated, net1LoadBalancer, net1PublicEdge] as const;
+export const net1PublicEdgeChecks = [net1Ingress, net1McpAuthenticated, net1LoadBalancer, net1PublicEdge, net1Waf] as const;

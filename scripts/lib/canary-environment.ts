@@ -69,6 +69,8 @@ export const CANARY_SPEC: CommandSpec = {
     { name: 'project-prefix', type: 'string', value: '<prefix>', description: 'Prefix of every project id the run creates; project ids can never be reused,\nso the workflow derives a new one per run (2-10 lowercase letters or digits).' },
     { name: 'state-bucket', type: 'string', value: '<name>', description: 'Name of the Terraform state bucket the platform stack creates (a new one per run).' },
     { name: 'repository', type: 'string', value: '<owner/name>', description: 'This repository: the only one the deployed CI identities admit.' },
+    { name: 'repository-id', type: 'string', value: '<number>', description: "GitHub's numeric id of this repository (the workflow passes github.repository_id)." },
+    { name: 'repository-owner-id', type: 'string', value: '<number>', description: "GitHub's numeric id of its owner (github.repository_owner_id)." },
     { name: 'customer-project', type: 'string', value: '<project-id>', description: `The existing project that plays the customer's own project of ${CUSTOMER_TENANT_ID} (HAND-2).` },
     { name: 'image-digest', type: 'string', value: '<sha256:...>', description: "Digest of the placeholder image pushed under every relay image name into the\nplatform's registry (see --list-images)." },
     { name: 'parent-folder', type: 'string', value: 'folders/<n>', description: 'Folder under which the platform creates its folders. Default: the organization.' },
@@ -98,6 +100,8 @@ const REQUIRED_FOR_WRITE = [
   'project-prefix',
   'state-bucket',
   'repository',
+  'repository-id',
+  'repository-owner-id',
   'customer-project',
   'image-digest',
 ] as const;
@@ -143,7 +147,13 @@ export function canaryDocumentsFromFlags(values: FlagValues): { documents?: Cana
     tenantFolders: tenantFolders ?? {},
     platformJurisdiction: CANARY_JURISDICTION,
     stateBucket: { name: stringFlag(values, 'state-bucket') },
-    ci: { provider: 'github', repository: stringFlag(values, 'repository'), mainBranch: 'main' },
+    ci: {
+      provider: 'github',
+      repository: stringFlag(values, 'repository'),
+      repositoryId: stringFlag(values, 'repository-id'),
+      repositoryOwnerId: stringFlag(values, 'repository-owner-id'),
+      mainBranch: 'main',
+    },
     groups: {
       platformAdmins: `platform-admins@${domain}`,
       securityResponders: `security-responders@${domain}`,
@@ -220,6 +230,8 @@ const PLATFORM_FIELD_FLAGS: ReadonlyArray<readonly [string, string]> = [
   ['tenantFolders', '--tenant-folders'],
   ['stateBucket', '--state-bucket'],
   ['ci.repository', '--repository'],
+  ['ci.repositoryId', '--repository-id'],
+  ['ci.repositoryOwnerId', '--repository-owner-id'],
   // Groups, contacts and the edge domain are addresses in --domain.
   ['groups', '--domain'],
   ['contacts', '--domain'],

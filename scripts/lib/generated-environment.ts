@@ -22,7 +22,7 @@ export function generatedPlatform(environment: string): Record<string, unknown> 
     jurisdictions: ['EEA', 'UK', 'CH', 'AU'],
     tenantFolders: { EEA: 'folders/100000000001', UK: 'folders/100000000002', CH: 'folders/100000000003', AU: 'folders/100000000004' },
     stateBucket: { name: `ssg-${environment}-tfstate` },
-    ci: { provider: 'github', repository: 'smart-segments/platform', mainBranch: 'main' },
+    ci: { provider: 'github', repository: 'smart-segments/platform', mainBranch: 'main', repositoryId: '700000001', repositoryOwnerId: '90000001', githubEnvironment: 'production' },
     groups: {
       platformAdmins: 'platform-admins@smartsegments.example',
       securityResponders: 'security-responders@smartsegments.example',
@@ -36,6 +36,7 @@ export function generatedPlatform(environment: string): Record<string, unknown> 
       integrationSync: `europe-west1-docker.pkg.dev/ssg-platform/relay/integration-sync@sha256:${digest(4)}`,
     },
     edgeDomain: 'hooks.smartsegments.example',
+    edge: { waf: { mode: 'enforce', sensitivity: 1 } },
   };
 }
 

@@ -6,7 +6,7 @@
  * statement. Built from the tenant's config, the release table (constructs/state-release.ts) and
  * the stack as it stood before the release (what the release destroys).
  */
-import { execFileSync } from 'child_process';
+import { describeGeneration, type GenerationMetadata } from '../../compliance/report/generation';
 import { jurisdictionRules, kmsLocationFor } from '../../config/jurisdictions';
 import type { EnvironmentConfig, ResolvedTenant } from '../../config/loader';
 import { serviceAccountEmail, sharedProjectId } from '../../config/naming';
@@ -34,17 +34,8 @@ export interface HandoverRecord {
   readonly removedBySmartSegments: readonly string[];
   readonly releasedFromState: readonly string[];
   readonly statement: string;
-  readonly generated: string;
-  readonly commit: string;
-}
-
-/** The short commit of the checkout, or "not a git checkout". */
-export function gitCommit(cwd: string): string {
-  try {
-    return execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd, stdio: ['ignore', 'pipe', 'ignore'] }).toString().trim();
-  } catch {
-    return 'not a git checkout';
-  }
+  /** When, from which commit and with which tool the record was written (as every report states it). */
+  readonly generation: GenerationMetadata;
 }
 
 /** The customer's commands before each step, with the values of this handover. */
@@ -52,7 +43,7 @@ export function customerSteps(environment: EnvironmentConfig, tenant: ResolvedTe
   const h = tenant.lifecycle.handover!;
   const ours = environment.platform.organization.id;
   const deployer = `serviceAccount:${serviceAccountEmail(sharedProjectId(environment.platform), DEPLOYER_ACCOUNT_ID)}`;
-  const expires = h.moverGrantExpires ?? '<the move grant expiry>';
+  const expires = h.moverGrantExpires ?? 'the expiry of the move grant recorded at prepare';
   return [
     {
       before: 'prepare',
@@ -156,7 +147,7 @@ function customerOwns(tenant: ResolvedTenant): HandoverRecord['customerOwns'] {
 }
 
 /** The record of a tenant whose release is recorded; `before` is its stack as synthesized in the transfer phase. */
-export function buildHandoverRecord(environment: EnvironmentConfig, tenant: ResolvedTenant, before: SynthesizedStack, generated: string, commit: string): HandoverRecord {
+export function buildHandoverRecord(environment: EnvironmentConfig, tenant: ResolvedTenant, before: SynthesizedStack, generation: GenerationMetadata): HandoverRecord {
   const h = tenant.lifecycle.handover!;
   if (!h.effectiveDate) throw new Error(`tenant ${tenant.id}: no effective date recorded; the record is written by the release`);
   const released = releasedResources(tenant).map(releasedAddress);
@@ -191,8 +182,7 @@ export function buildHandoverRecord(environment: EnvironmentConfig, tenant: Reso
     ],
     releasedFromState: released.sort(),
     statement: DPA_10_2,
-    generated,
-    commit,
+    generation,
   };
 }
 
@@ -223,6 +213,6 @@ export function renderHandoverRecord(r: HandoverRecord): string {
   }
   lines.push("## What Smart Segments removed", '', ...r.removedBySmartSegments.map((x) => `- \`${x}\``.replace(/^- `(.* .*)`$/, '- $1')), '');
   lines.push('## Released from Terraform state without being destroyed (`removed` blocks)', '', ...r.releasedFromState.map((a) => `- \`${a}\``), '');
-  lines.push(`Generated ${r.generated} from commit ${r.commit}.`, '');
+  lines.push(describeGeneration(r.generation), '');
   return lines.join('\n');
 }

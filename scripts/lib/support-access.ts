@@ -6,6 +6,7 @@
 import type { PlatformConfig } from '../../config/schema';
 import type { ResolvedTenant } from '../../config/loader';
 import {
+  SUPPORT_ACCESS_MAX_HOURS,
   SUPPORT_SCOPES,
   SUPPORT_SCOPE_IDS,
   isExpired,
@@ -27,7 +28,7 @@ export const SUPPORT_ACCESS_SPEC: CommandSpec = {
   ],
   summary: [
     "Grants the platform's support group one named, least-privilege scope on one tenant's project, until",
-    'a time at most the cap ahead (72 hours, or support.maxAccessHours of platform.yaml): the grant is',
+    `a time at most the cap ahead (${SUPPORT_ACCESS_MAX_HOURS} hours, or support.maxAccessHours of platform.yaml): the grant is`,
     'written to environments/<env>/tenants/<id>.yaml with its reason, and the tenant stack binds the',
     "scope's roles with an IAM condition that stops matching at --until (IAM-5). Every run first removes",
     'the expired grants of the tenants it touches, so they leave the config on the next deploy. The',
@@ -105,7 +106,7 @@ export function grantProblems(
       const cap = supportAccessCapHours(platform);
       if (hours <= 0) problems.push(`--until: ${until} is not in the future (now ${granted})`);
       else if (hours > cap) {
-        problems.push(`--until: ${until} is ${Math.ceil(hours)} hours from now; support access lasts at most ${cap} hours${cap < 72 ? ' (support.maxAccessHours of platform.yaml)' : ''}`);
+        problems.push(`--until: ${until} is ${Math.ceil(hours)} hours from now; support access lasts at most ${cap} hours${cap < SUPPORT_ACCESS_MAX_HOURS ? ' (support.maxAccessHours of platform.yaml)' : ''}`);
       }
     }
   }

@@ -1,5 +1,6 @@
 /** Secret and public-edge rules (SEC-1 to SEC-3, ENC-1, NET-1): broken stacks rejected, twins accepted. */
 import { CloudRunV2Service } from '@cdktf/provider-google/lib/cloud-run-v2-service';
+import { WAF_RULES, wafExpression } from '../../policy/edge-waf';
 import { ComputeBackendService } from '@cdktf/provider-google/lib/compute-backend-service';
 import { ComputeRegionNetworkEndpointGroup } from '@cdktf/provider-google/lib/compute-region-network-endpoint-group';
 import { ComputeSecurityPolicy } from '@cdktf/provider-google/lib/compute-security-policy';
@@ -189,6 +190,8 @@ function edge(
     name: 'armor',
     rule: opts.rateLimit
       ? [
+          // The preconfigured WAF rules NET-1/waf asks for, as PublicEdge declares them.
+          ...WAF_RULES.map((w, i) => ({ action: 'deny(403)', priority: 800 + i, preview: false, match: { expr: { expression: wafExpression(w.name, 1) } } })),
           {
             action: 'throttle',
             priority: 1000,

@@ -59,6 +59,7 @@ describe('ENC-1: public HTTPS endpoints require TLS 1.2 or higher', () => {
           hostname: 'unit.hooks.example.com',
           backends: [{ service, pathPrefixes: ['/sources'] }],
           sslProfile: 'COMPATIBLE' as 'MODERN',
+          waf: { mode: 'enforce', sensitivity: 1 },
         }),
     ).toThrow(/sslProfile.*ENC-1/);
   });
@@ -135,12 +136,12 @@ describe('NET-1: public endpoints sit behind the load balancer with per-IP rate 
   it('refuses an internal service behind the edge, and an invoker grant on a public webhook', () => {
     const internal = unitService('internal');
     expect(
-      () => new PublicEdge(internal.stack, 'edge', { project: internal.project, hostname: 'unit.hooks.example.com', backends: [{ service: internal.service, pathPrefixes: ['/x'] }] }),
+      () => new PublicEdge(internal.stack, 'edge', { project: internal.project, hostname: 'unit.hooks.example.com', backends: [{ service: internal.service, pathPrefixes: ['/x'] }], waf: { mode: 'enforce', sensitivity: 1 } }),
     ).toThrow(/internal.*NET-1/);
     const webhook = unitService('public-webhook');
     expect(() => webhook.service.grantInvoke({ member: 'serviceAccount:a@unit-test-project.iam.gserviceaccount.com' })).toThrow(/invoker check is disabled/);
     expect(
-      () => new PublicEdge(webhook.stack, 'edge', { project: webhook.project, hostname: 'unit.hooks.example.com', backends: [{ service: webhook.service, pathPrefixes: ['/x'] }], rateIntervalSeconds: 7 }),
+      () => new PublicEdge(webhook.stack, 'edge', { project: webhook.project, hostname: 'unit.hooks.example.com', backends: [{ service: webhook.service, pathPrefixes: ['/x'] }], rateIntervalSeconds: 7, waf: { mode: 'enforce', sensitivity: 1 } }),
     ).toThrow(/rateIntervalSeconds/);
   });
 });

@@ -73,7 +73,8 @@ describe('DEP-DRS: domain-restricted sharing admits the Google-managed identitie
     const findings = run(new PlatformStack(Testing.app(), { environment: env }), env);
     expect(violations(findings)).toEqual([]);
     // Every sink writer grant is judged, and found to wait for its folder's policies.
-    expect(findings.filter((f) => f.status === 'compliant' && f.address.startsWith('google_project_iam_member.')).length).toBe(5);
+    // Five folder sinks of the tenant and platform folders, and one per audit folder (four).
+    expect(findings.filter((f) => f.status === 'compliant' && f.address.startsWith('google_project_iam_member.')).length).toBe(9);
   });
 
   it('rejects the legacy constraint restricted to the directory, naming the policy and the refused writer identity', () => {

@@ -8,11 +8,13 @@ import { SynthesizedStack, type TerraformJson } from '../../compliance/synthesiz
 import type { Finding } from '../../compliance/rule';
 import { rolePermissions } from '../../policy/iam-roles';
 import type { DeployContext } from '../../compliance/deployability/check';
-import { customerGrants, depPerm, deployerHoldings, isReadOnlyPermission, suggestRoles } from '../../compliance/deployability/checks/dep-perm';
+import { customerGrants, depPerm, deployerHoldings, deployersOf, isReadOnlyPermission, suggestRoles } from '../../compliance/deployability/checks/dep-perm';
 import { OPERATIONS, parsePermissionTable, permissionTable } from '../../compliance/deployability/data/permission-table';
-import { APPLY_CUSTOM_ROLE, PLAN_CUSTOM_ROLE, PLAN_ROLES } from '../../constructs/ci-deployer-identity';
+import { PLAN_CUSTOM_ROLE, PLAN_ROLES, PLATFORM_CUSTOM_ROLE, TENANT_CUSTOM_ROLE, TENANT_ROLES, type DeployerRoles } from '../../constructs/ci-deployer-identity';
 import { withLifecycle, type ResolvedTenant } from '../../config/loader';
 import { PlatformStack } from '../../stacks/platform-stack';
+import { TenantStack } from '../../stacks/tenant-stack';
+import { OffboardingTagBinding } from '../../constructs/offboarding-tag-binding';
 import { fixtureEnvironment, makeTenant, fixtureTenantStacks, synthStack, synthTenant } from '../support/synth';
 
 const env = fixtureEnvironment();
@@ -37,7 +39,16 @@ function platformWithout(drop: (type: string, values: Record<string, unknown>) =
 
 const customRoleName = (suffix: string) => `organizations/${env.platform.organization.id}/roles/ssx_platform.${suffix}`;
 const withoutCustomRole = (suffix: string) =>
-  platformWithout((type, values) => type === 'google_folder_iam_member' && values.role === customRoleName(suffix));
+  platformWithout((type, values) => /^google_(folder|organization)_iam_member$/.test(type) && values.role === customRoleName(suffix));
+
+/** An offboarding tenant's stack with the offboarding tag bound (the tenant stack adds it while offboarding). */
+function offboardingTenant(): { stack: SynthesizedStack; tenant: ResolvedTenant } {
+  const tenant = makeTenant({ id: 'perm-offboarding', lifecycle: { state: 'offboarding', offboarding: { requested: '2026-12-01' } } });
+  const stack = new TenantStack(Testing.app(), { environment: env, tenant });
+  new OffboardingTagBinding(stack, 'offboarding-tag', { project: stack.project, organizationId: env.platform.organization.id, environment: env.name });
+  return { stack: synthStack(stack), tenant };
+}
+const offboarding = offboardingTenant();
 
 /** The types and data sources of a stack, as `resource:<type>` and `data:<type>`. */
 function typesOf(stack: SynthesizedStack): string[] {
@@ -88,17 +99,46 @@ describe('the permission table (compliance/deployability/data/permissions.json)'
 });
 
 describe('DEP-PERM on the real stacks', () => {
-  it('finds ci-plan and ci-apply and their grants in the platform stack, custom roles included', () => {
-    const [plan, apply] = deployerHoldings(context(platform));
-    expect(plan.id).toBe('ci-plan');
-    expect(apply.id).toBe('ci-apply');
+  it('finds ci-plan, ci-platform and a tenant deployer per jurisdiction and their grants in the platform stack, custom roles included', () => {
+    const holdings = deployerHoldings(context(platform));
+    expect(holdings.map((h) => h.id).sort()).toEqual(['ci-plan', 'ci-platform', 'ci-tenant-au', 'ci-tenant-ch', 'ci-tenant-eea', 'ci-tenant-uk']);
+    const byId = (id: string) => holdings.find((h) => h.id === id)!;
     const eea = `folders/${env.platform.tenantFolders.EEA!.replace(/^folders\//, '')}`;
-    expect(plan.byScope.get(eea)?.has('logging.settings.get')).toBe(true);
-    expect(plan.byScope.get(eea)?.has('bigquery.jobs.create')).toBe(true);
-    expect(apply.byScope.get(eea)?.has('compute.networks.delete')).toBe(true);
+    const uk = `folders/${env.platform.tenantFolders.UK!.replace(/^folders\//, '')}`;
+    expect(byId('ci-plan').byScope.get(eea)?.has('logging.settings.get')).toBe(true);
+    expect(byId('ci-plan').byScope.get(eea)?.has('bigquery.jobs.create')).toBe(true);
+    expect(byId('ci-tenant-eea').byScope.get(eea)?.has('compute.networks.delete')).toBe(true);
+    // A tenant deployer holds nothing on another jurisdiction's folder.
+    expect(byId('ci-tenant-eea').byScope.get(uk)).toBeUndefined();
+    // Its Project IAM Admin grants only the project-level roles of PROJECT_LEVEL_ONLY_ROLES.
+    expect([...byId('ci-tenant-eea').grantLimits.get(eea)!].sort()).toEqual(TENANT_ROLES.limitedProjectIamAdmin!.tenantFolders!.slice().sort());
   });
 
-  it('passes the platform stack: ci-plan refreshes it and ci-apply applies it', () => {
+  it('judges each stack with its own deployer: the platform stack ci-platform, a tenant stack its jurisdiction tenant deployer', () => {
+    expect(deployersOf({ kind: 'platform' }).map((d) => d.id)).toEqual(['ci-plan', 'ci-platform']);
+    const uk = env.tenants.find((t) => t.jurisdiction === 'UK')!;
+    expect(deployersOf({ kind: 'tenant', tenant: uk }).map((d) => d.id)).toEqual(['ci-plan', 'ci-tenant-uk']);
+  });
+
+  it("fails a tenant stack the deployer of another jurisdiction would have to apply: ci-tenant-eea holds nothing on the UK folder", () => {
+    const uk = [...fixtureTenants.values()].find((s) => tenantOf(s).jurisdiction === 'UK' && s.has('google_project'))!;
+    const asEea: ResolvedTenant = { ...tenantOf(uk), jurisdiction: 'EEA' };
+    const found = violations(depPerm.check({ ...context(uk, tenantOf(uk)), tenant: asEea }));
+    expect(found.length).toBeGreaterThan(0);
+    expect(found.every((f) => f.problem.includes('ci-tenant-eea'))).toBe(true);
+    expect(found[0].problem).toMatch(/on folder fixture-uk/);
+  });
+
+  it('fails a project grant of a role the tenant deployer may not grant (its Project IAM Admin is limited)', () => {
+    const stack = [...fixtureTenants.values()].find((s) => s.has('google_project_iam_member'))!;
+    const json = JSON.parse(JSON.stringify(stack.json)) as { resource: Record<string, Record<string, Record<string, unknown>>> };
+    const [name] = Object.keys(json.resource.google_project_iam_member);
+    json.resource.google_project_iam_member[name].role = 'roles/bigquery.dataViewer';
+    const found = violations(depPerm.check(context(new SynthesizedStack(stack.name, json as TerraformJson), tenantOf(stack))));
+    expect(found.map((f) => f.problem)).toEqual([expect.stringMatching(/ci-tenant-[a-z]+ .* cannot grant roles\/bigquery\.dataViewer: its Project IAM Admin on folder fixture-[a-z]+ .* may grant only roles\/bigquery\.jobUser, /)]);
+  });
+
+  it('passes the platform stack: ci-plan refreshes it and ci-platform applies it', () => {
     const findings = depPerm.check(context(platform));
     expect(violations(findings)).toEqual([]);
     expect(findings.some((f) => f.status === 'compliant' && /organization administrator: .*google_organization_iam_member/.test(f.detail))).toBe(true);
@@ -106,6 +146,15 @@ describe('DEP-PERM on the real stacks', () => {
 
   it('passes every fixture tenant stack', () => {
     for (const stack of fixtureTenants.values()) expect([stack.name, violations(depPerm.check(context(stack, tenantOf(stack))))]).toEqual([stack.name, []]);
+  });
+
+  it('passes an offboarding tenant whose project is tagged offboarding (its deployer may bind the tag, nothing else may)', () => {
+    expect(offboarding.stack.has('google_tags_tag_binding')).toBe(true);
+    expect(violations(depPerm.check(context(offboarding.stack, offboarding.tenant)))).toEqual([]);
+    // The keys wait for the tag, so a destroy removes them while the project still carries it.
+    for (const key of offboarding.stack.ofType('google_kms_crypto_key')) {
+      expect(key.values.depends_on).toEqual(expect.arrayContaining([expect.stringMatching(/^google_tags_tag_binding\./)]));
+    }
   });
 
   it('passes a new tenant made in the test, with conversion tracking (Firestore)', () => {
@@ -122,7 +171,7 @@ describe('DEP-PERM on the real stacks', () => {
     expect(violations(findings)).toEqual([]);
     const grants = customerGrants(context(stack, tenant));
     const plan = grants.find((g) => g.identity.includes('ci-plan'))!;
-    const apply = grants.find((g) => g.identity.includes('ci-apply'))!;
+    const apply = grants.find((g) => g.identity.includes('ci-tenant-'))!;
     expect(plan.scope).toBe(`projects/${tenant.projectId}`);
     expect(plan.permissions).toEqual(expect.arrayContaining(['bigquery.datasets.get', 'run.services.get']));
     expect(plan.permissions.every(isReadOnlyPermission)).toBe(true);
@@ -145,7 +194,18 @@ describe('DEP-PERM on the real stacks', () => {
     const findings = depPerm.check(context(stack, tenant));
     expect(violations(findings)).toEqual([]);
     const billing = customerGrants(context(stack, tenant)).filter((g) => g.scope === 'billingAccounts/0A0A0A-1B1B1B-2C2C2C');
-    expect(billing.find((g) => g.identity.includes('ci-apply'))?.permissions).toContain('billing.resourceAssociations.create');
+    expect(billing.find((g) => g.identity.includes('ci-tenant-'))?.permissions).toContain('billing.resourceAssociations.create');
+  });
+
+  it("leaves the handover customer's owner grant (a basic role, which no deployer may grant) to an organization administrator", () => {
+    const alpen = env.tenants.find((t) => t.warehouse.mode === 'customer' && t.warehouse.provisionedBy === 'smart-segments')!;
+    const tenant: ResolvedTenant = withLifecycle(alpen, {
+      state: 'handover-prepare',
+      handover: { customerOrganizationId: '998877665544', customerBillingAccount: '0A0A0A-1B1B1B-2C2C2C', customerOwnerGroup: 'gcp-owners@alpensport.example', customerDirectoryCustomerId: 'C09alpen1' },
+    });
+    const findings = depPerm.check(context(synthTenant(tenant), tenant));
+    expect(violations(findings)).toEqual([]);
+    expect(findings.some((f) => f.status === 'compliant' && /organization administrator: .*google_project_iam_member\.handoff_customer-owner_[0-9A-F]+ \(roles\/owner for the handover's customer owner group\)/.test(f.detail))).toBe(true);
   });
 });
 
@@ -158,7 +218,7 @@ describe('DEP-PERM on a platform whose deployers lack a role', () => {
     expect(bq).toBeDefined();
     expect(bq!.problem).toMatch(/stack tenant-fixture-perm-cmek: ci-plan \(serviceAccount:ci-plan@ssx-platform\.iam\.gserviceaccount\.com\) cannot refresh it in terraform plan: it lacks bigquery\.jobs\.create on folder fixture-eea/);
     expect(bq!.fix).toMatch(/constructs\/ci-deployer-identity\.ts, PLAN_ROLES\.tenantFolders/);
-    // Only ci-plan lost a role: ci-apply is still fine.
+    // Only ci-plan lost a role: the tenant deployer is still fine.
     expect(found.every((f) => f.problem.includes('ci-plan'))).toBe(true);
   });
 
@@ -170,13 +230,13 @@ describe('DEP-PERM on a platform whose deployers lack a role', () => {
     expect(found.some((f) => /PLAN_ROLES\.platformFolder/.test(f.fix))).toBe(true);
   });
 
-  it('ci-apply without its custom role cannot create a tenant project (default network) or update it', () => {
+  it('a tenant deployer without its custom role cannot create a tenant project (default network) or update it', () => {
     const tenant = makeTenant({ id: 'perm-apply' });
     const stack = synthTenant(tenant);
-    const found = violations(depPerm.check(context(stack, tenant, withoutCustomRole(APPLY_CUSTOM_ROLE.idSuffix))));
+    const found = violations(depPerm.check(context(stack, tenant, withoutCustomRole(TENANT_CUSTOM_ROLE.idSuffix))));
     const project = found.find((f) => f.address.startsWith('google_project.'));
-    expect(project!.problem).toMatch(/ci-apply .* cannot create\/update it in terraform apply: it lacks compute\.networks\.delete, resourcemanager\.projects\.update/);
-    expect(project!.fix).toMatch(/APPLY_ROLES\.tenantFolders/);
+    expect(project!.problem).toMatch(/ci-tenant-eea .* cannot create\/update it in terraform apply: it lacks compute\.networks\.delete, resourcemanager\.projects\.update/);
+    expect(project!.fix).toMatch(/TENANT_ROLES\.tenantFolders/);
   });
 
   it('does not count a conditional grant', () => {
@@ -191,7 +251,7 @@ describe('DEP-PERM on a platform whose deployers lack a role', () => {
   it('reports a platform stack without the deployers', () => {
     const none = platformWithout((type) => type === 'google_service_account');
     const found = violations(depPerm.check(context(platform, undefined, none)));
-    expect(found.map((f) => f.problem)).toEqual(expect.arrayContaining([expect.stringMatching(/declares no ci-plan service account/), expect.stringMatching(/declares no ci-apply/)]));
+    expect(found.map((f) => f.problem)).toEqual(expect.arrayContaining([expect.stringMatching(/declares no ci-plan service account/), expect.stringMatching(/declares no ci-platform/)]));
   });
 
   it('reports a resource type the table has no row for, so a new type cannot slip through', () => {
@@ -210,25 +270,82 @@ describe('the deployer roles', () => {
     const writes = Object.keys(PLAN_CUSTOM_ROLE.permissions).filter((p) => !isReadOnlyPermission(p));
     expect(writes).toEqual(['bigquery.jobs.create']);
     // A job reads no table data without bigquery.tables.getData, which no plan role carries.
-    const planPermissions = [...PLAN_ROLES.organization, ...PLAN_ROLES.everyFolder, ...PLAN_ROLES.platformFolder, ...PLAN_ROLES.tenantFolders].flatMap((r) => [...rolePermissions(r)]);
+    const planPermissions = roleNames(PLAN_ROLES).flatMap((r) => [...rolePermissions(r)]);
     expect(planPermissions).not.toContain('bigquery.tables.getData');
   });
 
   it('add no log-entry or Firestore-entity read in the custom roles', () => {
-    for (const p of [...Object.keys(PLAN_CUSTOM_ROLE.permissions), ...Object.keys(APPLY_CUSTOM_ROLE.permissions)]) {
-      expect(p).not.toMatch(/^logging\.(privateLogEntries|logEntries)\.|^datastore\.entities\./);
+    for (const p of [PLAN_CUSTOM_ROLE, PLATFORM_CUSTOM_ROLE, TENANT_CUSTOM_ROLE].flatMap((r) => Object.keys(r.permissions))) {
+      expect(p).not.toMatch(/^logging\.(privateLogEntries|logEntries)\.|^datastore\.entities\.|^bigquery\.tables\.getData|^secretmanager\.versions\.access/);
     }
   });
 
-  it('declare the custom roles on the organization, granted on every managed folder', () => {
+  it('give ci-plan no role that lists log entries, reads Firestore entities or BigQuery table data (Security Reviewer and Logs Viewer are gone)', () => {
+    const reads = roleNames(PLAN_ROLES).flatMap((r) => rolePermissions(r).filter((p) => /^logging\.(privateLogEntries|logEntries)\.list$|^datastore\.entities\.|^bigquery\.tables\.(getData|export)$/.test(p)).map((p) => `${r}: ${p}`));
+    expect(reads).toEqual([]);
+    expect(roleNames(PLAN_ROLES)).not.toContain('roles/iam.securityReviewer');
+  });
+
+  it('declare the custom roles on the organization once each, granted on every folder the deployer holds roles on', () => {
     const roles = platform.ofType('google_organization_iam_custom_role');
     expect(roles.map((r) => [r.values.org_id, r.values.role_id]).sort()).toEqual([
-      [env.platform.organization.id, 'ssx_platform.ciApplyExtras'],
       [env.platform.organization.id, 'ssx_platform.ciPlanRefresh'],
+      [env.platform.organization.id, 'ssx_platform.ciPlatformExtras'],
+      [env.platform.organization.id, 'ssx_platform.ciTagPolicyReader'],
+      [env.platform.organization.id, 'ssx_platform.ciTenantExtras'],
+      [env.platform.organization.id, 'ssx_platform.ciTenantImagePull'],
     ]);
     const folders = platform.ofType('google_folder').length;
-    for (const suffix of [PLAN_CUSTOM_ROLE.idSuffix, APPLY_CUSTOM_ROLE.idSuffix]) {
-      expect(platform.ofType('google_folder_iam_member').filter((g) => g.values.role === customRoleName(suffix))).toHaveLength(folders);
-    }
+    const jurisdictions = env.platform.jurisdictions.length;
+    const grantsOf = (suffix: string) => platform.ofType('google_folder_iam_member').filter((g) => g.values.role === customRoleName(suffix));
+    // ci-plan and ci-platform on every folder; each tenant deployer on its own folder.
+    expect(grantsOf(PLAN_CUSTOM_ROLE.idSuffix)).toHaveLength(folders);
+    expect(grantsOf(PLATFORM_CUSTOM_ROLE.idSuffix)).toHaveLength(folders);
+    expect(grantsOf(TENANT_CUSTOM_ROLE.idSuffix)).toHaveLength(jurisdictions);
+  });
+});
+
+/** Every predefined role name of a role set. */
+function roleNames(roles: DeployerRoles): string[] {
+  return [...roles.organization, ...roles.billingAccount, ...roles.platformFolder, ...roles.auditFolders, ...roles.tenantFolders, ...roles.sharedProject];
+}
+
+/**
+ * A role is dropped exactly when no check needs it: removing any one role a deployer holds from the
+ * synthesized platform stack makes DEP-PERM fail on at least one fixture stack (the platform stack
+ * for ci-platform, the tenant stacks for the tenant deployers, any stack for ci-plan).
+ */
+describe('every deployer role is needed', () => {
+  const stacks: Array<{ stack: SynthesizedStack; tenant?: ResolvedTenant }> = [
+    { stack: platform },
+    ...[...fixtureTenants.values()].map((s) => ({ stack: s, tenant: tenantOf(s) })),
+    offboarding,
+  ];
+  const ciGrants = Object.entries((platform.json.resource ?? {}) as Record<string, Record<string, Record<string, unknown>>>)
+    .filter(([type]) => /_iam_member$/.test(type))
+    .flatMap(([type, byName]) => Object.entries(byName).map(([name, values]) => ({ type, name, values })))
+    .filter((g) => /^serviceAccount:ci-/.test(String(g.values.member)) && g.type !== 'google_storage_bucket_iam_member')
+    // The quota project of the deployers' API calls (serviceusage.services.use on the shared project): a
+    // property of every call, not of a resource type, so the permission table does not model it.
+    .filter((g) => !(g.type === 'google_project_iam_member' && g.values.role === 'roles/serviceusage.serviceUsageConsumer'));
+  // One role per deployer and scope kind: the same role on another folder of the same kind is the same decision.
+  // The tenant deployers share one role set (TENANT_ROLES): a role is dropped from all of them.
+  const deployerOf = (member: unknown) => String(member).replace(/^serviceAccount:(ci-[a-z]+)(-[a-z]+)?@.*$/, '$1');
+  const decisions = new Map<string, (typeof ciGrants)[number]>();
+  for (const g of ciGrants) {
+    const key = `${deployerOf(g.values.member)} ${g.type} ${String(g.values.role)}`;
+    if (!decisions.has(key)) decisions.set(key, g);
+  }
+
+  it.each([...decisions.keys()])('%s', (key) => {
+    const g = decisions.get(key)!;
+    const role = String(g.values.role);
+    // Drop the role from this deployer (every tenant deployer) everywhere it is granted on this kind of scope.
+    const without = platformWithout((type, values) => type === g.type && deployerOf(values.member) === deployerOf(g.values.member) && values.role === role);
+    const failing = stacks.filter(({ stack, tenant }) => {
+      const subject = stack === platform ? without : stack;
+      return violations(depPerm.check({ stack: subject, kind: tenant ? 'tenant' : 'platform', environment: env, tenant, platform: without })).length > 0;
+    });
+    expect({ key, failingStacks: failing.length > 0 }).toEqual({ key, failingStacks: true });
   });
 });

@@ -28,7 +28,7 @@ export const PLATFORM_YAML = {
   jurisdictions: ['EEA', 'UK', 'CH', 'AU'],
   tenantFolders: { EEA: 'folders/200000000001', UK: 'folders/200000000002', CH: 'folders/200000000003', AU: 'folders/200000000004' },
   stateBucket: { name: 'ssi-indep-tfstate' },
-  ci: { provider: 'github', repository: 'smart-segments/platform', mainBranch: 'main' },
+  ci: { provider: 'github', repository: 'smart-segments/platform', mainBranch: 'main', repositoryId: '700000001', repositoryOwnerId: '90000001', githubEnvironment: 'production' },
   groups: {
     platformAdmins: 'platform-admins@smartsegments.test',
     securityResponders: 'security-responders@smartsegments.test',
@@ -42,6 +42,7 @@ export const PLATFORM_YAML = {
     integrationSync: `europe-west1-docker.pkg.dev/ssi-platform/relay/integration-sync@sha256:${'4'.repeat(64)}`,
   },
   edgeDomain: 'hooks.smartsegments.test',
+  edge: { waf: { mode: 'enforce', sensitivity: 1 } },
 };
 
 /** The handover details of a customer organization (HAND-1), numbered so each customer differs. */

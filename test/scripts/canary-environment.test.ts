@@ -25,6 +25,8 @@ function flags(extra: Record<string, string | undefined> = {}): string[] {
     'project-prefix': PREFIX,
     'state-bucket': `${PREFIX}-canary-tfstate`,
     repository: 'smart-segments/platform',
+    'repository-id': '700000001',
+    'repository-owner-id': '90000001',
     'customer-project': 'canary-customer-wh',
     'image-digest': DIGEST,
     'parent-folder': 'folders/777777777',

@@ -84,8 +84,11 @@ describe('HAND-1: npm run handover', () => {
       expect(release.stdout).toMatch(/--phase relinquish/);
       expect(alpen(tmp.dir).lifecycle).toMatchObject({ state: 'handed-over', handover: { effectiveDate: today, customerAdminsConfirmed: today } });
       const record = JSON.parse(fs.readFileSync(path.join(reports, 'handover-fixture-alpen-sport.json'), 'utf8'));
-      expect(record).toMatchObject({ tenant: 'alpen-sport', project: 'alpensport-warehouse', effectiveDate: today, ownAccessRemoved: null, generated: today });
-      expect(record.commit).toMatch(/^[0-9a-f]{7,}$|^not a git checkout$/);
+      expect(record).toMatchObject({ tenant: 'alpen-sport', project: 'alpensport-warehouse', effectiveDate: today, ownAccessRemoved: null });
+      // Stated as every report states it: when, from which commit, with which tool and command.
+      expect(record.generation.generatedAt.startsWith(today)).toBe(true);
+      expect(record.generation.commit === null || /^[0-9a-f]{40}$/.test(record.generation.commit)).toBe(true);
+      expect(record.generation).toMatchObject({ tool: 'smart-segments-platform@0.1.0', command: 'npm run handover -- --phase release' });
       expect(record.customerOwns.map((o: { what: string }) => o.what)).toEqual(
         expect.arrayContaining(['project', 'BigQuery dataset', 'BigQuery table', 'Cloud KMS key (encrypts the warehouse)']),
       );

@@ -13,6 +13,11 @@ import { loadEnvironment } from '../../config/loader';
 import { main as supportAccessMain } from '../../scripts/support-access';
 import { copyEnvironment, type TempEnvironments } from '../support/temp-environment';
 import { runInProcess, tempDir, treeHashes, withEnv } from './cli-harness';
+import { loadControlCatalogue } from '../../compliance/controls';
+import { buildComplianceReport, renderComplianceMarkdown } from '../../compliance/report/compliance-report';
+import { renderComplianceHtml } from '../../compliance/report/compliance-html';
+import { renderRopaMarkdown } from '../../compliance/report/ropa';
+import { evaluateEnvironment } from '../../scripts/lib/evaluate-environment';
 
 const ID = 'lisboa-parque';
 const STACK = `tenant-fixture-${ID}`;
@@ -67,6 +72,23 @@ describe('granting, expiring and revoking support access', () => {
     expect(supportBindings()[2].expression).toBe(
       'request.time < timestamp("2026-12-03T11:30:00Z") && resource.name == "projects/ssx-lisboa-parque/locations/eu/buckets/_Default/views/_AllLogs"',
     );
+  });
+
+  it('the compliance report and the records of processing list every grant with its reason, scope and expiry', () => {
+    const evaluation = evaluateEnvironment('fixture', envs.dir);
+    const catalogue = loadControlCatalogue();
+    const generated = { generatedAt: '2026-12-03T12:00:00Z', commit: null, uncommittedChanges: false, tool: 't', command: 'c' };
+    const report = buildComplianceReport({ ...evaluation, catalogue, tests: new Map(), generated });
+    expect(report.supportAccess).toEqual([
+      { tenant: ID, scope: 'read-warehouse', roles: ['roles/bigquery.dataViewer', 'roles/bigquery.jobUser'], granted: '2026-12-03T09:30:00Z', until: '2026-12-04T18:00:00Z', reason: REASON, state: 'in force' },
+      { tenant: ID, scope: 'read-relay-logs', roles: ['roles/logging.viewAccessor'], granted: '2026-12-03T09:30:00Z', until: '2026-12-03T11:30:00Z', reason: REASON, state: 'expired' },
+    ]);
+    expect(renderComplianceMarkdown(report)).toContain(`| ${ID} | read-relay-logs | roles/logging.viewAccessor | 2026-12-03T09:30:00Z | 2026-12-03T11:30:00Z | expired | ${REASON} |`);
+    expect(renderComplianceHtml(report)).toContain('<h2 id="support-access">Support access (IAM-5)</h2>');
+    expect(report.controls.find((c) => c.id === 'IAM-5')!.status).toBe('pass');
+    const ropa = renderRopaMarkdown('fixture', evaluation.records);
+    expect(ropa).toContain(`| read-warehouse | roles/bigquery.dataViewer, roles/bigquery.jobUser | 2026-12-03T09:30:00Z | 2026-12-04T18:00:00Z | ${REASON} |`);
+    expect(ropa).toContain("None: no support engineer holds access to this customer's data");
   });
 
   it('takes an expired grant out of the tenant file on the next run, and lists what is left', () => {

@@ -1,8 +1,9 @@
 /**
  * DEP-PERM: the identities that plan and apply a stack hold the IAM permissions Terraform needs for
  * every resource and data source in it. `ci-plan` plans every stack (refresh: each resource's Read),
- * so it needs every `read` permission of the permission table; `ci-apply` applies every stack, so it
- * needs read, create, update and delete. Both are read from the synthesized platform stack: their
+ * so it needs every `read` permission of the permission table; each stack has its own applier
+ * (`ci-platform` the platform stack, `ci-tenant-<j>` the tenant stacks of jurisdiction j), which
+ * needs read, create, update and delete, and nothing on another jurisdiction's folder. Both are read from the synthesized platform stack: their
  * `google_service_account`s and their organization, folder, billing account, project and bucket
  * grants, expanded into permissions with the role dataset and the custom roles the same stack declares.
  *
@@ -14,11 +15,13 @@
  *   use through the folder's recorded-id postcondition (constructs/jurisdiction-folders.ts).
  * - Rows can require a permission on the billing account a project links to, on the parent a project
  *   or folder is created in, or on the organization.
- * - Conditional grants are not counted (a condition may exclude the resource). The roles/owner that
+ * - Conditional grants are not counted (a condition may exclude the resource), except a Project IAM
+ *   Admin grant limited by `modifiedGrantsByRole` (it limits the roles granted, not the resources
+ *   reached): counted, and each project grant of the stack must be of a role it allows. The roles/owner that
  *   Google gives a project's creator is not counted either (a later issue removes it).
  * - Operations the table marks `administratorOnly` (CI's own organization and billing grants and
- *   custom roles, creating a folder) are applied by an organization administrator; ci-apply must
- *   still read them.
+ *   custom roles, creating a folder, CI's folder grants) are applied by an organization administrator;
+ *   the applier must still read them.
  * - A scope outside Smart Segments' organization and billing account (a customer-owned project,
  *   HAND-2; a project handed over to the customer's organization; the customer's billing account) is
  *   not ours to grant on: its permissions are not violations but the list the customer must grant
@@ -37,12 +40,42 @@ import { OPERATIONS, permissionTable, type Operation, type PermissionRow, type R
 const TABLE = 'compliance/deployability/data/permissions.json';
 const DEPLOYER_FILE = 'constructs/ci-deployer-identity.ts';
 
-/** The two deployers, by the service account id constructs/ci-deployer-identity.ts gives them. */
-export const DEPLOYERS = [
-  { id: 'ci-plan', operations: ['read'] as readonly Operation[], roles: 'PLAN_ROLES' },
-  { id: 'ci-apply', operations: OPERATIONS, roles: 'APPLY_ROLES' },
-] as const;
-export type DeployerId = (typeof DEPLOYERS)[number]['id'];
+/** A deployer DEP-PERM judges: its service account id, what it must do, and the role set of constructs/ci-deployer-identity.ts that grants it. */
+export interface DeployerSpec {
+  readonly id: string;
+  readonly operations: readonly Operation[];
+  readonly roles: 'PLAN_ROLES' | 'PLATFORM_ROLES' | 'TENANT_ROLES';
+}
+
+export const PLAN_DEPLOYER: DeployerSpec = { id: 'ci-plan', operations: ['read'], roles: 'PLAN_ROLES' };
+
+/**
+ * The two identities of a stack, by the service account ids constructs/ci-deployer-identity.ts gives
+ * them: ci-plan plans every stack; ci-platform applies the platform stack, and the tenant deployer
+ * of the tenant's jurisdiction (`ci-tenant-<j>`) its tenant stacks.
+ */
+export function deployersOf(context: Pick<DeployContext, 'kind' | 'tenant'>): readonly DeployerSpec[] {
+  const applier: DeployerSpec =
+    context.kind === 'tenant' && context.tenant
+      ? { id: `ci-tenant-${context.tenant.jurisdiction.toLowerCase()}`, operations: OPERATIONS, roles: 'TENANT_ROLES' }
+      : { id: 'ci-platform', operations: OPERATIONS, roles: 'PLATFORM_ROLES' };
+  return [PLAN_DEPLOYER, applier];
+}
+export type DeployerId = string;
+
+/**
+ * A condition that limits which roles a Project IAM Admin grant may grant (modifiedGrantsByRole,
+ * cloud.google.com/iam/docs/setting-limits-on-granting-roles): it does not limit which resources the
+ * grant reaches, so DEP-PERM counts the grant, and checks each project grant against the roles it allows.
+ */
+const GRANT_LIMIT = /^api\.getAttribute\('iam\.googleapis\.com\/modifiedGrantsByRole', \[\]\)\.hasOnly\(\[([^\]]*)\]\)$/;
+
+/** The roles a grant-limiting condition allows, or undefined when the condition is not one. */
+export function grantLimit(expression: string | undefined): ReadonlySet<string> | undefined {
+  const m = expression ? GRANT_LIMIT.exec(expression.trim()) : null;
+  if (!m) return undefined;
+  return new Set(m[1].split(',').map((r) => r.trim().replace(/^'|'$/g, '')).filter((r) => r.length > 0));
+}
 
 /** A place a grant can be made and a permission held: `organizations/N`, `folders/N` (or a platform folder's address), `projects/P`, `billingAccounts/B`, `buckets/B`. */
 type ScopeKey = string;
@@ -65,8 +98,12 @@ interface Item {
 export interface DeployerHoldings {
   readonly id: DeployerId;
   readonly member: string;
-  /** Permissions by scope key, from unconditional grants. */
+  /** Permissions by scope key, from unconditional grants and grant-limited ones. */
   readonly byScope: ReadonlyMap<ScopeKey, ReadonlySet<string>>;
+  /** By scope key: the roles a grant-limited Project IAM Admin may grant there (absent: unlimited or none). */
+  readonly grantLimits: ReadonlyMap<ScopeKey, ReadonlySet<string>>;
+  /** Scopes where an unconditional grant carries resourcemanager.projects.setIamPolicy (no limit applies there). */
+  readonly unlimitedProjectIam: ReadonlySet<ScopeKey>;
 }
 
 /** What the customer must grant in a place outside our organization (HAND-2, handover), per identity. */
@@ -260,6 +297,11 @@ function grantScope(context: DeployContext, grant: Grant): ScopeKey | undefined 
       return `organizations/${str(v.org_id)}`;
     case 'google_folder_iam_member':
       return folderKey(context.platform, str(v.folder) ?? '', context);
+    case 'google_tags_tag_value_iam_member':
+      // A grant on a tag value, which lives under the organization: counted there, so the tag
+      // value's permissions (tagValueBindings.*, permission table `on: organization`) are held.
+      // Narrower in truth: the platform stack grants Tag User on the offboarding value only.
+      return organizationKey(context);
     case 'google_billing_account_iam_member':
       return `billingAccounts/${str(v.billing_account_id)}`;
     case 'google_project_iam_member':
@@ -302,25 +344,51 @@ export function deployerHoldings(context: DeployContext): readonly DeployerHoldi
 
 function computeDeployerHoldings(context: DeployContext): DeployerHoldings[] {
   const out: DeployerHoldings[] = [];
-  for (const d of DEPLOYERS) {
-    const account = context.platform.ofType('google_service_account').find((r) => r.values.account_id === d.id);
-    if (!account) continue;
-    const email = `${d.id}@${str(account.values.project)}.iam.gserviceaccount.com`;
+  const accounts = context.platform.ofType('google_service_account').filter((r) => /^ci-/.test(str(r.values.account_id) ?? ''));
+  const grants = grantsOf(context.platform);
+  for (const account of accounts) {
+    const id = str(account.values.account_id)!;
+    const email = `${id}@${str(account.values.project)}.iam.gserviceaccount.com`;
     const member = `serviceAccount:${email}`;
     const byScope = new Map<ScopeKey, Set<string>>();
-    for (const g of grantsOf(context.platform)) {
+    const grantLimits = new Map<ScopeKey, Set<string>>();
+    const unlimitedProjectIam = new Set<ScopeKey>();
+    for (const g of grants) {
       // Basic roles are IAM-1's business; the project creator's implicit owner is not modelled.
-      if (g.condition || isBasicRole(g.role)) continue;
+      if (isBasicRole(g.role)) continue;
+      const limit = g.condition ? grantLimit(g.condition.expression) : undefined;
+      if (g.condition && !limit) continue;
       if (g.principal.member !== member && g.principal.email?.toLowerCase() !== email && g.principal.resolvedFrom !== account.address) continue;
       const scope = grantScope(context, g);
       if (!scope) continue;
       const held = byScope.get(scope) ?? new Set<string>();
-      for (const p of permissionsOfRole(context.platform, g.role)) held.add(p);
+      // A tag value grant reaches that value only: of its permissions, only binding it is counted (on the organization).
+      const onTagValue = g.type === 'google_tags_tag_value_iam_member';
+      for (const p of permissionsOfRole(context.platform, g.role)) if (!onTagValue || p.startsWith('resourcemanager.tagValueBindings.')) held.add(p);
       byScope.set(scope, held);
+      if (!limit && permissionsOfRole(context.platform, g.role).includes(PROJECT_SET_IAM)) unlimitedProjectIam.add(scope);
+      if (limit) {
+        const allowed = grantLimits.get(scope) ?? new Set<string>();
+        for (const r of limit) allowed.add(r);
+        grantLimits.set(scope, allowed);
+      }
     }
-    out.push({ id: d.id, member, byScope });
+    out.push({ id, member, byScope, grantLimits, unlimitedProjectIam });
   }
   return out;
+}
+
+const PROJECT_SET_IAM = 'resourcemanager.projects.setIamPolicy';
+
+/**
+ * The roles `h` may grant on a project placed on `chain`, when only grant-limited Project IAM Admin
+ * grants give it resourcemanager.projects.setIamPolicy there; undefined when no limit applies.
+ */
+function grantableRoles(h: DeployerHoldings, chain: readonly ScopeKey[]): ReadonlySet<string> | undefined {
+  if (chain.some((s) => h.unlimitedProjectIam.has(s))) return undefined;
+  const limits = chain.map((s) => h.grantLimits.get(s)).filter((l): l is ReadonlySet<string> => l !== undefined);
+  if (limits.length === 0) return undefined;
+  return new Set(limits.flatMap((l) => [...l]));
 }
 
 function holds(h: DeployerHoldings, permission: string, chain: readonly ScopeKey[]): boolean {
@@ -328,7 +396,7 @@ function holds(h: DeployerHoldings, permission: string, chain: readonly ScopeKey
 }
 
 /** The operations an identity must be able to perform on an item, given the row. */
-function operationsFor(row: PermissionRow, deployer: (typeof DEPLOYERS)[number]): Operation[] {
+function operationsFor(row: PermissionRow, deployer: DeployerSpec): Operation[] {
   return deployer.operations.filter((op) => op === 'read' || !row.administratorOnly.includes(op));
 }
 
@@ -409,8 +477,9 @@ export function customerGrants(context: DeployContext): CustomerGrant[] {
 function evaluate(context: DeployContext): { findings: Finding[]; customer: CustomerGrant[] } {
   const table = permissionTable();
   const findings: Finding[] = [];
-  const holdings = deployerHoldings(context);
-  for (const d of DEPLOYERS) {
+  const specs = deployersOf(context);
+  const holdings = deployerHoldings(context).filter((h) => specs.some((d) => d.id === h.id));
+  for (const d of specs) {
     if (!holdings.some((h) => h.id === d.id)) {
       findings.push(
         nonCompliant(
@@ -439,7 +508,7 @@ function evaluate(context: DeployContext): { findings: Finding[]; customer: Cust
     if (row.administratorOnly.length > 0) administrator.add(`${row.type} (${row.administratorOnly.join(', ')})`);
     let inside = false;
     for (const h of holdings) {
-      const deployer = DEPLOYERS.find((d) => d.id === h.id)!;
+      const deployer = specs.find((d) => d.id === h.id)!;
       const missing = new Map<ScopeKey, { chain: readonly ScopeKey[]; ops: Set<Operation>; permissions: Set<string> }>();
       for (const op of operationsFor(row, deployer)) {
         for (const required of row.permissions[op]) {
@@ -460,6 +529,24 @@ function evaluate(context: DeployContext): { findings: Finding[]; customer: Cust
           missing.set(where, entry);
         }
       }
+      if (item.type === 'google_project_iam_member' && deployer.operations.includes('create')) {
+        const role = str(item.values.role) ?? '';
+        const place = placementOf(context, item, { permission: PROJECT_SET_IAM, on: 'resource' });
+        const allowed = place.outside ? undefined : grantableRoles(h, place.chain);
+        if (allowed && !allowed.has(role) && isBasicRole(role)) {
+          // The one basic-role grant IAM-1 admits: a handover customer's owner group (HAND-1). No deployer
+          // may grant a basic role, or it could grant one to itself: an organization administrator applies it.
+          administrator.add(`${item.address} (${role} for the handover's customer owner group)`);
+        } else if (allowed && !allowed.has(role)) {
+          findings.push(
+            nonCompliant(
+              item.address,
+              `stack ${context.stack.name}: ${h.id} (${h.member}) cannot grant ${role}: its Project IAM Admin on ${describeScope(context, grantScopeFor(place.chain))} may grant only ${[...allowed].sort().join(', ')} (a modifiedGrantsByRole condition, so no deployer can grant itself another role).`,
+              `grant ${role} through a resource-level grant method, or, if the project really needs it, add it to ${deployer.roles}.limitedProjectIamAdmin in ${DEPLOYER_FILE} (or PROJECT_LEVEL_ONLY_ROLES in policy/iam-roles.ts, with its reason).`,
+            ),
+          );
+        }
+      }
       for (const [where, m] of missing) {
         const permissions = [...m.permissions].sort();
         const ops = [...m.ops];
@@ -472,7 +559,7 @@ function evaluate(context: DeployContext): { findings: Finding[]; customer: Cust
             `stack ${context.stack.name}: ${h.id} (${h.member}) cannot ${action}: it lacks ${permissions.join(', ')} on ${describeScope(context, where)} (${TABLE}, row ${row.kind} ${row.type}).`,
             `grant ${h.id} a role that carries ${permissions.join(', ')} on ${describeScope(context, where)}: in ${DEPLOYER_FILE}, ${deployer.roles}.${rolesField(context, where)}` +
               (roles.length > 0 ? `, for example ${roles.join(' + ')}` : '') +
-              (h.id === 'ci-plan' ? ', or the plan custom role where no read-only predefined role carries them.' : ', or the apply custom role.'),
+              (h.id === 'ci-plan' ? ', or the plan custom role where no read-only predefined role carries them.' : ", or the deployer's custom role."),
           ),
         );
       }
@@ -489,11 +576,11 @@ function evaluate(context: DeployContext): { findings: Finding[]; customer: Cust
       ),
     );
   }
-  if (checked > 0 && holdings.length === DEPLOYERS.length && !findings.some((f) => f.status === 'non-compliant')) {
+  if (checked > 0 && holdings.length === specs.length && !findings.some((f) => f.status === 'non-compliant')) {
     findings.push(
       compliant(
         STACK_ADDRESS,
-        `ci-plan holds every read permission and ci-apply every read, create, update and delete permission of the ${checked} resources and data sources it places in Smart Segments' organization (${TABLE})` +
+        `${specs[0].id} holds every read permission and ${specs[1].id} every read, create, update and delete permission of the ${checked} resources and data sources it places in Smart Segments' organization (${TABLE})` +
           (administrator.size > 0 ? `; applied by an organization administrator: ${[...administrator].sort().join('; ')}` : ''),
       ),
     );
@@ -504,7 +591,7 @@ function evaluate(context: DeployContext): { findings: Finding[]; customer: Cust
 export const depPerm = defineCheck({
   id: 'DEP-PERM',
   explanation:
-    'The identity that plans a stack (ci-plan) holds every permission Terraform needs to refresh its resources and data sources, and the identity that applies it (ci-apply) every permission to read, create, update and delete them, on the scope where each lives.',
+    "The identity that plans a stack (ci-plan) holds every permission Terraform needs to refresh its resources and data sources, and the identity that applies it (ci-platform for the platform stack, the tenant deployer of the tenant's jurisdiction for a tenant stack) every permission to read, create, update and delete them, on the scope where each lives.",
   sources: [
     TABLE,
     'https://cloud.google.com/iam/docs/overview#resource-hierarchy',

@@ -21,7 +21,7 @@ export const TABLE_PLATFORM = platformSchema.parse({
   jurisdictions: ['EEA', 'UK', 'CH', 'AU'],
   tenantFolders: { EEA: 'folders/100000000001', UK: 'folders/100000000002', CH: 'folders/100000000003', AU: 'folders/100000000004' },
   stateBucket: { name: 'ssx-tables-tfstate' },
-  ci: { provider: 'github', repository: 'smart-segments/platform', mainBranch: 'main' },
+  ci: { provider: 'github', repository: 'smart-segments/platform', mainBranch: 'main', repositoryId: '700000001', repositoryOwnerId: '90000001', githubEnvironment: 'production' },
   groups: {
     platformAdmins: 'platform-admins@smartsegments.example',
     securityResponders: 'security-responders@smartsegments.example',
@@ -35,6 +35,7 @@ export const TABLE_PLATFORM = platformSchema.parse({
     integrationSync: `europe-west1-docker.pkg.dev/ssx-platform/relay/integration-sync@sha256:${'4'.repeat(64)}`,
   },
   edgeDomain: 'hooks.smartsegments.example',
+  edge: { waf: { mode: 'enforce', sensitivity: 1 } },
 });
 
 /** A tenant of the table environment: the fields given override a minimal EEA tenant. */

@@ -1,6 +1,7 @@
 /** NET-1 (DPA Annex II 3): Cloud Run behind a managed, rate-limited load balancer; the MCP endpoint needs IAM. */
 import { withLifecycle } from '../../../../config/loader';
-import { net1Ingress, net1LoadBalancer, net1McpAuthenticated, net1PublicEdge } from '../../../../compliance/rules/net-1-public-edge';
+import { net1Ingress, net1LoadBalancer, net1McpAuthenticated, net1PublicEdge, net1Waf } from '../../../../compliance/rules/net-1-public-edge';
+import { WAF_RULES, wafExpression } from '../../../../policy/edge-waf';
 import { ACME, stackJson, tableTenant, type CheckTable } from '../table';
 
 const LB = 'INGRESS_TRAFFIC_INTERNAL_LOAD_BALANCER';
@@ -24,6 +25,13 @@ const mcp = (grant: boolean, ingress = LB) =>
     ...(grant ? { google_cloud_run_v2_service_iam_member: { pub: { name: '${google_cloud_run_v2_service.mcp.name}', role: 'roles/run.invoker', member: 'allUsers' } } } : {}),
   });
 const ingesting = tableTenant({ populatedSecrets: ['source-roller'] });
+/** A Cloud Armor policy with the WAF rules (sensitivity 1, enforced, as TABLE_PLATFORM's edge.waf), each changeable. */
+function wafPolicy(change: (name: string, rule: Record<string, unknown>) => Record<string, unknown> | null = (_n, r) => r) {
+  const rules = WAF_RULES.map((w, i) => change(w.name, { priority: 800 + i, action: 'deny(403)', preview: false, match: { expr: { expression: wafExpression(w.name, 1) } } })).filter(
+    (r): r is Record<string, unknown> => r !== null,
+  );
+  return stackJson({ google_compute_security_policy: { armor: { name: 'armor', rule: [...rules, ...throttle.rule] } } });
+}
 
 export const NET_1_TABLES: CheckTable[] = [
   {
@@ -83,5 +91,18 @@ export const NET_1_TABLES: CheckTable[] = [
       { name: 'no webhook runs', json: stackJson({}), reason: /runs no source webhook/ },
       { name: 'handed over', tenant: withLifecycle(ingesting, { ...ingesting.lifecycle, state: 'handed-over' }), json: stackJson({}) },
     ],
+  },
+  {
+    check: net1Waf,
+    violating: [
+      { name: 'no SQL injection rule', json: wafPolicy((n, r) => (n.startsWith('sqli') ? null : r)), address: 'google_compute_security_policy.armor', problem: /does not evaluate the preconfigured WAF rule sqli-v422-stable/ },
+      { name: 'no critical-CVE rule', json: wafPolicy((n, r) => (n === 'cve-canary' ? null : r)), problem: /cve-canary/ },
+      { name: 'another sensitivity than configured', json: wafPolicy((n, r) => (n.startsWith('xss') ? { ...r, match: { expr: { expression: wafExpression(n, 2) } } } : r)), problem: /xss-v422-stable is not at the configured sensitivity 1/ },
+      { name: 'a rule in preview while the config enforces', json: wafPolicy((n, r) => (n.startsWith('rce') ? { ...r, preview: true } : r)), problem: /rce-v422-stable rule is in preview \(it only logs\), but platform.yaml edge.waf.mode is enforce/ },
+      { name: 'a rule that allows', json: wafPolicy((n, r) => (n.startsWith('lfi') ? { ...r, action: 'allow' } : r)), problem: /lfi-v422-stable rule's action is allow/ },
+      { name: 'a policy without any WAF rule', json: edge(), address: 'google_compute_security_policy.armor', problem: /does not evaluate the preconfigured WAF rule/ },
+    ],
+    compliant: [{ name: 'every WAF rule, enforced at sensitivity 1', json: wafPolicy(), evidence: /google_compute_security_policy\.armor: sqli-v422-stable at sensitivity 1, enforced with deny\(403\)/ }],
+    inapplicable: [{ name: 'no public edge', json: stackJson({}), reason: /no Cloud Armor policy/ }],
   },
 ];
