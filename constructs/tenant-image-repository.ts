@@ -5,8 +5,8 @@
  * not admit on the platform repository, so the workloads pull from here instead, with no grant
  * (config/relay-images.ts). An operator copies each image by the digest platform.yaml pins and
  * records it (`copiedImages`); the platform administrators' group may push here for that, and
- * nowhere else in the project, and the apply deployer may read it, as Cloud Run requires of whoever
- * deploys an image. The repository holds container images of Smart Segments' code, no
+ * nowhere else in the project, and the tenant deployer of its jurisdiction (`ci-tenant-<j>`) may
+ * read it, as Cloud Run requires of whoever deploys an image. The repository holds container images of Smart Segments' code, no
  * Customer Data (`data-class: operational`), so it has no key of the tenant (ENC-2 covers data stores).
  */
 import { Construct } from 'constructs';
@@ -15,7 +15,7 @@ import { serviceAccountEmail, sharedProjectId } from '../config/naming';
 import { RELAY_REPOSITORY_ID, copiedDigestProblem, tenantImageReference, type RelayImageKey } from '../config/relay-images';
 import type { ResolvedTenant } from '../config/loader';
 import type { PlatformConfig } from '../config/schema';
-import { DEPLOYER_ACCOUNT_ID } from '../policy/handover';
+import { tenantDeployerId } from './ci-deployer-identity';
 import { ContainerRegistry } from './container-registry';
 import { group, serviceAccount } from './principal';
 import type { TenantProject } from './tenant-project';
@@ -56,7 +56,7 @@ export class TenantImageRepository extends Construct {
     // Cloud Run checks that whoever creates or updates a service or job may read its image
     // (cloud.google.com/run/docs/deploying, "Required roles": Artifact Registry Reader on the image's
     // repository). Granted with the repository, so it has propagated when the workloads appear.
-    this.registry.grantRead(serviceAccount(serviceAccountEmail(sharedProjectId(platform), DEPLOYER_ACCOUNT_ID)));
+    this.registry.grantRead(serviceAccount(serviceAccountEmail(sharedProjectId(platform), tenantDeployerId(tenant.jurisdiction))));
   }
 
   /**

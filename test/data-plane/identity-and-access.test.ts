@@ -49,7 +49,7 @@ describe('ISO-2: tenant workloads run as their own accounts, with grants on thei
     }
     // Every user-managed service account mentioned is one of this tenant's project, but for the apply
     // deployer's read of a customer project's own image copy.
-    const deployerRead = b.synth.resources.filter((r) => isDeployerImageRead(r, b.tenant.projectId));
+    const deployerRead = b.synth.resources.filter((r) => isDeployerImageRead(r, b.tenant));
     expect(deployerRead).toHaveLength(b.stack.project.isOwnedBySmartSegments ? 0 : 1);
     const accountProjects = new Set<string>();
     for (const s of allStrings(b.synth).filter((x) => !deployerRead.some((r) => r.values.member === x))) {
@@ -284,7 +284,7 @@ describe('SUB-1: dbt Labs has a dedicated account limited to running jobs and ed
     const domain = env.platform.organization.domain;
     for (const g of iamGrants(b.synth).filter((x) => x.resource.name.startsWith('data-plane_'))) {
       const ok =
-        isDeployerImageRead(g.resource, b.tenant.projectId) ||
+        isDeployerImageRead(g.resource, b.tenant) ||
         new RegExp(`^serviceAccount:[a-z0-9-]+@${b.tenant.projectId}\\.iam\\.gserviceaccount\\.com$`).test(g.member) ||
         /^serviceAccount:service-\$\{[^}]+\}@(gcp-sa-(pubsub|secretmanager|firestore)|serverless-robot-prod)\.iam\.gserviceaccount\.com$/.test(g.member) ||
         // BigQuery's encryption account (bq-<number>@bigquery-encryption...), read from its data source (ENC-2).

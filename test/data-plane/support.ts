@@ -92,16 +92,16 @@ export function iamGrants(s: SynthesizedStack): IamGrant[] {
 }
 
 /**
- * In a customer's own project, the one grant to a principal of the platform's project: the apply
- * deployer reads the tenant's copy of the relay images, because Cloud Run checks that whoever deploys
+ * In a customer's own project, the one grant to a principal of the platform's project: the tenant
+ * deployer of its jurisdiction reads the tenant's copy of the relay images, because Cloud Run checks that whoever deploys
  * an image may read it (TenantImageRepository).
  */
-export function isDeployerImageRead(r: SynthesizedResource, tenantProjectId: string): boolean {
+export function isDeployerImageRead(r: SynthesizedResource, tenant: Pick<ResolvedTenant, 'projectId' | 'jurisdiction'>): boolean {
   return (
     r.type === 'google_artifact_registry_repository_iam_member' &&
-    r.values.project === tenantProjectId &&
+    r.values.project === tenant.projectId &&
     r.values.role === 'roles/artifactregistry.reader' &&
-    r.values.member === `serviceAccount:ci-apply@${sharedProjectId(fixtureEnvironment().platform)}.iam.gserviceaccount.com`
+    r.values.member === `serviceAccount:ci-tenant-${tenant.jurisdiction.toLowerCase()}@${sharedProjectId(fixtureEnvironment().platform)}.iam.gserviceaccount.com`
   );
 }
 

@@ -108,7 +108,7 @@ describe("a tenant in the customer's own project pulls its relay images from its
       const grants = b.synth.ofType('google_artifact_registry_repository_iam_member');
       expect(grants.filter((g) => g.values.project === sharedProjectId(platform))).toEqual([]);
       expect(grants.map((g) => [g.values.project, g.values.role, g.values.member]).sort()).toEqual([
-        [PROJECT, 'roles/artifactregistry.reader', `serviceAccount:ci-apply@${sharedProjectId(platform)}.iam.gserviceaccount.com`],
+        [PROJECT, 'roles/artifactregistry.reader', `serviceAccount:ci-tenant-eea@${sharedProjectId(platform)}.iam.gserviceaccount.com`],
         [PROJECT, 'roles/artifactregistry.writer', `group:${platform.groups.platformAdmins}`],
       ]);
     }
@@ -124,7 +124,7 @@ describe("a tenant in the customer's own project pulls its relay images from its
   it("DEP-PERM lists the repository's permissions among what the customer grants the apply deployer", () => {
     const platformStack = synthesizeStack(new PlatformStack(Testing.app(), { environment: copied.env }));
     const grants = customerGrants({ stack: copied.synth, kind: 'tenant', environment: copied.env, tenant: copied.tenant, platform: platformStack });
-    const apply = grants.find((g) => g.identity.includes('ci-apply'))!;
+    const apply = grants.find((g) => g.identity.includes('ci-tenant-eea'))!;
     expect(apply.scope).toBe(`projects/${PROJECT}`);
     expect(apply.permissions).toEqual(expect.arrayContaining(['artifactregistry.repositories.create', 'artifactregistry.repositories.setIamPolicy']));
   });
