@@ -79,6 +79,16 @@ export function integrationSchedulerAccountId(integration: Integration): string 
   return `sched-${INTEGRATION_SHORT_NAMES[integration]}`;
 }
 
+/** The service account id of the tenant deployer of `jurisdiction`, which creates and applies its tenant stacks (constructs/ci-deployer-identity.ts). */
+export function tenantDeployerId(jurisdiction: Jurisdiction): string {
+  return `ci-tenant-${jurisdiction.toLowerCase()}`;
+}
+
+/** The IAM member of that deployer, in the platform's shared project. */
+export function tenantDeployerMember(platform: ProjectPrefixField, jurisdiction: Jurisdiction): string {
+  return `serviceAccount:${serviceAccountEmail(sharedProjectId(platform), tenantDeployerId(jurisdiction))}`;
+}
+
 export function serviceAccountEmail(projectId: string, accountId: string): string {
   return `${accountId}@${projectId}.iam.gserviceaccount.com`;
 }

@@ -33,7 +33,8 @@ import { ProjectIamMember } from '@cdktf/provider-google/lib/project-iam-member'
 import { BillingAccountIamMember } from '@cdktf/provider-google/lib/billing-account-iam-member';
 import { OrganizationIamCustomRole } from '@cdktf/provider-google/lib/organization-iam-custom-role';
 import type { Jurisdiction } from '../config/jurisdictions';
-import { serviceAccountEmail } from '../config/naming';
+import { serviceAccountEmail, tenantDeployerId } from '../config/naming';
+import { SUPPORT_SCOPE_IDS, scopeRoles } from '../config/support-access';
 import { PROJECT_LEVEL_ONLY_ROLES } from '../policy/iam-roles';
 import { assertGrantable, roleKey, type IWorkloadGrantee } from './grant-policy';
 import { GITHUB_ACTIONS_ISSUER } from './organization-policies';
@@ -199,6 +200,9 @@ export const TENANT_CUSTOM_ROLE: DeployerCustomRole = {
     'resourcemanager.hierarchyNodes.deleteTagBinding': 'google_tags_tag_binding delete (the project)',
     // Per-secret IAM (SEC-3). Secret Manager Admin would carry versions.access: a folder-wide reader.
     'secretmanager.secrets.getIamPolicy': 'google_secret_manager_secret_iam_member',
+    // Refreshing a handover's time-bound Project Mover grant on the tenant folder; changing it is an
+    // organization administrator's (a deployer that could set folder IAM could grant itself anything there).
+    'resourcemanager.folders.getIamPolicy': 'google_folder_iam_member (a handover move grant, read)',
     'secretmanager.secrets.setIamPolicy': 'google_secret_manager_secret_iam_member',
   },
 };
@@ -359,7 +363,10 @@ export const TENANT_ROLES: DeployerRoles = {
   ],
   sharedProject: ['roles/serviceusage.serviceUsageConsumer'],
   customRole: TENANT_CUSTOM_ROLE,
-  limitedProjectIamAdmin: { tenantFolders: Object.keys(PROJECT_LEVEL_ONLY_ROLES) },
+  // The data plane's project-level roles, and the support scopes' (npm run support-access, IAM-5): none
+  // reads Customer Data past the deny policies (constructs/ci-deny-policies.ts), so a deployer granting
+  // one to itself gains no data; the IAM-change alert reports any such grant (docs/security.md).
+  limitedProjectIamAdmin: { tenantFolders: [...new Set([...Object.keys(PROJECT_LEVEL_ONLY_ROLES), ...SUPPORT_SCOPE_IDS.flatMap(scopeRoles)])].sort() },
   folderCustomRoles: { platformFolder: TENANT_REGISTRY_ROLE },
 };
 
@@ -468,11 +475,6 @@ export interface Deployer {
   readonly account: ServiceAccount;
   readonly email: string;
   readonly grantee: IGrantee;
-}
-
-/** The service account id of the tenant deployer of `jurisdiction` (DEP-PERM finds it by this id). */
-export function tenantDeployerId(jurisdiction: Jurisdiction): string {
-  return `ci-tenant-${jurisdiction.toLowerCase()}`;
 }
 
 export class CiDeployerIdentity extends Construct {

@@ -53,7 +53,7 @@ export interface ProjectHandoffProps {
   readonly customerOrganizationId: string;
   /** `folders/<id>`: the tenant folder the project is moved out of. */
   readonly sourceFolder: string;
-  /** The deployer that creates, moves and releases the project (ci-apply, constructs/ci-deployer-identity.ts). */
+  /** The deployer that creates, moves and releases the project (the tenant deployer of its jurisdiction, constructs/ci-deployer-identity.ts). */
   readonly deployer: IGrantee;
   /** prepare and transfer: when the move grant expires (YYYY-MM-DD, lifecycle.handover.moverGrantExpires). */
   readonly moverGrantExpires?: string;

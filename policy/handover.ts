@@ -44,4 +44,3 @@ export function expiryOf(expression: unknown): string | undefined {
  * dataset creator's OWNER entry), moves it and releases it: the CI apply account
  * (constructs/ci-deployer-identity.ts, `ci-<kind>`).
  */
-export const DEPLOYER_ACCOUNT_ID = 'ci-apply';

@@ -36,6 +36,8 @@ import { transitionOfEdit } from './plan-check';
 
 const NEXT_STEPS: Readonly<Record<HandoverStep, (env: string, id: string, stack: string) => string[]>> = {
   prepare: (env, id, stack) => [
+    'An organization administrator applies this step, not CI: no deployer may grant administration roles or set folder IAM',
+    '(it could grant them to itself; docs/security.md). CI plans it on the change request; after merge the administrator runs:',
     `  npx cdktf deploy ${stack}   (admits the customer's organization on the project, IAM-7; grants the customer's administrators`,
     "                                Project IAM Admin, BigQuery Admin and Cloud KMS Admin; sets the tenant folder's export policy;",
     "                                grants the deployer Project Mover on the folder until the recorded expiry; lifts workload protection)",
@@ -51,6 +53,7 @@ const NEXT_STEPS: Readonly<Record<HandoverStep, (env: string, id: string, stack:
     `  npm run handover -- --env ${env} --tenant ${id} --phase release --customer-admins-confirmed`,
   ],
   release: (env, id, stack) => [
+    'An organization administrator applies this step too (it removes the folder grant of the move, folder IAM no deployer may change):',
     `  npx cdktf deploy ${stack}   (destroys Smart Segments' workloads, service accounts, grants, secrets, sinks and jobs, the export`,
     "                                policy, the move grant and the deployer's dataset access; releases the project, the warehouse, its",
     "                                keys and the customer's grants from state without destroying them)",
@@ -248,7 +251,7 @@ export function main(argv: readonly string[], io: Io = processIo): number {
   io.out(
     [
       `Tenant "${id}" is in lifecycle state ${STEP_TRANSITIONS[step].to} (step ${step}); ${displayPath(file)} was updated and ${stack} synthesizes with every compliance rule and applies in one step (plan-check).`,
-      'Next: commit the file and open a change request. After merge CI deploys:',
+      step === 'prepare' || step === 'release' ? 'Next: commit the file and open a change request.' : 'Next: commit the file and open a change request. After merge CI deploys:',
       ...NEXT_STEPS[step](env, id, stack),
     ].join('\n'),
   );

@@ -10,8 +10,7 @@ import { GoogleProvider } from '@cdktf/provider-google/lib/provider';
 import { GoogleBetaProvider } from '@cdktf/provider-google-beta/lib/provider';
 import type { EnvironmentConfig, ResolvedTenant } from '../config/loader';
 import { jurisdictionRules } from '../config/jurisdictions';
-import { runtimeAccountIds, serviceAccountEmail, sharedProjectId, tenantStackName } from '../config/naming';
-import { DEPLOYER_ACCOUNT_ID } from '../policy/handover';
+import { runtimeAccountIds, serviceAccountEmail, sharedProjectId, tenantDeployerId, tenantStackName } from '../config/naming';
 import { serviceAccount } from '../constructs/principal';
 import { suppress } from '../compliance/suppressions';
 import { RequiredLabels } from '../constructs/required-labels';
@@ -22,6 +21,7 @@ import { EssentialContacts } from '../constructs/essential-contacts';
 import { ProjectSecretAccessDetection } from '../constructs/project-secret-access-detection';
 import { HandoverAdmission } from '../constructs/handover-admission';
 import { SupportAccess } from '../constructs/support-access';
+import { OffboardingTagBinding } from '../constructs/offboarding-tag-binding';
 import { TenantDataPlane } from '../constructs/tenant-data-plane';
 import { ProjectHandoff } from '../constructs/project-handoff';
 import { assertReleasable, declareReleased, releasedResources } from '../constructs/state-release';
@@ -70,7 +70,8 @@ export class TenantStack extends SelfContainedStack {
     const beta = ownsProject ? new GoogleBetaProvider(this, 'google-beta', { region: tenant.region }) : undefined;
     const handover = tenant.lifecycle.handover;
     const phase = lifecycle.handoverPhase;
-    const deployer = serviceAccount(serviceAccountEmail(sharedProjectId(platform), DEPLOYER_ACCOUNT_ID));
+    // The jurisdiction's tenant deployer creates, moves and releases the project.
+    const deployer = serviceAccount(serviceAccountEmail(sharedProjectId(platform), tenantDeployerId(tenant.jurisdiction)));
 
     if (lifecycle.released && handover) {
       // HAND-1 release: only what remains declared is built (issue 10). What the customer keeps leaves
@@ -120,6 +121,10 @@ export class TenantStack extends SelfContainedStack {
         accountIds: runtimeAccountIds(tenant),
         securityEmail: platform.contacts.security,
       });
+      // The deny policies let CI destroy key versions only in a project tagged offboarding (constructs/ci-deny-policies.ts).
+      if (lifecycle.offboarding && lifecycle.inTenantFolder) {
+        new OffboardingTagBinding(this, 'offboarding-tag', { project, organizationId: platform.organization.id, environment: environment.name });
+      }
       // IAM-5: the support group's time-bound grants (npm run support-access).
       if (tenant.supportAccess.length > 0) {
         new SupportAccess(this, 'support-access', {

@@ -22,7 +22,7 @@ const details = {
   moverGrantExpires: '2026-12-01',
 };
 type State = 'active' | 'handover-prepare' | 'handover-transfer' | 'handed-over' | 'relinquished';
-const DEPLOYER = 'serviceAccount:ci-apply@ssx-platform.iam.gserviceaccount.com';
+const DEPLOYER = 'serviceAccount:ci-tenant-eea@ssx-platform.iam.gserviceaccount.com';
 
 function takeover(state: State, overrides: { jurisdiction?: 'EEA' | 'CH'; region?: string; sources?: Array<'roller' | 'revsport'> } = {}) {
   const handover =
@@ -207,7 +207,7 @@ describe('HAND-1: phased customer takeover on the synthesized stacks', () => {
           customerAdminGroup: 'g@c.example',
           customerOrganizationId: '998877665544',
           sourceFolder: 'folders/1',
-          deployer: serviceAccount('ci-apply@ssx-platform.iam.gserviceaccount.com'),
+          deployer: serviceAccount('ci-tenant-eea@ssx-platform.iam.gserviceaccount.com'),
           moverGrantExpires: '2026-12-01',
         }),
     ).toThrow(/only a project Smart Segments provisioned can be handed over/);

@@ -10,8 +10,8 @@
  * project's deletion policy DELETE.
  */
 import { handoverPhaseOf as handoffPhase } from '../../config/lifecycle';
-import { serviceAccountEmail, sharedProjectId } from '../../config/naming';
-import { DEPLOYER_ACCOUNT_ID, CUSTOMER_ADMIN_ROLES, EXPORT_CONSTRAINT, MOVER_ROLE, expiryOf, underOrganization } from '../../policy/handover';
+import { tenantDeployerMember } from '../../config/naming';
+import { CUSTOMER_ADMIN_ROLES, EXPORT_CONSTRAINT, MOVER_ROLE, expiryOf, underOrganization } from '../../policy/handover';
 import { isBasicRole } from '../../policy/iam-roles';
 import { grantsOf, isHandoverOwnerGrant } from '../grants';
 import type { SynthesizedResource } from '../synthesized-stack';
@@ -33,7 +33,7 @@ function tenantProject(ctx: RuleContext): SynthesizedResource | undefined {
   return ctx.stack.ofType('google_project').find((p) => p.values.project_id === ctx.tenant!.projectId);
 }
 
-const deployerMember = (ctx: RuleContext) => `serviceAccount:${serviceAccountEmail(sharedProjectId(ctx.environment.platform), DEPLOYER_ACCOUNT_ID)}`;
+const deployerMember = (ctx: RuleContext) => tenantDeployerMember(ctx.environment.platform, ctx.tenant!.jurisdiction);
 const tenantFolder = (ctx: RuleContext) => ctx.environment.platform.tenantFolders[ctx.tenant!.jurisdiction];
 
 function removedBlocks(ctx: RuleContext): Array<{ from?: unknown; lifecycle?: { destroy?: unknown } }> {

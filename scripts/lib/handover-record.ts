@@ -9,9 +9,9 @@
 import { describeGeneration, type GenerationMetadata } from '../../compliance/report/generation';
 import { jurisdictionRules, kmsLocationFor } from '../../config/jurisdictions';
 import type { EnvironmentConfig, ResolvedTenant } from '../../config/loader';
-import { serviceAccountEmail, sharedProjectId } from '../../config/naming';
+import { sharedProjectId, tenantDeployerMember } from '../../config/naming';
 import { releasedAddress, releasedResources } from '../../constructs/state-release';
-import { CUSTOMER_ADMIN_ROLES, DEPLOYER_ACCOUNT_ID, EXPORT_CONSTRAINT, IMPORT_CONSTRAINT, MOVER_ROLE, underOrganization } from '../../policy/handover';
+import { CUSTOMER_ADMIN_ROLES, EXPORT_CONSTRAINT, IMPORT_CONSTRAINT, MOVER_ROLE, underOrganization } from '../../policy/handover';
 import type { SynthesizedStack } from '../../compliance/synthesized-stack';
 
 export const DPA_10_2 =
@@ -42,7 +42,7 @@ export interface HandoverRecord {
 export function customerSteps(environment: EnvironmentConfig, tenant: ResolvedTenant): HandoverRecord['customerSteps'] {
   const h = tenant.lifecycle.handover!;
   const ours = environment.platform.organization.id;
-  const deployer = `serviceAccount:${serviceAccountEmail(sharedProjectId(environment.platform), DEPLOYER_ACCOUNT_ID)}`;
+  const deployer = tenantDeployerMember(environment.platform, tenant.jurisdiction);
   const expires = h.moverGrantExpires ?? 'the expiry of the move grant recorded at prepare';
   return [
     {
@@ -152,7 +152,7 @@ export function buildHandoverRecord(environment: EnvironmentConfig, tenant: Reso
   if (!h.effectiveDate) throw new Error(`tenant ${tenant.id}: no effective date recorded; the record is written by the release`);
   const released = releasedResources(tenant).map(releasedAddress);
   const keep = new Set(released);
-  const deployer = `serviceAccount:${serviceAccountEmail(sharedProjectId(environment.platform), DEPLOYER_ACCOUNT_ID)}`;
+  const deployer = tenantDeployerMember(environment.platform, tenant.jurisdiction);
   const destroyed = before.resources.filter((r) => !keep.has(r.address)).map((r) => r.address);
   const recorded = Object.fromEntries(
     (['prepared', 'moverGrantExpires', 'customerImportPolicyConfirmed', 'customerBillingGrantConfirmed', 'customerAdminsConfirmed', 'effectiveDate', 'ownAccessRemoved'] as const)

@@ -1,6 +1,6 @@
 /**
  * DEP-MOVE: the handover's transfer moves the project with resourcemanager.projects.move on the
- * tenant folder it leaves, held by ci-apply through the time-bound grant the tenant stack declares
+ * tenant folder it leaves, held by the tenant deployer through the time-bound grant the tenant stack declares
  * in prepare and transfer, and by nothing else, before or after.
  */
 import { SynthesizedStack } from '../../compliance/synthesized-stack';
@@ -29,10 +29,10 @@ const run = (state: State, h?: Details) => {
 };
 
 describe('DEP-MOVE: the move permission only for the move', () => {
-  it('transfer: ci-apply holds resourcemanager.projects.move on the tenant folder until the recorded expiry; the destination is the customer\'s to grant', () => {
+  it('transfer: the tenant deployer holds resourcemanager.projects.move on the tenant folder until the recorded expiry; the destination is the customer\'s to grant', () => {
     const { outcome } = run('handover-transfer');
     expectAccepted(outcome);
-    expect(outcome.compliant.join('\n')).toMatch(/ci-apply@ssx-platform\.iam\.gserviceaccount\.com holds resourcemanager\.projects\.move on folders\/100000000001 until 2026-12-01 \(for this move\)/);
+    expect(outcome.compliant.join('\n')).toMatch(/ci-tenant-eea@ssx-platform\.iam\.gserviceaccount\.com holds resourcemanager\.projects\.move on folders\/100000000001 until 2026-12-01 \(for this move\)/);
     expect(outcome.findings.some((f) => f.status === 'not-applicable' && /customer grants .* resourcemanager\.projects\.create there/.test(f.reason))).toBe(true);
   });
 
@@ -57,7 +57,7 @@ describe('DEP-MOVE: the move permission only for the move', () => {
     const active = takeover('active');
     const activeStack = synthTenant(active);
     const withGrant = JSON.parse(JSON.stringify(activeStack.json));
-    withGrant.resource.google_folder_iam_member = { stray: { folder: 'folders/100000000001', role: 'roles/resourcemanager.projectMover', member: 'serviceAccount:ci-apply@ssx-platform.iam.gserviceaccount.com' } };
+    withGrant.resource.google_folder_iam_member = { stray: { folder: 'folders/100000000001', role: 'roles/resourcemanager.projectMover', member: 'serviceAccount:ci-tenant-eea@ssx-platform.iam.gserviceaccount.com' } };
     expectRejected(runDeployCheck('DEP-MOVE', new SynthesizedStack(activeStack.name, withGrant), fixtureEnvironment(), active), 'DEP-MOVE', activeStack.name, /still holds resourcemanager\.projects\.move .* while no move is under way/);
   });
 

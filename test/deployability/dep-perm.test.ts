@@ -1,6 +1,6 @@
 /**
  * DEP-PERM and its permission table: the real platform and tenant stacks are deployable by ci-plan
- * (refresh) and ci-apply (apply); a platform whose deployers lack a role is rejected with the
+ * (refresh) and the platform and tenant deployers (apply); a platform whose deployers lack a role is rejected with the
  * stack, resource, identity, permission and fix named; every synthesized type has a row.
  */
 import { Testing } from 'cdktf';
@@ -14,7 +14,6 @@ import { PLAN_CUSTOM_ROLE, PLAN_ROLES, PLATFORM_CUSTOM_ROLE, TENANT_CUSTOM_ROLE,
 import { withLifecycle, type ResolvedTenant } from '../../config/loader';
 import { PlatformStack } from '../../stacks/platform-stack';
 import { TenantStack } from '../../stacks/tenant-stack';
-import { OffboardingTagBinding } from '../../constructs/offboarding-tag-binding';
 import { fixtureEnvironment, makeTenant, fixtureTenantStacks, synthStack, synthTenant } from '../support/synth';
 
 const env = fixtureEnvironment();
@@ -41,12 +40,12 @@ const customRoleName = (suffix: string) => `organizations/${env.platform.organiz
 const withoutCustomRole = (suffix: string) =>
   platformWithout((type, values) => /^google_(folder|organization)_iam_member$/.test(type) && values.role === customRoleName(suffix));
 
-/** An offboarding tenant's stack with the offboarding tag bound (the tenant stack adds it while offboarding). */
+/** An offboarding tenant's stack, which binds the offboarding tag to its project. */
 function offboardingTenant(): { stack: SynthesizedStack; tenant: ResolvedTenant } {
   const tenant = makeTenant({ id: 'perm-offboarding', lifecycle: { state: 'offboarding', offboarding: { requested: '2026-12-01' } } });
-  const stack = new TenantStack(Testing.app(), { environment: env, tenant });
-  new OffboardingTagBinding(stack, 'offboarding-tag', { project: stack.project, organizationId: env.platform.organization.id, environment: env.name });
-  return { stack: synthStack(stack), tenant };
+  const stack = synthStack(new TenantStack(Testing.app(), { environment: env, tenant }));
+  expect(stack.ofType('google_tags_tag_binding')).toHaveLength(1);
+  return { stack, tenant };
 }
 const offboarding = offboardingTenant();
 
@@ -133,9 +132,9 @@ describe('DEP-PERM on the real stacks', () => {
     const stack = [...fixtureTenants.values()].find((s) => s.has('google_project_iam_member'))!;
     const json = JSON.parse(JSON.stringify(stack.json)) as { resource: Record<string, Record<string, Record<string, unknown>>> };
     const [name] = Object.keys(json.resource.google_project_iam_member);
-    json.resource.google_project_iam_member[name].role = 'roles/bigquery.dataViewer';
+    json.resource.google_project_iam_member[name].role = 'roles/bigquery.dataEditor';
     const found = violations(depPerm.check(context(new SynthesizedStack(stack.name, json as TerraformJson), tenantOf(stack))));
-    expect(found.map((f) => f.problem)).toEqual([expect.stringMatching(/ci-tenant-[a-z]+ .* cannot grant roles\/bigquery\.dataViewer: its Project IAM Admin on folder fixture-[a-z]+ .* may grant only roles\/bigquery\.jobUser, /)]);
+    expect(found.map((f) => f.problem)).toEqual([expect.stringMatching(/ci-tenant-[a-z]+ .* cannot grant roles\/bigquery\.dataEditor: its Project IAM Admin on folder fixture-[a-z]+ .* may grant only roles\/bigquery\.dataViewer, roles\/bigquery\.jobUser, /)]);
   });
 
   it('passes the platform stack: ci-plan refreshes it and ci-platform applies it', () => {
@@ -197,7 +196,7 @@ describe('DEP-PERM on the real stacks', () => {
     expect(billing.find((g) => g.identity.includes('ci-tenant-'))?.permissions).toContain('billing.resourceAssociations.create');
   });
 
-  it("leaves the handover customer's owner grant (a basic role, which no deployer may grant) to an organization administrator", () => {
+  it("leaves the handover customer's administration grants (which no deployer may grant) to an organization administrator", () => {
     const alpen = env.tenants.find((t) => t.warehouse.mode === 'customer' && t.warehouse.provisionedBy === 'smart-segments')!;
     const tenant: ResolvedTenant = withLifecycle(alpen, {
       state: 'handover-prepare',
@@ -205,7 +204,9 @@ describe('DEP-PERM on the real stacks', () => {
     });
     const findings = depPerm.check(context(synthTenant(tenant), tenant));
     expect(violations(findings)).toEqual([]);
-    expect(findings.some((f) => f.status === 'compliant' && /organization administrator: .*google_project_iam_member\.handoff_customer-owner_[0-9A-F]+ \(roles\/owner for the handover's customer owner group\)/.test(f.detail))).toBe(true);
+    for (const role of ['bigquery-admin', 'cloudkms-admin', 'resourcemanager-projectiamadmin']) {
+      expect(findings.some((f) => f.status === 'compliant' && new RegExp(`organization administrator: .*google_project_iam_member\\.handoff_customer-${role}_[0-9A-F]+ \\(roles/[a-zA-Z.]+ for the handover's customer administrators\\)`).test(f.detail))).toBe(true);
+    }
   });
 });
 

@@ -95,7 +95,7 @@ describe('HAND-1: npm run handover', () => {
       const steps = record.customerSteps.flatMap((s: { steps: Array<{ command: string }> }) => s.steps.map((x) => x.command)).join('\n');
       expect(steps).toContain('name: organizations/998877665544/policies/resourcemanager.allowedImportSources');
       expect(steps).toContain('- under:organizations/123456789012');
-      expect(steps).toContain('gcloud billing accounts add-iam-policy-binding 0A0A0A-1B1B1B-2C2C2C --member=serviceAccount:ci-apply@ssx-platform.iam.gserviceaccount.com --role=roles/billing.user');
+      expect(steps).toContain('gcloud billing accounts add-iam-policy-binding 0A0A0A-1B1B1B-2C2C2C --member=serviceAccount:ci-tenant-ch@ssx-platform.iam.gserviceaccount.com --role=roles/billing.user');
       expect(steps).toMatch(/--role=roles\/resourcemanager\.projectCreator --condition='expression=request\.time < timestamp\("\d{4}-\d{2}-\d{2}T00:00:00Z"\)/);
       expect(record.removedBySmartSegments.join('\n')).toMatch(/google_service_account\./);
       expect(record.removedBySmartSegments.join('\n')).toMatch(/still pending/);

@@ -3,19 +3,19 @@
  * the project's current parent for the identity that applies it, and `resourcemanager.projects.create`
  * on the destination organization (cloud.google.com/resource-manager/docs/assign-iam-roles); REST
  * projects.move checks the move permission "on the project's current and proposed new parent". DEP-PERM
- * does not count conditional grants, and ci-apply holds the permission nowhere unconditionally, so
+ * does not count conditional grants, and the tenant deployer holds the permission nowhere unconditionally, so
  * this check follows the one grant that carries it: the handover's time-bound grant on the tenant
  * folder, declared by the tenant stack.
  *
- * - transfer (the project's `org_id` is not Smart Segments' organization): ci-apply holds a role
+ * - transfer (the project's `org_id` is not Smart Segments' organization): the tenant deployer of the jurisdiction holds a role
  *   carrying the permission on the tenant folder the project leaves, under an expiry condition; the
  *   create permission on the customer's organization is the customer's to grant (not applicable).
  * - prepare: the grant is already there, so it has propagated before the transfer is applied.
  * - every other stack (active, release, platform): no grant in the stack carries the permission, and
  *   the platform grants it to no deployer without a condition.
  */
-import { serviceAccountEmail, sharedProjectId } from '../../../config/naming';
-import { DEPLOYER_ACCOUNT_ID, MOVE_PERMISSION, expiryOf } from '../../../policy/handover';
+import { tenantDeployerMember } from '../../../config/naming';
+import { MOVE_PERMISSION, expiryOf } from '../../../policy/handover';
 import { rolePermissions } from '../../../policy/iam-roles';
 import { grantsOf, type Grant } from '../../grants';
 import { STACK_ADDRESS, compliant, nonCompliant, notApplicable, type Finding } from '../../rule';
@@ -46,7 +46,7 @@ function check(context: DeployContext): Finding[] {
       ? movers.map((g) => nonCompliant(g.address, `${g.principal.member} still holds ${MOVE_PERMISSION} (${g.role}) while no move is under way${phase === 'release' ? ' (the release)' : ''}.`, 'declare the move grant only in the handover\'s prepare and transfer (ProjectHandoff).'))
       : [notApplicable('no project moves in this stack, and no grant carries the move permission')];
   }
-  const deployer = `serviceAccount:${serviceAccountEmail(sharedProjectId(context.environment.platform), DEPLOYER_ACCOUNT_ID)}`;
+  const deployer = tenantDeployerMember(context.environment.platform, tenant.jurisdiction);
   const source = context.environment.platform.tenantFolders[tenant.jurisdiction];
   const grant = movers.find((g) => g.principal.member === deployer && folderOf(context, g) === source);
   const findings: Finding[] = [];

@@ -32,6 +32,7 @@ import * as zlib from 'zlib';
 import { sharedProjectId } from '../../../config/naming';
 import { grantsOf, type Grant } from '../../grants';
 import { ROLE_DATASET_FILE, isBasicRole, rolePermissions } from '../../../policy/iam-roles';
+import { CUSTOMER_ADMIN_ROLES } from '../../../policy/handover';
 import { STACK_ADDRESS, compliant, nonCompliant, notApplicable, type Finding } from '../../rule';
 import { referencesIn, type SynthesizedStack } from '../../synthesized-stack';
 import { defineCheck, type DeployContext } from '../check';
@@ -533,10 +534,13 @@ function evaluate(context: DeployContext): { findings: Finding[]; customer: Cust
         const role = str(item.values.role) ?? '';
         const place = placementOf(context, item, { permission: PROJECT_SET_IAM, on: 'resource' });
         const allowed = place.outside ? undefined : grantableRoles(h, place.chain);
-        if (allowed && !allowed.has(role) && isBasicRole(role)) {
-          // The one basic-role grant IAM-1 admits: a handover customer's owner group (HAND-1). No deployer
-          // may grant a basic role, or it could grant one to itself: an organization administrator applies it.
-          administrator.add(`${item.address} (${role} for the handover's customer owner group)`);
+        const handover = context.tenant?.lifecycle.handover;
+        const customerAdminGrant =
+          handover !== undefined && (CUSTOMER_ADMIN_ROLES as readonly string[]).includes(role) && str(item.values.member) === `group:${handover.customerOwnerGroup}`;
+        if (allowed && !allowed.has(role) && (isBasicRole(role) || customerAdminGrant)) {
+          // A handover customer's administration roles (HAND-1): a deployer allowed to grant an
+          // administration role could grant it to itself, so an organization administrator applies them.
+          administrator.add(`${item.address} (${role} for the handover's customer administrators)`);
         } else if (allowed && !allowed.has(role)) {
           findings.push(
             nonCompliant(

@@ -24,7 +24,7 @@ const prepare = inState('handover-prepare');
 const transfer = inState('handover-transfer');
 const released = inState('handed-over', { effectiveDate: '2026-11-20' });
 const relinquished = inState('handed-over', { effectiveDate: '2026-11-20', ownAccessRemoved: '2026-11-21' });
-const DEPLOYER = 'serviceAccount:ci-apply@ssx-platform.iam.gserviceaccount.com';
+const DEPLOYER = 'serviceAccount:ci-tenant-eea@ssx-platform.iam.gserviceaccount.com';
 const FOLDER = 'folders/100000000001';
 
 const admin = (role: string, extra: Record<string, unknown> = {}) => ({ project: 'acme-handover', role, member: 'group:owners@acme.example', ...extra });
@@ -158,14 +158,14 @@ export const HAND_1_TABLES: CheckTable[] = [
   {
     check: hand1OwnAccessRemoved,
     violating: [
-      { name: 'a grant left after the release', tenant: released, json: removedBlocks(allReleased, { google_project_iam_member: { left: { project: 'acme-handover', role: 'roles/bigquery.dataViewer', member: DEPLOYER } } }), address: 'google_project_iam_member.left', problem: /ci-apply@ssx-platform\.iam\.gserviceaccount\.com is still granted roles\/bigquery\.dataViewer after the release/ },
-      { name: 'the last step without the owner removal', tenant: relinquished, json: removedBlocks(allReleased), address: '(stack)', problem: /does not remove roles\/owner of serviceAccount:ci-apply@ssx-platform\.iam\.gserviceaccount\.com, which Google gave the project's creator/ },
+      { name: 'a grant left after the release', tenant: released, json: removedBlocks(allReleased, { google_project_iam_member: { left: { project: 'acme-handover', role: 'roles/bigquery.dataViewer', member: DEPLOYER } } }), address: 'google_project_iam_member.left', problem: /ci-tenant-eea@ssx-platform\.iam\.gserviceaccount\.com is still granted roles\/bigquery\.dataViewer after the release/ },
+      { name: 'the last step without the owner removal', tenant: relinquished, json: removedBlocks(allReleased), address: '(stack)', problem: /does not remove roles\/owner of serviceAccount:ci-tenant-eea@ssx-platform\.iam\.gserviceaccount\.com, which Google gave the project's creator/ },
       { name: 'the last step removing another member', tenant: relinquished, json: removedBlocks(allReleased, { google_project_iam_member_remove: { own: { ...ownerRemoval, member: 'serviceAccount:other@x.iam.gserviceaccount.com' } } }), problem: /does not remove roles\/owner/ },
       { name: 'the owner removed in the release apply itself', tenant: released, json: removedBlocks(allReleased, { google_project_iam_member_remove: { own: ownerRemoval } }), address: 'google_project_iam_member_remove.own', problem: /removed in the same apply that destroys Smart Segments' resources/ },
     ],
     compliant: [
       { name: 'the release: no grant declared', tenant: released, json: removedBlocks(allReleased), evidence: /no Smart Segments grant is declared; the deployer's implicit owner role is removed in the last step/ },
-      { name: 'the last step: the implicit owner removed', tenant: relinquished, json: removedBlocks(allReleased, { google_project_iam_member_remove: { own: ownerRemoval } }), evidence: /roles\/owner of serviceAccount:ci-apply@ssx-platform\.iam\.gserviceaccount\.com removed; no other Smart Segments grant remains/ },
+      { name: 'the last step: the implicit owner removed', tenant: relinquished, json: removedBlocks(allReleased, { google_project_iam_member_remove: { own: ownerRemoval } }), evidence: /roles\/owner of serviceAccount:ci-tenant-eea@ssx-platform\.iam\.gserviceaccount\.com removed; no other Smart Segments grant remains/ },
     ],
     inapplicable: [
       { name: 'the transfer phase', tenant: transfer, json: handed(atCustomer), reason: /the transfer phase still runs Smart Segments' deploys/ },
