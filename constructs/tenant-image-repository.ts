@@ -11,11 +11,10 @@
  */
 import { Construct } from 'constructs';
 import { jurisdictionRules, type Jurisdiction } from '../config/jurisdictions';
-import { serviceAccountEmail, sharedProjectId } from '../config/naming';
+import { serviceAccountEmail, sharedProjectId, tenantDeployerId } from '../config/naming';
 import { RELAY_REPOSITORY_ID, copiedDigestProblem, tenantImageReference, type RelayImageKey } from '../config/relay-images';
 import type { ResolvedTenant } from '../config/loader';
 import type { PlatformConfig } from '../config/schema';
-import { tenantDeployerId } from './ci-deployer-identity';
 import { ContainerRegistry } from './container-registry';
 import { group, serviceAccount } from './principal';
 import type { TenantProject } from './tenant-project';
