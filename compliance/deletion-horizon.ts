@@ -346,6 +346,8 @@ export const DATA_SERVICE_PREFIXES: readonly string[] = [
  * store that contains it, and why.
  */
 export const NOT_STORES: Readonly<Record<string, string>> = {
+  // The one repository a tenant stack has (a customer's own project, TenantImageRepository).
+  google_artifact_registry_repository: "container images of Smart Segments' relay code, copied from the platform registry; no Customer Data",
   google_bigquery_dataset_access: 'an access grant',
   google_bigquery_routine: 'code, not data',
   google_bigquery_connection: 'connection settings',

@@ -1,7 +1,8 @@
 /**
  * What a rule needs to know about the parties around a stack: whose project it is, which
  * jurisdiction a resource belongs to, which domains are Smart Segments' and the customer's, and
- * who the customer's owner is during a handover. Derived from config and the stack, in one place.
+ * which group administers the project for the customer during a handover. Derived from config and
+ * the stack, in one place.
  */
 import { JURISDICTIONS, jurisdictionForResidencyLabel, type Jurisdiction } from '../config/jurisdictions';
 import { auditLogProjectId, platformProjectIds } from '../config/naming';
@@ -14,7 +15,11 @@ import { referencesIn } from './synthesized-stack';
 // The lifecycle questions are answered once, by config/lifecycle.ts (ResolvedTenant.lifecycleView);
 // these read that answer under the names the rules use.
 
-/** The customer's owner group in every handover phase (IAM-1's one exception). */
+/**
+ * The customer's administrators' group in every handover phase (schema field `customerOwnerGroup`):
+ * it holds non-basic administration roles on the project from prepare on (policy/handover.ts
+ * CUSTOMER_ADMIN_ROLES), which the rules of project-level grants accept from it alone.
+ */
 export function handoverOwnerGroup(tenant: ResolvedTenant | undefined): string | undefined {
   return tenant?.lifecycleView.customerOwnerGroup;
 }
@@ -58,7 +63,7 @@ function domainOf(email: string | undefined): string | undefined {
   return email && email.includes('@') ? email.split('@')[1].toLowerCase() : undefined;
 }
 
-/** The customer's own domains: those of its contacts and of its handover owner group (SUB-1). */
+/** The customer's own domains: those of its contacts and of its handover administrators' group (SUB-1). */
 export function customerDomains(tenant: ResolvedTenant): string[] {
   const domains = [tenant.contacts.security, tenant.contacts.privacy, tenant.lifecycle.handover?.customerOwnerGroup]
     .map(domainOf)

@@ -41,6 +41,9 @@ const groupEmail = email;
 const uniqueList = <T extends z.ZodTypeAny>(item: T) =>
   z.array(item).refine((list) => new Set(list).size === list.length, { message: 'list entries must be unique' });
 
+/** An image digest, `sha256:<64 hex>`. */
+const imageDigest = z.string().regex(/^sha256:[a-f0-9]{64}$/, 'expected an image digest: sha256:<64 hex digits>');
+
 /** An image reference pinned by digest, so a deploy is reproducible and auditable (CI-1). */
 const imageByDigest = z
   .string()
@@ -298,6 +301,19 @@ export const tenantSchema = z
      */
     populatedSecrets: uniqueList(z.string()).default([]),
     /**
+     * In a customer's own project (HAND-2) only: the digest of each relay image an operator has
+     * copied into the tenant's `relay` repository (config/relay-images.ts). A workload there is
+     * declared only once its image is recorded; each must equal platform.yaml's digest.
+     */
+    copiedImages: z
+      .strictObject({
+        ingestWebhook: imageDigest.optional(),
+        conversionRelay: imageDigest.optional(),
+        mcpEndpoint: imageDigest.optional(),
+        integrationSync: imageDigest.optional(),
+      })
+      .optional(),
+    /**
      * Features being turned off: still configured, their resources' delete protection lifted, so
      * that the next change can remove them (`npm run feature`, config/features.ts).
      */
@@ -346,6 +362,15 @@ export const tenantSchema = z
         });
       }
       checkPopulatedSecrets(t, ctx);
+      const copyWarehouse = t.warehouse;
+      if (t.copiedImages !== undefined && copyWarehouse && !(copyWarehouse.mode === 'customer' && copyWarehouse.provisionedBy === 'customer')) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['copiedImages'],
+          message:
+            "copiedImages is only for a customer's own project (warehouse mode: customer, provisionedBy: customer); other tenants pull from the platform registry, so remove the field",
+        });
+      }
       checkRetiringFeatures(t, ctx);
       checkSupportAccess(t, ctx);
       const lc = t.lifecycle;

@@ -22,8 +22,12 @@ export function containerRegistryLocation(jurisdiction: Jurisdiction): string {
 
 export interface ContainerRegistryProps {
   readonly projectId: string;
-  /** The repository is created in this jurisdiction's default region. */
+  /** The repository is created in this jurisdiction's default region, unless `location` names one of its regions. */
   readonly jurisdiction: Jurisdiction;
+  /** A region of `jurisdiction` (RES-1). Default: the jurisdiction's default region. */
+  readonly location?: string;
+  /** Labels besides the stack's required ones. Default: none. */
+  readonly labels?: Readonly<Record<string, string>>;
   /** Repository id. Default CONTAINER_REPOSITORY_ID. */
   readonly repositoryId?: string;
   /** Resources the repository must wait for (the project's Artifact Registry API). Default none. */
@@ -42,7 +46,11 @@ export class ContainerRegistry extends Construct {
   constructor(scope: Construct, id: string, props: ContainerRegistryProps) {
     super(scope, id);
     this.projectId = props.projectId;
-    this.location = containerRegistryLocation(props.jurisdiction);
+    const regions = jurisdictionRules(props.jurisdiction).regions;
+    if (props.location !== undefined && !regions.includes(props.location)) {
+      throw new Error(`ContainerRegistry ${this.node.path}: location "${props.location}" is not a region of jurisdiction ${props.jurisdiction} (RES-1); allowed: ${regions.join(', ')}`);
+    }
+    this.location = props.location ?? containerRegistryLocation(props.jurisdiction);
     this.repositoryId = props.repositoryId ?? CONTAINER_REPOSITORY_ID;
     this.imagePrefix = `${this.location}-docker.pkg.dev/${props.projectId}/${this.repositoryId}`;
     this.repository = new ArtifactRegistryRepository(this, 'repository', {
@@ -53,16 +61,25 @@ export class ContainerRegistry extends Construct {
       description: 'Container images of the Smart Segments relay services and jobs',
       // A tag cannot be moved to another image, so a digest once reviewed keeps its name.
       dockerConfig: { immutableTags: true },
+      labels: props.labels ? { ...props.labels } : undefined,
       dependsOn: props.dependsOn,
     });
   }
 
   /** Lets `grantee` pull images from this repository and nothing else (roles/artifactregistry.reader on the repository). */
   grantRead(grantee: IGrantee): ArtifactRegistryRepositoryIamMember {
-    const role = 'roles/artifactregistry.reader';
+    return this.grantRepositoryRole('roles/artifactregistry.reader', grantee);
+  }
+
+  /** Lets `grantee` push (and pull) images in this repository and nothing else (roles/artifactregistry.writer on the repository). */
+  grantWrite(grantee: IGrantee): ArtifactRegistryRepositoryIamMember {
+    return this.grantRepositoryRole('roles/artifactregistry.writer', grantee);
+  }
+
+  private grantRepositoryRole(role: string, grantee: IGrantee): ArtifactRegistryRepositoryIamMember {
     assertGrantable({ role, grantee, resource: `google_artifact_registry_repository ${this.repositoryId}` });
     if (this.readers.has(grantee.member)) {
-      throw new Error(`ContainerRegistry ${this.repositoryId}: ${grantee.member} already has read access`);
+      throw new Error(`ContainerRegistry ${this.repositoryId}: ${grantee.member} already has ${role.endsWith('.reader') ? 'read' : 'write'} access`);
     }
     this.readers.add(grantee.member);
     return new ArtifactRegistryRepositoryIamMember(this, `${roleKey(role)}-${readerKey(grantee)}`, {

@@ -69,11 +69,17 @@ export interface ConversionStateProps {
   readonly protectData?: boolean;
   /** Encrypt the database with the tenant's Firestore key (ENC-2). Default: Google-managed encryption. */
   readonly encryption?: StoreEncryption;
+  /**
+   * Declare the purge job. Default true; false while its image waits for its copy into a customer's
+   * own project (config/relay-images.ts), when no relay runs either and so nothing is written to purge.
+   */
+  readonly purgeJob?: boolean;
 }
 
 export class ConversionState extends Construct {
   readonly database: FirestoreDatabase;
-  readonly purge: ScheduledJob;
+  /** The purge job; undefined while its image waits for its copy. */
+  readonly purge?: ScheduledJob;
   readonly purgeIdentity: WorkloadIdentity;
   readonly budget: ConversionStateBudget;
   readonly location: string;
@@ -153,6 +159,7 @@ export class ConversionState extends Construct {
       handlesConversionEvents: true,
     });
     this.grantReadWrite(this.purgeIdentity);
+    if (props.purgeJob === false) return;
     this.purge = new ScheduledJob(this, 'purge', {
       project: props.project,
       jurisdiction: props.jurisdiction,

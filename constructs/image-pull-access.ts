@@ -3,6 +3,9 @@
  * registry. Cloud Run pulls with its service agent, not with the workload's own account, and the
  * agent's address carries the tenant's project number, which only the tenant stack knows; so the
  * grant is made here, on the one repository, by name (no cross-stack reference).
+ * Only in a project Smart Segments owns: a customer's own project's agent belongs to the customer's
+ * organization, which domain-restricted sharing does not admit here, so that project pulls from its
+ * own copy instead (TenantImageRepository).
  */
 import { Construct } from 'constructs';
 import { ArtifactRegistryRepositoryIamMember } from '@cdktf/provider-google/lib/artifact-registry-repository-iam-member';

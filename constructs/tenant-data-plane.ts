@@ -3,7 +3,9 @@
  * composed from the tenant's config, which is the customer's documented instruction (DPA 2.3).
  * Each optional feature (sources, conversion tracking, MCP, integrations) adds its resources, secrets
  * and grants only when the config turns it on. In a customer-owned project (HAND-2) the same
- * resources go into that project and nothing project-wide is changed.
+ * resources go into that project and nothing project-wide is changed; its workloads run a copy of
+ * the relay images from a repository in that project, and wait until the copy is recorded
+ * (`copiedImages`, config/relay-images.ts).
  * A workload that mounts secrets is declared only once the tenant records them as populated
  * (`populatedSecrets`, config/workload-secrets.ts); its secrets, account and grants exist from the
  * first apply, so an operator can fill them. A feature listed in `retiringFeatures` keeps its
@@ -20,6 +22,7 @@ import { integrationFeature, sourceFeature } from '../config/features';
 import { featureProtection } from '../config/lifecycle';
 import type { ResolvedTenant } from '../config/loader';
 import { WORKLOAD_ACCOUNT_IDS, integrationAccountId, sourceSecretId } from '../config/naming';
+import type { RelayImageKey } from '../config/relay-images';
 import { servedDestinations, servedSources, tenantWorkloads, workloadRuns } from '../config/workload-secrets';
 import type { PlatformConfig } from '../config/schema';
 import { CONSENT_WITHDRAWALS_TOPIC, CONVERSION_EVENTS_TOPIC, ConversionPipeline } from './conversion-pipeline';
@@ -34,6 +37,7 @@ import { PublicEdge, type EdgeBackend } from './public-edge';
 import { RelayService } from './relay-service';
 import { SecretRotationNotices } from './secret-rotation-notices';
 import { ServiceAgents } from './service-agents';
+import { TenantImageRepository } from './tenant-image-repository';
 import { TenantKeys, type StoreEncryption } from './tenant-keys';
 import type { TenantProject } from './tenant-project';
 import { Warehouse } from './warehouse';
@@ -73,7 +77,10 @@ export class TenantDataPlane extends Construct {
   readonly integrationJobs: readonly IntegrationJob[];
   /** The public edge, when the config has a public service (sources or MCP); only its address while none runs yet. */
   readonly edge?: PublicEdge;
+  /** In a project Smart Segments owns: the Cloud Run agent's read access to the platform registry. */
   readonly imagePull?: ImagePullAccess;
+  /** In a customer's own project: the repository of the tenant's copy of the relay images. */
+  readonly imageRepository?: TenantImageRepository;
   private rotation?: SecretRotationNotices;
   private readonly props: TenantDataPlaneProps;
 
@@ -85,6 +92,11 @@ export class TenantDataPlane extends Construct {
     const jurisdiction = tenant.jurisdiction;
     const region = tenant.region;
     this.serviceAgents = new ServiceAgents(this, 'service-agents', { project });
+    // A customer's own project pulls the relay images from its own copy (config/relay-images.ts);
+    // the repository comes with the first apply, before any workload waiting for its copy appears.
+    if (!project.isOwnedBySmartSegments && tenantWorkloads(tenant).length > 0) {
+      this.imageRepository = new TenantImageRepository(this, 'image-repository', { project, tenant, platform });
+    }
     if (project.isOwnedBySmartSegments) {
       this.keys = new TenantKeys(this, 'keys', {
         project,
@@ -133,7 +145,8 @@ export class TenantDataPlane extends Construct {
       }
     }
 
-    if (tenant.mcp.enabled) {
+    // The MCP endpoint mounts no secret; in a customer's own project it waits for its image's copy.
+    if (tenant.mcp.enabled && workloadRuns(tenant, WORKLOAD_ACCOUNT_IDS.mcpEndpoint)) {
       this.mcp = this.buildMcp(featureProtection(tenant, ['mcp']).protectWorkloads);
       backends.push({ service: this.mcp, pathPrefixes: [EDGE_PATHS.mcp] });
     }
@@ -145,7 +158,7 @@ export class TenantDataPlane extends Construct {
           jurisdiction,
           region,
           integration,
-          image: platform.images.integrationSync,
+          image: this.image('integrationSync'),
           warehouse: this.warehouse,
           rotationNotices: this.rotationNotices,
           protectData: featureProtection(tenant, [integrationFeature(integration)]).protectWorkloads,
@@ -160,9 +173,18 @@ export class TenantDataPlane extends Construct {
 
     // Every Cloud Run service or job here runs a platform image, pulled by the Cloud Run agent; the
     // grant comes with the first apply, before any workload waiting for its secrets appears.
-    if (tenantWorkloads(tenant).length > 0) {
+    if (project.isOwnedBySmartSegments && tenantWorkloads(tenant).length > 0) {
       this.imagePull = new ImagePullAccess(this, 'image-pull', { serviceAgents: this.serviceAgents, platform });
     }
+  }
+
+  /**
+   * The reference a workload runs: platform.yaml's in a project Smart Segments owns; the tenant's copy,
+   * same digest, in a customer's own project, where same-project pulls need no grant
+   * (cloud.google.com/artifact-registry/docs/deploy).
+   */
+  private image(key: RelayImageKey): string {
+    return this.imageRepository ? this.imageRepository.imageFor(key) : this.props.platform.images[key];
   }
 
   /** `<tenant>.<edge domain>`, the tenant's public hostname. */
@@ -193,7 +215,7 @@ export class TenantDataPlane extends Construct {
     service?: RelayService;
     conversion?: { pipeline: ConversionPipeline; state: ConversionState; relay: ConversionRelay };
   } {
-    const { tenant, platform, project } = this.props;
+    const { tenant, project } = this.props;
     const { jurisdiction, region } = tenant;
     const conversion = tenant.conversionTracking.enabled;
     // The ingest, its landing table and its pipeline serve every source: they retire with the last one.
@@ -263,7 +285,8 @@ export class TenantDataPlane extends Construct {
         project,
         jurisdiction,
         region,
-        image: platform.images.conversionRelay,
+        image: this.image('conversionRelay'),
+        purgeJob: workloadRuns(tenant, WORKLOAD_ACCOUNT_IDS.conversionStatePurge),
         ttlSeconds: conversionPipeline.maxEventAgeSeconds,
         protectData: conversionProtect,
         encryption: this.storeEncryption,
@@ -273,7 +296,7 @@ export class TenantDataPlane extends Construct {
         jurisdiction,
         region,
         tenantId: tenant.id,
-        image: platform.images.conversionRelay,
+        image: this.image('conversionRelay'),
         pipeline: conversionPipeline,
         state,
         destinations: tenant.conversionTracking.destinations,
@@ -303,7 +326,7 @@ export class TenantDataPlane extends Construct {
       region,
       name: 'ingest-webhook',
       description: 'Receives source and checkout webhooks behind the load balancer (DPA A.5, C.1)',
-      image: platform.images.ingestWebhook,
+      image: this.image('ingestWebhook'),
       identity,
       exposure: 'public-webhook',
       env,
@@ -315,7 +338,7 @@ export class TenantDataPlane extends Construct {
 
   /** The MCP endpoint (DPA A.6): IAM-authenticated, reads the warehouse and nothing else. */
   private buildMcp(protect: boolean): RelayService {
-    const { tenant, platform, project } = this.props;
+    const { tenant, project } = this.props;
     const identity = new WorkloadIdentity(this, 'mcp-identity', {
       project,
       accountId: WORKLOAD_ACCOUNT_IDS.mcpEndpoint,
@@ -331,7 +354,7 @@ export class TenantDataPlane extends Construct {
       region: tenant.region,
       name: 'mcp-endpoint',
       description: "The customer's Model Context Protocol endpoint over its own data (DPA A.6)",
-      image: platform.images.mcpEndpoint,
+      image: this.image('mcpEndpoint'),
       identity,
       exposure: 'authenticated-edge',
       env: {

@@ -46,7 +46,7 @@ export function main(argv: readonly string[], io: Io = processIo, options: Onboa
       `  change:  ${ONE_STEP}`,
       `  project: ${tenant.projectId} (${tenant.jurisdiction}, ${tenant.region})`,
       '',
-      ...onboardingNextSteps(environment.name, tenant, stack),
+      ...onboardingNextSteps(environment.name, tenant, stack, environment.platform.images),
     ].join('\n'),
   );
   return EXIT_OK;

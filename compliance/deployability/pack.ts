@@ -11,6 +11,7 @@ import type { DeployCheck, DeployContext } from './check';
 import { depOrder } from './checks/dep-order';
 import { depAgent } from './checks/dep-agent';
 import { depSecret } from './checks/dep-secret';
+import { depImage } from './checks/dep-image';
 import { depTfVersion } from './checks/dep-tf-version';
 import { depLogLocation } from './checks/dep-log-location';
 import { depPerm } from './checks/dep-perm';
@@ -23,6 +24,7 @@ export const DEPLOY_CHECKS: readonly DeployCheck[] = [
   depOrder,
   depAgent,
   depSecret,
+  depImage,
   depTfVersion,
   depLogLocation,
   depPerm,

@@ -160,7 +160,7 @@ export const iam7DomainRestrictedSharing = defineCheck({
 export const iam7HandoverAdmission = defineCheck({
   id: 'IAM-7/handover-admission',
   explanation:
-    "A tenant in handover admits its customer's organization on its own project (never the folder), and the customer's owner grant waits for that admission.",
+    "A tenant in handover admits its customer's organization on its own project (never the folder), and every grant to the customer's administrators' group waits for that admission.",
   appliesTo: ['tenant'],
   check(ctx) {
     const { admitting, requiredOnProject, managed } = sharingOf(ctx);
@@ -171,12 +171,12 @@ export const iam7HandoverAdmission = defineCheck({
       findings.push(
         nonCompliant(
           STACK_ADDRESS,
-          `${admitting.id} is in ${admitting.lifecycle.state}, but ${project} has no ${MANAGED} admitting its customer's organization; the folder admits only Smart Segments', so the customer's owner group is refused.`,
+          `${admitting.id} is in ${admitting.lifecycle.state}, but ${project} has no ${MANAGED} admitting its customer's organization; the folder admits only Smart Segments', so the grants to the customer's administrators' group are refused.`,
           `set ${MANAGED} on ${project} with allowedPrincipalSets ${requiredOnProject.join(', ')} (HandoverAdmission), never on the folder.`,
         ),
       );
     }
-    // The customer's owner grant must wait for the project's admission, or the first apply can be refused.
+    // The customer's administrators' grants must wait for the project's admission, or the first apply can be refused.
     const owner = handoverOwnerGroup(admitting);
     const admission = managed.filter((p) => p.parent === project);
     for (const p of admission) findings.push(compliant(p.address, `${project} has its own ${MANAGED} for its customer's organization (its members are judged by IAM-7/domain-restricted-sharing)`));

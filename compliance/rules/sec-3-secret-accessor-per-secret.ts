@@ -1,7 +1,8 @@
 /**
  * SEC-3 (DPA Annex II 2): a secret's value is readable per secret, by exactly one service account:
  * the one workload that mounts it. No role that can read secret versions is granted on a project,
- * folder or organization (the customer's own owner during a handover excepted).
+ * folder or organization (the customer's administrators' group on its own project during a handover
+ * excepted; the administration roles it gets, policy/handover.ts, read no secret version).
  */
 import { grantsOf, isHandoverOwnerGrant } from '../grants';
 import { rolePermissions } from '../../policy/iam-roles';
@@ -17,7 +18,7 @@ function readsSecrets(role: string): boolean {
 
 export const sec3NoProjectWideReader = defineCheck({
   id: 'SEC-3/no-project-wide-reader',
-  explanation: "No role that reads secret versions is granted on a project, folder or organization (the customer's handover owner excepted).",
+  explanation: "No role that reads secret versions is granted on a project, folder or organization (the customer's administrators' group on its project during a handover excepted).",
   appliesTo: ['platform', 'tenant'],
   check(ctx) {
     const owner = handoverOwnerGroup(ctx.tenant);

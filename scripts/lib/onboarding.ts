@@ -12,6 +12,8 @@ import { JURISDICTIONS, JURISDICTION_RULES, type Jurisdiction } from '../../conf
 import { listEnvironments, loadEnvironment, validateTenantDocument, type EnvironmentConfig, type ResolvedTenant } from '../../config/loader';
 import { tenantSecretIds } from '../../config/naming';
 import { TENANT_ID_PATTERN } from '../../config/schema';
+import { copiedImagesRecord, imageCopyCommands, pullsFromTenantCopy, tenantRepositoryPrefix, usedImageKeys } from '../../config/relay-images';
+import type { PlatformConfig } from '../../config/schema';
 import { waitingWorkloads } from '../../config/workload-secrets';
 import { listFlag, stringFlag, type CommandSpec, type FlagValues } from './cli';
 import { schemaModeline } from './config-schema-files';
@@ -300,19 +302,24 @@ export function planNewTenant(
 
 /**
  * What to do after onboarding: deploy (CI), then fill the secrets the tenant needs, after which its
- * workloads that mount them appear (they are not declared before, config/workload-secrets.ts).
+ * workloads that mount them appear (they are not declared before, config/workload-secrets.ts). In a
+ * customer's own project, also copy the relay images into the project's repository and record them
+ * (config/relay-images.ts), after which its workloads appear.
  */
-export function onboardingNextSteps(envName: string, tenant: ResolvedTenant, tenantStack: string): string[] {
+export function onboardingNextSteps(envName: string, tenant: ResolvedTenant, tenantStack: string, images: PlatformConfig['images']): string[] {
   const lines = [
     'Next: commit the file and open a change request. CI plans the new stack (the platform stack does not',
     "change when a tenant is added: the tenant's own project admits its contact domains) and, after merge,",
     'applies the reviewed plan. By hand, for one stack:',
     `  npx cdktf deploy ${tenantStack}`,
     'Deploys run in CI: they need Terraform and Google Cloud credentials, which development machines do not have.',
+    ...customerProjectSteps(envName, tenant, images),
   ];
   const secrets = tenantSecretIds(tenant);
   if (secrets.length === 0) return lines;
-  const waiting = waitingWorkloads(tenant).map((w) => w.accountId);
+  const waiting = waitingWorkloads(tenant)
+    .filter((w) => w.secretIds.length > 0)
+    .map((w) => w.accountId);
   return [
     ...lines,
     '',
@@ -324,5 +331,28 @@ export function onboardingNextSteps(envName: string, tenant: ResolvedTenant, ten
     `  npm run secrets -- --env ${envName} --tenant ${tenant.id}`,
     `  printf '%s' "$VALUE" | gcloud secrets versions add ${secrets[0]} --project=${tenant.projectId} --data-file=-`,
     `  npm run secrets -- --env ${envName} --tenant ${tenant.id} --record all`,
+  ];
+}
+
+/** A customer's own project (HAND-2): its prerequisites, and the copy of the relay images its workloads wait for. */
+function customerProjectSteps(envName: string, tenant: ResolvedTenant, images: PlatformConfig['images']): string[] {
+  if (!pullsFromTenantCopy(tenant)) return [];
+  const lines = [
+    '',
+    `Project ${tenant.projectId} is the customer's own (HAND-2). Before the first deploy the customer enables the`,
+    "APIs, creates their service agents and grants the deployers what DEP-PERM lists as the customer's to grant",
+    `(docs/handover.md, "The customer's own project").`,
+  ];
+  if (usedImageKeys(tenant).length === 0) return lines;
+  const registries = [...new Set([`${tenant.region}-docker.pkg.dev`, ...usedImageKeys(tenant).map((k) => images[k].split('/')[0])])].sort();
+  return [
+    ...lines,
+    `The first deploy creates the repository ${tenantRepositoryPrefix(tenant.projectId, tenant.region)} and no workload:`,
+    'Cloud Run cannot create a service or job whose image does not exist. After it, a platform administrator',
+    "(the stack grants that group Artifact Registry Writer on the repository) copies each image by its digest:",
+    `  gcloud auth configure-docker ${registries.join(',')}`,
+    ...imageCopyCommands(tenant, images).map((c) => `  ${c}`),
+    `then adds this line to environments/${envName}/tenants/${tenant.id}.yaml, commits it and deploys again (the workloads appear):`,
+    `  ${copiedImagesRecord(tenant, images)}`,
   ];
 }

@@ -71,11 +71,18 @@ export function secretsReport(tenant: ResolvedTenant, env: string): string {
     lines.push(`  ${id.padEnd(width)}  ${state}  mounted by ${users.get(id) ?? '(no workload)'}`);
   }
   const missing = ids.filter((id) => !tenant.populatedSecrets.includes(id));
+  // In a customer's own project a workload also waits for its image's copy (config/relay-images.ts).
+  const imageWaiting = waitingWorkloads(tenant).filter((w) => w.missingImage !== undefined);
+  const imageLines =
+    imageWaiting.length === 0
+      ? []
+      : ['', "Waiting for their image's copy into the project's relay repository (copiedImages; docs/data-plane.md):", ...imageWaiting.map((w) => `  ${w.accountId} (${w.kind}): ${w.missingImage}`)];
   if (missing.length === 0) {
-    lines.push('', 'Every secret is recorded as populated; every workload is declared.');
+    lines.push('', `Every secret is recorded as populated; ${imageWaiting.length === 0 ? 'every workload is declared.' : 'the workloads below still wait for their image.'}`, ...imageLines);
     return lines.join('\n');
   }
-  const waiting = waitingWorkloads(tenant);
+  lines.push(...imageLines);
+  const waiting = waitingWorkloads(tenant).filter((w) => w.missing.length > 0);
   if (waiting.length > 0) {
     lines.push('', 'Waiting for their secrets (not declared until one is recorded):');
     for (const w of waiting) lines.push(`  ${w.accountId} (${w.kind}): ${w.missing.join(', ')}`);

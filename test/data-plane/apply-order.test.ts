@@ -136,11 +136,8 @@ describe('service agents exist before any grant names them', () => {
     expect(b.stack.project.isOwnedBySmartSegments).toBe(false);
     expect(b.synth.ofType('google_project_service_identity')).toEqual([]);
     expect(Object.keys(b.synth.json.provider ?? {})).toEqual(['google']);
-    expect(b.stack.dataPlane.serviceAgents.agentsTheCustomerMustCreate).toEqual([
-      'pubsub.googleapis.com',
-      'run.googleapis.com',
-      'secretmanager.googleapis.com',
-    ]);
+    // No grant names the Cloud Run agent: it pulls from the project's own repository (config/relay-images.ts).
+    expect(b.stack.dataPlane.serviceAgents.agentsTheCustomerMustCreate).toEqual(['pubsub.googleapis.com', 'secretmanager.googleapis.com']);
     const members = b.synth.resources.filter((r) => r.type.endsWith('_iam_member') && AGENT_DOMAIN.test(String(r.values.member)));
     expect(members.length).toBeGreaterThan(0);
     for (const g of members) expect(String(g.values.member)).toMatch(/^serviceAccount:service-\$\{data\.google_project\.[^}]+\.number\}@/);

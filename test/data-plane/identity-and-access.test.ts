@@ -16,7 +16,7 @@ import { PROJECT_LEVEL_ONLY_ROLES } from '../../policy/iam-roles';
 import { TenantProject } from '../../constructs/tenant-project';
 import { WorkloadIdentity } from '../../constructs/workload-identity';
 import { fixtureEnvironment } from '../support/synth';
-import { allStrings, dataPlane, exampleTenants, iamGrants, isPlatformImagePull, labels, referenced, runsAs, type BuiltTenant } from './support';
+import { allStrings, dataPlane, exampleTenants, iamGrants, isDeployerImageRead, isPlatformImagePull, labels, referenced, runsAs, type BuiltTenant } from './support';
 
 // Tenants whose workloads all run; lisboa-parque's wait for their secrets (test/data-plane/workload-secrets.test.ts).
 const built = exampleTenants().filter((b) => waitingWorkloads(b.tenant).length === 0);
@@ -47,9 +47,12 @@ describe('ISO-2: tenant workloads run as their own accounts, with grants on thei
       const pattern = new RegExp(`(^|[^a-z0-9-])${other}([^a-z0-9-]|$)`);
       expect(strings.filter((s) => pattern.test(s))).toEqual([]);
     }
-    // Every user-managed service account mentioned is one of this tenant's project.
+    // Every user-managed service account mentioned is one of this tenant's project, but for the apply
+    // deployer's read of a customer project's own image copy.
+    const deployerRead = b.synth.resources.filter((r) => isDeployerImageRead(r, b.tenant));
+    expect(deployerRead).toHaveLength(b.stack.project.isOwnedBySmartSegments ? 0 : 1);
     const accountProjects = new Set<string>();
-    for (const s of strings) {
+    for (const s of allStrings(b.synth).filter((x) => !deployerRead.some((r) => r.values.member === x))) {
       for (const m of s.matchAll(/[a-z0-9-]+@([a-z][a-z0-9-]+)\.iam\.gserviceaccount\.com/g)) {
         if (!m[1].startsWith('gcp-sa-')) accountProjects.add(m[1]);
       }
@@ -73,21 +76,20 @@ describe('ISO-2: tenant workloads run as their own accounts, with grants on thei
   });
 
   it.each(built.map((b) => [b.tenant.id, b] as const))(
-    "%s reaches outside its project only for its own Cloud Run agent to read the platform's images",
+    "%s reaches outside its project only for its own Cloud Run agent to read the platform's images, and not at all in the customer's own project",
     (_id, b) => {
       const outside = b.synth.resources.filter((r) => typeof r.values.project === 'string' && r.values.project !== b.tenant.projectId);
       expect(outside.map((r) => r.address)).toEqual(b.synth.resources.filter((r) => isPlatformImagePull(r, b.synth)).map((r) => r.address));
-      expect(outside).toHaveLength(1);
-      // The agent is this tenant's own: created in its project (a project we create) or named by
-      // the number of its project (the customer's, HAND-2).
-      const member = String(outside[0].values.member);
-      if (b.stack.project.isOwnedBySmartSegments) {
-        const identity = referenced(b.synth, member);
-        expect(identity?.type).toBe('google_project_service_identity');
-        expect(identity?.values).toMatchObject({ project: b.tenant.projectId, service: 'run.googleapis.com' });
-      } else {
-        expect(member).toMatch(/^serviceAccount:service-\$\{data\.google_project\.[^}]+\.number\}@/);
+      if (!b.stack.project.isOwnedBySmartSegments) {
+        // The customer's own project pulls from its own copy of the images (config/relay-images.ts).
+        expect(outside).toEqual([]);
+        return;
       }
+      expect(outside).toHaveLength(1);
+      // The agent is this tenant's own: created in its project.
+      const identity = referenced(b.synth, String(outside[0].values.member));
+      expect(identity?.type).toBe('google_project_service_identity');
+      expect(identity?.values).toMatchObject({ project: b.tenant.projectId, service: 'run.googleapis.com' });
     },
   );
 
@@ -282,6 +284,7 @@ describe('SUB-1: dbt Labs has a dedicated account limited to running jobs and ed
     const domain = env.platform.organization.domain;
     for (const g of iamGrants(b.synth).filter((x) => x.resource.name.startsWith('data-plane_'))) {
       const ok =
+        isDeployerImageRead(g.resource, b.tenant) ||
         new RegExp(`^serviceAccount:[a-z0-9-]+@${b.tenant.projectId}\\.iam\\.gserviceaccount\\.com$`).test(g.member) ||
         /^serviceAccount:service-\$\{[^}]+\}@(gcp-sa-(pubsub|secretmanager|firestore)|serverless-robot-prod)\.iam\.gserviceaccount\.com$/.test(g.member) ||
         // BigQuery's encryption account (bq-<number>@bigquery-encryption...), read from its data source (ENC-2).

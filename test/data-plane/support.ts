@@ -36,8 +36,9 @@ export function example(id: string): BuiltTenant {
 
 /** Resources of the data plane (construct ids under `data-plane`). */
 /**
- * The one data-plane resource outside the tenant's project: its Cloud Run agent's read access to the
- * platform's image registry (images, no Customer Data), made by ImagePullAccess.
+ * The one data-plane resource outside the tenant's project, in a project Smart Segments owns: its
+ * Cloud Run agent's read access to the platform's image registry (images, no Customer Data), made by
+ * ImagePullAccess. A customer's own project has none: it pulls from its own copy (TenantImageRepository).
  */
 export function isPlatformImagePull(r: SynthesizedResource, s: SynthesizedStack): boolean {
   return (
@@ -88,6 +89,20 @@ export function iamGrants(s: SynthesizedStack): IamGrant[] {
       member: agentAddress(s, String(r.values.member)),
       targetType: r.type.replace(/_iam_member$/, ''),
     }));
+}
+
+/**
+ * In a customer's own project, the one grant to a principal of the platform's project: the tenant
+ * deployer of its jurisdiction reads the tenant's copy of the relay images, because Cloud Run checks that whoever deploys
+ * an image may read it (TenantImageRepository).
+ */
+export function isDeployerImageRead(r: SynthesizedResource, tenant: Pick<ResolvedTenant, 'projectId' | 'jurisdiction'>): boolean {
+  return (
+    r.type === 'google_artifact_registry_repository_iam_member' &&
+    r.values.project === tenant.projectId &&
+    r.values.role === 'roles/artifactregistry.reader' &&
+    r.values.member === `serviceAccount:ci-tenant-${tenant.jurisdiction.toLowerCase()}@${sharedProjectId(fixtureEnvironment().platform)}.iam.gserviceaccount.com`
+  );
 }
 
 /** The first resource a `${type.name.attr}` reference inside `value` points at. */
