@@ -94,7 +94,7 @@ export const iam5SupportLeastPrivilege = defineCheck({
     const support = supportGrantsOf(grantsOf(ctx.stack), ctx.environment.platform.groups.support);
     if (support.length === 0) return [notApplicable('the stack grants the support group nothing')];
     const recorded = ctx.tenant?.supportAccess ?? [];
-    const project = ctx.tenant?.projectId;
+    const project = ctx.tenant?.projectId ?? '';
     return support.map((g): Finding => {
       const grant = recordedGrantOf(g, recorded);
       if (!grant) {
@@ -105,9 +105,10 @@ export const iam5SupportLeastPrivilege = defineCheck({
           'grant a named scope with npm run support-access; a scope that needs another role is added to config/support-access.ts, reviewed',
         );
       }
+      // A recorded grant means a tenant stack: the tenant file recorded it.
       const on = `${g.target.resourceType} ${g.target.id}`;
-      if (project === undefined || g.target.level !== 'project' || g.target.id.replace(/^projects\//, '') !== project) {
-        return nonCompliant(g.address, `the ${grant.scope} grant is bound on ${on}, not on the tenant's project ${project ?? '(none)'}.`, 'bind support scopes on the tenant project only (SupportAccess)');
+      if (g.target.level !== 'project' || g.target.id.replace(/^projects\//, '') !== project) {
+        return nonCompliant(g.address, `the ${grant.scope} grant is bound on ${on}, not on the tenant's project ${project}.`, 'bind support scopes on the tenant project only (SupportAccess)');
       }
       const roleGrant: SupportRoleGrant = SUPPORT_SCOPES[grant.scope].grants.find((r) => r.role === g.role)!;
       const expected = supportCondition(grant, roleGrant, ctx.tenant!).expression;

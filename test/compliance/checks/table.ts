@@ -60,6 +60,8 @@ export interface Fixture {
   readonly evidence?: RegExp;
   /** For an inapplicable case: what the not-applicable reason must say (the check's own, not the engine's default). */
   readonly reason?: RegExp;
+  /** Evidence that must not appear (a check that claims more than it found is as wrong as one that misses). */
+  readonly absent?: RegExp;
 }
 
 export interface CheckTable {
@@ -122,6 +124,7 @@ export function expectRejected(check: Check, f: Fixture): void {
   }
   if (f.address !== undefined) expect(outcome.violations.filter((v) => v.includes(` ${f.address} `))).not.toEqual([]);
   if (f.problem !== undefined) expect(outcome.problems.map((p) => p.problem).filter((p) => f.problem!.test(p))).not.toEqual([]);
+  if (f.absent !== undefined) expect(outcome.compliant.filter((c) => f.absent!.test(c))).toEqual([]);
 }
 
 /** The check finds nothing to judge: neither a violation nor evidence. */
@@ -141,4 +144,5 @@ export function expectAccepted(check: Check, f: Fixture): void {
   for (const c of outcome.compliant) expect(c).toMatch(/: \S.{4,}/);
   expect(outcome.statuses).not.toContain('not-implemented');
   if (f.evidence !== undefined) expect(outcome.compliant.filter((c) => f.evidence!.test(c))).not.toEqual([]);
+  if (f.absent !== undefined) expect(outcome.compliant.filter((c) => f.absent!.test(c))).toEqual([]);
 }

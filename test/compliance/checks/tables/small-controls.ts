@@ -44,7 +44,7 @@ export const SMALL_CONTROL_TABLES: CheckTable[] = [
   {
     check: iam1NoBasicRoles,
     violating: [
-      { name: 'roles/editor to a group', json: grant('roles/editor', 'group:ops@smartsegments.example'), address: 'google_project_iam_member.g' },
+      { name: 'roles/editor to a group', json: grant('roles/editor', 'group:ops@smartsegments.example'), address: 'google_project_iam_member.g', absent: /none basic/ },
       { name: 'roles/owner outside a handover', json: grant('roles/owner', 'group:owners@acme.example') },
       { name: "the customer's group's roles/owner on another project during a handover", tenant: handover, json: ownerGrant('roles/owner', 'ssx-platform') },
       { name: 'roles/editor to the customer group during a handover', tenant: handover, json: ownerGrant('roles/editor', 'acme-handover') },
@@ -56,7 +56,7 @@ export const SMALL_CONTROL_TABLES: CheckTable[] = [
       { name: "the customer's administration role during a handover", tenant: handover, json: ownerGrant('roles/resourcemanager.projectIamAdmin', 'acme-handover'), evidence: /1 grant of predefined or custom roles, none basic/ },
       { name: 'two predefined roles', json: stackJson({ google_project_iam_member: { a: { project: ACME.projectId, role: 'roles/pubsub.subscriber', member: 'group:a@smartsegments.example' }, b: { project: ACME.projectId, role: 'roles/pubsub.publisher', member: 'group:b@smartsegments.example' } } }), evidence: /2 grants of predefined/ },
     ],
-    inapplicable: [{ name: 'no grant', json: stackJson({ google_pubsub_topic: { t: { name: 't' } } }) }],
+    inapplicable: [{ name: 'no grant', json: stackJson({ google_pubsub_topic: { t: { name: 't' } } }), reason: /the stack grants nothing/ }],
   },
   {
     check: iam5GroupsNotUsers,
@@ -64,7 +64,7 @@ export const SMALL_CONTROL_TABLES: CheckTable[] = [
     inapplicable: [{ name: 'no grant', json: stackJson({ google_pubsub_topic: { t: { name: 't' } } }), reason: /the stack grants nothing/ }],
     compliant: [
       { name: 'the support group, expiry written without spaces', evidence: /expires 2027-02-01T00:00:00Z/, json: stackJson({ google_project_iam_member: { g: { project: ACME.projectId, role: 'roles/viewer', member: 'group:support-engineers@smartsegments.example', condition: { title: 't', expression: 'request.time<timestamp("2027-02-01T00:00:00Z")' } } } }) },
-      { name: 'a grant to a group', json: grant('roles/pubsub.subscriber', 'group:ops@smartsegments.example'), evidence: /1 grants, none to a person; people through group:ops@smartsegments\.example/ },
+      { name: 'a grant to a group', json: grant('roles/pubsub.subscriber', 'group:ops@smartsegments.example'), evidence: /1 grants, none to a person; people through group:ops@smartsegments\.example/, absent: /support group/ },
       { name: 'a grant to a service account', json: grant('roles/pubsub.subscriber', `serviceAccount:relay@${ACME.projectId}.iam.gserviceaccount.com`), evidence: /1 grants, none to a person$/ },
       { name: 'the support group, no expiry', json: grant('roles/viewer', 'group:Support-Engineers@smartsegments.example'), evidence: /support group support-engineers@smartsegments\.example: roles\/viewer, no expiry/ },
       { name: 'the support group, with an expiry', evidence: /expires 2027-01-01T00:00:00Z/, json: stackJson({ google_project_iam_member: { g: { project: ACME.projectId, role: 'roles/viewer', member: 'group:support-engineers@smartsegments.example', condition: { title: 't', expression: 'request.time < timestamp("2027-01-01T00:00:00Z")' } } } }) },
@@ -98,11 +98,14 @@ export const SMALL_CONTROL_TABLES: CheckTable[] = [
       { name: "another scope's role at this scope's expiry", tenant: supported, json: supportGrant('roles/logging.viewAccessor', expiresAt(WAREHOUSE_UNTIL)), problem: /no scope granted to it holds that role/ },
       { name: "a scope's role on another project", tenant: supported, json: supportGrant('roles/bigquery.dataViewer', expiresAt(WAREHOUSE_UNTIL, OWN_DATASET), 'ssx-globex'), problem: /bound on google_project ssx-globex, not on the tenant's project/ },
       { name: 'the warehouse read not limited to the dataset', tenant: supported, json: supportGrant('roles/bigquery.dataViewer', expiresAt(WAREHOUSE_UNTIL)), problem: /has the condition "request\.time < timestamp\(\\"2026-12-03T09:00:00Z\\"\)", not the scope's/ },
+      { name: 'a scope role bound on a resource, not the project', tenant: supported, json: stackJson({ google_pubsub_topic_iam_member: { s: { topic: 'projects/ssx-acme/topics/t', role: 'roles/bigquery.dataViewer', member: SUPPORT, condition: expiresAt(WAREHOUSE_UNTIL, OWN_DATASET) } } }), problem: /bound on google_pubsub_topic/ },
+      { name: 'a support grant in the platform stack', kind: 'platform', json: supportGrant('roles/bigquery.dataViewer', expiresAt(WAREHOUSE_UNTIL, OWN_DATASET), 'ssx-platform'), problem: /no scope granted to it holds that role/ },
       { name: "limited to another tenant's dataset", tenant: supported, json: supportGrant('roles/bigquery.dataViewer', expiresAt(WAREHOUSE_UNTIL, 'resource.name.startsWith("projects/ssx-globex/datasets/smart_segments")')), problem: /not the scope's/ },
     ],
     inapplicable: [{ name: 'no grant to the support group', tenant: supported, json: grant('roles/pubsub.subscriber', 'group:ops@smartsegments.example'), reason: /grants the support group nothing/ }],
     compliant: [
       { name: "a scope's role on the tenant project, limited to its dataset", tenant: supported, json: supportGrant('roles/bigquery.dataViewer', expiresAt(WAREHOUSE_UNTIL, OWN_DATASET)), evidence: /support read-warehouse: roles\/bigquery\.dataViewer on project ssx-acme, limited to resource\.name\.startsWith/ },
+      { name: 'the project written as projects/<id>', tenant: supported, json: supportGrant('roles/bigquery.dataViewer', expiresAt(WAREHOUSE_UNTIL, OWN_DATASET), `projects/${ACME.projectId}`), evidence: /on project ssx-acme/ },
       { name: 'a project-level role of the scope', tenant: supported, json: supportGrant('roles/bigquery.jobUser', expiresAt(WAREHOUSE_UNTIL)), evidence: /support read-warehouse: roles\/bigquery\.jobUser on project ssx-acme$/ },
     ],
   },
