@@ -8,17 +8,14 @@ import { walkStrings } from '../synthesized-stack';
 import { STACK_ADDRESS, compliant, defineCheck, nonCompliant, type Finding, type RuleContext } from '../rule';
 import { platformProjects } from '../scope';
 
-/** True when `id` occurs in `text` as a whole project id (not inside a longer id). */
-function mentions(text: string, id: string): boolean {
-  let from = 0;
-  for (;;) {
-    const at = text.indexOf(id, from);
-    if (at < 0) return false;
-    const before = at === 0 ? '' : text[at - 1];
-    const after = text[at + id.length] ?? '';
-    if (!/[a-z0-9-]/.test(before) && !/[a-z0-9-]/.test(after)) return true;
-    from = at + 1;
-  }
+/**
+ * The project ids `text` names as whole ids: its maximal runs of project-id characters (a project id
+ * is only lowercase letters, digits and hyphens), so an id inside a longer id does not count. One pass
+ * per string and a map lookup per run, not a search per tenant: with 10,000 tenants a search per
+ * tenant and string made this check quadratic in the environment's size.
+ */
+function wholeIdsIn(text: string): string[] {
+  return text.match(/[a-z0-9-]+/g) ?? [];
 }
 
 /** The environment's other tenants, whose projects this stack must never name. */
@@ -43,9 +40,11 @@ export const iso1NoOtherTenantReference = defineCheck({
       ['provider', ctx.stack.json.provider],
       ['terraform', ctx.stack.json.terraform],
     ];
+    const byProject = new Map(others.map((o, i) => [o.projectId, { other: o, order: i }]));
     for (const [address, value] of sections) {
       for (const { path, value: text } of walkStrings(value)) {
-        for (const other of others.filter((o) => mentions(text, o.projectId))) {
+        const named = [...new Set(wholeIdsIn(text))].flatMap((id) => byProject.get(id) ?? []).sort((a, b) => a.order - b.order);
+        for (const { other } of named) {
           findings.push(
             nonCompliant(
               address === 'provider' || address === 'terraform' ? STACK_ADDRESS : address,
