@@ -10,7 +10,7 @@ import { ConfigError } from '../config/config-error';
 import { listEnvironments, loadEnvironment, type EnvironmentConfig, type ResolvedTenant } from '../config/loader';
 import { tenantStackName } from '../config/naming';
 import type { SupportGrant } from '../config/support-access';
-import { EXIT_FAILED, EXIT_OK, EXIT_USAGE, processIo, readCommandLine, reportProblems, runCli, stringFlag, type Io } from './lib/cli';
+import { EXIT_OK, EXIT_USAGE, processIo, readCommandLine, reportProblems, runCli, stringFlag, type Io } from './lib/cli';
 import { displayPath, environmentsDirFrom } from './lib/paths';
 import { SUPPORT_ACCESS_SPEC, describeGrant, grantProblems, unexpired, utcSeconds, withSupportAccess } from './lib/support-access';
 import { applyTenantChange, type TransitionCheck } from './lib/tenant-change';
@@ -123,7 +123,7 @@ export function main(argv: readonly string[], io: Io = processIo, options: Suppo
     const current = unexpired(t.supportAccess, now);
     if (current.length < t.supportAccess.length) {
       const code = writeGrants(io, environment, environmentsDir, t, current, options);
-      if (code !== EXIT_OK) return code === EXIT_USAGE ? EXIT_USAGE : EXIT_FAILED;
+      if (code !== EXIT_OK) return code;
       lines.push(`  ${t.id}: removed ${t.supportAccess.length - current.length} expired grant(s) from ${displayPath(t.sourceFile)}`);
     }
     for (const g of current) lines.push(`  ${t.id}: ${describeGrant(g)}`);

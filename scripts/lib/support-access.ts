@@ -69,7 +69,7 @@ export function parseUntil(value: string, now: Date): { until?: string; problem?
   const m = /^(\d{4}-\d{2}-\d{2}T\d{2}:\d{2})(:\d{2})?Z$/.exec(value.trim());
   const parsed = m ? new Date(`${m[1]}${m[2] ?? ':00'}Z`) : undefined;
   if (!m || !parsed || Number.isNaN(parsed.getTime()) || utcSeconds(parsed) !== `${m[1]}${m[2] ?? ':00'}Z`) {
-    return { problem: `--until: "${value}" is not a UTC time such as 2026-12-04T18:00:00Z or a number of hours such as 24h` };
+    return { problem: `--until: "${value}" is not a UTC time such as 2026-03-03T18:00:00Z or a number of hours such as 24h` };
   }
   return { until: utcSeconds(parsed) };
 }
