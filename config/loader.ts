@@ -22,6 +22,7 @@ import {
 } from './schema';
 import { tenantProjectId, platformProjectIds } from './naming';
 import { createsProject, tenantLifecycle, type TenantLifecycle } from './lifecycle';
+import { TenantDocumentCache, contentHash } from './tenant-document-cache';
 
 export { createsProject };
 
@@ -59,15 +60,23 @@ function displayPath(file: string): string {
   return rel && !rel.startsWith('..') ? rel : file;
 }
 
-/** Parses one YAML file, reporting syntax errors with line numbers as problems. */
-function readYaml(file: string, problems: ConfigProblem[]): unknown {
-  let text: string;
+/** Reads one file's bytes, reporting an unreadable file as a problem. */
+function readBytes(file: string, problems: ConfigProblem[]): Buffer | undefined {
   try {
-    text = fs.readFileSync(file, 'utf8');
+    return fs.readFileSync(file);
   } catch (e) {
     problems.push({ file: displayPath(file), field: '(file)', message: `cannot be read: ${(e as Error).message}` });
     return undefined;
   }
+}
+
+/** Parses one YAML file, reporting syntax errors with line numbers as problems. */
+function readYaml(file: string, problems: ConfigProblem[]): unknown {
+  const bytes = readBytes(file, problems);
+  return bytes === undefined ? undefined : parseYaml(file, bytes.toString('utf8'), problems);
+}
+
+function parseYaml(file: string, text: string, problems: ConfigProblem[]): unknown {
   const doc = parseDocument(text, { prettyErrors: true, uniqueKeys: true });
   if (doc.errors.length > 0) {
     for (const err of doc.errors) {
@@ -111,7 +120,12 @@ export function validateTenantDocument(raw: unknown, file: string): { tenant?: T
  */
 export function loadEnvironment(
   envName: string,
-  options: { environmentsDir?: string; extraTenants?: ReadonlyArray<{ file: string; raw: unknown }> } = {},
+  options: {
+    environmentsDir?: string;
+    extraTenants?: ReadonlyArray<{ file: string; raw: unknown }>;
+    /** Folders with fewer tenant files are parsed every time (config/tenant-document-cache.ts). */
+    cacheMinFiles?: number;
+  } = {},
 ): EnvironmentConfig {
   const environmentsDir = options.environmentsDir ?? DEFAULT_ENVIRONMENTS_DIR;
   const dir = path.join(environmentsDir, envName);
@@ -149,13 +163,19 @@ export function loadEnvironment(
         .sort()
         .map((f) => path.join(tenantsDir, f))
     : [];
-  const documents: Array<{ file: string; raw: unknown }> = [];
+  // A document is either validated already (an unchanged file, from the cache) or raw YAML to validate.
+  const documents: Array<{ file: string; raw?: unknown; cached?: TenantConfig; sha256?: string }> = [];
+  const cache = TenantDocumentCache.open(tenantsDir, tenantFiles.length, options.cacheMinFiles);
   for (const file of tenantFiles) {
     if (!/\.ya?ml$/.test(file)) {
       problems.push({ file: displayPath(file), field: '(file)', message: 'is not a .yaml file; tenants/ holds only tenant YAML files' });
       continue;
     }
-    documents.push({ file, raw: readYaml(file, problems) });
+    const bytes = readBytes(file, problems);
+    if (bytes === undefined) continue;
+    const sha256 = contentHash(bytes);
+    const cached = cache.lookup(path.basename(file), sha256);
+    documents.push(cached ? { file, cached } : { file, sha256, raw: parseYaml(file, bytes.toString('utf8'), problems) });
   }
   documents.push(...(options.extraTenants ?? []));
 
@@ -164,9 +184,10 @@ export function loadEnvironment(
   if (platform) {
     for (const id of platformProjectIds(platform)) projectOwners.set(id, 'the platform');
   }
-  for (const { file, raw } of documents) {
-    const tenant = validate(tenantSchema, raw, file, problems);
+  for (const { file, raw, cached, sha256 } of documents) {
+    const tenant = cached ?? validate(tenantSchema, raw, file, problems);
     if (!tenant) continue;
+    if (!cached && sha256 !== undefined) cache.remember(path.basename(file), sha256, tenant);
     const expectedName = `${tenant.id}.yaml`;
     if (path.basename(file) !== expectedName) {
       problems.push({
@@ -228,6 +249,8 @@ export function loadEnvironment(
     seen.add(t.id);
   }
 
+  // Stored even when the environment has problems: each stored file validated on its own.
+  cache.save();
   if (problems.length > 0 || !platform) throw new ConfigError(problems);
   tenants.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
   return { name: envName, dir, platform, tenants };

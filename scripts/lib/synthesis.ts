@@ -115,8 +115,9 @@ function platformStackFrom(file: string): SynthesizedStack {
 }
 
 /** Synthesizes a job's stacks with cdktf into job.outdir, reads them back and runs both packs on them. */
-export function runJob(job: SynthesisJob, customize?: (app: App) => void): JobResult {
-  const environments = environmentsOf(job);
+export function runJob(job: SynthesisJob, customize?: (app: App) => void, loaded?: EnvironmentConfig[]): JobResult {
+  // In this process the caller passes the config it loaded; a worker loads it once for all its jobs.
+  const environments = loaded ?? environmentsOf(job);
   withoutTokenStackTraces(() => {
     const app = buildApp({ loaded: environments, stacks: job.stacks, outdir: job.outdir, platformStateBackend: job.platformStateBackend });
     customize?.(app);
@@ -274,7 +275,7 @@ export async function synthesizeStacks(options: SynthesisOptions = {}): Promise<
     const checkedJobs: SynthesisJob[] = [];
     if (platformsChecked.length > 0) {
       const job: SynthesisJob = { ...base, stacks: platformsChecked, outdir: path.join(staging, 'platform'), platformFiles, check: true };
-      collect(runJob(job, options.customize));
+      collect(runJob(job, options.customize, environments));
       checkedJobs.push(job);
     }
     // A platform stack only needed for the checks comes from the cache when its inputs are unchanged.
@@ -287,7 +288,7 @@ export async function synthesizeStacks(options: SynthesisOptions = {}): Promise<
     }
     if (uncached.length > 0) {
       const job: SynthesisJob = { ...base, stacks: uncached, outdir: path.join(staging, 'platform-for-checks'), platformFiles: {}, check: false };
-      runJob(job);
+      runJob(job, undefined, environments);
       for (const name of uncached) {
         const env = involved.find((e) => platformStackName(e.name) === name)!;
         platformFiles[env.name] = stackFile(job.outdir, name);
@@ -305,7 +306,7 @@ export async function synthesizeStacks(options: SynthesisOptions = {}): Promise<
     }));
     checkedJobs.push(...tenantJobs);
     const workers = options.customize ? 1 : Math.min(Math.max(1, options.workers ?? os.availableParallelism()), tenantJobs.length);
-    if (workers <= 1) for (const job of tenantJobs) collect(runJob(job, options.customize));
+    if (workers <= 1) for (const job of tenantJobs) collect(runJob(job, options.customize, environments));
     else await runInWorkers(tenantJobs, workers, collect, workerUsage);
 
     if (violations.length > 0) throw new ComplianceError(violations);
