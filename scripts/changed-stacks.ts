@@ -10,8 +10,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { changedStacks, ENVIRONMENT_NAME, stackBatches, UnknownEnvironmentError } from './lib/changed-stacks';
 import { EXIT_FAILED, EXIT_OK, EXIT_USAGE, processIo, readCommandLine, reportProblems, runCli, stringFlag, type CommandSpec, type Io } from './lib/cli';
-import { displayPath } from './lib/paths';
-import { REPO_ROOT } from './lib/synth';
+import { REPO_ROOT, displayPath } from './lib/paths';
 import { extractRevision, resolveRevision, synthesizeTree } from './plan-check';
 
 export const CHANGED_STACKS_SPEC: CommandSpec = {

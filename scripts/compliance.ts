@@ -13,7 +13,7 @@ import { indexTests } from '../compliance/report/test-index';
 import { EXIT_FAILED, EXIT_OK, processIo, readCommandLine, runCli, type CommandSpec, type Io } from './lib/cli';
 import { evaluateReportTarget, reportCommandFlags, SYNTH_DIR_FLAG } from './lib/report-command';
 import { generationMetadata, writeReportPair } from './lib/report-output';
-import { REPO_ROOT } from './lib/synth';
+import { REPO_ROOT } from './lib/paths';
 
 export const COMPLIANCE_SPEC: CommandSpec = {
   usage: ['npm run compliance -- --env <env> [--synth-dir <dir>] [--out-dir <dir>] [--environments-dir <dir>]'],

@@ -25,11 +25,11 @@ import {
 import { existingTenantFile, loadExistingTenant } from './lib/tenant-target';
 import { OFFBOARD_SPEC, offboardingRefusal, withOffboardingRequested, withRemovalConfirmed } from './lib/offboarding';
 import { tenantTextProblems } from './lib/tenant-file';
-import { displayPath, environmentsDirFrom } from './lib/paths';
+import { REPO_ROOT, displayPath, environmentsDirFrom } from './lib/paths';
 import { generationMetadata } from './lib/report-output';
 import { citationOf, readDestroyEvidence } from './lib/destroy-evidence';
 import { environmentEvidenceDir, evidenceDirFrom } from './lib/evidence-dir';
-import { readSynthesizedStack, REPO_ROOT, synthesize } from './lib/synth';
+import { readSynthesizedStack, synthesize } from './lib/synth';
 import { transitionOfEdit } from './plan-check';
 
 export interface OffboardOptions {

@@ -14,8 +14,8 @@ import { formatViolation } from '../compliance/engine';
 import type { SynthesizedStack } from '../compliance/synthesized-stack';
 import { checkTransition, readSynthesizedOutput, transitionProblems } from '../compliance/deployability/transitions';
 import { EXIT_FAILED, EXIT_OK, EXIT_USAGE, processIo, readCommandLine, reportProblems, runCli, stringFlag, type CommandSpec, type Io } from './lib/cli';
-import { displayPath } from './lib/paths';
-import { REPO_ROOT, synthesize } from './lib/synth';
+import { REPO_ROOT, displayPath } from './lib/paths';
+import { synthesize } from './lib/synth';
 
 export const PLAN_CHECK_SPEC: CommandSpec = {
   usage: ['npm run plan-check -- --base <git revision> [--env <env>]', 'npm run plan-check -- --before <dir> --after <dir> [--env <env>]'],

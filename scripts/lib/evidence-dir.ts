@@ -5,7 +5,7 @@
  */
 import * as path from 'path';
 import type { FlagSpec } from './cli';
-import { REPO_ROOT } from './synth';
+import { REPO_ROOT } from './paths';
 
 export const DEFAULT_EVIDENCE_DIR = path.join(REPO_ROOT, 'evidence');
 

@@ -2,7 +2,9 @@
 import * as path from 'path';
 import { DEFAULT_ENVIRONMENTS_DIR } from '../../config/loader';
 import type { FlagSpec } from './cli';
-import { REPO_ROOT } from './synth';
+
+/** The repository's root folder. */
+export const REPO_ROOT = path.resolve(__dirname, '..', '..');
 
 /** The --env flag of every command that works on one environment. */
 export const ENV_FLAG: FlagSpec = {

@@ -10,7 +10,7 @@ import type { GenerationMetadata } from '../../compliance/report/generation';
 import { writeFilesAtomic } from './atomic-write';
 import { reportProblems, type Io } from './cli';
 import { displayPath } from './paths';
-import { REPO_ROOT } from './synth';
+import { REPO_ROOT } from './paths';
 
 export function reportsDirFrom(flag: string | undefined): string {
   return path.resolve(flag ?? path.join(REPO_ROOT, 'reports'));

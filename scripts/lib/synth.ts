@@ -1,46 +1,36 @@
 /**
- * Synthesis for the scripts: runs the app exactly as `npm run synth` does (a child process of
- * main.ts, so the one pipeline of scripts/lib/synthesis.ts and both check packs run), limited to
- * chosen stacks and written to a folder of the script's choosing. Moving stacks into the real output
- * folder is scripts/lib/synth-output.ts (installStack here is its one-stack form).
+ * Synthesis for the scripts: the one pipeline of scripts/lib/synthesis.ts that `npm run synth` runs
+ * (both check packs, staging, promotion), in this process and limited to chosen stacks, written to a
+ * folder of the script's choosing. In this process because a script synthesizes one tenant's stack
+ * (or a few): a child process would spend most of its time starting Node and loading the modules this
+ * process has loaded already. Moving stacks into the real output folder is
+ * scripts/lib/synth-output.ts (installStack here is its one-stack form).
  */
-import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
+import { ConfigError } from '../../config/config-error';
+import { ComplianceError } from '../../compliance/engine';
 import { SynthesizedStack } from '../../compliance/synthesized-stack';
+import { synthesizeStacksInProcess } from './synthesis';
 import { installStacks } from './synth-output';
 
 export { makeStagingDir, stableJson } from './synth-output';
 
-export const REPO_ROOT = path.resolve(__dirname, '..', '..');
-
-/** The command of the `synth` npm script, run with the same Node binary (one line per stack left out). */
-const SYNTH_ARGS = ['-r', './scripts/register.js', 'main.ts', '--quiet'];
-
 export interface SynthResult {
   readonly ok: boolean;
-  /** What the app printed (config problems, compliance violations, stack traces). */
+  /** What went wrong, as `npm run synth` prints it (config problems, compliance violations, a stack trace); empty when ok. */
   readonly output: string;
 }
 
-/** Runs main.ts with STACKS, ENVIRONMENTS_DIR and CDKTF_OUTDIR set; never throws for a failed synthesis. */
+/** Synthesizes `stacks` of the environments in `environmentsDir` into `outdir`; never throws for a failed synthesis. */
 export function synthesize(options: { stacks: readonly string[]; environmentsDir: string; outdir: string }): SynthResult {
-  const result = spawnSync(process.execPath, SYNTH_ARGS, {
-    cwd: REPO_ROOT,
-    env: {
-      ...process.env,
-      STACKS: options.stacks.join(','),
-      ENVIRONMENTS_DIR: options.environmentsDir,
-      CDKTF_OUTDIR: options.outdir,
-      CHECKPOINT_DISABLE: '1',
-    },
-    encoding: 'utf8',
-    maxBuffer: 64 * 1024 * 1024,
-  });
-  const output = `${result.stdout ?? ''}${result.stderr ?? ''}`.trim();
-  if (result.error) return { ok: false, output: `${output}\n${result.error.message}`.trim() };
-  if (result.signal) return { ok: false, output: `${output}\nsynthesis stopped by ${result.signal}`.trim() };
-  return { ok: result.status === 0, output };
+  try {
+    synthesizeStacksInProcess({ stacks: options.stacks, environmentsDir: options.environmentsDir, outdir: options.outdir });
+    return { ok: true, output: '' };
+  } catch (e) {
+    if (e instanceof ConfigError || e instanceof ComplianceError) return { ok: false, output: e.message };
+    return { ok: false, output: (e as Error).stack ?? String(e) };
+  }
 }
 
 /** Reads one synthesized stack from an output folder. */

@@ -231,8 +231,21 @@ function mergeParts(jobs: readonly SynthesisJob[], final: string): void {
   fs.writeFileSync(path.join(final, 'manifest.json'), stableJson({ version, stacks: entries }));
 }
 
-/** Synthesizes, checks and promotes (see the file comment). Throws ConfigError or ComplianceError. */
-export async function synthesizeStacks(options: SynthesisOptions = {}): Promise<SynthesisSummary> {
+/** The pipeline up to the tenant batches, and what completes it once they have run. */
+interface PreparedSynthesis {
+  readonly tenantJobs: readonly SynthesisJob[];
+  readonly workers: number;
+  readonly collect: (result: JobResult) => void;
+  readonly workerUsage: NodeJS.ResourceUsage[];
+  /** Runs the tenant batches in this process, one after another. */
+  readonly runInProcess: () => void;
+  /** Checks for violations, promotes the output and returns the summary. */
+  readonly finish: () => SynthesisSummary;
+  /** Removes the staging folder (always, whether the run succeeded or not). */
+  readonly cleanup: () => void;
+}
+
+function prepareSynthesis(options: SynthesisOptions): PreparedSynthesis {
   const started = process.hrtime.bigint();
   const outdir = path.resolve(options.outdir ?? (process.env.CDKTF_OUTDIR || 'cdktf.out'));
   const environments = loadEnvironments(options);
@@ -251,6 +264,7 @@ export async function synthesizeStacks(options: SynthesisOptions = {}): Promise<
   };
 
   const staging = makeStagingDirFor(outdir);
+  const cleanup = () => fs.rmSync(staging, { recursive: true, force: true });
   // Synthesis is synchronous, so a signal handler would only run after it: Ctrl-C keeps killing the
   // process at once, and may leave this folder behind (git-ignored; the output itself is untouched).
   try {
@@ -306,21 +320,51 @@ export async function synthesizeStacks(options: SynthesisOptions = {}): Promise<
     }));
     checkedJobs.push(...tenantJobs);
     const workers = options.customize ? 1 : Math.min(Math.max(1, options.workers ?? os.availableParallelism()), tenantJobs.length);
-    if (workers <= 1) for (const job of tenantJobs) collect(runJob(job, options.customize, environments));
-    else await runInWorkers(tenantJobs, workers, collect, workerUsage);
 
-    if (violations.length > 0) throw new ComplianceError(violations);
-    for (const name of platformsChecked) {
-      const env = involved.find((e) => platformStackName(e.name) === name)!;
-      storePlatformStack(cacheKeys.get(env.name)!, name, platformFiles[env.name]);
-    }
+    const finish = (): SynthesisSummary => {
+      if (violations.length > 0) throw new ComplianceError(violations);
+      for (const name of platformsChecked) {
+        const env = involved.find((e) => platformStackName(e.name) === name)!;
+        storePlatformStack(cacheKeys.get(env.name)!, name, platformFiles[env.name]);
+      }
+      const final = path.join(staging, 'out');
+      mergeParts(checkedJobs, final);
+      if (partial) installStacks(final, outdir, selected);
+      else replaceOutput(final, outdir);
+      return { outdir, stacks: summaries, seconds: Number(process.hrtime.bigint() - started) / 1e9, workerUsage };
+    };
+    const runInProcess = () => {
+      for (const job of tenantJobs) collect(runJob(job, options.customize, environments));
+    };
+    return { tenantJobs, workers, collect, workerUsage, runInProcess, finish, cleanup };
+  } catch (e) {
+    cleanup();
+    throw e;
+  }
+}
 
-    const final = path.join(staging, 'out');
-    mergeParts(checkedJobs, final);
-    if (partial) installStacks(final, outdir, selected);
-    else replaceOutput(final, outdir);
-    return { outdir, stacks: summaries, seconds: Number(process.hrtime.bigint() - started) / 1e9, workerUsage };
+/** Synthesizes, checks and promotes (see the file comment). Throws ConfigError or ComplianceError. */
+export async function synthesizeStacks(options: SynthesisOptions = {}): Promise<SynthesisSummary> {
+  const run = prepareSynthesis(options);
+  try {
+    if (run.workers <= 1) run.runInProcess();
+    else await runInWorkers(run.tenantJobs, run.workers, run.collect, run.workerUsage);
+    return run.finish();
   } finally {
-    fs.rmSync(staging, { recursive: true, force: true });
+    run.cleanup();
+  }
+}
+
+/**
+ * The same pipeline entirely in this process, synchronously (no worker processes): for the scripts,
+ * which synthesize one tenant's stack (or a few) and would otherwise pay for a whole Node process.
+ */
+export function synthesizeStacksInProcess(options: Omit<SynthesisOptions, 'workers'> = {}): SynthesisSummary {
+  const run = prepareSynthesis({ ...options, workers: 1 });
+  try {
+    run.runInProcess();
+    return run.finish();
+  } finally {
+    run.cleanup();
   }
 }
