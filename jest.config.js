@@ -12,6 +12,8 @@ module.exports = {
   moduleFileExtensions: ['ts', 'js', 'json'],
   // The fixture environment's stacks, synthesized once per run and read by many test files.
   globalSetup: '<rootDir>/test/support/global-setup.ts',
+  // No token creation traces, as in the synthesis pipeline (test/support/token-traces-off.ts).
+  setupFiles: ['<rootDir>/test/support/token-traces-off.ts'],
   testTimeout: 120000,
   // Synthesis is CPU-bound; two cores, so two workers.
   maxWorkers: 2,

@@ -59,3 +59,15 @@ export function withoutTokenStackTraces<T>(fn: () => T): T {
     (Error as { prepareStackTrace?: PrepareStackTrace }).prepareStackTrace = previous;
   }
 }
+
+/**
+ * Switches token creation traces off for the rest of this process, for code that builds stacks
+ * outside the pipeline (the test suite: jest's setup, test/support/token-traces-off.ts). Returns
+ * false when cdktf's helper could not be found (then nothing changed).
+ */
+export function switchOffTokenStackTraces(): boolean {
+  const mod = stackTraceModule();
+  if (!mod) return false;
+  mod.captureStackTrace = noTrace;
+  return true;
+}

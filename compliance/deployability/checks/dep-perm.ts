@@ -426,7 +426,25 @@ function predefinedRoles(): Map<string, ReadonlySet<string>> {
  * smallest). `readOnly` keeps to roles whose every permission only reads, for the plan identity.
  */
 export function suggestRoles(missing: readonly string[], readOnly = false): string[] {
-  const candidates = [...predefinedRoles()].filter(([, perms]) => !readOnly || [...perms].every(isReadOnlyPermission));
+  const key = `${readOnly ? 'r' : 'w'} ${missing.join(' ')}`;
+  let picked = suggestions.get(key);
+  if (!picked) {
+    picked = pickRoles(missing, readOnly ? readOnlyRoles() : [...predefinedRoles()]);
+    suggestions.set(key, picked);
+  }
+  return [...picked];
+}
+
+/** Suggestions by missing permissions: the same gaps recur across stacks and identities. */
+const suggestions = new Map<string, readonly string[]>();
+let readOnlyRoleList: Array<[string, ReadonlySet<string>]> | undefined;
+/** The predefined roles whose every permission only reads (computed once: the dataset has thousands). */
+function readOnlyRoles(): Array<[string, ReadonlySet<string>]> {
+  readOnlyRoleList ??= [...predefinedRoles()].filter(([, perms]) => [...perms].every(isReadOnlyPermission));
+  return readOnlyRoleList;
+}
+
+function pickRoles(missing: readonly string[], candidates: ReadonlyArray<[string, ReadonlySet<string>]>): string[] {
   const left = new Set(missing);
   const picked: string[] = [];
   while (left.size > 0) {
