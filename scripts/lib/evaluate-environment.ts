@@ -15,6 +15,7 @@ import { evaluateApp } from '../../compliance/synth-gate';
 import type { SynthesizedStack } from '../../compliance/synthesized-stack';
 import { buildRopaRecord } from '../../compliance/report/ropa';
 import type { RopaRecord } from '../../compliance/report/ropa-record';
+import { withoutTokenStackTraces } from './token-stack-traces';
 
 export interface EnvironmentEvaluation {
   readonly environment: EnvironmentConfig;
@@ -29,8 +30,8 @@ export function evaluateEnvironment(envName: string, environmentsDir?: string): 
   // give it a temporary one and remove it, so a report never touches cdktf.out or the repository.
   const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'compliance-app-'));
   try {
-    const app = buildApp({ environment: envName, environmentsDir, outdir });
-    const { stacks, evaluations } = evaluateApp(app, [environment]);
+    // As the pipeline does: no token creation traces (scripts/lib/token-stack-traces.ts).
+    const { stacks, evaluations } = withoutTokenStackTraces(() => evaluateApp(buildApp({ environment: envName, environmentsDir, outdir }), [environment]));
     const records = environment.tenants
       .map((t) => ({ t, i: stacks.findIndex((s) => s.name === tenantStackName(envName, t.id)) }))
       .filter(({ i }) => i >= 0)
