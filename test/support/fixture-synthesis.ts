@@ -67,10 +67,13 @@ export function synthesizeFixtures(dir: string = fixtureSynthDir()): string {
   const { ComplianceError } = require('../../compliance/engine') as typeof import('../../compliance/engine');
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const { SynthesizedStack } = require('../../compliance/synthesized-stack') as typeof import('../../compliance/synthesized-stack');
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { withoutTokenStackTraces } = require('../../scripts/lib/token-stack-traces') as typeof import('../../scripts/lib/token-stack-traces');
   const staging = `${dir}.staging-${process.pid}-${Date.now()}`;
   fs.mkdirSync(staging, { recursive: true });
   try {
-    buildApp({ environmentsDir: FIXTURE_ENVIRONMENTS_DIR, environment: FIXTURE_ENV, outdir: fixtureOutdir(staging) }).synth();
+    // As the pipeline does, without token creation traces (jest's setupFiles do not reach its globalSetup).
+    withoutTokenStackTraces(() => buildApp({ environmentsDir: FIXTURE_ENVIRONMENTS_DIR, environment: FIXTURE_ENV, outdir: fixtureOutdir(staging) }).synth());
     const environment = loadEnvironment(FIXTURE_ENV, { environmentsDir: FIXTURE_ENVIRONMENTS_DIR });
     const names = stackNamesOf([environment]);
     for (const name of names) {
