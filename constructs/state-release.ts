@@ -11,7 +11,7 @@
  *
  * Not in the table, so the release destroys them: Smart Segments' workloads, service accounts, grants,
  * secrets, sinks, scheduler jobs, contacts and alerting, the other keys, the handover's export policy
- * and move grant, and the deployer's adopted dataset access (Warehouse.adoptCreatorAccess). The
+ * and move grant. The
  * project's API enablements are destroyed too, which only forgets them: disable_on_destroy is false
  * (google/services/resourcemanager/resource_google_project_service.go v6.50.0, Delete).
  */

@@ -166,8 +166,6 @@ export class TenantStack extends SelfContainedStack {
           "the deployer, not a workload, needs resourcemanager.projects.move on the project's current parent to move it (cloud.google.com/resource-manager/docs/assign-iam-roles); the grant expires by its IAM condition and HAND-1/move-prerequisites checks it",
         );
       }
-      // The release removes the deployer's own OWNER entry on the dataset by destroying this.
-      dataPlane.warehouse.adoptCreatorAccess(deployer);
       // The release names these addresses; prove now that they are the ones this stack declares.
       assertReleasable(this, releasedResources(tenant));
     }

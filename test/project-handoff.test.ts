@@ -68,11 +68,10 @@ describe('HAND-1: phased customer takeover on the synthesized stacks', () => {
     expect(stacks.active.ofType('google_folder_iam_member', 'google_project_iam_member_remove')).toEqual([]);
   });
 
-  it("prepare adds only the customer's administration grants, the move's prerequisites, the admission and the deployer's dataset entry; it changes only workload protection", () => {
+  it("prepare adds only the customer's administration grants, the move's prerequisites and the admission; it changes only workload protection", () => {
     const d = diff(stacks.active, stacks.prepare);
     const added = d.added.map((a) => d.after.get(a)!);
     expect(added.map((r) => r.type).sort()).toEqual([
-      'google_bigquery_dataset_iam_member',
       'google_folder_iam_member',
       'google_org_policy_policy',
       'google_org_policy_policy',
@@ -101,7 +100,8 @@ describe('HAND-1: phased customer takeover on the synthesized stacks', () => {
       parent: 'folders/100000000001',
       spec: { rules: [{ values: { allowed_values: ['under:organizations/998877665544'] } }] },
     });
-    expect(added.find((r) => r.type === 'google_bigquery_dataset_iam_member')!.values).toMatchObject({ role: 'roles/bigquery.dataOwner', member: DEPLOYER });
+    // The dataset was created with an explicit access list: there is no creator entry to adopt or remove.
+    expect(grantsOf(stacks.prepare).filter((g) => g.target.resourceType === 'google_bigquery_dataset' && g.principal.member === DEPLOYER)).toEqual([]);
     // Changed: only delete protection of Smart Segments' workloads (the project and the warehouse stay protected).
     const changes = d.changed.map((a) => changedKeys(d.before.get(a)!, d.after.get(a)!));
     expect(d.changed.length).toBeGreaterThan(0);
@@ -152,7 +152,7 @@ describe('HAND-1: phased customer takeover on the synthesized stacks', () => {
     const destroyed = stacks.transfer.resources.filter((r) => !released.has(r.address));
     expect(destroyed.some((r) => r.type === 'google_service_account')).toBe(true);
     expect(destroyed.some((r) => r.type === 'google_secret_manager_secret')).toBe(true);
-    expect(destroyed.filter((r) => r.type === 'google_bigquery_dataset_iam_member').map((r) => r.values.member)).toContain(DEPLOYER);
+    expect(destroyed.filter((r) => r.type === 'google_bigquery_dataset_iam_member').map((r) => r.values.member)).not.toContain(DEPLOYER);
     expect(destroyed.filter((r) => r.type === 'google_folder_iam_member').map((r) => r.values.role)).toEqual(['roles/resourcemanager.projectMover']);
   });
 

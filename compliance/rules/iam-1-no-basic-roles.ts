@@ -4,8 +4,11 @@
  * (HAND-1, policy/handover.ts), because Resource Manager cannot grant roles/owner to a principal
  * outside the project's organization.
  */
+import { sharedProjectId } from '../../config/naming';
 import { grantsOf } from '../grants';
+import { blocks } from '../json-blocks';
 import { isBasicRole } from '../../policy/iam-roles';
+import { resolvePrincipal } from '../principals';
 import { STACK_ADDRESS, compliant, defineCheck, nonCompliant, notApplicable, type Finding } from '../rule';
 
 export const iam1NoBasicRoles = defineCheck({
@@ -37,5 +40,67 @@ export const iam1NoBasicRoles = defineCheck({
   },
 });
 
+/** The member an inline dataset access entry names, when it names a principal (not a view, dataset or routine). */
+function accessMember(entry: Record<string, unknown>): string | undefined {
+  if (typeof entry.iam_member === 'string') return entry.iam_member;
+  if (typeof entry.user_by_email === 'string') return `${/\.gserviceaccount\.com$/i.test(entry.user_by_email) ? 'serviceAccount' : 'user'}:${entry.user_by_email}`;
+  if (typeof entry.group_by_email === 'string') return `group:${entry.group_by_email}`;
+  if (typeof entry.domain === 'string') return `domain:${entry.domain}`;
+  if (typeof entry.special_group === 'string') return `specialGroup:${entry.special_group}`;
+  return undefined;
+}
+
+/**
+ * BigQuery makes the creator of a dataset created without an access list its OWNER (REST datasets
+ * `access`: "If unspecified at dataset creation time, BigQuery adds default dataset access for ...
+ * [dataset creator email]: OWNER"), a dataset-level grant that outlives every folder role and
+ * follows the project out of our organization at a handover. So every dataset declares its list,
+ * and the list names neither a deployer (the `ci-` accounts of the shared project,
+ * constructs/ci-deployer-identity.ts) nor a person.
+ */
+export const iam1DatasetCreatorAccess = defineCheck({
+  id: 'IAM-1/dataset-creator-access',
+  explanation:
+    "Every BigQuery dataset is created with an explicit access list (so BigQuery adds no OWNER entry for the deployer that creates it), and the list names no CI deployer and no user.",
+  appliesTo: ['platform', 'tenant'],
+  check(ctx) {
+    const datasets = ctx.stack.ofType('google_bigquery_dataset');
+    if (datasets.length === 0) return [notApplicable('the stack declares no BigQuery dataset')];
+    const deployerDomain = `@${sharedProjectId(ctx.environment.platform)}.iam.gserviceaccount.com`.toLowerCase();
+    const findings: Finding[] = [];
+    for (const d of datasets) {
+      const entries = blocks(d.values.access);
+      if (entries.length === 0) {
+        findings.push(
+          nonCompliant(
+            d.address,
+            `dataset ${String(d.values.dataset_id)} declares no access list, so BigQuery makes the identity that creates it (the deployer) an OWNER of the dataset, a grant no folder role limits and that stays after a handover.`,
+            "declare `access` at creation, for example [{ role: 'OWNER', special_group: 'projectOwners' }], with lifecycle.ignore_changes = [access] so the dataset IAM members keep their entries (Warehouse).",
+          ),
+        );
+        continue;
+      }
+      const named = entries.flatMap((e) => {
+        const member = accessMember(e);
+        if (!member) return [];
+        const p = resolvePrincipal(ctx.stack, member);
+        const deployer = p.kind === 'serviceAccount' && (p.email ?? '').toLowerCase().endsWith(deployerDomain) && /^ci-/.test(p.serviceAccountId ?? '');
+        return deployer || p.kind === 'user' ? [{ member: p.member, why: deployer ? 'a CI deployer' : 'a person' }] : [];
+      });
+      for (const n of named)
+        findings.push(
+          nonCompliant(
+            d.address,
+            `the access list of dataset ${String(d.values.dataset_id)} names ${n.member}, ${n.why}, so it keeps access to the dataset whatever its folder roles.`,
+            'name only the project\'s owners (special_group projectOwners) at creation, and grant workloads and groups through the Warehouse grant methods.',
+          ),
+        );
+      if (named.length === 0)
+        findings.push(compliant(d.address, `dataset ${String(d.values.dataset_id)} is created with an explicit access list of ${entries.length} entr${entries.length === 1 ? 'y' : 'ies'}, none a deployer or a user`));
+    }
+    return findings;
+  },
+});
+
 /** The checks of IAM-1, in the order the report lists them. */
-export const iam1NoBasicRolesChecks = [iam1NoBasicRoles] as const;
+export const iam1NoBasicRolesChecks = [iam1NoBasicRoles, iam1DatasetCreatorAccess] as const;
