@@ -104,6 +104,8 @@ export class TenantStack extends SelfContainedStack {
       // LLM-1: the customer's restriction on LLM-assisted support is visible on its project.
       projectLabels: { 'llm-support': tenant.llmSupport },
       betaProvider: beta,
+      // The deployer creates the project, and gives back the owner role that brings (IAM-1).
+      creator: ownsProject ? deployer : undefined,
     });
 
     // Project-wide settings only in a project we own; a customer's project keeps its own (HAND-2).

@@ -65,7 +65,9 @@ describe('HAND-1: phased customer takeover on the synthesized stacks', () => {
 
   it('active: no customer grant and no move prerequisite', () => {
     expect(grantsOf(stacks.active).filter((g) => g.principal.member.includes('customer.example'))).toEqual([]);
-    expect(stacks.active.ofType('google_folder_iam_member', 'google_project_iam_member_remove')).toEqual([]);
+    expect(stacks.active.ofType('google_folder_iam_member')).toEqual([]);
+    // Only the creator's implicit owner is removed, at creation (IAM-1/creator-owner-removed).
+    expect(stacks.active.ofType('google_project_iam_member_remove').map((r) => [r.values.role, r.values.member])).toEqual([['roles/owner', DEPLOYER]]);
   });
 
   it("prepare adds only the customer's administration grants, the move's prerequisites and the admission; it changes only workload protection", () => {

@@ -2,10 +2,12 @@
  * IAM-1 (DPA Annex II 2): no basic role (owner, editor, viewer) is granted to anyone, on anything.
  * No exception: a handover gives the customer's administrators non-basic administration roles
  * (HAND-1, policy/handover.ts), because Resource Manager cannot grant roles/owner to a principal
- * outside the project's organization.
+ * outside the project's organization. Nor is the ownership Google gives a creator kept: a dataset's
+ * OWNER entry (IAM-1/dataset-creator-access) and a project's roles/owner (IAM-1/creator-owner-removed).
  */
-import { sharedProjectId } from '../../config/naming';
+import { sharedProjectId, tenantDeployerMember } from '../../config/naming';
 import { grantsOf } from '../grants';
+import { dependenciesOf } from '../synthesized-stack';
 import { blocks } from '../json-blocks';
 import { isBasicRole } from '../../policy/iam-roles';
 import { resolvePrincipal } from '../principals';
@@ -102,5 +104,49 @@ export const iam1DatasetCreatorAccess = defineCheck({
   },
 });
 
+/**
+ * Google makes the creator of a project its Owner (REST projects.create: "Initially, the project
+ * resource is owned by its creator exclusively"), a project-level role no folder role limits, that no deny policy
+ * of our folders reaches once the project leaves them, and that DEP-PERM does not count. So a stack
+ * that creates a project removes its applier from roles/owner there, once the project exists.
+ */
+export const iam1CreatorOwnerRemoved = defineCheck({
+  id: 'IAM-1/creator-owner-removed',
+  explanation:
+    "A tenant stack that creates a project also removes the roles/owner Google gives the project's creator, its tenant deployer, with google_project_iam_member_remove depending on the project.",
+  appliesTo: ['tenant'],
+  check(ctx) {
+    const projects = ctx.stack.ofType('google_project');
+    if (projects.length === 0) return [notApplicable('the stack creates no project')];
+    const applier = tenantDeployerMember(ctx.environment.platform, ctx.tenant!.jurisdiction);
+    const removals = ctx.stack.ofType('google_project_iam_member_remove');
+    const findings: Finding[] = [];
+    for (const p of projects) {
+      const projectId = String(p.values.project_id);
+      const removal = removals.find(
+        (r) => r.values.role === 'roles/owner' && r.values.member === applier && (r.values.project === projectId || ctx.stack.resolveReference(r.values.project) === p),
+      );
+      if (!removal) {
+        findings.push(
+          nonCompliant(
+            p.address,
+            `the stack creates project ${projectId} but does not remove roles/owner of ${applier}, which Google gives the project's creator: the deployer would stay Owner of the project, outside every folder role and deny policy.`,
+            "declare google_project_iam_member_remove { project, role = roles/owner, member = the tenant deployer } depending on the project (TenantProject's creator).",
+          ),
+        );
+      } else if (!dependenciesOf(removal).has(p.address)) {
+        findings.push(
+          nonCompliant(
+            removal.address,
+            `the removal of ${applier}'s roles/owner on ${projectId} does not depend on ${p.address}, so Terraform may run it before the project exists and the owner role stays.`,
+            'make it depend on the project (depends_on, or reference the project in `project`).',
+          ),
+        );
+      } else findings.push(compliant(removal.address, `roles/owner of ${applier}, the creator of ${projectId}, is removed once the project exists`));
+    }
+    return findings;
+  },
+});
+
 /** The checks of IAM-1, in the order the report lists them. */
-export const iam1NoBasicRolesChecks = [iam1NoBasicRoles, iam1DatasetCreatorAccess] as const;
+export const iam1NoBasicRolesChecks = [iam1NoBasicRoles, iam1DatasetCreatorAccess, iam1CreatorOwnerRemoved] as const;

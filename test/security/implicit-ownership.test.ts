@@ -4,7 +4,8 @@
  * warehouse declares its list at creation (projectOwners only) and leaves later entries to the grant
  * methods' dataset IAM members.
  */
-import { fixtureTenantStacks, makeTenant, synthTenant } from '../support/synth';
+import { fixtureEnvironment, fixtureTenantStacks, makeTenant, synthTenant } from '../support/synth';
+import { tenantDeployerMember, tenantStackName } from '../../config/naming';
 import { grantsOf } from '../../compliance/grants';
 
 const CI_ACCOUNT = /^serviceAccount:ci-[a-z-]+@[a-z0-9-]+\.iam\.gserviceaccount\.com$/;
@@ -40,5 +41,37 @@ describe('IAM-1: no deployer is ever OWNER of a dataset', () => {
       expect(onDatasets.length).toBeGreaterThan(0);
       expect(onDatasets.filter((g) => CI_ACCOUNT.test(g.principal.member)).map((g) => `${stack.name} ${g.address}`)).toEqual([]);
     }
+  });
+});
+
+describe("IAM-1: the tenant deployer gives back the owner role Google gives a project's creator", () => {
+  const env = fixtureEnvironment();
+  const stacks = [...fixtureTenantStacks().values()];
+  const tenantOf = (name: string) => env.tenants.find((t) => tenantStackName(env.name, t.id) === name)!;
+
+  it("every stack that creates its project removes its jurisdiction's deployer from roles/owner there, after the project exists", () => {
+    const creating = stacks.filter((s) => s.ofType('google_project').length > 0);
+    expect(creating.length).toBeGreaterThan(1);
+    expect(new Set(creating.map((s) => tenantOf(s.name).jurisdiction)).size).toBeGreaterThan(1);
+    for (const stack of creating) {
+      const [project] = stack.ofType('google_project');
+      expect({ stack: stack.name, removals: stack.ofType('google_project_iam_member_remove').map((r) => r.values) }).toEqual({
+        stack: stack.name,
+        removals: [
+          {
+            project: project.values.project_id,
+            role: 'roles/owner',
+            member: tenantDeployerMember(env.platform, tenantOf(stack.name).jurisdiction),
+            depends_on: [project.address],
+          },
+        ],
+      });
+    }
+  });
+
+  it("a customer's own project (HAND-2) is not ours to change: no removal", () => {
+    const customers = stacks.filter((s) => s.ofType('google_project').length === 0);
+    expect(customers.length).toBeGreaterThan(0);
+    for (const stack of customers) expect(stack.ofType('google_project_iam_member_remove')).toEqual([]);
   });
 });
