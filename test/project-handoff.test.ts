@@ -12,6 +12,7 @@ import { ProjectHandoff } from '../constructs/project-handoff';
 import { assertReleasable, releasedAddress, releasedResources } from '../constructs/state-release';
 import { grantsOf } from '../compliance/grants';
 import { serviceAccount } from '../constructs/principal';
+const PLANNER = serviceAccount('ci-plan@ssx-platform.iam.gserviceaccount.com');
 
 const details = {
   customerOrganizationId: '998877665544',
@@ -70,19 +71,23 @@ describe('HAND-1: phased customer takeover on the synthesized stacks', () => {
     expect(stacks.active.ofType('google_project_iam_member_remove').map((r) => [r.values.role, r.values.member])).toEqual([['roles/owner', DEPLOYER]]);
   });
 
-  it("prepare adds only the customer's administration grants, the move's prerequisites and the admission; it changes only workload protection", () => {
+  it("prepare adds only the customer's administration grants, the move's prerequisites, the admission and the handover grants; it changes only workload protection", () => {
     const d = diff(stacks.active, stacks.prepare);
     const added = d.added.map((a) => d.after.get(a)!);
     expect(added.map((r) => r.type).sort()).toEqual([
       'google_folder_iam_member',
       'google_org_policy_policy',
       'google_org_policy_policy',
+      'google_project_iam_custom_role',
+      'google_project_iam_custom_role',
+      'google_project_iam_member',
+      'google_project_iam_member',
       'google_project_iam_member',
       'google_project_iam_member',
       'google_project_iam_member',
     ]);
     expect(d.removed).toEqual([]);
-    const admin = added.filter((r) => r.type === 'google_project_iam_member');
+    const admin = added.filter((r) => r.type === 'google_project_iam_member' && String(r.values.member).startsWith('group:'));
     expect(admin.map((r) => [r.values.role, r.values.member, r.values.project]).sort()).toEqual([
       ['roles/bigquery.admin', 'group:gcp-admins@customer.example', 'takeover-dwh'],
       ['roles/cloudkms.admin', 'group:gcp-admins@customer.example', 'takeover-dwh'],
@@ -154,15 +159,46 @@ describe('HAND-1: phased customer takeover on the synthesized stacks', () => {
     const destroyed = stacks.transfer.resources.filter((r) => !released.has(r.address));
     expect(destroyed.some((r) => r.type === 'google_service_account')).toBe(true);
     expect(destroyed.some((r) => r.type === 'google_secret_manager_secret')).toBe(true);
-    expect(destroyed.filter((r) => r.type === 'google_bigquery_dataset_iam_member').map((r) => r.values.member)).not.toContain(DEPLOYER);
-    expect(destroyed.filter((r) => r.type === 'google_folder_iam_member').map((r) => r.values.role)).toEqual(['roles/resourcemanager.projectMover']);
+    // No grant is destroyed (an IAM policy change the handover roles do not carry), but the folder's move grant.
+    expect(destroyed.filter((r) => r.type.endsWith('_iam_member')).map((r) => [r.type, r.values.role])).toEqual([['google_folder_iam_member', 'roles/resourcemanager.projectMover']]);
   });
 
-  it('release leaves no Smart Segments principal with a grant; the last step removes the implicit owner and nothing else', () => {
-    expect(grantsOf(stacks.release)).toEqual([]);
-    expect(stacks.relinquish.resources.map((r) => [r.type, r.values])).toEqual([
-      ['google_project_iam_member_remove', { project: 'takeover-dwh', role: 'roles/owner', member: DEPLOYER }],
+  it("prepare's handover grants: a read role to ci-plan and an apply role to the deployer, in the project, expiring with the move grant, without Customer Data reads", () => {
+    const roles = stacks.prepare.ofType('google_project_iam_custom_role');
+    expect(roles.map((r) => [r.values.project, r.values.role_id]).sort()).toEqual([
+      ['takeover-dwh', 'smartSegmentsHandoverApply'],
+      ['takeover-dwh', 'smartSegmentsHandoverRead'],
     ]);
+    const permissions = (id: string) => roles.find((r) => r.values.role_id === id)!.values.permissions as string[];
+    const read = permissions('smartSegmentsHandoverRead');
+    const apply = permissions('smartSegmentsHandoverApply');
+    // What the transfer and release need: reading everything, updating the project, destroying our workloads, removing the grants.
+    expect(read).toEqual(expect.arrayContaining(['resourcemanager.projects.get', 'run.services.get', 'secretmanager.secrets.get', 'bigquery.datasets.get', 'iam.roles.get']));
+    expect(apply).toEqual(expect.arrayContaining([...read, 'resourcemanager.projects.update', 'resourcemanager.projects.createBillingAssignment', 'run.services.delete', 'secretmanager.secrets.delete', 'iam.serviceAccounts.delete', 'resourcemanager.projects.setIamPolicy']));
+    // Never a Customer Data read, a custom-role change, or an IAM policy change of a resource the customer keeps.
+    for (const p of ['bigquery.tables.getData', 'datastore.entities.get', 'secretmanager.versions.access', 'pubsub.subscriptions.consume', 'iam.serviceAccounts.getAccessToken', 'logging.privateLogEntries.list', 'iam.roles.update', 'bigquery.datasets.update', 'bigquery.tables.setIamPolicy', 'cloudkms.cryptoKeys.setIamPolicy'])
+      expect({ p, read: read.includes(p), apply: apply.includes(p) }).toEqual({ p, read: false, apply: false });
+    const grants = stacks.prepare.ofType('google_project_iam_member').filter((r) => String(r.values.role).includes('google_project_iam_custom_role'));
+    expect(grants.map((r) => [r.values.member, (r.values.condition as { expression: string }).expression]).sort()).toEqual([
+      ['serviceAccount:ci-plan@ssx-platform.iam.gserviceaccount.com', 'request.time < timestamp("2026-12-01T00:00:00Z")'],
+      [
+        DEPLOYER,
+        "request.time < timestamp(\"2026-12-01T00:00:00Z\") && api.getAttribute('iam.googleapis.com/modifiedGrantsByRole', []).hasOnly(['projects/takeover-dwh/roles/smartSegmentsHandoverApply', 'projects/takeover-dwh/roles/smartSegmentsHandoverRead'])",
+      ],
+    ]);
+    // The transfer keeps them unchanged.
+    for (const r of [...roles, ...grants]) expect(stacks.transfer.resources.find((x) => x.address === r.address)?.values).toEqual(r.values);
+  });
+
+  it('release leaves no Smart Segments principal with a grant; the last step removes the handover grants, ci-plan first, and nothing else', () => {
+    expect(grantsOf(stacks.release)).toEqual([]);
+    const removals = stacks.relinquish.resources;
+    expect(removals.map((r) => [r.type, r.values.project, r.values.role, r.values.member])).toEqual([
+      ['google_project_iam_member_remove', 'takeover-dwh', 'projects/takeover-dwh/roles/smartSegmentsHandoverApply', DEPLOYER],
+      ['google_project_iam_member_remove', 'takeover-dwh', 'projects/takeover-dwh/roles/smartSegmentsHandoverRead', 'serviceAccount:ci-plan@ssx-platform.iam.gserviceaccount.com'],
+    ]);
+    // The deployer's own grant carries the setIamPolicy both removals need: it goes last.
+    expect(removals[0].values.depends_on).toEqual([removals[1].address]);
     expect(grantsOf(stacks.relinquish)).toEqual([]);
     // The removed blocks stay, so the last step's plan forgets nothing twice and changes nothing else.
     expect(stacks.relinquish.json.removed).toEqual(stacks.release.json.removed);
@@ -178,7 +214,10 @@ describe('HAND-1: phased customer takeover on the synthesized stacks', () => {
     const table = releasedResources(takeover('handover-transfer', overrides));
     for (const r of table) expect({ entry: r.path.join('/'), present: addresses.has(releasedAddress(r)) }).toEqual({ entry: r.path.join('/'), present: true });
     const release = synthTenant(takeover('handed-over', overrides));
-    expect(((release.json.removed ?? []) as Array<{ from: string }>).map((r) => r.from).sort()).toEqual(table.map(releasedAddress).sort());
+    // Besides the table, the release forgets every grant of the transfer stack but the folder's move grant.
+    const grants = transfer.resources.filter((r) => r.type.endsWith('_iam_member') && r.type !== 'google_folder_iam_member').map((r) => r.address);
+    expect(grants.length).toBeGreaterThan(5);
+    expect(((release.json.removed ?? []) as Array<{ from: string }>).map((r) => r.from).sort()).toEqual([...new Set([...table.map(releasedAddress), ...grants])].sort());
   });
 
   it('a release table entry the stack does not declare fails the synthesis of the earlier phases (the table and the constructs cannot drift)', () => {
@@ -210,6 +249,7 @@ describe('HAND-1: phased customer takeover on the synthesized stacks', () => {
           customerOrganizationId: '998877665544',
           sourceFolder: 'folders/1',
           deployer: serviceAccount('ci-tenant-eea@ssx-platform.iam.gserviceaccount.com'),
+          planner: PLANNER,
           moverGrantExpires: '2026-12-01',
         }),
     ).toThrow(/only a project Smart Segments provisioned can be handed over/);
