@@ -236,6 +236,37 @@ describe('HAND-1: phased customer takeover on the synthesized stacks', () => {
     expect(stack.ofType('google_folder_iam_member')).toEqual([]);
   });
 
+  it('refuses handover roles that would carry a Customer Data read, a Data Access log read or a custom-role change', () => {
+    const make = () => {
+      const stack = new TerraformStack(Testing.app(), 'x');
+      const project = new TenantProject(stack, 'p', { projectId: 'takeover-dwh', ownership: 'smart-segments', folderId: 'folders/1', billingAccount: '000000-000000-000000' });
+      return new ProjectHandoff(stack, 'h', {
+        projectId: 'takeover-dwh',
+        project,
+        phase: 'prepare',
+        customerAdminGroup: 'g@c.example',
+        customerOrganizationId: '998877665544',
+        sourceFolder: 'folders/1',
+        deployer: serviceAccount('ci-tenant-eea@ssx-platform.iam.gserviceaccount.com'),
+        planner: PLANNER,
+        moverGrantExpires: '2026-12-01',
+      });
+    };
+    const read = ['resourcemanager.projects.get'];
+    for (const [permission, why] of [
+      ['bigquery.tables.getData', /a Customer Data read the deny policies take from CI \(warehouse rows/],
+      ['secretmanager.versions.access', /a Customer Data read/],
+      ['logging.privateLogEntries.list', /Data Access audit log reads/],
+      ['iam.roles.update', /a custom-role change/],
+    ] as const) {
+      expect(() => make().limitHandoverRoles({ read, apply: [...read, permission] }, [])).toThrow(
+        new RegExp(`ProjectHandoff takeover-dwh: the handover apply role would carry ${permission.replace(/\./g, '\\.')} \\(${why.source}`),
+      );
+      expect(() => make().limitHandoverRoles({ read: [...read, permission], apply: read }, [])).toThrow(/the handover read role would carry/);
+    }
+    expect(() => make().limitHandoverRoles({ read, apply: [...read, 'resourcemanager.projects.update'] }, [])).not.toThrow();
+  });
+
   it("refuses to hand over a customer's own project", () => {
     const stack = new TerraformStack(Testing.app(), 'x');
     const project = new TenantProject(stack, 'p', { projectId: 'their-own', ownership: 'customer' });

@@ -485,6 +485,7 @@ function grantScopeFor(chain: readonly ScopeKey[]): ScopeKey {
 /** The handover grants on the moved project, per identity: what they carry, or why they count for nothing. */
 interface HandoverHoldings {
   readonly scope: ScopeKey;
+  readonly phase: 'prepare' | 'transfer' | 'release';
   /** The day the step is applied, from the lifecycle. */
   readonly day: string;
   readonly byIdentity: ReadonlyMap<DeployerId, { readonly permissions: ReadonlySet<string>; readonly expires?: string; readonly source: string }>;
@@ -516,7 +517,7 @@ function handoverHoldings(context: DeployContext): HandoverHoldings | undefined 
     const source = 'the handover grants released from state (policy/handover.ts)';
     byIdentity.set(ids.apply, { permissions: new Set(HANDOVER_IAM_PERMISSIONS), expires, source });
     byIdentity.set(ids.read, { permissions: new Set(['resourcemanager.projects.getIamPolicy']), expires, source });
-    return { scope: `projects/${projectId}`, day, byIdentity };
+    return { scope: `projects/${projectId}`, phase: 'release', day, byIdentity };
   }
   const holders = deployerHoldings(context);
   for (const [kind, roleId] of [['read', HANDOVER_READ_ROLE_ID], ['apply', HANDOVER_APPLY_ROLE_ID]] as const) {
@@ -531,7 +532,7 @@ function handoverHoldings(context: DeployContext): HandoverHoldings | undefined 
     const permissions = new Set(Array.isArray(role.values.permissions) ? (role.values.permissions as unknown[]).map(String) : []);
     byIdentity.set(ids[kind], { permissions, expires: handoverExpiryOf((grant.values.condition as { expression?: unknown } | undefined)?.expression), source: grant.address });
   }
-  return { scope: `projects/${projectId}`, day, byIdentity };
+  return { scope: `projects/${projectId}`, phase: view.handoverPhase, day, byIdentity };
 }
 
 /** What the customer must grant outside our organization, per identity (HAND-2 projects, handover). */
@@ -581,8 +582,13 @@ function evaluate(context: DeployContext): { findings: Finding[]; customer: Cust
       for (const op of operationsFor(row, deployer)) {
         for (const required of row.permissions[op]) {
           const place = placementOf(context, item, required);
-          if (place.outside && handover && place.outside.scope === handover.scope) {
+          if (place.outside && handover && place.chain.includes(handover.scope)) {
             // The moved project: the handover grants are the holdings there (unexpired on the step's day).
+            // What runs there after the move: every refresh, and the transfer's update of the project.
+            // (The release's destroys are of resources it no longer declares; test/project-handoff.test.ts
+            // proves the apply role carries their delete permissions.)
+            // The release's last step creates its removals there, so in the release every operation counts.
+            if (handover.phase !== 'release' && op !== 'read' && !(op === 'update' && item.type === 'google_project')) continue;
             inside = true;
             const held = handover.byIdentity.get(h.id);
             if (held && held.expires !== undefined && held.expires > handover.day && held.permissions.has(required.permission)) continue;
