@@ -18,7 +18,8 @@
  * - Conditional grants are not counted (a condition may exclude the resource), except a Project IAM
  *   Admin grant limited by `modifiedGrantsByRole` (it limits the roles granted, not the resources
  *   reached): counted, and each project grant of the stack must be of a role it allows. The roles/owner that
- *   Google gives a project's creator is not counted either (a later issue removes it).
+ *   Google gives a project's creator is not counted either: the tenant stack removes it at creation
+ *   (IAM-1/creator-owner-removed).
  * - Operations the table marks `administratorOnly` (CI's own organization and billing grants and
  *   custom roles, creating a folder, CI's folder grants) are applied by an organization administrator;
  *   the applier must still read them.
