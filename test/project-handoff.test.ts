@@ -11,6 +11,7 @@ import { TenantProject } from '../constructs/tenant-project';
 import { ProjectHandoff } from '../constructs/project-handoff';
 import { assertReleasable, releasedAddress, releasedResources } from '../constructs/state-release';
 import { grantsOf } from '../compliance/grants';
+import { permissionTable } from '../compliance/deployability/data/permission-table';
 import { serviceAccount } from '../constructs/principal';
 const PLANNER = serviceAccount('ci-plan@ssx-platform.iam.gserviceaccount.com');
 
@@ -188,6 +189,36 @@ describe('HAND-1: phased customer takeover on the synthesized stacks', () => {
     ]);
     // The transfer keeps them unchanged.
     for (const r of [...roles, ...grants]) expect(stacks.transfer.resources.find((x) => x.address === r.address)?.values).toEqual(r.values);
+  });
+
+  it("the handover roles carry every permission the permission table gives for what runs in the moved project: each refresh, the release's destroys, the project's update", () => {
+    const table = permissionTable();
+    const onProject = (list: ReadonlyArray<{ permission: string; on: string }>) => list.filter((p) => p.on === 'resource').map((p) => p.permission);
+    const roles = stacks.transfer.ofType('google_project_iam_custom_role');
+    const read = new Set(roles.find((r) => r.values.role_id === 'smartSegmentsHandoverRead')!.values.permissions as string[]);
+    const apply = new Set(roles.find((r) => r.values.role_id === 'smartSegmentsHandoverApply')!.values.permissions as string[]);
+    const released = new Set(((stacks.release.json.removed ?? []) as Array<{ from: string }>).map((r) => r.from));
+    const inFolder = (r: SynthesizedResource) => r.type === 'google_folder_iam_member' || (r.type === 'google_org_policy_policy' && String(r.values.parent).startsWith('folders/'));
+    const missing: string[] = [];
+    for (const r of stacks.transfer.resources.filter((x) => !inFolder(x))) {
+      const row = table.row('resource', r.type)!;
+      for (const p of onProject(row.permissions.read)) {
+        if (!read.has(p)) missing.push(`read role: ${p} (${r.address})`);
+        if (!apply.has(p)) missing.push(`apply role: ${p} (${r.address})`);
+      }
+      if (!released.has(r.address)) for (const p of onProject(row.permissions.delete)) if (!apply.has(p)) missing.push(`apply role: ${p} to destroy ${r.address}`);
+      if (r.type === 'google_project') for (const p of onProject(row.permissions.update)) if (!apply.has(p)) missing.push(`apply role: ${p} to move ${r.address}`);
+    }
+    expect(missing).toEqual([]);
+    // And nothing more: every permission of the apply role is one of those, or the last step's IAM policy calls.
+    const needed = new Set<string>(['resourcemanager.projects.getIamPolicy', 'resourcemanager.projects.setIamPolicy']);
+    for (const item of [...stacks.transfer.resources.filter((x) => !inFolder(x)).map((r) => ({ r, kind: 'resource' as const })), ...Object.keys(stacks.transfer.json.data ?? {}).map((type) => ({ r: { type, address: type } as SynthesizedResource, kind: 'data' as const }))]) {
+      const row = table.row(item.kind, item.r.type)!;
+      for (const p of onProject(row.permissions.read)) needed.add(p);
+      if (item.kind === 'resource' && !released.has(item.r.address)) for (const p of onProject(row.permissions.delete)) needed.add(p);
+      if (item.r.type === 'google_project') for (const p of onProject(row.permissions.update)) needed.add(p);
+    }
+    expect([...apply].filter((p) => !needed.has(p))).toEqual([]);
   });
 
   it('release leaves no Smart Segments principal with a grant; the last step removes the handover grants, ci-plan first, and nothing else', () => {
