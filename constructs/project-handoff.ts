@@ -10,7 +10,8 @@
  *             the deployer that moves the project gets roles/resourcemanager.projectMover on that
  *             folder, time-bound by an IAM condition; and the handover grants (policy/handover.ts):
  *             two custom roles in the project, its read role to ci-plan and its apply role to the
- *             tenant deployer, with the move grant's expiry, so that both still reach the project
+ *             tenant deployer and to the platform administrators (an organization administrator
+ *             applies the release), with the move grant's expiry, so that both still reach the project
  *             once it has left the tenant folder (the deployer gave back the creator's owner role
  *             when it created the project, TenantProject);
  * - transfer: the same, while TenantProject moves the project to the customer's organization and
@@ -19,7 +20,7 @@
  *             move grant; the customer's grants and the handover grants leave state with the project
  *             (state-release.ts), so the release's destroys still run with the handover grants;
  *             in the release's last step (`ownAccessRemoved`) it removes the handover grants with
- *             one google_project_iam_member_remove per role, ci-plan's first, the deployer's own last.
+ *             one google_project_iam_member_remove per grant, the deployer's own last.
  */
 import { Construct } from 'constructs';
 import { ProjectIamMember } from '@cdktf/provider-google/lib/project-iam-member';
@@ -101,6 +102,12 @@ export interface ProjectHandoffProps {
   readonly deployer: IGrantee;
   /** The identity that plans the stack (ci-plan), which gets the handover read role. */
   readonly planner: IGrantee;
+  /**
+   * The platform administrators' group (`groups.platformAdmins`), which gets the handover apply role
+   * too: an organization administrator applies the release (it removes the folder's move grant,
+   * which no deployer may change), and after the move no role of ours on the organization reaches the project.
+   */
+  readonly administrators: IGrantee;
   /** prepare and transfer: when the move grant expires (YYYY-MM-DD, lifecycle.handover.moverGrantExpires). */
   readonly moverGrantExpires?: string;
   /** release: remove the handover grants now (the release's last step). */
@@ -119,9 +126,9 @@ export class ProjectHandoff extends Construct {
   readonly moverGrant?: FolderIamMember;
   /** The handover roles in the project, read and apply (prepare and transfer, with a recorded expiry). */
   readonly handoverRoles?: { readonly read: ProjectIamCustomRole; readonly apply: ProjectIamCustomRole };
-  /** The handover grants: the read role to ci-plan, the apply role to the deployer. */
-  readonly handoverGrants?: { readonly read: ProjectIamMember; readonly apply: ProjectIamMember };
-  /** The last step's removals of the handover grants: ci-plan's first, then the deployer's own. */
+  /** The handover grants: the read role to ci-plan, the apply role to the deployer and to the platform administrators. */
+  readonly handoverGrants?: { readonly read: ProjectIamMember; readonly apply: ProjectIamMember; readonly administrators: ProjectIamMember };
+  /** The last step's removals of the handover grants: ci-plan's and the administrators' first, then the deployer's own. */
   readonly handoverRemovals: readonly ProjectIamMemberRemove[];
   private readonly moverGrantExpires?: string;
   private readonly projectId: string;
@@ -142,19 +149,24 @@ export class ProjectHandoff extends Construct {
       // Last of all: after this neither CI identity can read the project, so nothing else may follow
       // in this stack (google/services/resourcemanager/resource_google_project_iam_member_remove.go
       // v6.50.0: Create removes the member from every binding of the role; Delete only forgets).
-      // The deployer's own grant carries the setIamPolicy both removals need, so it goes last.
+      // The deployer's own grant carries the setIamPolicy the other removals need, so it goes last.
       const planRemoval = new ProjectIamMemberRemove(this, 'handover-read-removal', {
         project: projectId,
         role: handoverRoleName(projectId, HANDOVER_READ_ROLE_ID),
         member: props.planner.member,
       });
+      const administratorsRemoval = new ProjectIamMemberRemove(this, 'handover-administrators-removal', {
+        project: projectId,
+        role: handoverRoleName(projectId, HANDOVER_APPLY_ROLE_ID),
+        member: props.administrators.member,
+      });
       const ownRemoval = new ProjectIamMemberRemove(this, 'handover-apply-removal', {
         project: projectId,
         role: handoverRoleName(projectId, HANDOVER_APPLY_ROLE_ID),
         member: props.deployer.member,
-        dependsOn: [planRemoval],
+        dependsOn: [planRemoval, administratorsRemoval],
       });
-      this.handoverRemovals = [planRemoval, ownRemoval];
+      this.handoverRemovals = [planRemoval, administratorsRemoval, ownRemoval];
       return;
     }
     this.handoverRemovals = [];
@@ -207,15 +219,19 @@ export class ProjectHandoff extends Construct {
           dependsOn: iamApi ? [project, iamApi] : [project],
         });
       this.handoverRoles = { read: role(HANDOVER_READ_ROLE_ID, 'read'), apply: role(HANDOVER_APPLY_ROLE_ID, 'apply') };
-      const grant = (kind: 'read' | 'apply', grantee: IGrantee) =>
-        new ProjectIamMember(this, `handover-${kind}-${kind === 'read' ? 'planner' : 'deployer'}`, {
+      const grant = (kind: 'read' | 'apply', grantee: IGrantee, to: 'planner' | 'deployer' | 'administrators') =>
+        new ProjectIamMember(this, `handover-${kind}-${to}`, {
           project: projectId,
           role: this.handoverRoles![kind].name,
           member: grantee.member,
           condition: handoverCondition(kind, props.moverGrantExpires!, expiryExpression(props.moverGrantExpires!)),
           dependsOn: [project],
         });
-      this.handoverGrants = { read: grant('read', props.planner), apply: grant('apply', props.deployer) };
+      this.handoverGrants = {
+        read: grant('read', props.planner, 'planner'),
+        apply: grant('apply', props.deployer, 'deployer'),
+        administrators: grant('apply', props.administrators, 'administrators'),
+      };
       this.node.addValidation({
         validate: () => (this.limited ? [] : [`ProjectHandoff ${projectId}: the handover roles have no permissions; call limitHandoverRoles with the stack's (TenantStack)`]),
       });
@@ -242,7 +258,8 @@ export class ProjectHandoff extends Construct {
     this.handoverRoles.apply.permissions = [...permissions.apply];
     const projectId = this.projectId;
     const roles = [...new Set([handoverRoleName(projectId, HANDOVER_READ_ROLE_ID), handoverRoleName(projectId, HANDOVER_APPLY_ROLE_ID), ...grantableRoles])].sort();
-    this.handoverGrants.apply.putCondition(handoverCondition('apply', this.moverGrantExpires, handoverApplyExpression(this.moverGrantExpires, roles)));
+    for (const g of [this.handoverGrants.apply, this.handoverGrants.administrators])
+      g.putCondition(handoverCondition('apply', this.moverGrantExpires, handoverApplyExpression(this.moverGrantExpires, roles)));
     this.limited = true;
   }
 }

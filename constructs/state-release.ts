@@ -51,12 +51,12 @@ export function releasedResources(tenant: Pick<ResolvedTenant, 'jurisdiction' | 
     ...CUSTOMER_ADMIN_ROLES.map((role) => ({ type: 'google_project_iam_member', path: ['handoff', `customer-${roleKey(role)}`], why: `the customer's administrators' ${role}` })),
     // Declared with the move grant, so only when its expiry is recorded (ProjectHandoff).
     ...(tenant.lifecycle.handover?.moverGrantExpires === undefined ? [] : (['read', 'apply'] as const)).flatMap((kind) => [
-      { type: 'google_project_iam_custom_role', path: ['handoff', `handover-${kind}-role`], why: `the handover ${kind} role, granted until the last step removes its grant` },
-      {
+      { type: 'google_project_iam_custom_role', path: ['handoff', `handover-${kind}-role`], why: `the handover ${kind} role, granted until the last step removes its grants` },
+      ...(kind === 'read' ? (['planner'] as const) : (['deployer', 'administrators'] as const)).map((to) => ({
         type: 'google_project_iam_member',
-        path: ['handoff', `handover-${kind}-${kind === 'read' ? 'planner' : 'deployer'}`],
-        why: `the handover ${kind} grant, which the release's ${kind === 'read' ? 'plan' : 'destroys'} and the last step's removals need`,
-      },
+        path: ['handoff', `handover-${kind}-${to}`],
+        why: `the handover ${kind} grant to the ${to === 'planner' ? 'plan identity' : to === 'deployer' ? 'tenant deployer' : 'platform administrators'}, which the release${kind === 'read' ? "'s plan" : ' and'} the last step need`,
+      })),
     ]),
     { type: 'google_bigquery_dataset', path: ['data-plane', 'warehouse', 'dataset'], why: 'the warehouse dataset' },
     ...(tenant.sources.length > 0

@@ -12,7 +12,7 @@ import { GoogleBetaProvider } from '@cdktf/provider-google-beta/lib/provider';
 import type { EnvironmentConfig, ResolvedTenant } from '../config/loader';
 import { jurisdictionRules } from '../config/jurisdictions';
 import { runtimeAccountIds, serviceAccountEmail, sharedProjectId, tenantDeployerId, tenantStackName } from '../config/naming';
-import { serviceAccount } from '../constructs/principal';
+import { group, serviceAccount } from '../constructs/principal';
 import { suppress } from '../compliance/suppressions';
 import { RequiredLabels } from '../constructs/required-labels';
 import { TenantProject } from '../constructs/tenant-project';
@@ -94,6 +94,7 @@ export class TenantStack extends SelfContainedStack {
         sourceFolder: platform.tenantFolders[tenant.jurisdiction] ?? '',
         deployer,
         planner,
+        administrators: group(platform.groups.platformAdmins),
         removeOwnAccess: lifecycle.ownAccessRemoved,
       });
       return;
@@ -167,6 +168,7 @@ export class TenantStack extends SelfContainedStack {
         sourceFolder: platform.tenantFolders[tenant.jurisdiction]!,
         deployer,
         planner,
+        administrators: group(platform.groups.platformAdmins),
         moverGrantExpires: lifecycle.moverGrantExpires,
         admission,
       });

@@ -86,9 +86,10 @@ describe('HAND-1: phased customer takeover on the synthesized stacks', () => {
       'google_project_iam_member',
       'google_project_iam_member',
       'google_project_iam_member',
+      'google_project_iam_member',
     ]);
     expect(d.removed).toEqual([]);
-    const admin = added.filter((r) => r.type === 'google_project_iam_member' && String(r.values.member).startsWith('group:'));
+    const admin = added.filter((r) => r.type === 'google_project_iam_member' && String(r.values.member).startsWith('group:gcp-admins@'));
     expect(admin.map((r) => [r.values.role, r.values.member, r.values.project]).sort()).toEqual([
       ['roles/bigquery.admin', 'group:gcp-admins@customer.example', 'takeover-dwh'],
       ['roles/cloudkms.admin', 'group:gcp-admins@customer.example', 'takeover-dwh'],
@@ -180,12 +181,12 @@ describe('HAND-1: phased customer takeover on the synthesized stacks', () => {
     for (const p of ['bigquery.tables.getData', 'datastore.entities.get', 'secretmanager.versions.access', 'pubsub.subscriptions.consume', 'iam.serviceAccounts.getAccessToken', 'logging.privateLogEntries.list', 'iam.roles.update', 'bigquery.datasets.update', 'bigquery.tables.setIamPolicy', 'cloudkms.cryptoKeys.setIamPolicy'])
       expect({ p, read: read.includes(p), apply: apply.includes(p) }).toEqual({ p, read: false, apply: false });
     const grants = stacks.prepare.ofType('google_project_iam_member').filter((r) => String(r.values.role).includes('google_project_iam_custom_role'));
+    const limited = "request.time < timestamp(\"2026-12-01T00:00:00Z\") && api.getAttribute('iam.googleapis.com/modifiedGrantsByRole', []).hasOnly(['projects/takeover-dwh/roles/smartSegmentsHandoverApply', 'projects/takeover-dwh/roles/smartSegmentsHandoverRead'])";
     expect(grants.map((r) => [r.values.member, (r.values.condition as { expression: string }).expression]).sort()).toEqual([
+      // The organization administrator who applies the release reaches the moved project as a platform administrator.
+      ['group:platform-admins@smartsegments.example', limited],
       ['serviceAccount:ci-plan@ssx-platform.iam.gserviceaccount.com', 'request.time < timestamp("2026-12-01T00:00:00Z")'],
-      [
-        DEPLOYER,
-        "request.time < timestamp(\"2026-12-01T00:00:00Z\") && api.getAttribute('iam.googleapis.com/modifiedGrantsByRole', []).hasOnly(['projects/takeover-dwh/roles/smartSegmentsHandoverApply', 'projects/takeover-dwh/roles/smartSegmentsHandoverRead'])",
-      ],
+      [DEPLOYER, limited],
     ]);
     // The transfer keeps them unchanged.
     for (const r of [...roles, ...grants]) expect(stacks.transfer.resources.find((x) => x.address === r.address)?.values).toEqual(r.values);
@@ -221,15 +222,16 @@ describe('HAND-1: phased customer takeover on the synthesized stacks', () => {
     expect([...apply].filter((p) => !needed.has(p))).toEqual([]);
   });
 
-  it('release leaves no Smart Segments principal with a grant; the last step removes the handover grants, ci-plan first, and nothing else', () => {
+  it('release leaves no Smart Segments principal with a grant; the last step removes the handover grants, the deployer last, and nothing else', () => {
     expect(grantsOf(stacks.release)).toEqual([]);
     const removals = stacks.relinquish.resources;
     expect(removals.map((r) => [r.type, r.values.project, r.values.role, r.values.member])).toEqual([
+      ['google_project_iam_member_remove', 'takeover-dwh', 'projects/takeover-dwh/roles/smartSegmentsHandoverApply', 'group:platform-admins@smartsegments.example'],
       ['google_project_iam_member_remove', 'takeover-dwh', 'projects/takeover-dwh/roles/smartSegmentsHandoverApply', DEPLOYER],
       ['google_project_iam_member_remove', 'takeover-dwh', 'projects/takeover-dwh/roles/smartSegmentsHandoverRead', 'serviceAccount:ci-plan@ssx-platform.iam.gserviceaccount.com'],
     ]);
-    // The deployer's own grant carries the setIamPolicy both removals need: it goes last.
-    expect(removals[0].values.depends_on).toEqual([removals[1].address]);
+    // The deployer's own grant carries the setIamPolicy the other removals need: it goes last.
+    expect([...(removals[1].values.depends_on as string[])].sort()).toEqual([removals[0].address, removals[2].address].sort());
     expect(grantsOf(stacks.relinquish)).toEqual([]);
     // The removed blocks stay, so the last step's plan forgets nothing twice and changes nothing else.
     expect(stacks.relinquish.json.removed).toEqual(stacks.release.json.removed);
@@ -280,6 +282,7 @@ describe('HAND-1: phased customer takeover on the synthesized stacks', () => {
         sourceFolder: 'folders/1',
         deployer: serviceAccount('ci-tenant-eea@ssx-platform.iam.gserviceaccount.com'),
         planner: PLANNER,
+        administrators: { member: 'group:platform-admins@smartsegments.example' },
         moverGrantExpires: '2026-12-01',
       });
     };
@@ -312,6 +315,7 @@ describe('HAND-1: phased customer takeover on the synthesized stacks', () => {
           sourceFolder: 'folders/1',
           deployer: serviceAccount('ci-tenant-eea@ssx-platform.iam.gserviceaccount.com'),
           planner: PLANNER,
+          administrators: { member: 'group:platform-admins@smartsegments.example' },
           moverGrantExpires: '2026-12-01',
         }),
     ).toThrow(/only a project Smart Segments provisioned can be handed over/);

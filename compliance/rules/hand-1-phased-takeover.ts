@@ -50,13 +50,16 @@ const deployerMember = (ctx: RuleContext) => tenantDeployerMember(ctx.environmen
 /** The plan identity (constructs/ci-deployer-identity.ts), which the handover read role is granted to. */
 const plannerMember = (ctx: RuleContext) => `serviceAccount:${serviceAccountEmail(sharedProjectId(ctx.environment.platform), 'ci-plan')}`;
 
-/** The two handover grants: which role, to whom, and why. */
+/** The three handover grants: which role, to whom; the deployer's own is removed last (it carries the setIamPolicy the others' removals need). */
 function handoverGrantSpecs(ctx: RuleContext) {
   const projectId = ctx.tenant!.projectId;
+  const read = { kind: 'read', roleId: HANDOVER_READ_ROLE_ID, role: handoverRoleName(projectId, HANDOVER_READ_ROLE_ID) } as const;
+  const apply = { kind: 'apply', roleId: HANDOVER_APPLY_ROLE_ID, role: handoverRoleName(projectId, HANDOVER_APPLY_ROLE_ID) } as const;
   return [
-    { kind: 'read', roleId: HANDOVER_READ_ROLE_ID, role: handoverRoleName(projectId, HANDOVER_READ_ROLE_ID), member: plannerMember(ctx), who: 'ci-plan' },
-    { kind: 'apply', roleId: HANDOVER_APPLY_ROLE_ID, role: handoverRoleName(projectId, HANDOVER_APPLY_ROLE_ID), member: deployerMember(ctx), who: 'the tenant deployer' },
-  ] as const;
+    { ...read, member: plannerMember(ctx), who: 'ci-plan', last: false },
+    { ...apply, member: `group:${ctx.environment.platform.groups.platformAdmins}`, who: 'the organization administrator who applies the release (a platform administrator)', last: false },
+    { ...apply, member: deployerMember(ctx), who: 'the tenant deployer', last: true },
+  ];
 }
 const tenantFolder = (ctx: RuleContext) => ctx.environment.platform.tenantFolders[ctx.tenant!.jurisdiction];
 
@@ -200,7 +203,7 @@ export const hand1TransferTarget = defineCheck({
 export const hand1HandoverGrants = defineCheck({
   id: 'HAND-1/handover-grants',
   explanation:
-    "In prepare and transfer, the tenant project holds the handover's two custom roles, and ci-plan holds the read role and the tenant deployer the apply role on the project, each until the move grant's expiry, the apply grant changing no binding but the handover roles' (so both reach the project after the move out of the tenant folder, and no longer).",
+    "In prepare and transfer, the tenant project holds the handover's two custom roles, ci-plan holds the read role and the tenant deployer and the platform administrators' group the apply role on the project, each until the move grant's expiry, the apply grants changing no binding but the handover roles' (so they reach the project after the move out of the tenant folder, and no longer).",
   appliesTo: ['tenant'],
   check(ctx) {
     const h = handoverOf(ctx);
@@ -213,6 +216,7 @@ export const hand1HandoverGrants = defineCheck({
     const grants = grantsOf(ctx.stack).filter((g) => g.type === 'google_project_iam_member' && g.target.id === projectId);
     const findings: Finding[] = [];
     const specs = handoverGrantSpecs(ctx);
+    const handoverRoles = [...new Set(specs.map((x) => x.role))].sort();
     for (const spec of specs) {
       const role = roles.find((r) => r.values.project === projectId && r.values.role_id === spec.roleId);
       if (!role) {
@@ -225,8 +229,8 @@ export const hand1HandoverGrants = defineCheck({
       else if (!expires) findings.push(nonCompliant(grant.address, `the handover grant of ${spec.role} to ${spec.member} has no expiry condition request.time < timestamp("<day>T00:00:00Z"), so it would outlive the handover in the customer's project.`, 'derive the condition from lifecycle.handover.moverGrantExpires (ProjectHandoff).'));
       else if (expires !== handover.moverGrantExpires)
         findings.push(nonCompliant(grant.address, `the handover grant of ${spec.role} expires ${expires}, but the move grant, recorded in the tenant file, ${handover.moverGrantExpires}.`, 'derive the condition from lifecycle.handover.moverGrantExpires.'));
-      else if (spec.kind === 'apply' && !grant.condition!.expression!.endsWith(` && ${grantLimitExpression(specs.map((x) => x.role).sort())}`))
-        findings.push(nonCompliant(grant.address, `the apply grant's condition does not limit its IAM policy changes to the handover roles' bindings, so the deployer could grant itself any role in a project no deny policy of ours reaches after the move.`, `end the condition with && ${grantLimitExpression(specs.map((x) => x.role).sort())} (ProjectHandoff).`));
+      else if (spec.kind === 'apply' && !grant.condition!.expression!.endsWith(` && ${grantLimitExpression(handoverRoles)}`))
+        findings.push(nonCompliant(grant.address, `the apply grant's condition does not limit its IAM policy changes to the handover roles' bindings, so ${spec.member} could grant itself any role in a project no deny policy of ours reaches after the move.`, `end the condition with && ${grantLimitExpression(handoverRoles)} (ProjectHandoff).`));
       else findings.push(compliant(grant.address, `${spec.member} holds ${spec.role} on ${projectId} until ${expires}${spec.kind === 'apply' ? ', changing only the handover roles\' bindings' : ''}`));
     }
     return findings;
@@ -299,7 +303,7 @@ export const hand1ReleaseFromState = defineCheck({
 export const hand1OwnAccessRemoved = defineCheck({
   id: 'HAND-1/own-access-removed',
   explanation:
-    "In the release no Smart Segments principal keeps a grant declared in the customer's project, and its last step removes the handover grants with one google_project_iam_member_remove per role, ci-plan's read role first and the tenant deployer's apply role, which carries the setIamPolicy both need, last.",
+    "In the release no Smart Segments principal keeps a grant declared in the customer's project, and its last step removes the three handover grants with one google_project_iam_member_remove each, the tenant deployer's own, which carries the setIamPolicy the others need, last.",
   appliesTo: ['tenant'],
   check(ctx) {
     const h = handoverOf(ctx);
@@ -310,12 +314,14 @@ export const hand1OwnAccessRemoved = defineCheck({
       findings.push(nonCompliant(g.address, `${g.principal.member} is still granted ${g.role} after the release.`, 'release the customer\'s grants from state and let the apply destroy ours.'));
     const projectId = ctx.tenant!.projectId;
     const removals = ctx.stack.ofType('google_project_iam_member_remove');
-    const [read, apply] = handoverGrantSpecs(ctx).map((spec) => ({
+    const all = handoverGrantSpecs(ctx).map((spec) => ({
       spec,
       removal: removals.find((r) => r.values.role === spec.role && r.values.member === spec.member && r.values.project === projectId),
     }));
+    const apply = all.find((x) => x.spec.last)!;
+    const others = all.filter((x) => !x.spec.last);
     if (h.handover.ownAccessRemoved !== undefined) {
-      for (const { spec, removal } of [read, apply])
+      for (const { spec, removal } of all)
         if (!removal)
           findings.push(
             nonCompliant(
@@ -324,16 +330,17 @@ export const hand1OwnAccessRemoved = defineCheck({
               'declare google_project_iam_member_remove for each handover grant (ProjectHandoff removeOwnAccess).',
             ),
           );
-      if (read.removal && apply.removal && !dependenciesOf(apply.removal).has(read.removal.address))
-        findings.push(
-          nonCompliant(
-            apply.removal.address,
-            `the deployer's own removal does not wait for ci-plan's (${read.removal.address}): if it runs first, the deployer has lost the setIamPolicy the other removal needs.`,
-            "make the apply role's removal depend on the read role's (ProjectHandoff).",
-          ),
-        );
+      for (const o of others)
+        if (o.removal && apply.removal && !dependenciesOf(apply.removal).has(o.removal.address))
+          findings.push(
+            nonCompliant(
+              apply.removal.address,
+              `the deployer's own removal does not wait for the removal of ${o.spec.member} (${o.removal.address}): if it runs first, the deployer has lost the setIamPolicy the other removal needs.`,
+              "make the deployer's removal depend on the others' (ProjectHandoff).",
+            ),
+          );
     } else {
-      for (const r of [read.removal, apply.removal, ...removals.filter((x) => x.values.role === 'roles/owner')].filter((x) => x !== undefined))
+      for (const r of [...all.map((x) => x.removal), ...removals.filter((x) => x.values.role === 'roles/owner')].filter((x) => x !== undefined))
         findings.push(
           nonCompliant(
             r!.address,
@@ -345,7 +352,7 @@ export const hand1OwnAccessRemoved = defineCheck({
     if (findings.length === 0)
       findings.push(
         apply.removal
-          ? compliant(apply.removal.address, `the handover grants of ${read.spec.member} and ${apply.spec.member} are removed, the deployer's last; no other Smart Segments grant remains`)
+          ? compliant(apply.removal.address, `the handover grants of ${all.map((x) => x.spec.member).join(', ')} are removed, the deployer's last; no other Smart Segments grant remains`)
           : compliant(STACK_ADDRESS, 'no Smart Segments grant is declared; the handover grants are removed in the last step'),
       );
     return findings;

@@ -242,7 +242,7 @@ describe('DEP-PERM on the real stacks', () => {
   it('passes the last step while the handover grants last, and fails it once they have expired', () => {
     const relinquish = alpenIn('handed-over', { ownAccessRemoved: '2026-11-20' });
     const stack = synthTenant(relinquish);
-    expect(stack.ofType('google_project_iam_member_remove')).toHaveLength(2);
+    expect(stack.ofType('google_project_iam_member_remove')).toHaveLength(3);
     expect(violations(depPerm.check(context(stack, relinquish)))).toEqual([]);
     const late = alpenIn('handed-over', { ownAccessRemoved: '2026-12-02' });
     expect(violations(depPerm.check(context(synthTenant(late), late))).map((v) => v.problem)).toEqual([

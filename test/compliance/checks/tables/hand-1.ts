@@ -70,17 +70,20 @@ const READ_ROLE = 'projects/acme-handover/roles/smartSegmentsHandoverRead';
 const APPLY_ROLE = 'projects/acme-handover/roles/smartSegmentsHandoverApply';
 const LIMIT = `api.getAttribute('iam.googleapis.com/modifiedGrantsByRole', []).hasOnly(['${APPLY_ROLE}', '${READ_ROLE}'])`;
 const UNTIL = 'request.time < timestamp("2026-12-01T00:00:00Z")';
-const removals = (extra: { read?: Record<string, unknown>; apply?: Record<string, unknown> } = {}) => ({
+const ADMINS = 'group:platform-admins@smartsegments.example';
+const removals = (extra: { read?: Record<string, unknown>; admins?: Record<string, unknown>; apply?: Record<string, unknown> } = {}) => ({
   read: { project: 'acme-handover', role: READ_ROLE, member: PLANNER, ...extra.read },
-  apply: { project: 'acme-handover', role: APPLY_ROLE, member: DEPLOYER, depends_on: ['google_project_iam_member_remove.read'], ...extra.apply },
+  admins: { project: 'acme-handover', role: APPLY_ROLE, member: ADMINS, ...extra.admins },
+  apply: { project: 'acme-handover', role: APPLY_ROLE, member: DEPLOYER, depends_on: ['google_project_iam_member_remove.read', 'google_project_iam_member_remove.admins'], ...extra.apply },
 });
 const handoverRoles = {
   read: { project: 'acme-handover', role_id: 'smartSegmentsHandoverRead', permissions: ['resourcemanager.projects.get'] },
   apply: { project: 'acme-handover', role_id: 'smartSegmentsHandoverApply', permissions: ['resourcemanager.projects.get'] },
 };
-const handoverGrants = (extra: { read?: Record<string, unknown>; apply?: Record<string, unknown> } = {}) => ({
+const handoverGrants = (extra: { read?: Record<string, unknown>; apply?: Record<string, unknown>; admins?: Record<string, unknown> } = {}) => ({
   'hread': { project: 'acme-handover', role: '${google_project_iam_custom_role.read.name}', member: PLANNER, condition: { title: 't', expression: UNTIL }, ...extra.read },
   'happly': { project: 'acme-handover', role: '${google_project_iam_custom_role.apply.name}', member: DEPLOYER, condition: { title: 't', expression: `${UNTIL} && ${LIMIT}` }, ...extra.apply },
+  'hadmins': { project: 'acme-handover', role: '${google_project_iam_custom_role.apply.name}', member: ADMINS, condition: { title: 't', expression: `${UNTIL} && ${LIMIT}` }, ...extra.admins },
 });
 const withHandoverGrants = (grants: Record<string, Record<string, unknown>> = handoverGrants(), roles: Record<string, Record<string, unknown>> = handoverRoles) =>
   stackJson({ google_project: { p: atCustomer }, google_project_iam_custom_role: roles, google_project_iam_member: grants });
@@ -130,7 +133,9 @@ export const HAND_1_TABLES: CheckTable[] = [
     check: hand1HandoverGrants,
     violating: [
       { name: 'prepare without the handover roles', tenant: prepare, json: withHandoverGrants(handoverGrants(), {}), address: '(stack)', problem: /no custom role smartSegmentsHandoverRead in acme-handover: after the move ci-plan reaches the project through nothing/ },
-      { name: 'transfer without the apply grant', tenant: transfer, json: withHandoverGrants({ hread: handoverGrants().hread }), address: 'google_project_iam_custom_role.apply', problem: /serviceAccount:ci-tenant-eea@ssx-platform\.iam\.gserviceaccount\.com is not granted projects\/acme-handover\/roles\/smartSegmentsHandoverApply/ },
+      { name: "the platform administrators' apply grant missing (the release's applier)", tenant: prepare, json: withHandoverGrants({ hread: handoverGrants().hread, happly: handoverGrants().happly }), address: 'google_project_iam_custom_role.apply', problem: /group:platform-admins@smartsegments\.example is not granted projects\/acme-handover\/roles\/smartSegmentsHandoverApply/ },
+      { name: "the administrators' apply grant without the grant limit", tenant: prepare, json: withHandoverGrants(handoverGrants({ admins: { condition: { title: 't', expression: UNTIL } } })), address: 'google_project_iam_member.hadmins', problem: /so group:platform-admins@smartsegments\.example could grant itself any role/ },
+      { name: 'transfer without the apply grant', tenant: transfer, json: withHandoverGrants({ hread: handoverGrants().hread, hadmins: handoverGrants().hadmins }), address: 'google_project_iam_custom_role.apply', problem: /serviceAccount:ci-tenant-eea@ssx-platform\.iam\.gserviceaccount\.com is not granted projects\/acme-handover\/roles\/smartSegmentsHandoverApply/ },
       { name: 'the read role granted without an expiry', tenant: prepare, json: withHandoverGrants(handoverGrants({ read: { condition: undefined } })), address: 'google_project_iam_member.hread', problem: /has no expiry condition .* so it would outlive the handover/ },
       { name: 'an expiry other than the move grant\'s', tenant: prepare, json: withHandoverGrants(handoverGrants({ read: { condition: { title: 't', expression: 'request.time < timestamp("2027-03-01T00:00:00Z")' } } })), problem: /expires 2027-03-01, but the move grant, recorded in the tenant file, 2026-12-01/ },
       { name: 'the apply grant without the grant limit', tenant: transfer, json: withHandoverGrants(handoverGrants({ apply: { condition: { title: 't', expression: UNTIL } } })), address: 'google_project_iam_member.happly', problem: /does not limit its IAM policy changes to the handover roles' bindings/ },
@@ -200,15 +205,17 @@ export const HAND_1_TABLES: CheckTable[] = [
     violating: [
       { name: 'a grant left after the release', tenant: released, json: removedBlocks(allReleased, { google_project_iam_member: { left: { project: 'acme-handover', role: 'roles/bigquery.dataViewer', member: DEPLOYER } } }), address: 'google_project_iam_member.left', problem: /ci-tenant-eea@ssx-platform\.iam\.gserviceaccount\.com is still granted roles\/bigquery\.dataViewer after the release/ },
       { name: 'the last step without any removal', tenant: relinquished, json: removedBlocks(allReleased), address: '(stack)', problem: /does not remove serviceAccount:ci-plan@ssx-platform\.iam\.gserviceaccount\.com from projects\/acme-handover\/roles\/smartSegmentsHandoverRead/ },
-      { name: "the last step without the deployer's own removal", tenant: relinquished, json: removedBlocks(allReleased, { google_project_iam_member_remove: { read: removals().read } }), problem: /does not remove serviceAccount:ci-tenant-eea@ssx-platform\.iam\.gserviceaccount\.com from projects\/acme-handover\/roles\/smartSegmentsHandoverApply/ },
+      { name: "the last step without the administrators' removal", tenant: relinquished, json: removedBlocks(allReleased, { google_project_iam_member_remove: { read: removals().read, apply: removals({ apply: { depends_on: ['google_project_iam_member_remove.read'] } }).apply } }), problem: /does not remove group:platform-admins@smartsegments\.example from projects\/acme-handover\/roles\/smartSegmentsHandoverApply/ },
+      { name: "the deployer's removal not waiting for the administrators'", tenant: relinquished, json: removedBlocks(allReleased, { google_project_iam_member_remove: removals({ apply: { depends_on: ['google_project_iam_member_remove.read'] } }) }), address: 'google_project_iam_member_remove.apply', problem: /does not wait for the removal of group:platform-admins@smartsegments\.example \(google_project_iam_member_remove\.admins\)/ },
+      { name: "the last step without the deployer's own removal", tenant: relinquished, json: removedBlocks(allReleased, { google_project_iam_member_remove: { read: removals().read, admins: removals().admins } }), problem: /does not remove serviceAccount:ci-tenant-eea@ssx-platform\.iam\.gserviceaccount\.com from projects\/acme-handover\/roles\/smartSegmentsHandoverApply/ },
       { name: 'the last step removing another member', tenant: relinquished, json: removedBlocks(allReleased, { google_project_iam_member_remove: removals({ apply: { member: 'serviceAccount:other@x.iam.gserviceaccount.com' } }) }), problem: /does not remove serviceAccount:ci-tenant-eea/ },
-      { name: "the deployer's removal not waiting for ci-plan's", tenant: relinquished, json: removedBlocks(allReleased, { google_project_iam_member_remove: removals({ apply: { depends_on: [] } }) }), address: 'google_project_iam_member_remove.apply', problem: /does not wait for ci-plan's \(google_project_iam_member_remove\.read\)/ },
+      { name: "the deployer's removal not waiting for ci-plan's", tenant: relinquished, json: removedBlocks(allReleased, { google_project_iam_member_remove: removals({ apply: { depends_on: [] } }) }), address: 'google_project_iam_member_remove.apply', problem: /does not wait for the removal of serviceAccount:ci-plan@ssx-platform\.iam\.gserviceaccount\.com \(google_project_iam_member_remove\.read\)/ },
       { name: 'a removal in the release apply itself', tenant: released, json: removedBlocks(allReleased, { google_project_iam_member_remove: { read: removals().read } }), address: 'google_project_iam_member_remove.read', problem: /removed in the same apply that destroys Smart Segments' resources/ },
       { name: 'the old owner removal in the release apply', tenant: released, json: removedBlocks(allReleased, { google_project_iam_member_remove: { own: ownerRemoval } }), address: 'google_project_iam_member_remove.own', problem: /removed in the same apply/ },
     ],
     compliant: [
       { name: 'the release: no grant declared', tenant: released, json: removedBlocks(allReleased), evidence: /no Smart Segments grant is declared; the handover grants are removed in the last step/ },
-      { name: 'the last step: both handover grants removed, the deployer last', tenant: relinquished, json: removedBlocks(allReleased, { google_project_iam_member_remove: removals() }), evidence: /the handover grants of serviceAccount:ci-plan@ssx-platform\.iam\.gserviceaccount\.com and serviceAccount:ci-tenant-eea@ssx-platform\.iam\.gserviceaccount\.com are removed, the deployer's last/ },
+      { name: 'the last step: both handover grants removed, the deployer last', tenant: relinquished, json: removedBlocks(allReleased, { google_project_iam_member_remove: removals() }), evidence: /the handover grants of serviceAccount:ci-plan@ssx-platform\.iam\.gserviceaccount\.com, group:platform-admins@smartsegments\.example, serviceAccount:ci-tenant-eea@ssx-platform\.iam\.gserviceaccount\.com are removed, the deployer's last/ },
     ],
     inapplicable: [
       { name: 'the transfer phase', tenant: transfer, json: handed(atCustomer), reason: /the transfer phase still runs Smart Segments' deploys/ },
