@@ -239,11 +239,12 @@ export class ProjectHandoff extends Construct {
   }
 
   /**
-   * Sets the handover roles' permissions and limits the apply grant's IAM policy changes to the
-   * roles whose bindings the release and the last step change (`grantableRoles`, besides the two
-   * handover roles). Throws if a role would carry what a handover role never may.
+   * Sets the handover roles' permissions and limits the apply grants' IAM policy changes to the two
+   * handover roles' bindings (the release forgets every other grant, state-release.ts releasedGrants,
+   * so only the last step's removals change an IAM policy). Throws if a role would carry what a
+   * handover role never may.
    */
-  limitHandoverRoles(permissions: HandoverRolePermissions, grantableRoles: readonly string[]): void {
+  limitHandoverRoles(permissions: HandoverRolePermissions): void {
     if (!this.handoverRoles || !this.handoverGrants || !this.moverGrantExpires) return;
     for (const [kind, list] of Object.entries(permissions) as Array<['read' | 'apply', readonly string[]]>) {
       const forbidden = list.filter((p) => HANDOVER_FORBIDDEN.has(p));
@@ -257,7 +258,7 @@ export class ProjectHandoff extends Construct {
     this.handoverRoles.read.permissions = [...permissions.read];
     this.handoverRoles.apply.permissions = [...permissions.apply];
     const projectId = this.projectId;
-    const roles = [...new Set([handoverRoleName(projectId, HANDOVER_READ_ROLE_ID), handoverRoleName(projectId, HANDOVER_APPLY_ROLE_ID), ...grantableRoles])].sort();
+    const roles = [handoverRoleName(projectId, HANDOVER_READ_ROLE_ID), handoverRoleName(projectId, HANDOVER_APPLY_ROLE_ID)].sort();
     for (const g of [this.handoverGrants.apply, this.handoverGrants.administrators])
       g.putCondition(handoverCondition('apply', this.moverGrantExpires, handoverApplyExpression(this.moverGrantExpires, roles)));
     this.limited = true;

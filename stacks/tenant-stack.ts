@@ -83,8 +83,8 @@ export class TenantStack extends SelfContainedStack {
     if (lifecycle.released && handover) {
       // HAND-1 release: only what remains declared is built (issue 10). What the customer keeps leaves
       // state through removed blocks (the one table of state-release.ts); everything else of ours
-      // is no longer declared, so the apply destroys it (its protection was lifted at prepare). The
-      // release's last step removes the deployer's implicit owner role, and nothing else.
+      // is no longer declared, so the apply destroys it (its protection was lifted at prepare), but
+      // every grant, which it forgets. The release's last step removes the handover grants, and nothing else.
       this.released = declareReleased(this, TenantStack.releasedAtRelease(environment, tenant));
       this.handoff = new ProjectHandoff(this, 'handoff', {
         projectId: tenant.projectId,
@@ -191,8 +191,7 @@ export class TenantStack extends SelfContainedStack {
       assertReleasable(this, listed);
       const released = [...listed, ...releasedGrants(this, listed)];
       // The handover roles hold what this stack's resources need once the project has left the folder.
-      const { items, destroyedGrantRoles } = this.handoverItems(released);
-      this.handoff.limitHandoverRoles(handoverPermissions(items), destroyedGrantRoles);
+      this.handoff.limitHandoverRoles(handoverPermissions(this.handoverItems(released)));
     }
   }
 
@@ -216,7 +215,7 @@ export class TenantStack extends SelfContainedStack {
    * folder's export policy and move grant are not in the project: the release destroys them on the
    * folder (HAND-1/move-prerequisites), where no handover role reaches.
    */
-  private handoverItems(released: readonly ReleasedResource[]): { items: StackItem[]; destroyedGrantRoles: string[] } {
+  private handoverItems(released: readonly ReleasedResource[]): StackItem[] {
     const keep = new Set(released.map((r) => r.path.join('/')));
     const items: StackItem[] = [];
     for (const c of this.node.findAll()) {
@@ -230,8 +229,7 @@ export class TenantStack extends SelfContainedStack {
       const path = c.node.scopes.slice(c.node.scopes.indexOf(this) + 1).map((s) => s.node.id).join('/');
       items.push({ kind: c instanceof TerraformResource ? 'resource' : 'data', type: c.terraformResourceType, destroyedByRelease: c instanceof TerraformResource && !keep.has(path) });
     }
-    // Every grant is forgotten at the release, so the apply grant changes only the handover roles' bindings.
-    return { items, destroyedGrantRoles: [] };
+    return items;
   }
 
   /** The tenant's project; a handover's release builds none (HAND-1), so asking for it there is a mistake. */

@@ -293,12 +293,12 @@ describe('HAND-1: phased customer takeover on the synthesized stacks', () => {
       ['logging.privateLogEntries.list', /Data Access audit log reads/],
       ['iam.roles.update', /a custom-role change/],
     ] as const) {
-      expect(() => make().limitHandoverRoles({ read, apply: [...read, permission] }, [])).toThrow(
+      expect(() => make().limitHandoverRoles({ read, apply: [...read, permission] })).toThrow(
         new RegExp(`ProjectHandoff takeover-dwh: the handover apply role would carry ${permission.replace(/\./g, '\\.')} \\(${why.source}`),
       );
-      expect(() => make().limitHandoverRoles({ read: [...read, permission], apply: read }, [])).toThrow(/the handover read role would carry/);
+      expect(() => make().limitHandoverRoles({ read: [...read, permission], apply: read })).toThrow(/the handover read role would carry/);
     }
-    expect(() => make().limitHandoverRoles({ read, apply: [...read, 'resourcemanager.projects.update'] }, [])).not.toThrow();
+    expect(() => make().limitHandoverRoles({ read, apply: [...read, 'resourcemanager.projects.update'] })).not.toThrow();
   });
 
   it("refuses to hand over a customer's own project", () => {
