@@ -46,7 +46,8 @@ export function expiryOf(expression: unknown): string | undefined {
  * yet the transfer's and release's applies (and ci-plan's plans between them) still refresh, update
  * and destroy our resources there. So the prepare apply (an organization administrator's) creates
  * two custom roles in the tenant project, which move with it, and grants them until the move
- * grant's expiry: the read role to ci-plan, the apply role to the tenant deployer. The roles hold
+ * grant's expiry: the read role to ci-plan, the apply role to the tenant deployer and to the platform
+ * administrators' group (an organization administrator applies the release). The roles hold
  * exactly the permissions the permission table gives for the stack's resources (reads; for the apply
  * role also the deletes of what the release destroys and the project's update), never a Customer
  * Data read (constructs/project-handoff.ts asserts it against the deny policies' list), and never a

@@ -8,8 +8,8 @@
  * leave Terraform state through `removed` blocks that do not destroy; nothing of Smart Segments
  * remains declared, and the last step removes the handover grants. prepare and transfer declare the
  * handover grants (policy/handover.ts): a read role to ci-plan and an apply role to the tenant
- * deployer, custom roles of the tenant project, with the move grant's expiry, so that both reach the
- * project once it has left the tenant folder. In no phase is the project's deletion policy DELETE.
+ * deployer and the platform administrators, custom roles of the tenant project, with the move
+ * grant's expiry, so that they reach the project once it has left the tenant folder. In no phase is the project's deletion policy DELETE.
  */
 import { handoverPhaseOf as handoffPhase } from '../../config/lifecycle';
 import { serviceAccountEmail, sharedProjectId, tenantDeployerMember } from '../../config/naming';
