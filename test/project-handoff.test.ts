@@ -180,6 +180,9 @@ describe('HAND-1: phased customer takeover on the synthesized stacks', () => {
     // Never a Customer Data read, a custom-role change, or an IAM policy change of a resource the customer keeps.
     for (const p of ['bigquery.tables.getData', 'datastore.entities.get', 'secretmanager.versions.access', 'pubsub.subscriptions.consume', 'iam.serviceAccounts.getAccessToken', 'logging.privateLogEntries.list', 'iam.roles.update', 'bigquery.datasets.update', 'bigquery.tables.setIamPolicy', 'cloudkms.cryptoKeys.setIamPolicy'])
       expect({ p, read: read.includes(p), apply: apply.includes(p) }).toEqual({ p, read: false, apply: false });
+    // Nor the deletion of what the customer keeps: the release forgets the project, the warehouse and its grants.
+    for (const p of ['resourcemanager.projects.delete', 'bigquery.datasets.delete', 'bigquery.tables.delete', 'bigquery.tables.update', 'resourcemanager.projects.move'])
+      expect({ p, apply: apply.includes(p) }).toEqual({ p, apply: false });
     const grants = stacks.prepare.ofType('google_project_iam_member').filter((r) => String(r.values.role).includes('google_project_iam_custom_role'));
     const limited = "request.time < timestamp(\"2026-12-01T00:00:00Z\") && api.getAttribute('iam.googleapis.com/modifiedGrantsByRole', []).hasOnly(['projects/takeover-dwh/roles/smartSegmentsHandoverApply', 'projects/takeover-dwh/roles/smartSegmentsHandoverRead'])";
     expect(grants.map((r) => [r.values.member, (r.values.condition as { expression: string }).expression]).sort()).toEqual([
