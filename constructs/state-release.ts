@@ -9,11 +9,13 @@
  * One table, read twice: the release stack writes a `removed { from, lifecycle { destroy = false } }`
  * block (Terraform 1.7+) per entry and builds nothing else of the data plane, and every stack of a
  * handover's earlier phases checks at synthesis that each entry names a resource it declares, at the
- * same address (`assertReleasable`), so the table and the constructs cannot drift apart.
+ * same address (`assertReleasable`), so the table and the constructs cannot drift apart. Besides
+ * the table, the release forgets every other grant of the earlier phases (`releasedGrants`), whose
+ * addresses depend on the features, so they are read from the stack's own tree.
  *
- * Not in the table, so the release destroys them: Smart Segments' workloads, service accounts, grants,
- * secrets, sinks, scheduler jobs, contacts and alerting, the other keys, the handover's export policy
- * and move grant. The project's API enablements are destroyed too, which only forgets them:
+ * Neither in the table nor a grant, so the release destroys them: Smart Segments' workloads, service
+ * accounts, secrets, sinks, scheduler jobs, contacts and alerting, the other keys, the handover's
+ * export policy and the folder's move grant. The project's API enablements are destroyed too, which only forgets them:
  * disable_on_destroy is false (google/services/resourcemanager/resource_google_project_service.go
  * v6.50.0, Delete), and so is the removal of the creator's owner role (Delete only forgets).
  */
