@@ -1,7 +1,9 @@
 /**
  * The tenant's GCP project (ISO-1: one project per tenant). Creates it in the jurisdiction's folder
  * with the tenant's lifecycle deletion policy, enables the APIs the platform needs and deprivileges
- * the default service accounts (IAM-4). For a project the customer brings (HAND-2) it creates
+ * the default service accounts (IAM-4). Google makes a project's creator its Owner; the deployer
+ * that creates the project gives that role back at once (IAM-1/creator-owner-removed) and works
+ * there through its folder roles only. For a project the customer brings (HAND-2) it creates
  * nothing: it only names the project, so every other construct can still target it.
  */
 import { Construct } from 'constructs';
@@ -9,6 +11,8 @@ import type { TerraformProvider } from 'cdktf';
 import { Project } from '@cdktf/provider-google/lib/project';
 import { ProjectService } from '@cdktf/provider-google/lib/project-service';
 import { ProjectDefaultServiceAccounts } from '@cdktf/provider-google/lib/project-default-service-accounts';
+import { ProjectIamMemberRemove } from '@cdktf/provider-google/lib/project-iam-member-remove';
+import type { IGrantee } from './principal';
 
 export interface TenantProjectProps {
   /** The project id (validated by the config schema). */
@@ -39,6 +43,12 @@ export interface TenantProjectProps {
    * (google_project_service_identity), see ServiceAgents.
    */
   readonly betaProvider?: TerraformProvider;
+  /**
+   * The identity that applies the stack and so creates the project (the tenant deployer): Google
+   * gives it roles/owner, which this removes. Every tenant stack gives it (IAM-1/creator-owner-removed);
+   * the platform stack's projects do not yet (docs/security.md, implicit ownership).
+   */
+  readonly creator?: IGrantee;
 }
 
 export class TenantProject extends Construct {
@@ -48,6 +58,8 @@ export class TenantProject extends Construct {
   readonly project?: Project;
   /** The google-beta provider for resources only it has (service identities), when the stack has one. */
   readonly betaProvider?: TerraformProvider;
+  /** The removal of the creator's implicit roles/owner, when this code creates the project. */
+  readonly creatorOwnerRemoval?: ProjectIamMemberRemove;
   private readonly services = new Map<string, ProjectService>();
 
   constructor(scope: Construct, id: string, props: TenantProjectProps) {
@@ -73,6 +85,19 @@ export class TenantProject extends Construct {
       deletionPolicy: props.deletionPolicy ?? 'PREVENT',
       labels: { ...(props.projectLabels ?? {}) },
     });
+
+    // Google makes the creator Owner; the creator removes itself at once (IAM-1/creator-owner-removed).
+    // resource_google_project_iam_member_remove.go v6.50.0: Create removes the member from every
+    // binding of the role (conditional ones too); Read forgets the resource if the member is bound
+    // again, so the next plan removes it again; Delete only forgets.
+    if (props.creator) {
+      this.creatorOwnerRemoval = new ProjectIamMemberRemove(this, 'creator-owner-removal', {
+        project: this.projectId,
+        role: 'roles/owner',
+        member: props.creator.member,
+        dependsOn: [this.project],
+      });
+    }
 
     // IAM-4: the Compute and App Engine default service accounts get no roles.
     const iam = this.enableApi('iam.googleapis.com');

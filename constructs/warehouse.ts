@@ -4,6 +4,9 @@
  * BigQuery's 7-day fail-safe, 9 days in all, inside the 14 days of DPA 10.1 (RET-3). While the
  * tenant is served the dataset cannot be destroyed; only offboarding lifts that. Access is granted on
  * the dataset itself: edit for the dbt transformation account (SUB-1), read for the MCP endpoint.
+ * The dataset is created with an explicit access list, the project's owners only (nobody holds
+ * roles/owner: IAM-1, and the creator's is removed at creation), so no deployer is ever its OWNER
+ * (IAM-1/dataset-creator-access); once a handover gives the project to the customer, its owners are.
  * Given the tenant's keys, the dataset's default encryption is the tenant's warehouse key in the
  * KMS location of the dataset (KMS `europe` for the `EU` multi-region), which BigQuery's encryption
  * account may use before the dataset is created (ENC-2). The default applies to tables created
@@ -80,7 +83,15 @@ export class Warehouse extends Construct {
       deleteContentsOnDestroy: !this.protectData,
       labels: { 'data-class': 'customer-data' },
       defaultEncryptionConfiguration: this.encryptionKey ? { kmsKeyName: this.encryptionKey.keyName } : undefined,
-      lifecycle: { preventDestroy: this.protectData },
+      // An explicit list, so BigQuery adds no OWNER entry for the deployer that creates the dataset
+      // (REST datasets `access`: "If unspecified at dataset creation time, BigQuery adds default
+      // dataset access for ... [dataset creator email]: OWNER"). One entry, because the provider
+      // sends no empty list (resource_bigquery_dataset.go v6.50.0, Create: IsEmptyValue).
+      access: [{ role: 'OWNER', specialGroup: 'projectOwners' }],
+      // The grant methods' dataset IAM members read-modify-write the same list
+      // (iam_bigquery_dataset.go v6.50.0), and the provider docs warn they "fight" with `access`:
+      // after creation the members own the entries, so this resource never rewrites them.
+      lifecycle: { preventDestroy: this.protectData, ignoreChanges: ['access'] },
       dependsOn: deps,
     });
   }
@@ -137,26 +148,6 @@ export class Warehouse extends Construct {
   /** Lets `grantee` create, change and delete tables and rows in the dataset (roles/bigquery.dataEditor). */
   grantEdit(grantee: IGrantee): BigqueryDatasetIamMember {
     return this.grant('roles/bigquery.dataEditor', grantee);
-  }
-
-  /**
-   * Brings the deployer's own OWNER entry into this stack. BigQuery gives the creator of a dataset
-   * created without an access list that entry (REST datasets `access`: "If unspecified at dataset
-   * creation time, BigQuery adds default dataset access for ... [dataset creator email]: OWNER"); the
-   * provider shows it as roles/bigquery.dataOwner for `serviceAccount:<email>`
-   * (google/services/bigquery/iam_bigquery_dataset.go v6.50.0, accessToIamMember), and a member
-   * resource's create is a no-op when the member is already bound. Declared during a handover, so
-   * that the release, which no longer declares it, removes the entry by destroying it (HAND-1).
-   */
-  adoptCreatorAccess(creator: IGrantee): BigqueryDatasetIamMember {
-    const role = 'roles/bigquery.dataOwner';
-    assertGrantable({ role, grantee: creator, resource: `google_bigquery_dataset ${this.datasetId}` });
-    return new BigqueryDatasetIamMember(this, 'creator-owner', {
-      project: this.projectId,
-      datasetId: this.dataset.datasetId,
-      role,
-      member: creator.member,
-    });
   }
 
   /** Lets `grantee` read the dataset's tables and rows (roles/bigquery.dataViewer). */

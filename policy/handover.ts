@@ -40,7 +40,49 @@ export function expiryOf(expression: unknown): string | undefined {
 }
 
 /**
- * The deployer that creates a tenant's project (so holds the creator's implicit roles/owner and the
- * dataset creator's OWNER entry), moves it and releases it: the CI apply account
- * (constructs/ci-deployer-identity.ts, `ci-<kind>`).
+ * The handover grants. The tenant deployer creates the project, gives back the creator's owner role
+ * at once (IAM-1/creator-owner-removed) and then reaches the project through its folder roles only;
+ * once the transfer has moved the project out of the tenant folder those roles no longer reach it,
+ * yet the transfer's and release's applies (and ci-plan's plans between them) still refresh, update
+ * and destroy our resources there. So the prepare apply (an organization administrator's) creates
+ * two custom roles in the tenant project, which move with it, and grants them until the move
+ * grant's expiry: the read role to ci-plan, the apply role to the tenant deployer and to the platform
+ * administrators' group (an organization administrator applies the release). The roles hold
+ * exactly the permissions the permission table gives for the stack's resources (reads; for the apply
+ * role also the deletes of what the release destroys and the project's update), never a Customer
+ * Data read (constructs/project-handoff.ts asserts it against the deny policies' list), and never a
+ * custom-role change (a principal that can change a role it holds can give itself anything,
+ * cloud.google.com/iam/docs/setting-limits-on-granting-roles). The release keeps them (state-release.ts);
+ * the last step removes them.
  */
+export const HANDOVER_READ_ROLE_ID = 'smartSegmentsHandoverRead';
+export const HANDOVER_APPLY_ROLE_ID = 'smartSegmentsHandoverApply';
+
+/** A handover role's full name, in the tenant project. */
+export const handoverRoleName = (projectId: string, roleId: string): string => `projects/${projectId}/roles/${roleId}`;
+
+/**
+ * Always in the apply role: the relinquish step removes the handover grants with
+ * google_project_iam_member_remove (Projects.GetIamPolicy, Projects.SetIamPolicy), and the release
+ * destroys our project-level grants. The grant's condition limits which roles' bindings it may change.
+ */
+export const HANDOVER_IAM_PERMISSIONS = ['resourcemanager.projects.getIamPolicy', 'resourcemanager.projects.setIamPolicy'] as const;
+
+/** Never in a handover role, whatever a resource's row says: changing a custom role it holds would let the holder give itself any permission. */
+export const HANDOVER_NEVER = ['iam.roles.create', 'iam.roles.update', 'iam.roles.delete', 'iam.roles.undelete', 'resourcemanager.projects.move'] as const;
+
+/** The condition that limits which roles' bindings a setIamPolicy grant may change (cloud.google.com/iam/docs/setting-limits-on-granting-roles). */
+export const grantLimitExpression = (roles: readonly string[]): string =>
+  `api.getAttribute('iam.googleapis.com/modifiedGrantsByRole', []).hasOnly([${roles.map((r) => `'${r}'`).join(', ')}])`;
+
+/** The apply grant's condition: the expiry, and the roles whose bindings it may change. */
+export const handoverApplyExpression = (expires: string, grantableRoles: readonly string[]): string =>
+  `${expiryExpression(expires)} && ${grantLimitExpression(grantableRoles)}`;
+
+/** The expiry day of a handover grant's condition (an expiry, optionally followed by `&& <grant limit>`), or undefined. */
+export function handoverExpiryOf(expression: unknown): string | undefined {
+  if (typeof expression !== 'string') return undefined;
+  const [expiry, ...rest] = expression.split(' && ');
+  if (rest.length > 1 || (rest.length === 1 && !/^api\.getAttribute\('iam\.googleapis\.com\/modifiedGrantsByRole', \[\]\)\.hasOnly\(\[[^\]]*\]\)$/.test(rest[0]))) return undefined;
+  return expiryOf(expiry);
+}

@@ -4,14 +4,15 @@
  * handover's release it builds only what remains: the removed blocks and the release's last step.
  */
 import { Construct } from 'constructs';
-import { Aspects, GcsBackend } from 'cdktf';
+import { App, Aspects, GcsBackend, TerraformDataSource, TerraformResource } from 'cdktf';
+import { tenantLifecycle } from '../config/lifecycle';
 import { SelfContainedStack } from './self-contained-stack';
 import { GoogleProvider } from '@cdktf/provider-google/lib/provider';
 import { GoogleBetaProvider } from '@cdktf/provider-google-beta/lib/provider';
 import type { EnvironmentConfig, ResolvedTenant } from '../config/loader';
 import { jurisdictionRules } from '../config/jurisdictions';
 import { runtimeAccountIds, serviceAccountEmail, sharedProjectId, tenantDeployerId, tenantStackName } from '../config/naming';
-import { serviceAccount } from '../constructs/principal';
+import { group, serviceAccount } from '../constructs/principal';
 import { suppress } from '../compliance/suppressions';
 import { RequiredLabels } from '../constructs/required-labels';
 import { TenantProject } from '../constructs/tenant-project';
@@ -24,8 +25,12 @@ import { SupportAccess } from '../constructs/support-access';
 import { OffboardingTagBinding } from '../constructs/offboarding-tag-binding';
 import { TenantDataPlane } from '../constructs/tenant-data-plane';
 import { ProjectHandoff } from '../constructs/project-handoff';
-import { assertReleasable, declareReleased, releasedResources } from '../constructs/state-release';
+import { assertReleasable, declareReleased, releasedGrants, releasedResources, type ReleasedResource } from '../constructs/state-release';
+import { handoverPermissions, type StackItem } from '../compliance/deployability/handover-permissions';
 import { requireTerraformVersion } from './required-terraform';
+
+/** The service account id of the plan identity (constructs/ci-deployer-identity.ts). */
+const PLANNER_ACCOUNT_ID = 'ci-plan';
 
 export interface TenantStackProps {
   readonly environment: EnvironmentConfig;
@@ -72,13 +77,15 @@ export class TenantStack extends SelfContainedStack {
     const phase = lifecycle.handoverPhase;
     // The jurisdiction's tenant deployer creates, moves and releases the project.
     const deployer = serviceAccount(serviceAccountEmail(sharedProjectId(platform), tenantDeployerId(tenant.jurisdiction)));
+    // The plan identity of every stack (constructs/ci-deployer-identity.ts), which a handover's read role reaches the moved project with.
+    const planner = serviceAccount(serviceAccountEmail(sharedProjectId(platform), PLANNER_ACCOUNT_ID));
 
     if (lifecycle.released && handover) {
       // HAND-1 release: only what remains declared is built (issue 10). What the customer keeps leaves
       // state through removed blocks (the one table of state-release.ts); everything else of ours
-      // is no longer declared, so the apply destroys it (its protection was lifted at prepare). The
-      // release's last step removes the deployer's implicit owner role, and nothing else.
-      this.released = declareReleased(this, releasedResources(tenant));
+      // is no longer declared, so the apply destroys it (its protection was lifted at prepare), but
+      // every grant, which it forgets. The release's last step removes the handover grants, and nothing else.
+      this.released = declareReleased(this, TenantStack.releasedAtRelease(environment, tenant));
       this.handoff = new ProjectHandoff(this, 'handoff', {
         projectId: tenant.projectId,
         phase: 'release',
@@ -86,6 +93,8 @@ export class TenantStack extends SelfContainedStack {
         customerOrganizationId: handover.customerOrganizationId,
         sourceFolder: platform.tenantFolders[tenant.jurisdiction] ?? '',
         deployer,
+        planner,
+        administrators: group(platform.groups.platformAdmins),
         removeOwnAccess: lifecycle.ownAccessRemoved,
       });
       return;
@@ -104,6 +113,8 @@ export class TenantStack extends SelfContainedStack {
       // LLM-1: the customer's restriction on LLM-assisted support is visible on its project.
       projectLabels: { 'llm-support': tenant.llmSupport },
       betaProvider: beta,
+      // The deployer creates the project, and gives back the owner role that brings (IAM-1).
+      creator: ownsProject ? deployer : undefined,
     });
 
     // Project-wide settings only in a project we own; a customer's project keeps its own (HAND-2).
@@ -156,9 +167,18 @@ export class TenantStack extends SelfContainedStack {
         customerOrganizationId: handover.customerOrganizationId,
         sourceFolder: platform.tenantFolders[tenant.jurisdiction]!,
         deployer,
+        planner,
+        administrators: group(platform.groups.platformAdmins),
         moverGrantExpires: lifecycle.moverGrantExpires,
         admission,
       });
+      for (const grant of Object.values(this.handoff.handoverGrants ?? {})) {
+        suppress(
+          grant,
+          'IAM-2/resource-level-grants',
+          "the handover roles reach every resource of the stack in the project once it has left the tenant folder (policy/handover.ts); each expires with the move grant and HAND-1/handover-grants checks it",
+        );
+      }
       if (this.handoff.moverGrant) {
         suppress(
           this.handoff.moverGrant,
@@ -166,11 +186,50 @@ export class TenantStack extends SelfContainedStack {
           "the deployer, not a workload, needs resourcemanager.projects.move on the project's current parent to move it (cloud.google.com/resource-manager/docs/assign-iam-roles); the grant expires by its IAM condition and HAND-1/move-prerequisites checks it",
         );
       }
-      // The release removes the deployer's own OWNER entry on the dataset by destroying this.
-      dataPlane.warehouse.adoptCreatorAccess(deployer);
       // The release names these addresses; prove now that they are the ones this stack declares.
-      assertReleasable(this, releasedResources(tenant));
+      const listed = releasedResources(tenant);
+      assertReleasable(this, listed);
+      const released = [...listed, ...releasedGrants(this, listed)];
+      // The handover roles hold what this stack's resources need once the project has left the folder.
+      this.handoff.limitHandoverRoles(handoverPermissions(this.handoverItems(released)));
     }
+  }
+
+  /**
+   * What the release removes from state: the table of state-release.ts and every IAM member the
+   * handover's earlier phases declare, read from a transfer-phase tree built for the purpose (the
+   * release builds nothing of its own; nothing of that tree is synthesized).
+   */
+  static releasedAtRelease(environment: EnvironmentConfig, tenant: ResolvedTenant): ReleasedResource[] {
+    const lifecycle = { ...tenant.lifecycle, state: 'handover-transfer' as const };
+    const transfer = new TenantStack(new App({ skipValidation: true }), {
+      environment,
+      tenant: { ...tenant, lifecycle, lifecycleView: tenantLifecycle({ warehouse: tenant.warehouse, lifecycle }) },
+    });
+    const listed = releasedResources(tenant);
+    return [...listed, ...releasedGrants(transfer, listed)];
+  }
+
+  /**
+   * Every resource and data source in the tenant project, and whether the release destroys it. The
+   * folder's export policy and move grant are not in the project: the release destroys them on the
+   * folder (HAND-1/move-prerequisites), where no handover role reaches.
+   */
+  private handoverItems(released: readonly ReleasedResource[]): StackItem[] {
+    const keep = new Set(released.map((r) => r.path.join('/')));
+    const items: StackItem[] = [];
+    for (const c of this.node.findAll()) {
+      if (!(c instanceof TerraformResource) && !(c instanceof TerraformDataSource)) continue;
+      if (c.terraformResourceType === 'google_folder_iam_member') continue;
+      if (c.terraformResourceType === 'google_org_policy_policy') {
+        // The literal parent as it will be synthesized (the getter would return a token).
+        const parent = (c as unknown as { synthesizeAttributes(): Record<string, unknown> }).synthesizeAttributes().parent;
+        if (typeof parent === 'string' && parent.startsWith('folders/')) continue;
+      }
+      const path = c.node.scopes.slice(c.node.scopes.indexOf(this) + 1).map((s) => s.node.id).join('/');
+      items.push({ kind: c instanceof TerraformResource ? 'resource' : 'data', type: c.terraformResourceType, destroyedByRelease: c instanceof TerraformResource && !keep.has(path) });
+    }
+    return items;
   }
 
   /** The tenant's project; a handover's release builds none (HAND-1), so asking for it there is a mistake. */

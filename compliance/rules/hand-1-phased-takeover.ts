@@ -6,15 +6,28 @@
  * time-bound move grant on it. transfer: the project sits in the customer's organization and billing
  * account. release: the project, its warehouse, the keys that encrypt it and the customer's grants
  * leave Terraform state through `removed` blocks that do not destroy; nothing of Smart Segments
- * remains declared, and the last step removes the deployer's implicit owner role. In no phase is the
- * project's deletion policy DELETE.
+ * remains declared, and the last step removes the handover grants. prepare and transfer declare the
+ * handover grants (policy/handover.ts): a read role to ci-plan and an apply role to the tenant
+ * deployer and the platform administrators, custom roles of the tenant project, with the move
+ * grant's expiry, so that they reach the project once it has left the tenant folder. In no phase is the project's deletion policy DELETE.
  */
 import { handoverPhaseOf as handoffPhase } from '../../config/lifecycle';
-import { tenantDeployerMember } from '../../config/naming';
-import { CUSTOMER_ADMIN_ROLES, EXPORT_CONSTRAINT, MOVER_ROLE, expiryOf, underOrganization } from '../../policy/handover';
+import { serviceAccountEmail, sharedProjectId, tenantDeployerMember } from '../../config/naming';
+import {
+  CUSTOMER_ADMIN_ROLES,
+  EXPORT_CONSTRAINT,
+  HANDOVER_APPLY_ROLE_ID,
+  HANDOVER_READ_ROLE_ID,
+  MOVER_ROLE,
+  expiryOf,
+  grantLimitExpression,
+  handoverExpiryOf,
+  handoverRoleName,
+  underOrganization,
+} from '../../policy/handover';
 import { isBasicRole } from '../../policy/iam-roles';
 import { grantsOf, isHandoverOwnerGrant } from '../grants';
-import type { SynthesizedResource } from '../synthesized-stack';
+import { dependenciesOf, type SynthesizedResource } from '../synthesized-stack';
 import { STACK_ADDRESS, compliant, defineCheck, nonCompliant, notApplicable, type Finding, type RuleContext } from '../rule';
 
 type Handover = NonNullable<RuleContext['tenant']>['lifecycle']['handover'] & object;
@@ -34,6 +47,20 @@ function tenantProject(ctx: RuleContext): SynthesizedResource | undefined {
 }
 
 const deployerMember = (ctx: RuleContext) => tenantDeployerMember(ctx.environment.platform, ctx.tenant!.jurisdiction);
+/** The plan identity (constructs/ci-deployer-identity.ts), which the handover read role is granted to. */
+const plannerMember = (ctx: RuleContext) => `serviceAccount:${serviceAccountEmail(sharedProjectId(ctx.environment.platform), 'ci-plan')}`;
+
+/** The three handover grants: which role, to whom; the deployer's own is removed last (it carries the setIamPolicy the others' removals need). */
+function handoverGrantSpecs(ctx: RuleContext) {
+  const projectId = ctx.tenant!.projectId;
+  const read = { kind: 'read', roleId: HANDOVER_READ_ROLE_ID, role: handoverRoleName(projectId, HANDOVER_READ_ROLE_ID) } as const;
+  const apply = { kind: 'apply', roleId: HANDOVER_APPLY_ROLE_ID, role: handoverRoleName(projectId, HANDOVER_APPLY_ROLE_ID) } as const;
+  return [
+    { ...read, member: plannerMember(ctx), who: 'ci-plan', last: false },
+    { ...apply, member: `group:${ctx.environment.platform.groups.platformAdmins}`, who: 'the organization administrator who applies the release (a platform administrator)', last: false },
+    { ...apply, member: deployerMember(ctx), who: 'the tenant deployer', last: true },
+  ];
+}
 const tenantFolder = (ctx: RuleContext) => ctx.environment.platform.tenantFolders[ctx.tenant!.jurisdiction];
 
 function removedBlocks(ctx: RuleContext): Array<{ from?: unknown; lifecycle?: { destroy?: unknown } }> {
@@ -173,12 +200,49 @@ export const hand1TransferTarget = defineCheck({
   },
 });
 
+export const hand1HandoverGrants = defineCheck({
+  id: 'HAND-1/handover-grants',
+  explanation:
+    "In prepare and transfer, the tenant project holds the handover's two custom roles, ci-plan holds the read role and the tenant deployer and the platform administrators' group the apply role on the project, each until the move grant's expiry, the apply grants changing no binding but the handover roles' (so they reach the project after the move out of the tenant folder, and no longer).",
+  appliesTo: ['tenant'],
+  check(ctx) {
+    const h = handoverOf(ctx);
+    if (Array.isArray(h)) return h;
+    const { phase, handover } = h;
+    if (phase === 'release') return [notApplicable('the release keeps the handover grants out of state until the last step removes them (HAND-1/release-from-state, HAND-1/own-access-removed)')];
+    if (!handover.moverGrantExpires) return [notApplicable('no move-grant expiry is recorded, so there is no move grant either (HAND-1/move-prerequisites refuses the stack)')];
+    const projectId = ctx.tenant!.projectId;
+    const roles = ctx.stack.ofType('google_project_iam_custom_role');
+    const grants = grantsOf(ctx.stack).filter((g) => g.type === 'google_project_iam_member' && g.target.id === projectId);
+    const findings: Finding[] = [];
+    const specs = handoverGrantSpecs(ctx);
+    const handoverRoles = [...new Set(specs.map((x) => x.role))].sort();
+    for (const spec of specs) {
+      const role = roles.find((r) => r.values.project === projectId && r.values.role_id === spec.roleId);
+      if (!role) {
+        findings.push(nonCompliant(STACK_ADDRESS, `no custom role ${spec.roleId} in ${projectId}: after the move ${spec.who} reaches the project through nothing, so the ${phase === 'prepare' ? 'transfer' : 'release'} cannot be ${spec.kind === 'read' ? 'planned' : 'applied'}.`, 'keep ProjectHandoff with a recorded move-grant expiry; the stack sets the role from the permission table.'));
+        continue;
+      }
+      const grant = grants.find((g) => g.role === spec.role && g.principal.member === spec.member);
+      const expires = handoverExpiryOf(grant?.condition?.expression);
+      if (!grant) findings.push(nonCompliant(role.address, `${spec.member} is not granted ${spec.role} on ${projectId}, so after the move it cannot reach the project.`, "grant the handover role with the move grant's expiry (ProjectHandoff)."));
+      else if (!expires) findings.push(nonCompliant(grant.address, `the handover grant of ${spec.role} to ${spec.member} has no expiry condition request.time < timestamp("<day>T00:00:00Z"), so it would outlive the handover in the customer's project.`, 'derive the condition from lifecycle.handover.moverGrantExpires (ProjectHandoff).'));
+      else if (expires !== handover.moverGrantExpires)
+        findings.push(nonCompliant(grant.address, `the handover grant of ${spec.role} expires ${expires}, but the move grant, recorded in the tenant file, ${handover.moverGrantExpires}.`, 'derive the condition from lifecycle.handover.moverGrantExpires.'));
+      else if (spec.kind === 'apply' && !grant.condition!.expression!.endsWith(` && ${grantLimitExpression(handoverRoles)}`))
+        findings.push(nonCompliant(grant.address, `the apply grant's condition does not limit its IAM policy changes to the handover roles' bindings, so ${spec.member} could grant itself any role in a project no deny policy of ours reaches after the move.`, `end the condition with && ${grantLimitExpression(handoverRoles)} (ProjectHandoff).`));
+      else findings.push(compliant(grant.address, `${spec.member} holds ${spec.role} on ${projectId} until ${expires}${spec.kind === 'apply' ? ', changing only the handover roles\' bindings' : ''}`));
+    }
+    return findings;
+  },
+});
+
 /** What the release must hand over by resource type, and why (constructs/state-release.ts builds the blocks). */
 const MUST_RELEASE: ReadonlyArray<readonly [string, string]> = [
   ['google_project', 'the project'],
   ['google_bigquery_dataset', 'the warehouse dataset'],
   ['google_kms_crypto_key', 'the key that encrypts the warehouse'],
-  ['google_project_iam_member', "the customer's administration grants"],
+  ['google_project_iam_member', "the customer's administration grants and the handover grants"],
 ];
 
 export const hand1ReleaseFromState = defineCheck({
@@ -239,7 +303,7 @@ export const hand1ReleaseFromState = defineCheck({
 export const hand1OwnAccessRemoved = defineCheck({
   id: 'HAND-1/own-access-removed',
   explanation:
-    "In the release no Smart Segments principal keeps a grant in the customer's project, and its last step removes the deployer's implicit roles/owner (the project creator's) with google_project_iam_member_remove.",
+    "In the release no Smart Segments principal keeps a grant declared in the customer's project, and its last step removes the three handover grants with one google_project_iam_member_remove each, the tenant deployer's own, which carries the setIamPolicy the others need, last.",
   appliesTo: ['tenant'],
   check(ctx) {
     const h = handoverOf(ctx);
@@ -248,29 +312,48 @@ export const hand1OwnAccessRemoved = defineCheck({
     const findings: Finding[] = [];
     for (const g of grantsOf(ctx.stack))
       findings.push(nonCompliant(g.address, `${g.principal.member} is still granted ${g.role} after the release.`, 'release the customer\'s grants from state and let the apply destroy ours.'));
+    const projectId = ctx.tenant!.projectId;
     const removals = ctx.stack.ofType('google_project_iam_member_remove');
-    const own = removals.find((r) => r.values.role === 'roles/owner' && r.values.member === deployerMember(ctx) && r.values.project === ctx.tenant!.projectId);
-    if (h.handover.ownAccessRemoved !== undefined && !own)
-      findings.push(
-        nonCompliant(
-          STACK_ADDRESS,
-          `the release's last step (recorded ${h.handover.ownAccessRemoved}) does not remove roles/owner of ${deployerMember(ctx)}, which Google gave the project's creator; it would stay Owner of the customer's project.`,
-          'declare google_project_iam_member_remove for it (ProjectHandoff removeOwnAccess).',
-        ),
-      );
-    if (h.handover.ownAccessRemoved === undefined && own)
-      findings.push(
-        nonCompliant(
-          own.address,
-          "the deployer's owner role is removed in the same apply that destroys Smart Segments' resources, which then fail for want of permission.",
-          'remove it in the last step only (`npm run handover -- --phase relinquish`), after the release is applied.',
-        ),
-      );
+    const all = handoverGrantSpecs(ctx).map((spec) => ({
+      spec,
+      removal: removals.find((r) => r.values.role === spec.role && r.values.member === spec.member && r.values.project === projectId),
+    }));
+    const apply = all.find((x) => x.spec.last)!;
+    const others = all.filter((x) => !x.spec.last);
+    if (h.handover.ownAccessRemoved !== undefined) {
+      for (const { spec, removal } of all)
+        if (!removal)
+          findings.push(
+            nonCompliant(
+              STACK_ADDRESS,
+              `the release's last step (recorded ${h.handover.ownAccessRemoved}) does not remove ${spec.member} from ${spec.role}: ${spec.who} would keep reaching the customer's project until the grant expires.`,
+              'declare google_project_iam_member_remove for each handover grant (ProjectHandoff removeOwnAccess).',
+            ),
+          );
+      for (const o of others)
+        if (o.removal && apply.removal && !dependenciesOf(apply.removal).has(o.removal.address))
+          findings.push(
+            nonCompliant(
+              apply.removal.address,
+              `the deployer's own removal does not wait for the removal of ${o.spec.member} (${o.removal.address}): if it runs first, the deployer has lost the setIamPolicy the other removal needs.`,
+              "make the deployer's removal depend on the others' (ProjectHandoff).",
+            ),
+          );
+    } else {
+      for (const r of [...all.map((x) => x.removal), ...removals.filter((x) => x.values.role === 'roles/owner')].filter((x) => x !== undefined))
+        findings.push(
+          nonCompliant(
+            r!.address,
+            "a handover grant is removed in the same apply that destroys Smart Segments' resources, which then fail for want of permission.",
+            'remove them in the last step only (`npm run handover -- --phase relinquish`), after the release is applied.',
+          ),
+        );
+    }
     if (findings.length === 0)
       findings.push(
-        own
-          ? compliant(own.address, `roles/owner of ${deployerMember(ctx)} removed; no other Smart Segments grant remains`)
-          : compliant(STACK_ADDRESS, "no Smart Segments grant is declared; the deployer's implicit owner role is removed in the last step"),
+        apply.removal
+          ? compliant(apply.removal.address, `the handover grants of ${all.map((x) => x.spec.member).join(', ')} are removed, the deployer's last; no other Smart Segments grant remains`)
+          : compliant(STACK_ADDRESS, 'no Smart Segments grant is declared; the handover grants are removed in the last step'),
       );
     return findings;
   },
@@ -280,6 +363,7 @@ export const hand1OwnAccessRemoved = defineCheck({
 export const hand1PhasedTakeoverChecks = [
   hand1AdminGrants,
   hand1MovePrerequisites,
+  hand1HandoverGrants,
   hand1NoDeletion,
   hand1TransferTarget,
   hand1ReleaseFromState,

@@ -11,7 +11,16 @@ import { jurisdictionRules, kmsLocationFor } from '../../config/jurisdictions';
 import type { EnvironmentConfig, ResolvedTenant } from '../../config/loader';
 import { sharedProjectId, tenantDeployerMember } from '../../config/naming';
 import { releasedAddress, releasedResources } from '../../constructs/state-release';
-import { CUSTOMER_ADMIN_ROLES, EXPORT_CONSTRAINT, IMPORT_CONSTRAINT, MOVER_ROLE, underOrganization } from '../../policy/handover';
+import {
+  CUSTOMER_ADMIN_ROLES,
+  EXPORT_CONSTRAINT,
+  HANDOVER_APPLY_ROLE_ID,
+  HANDOVER_READ_ROLE_ID,
+  IMPORT_CONSTRAINT,
+  MOVER_ROLE,
+  handoverRoleName,
+  underOrganization,
+} from '../../policy/handover';
 import type { SynthesizedStack } from '../../compliance/synthesized-stack';
 
 export const DPA_10_2 =
@@ -112,6 +121,15 @@ export function customerSteps(environment: EnvironmentConfig, tenant: ResolvedTe
           what: 'Confirm no Smart Segments principal holds a role in the project.',
           command: `gcloud projects get-iam-policy ${tenant.projectId} --format=json | grep -c '${environment.platform.organization.domain}\\|${sharedProjectId(environment.platform)}' || true`,
         },
+        {
+          what: "Remove the entries the release left naming Smart Segments' deleted service accounts (they admit nobody), and the two handover roles, which nobody holds any more.",
+          command: [
+            `gcloud projects get-iam-policy ${tenant.projectId} --format=json | grep -n 'deleted:serviceAccount:'`,
+            `bq show --format=prettyjson ${tenant.projectId}:smart_segments | grep -n 'deleted:'`,
+            `gcloud iam roles delete ${HANDOVER_READ_ROLE_ID} --project=${tenant.projectId}`,
+            `gcloud iam roles delete ${HANDOVER_APPLY_ROLE_ID} --project=${tenant.projectId}`,
+          ].join('\n'),
+        },
       ],
     },
   ];
@@ -150,7 +168,9 @@ function customerOwns(tenant: ResolvedTenant): HandoverRecord['customerOwns'] {
 export function buildHandoverRecord(environment: EnvironmentConfig, tenant: ResolvedTenant, before: SynthesizedStack, generation: GenerationMetadata): HandoverRecord {
   const h = tenant.lifecycle.handover!;
   if (!h.effectiveDate) throw new Error(`tenant ${tenant.id}: no effective date recorded; the record is written by the release`);
-  const released = releasedResources(tenant).map(releasedAddress);
+  // The release table, and every grant of the stack but the folder's move grant (state-release.ts releasedGrants).
+  const grants = before.resources.filter((r) => r.type.endsWith('_iam_member') && r.type !== 'google_folder_iam_member').map((r) => r.address);
+  const released = [...new Set([...releasedResources(tenant).map(releasedAddress), ...grants])];
   const keep = new Set(released);
   const deployer = tenantDeployerMember(environment.platform, tenant.jurisdiction);
   const destroyed = before.resources.filter((r) => !keep.has(r.address)).map((r) => r.address);
@@ -175,10 +195,15 @@ export function buildHandoverRecord(environment: EnvironmentConfig, tenant: Reso
     removedBySmartSegments: [
       ...destroyed,
       `${EXPORT_CONSTRAINT} on the tenant folder and ${MOVER_ROLE} of ${deployer} there (in the list above when declared)`,
-      `the OWNER entry of ${deployer} on the dataset (BigQuery's creator entry)`,
-      h.ownAccessRemoved
-        ? `roles/owner of ${deployer} on ${tenant.projectId} (the creator's implicit owner), removed ${h.ownAccessRemoved}`
-        : `roles/owner of ${deployer} on ${tenant.projectId} (the creator's implicit owner): removed by the last step, \`npm run handover -- --phase relinquish\`, still pending`,
+      `roles/owner of ${deployer} on ${tenant.projectId} (Google's for the project's creator): removed when the project was created`,
+      ...[
+        [handoverRoleName(tenant.projectId, HANDOVER_READ_ROLE_ID), `serviceAccount:ci-plan@${sharedProjectId(environment.platform)}.iam.gserviceaccount.com`],
+        [handoverRoleName(tenant.projectId, HANDOVER_APPLY_ROLE_ID), deployer],
+      ].map(([role, member]) =>
+        h.ownAccessRemoved
+          ? `the handover grant of ${role} to ${member}, removed ${h.ownAccessRemoved}`
+          : `the handover grant of ${role} to ${member} (until ${h.moverGrantExpires ?? 'its expiry'}): removed by the last step, \`npm run handover -- --phase relinquish\`, still pending`,
+      ),
     ],
     releasedFromState: released.sort(),
     statement: DPA_10_2,

@@ -81,14 +81,22 @@ function rawGrants(stack: SynthesizedStack): string[] {
     // A grant-bearing type this test does not read would make it blind: fail instead.
     if (/_iam_policy$|_acl$|_access_control$|^google_bigquery_dataset_access$/.test(type))
       throw new Error(`rawGrants does not read ${type}`);
+    // A dataset's inline access list (IAM-1/dataset-creator-access): the project's owners only.
+    if (type === 'google_bigquery_dataset') {
+      for (const [name, v] of Object.entries(byName)) {
+        for (const entry of (v.access ?? []) as Array<Record<string, unknown>>) {
+          if (entry.special_group !== 'projectOwners' || entry.role !== 'OWNER' || Object.keys(entry).length !== 2)
+            throw new Error(`rawGrants reads only the projectOwners OWNER entry of ${type}.${name}, not ${JSON.stringify(entry)}`);
+          out.push(`${type}.${name} projectOwner:${String(v.project)} roles/bigquery.dataOwner`);
+        }
+      }
+      continue;
+    }
     if (!covered.test(type)) continue;
     for (const [name, v] of Object.entries(byName)) {
       if (type.endsWith('_iam_member')) out.push(`${type}.${name} ${String(v.member)} ${String(v.role)}`);
       else if (type.endsWith('_iam_binding')) for (const m of v.members as string[]) out.push(`${type}.${name} ${m} ${String(v.role)}`);
       else if (v.invoker_iam_disabled === true) out.push(`${type}.${name} allUsers roles/run.invoker`);
-    }
-    for (const [name, v] of Object.entries(byName)) {
-      if (type === 'google_bigquery_dataset' && v.access) throw new Error(`rawGrants does not read inline access of ${type}.${name}`);
     }
   }
   return out.sort();
@@ -132,6 +140,8 @@ describe('access maps (AUD-2): exactly the grants of each tenant stack', () => {
         'dbt Labs, Inc. (Annex III subprocessor)',
         'Google Cloud (Annex III subprocessor)',
         'anyone on the internet',
+        // The warehouse's access list names the project's owners (nobody while Smart Segments runs it).
+        'holders of a basic role on the project',
       ]),
     );
   });

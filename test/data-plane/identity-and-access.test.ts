@@ -51,8 +51,11 @@ describe('ISO-2: tenant workloads run as their own accounts, with grants on thei
     // deployer's read of a customer project's own image copy.
     const deployerRead = b.synth.resources.filter((r) => isDeployerImageRead(r, b.tenant));
     expect(deployerRead).toHaveLength(b.stack.project.isOwnedBySmartSegments ? 0 : 1);
+    // The removal of the creator's owner role names the tenant deployer too: it takes access away (IAM-1).
+    const ownerRemovals = b.synth.ofType('google_project_iam_member_remove').filter((r) => r.values.role === 'roles/owner');
+    expect(ownerRemovals).toHaveLength(b.stack.project.isOwnedBySmartSegments ? 1 : 0);
     const accountProjects = new Set<string>();
-    for (const s of allStrings(b.synth).filter((x) => !deployerRead.some((r) => r.values.member === x))) {
+    for (const s of allStrings(b.synth).filter((x) => !deployerRead.some((r) => r.values.member === x) && !ownerRemovals.some((r) => r.values.member === x))) {
       for (const m of s.matchAll(/[a-z0-9-]+@([a-z][a-z0-9-]+)\.iam\.gserviceaccount\.com/g)) {
         if (!m[1].startsWith('gcp-sa-')) accountProjects.add(m[1]);
       }

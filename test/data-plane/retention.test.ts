@@ -210,7 +210,7 @@ describe('RET-3: deleted warehouse data is gone within 14 days; only offboarding
     const dataset = mustFind(b.synth, 'google_bigquery_dataset', 'dataset_id', 'smart_segments');
     expect(dataset.values.max_time_travel_hours).toBe('48');
     expect(dataset.values.delete_contents_on_destroy).toBe(false);
-    expect(dataset.values.lifecycle).toEqual({ prevent_destroy: true });
+    expect(dataset.values.lifecycle).toEqual({ prevent_destroy: true, ignore_changes: ['access'] });
     expect(dataset.values.location).toBe(b.tenant.jurisdiction === 'EEA' ? 'EU' : b.tenant.region);
     for (const t of b.synth.ofType('google_bigquery_table')) expect(t.values.deletion_protection).toBe(true);
     for (const s of b.synth.ofType('google_cloud_run_v2_service', 'google_cloud_run_v2_job', 'google_secret_manager_secret')) {
@@ -232,7 +232,7 @@ describe('RET-3: deleted warehouse data is gone within 14 days; only offboarding
     );
     const dataset = mustFind(b.synth, 'google_bigquery_dataset', 'dataset_id', 'smart_segments');
     expect(dataset.values.delete_contents_on_destroy).toBe(true);
-    expect(dataset.values.lifecycle).toEqual({ prevent_destroy: false });
+    expect(dataset.values.lifecycle).toEqual({ prevent_destroy: false, ignore_changes: ['access'] });
     for (const t of b.synth.ofType('google_bigquery_table')) expect(t.values.deletion_protection).toBe(false);
     for (const s of b.synth.ofType('google_cloud_run_v2_service', 'google_cloud_run_v2_job', 'google_secret_manager_secret')) {
       expect([s.address, s.values.deletion_protection]).toEqual([s.address, false]);

@@ -178,22 +178,77 @@ describe('DEP-PERM on the real stacks', () => {
     const note = findings.find((f) => f.status === 'not-applicable' && f.reason.includes('ci-plan'));
     expect(note && note.status === 'not-applicable' && note.reason).toMatch(/customer-owned project \(HAND-2\).*customer must grant/);
   });
-  it("lists the customer's billing account and organization as the customer's to grant on during a handover transfer (M5)", () => {
-    const alpen = env.tenants.find((t) => t.warehouse.mode === 'customer' && t.warehouse.provisionedBy === 'smart-segments')!;
-    const tenant: ResolvedTenant = withLifecycle(alpen, {
-      state: 'handover-transfer',
-      handover: {
-        customerOrganizationId: '998877665544',
-        customerBillingAccount: '0A0A0A-1B1B1B-2C2C2C',
-        customerOwnerGroup: 'gcp-owners@alpensport.example',
-        customerDirectoryCustomerId: 'C09alpen1',
-      },
+  const HANDOVER = {
+    customerOrganizationId: '998877665544',
+    customerBillingAccount: '0A0A0A-1B1B1B-2C2C2C',
+    customerOwnerGroup: 'gcp-owners@alpensport.example',
+    customerDirectoryCustomerId: 'C09alpen1',
+    prepared: '2026-11-02',
+    moverGrantExpires: '2026-12-01',
+    customerImportPolicyConfirmed: '2026-11-05',
+    customerBillingGrantConfirmed: '2026-11-05',
+  };
+  const alpenIn = (state: 'handover-transfer' | 'handed-over', handover: Record<string, string | undefined> = {}): ResolvedTenant =>
+    withLifecycle(env.tenants.find((t) => t.warehouse.mode === 'customer' && t.warehouse.provisionedBy === 'smart-segments')!, {
+      state,
+      handover: { ...HANDOVER, ...(state === 'handed-over' ? { customerAdminsConfirmed: '2026-11-10', effectiveDate: '2026-11-10' } : {}), ...handover } as typeof HANDOVER,
     });
+
+  it("lists the customer's billing account and organization as the customer's to grant on during a handover transfer (M5), and counts the handover grants on the moved project", () => {
+    const tenant = alpenIn('handover-transfer');
     const stack = synthTenant(tenant);
     const findings = depPerm.check(context(stack, tenant));
     expect(violations(findings)).toEqual([]);
-    const billing = customerGrants(context(stack, tenant)).filter((g) => g.scope === 'billingAccounts/0A0A0A-1B1B1B-2C2C2C');
+    const grants = customerGrants(context(stack, tenant));
+    const billing = grants.filter((g) => g.scope === 'billingAccounts/0A0A0A-1B1B1B-2C2C2C');
     expect(billing.find((g) => g.identity.includes('ci-tenant-'))?.permissions).toContain('billing.resourceAssociations.create');
+    // The moved project is no longer the customer's to grant on: the handover grants reach it.
+    expect(grants.map((g) => g.scope)).not.toContain('projects/alpensport-warehouse');
+    expect(grants.find((g) => g.scope === 'organizations/998877665544' && g.identity.includes('ci-tenant-'))?.permissions).toEqual(['resourcemanager.projects.create']);
+  });
+
+  it('fails a transfer whose handover grants are missing, expired by the day the transfer was confirmed, or lack a permission', () => {
+    const tenant = alpenIn('handover-transfer');
+    const stack = synthTenant(tenant);
+    const without = new SynthesizedStack(stack.name, {
+      ...stack.json,
+      resource: { ...stack.json.resource, google_project_iam_member: Object.fromEntries(Object.entries(stack.json.resource!.google_project_iam_member).filter(([n]) => !n.startsWith('handoff_handover-read'))) },
+    } as TerraformJson);
+    expect(violations(depPerm.check(context(without, tenant))).map((v) => v.problem)).toEqual([
+      expect.stringMatching(/ci-plan \(serviceAccount:ci-plan@ssx-platform\.iam\.gserviceaccount\.com\) reaches projects\/alpensport-warehouse through the handover grants only, and the stack grants it no handover read role on projects\/alpensport-warehouse, so it cannot plan it .*google_project\.project_22F52B9F: resourcemanager\.projects\.get/),
+    ]);
+    const late = alpenIn('handover-transfer', { customerImportPolicyConfirmed: '2026-12-01', customerBillingGrantConfirmed: '2026-12-01' });
+    const expired = violations(depPerm.check(context(stack, late)));
+    expect(expired.map((v) => v.problem)).toEqual([
+      expect.stringMatching(/ci-plan .* its handover grant \(google_project_iam_member\.handoff_handover-read-planner_[0-9A-F]+\) expires 2026-12-01, not after the step's day 2026-12-01/),
+      expect.stringMatching(/ci-tenant-ch .* expires 2026-12-01, not after the step's day 2026-12-01/),
+    ]);
+    expect(expired[1].fix).toMatch(/apply the step before lifecycle\.handover\.moverGrantExpires/);
+    const roles = stack.json.resource!.google_project_iam_custom_role as Record<string, { role_id: string; permissions: string[] }>;
+    const lacking = new SynthesizedStack(stack.name, {
+      ...stack.json,
+      resource: {
+        ...stack.json.resource,
+        google_project_iam_custom_role: Object.fromEntries(
+          Object.entries(roles).map(([n, r]) => [n, r.role_id === 'smartSegmentsHandoverApply' ? { ...r, permissions: r.permissions.filter((p) => p !== 'resourcemanager.projects.update') } : r]),
+        ),
+      },
+    } as TerraformJson);
+    expect(violations(depPerm.check(context(lacking, tenant))).map((v) => v.problem)).toEqual([
+      expect.stringMatching(/ci-tenant-ch .* its handover apply role \(google_project_iam_member\.handoff_handover-apply-deployer_[0-9A-F]+\) lacks them, so it cannot apply it .*: google_project\.project_22F52B9F: resourcemanager\.projects\.update\.$/),
+    ]);
+  });
+
+  it('passes the last step while the handover grants last, and fails it once they have expired', () => {
+    const relinquish = alpenIn('handed-over', { ownAccessRemoved: '2026-11-20' });
+    const stack = synthTenant(relinquish);
+    expect(stack.ofType('google_project_iam_member_remove')).toHaveLength(3);
+    expect(violations(depPerm.check(context(stack, relinquish)))).toEqual([]);
+    const late = alpenIn('handed-over', { ownAccessRemoved: '2026-12-02' });
+    expect(violations(depPerm.check(context(synthTenant(late), late))).map((v) => v.problem)).toEqual([
+      expect.stringMatching(/ci-plan .*expires 2026-12-01, not after the step's day 2026-12-02/),
+      expect.stringMatching(/ci-tenant-ch .*expires 2026-12-01, not after the step's day 2026-12-02, so it cannot apply it .*resourcemanager\.projects\.setIamPolicy/),
+    ]);
   });
 
   it("leaves the handover customer's administration grants (which no deployer may grant) to an organization administrator", () => {

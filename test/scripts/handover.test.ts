@@ -110,7 +110,10 @@ describe('HAND-1: npm run handover', () => {
       expect(alpen(tmp.dir).lifecycle.handover?.ownAccessRemoved).toBe(today);
       const final = JSON.parse(fs.readFileSync(path.join(reports, 'handover-fixture-alpen-sport.json'), 'utf8'));
       expect(final.ownAccessRemoved).toBe(today);
-      expect(final.removedBySmartSegments.join('\n')).toMatch(new RegExp(`implicit owner\\), removed ${today}`));
+      expect(final.removedBySmartSegments.join('\n')).toMatch(new RegExp(`smartSegmentsHandoverApply to serviceAccount:ci-tenant-ch@ssx-platform\\.iam\\.gserviceaccount\\.com, removed ${today}`));
+      expect(final.removedBySmartSegments.join('\n')).toMatch(new RegExp(`smartSegmentsHandoverRead to serviceAccount:ci-plan@ssx-platform\\.iam\\.gserviceaccount\\.com, removed ${today}`));
+      // Every grant left state without being destroyed, the handover grants among them.
+      expect(final.releasedFromState).toEqual(expect.arrayContaining([expect.stringMatching(/^google_project_iam_member\.handoff_handover-apply-deployer_/), expect.stringMatching(/^google_secret_manager_secret_iam_member\./)]));
 
       const again = runInProcess(handoverMain, [...base, '--phase', 'relinquish']);
       expect(again.code).toBe(2);

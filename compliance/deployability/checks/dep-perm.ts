@@ -18,7 +18,8 @@
  * - Conditional grants are not counted (a condition may exclude the resource), except a Project IAM
  *   Admin grant limited by `modifiedGrantsByRole` (it limits the roles granted, not the resources
  *   reached): counted, and each project grant of the stack must be of a role it allows. The roles/owner that
- *   Google gives a project's creator is not counted either (a later issue removes it).
+ *   Google gives a project's creator is not counted either: the tenant stack removes it at creation
+ *   (IAM-1/creator-owner-removed).
  * - Operations the table marks `administratorOnly` (CI's own organization and billing grants and
  *   custom roles, creating a folder, CI's folder grants) are applied by an organization administrator;
  *   the applier must still read them.
@@ -26,13 +27,25 @@
  *   HAND-2; a project handed over to the customer's organization; the customer's billing account) is
  *   not ours to grant on: its permissions are not violations but the list the customer must grant
  *   (`customerGrants`), reported as a not-applicable finding and documented in docs/deployability.md.
+ *   Except the project a handover has moved (transfer and release): there the handover grants
+ *   (policy/handover.ts) are the identities' holdings, counted while unexpired on the day the
+ *   lifecycle records for the step: the transfer stack declares them, with their custom roles; the
+ *   release has released them from state, so what its last step needs (the project's IAM policy)
+ *   is counted from the roles' fixed part, until the recorded move-grant expiry.
  */
 import * as fs from 'fs';
 import * as zlib from 'zlib';
 import { sharedProjectId } from '../../../config/naming';
 import { grantsOf, type Grant } from '../../grants';
 import { ROLE_DATASET_FILE, isBasicRole, rolePermissions } from '../../../policy/iam-roles';
-import { CUSTOMER_ADMIN_ROLES } from '../../../policy/handover';
+import {
+  CUSTOMER_ADMIN_ROLES,
+  HANDOVER_APPLY_ROLE_ID,
+  HANDOVER_IAM_PERMISSIONS,
+  HANDOVER_READ_ROLE_ID,
+  handoverExpiryOf,
+  handoverRoleName,
+} from '../../../policy/handover';
 import { STACK_ADDRESS, compliant, nonCompliant, notApplicable, type Finding } from '../../rule';
 import { referencesIn, type SynthesizedStack } from '../../synthesized-stack';
 import { defineCheck, type DeployContext } from '../check';
@@ -488,6 +501,59 @@ function grantScopeFor(chain: readonly ScopeKey[]): ScopeKey {
   return folder ?? chain.find((s) => s.startsWith('billingAccounts/') || s.startsWith('buckets/')) ?? chain[0];
 }
 
+/** The handover grants on the moved project, per identity: what they carry, or why they count for nothing. */
+interface HandoverHoldings {
+  readonly scope: ScopeKey;
+  readonly phase: 'prepare' | 'transfer' | 'release';
+  /** The day the step is applied, from the lifecycle. */
+  readonly day: string;
+  readonly byIdentity: ReadonlyMap<DeployerId, { readonly permissions: ReadonlySet<string>; readonly expires?: string; readonly source: string }>;
+}
+
+/** The day a handover step is applied, as the tenant file records it (the grants must still be valid then). */
+function handoverDay(context: DeployContext): string | undefined {
+  const h = context.tenant?.lifecycle.handover;
+  if (!h) return undefined;
+  const phase = context.tenant!.lifecycleView.handoverPhase;
+  if (phase === 'prepare') return h.prepared;
+  if (phase === 'transfer') return [h.customerImportPolicyConfirmed, h.customerBillingGrantConfirmed].filter((d): d is string => !!d).sort().pop();
+  if (phase === 'release') return h.ownAccessRemoved ?? h.effectiveDate;
+  return undefined;
+}
+
+function handoverHoldings(context: DeployContext): HandoverHoldings | undefined {
+  const tenant = context.tenant;
+  const view = tenant?.lifecycleView;
+  if (!tenant || !view?.handoverPhase) return undefined;
+  const day = handoverDay(context) ?? '';
+  const projectId = tenant.projectId;
+  const byIdentity = new Map<DeployerId, { permissions: ReadonlySet<string>; expires?: string; source: string }>();
+  const ids = { read: PLAN_DEPLOYER.id, apply: deployersOf(context)[1].id };
+  if (view.handoverPhase === 'release') {
+    // Released from state: its last step's removals need the project's IAM policy, which the apply
+    // role always carries, and ci-plan reads it (the read role carries every read of the transfer stack).
+    const expires = tenant.lifecycle.handover?.moverGrantExpires;
+    const source = 'the handover grants released from state (policy/handover.ts)';
+    byIdentity.set(ids.apply, { permissions: new Set(HANDOVER_IAM_PERMISSIONS), expires, source });
+    byIdentity.set(ids.read, { permissions: new Set(['resourcemanager.projects.getIamPolicy']), expires, source });
+    return { scope: `projects/${projectId}`, phase: 'release', day, byIdentity };
+  }
+  const holders = deployerHoldings(context);
+  for (const [kind, roleId] of [['read', HANDOVER_READ_ROLE_ID], ['apply', HANDOVER_APPLY_ROLE_ID]] as const) {
+    const role = context.stack.ofType('google_project_iam_custom_role').find((r) => str(r.values.project) === projectId && r.values.role_id === roleId);
+    const member = holders.find((h) => h.id === ids[kind])?.member;
+    const grant = context.stack.ofType('google_project_iam_member').find(
+      (g) =>
+        str(g.values.member) === member &&
+        (g.values.role === handoverRoleName(projectId, roleId) || (role !== undefined && context.stack.resolveReference(g.values.role) === role)),
+    );
+    if (!role || !grant) continue;
+    const permissions = new Set(Array.isArray(role.values.permissions) ? (role.values.permissions as unknown[]).map(String) : []);
+    byIdentity.set(ids[kind], { permissions, expires: handoverExpiryOf((grant.values.condition as { expression?: unknown } | undefined)?.expression), source: grant.address });
+  }
+  return { scope: `projects/${projectId}`, phase: view.handoverPhase, day, byIdentity };
+}
+
 /** What the customer must grant outside our organization, per identity (HAND-2 projects, handover). */
 export function customerGrants(context: DeployContext): CustomerGrant[] {
   return evaluate(context).customer;
@@ -511,6 +577,9 @@ function evaluate(context: DeployContext): { findings: Finding[]; customer: Cust
   }
   const customer = new Map<string, { scope: string; why: string; identity: string; permissions: Set<string> }>();
   const administrator = new Set<string>();
+  const handover = handoverHoldings(context);
+  /** Per identity: what the handover grants lack on the moved project, by item. */
+  const handoverMissing = new Map<string, { id: string; member: string; items: Map<string, Set<string>> }>();
   let checked = 0;
   for (const item of itemsOf(context.stack)) {
     const row = table.row(item.kind, item.type);
@@ -532,6 +601,23 @@ function evaluate(context: DeployContext): { findings: Finding[]; customer: Cust
       for (const op of operationsFor(row, deployer)) {
         for (const required of row.permissions[op]) {
           const place = placementOf(context, item, required);
+          if (place.outside && handover && place.chain.includes(handover.scope)) {
+            // The moved project: the handover grants are the holdings there (unexpired on the step's day).
+            // What runs there after the move: every refresh, and the transfer's update of the project.
+            // (The release's destroys are of resources it no longer declares; test/project-handoff.test.ts
+            // proves the apply role carries their delete permissions.)
+            // The release's last step creates its removals there, so in the release every operation counts.
+            if (handover.phase !== 'release' && op !== 'read' && !(op === 'update' && item.type === 'google_project')) continue;
+            inside = true;
+            const held = handover.byIdentity.get(h.id);
+            if (held && held.expires !== undefined && held.expires > handover.day && held.permissions.has(required.permission)) continue;
+            const entry = handoverMissing.get(h.id) ?? { id: h.id, member: h.member, items: new Map<string, Set<string>>() };
+            const perms = entry.items.get(item.address) ?? new Set<string>();
+            perms.add(required.permission);
+            entry.items.set(item.address, perms);
+            handoverMissing.set(h.id, entry);
+            continue;
+          }
           if (place.outside) {
             const key = `${place.outside.scope} ${h.id}`;
             const entry = customer.get(key) ?? { scope: place.outside.scope, why: place.outside.why, identity: h.member, permissions: new Set<string>() };
@@ -541,6 +627,9 @@ function evaluate(context: DeployContext): { findings: Finding[]; customer: Cust
           }
           inside = true;
           if (holds(h, required.permission, place.chain)) continue;
+          // In prepare the project is still in the folder, and the handover grants reach it too (from the next plan on).
+          const viaHandover = handover?.byIdentity.get(h.id);
+          if (viaHandover && place.chain.includes(handover!.scope) && viaHandover.expires !== undefined && viaHandover.expires > handover!.day && viaHandover.permissions.has(required.permission)) continue;
           const where = grantScopeFor(place.chain);
           const entry = missing.get(where) ?? { chain: place.chain, ops: new Set<Operation>(), permissions: new Set<string>() };
           entry.ops.add(op);
@@ -552,10 +641,16 @@ function evaluate(context: DeployContext): { findings: Finding[]; customer: Cust
         const role = str(item.values.role) ?? '';
         const place = placementOf(context, item, { permission: PROJECT_SET_IAM, on: 'resource' });
         const allowed = place.outside ? undefined : grantableRoles(h, place.chain);
-        const handover = context.tenant?.lifecycle.handover;
+        const handoverConfig = context.tenant?.lifecycle.handover;
         const customerAdminGrant =
-          handover !== undefined && (CUSTOMER_ADMIN_ROLES as readonly string[]).includes(role) && str(item.values.member) === `group:${handover.customerOwnerGroup}`;
-        if (allowed && !allowed.has(role) && (isBasicRole(role) || customerAdminGrant)) {
+          handoverConfig !== undefined && (CUSTOMER_ADMIN_ROLES as readonly string[]).includes(role) && str(item.values.member) === `group:${handoverConfig.customerOwnerGroup}`;
+        const handoverRole = context.stack
+          .ofType('google_project_iam_custom_role')
+          .find((r) => context.stack.resolveReference(role) === r && [HANDOVER_READ_ROLE_ID, HANDOVER_APPLY_ROLE_ID].includes(String(r.values.role_id)));
+        if (handoverConfig !== undefined && handoverRole) {
+          // The handover grants (HAND-1): a deployer that could grant them could grant itself more, so an organization administrator applies them.
+          administrator.add(`${item.address} (the handover role ${String(handoverRole.values.role_id)})`);
+        } else if (allowed && !allowed.has(role) && (isBasicRole(role) || customerAdminGrant)) {
           // A handover customer's administration roles (HAND-1): a deployer allowed to grant an
           // administration role could grant it to itself, so an organization administrator applies them.
           administrator.add(`${item.address} (${role} for the handover's customer administrators)`);
@@ -587,6 +682,25 @@ function evaluate(context: DeployContext): { findings: Finding[]; customer: Cust
       }
     }
     if (inside) checked++;
+  }
+  for (const m of handoverMissing.values()) {
+    const held = handover!.byIdentity.get(m.id);
+    const kind = m.id === PLAN_DEPLOYER.id ? 'read' : 'apply';
+    const lacks = [...m.items].map(([address, perms]) => `${address}: ${[...perms].sort().join(', ')}`).join('; ');
+    const why = !held
+      ? `the stack grants it no handover ${kind} role on ${handover!.scope}`
+      : held.expires === undefined || held.expires <= handover!.day
+        ? `its handover grant (${held.source}) ${held.expires ? `expires ${held.expires}, not after` : 'has no expiry to check against'} the step's day ${handover!.day || '(not recorded)'}`
+        : `its handover ${kind} role (${held.source}) lacks them`;
+    findings.push(
+      nonCompliant(
+        STACK_ADDRESS,
+        `stack ${context.stack.name}: after the move out of the tenant folder ${m.id} (${m.member}) reaches ${handover!.scope} through the handover grants only, and ${why}, so it cannot ${kind === 'read' ? 'plan' : 'apply'} it (${TABLE}): ${lacks}.`,
+        kind === 'read' || held?.expires === undefined || held.expires > handover!.day
+          ? 'keep ProjectHandoff with a recorded move-grant expiry; the stack derives the handover roles from the permission table (TenantStack).'
+          : 'apply the step before lifecycle.handover.moverGrantExpires (or, before the transfer, record a later one with `npm run handover -- --phase transfer --mover-expires <day>`).',
+      ),
+    );
   }
   const customerList: CustomerGrant[] = [...customer.values()]
     .map((c) => ({ scope: c.scope, why: c.why, identity: c.identity, permissions: [...c.permissions].sort() }))

@@ -15,6 +15,7 @@ import { HAND_2_SUB_1_TABLES } from './tables/hand-2-sub-1';
 import { BRE_1_TABLES } from './tables/bre-1';
 import { DEL_2_BAK_1_TABLES } from './tables/del-2-bak-1';
 import { HAND_1_TABLES } from './tables/hand-1';
+import { IAM_1_TABLES } from './tables/iam-1';
 import { IAM_2_TABLES } from './tables/iam-2';
 import { IAM_7_TABLES } from './tables/iam-7';
 import { ISO_1_TABLES } from './tables/iso-1';
@@ -41,6 +42,7 @@ const TABLES: readonly CheckTable[] = [
   ...ENC_2_TABLES,
   ...HAND_1_TABLES,
   ...HAND_2_SUB_1_TABLES,
+  ...IAM_1_TABLES,
   ...IAM_2_TABLES,
   ...IAM_3_TABLES,
   ...IAM_4_TABLES,

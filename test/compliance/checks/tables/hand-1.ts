@@ -1,6 +1,7 @@
 /** HAND-1 tables: the customer's administration grants, the move prerequisites, no deletion, the transfer's target, the release from state and our own access. */
 import {
   hand1AdminGrants,
+  hand1HandoverGrants,
   hand1MovePrerequisites,
   hand1NoDeletion,
   hand1OwnAccessRemoved,
@@ -64,6 +65,28 @@ const allReleased = [
   release('google_project_iam_member.admin'),
 ];
 const ownerRemoval = { project: 'acme-handover', role: 'roles/owner', member: DEPLOYER };
+const PLANNER = 'serviceAccount:ci-plan@ssx-platform.iam.gserviceaccount.com';
+const READ_ROLE = 'projects/acme-handover/roles/smartSegmentsHandoverRead';
+const APPLY_ROLE = 'projects/acme-handover/roles/smartSegmentsHandoverApply';
+const LIMIT = `api.getAttribute('iam.googleapis.com/modifiedGrantsByRole', []).hasOnly(['${APPLY_ROLE}', '${READ_ROLE}'])`;
+const UNTIL = 'request.time < timestamp("2026-12-01T00:00:00Z")';
+const ADMINS = 'group:platform-admins@smartsegments.example';
+const removals = (extra: { read?: Record<string, unknown>; admins?: Record<string, unknown>; apply?: Record<string, unknown> } = {}) => ({
+  read: { project: 'acme-handover', role: READ_ROLE, member: PLANNER, ...extra.read },
+  admins: { project: 'acme-handover', role: APPLY_ROLE, member: ADMINS, ...extra.admins },
+  apply: { project: 'acme-handover', role: APPLY_ROLE, member: DEPLOYER, depends_on: ['google_project_iam_member_remove.read', 'google_project_iam_member_remove.admins'], ...extra.apply },
+});
+const handoverRoles = {
+  read: { project: 'acme-handover', role_id: 'smartSegmentsHandoverRead', permissions: ['resourcemanager.projects.get'] },
+  apply: { project: 'acme-handover', role_id: 'smartSegmentsHandoverApply', permissions: ['resourcemanager.projects.get'] },
+};
+const handoverGrants = (extra: { read?: Record<string, unknown>; apply?: Record<string, unknown>; admins?: Record<string, unknown> } = {}) => ({
+  'hread': { project: 'acme-handover', role: '${google_project_iam_custom_role.read.name}', member: PLANNER, condition: { title: 't', expression: UNTIL }, ...extra.read },
+  'happly': { project: 'acme-handover', role: '${google_project_iam_custom_role.apply.name}', member: DEPLOYER, condition: { title: 't', expression: `${UNTIL} && ${LIMIT}` }, ...extra.apply },
+  'hadmins': { project: 'acme-handover', role: '${google_project_iam_custom_role.apply.name}', member: ADMINS, condition: { title: 't', expression: `${UNTIL} && ${LIMIT}` }, ...extra.admins },
+});
+const withHandoverGrants = (grants: Record<string, Record<string, unknown>> = handoverGrants(), roles: Record<string, Record<string, unknown>> = handoverRoles) =>
+  stackJson({ google_project: { p: atCustomer }, google_project_iam_custom_role: roles, google_project_iam_member: grants });
 
 export const HAND_1_TABLES: CheckTable[] = [
   {
@@ -107,6 +130,28 @@ export const HAND_1_TABLES: CheckTable[] = [
     inapplicable: [{ name: 'an active tenant', json: prerequisites(), reason: /not in a handover/ }],
   },
   {
+    check: hand1HandoverGrants,
+    violating: [
+      { name: 'prepare without the handover roles', tenant: prepare, json: withHandoverGrants(handoverGrants(), {}), address: '(stack)', problem: /no custom role smartSegmentsHandoverRead in acme-handover: after the move ci-plan reaches the project through nothing/ },
+      { name: "the platform administrators' apply grant missing (the release's applier)", tenant: prepare, json: withHandoverGrants({ hread: handoverGrants().hread, happly: handoverGrants().happly }), address: 'google_project_iam_custom_role.apply', problem: /group:platform-admins@smartsegments\.example is not granted projects\/acme-handover\/roles\/smartSegmentsHandoverApply/ },
+      { name: "the administrators' apply grant without the grant limit", tenant: prepare, json: withHandoverGrants(handoverGrants({ admins: { condition: { title: 't', expression: UNTIL } } })), address: 'google_project_iam_member.hadmins', problem: /so group:platform-admins@smartsegments\.example could grant itself any role/ },
+      { name: 'transfer without the apply grant', tenant: transfer, json: withHandoverGrants({ hread: handoverGrants().hread, hadmins: handoverGrants().hadmins }), address: 'google_project_iam_custom_role.apply', problem: /serviceAccount:ci-tenant-eea@ssx-platform\.iam\.gserviceaccount\.com is not granted projects\/acme-handover\/roles\/smartSegmentsHandoverApply/ },
+      { name: 'the read role granted without an expiry', tenant: prepare, json: withHandoverGrants(handoverGrants({ read: { condition: undefined } })), address: 'google_project_iam_member.hread', problem: /has no expiry condition .* so it would outlive the handover/ },
+      { name: 'an expiry other than the move grant\'s', tenant: prepare, json: withHandoverGrants(handoverGrants({ read: { condition: { title: 't', expression: 'request.time < timestamp("2027-03-01T00:00:00Z")' } } })), problem: /expires 2027-03-01, but the move grant, recorded in the tenant file, 2026-12-01/ },
+      { name: 'the apply grant without the grant limit', tenant: transfer, json: withHandoverGrants(handoverGrants({ apply: { condition: { title: 't', expression: UNTIL } } })), address: 'google_project_iam_member.happly', problem: /does not limit its IAM policy changes to the handover roles' bindings/ },
+      { name: 'the apply role granted to ci-plan instead', tenant: prepare, json: withHandoverGrants(handoverGrants({ apply: { member: PLANNER } })), problem: /ci-tenant-eea@ssx-platform\.iam\.gserviceaccount\.com is not granted projects\/acme-handover\/roles\/smartSegmentsHandoverApply/ },
+    ],
+    compliant: [
+      { name: 'prepare with both roles and grants', tenant: prepare, json: withHandoverGrants(), evidence: /serviceAccount:ci-tenant-eea@ssx-platform\.iam\.gserviceaccount\.com holds projects\/acme-handover\/roles\/smartSegmentsHandoverApply on acme-handover until 2026-12-01, changing only the handover roles' bindings/ },
+      { name: 'transfer, roles named literally', tenant: transfer, json: withHandoverGrants(handoverGrants({ read: { role: READ_ROLE } })), evidence: /ci-plan@ssx-platform\.iam\.gserviceaccount\.com holds projects\/acme-handover\/roles\/smartSegmentsHandoverRead on acme-handover until 2026-12-01/ },
+    ],
+    inapplicable: [
+      { name: 'an active tenant', json: withHandoverGrants(), reason: /not in a handover/ },
+      { name: 'the release', tenant: released, json: removedBlocks(allReleased), reason: /the release keeps the handover grants out of state/ },
+      { name: 'no expiry recorded', tenant: inState('handover-prepare', { moverGrantExpires: undefined as unknown as string }), json: withHandoverGrants({}), reason: /no move-grant expiry is recorded/ },
+    ],
+  },
+  {
     check: hand1NoDeletion,
     violating: [{ name: 'deletion_policy DELETE during prepare', tenant: prepare, json: handed({ ...atCustomer, deletion_policy: 'DELETE' }), address: 'google_project.p', problem: /deletion_policy is DELETE during a handover/ }],
     compliant: [
@@ -139,7 +184,7 @@ export const HAND_1_TABLES: CheckTable[] = [
       { name: 'no removed blocks', tenant: released, json: stackJson({}), address: '(stack)', problem: /the release phase has no removed blocks/ },
       { name: 'a removed block that destroys', tenant: released, json: removedBlocks([{ from: 'google_project.p', lifecycle: { destroy: true } }, ...allReleased.slice(1)]), problem: /removed block for google_project\.p does not set lifecycle\.destroy = false/ },
       { name: 'a removed block without lifecycle', tenant: released, json: removedBlocks([{ from: 'google_project.p' }, ...allReleased.slice(1)]), problem: /does not set lifecycle\.destroy = false/ },
-      { name: 'the admin grants not released', tenant: released, json: removedBlocks(allReleased.slice(0, 3)), problem: /no removed block releases a google_project_iam_member \(the customer's administration grants\)/ },
+      { name: 'the admin grants not released', tenant: released, json: removedBlocks(allReleased.slice(0, 3)), problem: /no removed block releases a google_project_iam_member \(the customer's administration grants and the handover grants\)/ },
       { name: 'the project not released', tenant: released, json: removedBlocks(allReleased.slice(1)), problem: /no removed block releases a google_project \(the project\)/ },
       { name: 'the warehouse not released', tenant: released, json: removedBlocks(allReleased.filter((r) => !r.from.startsWith('google_bigquery'))), problem: /google_bigquery_dataset \(the warehouse dataset\)/ },
       { name: 'the warehouse key not released', tenant: released, json: removedBlocks(allReleased.filter((r) => !r.from.startsWith('google_kms'))), problem: /google_kms_crypto_key \(the key that encrypts the warehouse\)/ },
@@ -148,7 +193,7 @@ export const HAND_1_TABLES: CheckTable[] = [
     ],
     compliant: [
       { name: 'everything the customer keeps released without destroying', tenant: released, json: removedBlocks(allReleased), evidence: /released from state without destroying: google_project\.p, google_bigquery_dataset\.d, google_kms_crypto_key\.k, google_project_iam_member\.admin/ },
-      { name: 'the last step: the owner removal declared beside the removed blocks', tenant: relinquished, json: removedBlocks(allReleased, { google_project_iam_member_remove: { own: ownerRemoval } }), evidence: /released from state without destroying/ },
+      { name: 'the last step: the removals declared beside the removed blocks', tenant: relinquished, json: removedBlocks(allReleased, { google_project_iam_member_remove: removals() }), evidence: /released from state without destroying/ },
     ],
     inapplicable: [
       { name: 'the transfer phase', tenant: transfer, json: handed(atCustomer), reason: /the transfer phase keeps the project in state/ },
@@ -159,13 +204,18 @@ export const HAND_1_TABLES: CheckTable[] = [
     check: hand1OwnAccessRemoved,
     violating: [
       { name: 'a grant left after the release', tenant: released, json: removedBlocks(allReleased, { google_project_iam_member: { left: { project: 'acme-handover', role: 'roles/bigquery.dataViewer', member: DEPLOYER } } }), address: 'google_project_iam_member.left', problem: /ci-tenant-eea@ssx-platform\.iam\.gserviceaccount\.com is still granted roles\/bigquery\.dataViewer after the release/ },
-      { name: 'the last step without the owner removal', tenant: relinquished, json: removedBlocks(allReleased), address: '(stack)', problem: /does not remove roles\/owner of serviceAccount:ci-tenant-eea@ssx-platform\.iam\.gserviceaccount\.com, which Google gave the project's creator/ },
-      { name: 'the last step removing another member', tenant: relinquished, json: removedBlocks(allReleased, { google_project_iam_member_remove: { own: { ...ownerRemoval, member: 'serviceAccount:other@x.iam.gserviceaccount.com' } } }), problem: /does not remove roles\/owner/ },
-      { name: 'the owner removed in the release apply itself', tenant: released, json: removedBlocks(allReleased, { google_project_iam_member_remove: { own: ownerRemoval } }), address: 'google_project_iam_member_remove.own', problem: /removed in the same apply that destroys Smart Segments' resources/ },
+      { name: 'the last step without any removal', tenant: relinquished, json: removedBlocks(allReleased), address: '(stack)', problem: /does not remove serviceAccount:ci-plan@ssx-platform\.iam\.gserviceaccount\.com from projects\/acme-handover\/roles\/smartSegmentsHandoverRead/ },
+      { name: "the last step without the administrators' removal", tenant: relinquished, json: removedBlocks(allReleased, { google_project_iam_member_remove: { read: removals().read, apply: removals({ apply: { depends_on: ['google_project_iam_member_remove.read'] } }).apply } }), problem: /does not remove group:platform-admins@smartsegments\.example from projects\/acme-handover\/roles\/smartSegmentsHandoverApply/ },
+      { name: "the deployer's removal not waiting for the administrators'", tenant: relinquished, json: removedBlocks(allReleased, { google_project_iam_member_remove: removals({ apply: { depends_on: ['google_project_iam_member_remove.read'] } }) }), address: 'google_project_iam_member_remove.apply', problem: /does not wait for the removal of group:platform-admins@smartsegments\.example \(google_project_iam_member_remove\.admins\)/ },
+      { name: "the last step without the deployer's own removal", tenant: relinquished, json: removedBlocks(allReleased, { google_project_iam_member_remove: { read: removals().read, admins: removals().admins } }), problem: /does not remove serviceAccount:ci-tenant-eea@ssx-platform\.iam\.gserviceaccount\.com from projects\/acme-handover\/roles\/smartSegmentsHandoverApply/ },
+      { name: 'the last step removing another member', tenant: relinquished, json: removedBlocks(allReleased, { google_project_iam_member_remove: removals({ apply: { member: 'serviceAccount:other@x.iam.gserviceaccount.com' } }) }), problem: /does not remove serviceAccount:ci-tenant-eea/ },
+      { name: "the deployer's removal not waiting for ci-plan's", tenant: relinquished, json: removedBlocks(allReleased, { google_project_iam_member_remove: removals({ apply: { depends_on: [] } }) }), address: 'google_project_iam_member_remove.apply', problem: /does not wait for the removal of serviceAccount:ci-plan@ssx-platform\.iam\.gserviceaccount\.com \(google_project_iam_member_remove\.read\)/ },
+      { name: 'a removal in the release apply itself', tenant: released, json: removedBlocks(allReleased, { google_project_iam_member_remove: { read: removals().read } }), address: 'google_project_iam_member_remove.read', problem: /removed in the same apply that destroys Smart Segments' resources/ },
+      { name: 'the old owner removal in the release apply', tenant: released, json: removedBlocks(allReleased, { google_project_iam_member_remove: { own: ownerRemoval } }), address: 'google_project_iam_member_remove.own', problem: /removed in the same apply/ },
     ],
     compliant: [
-      { name: 'the release: no grant declared', tenant: released, json: removedBlocks(allReleased), evidence: /no Smart Segments grant is declared; the deployer's implicit owner role is removed in the last step/ },
-      { name: 'the last step: the implicit owner removed', tenant: relinquished, json: removedBlocks(allReleased, { google_project_iam_member_remove: { own: ownerRemoval } }), evidence: /roles\/owner of serviceAccount:ci-tenant-eea@ssx-platform\.iam\.gserviceaccount\.com removed; no other Smart Segments grant remains/ },
+      { name: 'the release: no grant declared', tenant: released, json: removedBlocks(allReleased), evidence: /no Smart Segments grant is declared; the handover grants are removed in the last step/ },
+      { name: 'the last step: both handover grants removed, the deployer last', tenant: relinquished, json: removedBlocks(allReleased, { google_project_iam_member_remove: removals() }), evidence: /the handover grants of serviceAccount:ci-plan@ssx-platform\.iam\.gserviceaccount\.com, group:platform-admins@smartsegments\.example, serviceAccount:ci-tenant-eea@ssx-platform\.iam\.gserviceaccount\.com are removed, the deployer's last/ },
     ],
     inapplicable: [
       { name: 'the transfer phase', tenant: transfer, json: handed(atCustomer), reason: /the transfer phase still runs Smart Segments' deploys/ },
