@@ -54,7 +54,7 @@ export interface TenantLifecycle {
   readonly moverGrantExpires?: string;
   /** release: the handover's effective date (DPA 10.2); Smart Segments processes nothing from that day. */
   readonly effectiveDate?: string;
-  /** release, last step: Smart Segments' own last access (the creator's implicit owner role) is removed. */
+  /** release, last step: Smart Segments' own last access (the time-bound handover grants, constructs/project-handoff.ts) is removed. */
   readonly ownAccessRemoved: boolean;
   /** The tenant is offboarding and its removal is not yet confirmed: its stack deletes the data. */
   readonly offboarding: boolean;

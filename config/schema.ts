@@ -231,7 +231,7 @@ const handoverSchema = z.strictObject({
   customerAdminsConfirmed: isoDate.optional(),
   /** release: the effective date of the handover (DPA 10.2): no processing by Smart Segments from this day. */
   effectiveDate: isoDate.optional(),
-  /** relinquish: the day Smart Segments removed its own last access (the project creator's implicit owner role). */
+  /** relinquish: the day Smart Segments removed its own last access (the time-bound handover grants on the moved project). */
   ownAccessRemoved: isoDate.optional(),
   /** close: the day the relinquish deploy was confirmed applied; the stack is no longer synthesized. */
   closed: isoDate.optional(),
