@@ -159,6 +159,8 @@ export class ProjectHandoff extends Construct {
         project: projectId,
         role: handoverRoleName(projectId, HANDOVER_APPLY_ROLE_ID),
         member: props.administrators.member,
+        // Removals set the policy without the provider's lock or a retry, so none runs beside another (DEP-POLICY-ORDER).
+        dependsOn: [planRemoval],
       });
       const ownRemoval = new ProjectIamMemberRemove(this, 'handover-apply-removal', {
         project: projectId,

@@ -7,12 +7,14 @@
  * nothing: it only names the project, so every other construct can still target it.
  */
 import { Construct } from 'constructs';
-import type { TerraformProvider } from 'cdktf';
+import { Aspects, TerraformResource, TerraformStack, dependable, type IAspect, type TerraformProvider } from 'cdktf';
+import type { IConstruct } from 'constructs';
 import { Project } from '@cdktf/provider-google/lib/project';
 import { ProjectService } from '@cdktf/provider-google/lib/project-service';
 import { ProjectDefaultServiceAccounts } from '@cdktf/provider-google/lib/project-default-service-accounts';
 import { ProjectIamMemberRemove } from '@cdktf/provider-google/lib/project-iam-member-remove';
 import type { IGrantee } from './principal';
+import { PROJECT_POLICY_WRITERS } from '../policy/project-policy-writers';
 
 export interface TenantProjectProps {
   /** The project id (validated by the config schema). */
@@ -97,6 +99,7 @@ export class TenantProject extends Construct {
         member: props.creator.member,
         dependsOn: [this.project],
       });
+      orderAfterPolicyWrites(this.creatorOwnerRemoval);
     }
 
     // IAM-4: the Compute and App Engine default service accounts get no roles.
@@ -135,4 +138,19 @@ export class TenantProject extends Construct {
     }
     return service;
   }
+}
+
+/**
+ * At synthesis, makes `removal` depend on every other write of its stack's project allow policy,
+ * whenever it was added (a tenant stack creates one project; DEP-POLICY-ORDER checks the result).
+ */
+function orderAfterPolicyWrites(removal: ProjectIamMemberRemove): void {
+  const aspect: IAspect = {
+    visit(node: IConstruct) {
+      if (node === removal || !(node instanceof TerraformResource) || !PROJECT_POLICY_WRITERS.has(node.terraformResourceType)) return;
+      const after = dependable(node);
+      if (!(removal.dependsOn ?? []).includes(after)) removal.dependsOn = [...(removal.dependsOn ?? []), after];
+    },
+  };
+  Aspects.of(TerraformStack.of(removal)).add(aspect);
 }

@@ -114,7 +114,9 @@ describe('HAND-1: phased customer takeover on the synthesized stacks', () => {
     // Changed: only delete protection of Smart Segments' workloads (the project and the warehouse stay protected).
     const changes = d.changed.map((a) => changedKeys(d.before.get(a)!, d.after.get(a)!));
     expect(d.changed.length).toBeGreaterThan(0);
-    for (const keys of changes) expect(keys.every((k) => ['deletion_protection', 'lifecycle', 'delete_protection_state'].includes(k))).toBe(true);
+    // depends_on too: the creator's owner removal also waits for the new grants (DEP-POLICY-ORDER); Terraform plans no change for it.
+    for (const keys of changes) expect(keys.every((k) => ['deletion_protection', 'lifecycle', 'delete_protection_state', 'depends_on'].includes(k))).toBe(true);
+    for (const a of d.changed.filter((x) => changedKeys(d.before.get(x)!, d.after.get(x)!).includes('depends_on'))) expect(d.after.get(a)!.type).toBe('google_project_iam_member_remove');
     for (const a of d.changed) expect(d.after.get(a)!.type).not.toMatch(/^google_(project|bigquery_dataset|bigquery_table)$/);
     const warehouseKey = stacks.prepare.ofType('google_kms_crypto_key').find((k) => k.values.name === 'warehouse')!;
     expect((warehouseKey.values.lifecycle as { prevent_destroy?: boolean }).prevent_destroy).toBe(true);
@@ -233,8 +235,11 @@ describe('HAND-1: phased customer takeover on the synthesized stacks', () => {
       ['google_project_iam_member_remove', 'takeover-dwh', 'projects/takeover-dwh/roles/smartSegmentsHandoverApply', DEPLOYER],
       ['google_project_iam_member_remove', 'takeover-dwh', 'projects/takeover-dwh/roles/smartSegmentsHandoverRead', 'serviceAccount:ci-plan@ssx-platform.iam.gserviceaccount.com'],
     ]);
-    // The deployer's own grant carries the setIamPolicy the other removals need: it goes last.
+    // One after another (a removal sets the policy without the provider's lock, DEP-POLICY-ORDER); the
+    // deployer's own grant carries the setIamPolicy the other removals need, so it goes last.
+    expect(removals[0].values.depends_on).toEqual([removals[2].address]);
     expect([...(removals[1].values.depends_on as string[])].sort()).toEqual([removals[0].address, removals[2].address].sort());
+    expect(removals[2].values.depends_on).toBeUndefined();
     expect(grantsOf(stacks.relinquish)).toEqual([]);
     // The removed blocks stay, so the last step's plan forgets nothing twice and changes nothing else.
     expect(stacks.relinquish.json.removed).toEqual(stacks.release.json.removed);

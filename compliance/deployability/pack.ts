@@ -19,6 +19,7 @@ import { depDrs } from './checks/dep-drs';
 import { depAuditService } from './checks/dep-audit-service';
 import { depMove } from './checks/dep-move';
 import { depRef } from './checks/dep-ref';
+import { depPolicyOrder } from './checks/dep-policy-order';
 
 export const DEPLOY_CHECKS: readonly DeployCheck[] = [
   depOrder,
@@ -32,6 +33,7 @@ export const DEPLOY_CHECKS: readonly DeployCheck[] = [
   depAuditService,
   depMove,
   depRef,
+  depPolicyOrder,
 ];
 
 /** The check with this id; throws for an unknown id. */

@@ -49,7 +49,7 @@ describe("IAM-1: the tenant deployer gives back the owner role Google gives a pr
   const stacks = [...fixtureTenantStacks().values()];
   const tenantOf = (name: string) => env.tenants.find((t) => tenantStackName(env.name, t.id) === name)!;
 
-  it("every stack that creates its project removes its jurisdiction's deployer from roles/owner there, after the project exists", () => {
+  it("every stack that creates its project removes its jurisdiction's deployer from roles/owner there, after the project exists and last of its policy writes", () => {
     const creating = stacks.filter((s) => s.ofType('google_project').length > 0);
     expect(creating.length).toBeGreaterThan(1);
     expect(new Set(creating.map((s) => tenantOf(s.name).jurisdiction)).size).toBeGreaterThan(1);
@@ -62,7 +62,8 @@ describe("IAM-1: the tenant deployer gives back the owner role Google gives a pr
             project: project.values.project_id,
             role: 'roles/owner',
             member: tenantDeployerMember(env.platform, tenantOf(stack.name).jurisdiction),
-            depends_on: [project.address],
+            // After the project, and after every other write of its allow policy (DEP-POLICY-ORDER).
+            depends_on: expect.arrayContaining([project.address, ...stack.ofType('google_project_iam_audit_config').map((a) => a.address)]),
           },
         ],
       });
