@@ -85,7 +85,7 @@ export class TenantStack extends SelfContainedStack {
       // state through removed blocks (the one table of state-release.ts); everything else of ours
       // is no longer declared, so the apply destroys it (its protection was lifted at prepare), but
       // every grant, which it forgets. The release's last step removes the handover grants, and nothing else.
-      this.released = declareReleased(this, TenantStack.releasedAtRelease(environment, tenant));
+      this.released = declareReleased(this, TenantStack.releasedAtRelease(environment, tenant, App.of(this).outdir));
       this.handoff = new ProjectHandoff(this, 'handoff', {
         projectId: tenant.projectId,
         phase: 'release',
@@ -200,9 +200,10 @@ export class TenantStack extends SelfContainedStack {
    * handover's earlier phases declare, read from a transfer-phase tree built for the purpose (the
    * release builds nothing of its own; nothing of that tree is synthesized).
    */
-  static releasedAtRelease(environment: EnvironmentConfig, tenant: ResolvedTenant): ReleasedResource[] {
+  static releasedAtRelease(environment: EnvironmentConfig, tenant: ResolvedTenant, outdir: string): ReleasedResource[] {
     const lifecycle = { ...tenant.lifecycle, state: 'handover-transfer' as const };
-    const transfer = new TenantStack(new App({ skipValidation: true }), {
+    // The real App's output folder, which exists: an App without one would create cdktf.out (or CDKTF_OUTDIR) in the working directory.
+    const transfer = new TenantStack(new App({ outdir, skipValidation: true }), {
       environment,
       tenant: { ...tenant, lifecycle, lifecycleView: tenantLifecycle({ warehouse: tenant.warehouse, lifecycle }) },
     });
