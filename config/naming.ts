@@ -79,6 +79,14 @@ export function integrationSchedulerAccountId(integration: Integration): string 
   return `sched-${INTEGRATION_SHORT_NAMES[integration]}`;
 }
 
+/** The service account id of the platform deployer, which applies the platform stack (constructs/ci-deployer-identity.ts). */
+export const PLATFORM_DEPLOYER_ID = 'ci-platform';
+
+/** The IAM member of the platform deployer, in the platform's shared project. */
+export function platformDeployerMember(platform: ProjectPrefixField): string {
+  return `serviceAccount:${serviceAccountEmail(sharedProjectId(platform), PLATFORM_DEPLOYER_ID)}`;
+}
+
 /** The service account id of the tenant deployer of `jurisdiction`, which creates and applies its tenant stacks (constructs/ci-deployer-identity.ts). */
 export function tenantDeployerId(jurisdiction: Jurisdiction): string {
   return `ci-tenant-${jurisdiction.toLowerCase()}`;

@@ -49,6 +49,8 @@ export interface CentralAuditLogProps {
    */
   readonly identityPolicies?: readonly ITerraformDependable[];
   readonly billingAccount: string;
+  /** The deployer that applies the stack, so creates the project; its implicit roles/owner is removed (IAM-1). */
+  readonly creator?: IGrantee;
   /** Whose logs these are; the bucket is created in this jurisdiction's log location. */
   readonly jurisdiction: Jurisdiction;
   /** Days to keep audit logs. Default AUDIT_LOG_RETENTION_DAYS (policy/dpa.ts); must be an integer from 31 to 3650. */
@@ -90,6 +92,7 @@ export class CentralAuditLog extends Construct {
       folderId: props.folderId,
       billingAccount: props.billingAccount,
       deletionPolicy: 'PREVENT',
+      creator: props.creator,
     });
     props.folderLoggingLocation.precede(this.project.project!);
     const logging = this.project.enableApi('logging.googleapis.com');

@@ -33,7 +33,7 @@ import { ProjectIamMember } from '@cdktf/provider-google/lib/project-iam-member'
 import { BillingAccountIamMember } from '@cdktf/provider-google/lib/billing-account-iam-member';
 import { OrganizationIamCustomRole } from '@cdktf/provider-google/lib/organization-iam-custom-role';
 import type { Jurisdiction } from '../config/jurisdictions';
-import { serviceAccountEmail, tenantDeployerId } from '../config/naming';
+import { PLATFORM_DEPLOYER_ID, serviceAccountEmail, tenantDeployerId } from '../config/naming';
 import { SUPPORT_SCOPE_IDS, scopeRoles } from '../config/support-access';
 import { PROJECT_LEVEL_ONLY_ROLES } from '../policy/iam-roles';
 import { assertGrantable, roleKey, type IWorkloadGrantee } from './grant-policy';
@@ -496,7 +496,7 @@ export class CiDeployerIdentity extends Construct {
     this.plan = this.deployer('plan', 'ci-plan', props, planCondition(props), 'Plans on change requests: reads, never changes, reads no Customer Data (CI-1)');
     this.platform = this.deployer(
       'platform',
-      'ci-platform',
+      PLATFORM_DEPLOYER_ID,
       props,
       applyCondition(props, APPLY_WORKFLOWS.platform, platformGithubEnvironment(props.githubEnvironment)),
       `Applies the platform stack from ${props.mainBranch}, environment ${platformGithubEnvironment(props.githubEnvironment)} (CI-1)`,

@@ -61,7 +61,7 @@ const NEXT_STEPS: Readonly<Record<HandoverStep, (env: string, id: string, stack:
     `  npm run handover -- --env ${env} --tenant ${id} --phase relinquish`,
   ],
   relinquish: (env, id, stack) => [
-    `  npx cdktf deploy ${stack}   (removes the deployer's implicit Owner role: Smart Segments' last access to the project)`,
+    `  npx cdktf deploy ${stack}   (removes the time-bound handover grants: Smart Segments' last access to the project)`,
     'This is the last apply of the stack: afterwards the deployer cannot read the project, so a plan of it fails by design.',
     'After that deploy, stop synthesizing the stack:',
     `  npm run handover -- --env ${env} --tenant ${id} --phase close`,

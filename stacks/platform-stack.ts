@@ -19,11 +19,11 @@ import { SelfContainedStack } from './self-contained-stack';
 import { GoogleProvider } from '@cdktf/provider-google/lib/provider';
 import type { EnvironmentConfig } from '../config/loader';
 import { JURISDICTIONS, jurisdictionRules, type Jurisdiction } from '../config/jurisdictions';
-import { auditLogProjectId, platformStackName, sharedProjectId } from '../config/naming';
+import { PLATFORM_DEPLOYER_ID, auditLogProjectId, platformStackName, serviceAccountEmail, sharedProjectId } from '../config/naming';
 import { platformContactDomains } from '../config/contact-domains';
 import { RequiredLabels } from '../constructs/required-labels';
 import { TenantProject } from '../constructs/tenant-project';
-import { group } from '../constructs/principal';
+import { group, serviceAccount } from '../constructs/principal';
 import type { IWorkloadGrantee } from '../constructs/grant-policy';
 import { JurisdictionFolders } from '../constructs/jurisdiction-folders';
 import { OrganizationPolicies } from '../constructs/organization-policies';
@@ -172,6 +172,10 @@ export class PlatformStack extends SelfContainedStack {
       });
     }
 
+    // ci-platform applies this stack, so creates a project it adds later (a new jurisdiction's audit
+    // project) and is made its Owner: it gives that role back (IAM-1/creator-owner-removed). On the
+    // bootstrap apply the creator is the administrator, who removes their own by hand (docs/security.md).
+    const platformDeployer = serviceAccount(serviceAccountEmail(sharedProjectId(platform), PLATFORM_DEPLOYER_ID));
     // The shared project: state, registry, CI identity. Its location policy is the home jurisdiction's.
     this.sharedProject = new TenantProject(this, 'shared-project', {
       projectId: sharedProjectId(platform),
@@ -180,6 +184,7 @@ export class PlatformStack extends SelfContainedStack {
       folderId: this.folders.platform.folderId,
       billingAccount: platform.billingAccount,
       deletionPolicy: 'PREVENT',
+      creator: platformDeployer,
     });
     // RES-4: the shared project's own log buckets are created in the platform folder's log location.
     loggingLocations.get('platform')!.precede(this.sharedProject.project!);
@@ -241,6 +246,7 @@ export class PlatformStack extends SelfContainedStack {
         identityPolicies: guardrails.get(`audit-${j.toLowerCase()}`)!.identityPolicies,
         billingAccount: platform.billingAccount,
         jurisdiction: j,
+        creator: platformDeployer,
       });
       auditLog.routeFolder(`${j.toLowerCase()}-folder`, this.folders.folderOf(j).name);
       auditLog.routeFolder(`audit-${j.toLowerCase()}-folder`, this.folders.auditFolderOf(j).name);

@@ -79,8 +79,9 @@ function members(s: SynthesizedStack): Array<{ address: string; member: string }
   return s.resources.filter((r) => typeof r.values.member === 'string').map((r) => ({ address: r.address, member: r.values.member as string }));
 }
 
+/** Every resource that grants a role (a google_project_iam_member_remove takes one away: not a grant). */
 function grants(s: SynthesizedStack): SynthesizedResource[] {
-  return s.resources.filter((r) => typeof r.values.role === 'string');
+  return s.resources.filter((r) => typeof r.values.role === 'string' && r.type !== 'google_project_iam_member_remove');
 }
 
 describe('stack layout', () => {

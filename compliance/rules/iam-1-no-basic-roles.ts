@@ -5,7 +5,7 @@
  * outside the project's organization. Nor is the ownership Google gives a creator kept: a dataset's
  * OWNER entry (IAM-1/dataset-creator-access) and a project's roles/owner (IAM-1/creator-owner-removed).
  */
-import { sharedProjectId, tenantDeployerMember } from '../../config/naming';
+import { platformDeployerMember, sharedProjectId, tenantDeployerMember } from '../../config/naming';
 import { grantsOf } from '../grants';
 import { dependenciesOf } from '../synthesized-stack';
 import { blocks } from '../json-blocks';
@@ -113,12 +113,12 @@ export const iam1DatasetCreatorAccess = defineCheck({
 export const iam1CreatorOwnerRemoved = defineCheck({
   id: 'IAM-1/creator-owner-removed',
   explanation:
-    "A tenant stack that creates a project also removes the roles/owner Google gives the project's creator, its tenant deployer, with google_project_iam_member_remove depending on the project.",
-  appliesTo: ['tenant'],
+    "A stack that creates a project also removes the roles/owner Google gives the project's creator, the stack's deployer (ci-platform for the platform stack, the tenant deployer for a tenant stack), with google_project_iam_member_remove depending on the project.",
+  appliesTo: ['platform', 'tenant'],
   check(ctx) {
     const projects = ctx.stack.ofType('google_project');
     if (projects.length === 0) return [notApplicable('the stack creates no project')];
-    const applier = tenantDeployerMember(ctx.environment.platform, ctx.tenant!.jurisdiction);
+    const applier = ctx.tenant ? tenantDeployerMember(ctx.environment.platform, ctx.tenant.jurisdiction) : platformDeployerMember(ctx.environment.platform);
     const removals = ctx.stack.ofType('google_project_iam_member_remove');
     const findings: Finding[] = [];
     for (const p of projects) {
@@ -131,7 +131,7 @@ export const iam1CreatorOwnerRemoved = defineCheck({
           nonCompliant(
             p.address,
             `the stack creates project ${projectId} but does not remove roles/owner of ${applier}, which Google gives the project's creator: the deployer would stay Owner of the project, outside every folder role and deny policy.`,
-            "declare google_project_iam_member_remove { project, role = roles/owner, member = the tenant deployer } depending on the project (TenantProject's creator).",
+            "declare google_project_iam_member_remove { project, role = roles/owner, member = the stack's deployer } depending on the project (TenantProject's creator).",
           ),
         );
       } else if (!dependenciesOf(removal).has(p.address)) {

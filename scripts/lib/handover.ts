@@ -87,7 +87,7 @@ export const HANDOVER_SPEC: CommandSpec = {
     "  release     handover-transfer -> handed-over: Smart Segments' resources are destroyed; the project, the",
     "              warehouse, its keys and the customer's grants leave Terraform state intact; the effective",
     '              date is recorded and the handover record is written',
-    "  relinquish  after the release is applied: removes the deployer's implicit Owner role, the last access",
+    "  relinquish  after the release is applied: removes the time-bound handover grants, the last access",
     '  close       after the relinquish deploy: the stack is no longer synthesized (it can no longer be planned)',
   ].join('\n'),
   flags: [

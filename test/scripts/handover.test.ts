@@ -106,7 +106,7 @@ describe('HAND-1: npm run handover', () => {
 
       const relinquish = runInProcess(handoverMain, [...base, '--phase', 'relinquish']);
       expect({ code: relinquish.code, stderr: relinquish.stderr }).toEqual({ code: 0, stderr: '' });
-      expect(relinquish.stdout).toMatch(/removes the deployer's implicit Owner role/);
+      expect(relinquish.stdout).toMatch(/removes the time-bound handover grants/);
       expect(alpen(tmp.dir).lifecycle.handover?.ownAccessRemoved).toBe(today);
       const final = JSON.parse(fs.readFileSync(path.join(reports, 'handover-fixture-alpen-sport.json'), 'utf8'));
       expect(final.ownAccessRemoved).toBe(today);

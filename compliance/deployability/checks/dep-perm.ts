@@ -35,7 +35,7 @@
  */
 import * as fs from 'fs';
 import * as zlib from 'zlib';
-import { sharedProjectId } from '../../../config/naming';
+import { PLATFORM_DEPLOYER_ID, sharedProjectId, tenantDeployerId } from '../../../config/naming';
 import { grantsOf, type Grant } from '../../grants';
 import { ROLE_DATASET_FILE, isBasicRole, rolePermissions } from '../../../policy/iam-roles';
 import {
@@ -71,8 +71,8 @@ export const PLAN_DEPLOYER: DeployerSpec = { id: 'ci-plan', operations: ['read']
 export function deployersOf(context: Pick<DeployContext, 'kind' | 'tenant'>): readonly DeployerSpec[] {
   const applier: DeployerSpec =
     context.kind === 'tenant' && context.tenant
-      ? { id: `ci-tenant-${context.tenant.jurisdiction.toLowerCase()}`, operations: OPERATIONS, roles: 'TENANT_ROLES' }
-      : { id: 'ci-platform', operations: OPERATIONS, roles: 'PLATFORM_ROLES' };
+      ? { id: tenantDeployerId(context.tenant.jurisdiction), operations: OPERATIONS, roles: 'TENANT_ROLES' }
+      : { id: PLATFORM_DEPLOYER_ID, operations: OPERATIONS, roles: 'PLATFORM_ROLES' };
   return [PLAN_DEPLOYER, applier];
 }
 export type DeployerId = string;

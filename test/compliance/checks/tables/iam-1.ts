@@ -39,10 +39,12 @@ export const IAM_1_TABLES: CheckTable[] = [
       { name: 'the removal on another project', json: created({ own: removal({ project: 'ssx-platform' }) }), problem: /does not remove roles\/owner/ },
       { name: "another jurisdiction's deployer (the stack's applier is ci-tenant-eea)", json: created({ own: removal({ member: 'serviceAccount:ci-tenant-uk@ssx-platform.iam.gserviceaccount.com' }) }), problem: /does not remove roles\/owner of serviceAccount:ci-tenant-eea/ },
       { name: 'a removal that may run before the project exists', json: created({ own: removal({ depends_on: [] }) }), address: 'google_project_iam_member_remove.own', problem: /does not depend on google_project\.p, so Terraform may run it before the project exists/ },
+      { name: "the platform stack removing a tenant deployer (its applier is ci-platform)", kind: 'platform', json: created(), problem: /does not remove roles\/owner of serviceAccount:ci-platform@ssx-platform\.iam\.gserviceaccount\.com/ },
     ],
     compliant: [
       { name: 'the deployer removed from roles/owner after the project is created', json: created(), evidence: /roles\/owner of serviceAccount:ci-tenant-eea@ssx-platform\.iam\.gserviceaccount\.com, the creator of ssx-acme.*, is removed once the project exists/ },
       { name: 'the project named by reference', json: created({ own: removal({ project: '${google_project.p.project_id}', depends_on: undefined }) }), evidence: /is removed once the project exists/ },
+      { name: 'the platform stack removing ci-platform', kind: 'platform', json: created({ own: removal({ member: 'serviceAccount:ci-platform@ssx-platform.iam.gserviceaccount.com' }) }), evidence: /roles\/owner of serviceAccount:ci-platform@ssx-platform\.iam\.gserviceaccount\.com, the creator of ssx-acme.*, is removed/ },
     ],
     inapplicable: [{ name: "a stack that creates no project (the customer's own)", json: stackJson({ google_pubsub_topic: { t: { name: 't' } } }), reason: /creates no project/ }],
   },
