@@ -78,7 +78,11 @@ export interface TableOutcome {
   readonly compliant: readonly string[];
   readonly statuses: readonly string[];
   readonly reasons: readonly string[];
+  /** Findings that are not one of the four kinds (the engine would drop them silently: a check bug). */
+  readonly malformed: readonly unknown[];
 }
+
+const FINDING_STATUSES: ReadonlySet<unknown> = new Set(['compliant', 'non-compliant', 'not-applicable', 'not-implemented']);
 
 function environmentOf(f: Fixture): EnvironmentConfig {
   const tenant = f.tenant ?? ACME;
@@ -102,12 +106,14 @@ export function runCheck(check: Check, f: Fixture): TableOutcome {
     compliant: findings.flatMap((x) => (x.status === 'compliant' ? [`${x.address}: ${x.detail}`] : [])),
     statuses: findings.map((x) => x.status),
     reasons: findings.flatMap((x) => (x.status === 'not-applicable' ? [x.reason] : [])),
+    malformed: findings.filter((x: unknown) => !(x && typeof x === 'object' && FINDING_STATUSES.has((x as { status?: unknown }).status))),
   };
 }
 
 /** The check rejects the fixture: every violation names the stack, the check, its DPA clause and a fix. */
 export function expectRejected(check: Check, f: Fixture): void {
   const outcome = runCheck(check, f);
+  expect(outcome.malformed).toEqual([]);
   expect(outcome.violations.length).toBeGreaterThan(0);
   for (const v of outcome.violations) {
     expect(v).toContain(`[${stackNameOf(f)}]`);
@@ -130,6 +136,7 @@ export function expectRejected(check: Check, f: Fixture): void {
 /** The check finds nothing to judge: neither a violation nor evidence. */
 export function expectNotApplicable(check: Check, f: Fixture): void {
   const outcome = runCheck(check, f);
+  expect(outcome.malformed).toEqual([]);
   expect(outcome.violations).toEqual([]);
   expect(outcome.compliant).toEqual([]);
   expect(outcome.statuses).toContain('not-applicable');
@@ -139,6 +146,7 @@ export function expectNotApplicable(check: Check, f: Fixture): void {
 /** The check accepts the fixture having found evidence (not a vacuous "not applicable"). */
 export function expectAccepted(check: Check, f: Fixture): void {
   const outcome = runCheck(check, f);
+  expect(outcome.malformed).toEqual([]);
   expect(outcome.violations).toEqual([]);
   expect(outcome.compliant.length).toBeGreaterThan(0);
   for (const c of outcome.compliant) expect(c).toMatch(/: \S.{4,}/);
