@@ -56,6 +56,8 @@ export interface Fixture {
   readonly address?: string;
   /** For a violating case: what one violation's problem must say (a number, a setting), beyond naming the check. */
   readonly problem?: RegExp;
+  /** For a violating case: what one violation's fix must say (the value to set), beyond being a sentence. */
+  readonly fix?: RegExp;
   /** For a compliant case: what one piece of evidence must say. */
   readonly evidence?: RegExp;
   /** For an inapplicable case: what the not-applicable reason must say (the check's own, not the engine's default). */
@@ -130,6 +132,7 @@ export function expectRejected(check: Check, f: Fixture): void {
   }
   if (f.address !== undefined) expect(outcome.violations.filter((v) => v.includes(` ${f.address} `))).not.toEqual([]);
   if (f.problem !== undefined) expect(outcome.problems.map((p) => p.problem).filter((p) => f.problem!.test(p))).not.toEqual([]);
+  if (f.fix !== undefined) expect(outcome.problems.map((p) => p.fix).filter((x) => f.fix!.test(x))).not.toEqual([]);
   if (f.absent !== undefined) expect(outcome.compliant.filter((c) => f.absent!.test(c))).toEqual([]);
 }
 
