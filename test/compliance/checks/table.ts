@@ -58,7 +58,7 @@ export interface Fixture {
   readonly problem?: RegExp;
   /** For a violating case: what one violation's fix must say (the value to set), beyond being a sentence. */
   readonly fix?: RegExp;
-  /** For a compliant case: what one piece of evidence must say. */
+  /** What one piece of evidence must say (in a violating case: evidence still reported beside the violation). */
   readonly evidence?: RegExp;
   /** For an inapplicable case: what the not-applicable reason must say (the check's own, not the engine's default). */
   readonly reason?: RegExp;
@@ -133,6 +133,7 @@ export function expectRejected(check: Check, f: Fixture): void {
   if (f.address !== undefined) expect(outcome.violations.filter((v) => v.includes(` ${f.address} `))).not.toEqual([]);
   if (f.problem !== undefined) expect(outcome.problems.map((p) => p.problem).filter((p) => f.problem!.test(p))).not.toEqual([]);
   if (f.fix !== undefined) expect(outcome.problems.map((p) => p.fix).filter((x) => f.fix!.test(x))).not.toEqual([]);
+  if (f.evidence !== undefined) expect(outcome.compliant.filter((c) => f.evidence!.test(c))).not.toEqual([]);
   if (f.absent !== undefined) expect(outcome.compliant.filter((c) => f.absent!.test(c))).toEqual([]);
 }
 
