@@ -278,7 +278,7 @@ export const RET_1_TABLES: CheckTable[] = [
       { name: 'TTL on two collections, both named', json: firestore({}, { ttl: ttlField, ttl2: { ...ttlField, collection: 'orders', field: 'purgeAt' } }), evidence: /^google_firestore_database\.state: TTL on dedup\.expireAt, orders\.purgeAt; no point-in-time recovery$/ },
       {
         name: "another database's fields do not make it conversion state",
-        json: firestore({}, { ttl: ttlField, users: { database: '${google_firestore_database.profiles.name}', collection: 'users', field: 'x' } }, { google_firestore_database: { state: { name: 'conversion-state', point_in_time_recovery_enablement: 'POINT_IN_TIME_RECOVERY_DISABLED' }, profiles: { name: 'profiles', point_in_time_recovery_enablement: 'POINT_IN_TIME_RECOVERY_ENABLED' } } }),
+        json: firestore({}, { ttl: ttlField, conv: { ...ttlField, collection: 'conversions' }, users: { database: '${google_firestore_database.profiles.name}', collection: 'users', field: 'x' } }, { google_firestore_database: { state: { name: 'conversion-state', point_in_time_recovery_enablement: 'POINT_IN_TIME_RECOVERY_DISABLED' }, profiles: { name: 'profiles', point_in_time_recovery_enablement: 'POINT_IN_TIME_RECOVERY_ENABLED' } } }),
         absent: /google_firestore_database\.profiles/,
       },
     ],
@@ -325,6 +325,8 @@ export const RET_1_TABLES: CheckTable[] = [
     ],
     compliant: [
       { name: 'subscriber on the subscription only', json: stackJson({ google_pubsub_topic: { events: topic() }, google_pubsub_subscription: { relay: sub() }, google_pubsub_subscription_iam_member: { sub: { subscription: '${google_pubsub_subscription.relay.name}', role: 'roles/pubsub.subscriber', member: relay } } }) },
+      { name: 'platform: pubsub.editor to a whole domain on an unrelated topic (a member without an email is not the relay)', kind: 'platform', json: stackJson({ google_pubsub_topic: { events: topic(), other: { name: 'other' } }, google_pubsub_topic_iam_member: { ed: { topic: '${google_pubsub_topic.other.name}', role: 'roles/pubsub.editor', member: 'domain:smartsegments.example' } } }), evidence: /no snapshot-capable role on the 1 conversion stores/ },
+      { name: 'a conversion subscription exporting to a table outside the stack', json: exportTo({ bigquery_config: { table: 'other.ds.t' } }), evidence: /no snapshot-capable role on the 2 conversion stores/ },
       { name: 'platform: pubsub.editor to a group on an unrelated topic', kind: 'platform', json: stackJson({ google_pubsub_topic: { events: topic(), other: { name: 'other' } }, google_pubsub_topic_iam_member: { ed: { topic: '${google_pubsub_topic.other.name}', role: 'roles/pubsub.editor', member: 'group:ops@smartsegments.example' } } }), evidence: /no snapshot-capable role on the 1 conversion stores/ },
       { name: 'pubsub.editor on an unrelated topic to another account', json: stackJson({ google_pubsub_topic: { events: topic(), other: { name: 'other' } }, google_pubsub_topic_iam_member: { ed: { topic: '${google_pubsub_topic.other.name}', role: 'roles/pubsub.editor', member: 'group:ops@smartsegments.example' } } }) },
     ],
