@@ -60,12 +60,24 @@ export const SMALL_CONTROL_TABLES: CheckTable[] = [
   },
   {
     check: iam5GroupsNotUsers,
-    violating: [{ name: 'a grant to a person', json: grant('roles/pubsub.subscriber', 'user:alice@smartsegments.example'), address: 'google_project_iam_member.g', problem: /roles\/pubsub\.subscriber is granted to the person user:alice@smartsegments\.example/ }],
+    violating: [
+      { name: 'a grant to a person', json: grant('roles/pubsub.subscriber', 'user:alice@smartsegments.example'), address: 'google_project_iam_member.g', problem: /roles\/pubsub\.subscriber is granted to the person user:alice@smartsegments\.example/, absent: /grants, none to a person/ },
+      {
+        name: 'a person beside a group: the group counted, the person not',
+        json: stackJson({ google_project_iam_member: { p: { project: ACME.projectId, role: 'roles/viewer', member: 'user:alice@smartsegments.example' }, g: { project: ACME.projectId, role: 'roles/viewer', member: 'group:ops@smartsegments.example' } } }),
+        address: 'google_project_iam_member.p',
+        evidence: /^\(stack\): 1 grants, none to a person; people through group:ops@smartsegments\.example$/,
+      },
+    ],
     inapplicable: [{ name: 'no grant', json: stackJson({ google_pubsub_topic: { t: { name: 't' } } }), reason: /the stack grants nothing/ }],
     compliant: [
       { name: 'the support group, expiry written without spaces', evidence: /expires 2027-02-01T00:00:00Z/, json: stackJson({ google_project_iam_member: { g: { project: ACME.projectId, role: 'roles/viewer', member: 'group:support-engineers@smartsegments.example', condition: { title: 't', expression: 'request.time<timestamp("2027-02-01T00:00:00Z")' } } } }) },
       { name: 'a grant to a group', json: grant('roles/pubsub.subscriber', 'group:ops@smartsegments.example'), evidence: /1 grants, none to a person; people through group:ops@smartsegments\.example/, absent: /support group/ },
       { name: 'a grant to a service account', json: grant('roles/pubsub.subscriber', `serviceAccount:relay@${ACME.projectId}.iam.gserviceaccount.com`), evidence: /1 grants, none to a person$/ },
+      { name: 'a grant to a whole domain (a member without an email)', json: grant('roles/pubsub.subscriber', 'domain:smartsegments.example'), evidence: /1 grants, none to a person$/ },
+      { name: 'two groups, listed in order', json: stackJson({ google_project_iam_member: { b: { project: ACME.projectId, role: 'roles/viewer', member: 'group:b@smartsegments.example' }, a: { project: ACME.projectId, role: 'roles/viewer', member: 'group:a@smartsegments.example' } } }), evidence: /people through group:a@smartsegments\.example, group:b@smartsegments\.example$/ },
+      { name: 'the support group, a condition without expiry', evidence: /roles\/viewer, no expiry$/, json: stackJson({ google_project_iam_member: { g: { project: ACME.projectId, role: 'roles/viewer', member: SUPPORT, condition: { title: 't', expression: 'resource.name == "x"' } } } }) },
+      { name: 'the support group, a condition without expression', evidence: /roles\/viewer, no expiry$/, json: stackJson({ google_project_iam_member: { g: { project: ACME.projectId, role: 'roles/viewer', member: SUPPORT, condition: { title: 't' } } } }) },
       { name: 'the support group, no expiry', json: grant('roles/viewer', 'group:Support-Engineers@smartsegments.example'), evidence: /support group support-engineers@smartsegments\.example: roles\/viewer, no expiry/ },
       { name: 'the support group, with an expiry', evidence: /expires 2027-01-01T00:00:00Z/, json: stackJson({ google_project_iam_member: { g: { project: ACME.projectId, role: 'roles/viewer', member: 'group:support-engineers@smartsegments.example', condition: { title: 't', expression: 'request.time < timestamp("2027-01-01T00:00:00Z")' } } } }) },
     ],
@@ -85,7 +97,10 @@ export const SMALL_CONTROL_TABLES: CheckTable[] = [
         problem: /lasts 48 hours \(granted 2026-12-01T09:00:00Z, until 2026-12-03T09:00:00Z\), over the cap of 24 hours/,
       },
     ],
-    inapplicable: [{ name: 'no grant to the support group', tenant: supported, json: grant('roles/pubsub.subscriber', 'group:ops@smartsegments.example'), reason: /grants the support group nothing/ }],
+    inapplicable: [
+      { name: 'no grant to the support group', tenant: supported, json: grant('roles/pubsub.subscriber', 'group:ops@smartsegments.example'), reason: /grants the support group nothing/ },
+      { name: 'a grant to a whole domain is no grant to the support group', tenant: supported, json: grant('roles/pubsub.subscriber', 'domain:smartsegments.example'), reason: /grants the support group nothing/ },
+    ],
     compliant: [
       { name: 'a recorded grant, written by SupportAccess', tenant: supported, json: supportGrant('roles/bigquery.jobUser', expiresAt(WAREHOUSE_UNTIL)), evidence: /support read-warehouse: roles\/bigquery\.jobUser until 2026-12-03T09:00:00Z \(48 h of at most 72 h\): SUP-101/ },
       { name: 'exactly at the cap, limited to a resource', tenant: supported, json: supportGrant('roles/logging.viewAccessor', expiresAt('2026-12-04T09:00:00Z', 'resource.name == "x"')), evidence: /72 h of at most 72 h/ },
