@@ -56,7 +56,9 @@ export interface Fixture {
   readonly address?: string;
   /** For a violating case: what one violation's problem must say (a number, a setting), beyond naming the check. */
   readonly problem?: RegExp;
-  /** For a compliant case: what one piece of evidence must say. */
+  /** For a violating case: what one violation's fix must say (the value to set), beyond being a sentence. */
+  readonly fix?: RegExp;
+  /** What one piece of evidence must say (in a violating case: evidence still reported beside the violation). */
   readonly evidence?: RegExp;
   /** For an inapplicable case: what the not-applicable reason must say (the check's own, not the engine's default). */
   readonly reason?: RegExp;
@@ -78,7 +80,11 @@ export interface TableOutcome {
   readonly compliant: readonly string[];
   readonly statuses: readonly string[];
   readonly reasons: readonly string[];
+  /** Findings that are not one of the four kinds (the engine would drop them silently: a check bug). */
+  readonly malformed: readonly unknown[];
 }
+
+const FINDING_STATUSES: ReadonlySet<unknown> = new Set(['compliant', 'non-compliant', 'not-applicable', 'not-implemented']);
 
 function environmentOf(f: Fixture): EnvironmentConfig {
   const tenant = f.tenant ?? ACME;
@@ -102,12 +108,14 @@ export function runCheck(check: Check, f: Fixture): TableOutcome {
     compliant: findings.flatMap((x) => (x.status === 'compliant' ? [`${x.address}: ${x.detail}`] : [])),
     statuses: findings.map((x) => x.status),
     reasons: findings.flatMap((x) => (x.status === 'not-applicable' ? [x.reason] : [])),
+    malformed: findings.filter((x: unknown) => !(x && typeof x === 'object' && FINDING_STATUSES.has((x as { status?: unknown }).status))),
   };
 }
 
 /** The check rejects the fixture: every violation names the stack, the check, its DPA clause and a fix. */
 export function expectRejected(check: Check, f: Fixture): void {
   const outcome = runCheck(check, f);
+  expect(outcome.malformed).toEqual([]);
   expect(outcome.violations.length).toBeGreaterThan(0);
   for (const v of outcome.violations) {
     expect(v).toContain(`[${stackNameOf(f)}]`);
@@ -124,12 +132,15 @@ export function expectRejected(check: Check, f: Fixture): void {
   }
   if (f.address !== undefined) expect(outcome.violations.filter((v) => v.includes(` ${f.address} `))).not.toEqual([]);
   if (f.problem !== undefined) expect(outcome.problems.map((p) => p.problem).filter((p) => f.problem!.test(p))).not.toEqual([]);
+  if (f.fix !== undefined) expect(outcome.problems.map((p) => p.fix).filter((x) => f.fix!.test(x))).not.toEqual([]);
+  if (f.evidence !== undefined) expect(outcome.compliant.filter((c) => f.evidence!.test(c))).not.toEqual([]);
   if (f.absent !== undefined) expect(outcome.compliant.filter((c) => f.absent!.test(c))).toEqual([]);
 }
 
 /** The check finds nothing to judge: neither a violation nor evidence. */
 export function expectNotApplicable(check: Check, f: Fixture): void {
   const outcome = runCheck(check, f);
+  expect(outcome.malformed).toEqual([]);
   expect(outcome.violations).toEqual([]);
   expect(outcome.compliant).toEqual([]);
   expect(outcome.statuses).toContain('not-applicable');
@@ -139,6 +150,7 @@ export function expectNotApplicable(check: Check, f: Fixture): void {
 /** The check accepts the fixture having found evidence (not a vacuous "not applicable"). */
 export function expectAccepted(check: Check, f: Fixture): void {
   const outcome = runCheck(check, f);
+  expect(outcome.malformed).toEqual([]);
   expect(outcome.violations).toEqual([]);
   expect(outcome.compliant.length).toBeGreaterThan(0);
   for (const c of outcome.compliant) expect(c).toMatch(/: \S.{4,}/);

@@ -47,6 +47,31 @@ export const ENC_2_TABLES: CheckTable[] = [
       { name: 'no service agent granted on the key', json: keyed(dataset(), {}, {}, { member: `serviceAccount:relay@${ACME.projectId}.iam.gserviceaccount.com` }), problem: /no service agent is granted encrypt\/decrypt on its key/ },
       { name: 'the store does not wait for the grant', json: keyed(dataset({ depends_on: undefined })), problem: /it does not wait for the service agent's grant on its key \(google_kms_crypto_key_iam_member\.bq\)/ },
       { name: 'a secret without replicas', json: stackJson({ google_secret_manager_secret: { s: { secret_id: 's', replication: { user_managed: { replicas: [] } } } } }), address: 'google_secret_manager_secret.s', problem: /has no storage location the rule can read/ },
+      { name: 'a dataset with Google-managed keys: the fix names the KMS location', json: stackJson({ google_bigquery_dataset: { ds: { dataset_id: 'ds', location: 'europe-west1' } } }), fix: /^set default_encryption_configuration\.kms_key_name to the tenant's key in KMS location europe-west1 \(TenantKeys\.keyFor/ },
+      { name: 'data outside the jurisdiction, no key: the fix names no KMS location', json: stackJson({ google_bigquery_dataset: { ds: { dataset_id: 'ds', location: 'US' } } }), fix: /^set default_encryption_configuration\.kms_key_name to the tenant's key \(TenantKeys\.keyFor/ },
+      {
+        name: 'a table inheriting from a dataset without a key: reported on the dataset only',
+        json: stackJson({ google_bigquery_dataset: { ds: { dataset_id: 'ds', location: 'europe-west1' } }, google_bigquery_table: { t: { dataset_id: '${google_bigquery_dataset.ds.dataset_id}', table_id: 't' } } }),
+        address: 'google_bigquery_dataset.ds',
+        absent: /google_bigquery_table\.t/,
+      },
+      {
+        name: "a table inheriting from a keyless dataset, beside a keyed dataset: not the other dataset's key",
+        json: keyed({ ...dataset(), google_bigquery_dataset: { ds: dataset().google_bigquery_dataset.ds, bare: { dataset_id: 'bare', location: 'europe-west1' } }, google_bigquery_table: { t: { dataset_id: '${google_bigquery_dataset.bare.dataset_id}', table_id: 't' } } }),
+        address: 'google_bigquery_dataset.bare',
+        absent: /google_bigquery_table\.t/,
+      },
+      { name: 'a topic with a key but no storage policy', json: keyed({ google_pubsub_topic: { t: { name: 't', kms_key_name: KEY, depends_on: ['google_kms_crypto_key_iam_member.bq'] } } }), address: 'google_pubsub_topic.t', problem: /does not match the data in \(no locations\) \(no single KMS location/ },
+      {
+        name: "the service agent granted on another key only",
+        json: keyed({ ...dataset(), google_kms_crypto_key: { key: { name: 'k', key_ring: '${google_kms_key_ring.ring.id}', rotation_period: '7776000s' }, other: { name: 'o', key_ring: '${google_kms_key_ring.ring.id}', rotation_period: '7776000s' } } }, {}, {}, { crypto_key_id: '${google_kms_crypto_key.other.id}' }),
+        problem: /no service agent is granted encrypt\/decrypt on its key/,
+      },
+      {
+        name: 'waiting for neither of two grants on its key (both named)',
+        json: keyed({ ...dataset({ depends_on: undefined }), google_kms_crypto_key_iam_member: { bq: { crypto_key_id: KEY, role: ENC_DEC, member: BQ_AGENT }, bq2: { crypto_key_id: KEY, role: ENC_DEC, member: 'serviceAccount:service-123456789012@gcp-sa-pubsub.iam.gserviceaccount.com' } } }),
+        problem: /\(google_kms_crypto_key_iam_member\.bq, google_kms_crypto_key_iam_member\.bq2\), so creating it can fail/,
+      },
       { name: 'a table without a key whose dataset is outside the stack', json: stackJson({ google_bigquery_table: { t: { dataset_id: 'elsewhere', table_id: 't' } } }), address: 'google_bigquery_table.t' },
     ],
     compliant: [
@@ -55,7 +80,18 @@ export const ENC_2_TABLES: CheckTable[] = [
       { name: 'a bucket under a key named by its path in the tenant project', json: stackJson({ google_storage_bucket: { b: { name: 'b', location: 'EUROPE-WEST1', encryption: { default_kms_key_name: `projects/${ACME.projectId}/locations/europe-west1/keyRings/r/cryptoKeys/k` } } } }), evidence: /^google_storage_bucket\.b: Cloud Storage bucket \(objects, EUROPE-WEST1\): encrypted with projects\/ssx-acme\/locations\/europe-west1\/keyRings\/r\/cryptoKeys\/k in KMS europe-west1$/ },
       { name: 'a table inheriting its dataset key', json: keyed({ ...dataset(), google_bigquery_table: { t: { dataset_id: '${google_bigquery_dataset.ds.dataset_id}', table_id: 't' } } }), evidence: /^google_bigquery_table\.t: BigQuery table: encrypted with its dataset's default key/ },
       { name: 'an operational store without a key is not Customer Data', json: keyed({ ...dataset(), google_pubsub_topic: { notices: { name: 'notices', labels: { 'data-class': 'operational' } } } }) },
-      { name: 'a topic over EU regions under a europe key', json: keyed({ google_pubsub_topic: { t: { name: 't', kms_key_name: KEY, message_storage_policy: { allowed_persistence_regions: ['europe-west1', 'europe-west4'] }, depends_on: ['google_kms_crypto_key_iam_member.bq'] } } }, { location: 'europe' }) },
+      {
+        name: 'waiting for one of two service agent grants on its key',
+        json: keyed({ ...dataset(), google_kms_crypto_key_iam_member: { bq: { crypto_key_id: KEY, role: ENC_DEC, member: BQ_AGENT }, bq2: { crypto_key_id: KEY, role: ENC_DEC, member: 'serviceAccount:service-123456789012@gcp-sa-pubsub.iam.gserviceaccount.com' } } }),
+        evidence: /^google_bigquery_dataset\.ds: BigQuery dataset .*encrypted with google_kms_crypto_key\.key/,
+      },
+      {
+        name: 'a table in an operational dataset is not judged here',
+        json: keyed({ google_bigquery_dataset: { ds: dataset().google_bigquery_dataset.ds, ops: { dataset_id: 'ops', location: 'europe-west1', labels: { 'data-class': 'operational' } } }, google_bigquery_table: { t: { dataset_id: '${google_bigquery_dataset.ops.dataset_id}', table_id: 't' } } }),
+        evidence: /^google_bigquery_dataset\.ds: /,
+        absent: /google_bigquery_table\.t/,
+      },
+      { name: 'a topic over EU regions under a europe key', evidence: /\(messages, europe-west1, europe-west4\): encrypted with google_kms_crypto_key\.key in KMS europe$/, json: keyed({ google_pubsub_topic: { t: { name: 't', kms_key_name: KEY, message_storage_policy: { allowed_persistence_regions: ['europe-west1', 'europe-west4'] }, depends_on: ['google_kms_crypto_key_iam_member.bq'] } } }, { location: 'europe' }) },
     ],
     inapplicable: [...notOurs, { name: 'no store', json: keyed(), reason: /no Customer Data store/ }],
   },
@@ -63,7 +99,7 @@ export const ENC_2_TABLES: CheckTable[] = [
     check: enc2KeyRotation,
     violating: [
       { name: 'no rotation', json: keyed({}, {}, { rotation_period: undefined }), address: 'google_kms_crypto_key.key', problem: /^the key never rotates \(no rotation_period\)\./ },
-      { name: 'one second over 90 days', json: keyed({}, {}, { rotation_period: '7776001s' }), problem: /^the key rotates only every 90 days\./ },
+      { name: 'one second over 90 days', json: keyed({}, {}, { rotation_period: '7776001s' }), problem: /^the key rotates only every 90 days\./, fix: /^set rotation_period to at most 7776000s \(90 days; TenantKeys does\)\.$/ },
       { name: 'an asymmetric key', json: keyed({}, {}, { purpose: 'ASYMMETRIC_SIGN' }), problem: /^purpose is ASYMMETRIC_SIGN/ },
     ],
     compliant: [

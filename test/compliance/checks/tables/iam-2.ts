@@ -34,12 +34,14 @@ const handedOverIngest = tableTenant({
   lifecycle: { state: 'handed-over', handover: handover.lifecycle.handover! },
 });
 const ingestOnly = tableTenant({ populatedSecrets: [sourceSecretId('roller')] });
+const ingestAndMcp = tableTenant({ populatedSecrets: [sourceSecretId('roller')], mcp: { enabled: true } });
+const accountResource = { google_service_account: { shared: { account_id: 'shared', project: p } } };
 
 export const IAM_2_TABLES: CheckTable[] = [
   {
     check: iam2ResourceLevelGrants,
     violating: [
-      { name: 'pubsub.publisher on the whole project', json: projectGrant('roles/pubsub.publisher'), address: 'google_project_iam_member.g', problem: /on the whole project .* but it has a resource-level form/ },
+      { name: 'pubsub.publisher on the whole project', json: projectGrant('roles/pubsub.publisher'), address: 'google_project_iam_member.g', problem: /on the whole project .* but it has a resource-level form/, fix: /\(project-level roles: roles\/pubsub\.serviceAgent, roles\/firestore\.serviceAgent, / },
       { name: 'a workload role on a folder', json: folderGrant(sa()), address: 'google_folder_iam_member.g', problem: /on folder folders\/100000000001, which reaches every project below it/ },
       { name: 'a group granted on a folder from a tenant stack', json: folderGrant('group:ops@smartsegments.example'), problem: /which reaches every project below it/ },
       { name: "a workload's account on a folder in the platform stack", kind: 'platform', json: folderGrant('serviceAccount:relay@ssx-platform.iam.gserviceaccount.com'), problem: /which reaches every project below it/ },
@@ -65,10 +67,23 @@ export const IAM_2_TABLES: CheckTable[] = [
     violating: [
       { name: 'a service naming no account', json: services(run('nobody')), address: 'google_cloud_run_v2_service.nobody', problem: /names no service account/ },
       { name: 'two services sharing one account', json: services(run('one', `shared@${p}.iam.gserviceaccount.com`), run('two', `shared@${p}.iam.gserviceaccount.com`)), address: 'google_cloud_run_v2_service.two', problem: /shares service account shared@.* with google_cloud_run_v2_service\.one/ },
+      {
+        name: 'three services sharing one account: each names the two others',
+        json: services(run('one', `shared@${p}.iam.gserviceaccount.com`), run('two', `shared@${p}.iam.gserviceaccount.com`), run('three', `shared@${p}.iam.gserviceaccount.com`)),
+        address: 'google_cloud_run_v2_service.one',
+        problem: /^shares service account shared@ssx-acme\.iam\.gserviceaccount\.com with google_cloud_run_v2_service\.two, google_cloud_run_v2_service\.three\.$/,
+      },
+      {
+        name: 'one account named by reference and by its email',
+        json: stackJson({ ...accountResource, google_cloud_run_v2_service: { ...run('one', '${google_service_account.shared.email}'), ...run('two', `shared@${p}.iam.gserviceaccount.com`) } }),
+        problem: /^shares service account shared@ssx-acme\.iam\.gserviceaccount\.com with google_cloud_run_v2_service\.two\.$/,
+      },
+      { name: 'the config implies two workloads, the stack runs none (both named)', tenant: ingestAndMcp, json: stackJson({ google_pubsub_topic: { t: { name: 't' } } }), address: '(stack)', problem: /implies workloads \(ingest-webhook, mcp-endpoint\) but/ },
       { name: 'the config implies the ingest, the stack runs nothing', tenant: ingestOnly, json: stackJson({ google_pubsub_topic: { t: { name: 't' } } }), address: '(stack)', problem: /implies workloads \(ingest-webhook\) but the stack runs none/ },
     ],
     compliant: [
       { name: 'two services, each its own account', json: services(run('one', `one@${p}.iam.gserviceaccount.com`), run('two', `two@${p}.iam.gserviceaccount.com`)), evidence: /google_cloud_run_v2_service\.two: runs as its own account two@/ },
+      { name: 'an account named by reference, shown by its email', json: stackJson({ ...accountResource, google_cloud_run_v2_service: run('one', '${google_service_account.shared.email}') }), evidence: /^google_cloud_run_v2_service\.one: runs as its own account shared@ssx-acme\.iam\.gserviceaccount\.com$/ },
       { name: 'the ingest running on its own account', tenant: ingestOnly, json: services(run('ingest', `ingest-webhook@${p}.iam.gserviceaccount.com`)) },
     ],
     inapplicable: [

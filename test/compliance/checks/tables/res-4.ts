@@ -25,6 +25,11 @@ const RIGHT = {
   ch: { folder: FOLDERS.CH, storage_location: 'europe-west6' },
   au: { folder: FOLDERS.AU, storage_location: 'australia-southeast1' },
 };
+/** A first deploy: platform.yaml names no tenant folder yet; the stack creates the EEA and UK folders. */
+const FIRST_DEPLOY = { tenantFolders: {} };
+const newFolders = { google_folder: { eea: { display_name: 'tables-eea', parent: 'organizations/123456789012' }, uk: { display_name: 'tables-uk', parent: 'organizations/123456789012' } } };
+const newFolderSettings = (uk: Record<string, unknown> | null = { folder: '${google_folder.uk.name}', storage_location: 'europe-west2' }) =>
+  settings({ eea: { folder: '${google_folder.eea.name}', storage_location: 'eu' }, ...(uk ? { uk } : {}) }, newFolders);
 const orgSettings = (values: Record<string, unknown>) => stackJson({ google_logging_organization_settings: { o: { organization: TABLE_PLATFORM.organization.id, ...values } } });
 
 export const RES_4_TABLES: CheckTable[] = [
@@ -63,6 +68,9 @@ export const RES_4_TABLES: CheckTable[] = [
     check: res4SinkDestination,
     violating: [
       { name: 'no destination', json: sink(undefined), address: 'google_logging_project_sink.s', problem: /^the sink sends logs to , whose location the rule cannot read\.$/ },
+      { name: 'a log bucket path behind a prefix', json: sink(`https://${logBucketPath('eu')}`), problem: /whose location the rule cannot read/ },
+      { name: 'a log view path, not a bucket', json: sink(`${logBucketPath('eu')}/views/v`), problem: /whose location the rule cannot read/ },
+      { name: 'a declared topic whose storage policy lists no regions', json: stackJson({ google_pubsub_topic: { t: { name: 'logs', message_storage_policy: {} } }, google_logging_project_sink: { s: { name: 's', destination: 'pubsub.googleapis.com/projects/ssx-acme/topics/logs' } } }), problem: /cannot read/ },
       { name: 'a log bucket path with an interpolated location', json: sink('logging.googleapis.com/projects/p/locations/${var.loc}/buckets/b'), problem: /whose location the rule cannot read/ },
       { name: 'a storage bucket outside the stack', json: sink('storage.googleapis.com/elsewhere'), problem: /storage\.googleapis\.com\/elsewhere, whose location/ },
       { name: 'an unknown service', json: sink('example.com/x') },
@@ -92,8 +100,12 @@ export const RES_4_TABLES: CheckTable[] = [
       { name: 'the CH folder stores logs in eu', kind: 'platform', json: settings({ ...RIGHT, ch: { folder: FOLDERS.CH, storage_location: 'eu' } }), address: 'google_logging_folder_settings.ch', problem: /^the CH folder stores logs in "eu"\.$/ },
       { name: 'the EEA folder stores logs in an EEA region, not eu', kind: 'platform', json: settings({ ...RIGHT, eea: { folder: FOLDERS.EEA, storage_location: 'europe-west1' } }), address: 'google_logging_folder_settings.eea' },
       { name: 'no storage location', kind: 'platform', json: settings({ ...RIGHT, au: { folder: FOLDERS.AU } }), problem: /stores logs in undefined/ },
+      { name: 'first deploy: a folder the stack creates lacks settings', kind: 'platform', platform: FIRST_DEPLOY, json: newFolderSettings(null), address: '(stack)', problem: /^the UK folder has no logging settings/ },
     ],
-    compliant: [{ name: 'every folder its log location', kind: 'platform', json: settings(RIGHT), evidence: /^google_logging_folder_settings\.au: AU folder logs stored in australia-southeast1$/ }],
+    compliant: [
+      { name: 'every folder its log location', kind: 'platform', json: settings(RIGHT), evidence: /^google_logging_folder_settings\.au: AU folder logs stored in australia-southeast1$/ },
+      { name: 'first deploy: the folders the stack creates, and only those, judged', kind: 'platform', platform: FIRST_DEPLOY, json: newFolderSettings(), evidence: /^google_logging_folder_settings\.uk: UK folder logs stored in europe-west2$/ },
+    ],
   },
   {
     check: res4OrganizationLogSettings,
