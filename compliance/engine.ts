@@ -4,7 +4,7 @@
  * into violations whose message names the stack, the resource, the control, the DPA clause and the
  * fix. The synthesis gate, the compliance report and the records of processing all call this.
  */
-import type { EnvironmentConfig } from '../config/loader';
+import type { EnvironmentConfig, ResolvedTenant } from '../config/loader';
 import { platformStackName, tenantStackName } from '../config/naming';
 import { RULES } from './pack';
 import type { Finding, Rule, RuleContext, StackKind } from './rule';
@@ -59,13 +59,29 @@ export interface StackEvaluation {
   readonly violations: readonly Violation[];
 }
 
+const stackTenants = new WeakMap<EnvironmentConfig, ReadonlyMap<string, ResolvedTenant>>();
+/** The tenant whose stack is `stackName`, from a map built once per environment (not a scan per stack). */
+function tenantOfStack(environment: EnvironmentConfig, stackName: string): ResolvedTenant | undefined {
+  let byName = stackTenants.get(environment);
+  if (!byName) {
+    const built = new Map<string, ResolvedTenant>();
+    for (const t of environment.tenants) {
+      const name = tenantStackName(environment.name, t.id);
+      if (!built.has(name)) built.set(name, t);
+    }
+    byName = built;
+    stackTenants.set(environment, byName);
+  }
+  return byName.get(stackName);
+}
+
 /** The rule context of a stack of `environments`, from its name; throws for a stack the pack cannot place. */
 export function contextFor(stack: SynthesizedStack, environments: readonly EnvironmentConfig[]): RuleContext {
   for (const environment of environments) {
     if (stack.name === platformStackName(environment.name)) {
       return { stack, kind: 'platform', environment, tenants: environment.tenants };
     }
-    const tenant = environment.tenants.find((t) => stack.name === tenantStackName(environment.name, t.id));
+    const tenant = tenantOfStack(environment, stack.name);
     if (tenant) return { stack, kind: 'tenant', environment, tenant, tenants: environment.tenants };
   }
   throw new Error(

@@ -32,10 +32,22 @@ function addressesIn(text: string): string[] {
   return out;
 }
 
+const graphs = new WeakMap<SynthesizedStack, DependencyGraph>();
+
 export class DependencyGraph {
   readonly nodes: ReadonlyMap<string, GraphNode>;
   private readonly edges = new Map<string, Set<string>>();
   private readonly closure = new Map<string, Set<string>>();
+
+  /** The graph of `stack`, built once and shared by the checks that read it (it never changes). */
+  static of(stack: SynthesizedStack): DependencyGraph {
+    let graph = graphs.get(stack);
+    if (!graph) {
+      graph = new DependencyGraph(stack);
+      graphs.set(stack, graph);
+    }
+    return graph;
+  }
 
   constructor(readonly stack: SynthesizedStack) {
     const nodes = new Map<string, GraphNode>();

@@ -22,9 +22,21 @@ const OUTSIDE_PROJECT = ['folder', 'org_id', 'organization', 'billing_account', 
 
 const literal = (v: unknown): string | undefined => (typeof v === 'string' && !v.includes('${') ? v : undefined);
 
+const placements = new WeakMap<DependencyGraph, ProjectPlacement>();
+
 export class ProjectPlacement {
   readonly created: readonly CreatedProject[];
   private readonly cache = new Map<string, CreatedProject | null>();
+
+  /** The placement over `graph`, built once and shared by the checks that read it. */
+  static of(graph: DependencyGraph): ProjectPlacement {
+    let placement = placements.get(graph);
+    if (!placement) {
+      placement = new ProjectPlacement(graph);
+      placements.set(graph, placement);
+    }
+    return placement;
+  }
 
   constructor(readonly graph: DependencyGraph) {
     this.created = [...graph.nodes.values()]

@@ -12,6 +12,7 @@
  *   Manager Data Access logs notify the security contact when a workload account of another project
  *   reads one of its secrets, listing only this tenant's own accounts.
  */
+import { isOtherTenant, tenantsWithProject } from '../tenant-index';
 import { JURISDICTIONS } from '../../config/jurisdictions';
 import { platformContactDomains, tenantContactDomains, domainOfEmail } from '../../config/contact-domains';
 import type { ResolvedTenant } from '../../config/loader';
@@ -70,9 +71,11 @@ function otherTenantsNamed(filter: string, tenants: readonly ResolvedTenant[], s
   // The project ids the filter names (`projects/<id>/`, `@<id>.` or `@<id>[.]`), looked up once each:
   // a search of the filter per tenant would make the check grow with the environment's size.
   const named = new Set([...filter.matchAll(/projects\/([a-z0-9-]+)\/|@([a-z0-9-]+)(?:\[\.\]|\.)/g)].map((m) => m[1] ?? m[2]));
-  return tenants
-    .filter((t) => t.id !== self?.id && t.projectId !== self?.projectId && named.has(t.projectId))
-    .map((t) => t.projectId);
+  return [...named]
+    .flatMap((id) => tenantsWithProject(tenants, id))
+    .filter((e) => isOtherTenant(e.tenant, self))
+    .sort((a, b) => a.order - b.order)
+    .map((e) => e.tenant.projectId);
 }
 
 function securityContacts(ctx: RuleContext, tenant: ResolvedTenant, platformSecurity: string): Finding[] {

@@ -7,6 +7,7 @@
 import { walkStrings } from '../synthesized-stack';
 import { STACK_ADDRESS, compliant, defineCheck, nonCompliant, type Finding, type RuleContext } from '../rule';
 import { platformProjects } from '../scope';
+import { isOtherTenant, tenantsWithProject, type IndexedTenant } from '../tenant-index';
 
 /**
  * The project ids `text` names as whole ids: its maximal runs of project-id characters (a project id
@@ -18,10 +19,16 @@ function wholeIdsIn(text: string): string[] {
   return text.match(/[a-z0-9-]+/g) ?? [];
 }
 
-/** The environment's other tenants, whose projects this stack must never name. */
-function otherTenants(ctx: RuleContext) {
-  const tenant = ctx.tenant!;
-  return ctx.tenants.filter((t) => t.id !== tenant.id && t.projectId !== tenant.projectId);
+/** The environment's other tenants whose project is `projectId` (the index, not a scan per stack). */
+function otherTenantsWithProject(ctx: RuleContext, projectId: string): IndexedTenant[] {
+  return tenantsWithProject(ctx.tenants, projectId).filter((e) => isOtherTenant(e.tenant, ctx.tenant));
+}
+
+/** How many other tenants the environment has. */
+function otherTenantCount(ctx: RuleContext): number {
+  let n = 0;
+  for (const t of ctx.tenants) if (isOtherTenant(t, ctx.tenant)) n++;
+  return n;
 }
 
 export const iso1NoOtherTenantReference = defineCheck({
@@ -30,7 +37,6 @@ export const iso1NoOtherTenantReference = defineCheck({
   appliesTo: ['tenant'],
   check(ctx) {
     const tenant = ctx.tenant!;
-    const others = otherTenants(ctx);
     const findings: Finding[] = [];
     const sections: Array<[string, unknown]> = [
       ...ctx.stack.resources.map((r): [string, unknown] => [r.address, r.values]),
@@ -40,11 +46,10 @@ export const iso1NoOtherTenantReference = defineCheck({
       ['provider', ctx.stack.json.provider],
       ['terraform', ctx.stack.json.terraform],
     ];
-    const byProject = new Map(others.map((o, i) => [o.projectId, { other: o, order: i }]));
     for (const [address, value] of sections) {
       for (const { path, value: text } of walkStrings(value)) {
-        const named = [...new Set(wholeIdsIn(text))].flatMap((id) => byProject.get(id) ?? []).sort((a, b) => a.order - b.order);
-        for (const { other } of named) {
+        const named = [...new Set(wholeIdsIn(text))].flatMap((id) => otherTenantsWithProject(ctx, id)).sort((a, b) => a.order - b.order);
+        for (const { tenant: other } of named) {
           findings.push(
             nonCompliant(
               address === 'provider' || address === 'terraform' ? STACK_ADDRESS : address,
@@ -55,7 +60,7 @@ export const iso1NoOtherTenantReference = defineCheck({
         }
       }
     }
-    if (findings.length === 0) findings.push(compliant(STACK_ADDRESS, `names none of the ${others.length} other tenants' projects`));
+    if (findings.length === 0) findings.push(compliant(STACK_ADDRESS, `names none of the ${otherTenantCount(ctx)} other tenants' projects`));
     return findings;
   },
 });
@@ -67,7 +72,6 @@ export const iso1OnlyOwnProject = defineCheck({
   check(ctx) {
     const tenant = ctx.tenant!;
     const allowed = new Set([tenant.projectId, ...platformProjects(ctx)]);
-    const others = otherTenants(ctx);
     const findings: Finding[] = [];
     for (const r of ctx.stack.resources) {
       const project = r.values.project;
@@ -75,7 +79,7 @@ export const iso1OnlyOwnProject = defineCheck({
       const id = project.replace(/^projects\//, '');
       if (allowed.has(id)) findings.push(compliant(r.address, `in project ${id}`));
       // Another tenant's project is ISO-1/no-other-tenant-reference's finding; one finding per cause.
-      else if (!others.some((o) => o.projectId === id))
+      else if (otherTenantsWithProject(ctx, id).length === 0)
         findings.push(
           nonCompliant(r.address, `project is "${project}", which is neither this tenant's project nor a platform project.`, `use ${tenant.projectId}.`),
         );

@@ -47,8 +47,8 @@ export function serviceAgentCheck(agents: readonly ServiceAgentRow[]): DeployChe
     sources: ['https://cloud.google.com/iam/docs/create-service-agents', 'https://cloud.google.com/iam/docs/service-agents', SERVICE_AGENTS_FILE],
     appliesTo: ['platform', 'tenant'],
     check({ stack, tenant }) {
-      const graph = new DependencyGraph(stack);
-      const placement = new ProjectPlacement(graph);
+      const graph = DependencyGraph.of(stack);
+      const placement = ProjectPlacement.of(graph);
       const findings: Finding[] = [];
       for (const { grant, member } of grantMembers(stack, graph)) {
         // 1. The member interpolates the resource that creates it: the interpolation orders the grant.

@@ -29,7 +29,7 @@ export const depLogLocation = defineCheck({
   sources: ['https://cloud.google.com/logging/docs/default-settings', 'terraform-provider-google v6.50.0 website/docs/r/logging_folder_settings.html.markdown'],
   appliesTo: ['platform', 'tenant'],
   check({ stack }) {
-    const graph = new DependencyGraph(stack);
+    const graph = DependencyGraph.of(stack);
     const settings = stack.ofType('google_logging_folder_settings').flatMap((s) => {
       const key = folderKey(s.values.folder);
       return key ? [{ address: s.address, key, location: s.values.storage_location }] : [];

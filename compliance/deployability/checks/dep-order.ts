@@ -55,8 +55,8 @@ export const depOrder = defineCheck({
   ],
   appliesTo: ['platform', 'tenant'],
   check({ stack }) {
-    const graph = new DependencyGraph(stack);
-    const placement = new ProjectPlacement(graph);
+    const graph = DependencyGraph.of(stack);
+    const placement = ProjectPlacement.of(graph);
     const findings: Finding[] = [];
     for (const node of graph.nodes.values()) {
       const project = placement.projectOf(node);

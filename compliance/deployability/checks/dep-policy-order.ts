@@ -24,8 +24,9 @@ export const depPolicyOrder = defineCheck({
   sources: [SOURCE, 'https://cloud.google.com/resource-manager/reference/rest/v1/projects/setIamPolicy'],
   appliesTo: ['platform', 'tenant'],
   check({ stack }) {
-    const graph = new DependencyGraph(stack);
-    const placement = new ProjectPlacement(graph);
+    if (stack.ofType(REMOVER).length === 0) return [];
+    const graph = DependencyGraph.of(stack);
+    const placement = ProjectPlacement.of(graph);
     const writers = [...graph.nodes.values()].filter((n) => n.mode === 'resource' && PROJECT_POLICY_WRITERS.has(n.type));
     const findings: Finding[] = [];
     // The project a write targets: one the stack creates, else the literal id it names (a moved project).
