@@ -7,7 +7,7 @@
  * nothing: it only names the project, so every other construct can still target it.
  */
 import { Construct } from 'constructs';
-import { Aspects, TerraformResource, TerraformStack, dependable, type IAspect, type TerraformProvider } from 'cdktf';
+import { Aspects, TerraformResource, TerraformStack, Token, dependable, type IAspect, type TerraformProvider } from 'cdktf';
 import type { IConstruct } from 'constructs';
 import { Project } from '@cdktf/provider-google/lib/project';
 import { ProjectService } from '@cdktf/provider-google/lib/project-service';
@@ -47,8 +47,8 @@ export interface TenantProjectProps {
   readonly betaProvider?: TerraformProvider;
   /**
    * The identity that applies the stack and so creates the project (the tenant deployer): Google
-   * gives it roles/owner, which this removes. Every tenant stack gives it (IAM-1/creator-owner-removed);
-   * the platform stack's projects do not yet (docs/security.md, implicit ownership).
+   * gives it roles/owner, which this removes (IAM-1/creator-owner-removed): the tenant deployer in a
+   * tenant stack, ci-platform in the platform stack (docs/security.md, implicit ownership).
    */
   readonly creator?: IGrantee;
 }
@@ -99,7 +99,7 @@ export class TenantProject extends Construct {
         member: props.creator.member,
         dependsOn: [this.project],
       });
-      orderAfterPolicyWrites(this.creatorOwnerRemoval);
+      orderAfterPolicyWrites(this.creatorOwnerRemoval, this.projectId);
     }
 
     // IAM-4: the Compute and App Engine default service accounts get no roles.
@@ -140,14 +140,27 @@ export class TenantProject extends Construct {
   }
 }
 
+/** The removals ordered by orderAfterPolicyWrites: never ordered after one another (that would be a cycle). */
+const orderedRemovals = new WeakSet<TerraformResource>();
+
 /**
- * At synthesis, makes `removal` depend on every other write of its stack's project allow policy,
- * whenever it was added (a tenant stack creates one project; DEP-POLICY-ORDER checks the result).
+ * At synthesis, makes `removal` depend on every other write of `project`'s allow policy in its stack,
+ * whenever it was added (DEP-POLICY-ORDER checks the result). Only that project's: the platform stack
+ * creates several projects, each with its own removal, and removals ordered after one another's
+ * writes would form a cycle Terraform refuses.
  */
-function orderAfterPolicyWrites(removal: ProjectIamMemberRemove): void {
+function orderAfterPolicyWrites(removal: ProjectIamMemberRemove, projectId: string): void {
+  orderedRemovals.add(removal);
+  // The writer's configured project (the generated `projectInput`; `project` is its own attribute's
+  // token). A literal id decides; a token or no project (the provider's) may be this one, so it waits too.
+  const writesThisProject = (node: TerraformResource): boolean => {
+    const named: unknown = (node as unknown as { projectInput?: unknown }).projectInput;
+    return typeof named !== 'string' || named === projectId || named === `projects/${projectId}` || Token.isUnresolved(named);
+  };
   const aspect: IAspect = {
     visit(node: IConstruct) {
       if (node === removal || !(node instanceof TerraformResource) || !PROJECT_POLICY_WRITERS.has(node.terraformResourceType)) return;
+      if (orderedRemovals.has(node) || !writesThisProject(node)) return;
       const after = dependable(node);
       if (!(removal.dependsOn ?? []).includes(after)) removal.dependsOn = [...(removal.dependsOn ?? []), after];
     },

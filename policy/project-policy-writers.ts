@@ -3,7 +3,7 @@
  * v6.50.0: the project IAM updater, the audit-config member, the default service accounts' DEPRIVILEGE,
  * the member removal). google_project_iam_member_remove sets the policy without the provider's
  * per-project lock or a retry (resource_google_project_iam_member_remove.go, Create), so it runs after
- * every other one in its stack (constructs/tenant-project.ts; checked by DEP-POLICY-ORDER).
+ * every other one of its project (constructs/tenant-project.ts; checked by DEP-POLICY-ORDER).
  */
 export const PROJECT_POLICY_WRITERS: ReadonlySet<string> = new Set([
   'google_project_iam_member',

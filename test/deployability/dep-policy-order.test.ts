@@ -6,7 +6,8 @@ import { ProjectIamMember } from '@cdktf/provider-google/lib/project-iam-member'
 import { ProjectIamMemberRemove } from '@cdktf/provider-google/lib/project-iam-member-remove';
 import { Project } from '@cdktf/provider-google/lib/project';
 import { bareTenantStack } from '../compliance/support';
-import { fixtureEnvironment, fixtureStack, fixtureTenantStackName } from '../support/synth';
+import { DependencyGraph } from '../../compliance/deployability/graph';
+import { FIXTURE_PLATFORM_STACK, fixtureEnvironment, fixtureStack, fixtureTenantStackName } from '../support/synth';
 import { checkStack, expectAccepted, expectRejected, runDeployCheck } from './support';
 
 describe('DEP-POLICY-ORDER: a member removal waits for the other writes of its project policy', () => {
@@ -37,6 +38,20 @@ describe('DEP-POLICY-ORDER: a member removal waits for the other writes of its p
     const outcome = checkStack('DEP-POLICY-ORDER', bare.stack, bare.env, bare.tenant);
     expectAccepted(outcome);
     expect(outcome.compliant.some((c) => /waits for the 2 other write\(s\)/.test(c))).toBe(true);
+  });
+
+  it("orders each platform project's owner removal after that project's writes only: no removal waits for another (Terraform refuses a cycle)", () => {
+    const stack = fixtureStack(FIXTURE_PLATFORM_STACK);
+    const removals = stack.ofType('google_project_iam_member_remove');
+    expect(removals.length).toBeGreaterThan(1);
+    const graph = DependencyGraph.of(stack);
+    for (const r of removals) {
+      for (const other of removals.filter((o) => o !== r)) expect({ from: r.address, to: other.address, waits: graph.dependsOn(r.address, other.address) }).toEqual({ from: r.address, to: other.address, waits: false });
+      const deps = (r.values.depends_on as string[]).filter((d) => d.startsWith('google_project_iam'));
+      expect(deps.length).toBeGreaterThan(0);
+      for (const d of deps) expect(stack.resources.find((x) => x.address === d)!.values.project).toBe(r.values.project);
+    }
+    expectAccepted(runDeployCheck('DEP-POLICY-ORDER', stack, fixtureEnvironment()));
   });
 
   it("orders every fixture tenant's owner removal after the stack's other policy writes", () => {

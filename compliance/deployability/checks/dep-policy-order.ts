@@ -44,7 +44,7 @@ export const depPolicyOrder = defineCheck({
           nonCompliant(
             remover.address,
             `removes a member from ${project}'s allow policy without the provider's lock or a retry (${SOURCE}), but nothing orders it after ${unordered.map((w) => w.address).join(', ')}, which write the same policy: applied in parallel, one of them fails with 409.`,
-            `add ${unordered.map((w) => w.address).join(', ')} to its depends_on (TenantProject orders the creator's owner removal after the stack's other policy writes).`,
+            `add ${unordered.map((w) => w.address).join(', ')} to its depends_on (TenantProject orders the creator's owner removal after its project's other policy writes).`,
           ),
         );
       }
