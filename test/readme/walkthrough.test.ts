@@ -6,6 +6,11 @@
  * entry of NOT_OFFLINE, which says why it is skipped; where a later command depends on what it would
  * have done, the entry's stand-in does that offline. Afterwards every environment of the scratch
  * copy, the example one included, still synthesizes.
+ *
+ * The README's first npm command runs through npm in its own process, as a user runs it; the later
+ * `npm run` commands run in one script host (test/readme/script-host-client.ts), bash still parsing
+ * each line: the same entry and main with the repository's modules loaded afresh, without a second
+ * of npm and module start-up per command.
  */
 import { spawnSync } from 'child_process';
 import * as fs from 'fs';
@@ -13,6 +18,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { REPO_ROOT } from '../support/synth';
 import { readmeCommands, type NotOffline, type ReadmeCommand } from './readme-commands';
+import { npmRunOf, registeredEntryOf, ScriptHost, type CommandResult } from './script-host-client';
 
 /** Folder ids the platform stack's tenant_folders output would hold for `prod` (step 3's stand-in). */
 const RECORDED_FOLDERS = 'tenantFolders:\n  EEA: folders/123456789012\n  UK: folders/234567890123';
@@ -65,20 +71,11 @@ function scratchCopy(): string {
 interface Step {
   readonly command: ReadmeCommand;
   readonly skipped?: NotOffline;
-  readonly code?: number | null;
-  readonly output?: string;
+  readonly result?: CommandResult;
 }
 
-function run(command: string, cwd: string): { code: number | null; output: string } {
-  const result = spawnSync('bash', ['-c', command], {
-    cwd,
-    encoding: 'utf8',
-    // Nothing of this process's own settings reaches the commands: the README's defaults apply.
-    env: { ...process.env, ENVIRONMENTS_DIR: '', CDKTF_OUTDIR: '', STACKS: '', PLATFORM_STATE_BACKEND: '', CHECKPOINT_DISABLE: '1', npm_config_update_notifier: 'false' },
-    maxBuffer: 64 * 1024 * 1024,
-  });
-  return { code: result.status, output: `${result.stdout}${result.stderr}` };
-}
+// Nothing of this process's own settings reaches the commands: the README's defaults apply.
+const COMMAND_ENV = { ...process.env, ENVIRONMENTS_DIR: '', CDKTF_OUTDIR: '', STACKS: '', PLATFORM_STATE_BACKEND: '', CHECKPOINT_DISABLE: '1', npm_config_update_notifier: 'false' };
 
 describe('readmeCommands', () => {
   it('takes the lines of sh blocks only, joins continuations and drops comments', () => {
@@ -91,13 +88,38 @@ describe('readmeCommands', () => {
   });
 });
 
+describe('the script host takes only what npm would run as one registered script', () => {
+  it.each([
+    [['run', 'synth'], { script: 'synth', argv: [] }],
+    [['run', '-s', 'synth', '--', '--quiet'], { script: 'synth', argv: ['--quiet'] }],
+    [['run', 'onboard', '--silent', '--', '--env', 'prod', '--', 'x'], { script: 'onboard', argv: ['--env', 'prod', '--', 'x'] }],
+    [['ci'], undefined],
+    [['run', '--workspace', 'a', 'synth'], undefined],
+    [['run', 'synth', 'extra'], undefined],
+    [['run'], undefined],
+  ])('npm %j', (args, expected) => {
+    expect(npmRunOf(args)).toEqual(expected);
+  });
+
+  it('hosts a script only when npm would run one TypeScript file with the register hook', () => {
+    expect(registeredEntryOf('node -r ./scripts/register.js scripts/onboard.ts')).toBe('scripts/onboard.ts');
+    expect(registeredEntryOf('node -r ./scripts/register.js main.ts')).toBe('main.ts');
+    expect(registeredEntryOf('stryker run')).toBeUndefined();
+    expect(registeredEntryOf('node -r ./scripts/register.js a.ts && rm -rf x')).toBeUndefined();
+    expect(registeredEntryOf(undefined)).toBeUndefined();
+  });
+});
+
 describe('the README from zero to production, in a scratch copy of the repository', () => {
   let scratch: string;
+  let host: ScriptHost;
   const steps: Step[] = [];
 
-  beforeAll(() => {
+  beforeAll(async () => {
     scratch = scratchCopy();
+    host = new ScriptHost(scratch, COMMAND_ENV);
     const commands = readmeCommands(fs.readFileSync(path.join(REPO_ROOT, 'README.md'), 'utf8'));
+    let npmSeen = false;
     for (const command of commands) {
       const skipped = NOT_OFFLINE.find((n) => n.pattern.test(command.text));
       if (skipped) {
@@ -105,30 +127,37 @@ describe('the README from zero to production, in a scratch copy of the repositor
         steps.push({ command, skipped });
         continue;
       }
-      const { code, output } = run(command.text, scratch);
-      steps.push({ command, code, output });
+      const first = !npmSeen && /\bnpm run\b/.test(command.text);
+      npmSeen ||= first;
+      const result = first ? host.throughNpm(command.text) : await host.run(command.text);
+      steps.push({ command, result });
       // Later steps build on earlier ones: stop at the first failure, which the test reports.
-      if (code !== 0) break;
+      if (result.code !== 0) break;
     }
   }, 600_000);
 
   afterAll(() => {
+    host?.stop();
     if (scratch) fs.rmSync(scratch, { recursive: true, force: true });
   });
 
   it('runs every command it shows that can run offline, each exiting 0', () => {
-    const failed = steps.filter((s) => !s.skipped && s.code !== 0);
-    expect(failed.map((s) => `README.md:${s.command.line} (${s.command.section}): ${s.command.text}\nexit ${s.code}\n${s.output}`)).toEqual([]);
+    const failed = steps.filter((s) => !s.skipped && s.result?.code !== 0);
+    expect(failed.map((s) => `README.md:${s.command.line} (${s.command.section}): ${s.command.text}\nexit ${s.result?.code}\n${s.result?.output}\n${host.stray}`)).toEqual([]);
     const ran = steps.filter((s) => !s.skipped).map((s) => s.command.text);
     // The path through the README: an environment, its platform, tenants, secrets, changes.
     expect(ran.some((c) => c.startsWith('npm run new-environment -- --env prod'))).toBe(true);
     expect(ran.filter((c) => c.startsWith('npm run onboard -- --env prod')).length).toBeGreaterThanOrEqual(1);
     // Every command of the README was reached (none left after a failure).
     expect(steps).toHaveLength(readmeCommands(fs.readFileSync(path.join(REPO_ROOT, 'README.md'), 'utf8')).length);
+    // The first npm command ran through npm; the lifecycle commands ran their scripts in the host.
+    const npmSteps = steps.filter((s) => s.result && /\bnpm run\b/.test(s.command.text));
+    expect(npmSteps[0]?.result?.via).toBe('bash');
+    expect(npmSteps.slice(1).every((s) => s.result?.via === 'host')).toBe(true);
   });
 
   it('shows what the README promises: one line per stack and a summary from npm run synth, the next step from new-environment', () => {
-    const output = (prefix: string) => steps.find((s) => s.command.text.startsWith(prefix))?.output ?? '';
+    const output = (prefix: string) => steps.find((s) => s.command.text.startsWith(prefix))?.result?.output ?? '';
     const synth = output('npm run synth');
     expect(synth).toMatch(/^wrote platform-example: \d+ resources, \d+ KiB$/m);
     expect(synth).toMatch(/^wrote tenant-example-[a-z-]+: \d+ resources/m);
@@ -143,10 +172,10 @@ describe('the README from zero to production, in a scratch copy of the repositor
     }
   });
 
-  it('leaves an environment the README created, with its tenants, and every environment still synthesizes', () => {
+  it('leaves an environment the README created, with its tenants, and every environment still synthesizes', async () => {
     expect(fs.existsSync(path.join(scratch, 'environments', 'prod', 'platform.yaml'))).toBe(true);
     expect(fs.readdirSync(path.join(scratch, 'environments', 'prod', 'tenants')).filter((f) => f.endsWith('.yaml')).length).toBeGreaterThan(0);
-    const { code, output } = run('npm run -s synth -- --quiet', scratch);
+    const { code, output } = await host.run('npm run -s synth -- --quiet');
     expect({ code, output }).toEqual({ code: 0, output: expect.stringMatching(/^Synthesized \d+ stacks/) });
     const stacks = fs.readdirSync(path.join(scratch, 'cdktf.out', 'stacks'));
     expect(stacks).toContain('platform-example');
