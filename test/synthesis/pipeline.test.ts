@@ -10,15 +10,24 @@ import { ComplianceError } from '../../compliance/engine';
 import { platformStackName, tenantStackName } from '../../config/naming';
 import { generatedTenant } from '../../scripts/lib/generated-environment';
 import { synthesizeStacks } from '../../scripts/lib/synthesis';
-import { ENV, readTree, workspace, type Workspace } from './support';
+import { copyWorkspace, ENV, readTree, workspace, type Workspace } from './support';
 
 const platform = platformStackName(ENV);
 const tenant = (i: number) => tenantStackName(ENV, generatedTenant(i).id);
 
 describe('the synthesis pipeline', () => {
+  /** One full synthesis of the environment, made once; each test starts from a copy of it. */
+  let template: Workspace;
+  let firstSummary: Awaited<ReturnType<typeof synthesizeStacks>>;
+  const seen: string[] = [];
   let ws: Workspace;
+  beforeAll(async () => {
+    template = workspace(3);
+    firstSummary = await synthesizeStacks({ environmentsDir: template.environmentsDir, outdir: template.outdir, workers: 1, onStack: (s) => seen.push(s.name) });
+  }, 240_000);
+  afterAll(() => template?.remove());
   beforeEach(() => {
-    ws = workspace(3);
+    ws = copyWorkspace(template);
   });
   afterEach(() => ws.remove());
 
@@ -27,21 +36,18 @@ describe('the synthesis pipeline', () => {
   const stackFolders = () => fs.readdirSync(path.join(ws.outdir, 'stacks')).sort();
   const manifestStacks = () => Object.keys(JSON.parse(fs.readFileSync(path.join(ws.outdir, 'manifest.json'), 'utf8')).stacks).sort();
   /** Nothing but the output itself next to it: staging folders are always removed. */
-  const siblings = () => fs.readdirSync(ws.root).filter((f) => f !== 'environments').sort();
+  const siblings = (w: Workspace = ws) => fs.readdirSync(w.root).filter((f) => f !== 'environments').sort();
 
-  it('writes every stack with its manifest entry and reports each one', async () => {
-    const seen: string[] = [];
-    const summary = await synth({ onStack: (s) => seen.push(s.name) });
+  it('writes every stack with its manifest entry and reports each one', () => {
     const all = [platform, tenant(0), tenant(1), tenant(2)].sort();
-    expect(stackFolders()).toEqual(all);
-    expect(manifestStacks()).toEqual(all);
+    expect(fs.readdirSync(path.join(template.outdir, 'stacks')).sort()).toEqual(all);
+    expect(Object.keys(JSON.parse(fs.readFileSync(path.join(template.outdir, 'manifest.json'), 'utf8')).stacks).sort()).toEqual(all);
     expect(seen.sort()).toEqual(all);
-    expect(summary.stacks.every((s) => s.resources > 0 && s.bytes > 0)).toBe(true);
-    expect(siblings()).toEqual(['cdktf.out']);
+    expect(firstSummary.stacks.every((s) => s.resources > 0 && s.bytes > 0)).toBe(true);
+    expect(siblings(template)).toEqual(['cdktf.out']);
   });
 
   it('removes the folder of a stack no longer synthesized, and keeps Terraform working files of the others', async () => {
-    await synth();
     fs.mkdirSync(path.join(ws.outdir, 'stacks', tenant(0), '.terraform'));
     fs.writeFileSync(path.join(ws.outdir, 'stacks', tenant(0), '.terraform', 'terraform.tfstate'), '{"backend":{}}');
     fs.rmSync(path.join(ws.environmentsDir, ENV, 'tenants', `${generatedTenant(2).id}.yaml`));
@@ -53,7 +59,6 @@ describe('the synthesis pipeline', () => {
   });
 
   it('leaves the previous output byte for byte when a stack breaks a control, and names it', async () => {
-    await synth();
     const before = readTree(ws.outdir);
     const synthesis = synth({
       customize: (app) => {
@@ -73,6 +78,7 @@ describe('the synthesis pipeline', () => {
   });
 
   it('with STACKS, moves only the named stack in and merges manifest.json; the platform stack is checked against but not written', async () => {
+    fs.rmSync(ws.outdir, { recursive: true });
     await synth({ stacks: [tenant(0)] });
     expect(stackFolders()).toEqual([tenant(0)]);
     expect(manifestStacks()).toEqual([tenant(0)]);
@@ -82,8 +88,7 @@ describe('the synthesis pipeline', () => {
   });
 
   it('writes the same bytes from worker processes as from one process, and shards add up to the whole', async () => {
-    await synth();
-    const single = readTree(ws.outdir);
+    const single = readTree(template.outdir);
     fs.rmSync(ws.outdir, { recursive: true });
     await synth({ workers: 2, batchSize: 1 });
     const parallel = readTree(ws.outdir);

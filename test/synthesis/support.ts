@@ -23,6 +23,13 @@ export function workspace(tenants: number): Workspace {
   return { environmentsDir, root, outdir: path.join(root, 'cdktf.out'), remove: () => fs.rmSync(root, { recursive: true, force: true }) };
 }
 
+/** A copy of a workspace (its environment and any output) in a new temporary folder. */
+export function copyWorkspace(from: Workspace): Workspace {
+  const root = fs.mkdtempSync(path.join(os.tmpdir(), 'ss-synthesis-'));
+  fs.cpSync(from.root, root, { recursive: true });
+  return { environmentsDir: path.join(root, 'environments'), root, outdir: path.join(root, 'cdktf.out'), remove: () => fs.rmSync(root, { recursive: true, force: true }) };
+}
+
 /** Every file under `dir`, relative path to bytes. */
 export function readTree(dir: string): Map<string, Buffer> {
   const files = new Map<string, Buffer>();

@@ -141,6 +141,17 @@ function itemsOf(stack: SynthesizedStack): Item[] {
   return items;
 }
 
+// The folder id recorded in a google_folder's postcondition, by resource: read once per folder, not per placement.
+const recordedFolderIds = new WeakMap<object, string | null>();
+function recordedFolderId(folder: { values: Readonly<Record<string, unknown>> }): string | undefined {
+  let id = recordedFolderIds.get(folder);
+  if (id === undefined) {
+    id = /folders\/(\d+)/.exec(JSON.stringify(folder.values.lifecycle ?? ''))?.[1] ?? null;
+    recordedFolderIds.set(folder, id);
+  }
+  return id ?? undefined;
+}
+
 /** The scope key of a folder named by a reference into `stack` or by a literal id. */
 function folderKey(stack: SynthesizedStack, value: string, context: DeployContext): ScopeKey {
   for (const ref of referencesIn(value)) {
@@ -148,8 +159,8 @@ function folderKey(stack: SynthesizedStack, value: string, context: DeployContex
     const folder = stack.resources.find((r) => r.type === 'google_folder' && r.name === ref.name);
     if (!folder) continue;
     // The recorded id, from the postcondition that checks it (constructs/jurisdiction-folders.ts).
-    const recorded = /folders\/(\d+)/.exec(JSON.stringify(folder.values.lifecycle ?? ''));
-    if (recorded) return `folders/${recorded[1]}`;
+    const recorded = recordedFolderId(folder);
+    if (recorded) return `folders/${recorded}`;
     const jurisdiction = folder.path.split('/').pop()?.toUpperCase();
     const configured = jurisdiction ? (context.environment.platform.tenantFolders as Record<string, string | undefined>)[jurisdiction] : undefined;
     return configured ? `folders/${configured.replace(/^folders\//, '')}` : folder.address;
@@ -287,7 +298,7 @@ function billingPlacement(context: DeployContext, account: string | undefined): 
 }
 
 /** Where one required permission of an item must be held. */
-function placementOf(context: DeployContext, item: Item, required: RequiredPermission): Placement {
+function placementOf(context: DeployContext, item: Item, required: Pick<RequiredPermission, 'on'>): Placement {
   switch (required.on) {
     case 'organization':
       return { chain: [organizationKey(context)] };
@@ -581,6 +592,18 @@ function evaluate(context: DeployContext): { findings: Finding[]; customer: Cust
   /** Per identity: what the handover grants lack on the moved project, by item. */
   const handoverMissing = new Map<string, { id: string; member: string; items: Map<string, Set<string>> }>();
   let checked = 0;
+  // An item's placement depends on the item and the kind of scope a permission is required on only,
+  // not on the deployer, operation or permission: found once per pair instead of once per permission.
+  const placements = new Map<Item, Map<RequiredPermission['on'], Placement>>();
+  const placeOf = (item: Item, required: Pick<RequiredPermission, 'on'>): Placement => {
+    const byScope = placements.get(item) ?? new Map<RequiredPermission['on'], Placement>();
+    placements.set(item, byScope);
+    const known = byScope.get(required.on);
+    if (known) return known;
+    const found = placementOf(context, item, required);
+    byScope.set(required.on, found);
+    return found;
+  };
   for (const item of itemsOf(context.stack)) {
     const row = table.row(item.kind, item.type);
     if (!row) {
@@ -600,7 +623,7 @@ function evaluate(context: DeployContext): { findings: Finding[]; customer: Cust
       const missing = new Map<ScopeKey, { chain: readonly ScopeKey[]; ops: Set<Operation>; permissions: Set<string> }>();
       for (const op of operationsFor(row, deployer)) {
         for (const required of row.permissions[op]) {
-          const place = placementOf(context, item, required);
+          const place = placeOf(item, required);
           if (place.outside && handover && place.chain.includes(handover.scope)) {
             // The moved project: the handover grants are the holdings there (unexpired on the step's day).
             // What runs there after the move: every refresh, and the transfer's update of the project.
@@ -639,7 +662,7 @@ function evaluate(context: DeployContext): { findings: Finding[]; customer: Cust
       }
       if (item.type === 'google_project_iam_member' && deployer.operations.includes('create')) {
         const role = str(item.values.role) ?? '';
-        const place = placementOf(context, item, { permission: PROJECT_SET_IAM, on: 'resource' });
+        const place = placeOf(item, { on: 'resource' });
         const allowed = place.outside ? undefined : grantableRoles(h, place.chain);
         const handoverConfig = context.tenant?.lifecycle.handover;
         const customerAdminGrant =
