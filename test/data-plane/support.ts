@@ -6,7 +6,7 @@ import { sharedProjectId } from '../../config/naming';
 import { CONTAINER_REPOSITORY_ID } from '../../constructs/container-registry';
 import { SERVICE_AGENT_DOMAINS } from '../../constructs/service-agents';
 import { TenantStack } from '../../stacks/tenant-stack';
-import { fixtureEnvironment } from '../support/synth';
+import { fixtureEnvironment, fixtureStack, fixtureTenantStackName } from '../support/synth';
 
 export interface BuiltTenant {
   readonly tenant: ResolvedTenant;
@@ -21,10 +21,26 @@ export function buildTenant(tenant: ResolvedTenant): BuiltTenant {
   return { tenant, stack, synth: SynthesizedStack.parse(stack.node.id, Testing.synth(stack)) };
 }
 
+/**
+ * A fixture tenant: its JSON from the run's one synthesis of the fixture environment (the bytes a
+ * build here would give, metadata aside), its construct tree built only when a test asks for it.
+ */
+function exampleOf(tenant: ResolvedTenant): BuiltTenant {
+  let stack: TenantStack | undefined;
+  return {
+    tenant,
+    get stack() {
+      stack ??= new TenantStack(Testing.app(), { environment: fixtureEnvironment(), tenant });
+      return stack;
+    },
+    synth: fixtureStack(fixtureTenantStackName(tenant.id)),
+  };
+}
+
 let examples: BuiltTenant[] | undefined;
-/** Every example tenant, built once per test file. */
+/** Every fixture tenant, once per test file. */
 export function exampleTenants(): BuiltTenant[] {
-  examples ??= fixtureEnvironment().tenants.map(buildTenant);
+  examples ??= fixtureEnvironment().tenants.map(exampleOf);
   return examples;
 }
 
