@@ -11,9 +11,8 @@ import { resolvePrincipal } from '../../compliance/principals';
 import { CUSTOMER_DATA_SERVICES } from '../../policy/audit-logs';
 import { SERVICE_AGENT_DOMAINS, ServiceAgents } from '../../constructs/service-agents';
 import { TenantProject } from '../../constructs/tenant-project';
-import { PlatformStack } from '../../stacks/platform-stack';
 import { REQUIRED_TERRAFORM_VERSION } from '../../stacks/required-terraform';
-import { fixtureEnvironment, makeTenant, synthStack, synthTenant } from '../support/synth';
+import { FIXTURE_PLATFORM_STACK, fixtureEnvironment, fixtureStack, makeTenant, synthStack, synthTenant } from '../support/synth';
 import { runDeployCheck } from '../deployability/support';
 import type { ResolvedTenant } from '../../config/loader';
 import { example, exampleTenants } from './support';
@@ -201,7 +200,7 @@ describe('every stack declares the Terraform version its removed blocks need', (
           },
         }),
       )],
-    ['the platform', () => synthStack(new PlatformStack(Testing.app(), { environment: fixtureEnvironment() }))],
+    ['the platform', () => fixtureStack(FIXTURE_PLATFORM_STACK)],
   ])('%s', (_what, synth) => {
     const s = synth();
     expect((s.json.terraform as { required_version?: string }).required_version).toBe(REQUIRED_TERRAFORM_VERSION);

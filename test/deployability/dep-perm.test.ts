@@ -12,12 +12,12 @@ import { customerGrants, depPerm, deployerHoldings, deployersOf, isReadOnlyPermi
 import { OPERATIONS, parsePermissionTable, permissionTable } from '../../compliance/deployability/data/permission-table';
 import { PLAN_CUSTOM_ROLE, PLAN_ROLES, PLATFORM_CUSTOM_ROLE, TENANT_CUSTOM_ROLE, TENANT_ROLES, type DeployerRoles } from '../../constructs/ci-deployer-identity';
 import { withLifecycle, type ResolvedTenant } from '../../config/loader';
-import { PlatformStack } from '../../stacks/platform-stack';
 import { TenantStack } from '../../stacks/tenant-stack';
-import { fixtureEnvironment, makeTenant, fixtureTenantStacks, synthStack, synthTenant } from '../support/synth';
+import { FIXTURE_PLATFORM_STACK, fixtureEnvironment, fixtureStack, makeTenant, fixtureTenantStacks, synthStack, synthTenant } from '../support/synth';
 
 const env = fixtureEnvironment();
-const platform = synthStack(new PlatformStack(Testing.app(), { environment: env }));
+// The run's one synthesis of the fixture platform stack (jest globalSetup).
+const platform = fixtureStack(FIXTURE_PLATFORM_STACK);
 const fixtureTenants = fixtureTenantStacks();
 const tenantOf = (stack: SynthesizedStack): ResolvedTenant => env.tenants.find((t) => stack.name.endsWith(`-${t.id}`))!;
 
