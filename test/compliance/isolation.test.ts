@@ -7,7 +7,7 @@ import { StorageBucket } from '@cdktf/provider-google/lib/storage-bucket';
 import { TerraformResource } from 'cdktf';
 import { labelAttribute } from '../../compliance/labelable';
 import { fixtureEnvironment } from '../support/synth';
-import { bareTenantStack, check, expectAccepted, expectRejected, realPlatformStack, realTenantStack } from './support';
+import { bareTenantStack, check, expectAccepted, expectRejected, checkPlatformAsBuilt, realTenantStack } from './support';
 
 const labels = { tenant: 'rule-test', environment: 'fixture', 'data-residency': 'eu' };
 const region = { allowedPersistenceRegions: ['europe-west1'] };
@@ -118,7 +118,6 @@ describe('ISO-3: every labelable resource carries tenant, environment and data-r
   });
 
   it('accepts the platform stack, whose audit log resources carry their own jurisdiction', () => {
-    const { stack, env } = realPlatformStack();
-    expectAccepted(check('ISO-3', stack, env));
+    expectAccepted(checkPlatformAsBuilt('ISO-3'));
   });
 });

@@ -15,7 +15,7 @@ import type { TenantInput } from '../../config/schema';
 import { PlatformStack } from '../../stacks/platform-stack';
 import { TenantStack } from '../../stacks/tenant-stack';
 import { synthesizeStack } from '../../compliance/synth-gate';
-import { fixtureEnvironment, makeTenant } from '../support/synth';
+import { FIXTURE_PLATFORM_STACK, fixtureEnvironment, fixtureStack, makeTenant } from '../support/synth';
 
 export interface RuleOutcome {
   readonly findings: readonly EvaluatedFinding[];
@@ -93,6 +93,14 @@ export function realTenantStack(overrides: Partial<TenantInput> = {}): {
 export function realPlatformStack(): { stack: PlatformStack; env: EnvironmentConfig } {
   const env = fixtureEnvironment();
   return { stack: new PlatformStack(Testing.app(), { environment: env }), env };
+}
+
+/**
+ * Runs one rule on the fixture platform stack as the run's one synthesis wrote it (jest globalSetup,
+ * both packs, suppressions in its metadata): the platform as built, without building it again.
+ */
+export function checkPlatformAsBuilt(ruleId: string): RuleOutcome {
+  return runRule(ruleId, fixtureStack(FIXTURE_PLATFORM_STACK), fixtureEnvironment());
 }
 
 /** Runs one rule on `stack` synthesized as the gate does it (aspects run, metadata and suppressions kept). */
