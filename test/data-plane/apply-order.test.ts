@@ -12,7 +12,7 @@ import { CUSTOMER_DATA_SERVICES } from '../../policy/audit-logs';
 import { SERVICE_AGENT_DOMAINS, ServiceAgents } from '../../constructs/service-agents';
 import { TenantProject } from '../../constructs/tenant-project';
 import { REQUIRED_TERRAFORM_VERSION } from '../../stacks/required-terraform';
-import { FIXTURE_PLATFORM_STACK, fixtureEnvironment, fixtureStack, makeTenant, synthStack, synthTenant } from '../support/synth';
+import { FIXTURE_PLATFORM_STACK, fixtureEnvironment, fixtureStack, makeTenant, synthTenant } from '../support/synth';
 import { runDeployCheck } from '../deployability/support';
 import type { ResolvedTenant } from '../../config/loader';
 import { example, exampleTenants } from './support';

@@ -127,7 +127,7 @@ describe('the README from zero to production, in a scratch copy of the repositor
         steps.push({ command, skipped });
         continue;
       }
-      const first = !npmSeen && /\bnpm run\b/.test(command.text);
+      const first: boolean = !npmSeen && /\bnpm run\b/.test(command.text);
       npmSeen ||= first;
       const result = first ? host.throughNpm(command.text) : await host.run(command.text);
       steps.push({ command, result });
