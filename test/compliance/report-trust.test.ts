@@ -1,9 +1,10 @@
 /**
  * AUD-2, AUD-1, DEL-1: reports an auditor can trust, generated as an operator generates them from
- * the fixture environment (npm run compliance, npm run ropa, and an offboarding through destroy
- * evidence to its certificate): each states when, from which commit and with which tool version it
- * was generated; no placeholder reaches the Markdown, the JSON or the HTML; and the HTML pages,
- * rendered by headless Chromium, show every control of docs/controls.md and the access maps drawn.
+ * the fixture environment (npm run ropa as a child process, npm run compliance -- --synth-dir on the
+ * run's fixture synthesis, and an offboarding through destroy evidence to its certificate): each
+ * states when, from which commit and with which tool version it was generated; no placeholder
+ * reaches the Markdown, the JSON or the HTML; and the HTML pages, rendered by headless Chromium,
+ * show every control of docs/controls.md and the access maps drawn.
  */
 import { spawnSync } from 'child_process';
 import * as fs from 'fs';
@@ -11,11 +12,12 @@ import * as os from 'os';
 import * as path from 'path';
 import { CONTROL_IDS } from '../../compliance/controls';
 import type { ComplianceReport } from '../../compliance/report/compliance-report';
+import { main as complianceMain } from '../../scripts/compliance';
 import { main as offboardMain } from '../../scripts/offboard';
 import type { DeletionCertificate } from '../../scripts/lib/deletion-certificate';
 import { copyEnvironment, type TempEnvironments } from '../support/temp-environment';
-import { FIXTURE_ENVIRONMENTS_DIR, REPO_ROOT, fixtureEnvironment } from '../support/synth';
-import { runInProcess, tempDir } from '../scripts/cli-harness';
+import { FIXTURE_ENVIRONMENTS_DIR, REPO_ROOT, fixtureEnvironment, fixtureSynthOutput } from '../support/synth';
+import { runInProcess, tempDir, withEnv } from '../scripts/cli-harness';
 import { recordEvidence } from '../scripts/destroy-evidence-harness';
 
 /** 2026-11-21T08:00:00Z: the clock every report here is generated with. */
@@ -31,10 +33,11 @@ let envs: TempEnvironments;
 /** Every generated file by name: compliance-fixture.{md,json,html}, ropa-fixture.{md,json}, deletion-fixture-<id>.{md,json,html}. */
 const files = new Map<string, string>();
 
-function runReport(script: 'compliance' | 'ropa', outDir: string) {
+/** `npm run ropa` as an operator runs it: a child process that synthesizes the environment in memory. */
+function runRopa(outDir: string) {
   return spawnSync(
     process.execPath,
-    ['-r', './scripts/register.js', `scripts/${script}.ts`, '--env', 'fixture', '--environments-dir', FIXTURE_ENVIRONMENTS_DIR, '--out-dir', outDir],
+    ['-r', './scripts/register.js', 'scripts/ropa.ts', '--env', 'fixture', '--environments-dir', FIXTURE_ENVIRONMENTS_DIR, '--out-dir', outDir],
     { cwd: REPO_ROOT, encoding: 'utf8', env: { ...process.env, SOURCE_DATE_EPOCH: EPOCH, CHECKPOINT_DISABLE: '1' } },
   );
 }
@@ -42,10 +45,14 @@ function runReport(script: 'compliance' | 'ropa', outDir: string) {
 beforeAll(() => {
   work = tempDir('ss-report-trust-');
   const reports = path.join(work.dir, 'reports');
-  for (const script of ['compliance', 'ropa'] as const) {
-    const r = runReport(script, reports);
-    expect({ script, status: r.status, stderr: r.stderr }).toEqual({ script, status: 0, stderr: '' });
-  }
+  const ropa = runRopa(reports);
+  expect({ script: 'ropa', status: ropa.status, stderr: ropa.stderr }).toEqual({ script: 'ropa', status: 0, stderr: '' });
+  // The compliance script's main in this process, judging the run's fixture synthesis (what
+  // `npm run synth` writes) instead of synthesizing it again: reports.test.ts runs it as a child process.
+  const compliance = withEnv({ SOURCE_DATE_EPOCH: EPOCH }, () =>
+    runInProcess(complianceMain, ['--env', 'fixture', '--environments-dir', FIXTURE_ENVIRONMENTS_DIR, '--out-dir', reports, '--synth-dir', fixtureSynthOutput()]),
+  );
+  expect({ script: 'compliance', code: compliance.code, stderr: compliance.stderr }).toEqual({ script: 'compliance', code: 0, stderr: '' });
   // An offboarding whose destroy came 12 days after the request: the certificate states a breach.
   envs = copyEnvironment();
   const io = { out: () => undefined, err: (t: string) => { throw new Error(t); } };
@@ -71,6 +78,13 @@ beforeAll(() => {
 afterAll(() => {
   envs?.remove();
   work?.remove();
+});
+
+describe('AUD-1: npm run ropa, as an operator runs it (a child process)', () => {
+  it('writes one record per fixture tenant', () => {
+    const { records } = JSON.parse(files.get('ropa-fixture.json')!) as { records: Array<{ tenant: string }> };
+    expect(records.map((r) => r.tenant)).toEqual(fixtureEnvironment().tenants.map((t) => t.id));
+  });
 });
 
 describe('AUD-2: every report states when, from which commit and with which tool it was generated', () => {
