@@ -31,6 +31,7 @@ import {
 import { buildHandoverRecord, renderHandoverRecord } from './lib/handover-record';
 import { displayPath, environmentsDirFrom } from './lib/paths';
 import { generationMetadata, reportsDirFrom, writeReportPair } from './lib/report-output';
+import { withoutTokenStackTraces } from './lib/token-stack-traces';
 import { tenantTextProblems } from './lib/tenant-file';
 import { transitionOfEdit } from './plan-check';
 
@@ -138,7 +139,8 @@ function beforeRelease(environment: EnvironmentConfig, tenant: ResolvedTenant) {
   // In memory: the App only needs a folder it may create (never the user's cdktf.out/).
   const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'ss-handover-before-'));
   try {
-    return synthesizeStack(new TenantStack(new App({ outdir }), { environment, tenant: pre }));
+    // As the pipeline does: no token creation traces (scripts/lib/token-stack-traces.ts).
+    return withoutTokenStackTraces(() => synthesizeStack(new TenantStack(new App({ outdir }), { environment, tenant: pre })));
   } finally {
     fs.rmSync(outdir, { recursive: true, force: true });
   }
