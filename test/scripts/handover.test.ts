@@ -163,9 +163,15 @@ describe('HAND-1: npm run handover', () => {
     ['an unknown flag', ['--tenant', 'alpen-sport', '--phase', 'transfer', '--force'], /unknown flag --force/],
   ];
 
+  // The rows without a setup share one copy of the fixture (each compares the folder before and after
+  // itself, so a refusal that wrote would still fail); a row with a setup changes its own copy.
+  let unchanged: TempEnvironments;
+  beforeAll(() => (unchanged = copyEnvironment()));
+  afterAll(() => unchanged.remove());
+
   // Every row has its setup slot (null when none): a missing last argument would be jest's done callback.
   it.each(refusals.map(([name, args, message, setup]) => [name, args, message, setup ?? null] as const))('refuses %s, exit 2, changing nothing', (_name, args, message, setup) => {
-    const tmp = copyEnvironment();
+    const tmp = setup ? copyEnvironment() : unchanged;
     try {
       setup?.(tmp);
       const before = treeHashes(tmp.dir);
@@ -173,7 +179,7 @@ describe('HAND-1: npm run handover', () => {
       expect({ code: result.code, errors: result.errors.join('\n') }).toEqual({ code: 2, errors: expect.stringMatching(message) });
       expect(treeHashes(tmp.dir)).toEqual(before);
     } finally {
-      tmp.remove();
+      if (tmp !== unchanged) tmp.remove();
     }
   });
 

@@ -3,7 +3,8 @@
  * environment: a valid call writes a platform.yaml that loads and whose platform stack synthesizes
  * with both packs; every bad input exits 2 naming the flag and leaves the folder byte for byte as
  * it was; an existing environment is refused. One valid call runs as a user would (a child
- * process), the rest call main in this process.
+ * process), the rest call main in this process; the same valid call in this process lets the test
+ * read the platform stack the script itself synthesized.
  */
 import * as fs from 'fs';
 import * as path from 'path';
@@ -12,10 +13,10 @@ import { loadEnvironment } from '../../config/loader';
 import { platformStackName } from '../../config/naming';
 import { formatHelp, parseFlags } from '../../scripts/lib/cli';
 import { IMAGE_DIGEST_FLAGS, NEW_ENVIRONMENT_SPEC } from '../../scripts/lib/new-environment';
-import { synthesizeStacks } from '../../scripts/lib/synthesis';
+import { synthesize } from '../../scripts/lib/synth';
 import { main } from '../../scripts/new-environment';
 import { copyEnvironment, type TempEnvironments } from '../support/temp-environment';
-import { runCommand, runInProcess, tempDir, treeHashes } from './cli-harness';
+import { runCommand, runInProcess, treeHashes } from './cli-harness';
 
 const hex = (c: string) => c.repeat(64);
 
@@ -97,20 +98,7 @@ describe('npm run new-environment', () => {
       // The schema's default: the WAF enforces at sensitivity 1 (edit platform.yaml to change it).
       edge: { waf: { mode: 'enforce', sensitivity: 1 } },
     });
-
-    const out = tempDir('ss-new-env-out-');
-    try {
-      const summary = await synthesizeStacks({ environmentsDir: envs.dir, stacks: [platformStackName('prod')], outdir: out.dir, workers: 1 });
-      expect(summary.stacks.map((s) => s.name)).toEqual(['platform-prod']);
-      const json = JSON.parse(fs.readFileSync(path.join(out.dir, 'stacks', 'platform-prod', 'cdk.tf.json'), 'utf8'));
-      // A folder for each served jurisdiction, none for the others.
-      const folders = Object.values(json.resource.google_folder as Record<string, { display_name: string }>).map((f) => f.display_name);
-      expect(folders.some((n) => /EEA/i.test(n))).toBe(true);
-      expect(folders.some((n) => /UK/i.test(n))).toBe(true);
-      expect(folders.some((n) => /AU|CH/.test(n))).toBe(false);
-    } finally {
-      out.remove();
-    }
+    // The folders of the stack it synthesized: checked on a call in this process (at the end of the file).
   });
 
   it('takes a digest per image, a platform jurisdiction, a parent folder and a main branch', () => {
@@ -130,14 +118,6 @@ describe('npm run new-environment', () => {
     expect(platform.platformJurisdiction).toBe('UK');
     expect(platform.parentFolder).toBe('folders/555');
     expect(platform.ci.mainBranch).toBe('release');
-  });
-
-  it('a digest flag overrides the one --images-from takes', () => {
-    const result = runInProcess(main, argsOf(envs, { '--conversion-relay-digest': `sha256:${hex('e')}` }));
-    expect(result.code).toBe(0);
-    const images = loadEnvironment('prod', { environmentsDir: envs.dir }).platform.images;
-    expect(images.conversionRelay).toMatch(new RegExp(`@sha256:${hex('e')}$`));
-    expect(images.ingestWebhook).toMatch(new RegExp(`@sha256:${hex('1')}$`));
   });
 
   const BAD: ReadonlyArray<{ title: string; change: Record<string, string | undefined>; errors: RegExp[] }> = [
@@ -224,14 +204,46 @@ describe('npm run new-environment', () => {
     expect(parseFlags(words, NEW_ENVIRONMENT_SPEC).problems).toEqual([]);
   });
 
-  it('writes the document the loader reads back, keys in the schema order', () => {
-    expect(runInProcess(main, argsOf(envs)).code).toBe(0);
-    const raw = parse(fs.readFileSync(path.join(envs.dir, 'prod', 'platform.yaml'), 'utf8')) as Record<string, unknown>;
-    expect(Object.keys(raw)).toEqual([
-      'environment', 'organization', 'billingAccount', 'projectPrefix', 'platformJurisdiction', 'jurisdictions',
-      'tenantFolders', 'stateBucket', 'ci', 'groups', 'contacts', 'images', 'edgeDomain',
-    ]);
-    // No temporary folder or file is left behind.
-    expect(fs.readdirSync(envs.dir).filter((f) => f.startsWith('.'))).toEqual([]);
+  describe('a valid call in this process, a digest flag beside --images-from', () => {
+    // One call serves the tests of what it writes: its synthesis of the new platform stack is most of
+    // a call's cost, and neither test depends on which digest the conversion relay has.
+    let own: TempEnvironments;
+    let result: ReturnType<typeof runInProcess>;
+    /** The platform stack as the script itself synthesized it (its default, synthesize), read before it removes its staging folder. */
+    let json: { resource: { google_folder: Record<string, { display_name: string }> } } | undefined;
+    beforeAll(() => {
+      own = copyEnvironment();
+      const synthesizeWith: typeof synthesize = (o) => {
+        const r = synthesize(o);
+        if (r.ok) json = JSON.parse(fs.readFileSync(path.join(o.outdir, 'stacks', platformStackName('prod'), 'cdk.tf.json'), 'utf8'));
+        return r;
+      };
+      result = runInProcess((argv, io) => main(argv, io, { synthesizeWith }), argsOf(own, { '--conversion-relay-digest': `sha256:${hex('e')}` }));
+    });
+    afterAll(() => own.remove());
+
+    it('a digest flag overrides the one --images-from takes', () => {
+      expect({ code: result.code, stderr: result.stderr }).toEqual({ code: 0, stderr: '' });
+      const images = loadEnvironment('prod', { environmentsDir: own.dir }).platform.images;
+      expect(images.conversionRelay).toMatch(new RegExp(`@sha256:${hex('e')}$`));
+      expect(images.ingestWebhook).toMatch(new RegExp(`@sha256:${hex('1')}$`));
+    });
+
+    it('writes the document the loader reads back, keys in the schema order, and its platform stack has a folder per served jurisdiction', () => {
+      expect({ code: result.code, stderr: result.stderr }).toEqual({ code: 0, stderr: '' });
+      expect(result.stdout).toContain('platform-prod synthesizes and passes the DPA and deployability packs');
+      // A folder for each served jurisdiction, none for the others.
+      const folders = Object.values(json!.resource.google_folder).map((f) => f.display_name);
+      expect(folders.some((n) => /EEA/i.test(n))).toBe(true);
+      expect(folders.some((n) => /UK/i.test(n))).toBe(true);
+      expect(folders.some((n) => /AU|CH/.test(n))).toBe(false);
+      const raw = parse(fs.readFileSync(path.join(own.dir, 'prod', 'platform.yaml'), 'utf8')) as Record<string, unknown>;
+      expect(Object.keys(raw)).toEqual([
+        'environment', 'organization', 'billingAccount', 'projectPrefix', 'platformJurisdiction', 'jurisdictions',
+        'tenantFolders', 'stateBucket', 'ci', 'groups', 'contacts', 'images', 'edgeDomain',
+      ]);
+      // No temporary folder or file is left behind.
+      expect(fs.readdirSync(own.dir).filter((f) => f.startsWith('.'))).toEqual([]);
+    });
   });
 });

@@ -1,8 +1,9 @@
 /**
- * `npm run offboard` (DPA 10.1, 10.4; RET-3, DEL-1), run as a user would against a temporary copy
- * of the example environment: request, certificate with dates checked against the synthesized
- * retention settings, confirmed removal; the refusals on the way; and a certificate that fails
- * because a store would keep data past the 14 days.
+ * `npm run offboard` (DPA 10.1, 10.4; RET-3, DEL-1) against a temporary copy of the fixture
+ * environment: request, certificate with dates checked against the synthesized retention settings,
+ * confirmed removal; the refusals on the way; and a certificate that fails because a store would
+ * keep data past the 14 days. The request step and `--help` (through npm) run as a user runs them
+ * (a child process); the other steps call the script's main in this process, which runs the same code.
  */
 import * as fs from 'fs';
 import * as path from 'path';
@@ -12,9 +13,10 @@ import { SynthesizedStack } from '../../compliance/synthesized-stack';
 import { loadAllEnvironments, loadEnvironment } from '../../config/loader';
 import { buildApp, stackNamesOf } from '../../stacks/build-app';
 import { TenantStack } from '../../stacks/tenant-stack';
-import { main as offboardMain } from '../../scripts/offboard';
+import { main as offboardMain, synthesizeStackToTemp } from '../../scripts/offboard';
 import type { DeletionCertificate } from '../../scripts/lib/deletion-certificate';
 import { main as recordDestroyMain } from '../../scripts/record-destroy';
+import { fixtureStack } from '../support/synth';
 import { copyEnvironment } from '../support/temp-environment';
 import { runCommand, runInProcess, runScript, sha256, tempDir, treeHashes } from './cli-harness';
 import { recordEvidence, TEST_COMMIT } from './destroy-evidence-harness';
@@ -88,10 +90,26 @@ describe('DEL-1: offboarding from request to certificate to confirmed removal', 
   /** Every resource address of the tenant's synthesized stack: what its destroy reports destroyed. */
   let addresses: string[];
   const argv = (args: string[], dir = evidenceDir) => ['--env', 'fixture', '--tenant', ID, ...args, '--environments-dir', envs.dir, '--evidence-dir', dir];
+  /**
+   * The certificate's synthesis of the stack, the script's own (synthesizeStackToTemp, its default),
+   * run once per configuration: the certificate steps and refusals synthesize the same unchanged
+   * files several times, so a result is reused only while every file of the folder is byte for byte
+   * the same (synthesis is deterministic).
+   */
+  const synthesized = new Map<string, ReturnType<typeof synthesizeStackToTemp>>();
+  const synthesizeStack: typeof synthesizeStackToTemp = (request) => {
+    const key = JSON.stringify([request.environmentsDir, request.stackName, [...treeHashes(request.environmentsDir)]]);
+    let result = synthesized.get(key);
+    if (!result) {
+      result = synthesizeStackToTemp(request);
+      synthesized.set(key, result);
+    }
+    return result;
+  };
   /** As a user runs it: a child process (the request step, once: exit status and output as the shell sees them). */
   const offboard = (args: string[]) => runScript('offboard', argv(args));
   /** The same main in this process: the fast path for the other steps and the many refusals. */
-  const offboardHere = (args: string[], dir = evidenceDir) => runInProcess((a, io) => offboardMain(a, { io, now: CLOCK }), argv(args, dir));
+  const offboardHere = (args: string[], dir = evidenceDir) => runInProcess((a, io) => offboardMain(a, { io, now: CLOCK, synthesizeStack }), argv(args, dir));
   const envHash = () => treeHashes(envs.dir);
   /** Destroy evidence of this tenant's stack (or another's), finished at `finished`. */
   const evidence = (finished: string, more: Partial<Parameters<typeof recordEvidence>[0]> = {}) => {
@@ -113,13 +131,8 @@ describe('DEL-1: offboarding from request to certificate to confirmed removal', 
     original = fs.readFileSync(tenantFile, 'utf8');
     othersBefore = treeHashes(envs.dir);
     othersBefore.delete(`fixture/tenants/${ID}.yaml`);
-    const out = tempDir('ss-offboard-addresses-');
-    try {
-      buildApp({ environmentsDir: envs.dir, stacks: [STACK], outdir: out.dir }).synth();
-      addresses = SynthesizedStack.parse(STACK, fs.readFileSync(path.join(out.dir, 'stacks', STACK, 'cdk.tf.json'), 'utf8')).resources.map((r) => r.address);
-    } finally {
-      out.remove();
-    }
+    // The copy is the fixture environment as it is, so its stack is the run's fixture synthesis.
+    addresses = fixtureStack(STACK).resources.map((r) => r.address);
   });
 
   afterAll(() => {
@@ -182,7 +195,7 @@ describe('DEL-1: offboarding from request to certificate to confirmed removal', 
     );
     const tenant = loadEnvironment('fixture', { environmentsDir: envs.dir }).tenants.find((t) => t.id === ID)!;
     expect(tenant.lifecycle).toEqual({ state: 'offboarding', offboarding: { requested: REQUESTED, removalConfirmed: false } });
-    // A child process that itself spawns the synthesis: slower than one test's budget on a busy machine.
+    // A child process that synthesizes the stack twice (plan-check): slower than one test's budget on a busy machine.
   }, 600_000);
 
   it('refuses a second request, a removal without certificate, and the removed --deployed', () => {
@@ -427,7 +440,8 @@ describe('RET-3: a configuration that keeps data past the 14 days is certified a
       // keeps objects 30 days: the escape hatch a careless change could add.
       const env = loadEnvironment('fixture', { environmentsDir: envs.dir });
       const tenant = env.tenants.find((t) => t.id === 'lisboa-parque')!;
-      const synthesizeStack = ({ stackName }: { stackName: string }) => {
+      const stackName = 'tenant-fixture-lisboa-parque';
+      const built = (() => {
         const stack = new TenantStack(Testing.app(), { environment: env, tenant });
         new StorageBucket(stack, 'exports', {
           name: 'ssx-lisboa-parque-exports', location: 'EU', forceDestroy: true,
@@ -435,9 +449,13 @@ describe('RET-3: a configuration that keeps data past the 14 days is certified a
         });
         const text = Testing.synth(stack as TerraformStack);
         return { stack: SynthesizedStack.parse(stackName, text), text };
+      })();
+      // Built once: the evidence lists its addresses and the certificate step reads the same stack.
+      const synthesizeStack = (request: { stackName: string }) => {
+        if (request.stackName !== stackName) throw new Error(`the certificate asked for ${request.stackName}, not ${stackName}`);
+        return built;
       };
-      const stackName = 'tenant-fixture-lisboa-parque';
-      const destroyed = synthesizeStack({ stackName }).stack.resources.map((r) => r.address);
+      const destroyed = built.stack.resources.map((r) => r.address);
       const evidence = recordEvidence({ environmentsDir: envs.dir, evidenceDir: work.dir, stack: stackName, destroyed, started: `${DEPLOYED}T08:00:00Z`, finished: `${DEPLOYED}T08:20:00Z`, workDir: work.dir });
       expect(evidence.code).toBe(0);
       const code = offboardMain([...common, '--certificate', '--evidence', evidence.file], { io, synthesizeStack, now: CLOCK });

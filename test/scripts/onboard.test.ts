@@ -6,14 +6,15 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
-import { loadEnvironment } from '../../config/loader';
+import { loadAllEnvironments, loadEnvironment } from '../../config/loader';
 import { tenantStackName } from '../../config/naming';
 import { JURISDICTION_RULES } from '../../config/jurisdictions';
 import { SynthesizedStack } from '../../compliance/synthesized-stack';
-import { buildApp } from '../../stacks/build-app';
+import { Manifest, type StackManifest } from 'cdktf';
+import { buildApp, stackNamesOf } from '../../stacks/build-app';
 import { ONBOARD_SPEC } from '../../scripts/lib/onboarding';
 import { parseFlags } from '../../scripts/lib/cli';
-import { fixtureSynthOutput } from '../support/synth';
+import { FIXTURE_PLATFORM_STACK, fixtureSynthOutput } from '../support/synth';
 import { copyEnvironment } from '../support/temp-environment';
 import { runCommand, runInProcess, runScript, tempDir, treeHashes, withEnv } from './cli-harness';
 import { main as onboardMain } from '../../scripts/onboard';
@@ -110,9 +111,30 @@ const VALID: readonly ValidCase[] = [
   },
 ];
 
-/** Synthesizes every stack of an environments folder into a fresh output folder, in process. */
+/**
+ * What `npm run synth` writes for an environments folder of the fixture plus new tenants, in a fresh
+ * output folder: its tenant stacks synthesized now; the platform stack, which reads no tenant
+ * (test/platform-independence/platform-stack-independence.test.ts: byte-identical for any tenant
+ * list), copied from the run's synthesis of the same platform.yaml rather than synthesized again;
+ * and manifest.json written by cdktf's own Manifest from all their entries, as a full synthesis does.
+ */
 function fullSynth(environmentsDir: string, outdir: string): void {
-  buildApp({ environmentsDir, outdir }).synth();
+  const tenants = stackNamesOf(loadAllEnvironments(environmentsDir)).filter((n) => n !== FIXTURE_PLATFORM_STACK);
+  const synthesized = tempDir('ss-onboard-tenants-');
+  try {
+    buildApp({ environmentsDir, stacks: tenants, outdir: synthesized.dir }).synth();
+    const ofTenants = JSON.parse(fs.readFileSync(path.join(synthesized.dir, 'manifest.json'), 'utf8')) as { version: string; stacks: Record<string, StackManifest> };
+    const ofFixture = JSON.parse(fs.readFileSync(path.join(fixtureSynthOutput(), 'manifest.json'), 'utf8')) as typeof ofTenants;
+    expect(Object.keys(ofTenants.stacks).sort()).toEqual([...tenants].sort());
+    expect(ofTenants.version).toBe(ofFixture.version);
+    fs.cpSync(synthesized.dir, outdir, { recursive: true });
+    fs.cpSync(path.join(fixtureSynthOutput(), 'stacks', FIXTURE_PLATFORM_STACK), path.join(outdir, 'stacks', FIXTURE_PLATFORM_STACK), { recursive: true });
+    const manifest = new Manifest(ofTenants.version, outdir, false);
+    Object.assign(manifest.stacks, { [FIXTURE_PLATFORM_STACK]: ofFixture.stacks[FIXTURE_PLATFORM_STACK] }, ofTenants.stacks);
+    manifest.writeToFile();
+  } finally {
+    synthesized.remove();
+  }
 }
 
 describe('onboarding a valid tenant', () => {
@@ -276,9 +298,13 @@ describe('bad input is refused with one message naming the flag, and changes not
   const results = new Map<BadCase, Outcome[]>();
   const savedOutdir = process.env.CDKTF_OUTDIR;
 
-  /** Runs one case against a fresh copy of the environment and reports what changed. */
-  async function attempt(c: BadCase, how: 'in-process' | 'child'): Promise<Outcome> {
-    const envs = copyEnvironment();
+  /**
+   * Runs one case against a copy of the environment and reports what changed. The in-process cases
+   * share one copy (each compares the folder before and after itself, so a case that wrote would
+   * still fail); the child gets its own.
+   */
+  async function attempt(c: BadCase, how: 'in-process' | 'child', shared?: ReturnType<typeof copyEnvironment>): Promise<Outcome> {
+    const envs = shared ?? copyEnvironment();
     const out = tempDir('ss-onboard-bad-');
     const outdir = path.join(out.dir, 'cdktf.out');
     try {
@@ -295,15 +321,17 @@ describe('bad input is refused with one message naming the flag, and changes not
       const envChanged = [...new Set([...before.keys(), ...after.keys()])].filter((k) => before.get(k) !== after.get(k));
       return { code: r.code, errors: r.errors, stdout: r.stdout, envChanged, outCreated: fs.existsSync(outdir) };
     } finally {
-      envs.remove();
+      if (!shared) envs.remove();
       out.remove();
     }
   }
 
   beforeAll(async () => {
+    const shared = copyEnvironment();
     try {
-      for (const c of BAD) results.set(c, [await attempt(c, 'in-process')]);
+      for (const c of BAD) results.set(c, [await attempt(c, 'in-process', shared)]);
     } finally {
+      shared.remove();
       if (savedOutdir === undefined) delete process.env.CDKTF_OUTDIR;
       else process.env.CDKTF_OUTDIR = savedOutdir;
     }
