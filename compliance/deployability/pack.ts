@@ -20,6 +20,7 @@ import { depAuditService } from './checks/dep-audit-service';
 import { depMove } from './checks/dep-move';
 import { depRef } from './checks/dep-ref';
 import { depPolicyOrder } from './checks/dep-policy-order';
+import { depCycle } from './checks/dep-cycle';
 
 export const DEPLOY_CHECKS: readonly DeployCheck[] = [
   depOrder,
@@ -34,6 +35,7 @@ export const DEPLOY_CHECKS: readonly DeployCheck[] = [
   depMove,
   depRef,
   depPolicyOrder,
+  depCycle,
 ];
 
 /** The check with this id; throws for an unknown id. */
