@@ -15,6 +15,22 @@ import { permissionTable } from '../compliance/deployability/data/permission-tab
 import { serviceAccount } from '../constructs/principal';
 const PLANNER = serviceAccount('ci-plan@ssx-platform.iam.gserviceaccount.com');
 
+/** A ProjectHandoff in prepare, built on its own for the construct-level refusals. */
+function prepareProps(projectId: string, project: TenantProject) {
+  return {
+    projectId,
+    project,
+    phase: 'prepare' as const,
+    customerAdminGroup: 'g@c.example',
+    customerOrganizationId: '998877665544',
+    sourceFolder: 'folders/1',
+    deployer: serviceAccount('ci-tenant-eea@ssx-platform.iam.gserviceaccount.com'),
+    planner: PLANNER,
+    administrators: { member: 'group:platform-admins@smartsegments.example' },
+    moverGrantExpires: '2026-12-01',
+  };
+}
+
 const details = {
   customerOrganizationId: '998877665544',
   customerBillingAccount: '0A0A0A-1B1B1B-2C2C2C',
@@ -281,18 +297,7 @@ describe('HAND-1: phased customer takeover on the synthesized stacks', () => {
     const make = () => {
       const stack = new TerraformStack(Testing.app(), 'x');
       const project = new TenantProject(stack, 'p', { projectId: 'takeover-dwh', ownership: 'smart-segments', folderId: 'folders/1', billingAccount: '000000-000000-000000' });
-      return new ProjectHandoff(stack, 'h', {
-        projectId: 'takeover-dwh',
-        project,
-        phase: 'prepare',
-        customerAdminGroup: 'g@c.example',
-        customerOrganizationId: '998877665544',
-        sourceFolder: 'folders/1',
-        deployer: serviceAccount('ci-tenant-eea@ssx-platform.iam.gserviceaccount.com'),
-        planner: PLANNER,
-        administrators: { member: 'group:platform-admins@smartsegments.example' },
-        moverGrantExpires: '2026-12-01',
-      });
+      return new ProjectHandoff(stack, 'h', prepareProps('takeover-dwh', project));
     };
     const read = ['resourcemanager.projects.get'];
     for (const [permission, why] of [
@@ -314,18 +319,7 @@ describe('HAND-1: phased customer takeover on the synthesized stacks', () => {
     const project = new TenantProject(stack, 'p', { projectId: 'their-own', ownership: 'customer' });
     expect(
       () =>
-        new ProjectHandoff(stack, 'h', {
-          projectId: 'their-own',
-          project,
-          phase: 'prepare',
-          customerAdminGroup: 'g@c.example',
-          customerOrganizationId: '998877665544',
-          sourceFolder: 'folders/1',
-          deployer: serviceAccount('ci-tenant-eea@ssx-platform.iam.gserviceaccount.com'),
-          planner: PLANNER,
-          administrators: { member: 'group:platform-admins@smartsegments.example' },
-          moverGrantExpires: '2026-12-01',
-        }),
+        new ProjectHandoff(stack, 'h', prepareProps('their-own', project)),
     ).toThrow(/only a project Smart Segments provisioned can be handed over/);
   });
 

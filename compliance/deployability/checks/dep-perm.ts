@@ -141,17 +141,6 @@ function itemsOf(stack: SynthesizedStack): Item[] {
   return items;
 }
 
-// The folder id recorded in a google_folder's postcondition, by resource: read once per folder, not per placement.
-const recordedFolderIds = new WeakMap<object, string | null>();
-function recordedFolderId(folder: { values: Readonly<Record<string, unknown>> }): string | undefined {
-  let id = recordedFolderIds.get(folder);
-  if (id === undefined) {
-    id = /folders\/(\d+)/.exec(JSON.stringify(folder.values.lifecycle ?? ''))?.[1] ?? null;
-    recordedFolderIds.set(folder, id);
-  }
-  return id ?? undefined;
-}
-
 /** The scope key of a folder named by a reference into `stack` or by a literal id. */
 function folderKey(stack: SynthesizedStack, value: string, context: DeployContext): ScopeKey {
   for (const ref of referencesIn(value)) {
@@ -159,8 +148,8 @@ function folderKey(stack: SynthesizedStack, value: string, context: DeployContex
     const folder = stack.resources.find((r) => r.type === 'google_folder' && r.name === ref.name);
     if (!folder) continue;
     // The recorded id, from the postcondition that checks it (constructs/jurisdiction-folders.ts).
-    const recorded = recordedFolderId(folder);
-    if (recorded) return `folders/${recorded}`;
+    const recorded = /folders\/(\d+)/.exec(JSON.stringify(folder.values.lifecycle ?? ''));
+    if (recorded) return `folders/${recorded[1]}`;
     const jurisdiction = folder.path.split('/').pop()?.toUpperCase();
     const configured = jurisdiction ? (context.environment.platform.tenantFolders as Record<string, string | undefined>)[jurisdiction] : undefined;
     return configured ? `folders/${configured.replace(/^folders\//, '')}` : folder.address;
